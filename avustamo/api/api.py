@@ -1,0 +1,92 @@
+"""The JSON API, version 1: OpenAPI at /api/v1/openapi.json, documentation at /api/v1/docs."""
+
+from typing import Literal
+
+from django.urls import reverse
+from django.utils import translation
+from ninja import NinjaAPI, Path, Query, Schema
+
+from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut
+from avustamo.core.dates import in_helsinki
+from avustamo.programmes.models import Call, CallStatus
+from avustamo.programmes.selectors import public_call, public_calls
+
+MAX_ID = 2**63 - 1
+
+api = NinjaAPI(
+    title="Avustamo API",
+    version="1",
+    description=(
+        "Open data about state discretionary grants: calls for applications and, later, applications and "
+        "decisions. Amounts are euros as decimal strings; times are ISO 8601 in Europe/Helsinki."
+    ),
+    urls_namespace="api",
+)
+
+
+def _texts(obj, base: str) -> dict:
+    return {code: getattr(obj, f"{base}_{code}", "") for code in ("fi", "sv", "en")}
+
+
+def _call_url(request, call: Call) -> str:
+    with translation.override("fi"):
+        return request.build_absolute_uri(reverse("programmes:call_detail", kwargs={"pk": call.pk}))
+
+
+def _summary(request, call: Call) -> dict:
+    programme = call.programme
+    return {
+        "id": call.pk,
+        "reference": call.reference,
+        "status": str(call.status()),
+        "title": _texts(call, "title"),
+        "programme": {
+            "code": programme.code,
+            "name": _texts(programme, "name"),
+            "agency": {"code": programme.agency.code, "name": _texts(programme.agency, "name")},
+            "legal_basis": programme.legal_basis,
+            "budget_line": programme.budget_line,
+            "grant_type": programme.grant_type,
+        },
+        "opens_at": in_helsinki(call.opens_at),
+        "closes_at": in_helsinki(call.closes_at),
+        "appropriation": call.appropriation,
+        "min_grant": call.min_grant,
+        "max_grant": call.max_grant,
+        "url": _call_url(request, call),
+    }
+
+
+class CallFilters(Schema):
+    status: Literal["open", "upcoming", "closed"] = "open"
+    programme: str | None = None
+    agency: str | None = None
+
+
+@api.get("/calls", response=list[CallSummaryOut], tags=["calls"], summary="List published calls")
+def list_calls(request, filters: Query[CallFilters]):
+    """Published calls in one status: open (default) by deadline, upcoming by opening, closed newest first."""
+    calls = public_calls(status=CallStatus(filters.status), programme=filters.programme, agency=filters.agency)
+    return [_summary(request, call) for call in calls]
+
+
+@api.get("/calls/{call_id}", response={200: CallOut, 404: ErrorOut}, tags=["calls"], summary="One published call")
+def get_call(request, call_id: int = Path(..., ge=1, le=MAX_ID)):
+    call = public_call(pk=call_id)
+    if call is None:
+        return 404, {"detail": "No published call has this id."}
+    return {
+        **_summary(request, call),
+        "description": _texts(call, "description"),
+        "how_to_apply": _texts(call, "how_to_apply"),
+        "themes": [_texts(theme, "name") for theme in call.themes.all()],
+        "eligible_organisation_types": call.eligible_organisation_types,
+        "declarations": [_texts(item, "text") for item in call.declarations.all()],
+        "evaluation_criteria": [{**_texts(item, "name"), "weight": item.weight} for item in call.criteria.all()],
+        "required_attachments": [_texts(item, "name") for item in call.required_attachments.all()],
+        "period_earliest_start": call.period_earliest_start,
+        "period_latest_end": call.period_latest_end,
+        "max_share_percent": call.max_share_percent,
+        "own_funding_min_percent": call.own_funding_min_percent,
+        "source_urls": call.source_url_list,
+    }

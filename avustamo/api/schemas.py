@@ -1,0 +1,62 @@
+import datetime
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class TranslatedText(Schema):
+    fi: str
+    sv: str
+    en: str
+
+
+class AgencyOut(Schema):
+    code: str
+    name: TranslatedText
+
+
+class ProgrammeOut(Schema):
+    code: str
+    name: TranslatedText
+    agency: AgencyOut
+    legal_basis: str
+    budget_line: str
+    grant_type: str
+
+
+class CriterionOut(TranslatedText):
+    weight: Decimal
+
+
+class CallSummaryOut(Schema):
+    id: int
+    reference: str
+    status: str = Field(description="upcoming, open or closed, from the clock at the moment of the request")
+    title: TranslatedText
+    programme: ProgrammeOut
+    opens_at: datetime.datetime = Field(description="ISO 8601 with the Europe/Helsinki offset")
+    closes_at: datetime.datetime = Field(description="ISO 8601 with the Europe/Helsinki offset")
+    appropriation: Decimal | None = Field(description="euros, as a decimal string")
+    min_grant: Decimal | None
+    max_grant: Decimal | None
+    url: str = Field(description="the call's public page")
+
+
+class CallOut(CallSummaryOut):
+    description: TranslatedText
+    how_to_apply: TranslatedText
+    themes: list[TranslatedText]
+    eligible_organisation_types: list[str]
+    declarations: list[TranslatedText]
+    evaluation_criteria: list[CriterionOut]
+    required_attachments: list[TranslatedText]
+    period_earliest_start: datetime.date | None
+    period_latest_end: datetime.date | None
+    max_share_percent: Decimal | None
+    own_funding_min_percent: Decimal | None
+    source_urls: list[str]
+
+
+class ErrorOut(Schema):
+    detail: str

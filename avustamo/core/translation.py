@@ -1,0 +1,31 @@
+"""Fields stored once per language (`title_fi`, `title_sv`, `title_en`) and read in the active language."""
+
+from django.utils.translation import get_language
+
+LANGUAGE_CODES = ("fi", "sv", "en")
+FALLBACK_ORDER = {"fi": ("fi", "sv", "en"), "sv": ("sv", "fi", "en"), "en": ("en", "fi", "sv")}
+
+
+def language_code(language: str | None = None) -> str:
+    code = (language or get_language() or "fi").split("-")[0]
+    return code if code in LANGUAGE_CODES else "fi"
+
+
+class Translated:
+    """Descriptor giving the value in the active language, falling back to the other languages when empty."""
+
+    def __init__(self, base_name: str):
+        self.base_name = base_name
+
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self
+        return self.in_language(instance, language_code())
+
+    def in_language(self, instance, language: str) -> str:
+        for code in FALLBACK_ORDER[language_code(language)]:
+            value = getattr(instance, f"{self.base_name}_{code}", "")
+            if value:
+                return value
+        return ""
+

@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from avustamo.organisations.identifiers import clean_business_id, clean_iban, format_iban
+from avustamo.organisations.models import Membership, Organisation
+from avustamo.programmes.models import Municipality
+
+
+class OrganisationForm(forms.ModelForm):
+    """Identifiers are checked here for quick feedback and again, authoritatively, by the services."""
+
+    business_id = forms.CharField(
+        label=_("Business ID"), max_length=20, help_text=_("As in the Business Information System, e.g. 1234567-8.")
+    )
+    iban = forms.CharField(
+        label=_("IBAN"), max_length=42, help_text=_("The account grants are paid to, e.g. FI21 1234 5600 0007 85.")
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "business_id",
+            "organisation_type",
+            "home_municipality",
+            "street_address",
+            "postal_code",
+            "post_office",
+            "iban",
+            "email",
+        ]
+        widgets = {
+            "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_municipality"].queryset = Municipality.objects.filter(valid_until_year__isnull=True)
+        if self.instance.pk:
+            self.initial["iban"] = format_iban(self.instance.iban)
+
+    def clean_business_id(self):
+        return clean_business_id(self.cleaned_data["business_id"])
+
+    def clean_iban(self):
+        return clean_iban(self.cleaned_data["iban"])
+
+    def _post_clean(self):
+        # The services run the model's validation inside their transaction; running it here as well would
+        # report a taken Business ID before the service can say what to do about it.
+        pass
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)

@@ -1,0 +1,142 @@
+import hashlib
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from avustamo.organisations.identifiers import format_iban
+
+
+class OrganisationType(models.TextChoices):
+    REGISTERED_ASSOCIATION = "registered_association", _("registered association")
+    FOUNDATION = "foundation", _("foundation")
+    RELIGIOUS_COMMUNITY = "religious_community", _("religious community")
+    MUNICIPALITY = "municipality", _("municipality")
+    JOINT_MUNICIPAL_AUTHORITY = "joint_municipal_authority", _("joint municipal authority")
+    WELLBEING_SERVICES_COUNTY = "wellbeing_services_county", _("wellbeing services county")
+    COMPANY = "company", _("company")
+    OTHER = "other", _("other organisation")
+
+
+canonical_business_id = RegexValidator(r"^\d{7}-\d$", _("Business ID must be in the form 1234567-8."))
+
+
+class Organisation(models.Model):
+    """An applicant body: an association, foundation, municipality and so on, identified by its Business ID."""
+
+    name = models.CharField(_("name"), max_length=255)
+    business_id = models.CharField(
+        _("Business ID"), max_length=9, unique=True, validators=[canonical_business_id]
+    )
+    organisation_type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)
+    home_municipality = models.ForeignKey(
+        "programmes.Municipality",
+        verbose_name=_("home municipality"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    street_address = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(
+        _("postal code"), max_length=5, validators=[RegexValidator(r"^\d{5}$", _("A postal code is five digits."))]
+    )
+    post_office = models.CharField(_("post office"), max_length=100)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    email = models.EmailField(_("official email"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.business_id})"
+
+    @property
+    def iban_display(self) -> str:
+        return format_iban(self.iban)
+
+
+class Membership(models.Model):
+    """A person acting for an organisation. Kept apart from identity so a later Suomi.fi mandate can feed it."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", _("administrator")
+        MEMBER = "member", _("member")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("member since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation__name", "person__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organisation"], name="membership_person_organisation_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.organisation.name} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    """An emailed invitation to act for an organisation; only a hash of its token is stored."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending_per_email",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation.name}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,212 @@
+"""Writes for organisations and memberships: one transaction each, attributed and audited."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext as _
+
+from avustamo.core.audit import audit
+from avustamo.core.tasks import enqueue_templated_email
+from avustamo.organisations.identifiers import clean_business_id, clean_iban
+from avustamo.organisations.models import Invitation, Membership, Organisation
+
+ORGANISATION_FIELDS = (
+    "name",
+    "business_id",
+    "organisation_type",
+    "home_municipality",
+    "street_address",
+    "postal_code",
+    "post_office",
+    "iban",
+    "email",
+)
+
+
+def _apply_and_validate(organisation: Organisation, fields: dict) -> None:
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"not organisation fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    errors = {}
+    for name, cleaner in (("business_id", clean_business_id), ("iban", clean_iban)):
+        try:
+            setattr(organisation, name, cleaner(getattr(organisation, name)))
+        except ValidationError as error:
+            errors[name] = error.error_list
+    try:
+        organisation.full_clean(exclude=list(errors))
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require(user, permission: str, obj=None) -> None:
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+@transaction.atomic
+def organisation_register(*, acting_user, **fields) -> Organisation:
+    """Register an organisation; the person registering it becomes its first administrator."""
+    _require(acting_user, "organisations.register_organisation")
+    organisation = Organisation()
+    _apply_and_validate(organisation, fields)
+    if Organisation.objects.filter(business_id=organisation.business_id).exists():
+        raise ValidationError(
+            {
+                "business_id": ValidationError(
+                    _(
+                        "An organisation with Business ID %(business_id)s is already registered. "
+                        "Ask its administrator to invite you."
+                    ),
+                    code="business_id_taken",
+                    params={"business_id": organisation.business_id},
+                )
+            }
+        )
+    organisation.save()
+    Membership.objects.create(person=acting_user, organisation=organisation, role=Membership.Role.ADMINISTRATOR)
+    audit(acting_user=acting_user, action="organisation.registered", target=organisation, name=organisation.name)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, acting_user, **fields) -> Organisation:
+    _require(acting_user, "organisations.edit_organisation", organisation)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = {name: str(getattr(organisation, name)) for name in fields}
+    _apply_and_validate(organisation, fields)
+    if (
+        Organisation.objects.filter(business_id=organisation.business_id).exclude(pk=organisation.pk).exists()
+    ):
+        raise ValidationError(
+            {"business_id": ValidationError(_("Another organisation has this Business ID."), code="business_id_taken")}
+        )
+    organisation.save()
+    changed = {name: [before[name], str(getattr(organisation, name))] for name in fields if before[name] != str(getattr(organisation, name))}
+    audit(acting_user=acting_user, action="organisation.updated", target=organisation, changed=changed)
+    return organisation
+
+
+def _accept_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("organisations:invitation", kwargs={"token": token})
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, email: str, role: str, acting_user) -> Invitation:
+    """Invite a person by email; an earlier pending invitation to the same address is replaced."""
+    _require(acting_user, "organisations.manage_members", organisation)
+    email = email.strip().lower()
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": ValidationError(_("Choose a role."), code="invalid_role")})
+    if organisation.memberships.filter(person__email__iexact=email).exists():
+        raise ValidationError(
+            {"email": ValidationError(_("%(email)s already acts for this organisation."), code="already_member", params={"email": email})}
+        )
+    now = timezone.now()
+    Invitation.objects.filter(
+        organisation=organisation, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token_hash=Invitation.hash_token(token),
+        invited_by=acting_user,
+        expires_at=now + datetime.timedelta(days=settings.ORGANISATION_INVITATION_DAYS),
+    )
+    invitation.full_clean(exclude=["token_hash"])
+    invitation.save()
+    audit(acting_user=acting_user, action="invitation.sent", target=invitation, email=email, role=role)
+    context = {
+        "organisation_name": organisation.name,
+        "invited_by": acting_user.full_name or acting_user.email,
+        "role": invitation.get_role_display(),
+        "accept_url": _accept_url(token),
+        "expires_at": invitation.expires_at,
+    }
+    language = get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(
+        lambda: enqueue_templated_email(
+            template="organisations/email/invitation", context=context, recipients=[email], language=language
+        )
+    )
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, acting_user) -> Membership:
+    invitation = Invitation.objects.select_for_update().filter(token_hash=Invitation.hash_token(token)).first()
+    if invitation is None or not invitation.is_pending:
+        raise ValidationError(
+            _("This invitation is no longer valid. Ask the organisation's administrator for a new one."),
+            code="invitation_invalid",
+        )
+    if invitation.email.lower() != acting_user.email.lower():
+        raise ValidationError(
+            _("This invitation was sent to %(email)s. Sign in with that address to accept it."),
+            code="invitation_other_email",
+            params={"email": invitation.email},
+        )
+    membership, created = Membership.objects.get_or_create(
+        person=acting_user, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = acting_user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit(acting_user=acting_user, action="invitation.accepted", target=invitation, membership_created=created)
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, acting_user) -> Invitation:
+    _require(acting_user, "organisations.manage_members", invitation.organisation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("The invitation has already been accepted."), code="invitation_accepted")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit(acting_user=acting_user, action="invitation.revoked", target=invitation)
+    return invitation
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, acting_user) -> None:
+    """Remove a person from an organisation; the last administrator cannot be removed."""
+    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    _require(acting_user, "organisations.manage_members", organisation)
+    is_last_administrator = (
+        membership.role == Membership.Role.ADMINISTRATOR
+        and organisation.memberships.filter(role=Membership.Role.ADMINISTRATOR).count() == 1
+    )
+    if is_last_administrator:
+        raise ValidationError(
+            _("An organisation needs at least one administrator. Make someone else an administrator first."),
+            code="last_administrator",
+        )
+    audit(
+        acting_user=acting_user,
+        action="membership.removed",
+        target=organisation,
+        person=membership.person.email,
+        role=membership.role,
+    )
+    membership.delete()

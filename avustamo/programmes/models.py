@@ -1,0 +1,397 @@
+"""Agencies, grant programmes, calls for applications, and the code lists they use."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from avustamo.core.translation import Translated
+from avustamo.organisations.models import OrganisationType
+
+PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+class Region(models.Model):
+    """A region (maakunta) with its Statistics Finland code, 01–21 (not the ISO 3166-2:FI code)."""
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+
+    name = Translated("name")
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def valid_in(self, year: int):
+        return self.filter(
+            models.Q(valid_from_year__isnull=True) | models.Q(valid_from_year__lte=year),
+            models.Q(valid_until_year__isnull=True) | models.Q(valid_until_year__gte=year),
+        )
+
+
+class Municipality(models.Model):
+    """A municipality by its kuntanumero; mergers end a municipality, so each has its years of validity."""
+
+    code = models.CharField(_("municipality number"), max_length=3, primary_key=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="municipalities")
+    valid_from_year = models.PositiveSmallIntegerField(
+        _("valid from (year)"), null=True, blank=True, help_text=_("Empty when in force since before the code list begins.")
+    )
+    valid_until_year = models.PositiveSmallIntegerField(
+        _("valid until (year)"), null=True, blank=True, help_text=_("The last year the municipality existed.")
+    )
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    name = Translated("name")
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name_fi"]
+
+    def __str__(self):
+        return self.name
+
+
+
+class Agency(models.Model):
+    """A grant authority, such as a ministry."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("Short code, e.g. TEM."))
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    website = models.URLField(_("website"), blank=True)
+
+    name = Translated("name")
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+
+class GrantType(models.TextChoices):
+    SPECIAL = "special", _("special grant (project)")
+    GENERAL = "general", _("general grant (operations)")
+
+
+class Programme(models.Model):
+    """A line of grants an agency runs year after year, such as the NGO grant for integration work."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="programmes")
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    description_fi = models.TextField(_("description in Finnish"), blank=True)
+    description_sv = models.TextField(_("description in Swedish"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, default="Valtionavustuslaki 688/2001")
+    budget_line = models.CharField(
+        _("budget line"), max_length=40, blank=True, help_text=_("State budget item (momentti), e.g. 32.30.40.")
+    )
+    grant_type = models.CharField(_("grant type"), max_length=10, choices=GrantType.choices, default=GrantType.SPECIAL)
+    eligible_organisation_types = models.JSONField(_("eligible organisation types"), default=list)
+    default_max_share_percent = models.DecimalField(
+        _("default maximum share of eligible costs (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT_VALIDATORS,
+    )
+    default_own_funding_percent = models.DecimalField(
+        _("default minimum own funding (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT_VALIDATORS,
+    )
+
+    name = Translated("name")
+    description = Translated("description")
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["agency__code", "name_fi"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        unknown = set(self.eligible_organisation_types or []) - set(OrganisationType.values)
+        if unknown:
+            raise ValidationError(
+                {"eligible_organisation_types": _("Unknown organisation types: %(types)s") % {"types": ", ".join(sorted(unknown))}}
+            )
+
+    def get_eligible_organisation_types_display(self) -> list[str]:
+        return [OrganisationType(code).label for code in self.eligible_organisation_types]
+
+
+class CallStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    UPCOMING = "upcoming", _("upcoming")
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+
+
+class CallQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+    def with_status(self, status: str, now=None):
+        now = now or timezone.now()
+        published = self.published()
+        match status:
+            case CallStatus.UPCOMING:
+                return published.filter(opens_at__gt=now)
+            case CallStatus.OPEN:
+                return published.filter(opens_at__lte=now, closes_at__gt=now)
+            case CallStatus.CLOSED:
+                return published.filter(closes_at__lte=now)
+            case CallStatus.DRAFT:
+                return self.filter(published_at__isnull=True)
+        raise ValueError(f"unknown call status {status!r}")
+
+
+class Call(models.Model):
+    """A call for applications (haku). Its status follows the clock: upcoming, open, closed."""
+
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls")
+    reference = models.SlugField(
+        _("reference"), max_length=60, unique=True, help_text=_("A short unique code, e.g. TEM-KOTO-2027.")
+    )
+    title_fi = models.CharField(_("title in Finnish"), max_length=255)
+    title_sv = models.CharField(_("title in Swedish"), max_length=255, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=255, blank=True)
+    description_fi = models.TextField(_("description in Finnish"), blank=True)
+    description_sv = models.TextField(_("description in Swedish"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    how_to_apply_fi = models.TextField(_("how to apply, in Finnish"), blank=True)
+    how_to_apply_sv = models.TextField(_("how to apply, in Swedish"), blank=True)
+    how_to_apply_en = models.TextField(_("how to apply, in English"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    appropriation = models.DecimalField(
+        _("appropriation (€)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
+    )
+    min_grant = models.DecimalField(
+        _("minimum grant (€)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
+    )
+    max_grant = models.DecimalField(
+        _("maximum grant (€)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
+    )
+    period_earliest_start = models.DateField(_("period of use starts at the earliest"), null=True, blank=True)
+    period_latest_end = models.DateField(_("period of use ends at the latest"), null=True, blank=True)
+    eligible_organisation_types = models.JSONField(_("eligible organisation types"), default=list, blank=True)
+    max_share_percent = models.DecimalField(
+        _("maximum share of eligible costs (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT_VALIDATORS,
+    )
+    own_funding_min_percent = models.DecimalField(
+        _("minimum own funding (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT_VALIDATORS
+    )
+    min_reviewers = models.PositiveSmallIntegerField(_("reviewers per application"), default=2)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    copied_from = models.ForeignKey(
+        "self", verbose_name=_("copied from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    source_urls = models.TextField(
+        _("source pages"), blank=True, help_text=_("For calls imported from published history: where they were published.")
+    )
+    history_notes = models.TextField(_("notes on the published source"), blank=True)
+    history_applications_received = models.PositiveIntegerField(
+        _("applications received (as published)"), null=True, blank=True
+    )
+    history_grants_awarded = models.PositiveIntegerField(_("grants awarded (as published)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CallQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    title = Translated("title")
+    description = Translated("description")
+    how_to_apply = Translated("how_to_apply")
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-closes_at", "reference"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"),
+            models.CheckConstraint(
+                condition=models.Q(min_grant__isnull=True)
+                | models.Q(max_grant__isnull=True)
+                | models.Q(min_grant__lte=models.F("max_grant")),
+                name="call_min_grant_not_above_max",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def status(self, now=None) -> CallStatus:
+        now = now or timezone.now()
+        if self.published_at is None:
+            return CallStatus.DRAFT
+        if now < self.opens_at:
+            return CallStatus.UPCOMING
+        if now < self.closes_at:
+            return CallStatus.OPEN
+        return CallStatus.CLOSED
+
+    @property
+    def current_status(self) -> CallStatus:
+        return self.status()
+
+    @property
+    def source_url_list(self) -> list[str]:
+        return [url.strip() for url in self.source_urls.split(";") if url.strip()]
+
+    def get_eligible_organisation_types_display(self) -> list[str]:
+        return [OrganisationType(code).label for code in self.eligible_organisation_types]
+
+    def clean(self):
+        errors: dict[str, list] = {}
+
+        def refuse(field, message, code):
+            errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            refuse("closes_at", _("The call must close after it opens."), "closes_before_opening")
+        if self.min_grant is not None and self.max_grant is not None and self.min_grant > self.max_grant:
+            refuse("min_grant", _("The minimum grant cannot be larger than the maximum grant."), "min_above_max")
+        if self.max_grant is not None and self.appropriation is not None and self.max_grant > self.appropriation:
+            refuse("max_grant", _("The maximum grant cannot be larger than the appropriation."), "max_above_appropriation")
+        if (
+            self.period_earliest_start
+            and self.period_latest_end
+            and self.period_latest_end < self.period_earliest_start
+        ):
+            refuse(
+                "period_latest_end",
+                _("The period of use cannot end before it starts."),
+                "period_ends_before_start",
+            )
+        unknown = set(self.eligible_organisation_types or []) - set(OrganisationType.values)
+        if unknown:
+            refuse("eligible_organisation_types", _("Unknown organisation type."), "unknown_organisation_type")
+        elif self.programme_id and self.eligible_organisation_types:
+            outside = set(self.eligible_organisation_types) - set(self.programme.eligible_organisation_types)
+            if outside:
+                refuse(
+                    "eligible_organisation_types",
+                    _("The programme does not allow these organisation types: %(types)s.")
+                    % {"types": ", ".join(OrganisationType(code).label for code in sorted(outside))},
+                    "type_outside_programme",
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class CallPart(models.Model):
+    """Something a call lists in order: a theme, a declaration, a criterion, a required attachment."""
+
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class CallTheme(CallPart):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="themes")
+    name_fi = models.CharField(_("theme in Finnish"), max_length=300)
+    name_sv = models.CharField(_("theme in Swedish"), max_length=300, blank=True)
+    name_en = models.CharField(_("theme in English"), max_length=300, blank=True)
+
+    name = Translated("name")
+
+    class Meta(CallPart.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class CallDeclaration(CallPart):
+    """A statement the applicant must confirm, e.g. "at least 2 years of integration work"."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="declarations")
+    text_fi = models.CharField(_("declaration in Finnish"), max_length=500)
+    text_sv = models.CharField(_("declaration in Swedish"), max_length=500, blank=True)
+    text_en = models.CharField(_("declaration in English"), max_length=500, blank=True)
+
+    text = Translated("text")
+
+    class Meta(CallPart.Meta):
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+
+    def __str__(self):
+        return self.text
+
+
+class EvaluationCriterion(CallPart):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    name_fi = models.CharField(_("criterion in Finnish"), max_length=300)
+    name_sv = models.CharField(_("criterion in Swedish"), max_length=300, blank=True)
+    name_en = models.CharField(_("criterion in English"), max_length=300, blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
+    )
+
+    name = Translated("name")
+
+    class Meta(CallPart.Meta):
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
+
+    def __str__(self):
+        return self.name
+
+
+class RequiredAttachment(CallPart):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="required_attachments")
+    name_fi = models.CharField(_("attachment in Finnish"), max_length=300)
+    name_sv = models.CharField(_("attachment in Swedish"), max_length=300, blank=True)
+    name_en = models.CharField(_("attachment in English"), max_length=300, blank=True)
+
+    name = Translated("name")
+
+    class Meta(CallPart.Meta):
+        verbose_name = _("required attachment")
+        verbose_name_plural = _("required attachments")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,193 @@
+"""The reference data the service ships with: agencies, the integration programmes and the code lists.
+
+Regions and municipalities are Statistics Finland's codes (regions 01–21, municipalities by kuntanumero), as
+carried in Posti's postal code file of 2024-04-13; municipalities merged since 2016 keep their last year.
+"""
+
+import csv
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from avustamo.core.sync import upsert
+from avustamo.organisations.models import OrganisationType
+from avustamo.programmes.models import Agency, GrantType, Municipality, Programme, Region
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+LEGAL_BASIS = "Valtionavustuslaki 688/2001"
+
+AGENCIES = [
+    {
+        "code": "TEM",
+        "name_fi": "Työ- ja elinkeinoministeriö",
+        "name_sv": "Arbets- och näringsministeriet",
+        "name_en": "Ministry of Economic Affairs and Employment",
+        "website": "https://tem.fi",
+    },
+    {
+        "code": "OKM",
+        "name_fi": "Opetus- ja kulttuuriministeriö",
+        "name_sv": "Undervisnings- och kulturministeriet",
+        "name_en": "Ministry of Education and Culture",
+        "website": "https://okm.fi",
+    },
+]
+
+NGO_PROGRAMME = "tem-kotoutuminen-jarjestoavustus"
+
+PROGRAMMES = [
+    {
+        "agency": "TEM",
+        "code": NGO_PROGRAMME,
+        "name_fi": "Järjestöavustus kotoutumista edistävään toimintaan",
+        "name_sv": "Organisationsstöd för verksamhet som främjar integration",
+        "name_en": "Grant to organisations for integration work",
+        "description_fi": (
+            "Valtionavustus rekisteröityneille yhdistyksille ja säätiöille hankkeisiin, jotka tukevat "
+            "maahanmuuttaneiden kotoutumista. Haun painopiste vaihtuu vuosittain. Uskonnolliset yhdyskunnat "
+            "voivat hakea, jos haku sen sallii."
+        ),
+        "description_sv": (
+            "Statsunderstöd till registrerade föreningar och stiftelser för projekt som stöder invandrares "
+            "integration. Tyngdpunkten byts varje år. Religiösa samfund kan söka när ansökan tillåter det."
+        ),
+        "description_en": (
+            "A state grant to registered associations and foundations for projects that support the integration "
+            "of immigrants. The theme changes every year. Religious communities may apply where a call allows it."
+        ),
+        "grant_type": GrantType.SPECIAL,
+        "eligible_organisation_types": [
+            OrganisationType.REGISTERED_ASSOCIATION,
+            OrganisationType.FOUNDATION,
+            OrganisationType.RELIGIOUS_COMMUNITY,
+        ],
+        "default_max_share_percent": None,
+        "default_own_funding_percent": None,
+        "budget_line": "",
+    },
+    {
+        "agency": "TEM",
+        "code": "tem-maahanmuuttajien-osaamiskeskukset",
+        "name_fi": "Maahanmuuttajien osaamiskeskukset",
+        "name_sv": "Kompetenscentrum för invandrare",
+        "name_en": "Competence centres for immigrants",
+        "description_fi": (
+            "Valtionavustus kunnille maahanmuuttajien osaamiskeskusten toimintaan: osaamisen tunnistaminen, "
+            "koulutus- ja työllistymispolut samasta paikasta."
+        ),
+        "description_sv": (
+            "Statsunderstöd till kommuner för kompetenscentrum för invandrare: kartläggning av kompetens, "
+            "utbildnings- och sysselsättningsvägar på ett och samma ställe."
+        ),
+        "description_en": (
+            "A state grant to municipalities for competence centres for immigrants: recognising skills and "
+            "paths to training and work from one place."
+        ),
+        "grant_type": GrantType.SPECIAL,
+        "eligible_organisation_types": [OrganisationType.MUNICIPALITY],
+        "default_max_share_percent": None,
+        "default_own_funding_percent": None,
+        "budget_line": "",
+    },
+    {
+        "agency": "TEM",
+        "code": "tem-ohjaus-ja-neuvontapalvelut",
+        "name_fi": "Maahanmuuttajien ohjaus- ja neuvontapalvelut",
+        "name_sv": "Vägledning och rådgivning för invandrare",
+        "name_en": "Guidance and counselling services for immigrants",
+        "description_fi": (
+            "Valtionavustus kunnille ja kuntayhtymille matalan kynnyksen ohjaus- ja neuvontapalveluihin. "
+            "Avustus maksetaan jälkikäteen maksatushakemuksen perusteella."
+        ),
+        "description_sv": (
+            "Statsunderstöd till kommuner och samkommuner för lättillgänglig vägledning och rådgivning. "
+            "Understödet betalas i efterskott på basis av en utbetalningsansökan."
+        ),
+        "description_en": (
+            "A state grant to municipalities and joint municipal authorities for low-threshold guidance and "
+            "counselling. The grant is paid in arrears against a payment application."
+        ),
+        "grant_type": GrantType.SPECIAL,
+        "eligible_organisation_types": [
+            OrganisationType.MUNICIPALITY,
+            OrganisationType.JOINT_MUNICIPAL_AUTHORITY,
+        ],
+        "default_max_share_percent": Decimal("70.00"),
+        "default_own_funding_percent": None,
+        "budget_line": "",
+    },
+    {
+        "agency": "TEM",
+        "code": "tem-talent-hub",
+        "name_fi": "Talent Hub -toiminta (Talent Boost -ohjelma)",
+        "name_sv": "Talent Hub-verksamhet (programmet Talent Boost)",
+        "name_en": "Talent Hub (Talent Boost programme)",
+        "description_fi": (
+            "Valtionavustus suurille kunnille kansainvälisten osaajien ja heidän perheidensä houkutteluun ja "
+            "kotoutumiseen. Avustus kattaa enintään 70 % kustannuksista; 30 % on omaa rahoitusta."
+        ),
+        "description_sv": (
+            "Statsunderstöd till stora kommuner för att locka och integrera internationella experter och deras "
+            "familjer. Understödet täcker högst 70 % av kostnaderna; 30 % är egen finansiering."
+        ),
+        "description_en": (
+            "A state grant to large municipalities for attracting and integrating international talent and their "
+            "families. The grant covers at most 70 % of costs; 30 % is own funding."
+        ),
+        "grant_type": GrantType.SPECIAL,
+        "eligible_organisation_types": [OrganisationType.MUNICIPALITY],
+        "default_max_share_percent": Decimal("70.00"),
+        "default_own_funding_percent": Decimal("30.00"),
+        "budget_line": "32.30.40",
+    },
+]
+
+
+def _read_csv(name: str) -> list[dict]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as source:
+        return list(csv.DictReader(source))
+
+
+def _year(value: str) -> int | None:
+    return int(value) if value else None
+
+
+@transaction.atomic
+def load_reference_data() -> Counter:
+    """Bring the code lists up to date and create missing agencies and programmes; returns outcome counts.
+
+    Agencies and programmes are only created, never overwritten: administrators edit them afterwards.
+    """
+    outcomes: Counter = Counter()
+    for row in _read_csv("regions.csv"):
+        _, outcome = upsert(Region, {"code": row["code"]}, {k: row[k] for k in ("name_fi", "name_sv", "name_en")})
+        outcomes[outcome] += 1
+    for row in _read_csv("municipalities.csv"):
+        _, outcome = upsert(
+            Municipality,
+            {"code": row["code"]},
+            {
+                "name_fi": row["name_fi"],
+                "name_sv": row["name_sv"],
+                "region_id": row["region_code"],
+                "valid_from_year": _year(row["valid_from_year"]),
+                "valid_until_year": _year(row["valid_until_year"]),
+            },
+        )
+        outcomes[outcome] += 1
+    agencies = {}
+    for row in AGENCIES:
+        agencies[row["code"]], created = Agency.objects.get_or_create(
+            code=row["code"], defaults={k: v for k, v in row.items() if k != "code"}
+        )
+        outcomes["created" if created else "unchanged"] += 1
+    for row in PROGRAMMES:
+        values = {k: v for k, v in row.items() if k not in ("code", "agency")}
+        values["agency"] = agencies[row["agency"]]
+        values["eligible_organisation_types"] = [str(code) for code in row["eligible_organisation_types"]]
+        values["legal_basis"] = LEGAL_BASIS
+        _, created = Programme.objects.get_or_create(code=row["code"], defaults=values)
+        outcomes["created" if created else "unchanged"] += 1
+    return outcomes

@@ -1,0 +1,57 @@
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from avustamo.programmes.models import Call, CallStatus, Programme
+from avustamo.register.models import PublishedGrant
+
+PUBLIC_ORDER = {
+    CallStatus.OPEN: ["closes_at", "reference"],
+    CallStatus.UPCOMING: ["opens_at", "reference"],
+    CallStatus.CLOSED: ["-closes_at", "reference"],
+}
+
+
+def public_calls(*, status: str = CallStatus.OPEN, programme: str | None = None, agency: str | None = None, now=None):
+    """Published calls in one status, soonest deadline or opening first (closed calls: newest first)."""
+    calls = Call.objects.with_status(status, now=now or timezone.now()).select_related("programme__agency")
+    if programme:
+        calls = calls.filter(programme__code=programme)
+    if agency:
+        calls = calls.filter(programme__agency__code__iexact=agency)
+    return calls.prefetch_related("themes").order_by(*PUBLIC_ORDER[CallStatus(status)])
+
+
+def public_call(*, pk: int) -> Call | None:
+    return (
+        Call.objects.published()
+        .select_related("programme__agency")
+        .prefetch_related(
+            "themes",
+            "declarations",
+            "criteria",
+            "required_attachments",
+            Prefetch("grants", queryset=PublishedGrant.objects.order_by("recipient_name")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def calls_for_officials(*, programme: str | None = None):
+    calls = Call.objects.select_related("programme__agency")
+    if programme:
+        calls = calls.filter(programme__code=programme)
+    return calls.order_by("-opens_at", "reference")
+
+
+def call_for_officials(*, pk: int) -> Call | None:
+    return (
+        Call.objects.select_related("programme__agency", "copied_from")
+        .prefetch_related("themes", "declarations", "criteria", "required_attachments")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def programmes_with_agency():
+    return Programme.objects.select_related("agency").order_by("agency__code", "name_fi")

@@ -1,0 +1,222 @@
+"""Writes for calls: create, edit, copy, publish. One transaction each, attributed and audited."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avustamo.core.audit import audit
+from avustamo.core.dates import shift_years
+from avustamo.programmes.models import (
+    Call,
+    CallDeclaration,
+    CallStatus,
+    CallTheme,
+    EvaluationCriterion,
+    Programme,
+    RequiredAttachment,
+)
+
+CALL_FIELDS = (
+    "reference",
+    "title_fi",
+    "title_sv",
+    "title_en",
+    "description_fi",
+    "description_sv",
+    "description_en",
+    "how_to_apply_fi",
+    "how_to_apply_sv",
+    "how_to_apply_en",
+    "opens_at",
+    "closes_at",
+    "appropriation",
+    "min_grant",
+    "max_grant",
+    "period_earliest_start",
+    "period_latest_end",
+    "eligible_organisation_types",
+    "max_share_percent",
+    "own_funding_min_percent",
+    "min_reviewers",
+)
+
+PART_MODELS = {
+    "themes": (CallTheme, ("name_fi", "name_sv", "name_en")),
+    "declarations": (CallDeclaration, ("text_fi", "text_sv", "text_en")),
+    "criteria": (EvaluationCriterion, ("name_fi", "name_sv", "name_en", "weight")),
+    "required_attachments": (RequiredAttachment, ("name_fi", "name_sv", "name_en")),
+}
+
+
+@dataclass
+class CallParts:
+    """The ordered lists of a call; each item is a dict of the part's fields. None leaves a list as it is."""
+
+    themes: list[dict] | None = None
+    declarations: list[dict] | None = None
+    criteria: list[dict] | None = None
+    required_attachments: list[dict] | None = None
+    provided: list[str] = field(init=False)
+
+    def __post_init__(self):
+        self.provided = [name for name in PART_MODELS if getattr(self, name) is not None]
+
+
+def _require_call_manager(user) -> None:
+    if not user.has_perm("programmes.manage_calls"):
+        raise PermissionDenied(_("Only officials can manage calls."))
+
+
+def _apply_fields(call: Call, fields: dict) -> None:
+    unknown = set(fields) - set(CALL_FIELDS)
+    if unknown:
+        raise TypeError(f"not call fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(call, name, value)
+
+
+def _replace_parts(call: Call, parts: CallParts) -> None:
+    for name in parts.provided:
+        model, field_names = PART_MODELS[name]
+        model.objects.filter(call=call).delete()
+        rows = []
+        for position, values in enumerate(getattr(parts, name)):
+            row = model(call=call, position=position, **{key: values.get(key, "") for key in field_names})
+            row.full_clean(exclude=["call"])
+            rows.append(row)
+        model.objects.bulk_create(rows)
+
+
+def _refuse_if_closed(call: Call) -> None:
+    if call.status() == CallStatus.CLOSED:
+        raise ValidationError(
+            _("A closed call can no longer be changed. Copy it to prepare a new call."), code="call_closed"
+        )
+
+
+@transaction.atomic
+def call_create(*, programme: Programme, acting_user, parts: CallParts | None = None, **fields) -> Call:
+    """Create an unpublished call; the programme's defaults fill the shares left empty."""
+    _require_call_manager(acting_user)
+    call = Call(programme=programme)
+    call.max_share_percent = programme.default_max_share_percent
+    call.own_funding_min_percent = programme.default_own_funding_percent
+    call.eligible_organisation_types = list(programme.eligible_organisation_types)
+    _apply_fields(call, fields)
+    call.full_clean()
+    call.save()
+    if parts:
+        _replace_parts(call, parts)
+    audit(acting_user=acting_user, action="call.created", target=call, reference=call.reference)
+    return call
+
+
+@transaction.atomic
+def call_update(*, call: Call, acting_user, parts: CallParts | None = None, **fields) -> Call:
+    _require_call_manager(acting_user)
+    call = Call.objects.select_for_update().select_related("programme").get(pk=call.pk)
+    _refuse_if_closed(call)
+    before = {name: getattr(call, name) for name in fields}
+    _apply_fields(call, fields)
+    call.full_clean()
+    call.save()
+    if parts:
+        _replace_parts(call, parts)
+    changed = sorted(name for name in fields if before[name] != getattr(call, name))
+    audit(acting_user=acting_user, action="call.updated", target=call, fields=changed, parts=parts.provided if parts else [])
+    return call
+
+
+def suggested_copy_reference(source: Call) -> str:
+    """`TEM-KOTO-2022` becomes `TEM-KOTO-2023`; other references get a `-copy` suffix."""
+    head, _separator, tail = source.reference.rpartition("-")
+    if head and tail.isdigit() and len(tail) == 4:
+        candidate = f"{head}-{int(tail) + 1}"
+    else:
+        candidate = f"{source.reference}-copy"
+    return candidate if not Call.objects.filter(reference=candidate).exists() else f"{candidate}-{source.pk}"
+
+
+@transaction.atomic
+def call_copy(*, source: Call, acting_user, reference: str, opens_at, closes_at) -> Call:
+    """Copy a call with its themes, declarations, criteria and attachments as a new unpublished call.
+
+    The period of use moves by as many years as the opening moment moves, so a copy of last year's call needs
+    only its texts checked.
+    """
+    _require_call_manager(acting_user)
+    years = (timezone.localtime(opens_at).year - timezone.localtime(source.opens_at).year) if source.opens_at else 0
+    copy = Call(programme=source.programme, copied_from=source)
+    for name in CALL_FIELDS:
+        setattr(copy, name, getattr(source, name))
+    copy.reference = reference
+    copy.opens_at = opens_at
+    copy.closes_at = closes_at
+    copy.period_earliest_start = source.period_earliest_start and shift_years(source.period_earliest_start, years)
+    copy.period_latest_end = source.period_latest_end and shift_years(source.period_latest_end, years)
+    copy.full_clean()
+    copy.save()
+    for name, (model, field_names) in PART_MODELS.items():
+        model.objects.bulk_create(
+            model(call=copy, position=part.position, **{key: getattr(part, key) for key in field_names})
+            for part in getattr(source, name).all()
+        )
+    audit(acting_user=acting_user, action="call.copied", target=copy, source=source.reference)
+    return copy
+
+
+def publication_problems(call: Call) -> list[ValidationError]:
+    """What stops a call from being published, as messages an official can act on."""
+    problems = []
+    if not call.title_sv:
+        problems.append(ValidationError(_("Give the call a title in Swedish."), code="title_sv_missing"))
+    if not call.description_fi:
+        problems.append(ValidationError(_("Describe the call in Finnish."), code="description_fi_missing"))
+    if not call.description_sv:
+        problems.append(ValidationError(_("Describe the call in Swedish."), code="description_sv_missing"))
+    if not call.eligible_organisation_types:
+        problems.append(
+            ValidationError(_("Choose at least one organisation type that may apply."), code="no_eligible_types")
+        )
+    if call.closes_at <= timezone.now():
+        problems.append(ValidationError(_("The closing moment has already passed."), code="closes_in_past"))
+    if call.appropriation is None:
+        problems.append(ValidationError(_("Enter the appropriation."), code="appropriation_missing"))
+    if not call.criteria.exists():
+        problems.append(ValidationError(_("Add at least one evaluation criterion."), code="no_criteria"))
+    return problems
+
+
+@transaction.atomic
+def call_publish(*, call: Call, acting_user) -> Call:
+    _require_call_manager(acting_user)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.published_at is not None:
+        return call
+    problems = publication_problems(call)
+    if problems:
+        raise ValidationError(problems)
+    call.published_at = timezone.now()
+    call.save(update_fields=["published_at", "updated_at"])
+    audit(acting_user=acting_user, action="call.published", target=call)
+    return call
+
+
+@transaction.atomic
+def call_unpublish(*, call: Call, acting_user) -> Call:
+    """Withdraw a published call that has not opened yet."""
+    _require_call_manager(acting_user)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.published_at is None:
+        return call
+    if call.status() != CallStatus.UPCOMING:
+        raise ValidationError(
+            _("Only a call that has not opened yet can be withdrawn from publication."), code="call_not_upcoming"
+        )
+    call.published_at = None
+    call.save(update_fields=["published_at", "updated_at"])
+    audit(acting_user=acting_user, action="call.unpublished", target=call)
+    return call

@@ -1,0 +1,180 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from avustamo.core.dates import shift_years
+from avustamo.core.forms import add_service_errors
+from avustamo.programmes import selectors, services
+from avustamo.programmes.forms import CallForm, CopyCallForm, part_formsets, parts_from_formsets
+from avustamo.programmes.models import CallStatus, Programme
+
+STATUS_TABS = [
+    (CallStatus.OPEN, _("Open")),
+    (CallStatus.UPCOMING, _("Upcoming")),
+    (CallStatus.CLOSED, _("Closed")),
+]
+
+
+def call_list(request):
+    status = request.GET.get("status", CallStatus.OPEN)
+    if status not in {CallStatus.OPEN, CallStatus.UPCOMING, CallStatus.CLOSED}:
+        status = CallStatus.OPEN
+    programme = request.GET.get("programme", "")[:60]
+    return render(
+        request,
+        "programmes/call_list.html",
+        {
+            "calls": selectors.public_calls(status=status, programme=programme or None),
+            "status": status,
+            "tabs": STATUS_TABS,
+            "programmes": selectors.programmes_with_agency(),
+            "programme": programme,
+        },
+    )
+
+
+def call_detail(request, pk):
+    call = selectors.public_call(pk=pk)
+    if call is None:
+        raise Http404
+    return render(request, "programmes/call_detail.html", {"call": call, "status": call.status()})
+
+
+def _require_official(request):
+    if not request.user.has_perm("programmes.manage_calls"):
+        raise PermissionDenied
+
+
+@login_required
+def official_call_list(request):
+    _require_official(request)
+    return render(
+        request,
+        "programmes/official_call_list.html",
+        {"calls": selectors.calls_for_officials(), "programmes": selectors.programmes_with_agency()},
+    )
+
+
+def _call_form_page(request, *, programme, call=None):
+    form = CallForm(request.POST or None, instance=call, programme=programme)
+    formsets = part_formsets(request.POST or None, call=call)
+    if request.method == "POST" and form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
+        parts = services.CallParts(**parts_from_formsets(formsets))
+        try:
+            if call is None:
+                call = services.call_create(programme=programme, acting_user=request.user, parts=parts, **form.cleaned_data)
+            else:
+                call = services.call_update(call=call, acting_user=request.user, parts=parts, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The call has been saved."))
+            return redirect("official:call", pk=call.pk)
+    return render(
+        request,
+        "programmes/official_call_form.html",
+        {"form": form, "formsets": formsets, "programme": programme, "call": call},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def official_call_create(request):
+    _require_official(request)
+    programme = get_object_or_404(Programme, code=request.GET.get("programme", "")[:60])
+    return _call_form_page(request, programme=programme)
+
+
+@login_required
+def official_call_detail(request, pk):
+    _require_official(request)
+    call = selectors.call_for_officials(pk=pk)
+    if call is None:
+        raise Http404
+    return render(
+        request,
+        "programmes/official_call_detail.html",
+        {
+            "call": call,
+            "status": call.status(),
+            "problems": services.publication_problems(call) if call.published_at is None else [],
+        },
+    )
+
+
+@login_required
+def official_call_edit(request, pk):
+    _require_official(request)
+    call = selectors.call_for_officials(pk=pk)
+    if call is None:
+        raise Http404
+    if call.status() == CallStatus.CLOSED:
+        messages.error(request, _("A closed call can no longer be changed. Copy it to prepare a new call."))
+        return redirect("official:call", pk=call.pk)
+    return _call_form_page(request, programme=call.programme, call=call)
+
+
+@login_required
+def official_call_copy(request, pk):
+    _require_official(request)
+    source = selectors.call_for_officials(pk=pk)
+    if source is None:
+        raise Http404
+    initial = {
+        "reference": services.suggested_copy_reference(source),
+        "opens_at": shift_years(source.opens_at, 1),
+        "closes_at": shift_years(source.closes_at, 1),
+    }
+    form = CopyCallForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.call_copy(source=source, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The call has been copied. Check its texts and dates, then publish it."))
+            return redirect("official:call_edit", pk=copy.pk)
+    return render(
+        request,
+        "programmes/official_call_copy.html",
+        {"form": form, "source": source},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def official_call_publish(request, pk):
+    _require_official(request)
+    call = selectors.call_for_officials(pk=pk)
+    if call is None:
+        raise Http404
+    try:
+        services.call_publish(call=call, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The call has been published."))
+    return redirect("official:call", pk=call.pk)
+
+
+@login_required
+@require_POST
+def official_call_unpublish(request, pk):
+    _require_official(request)
+    call = selectors.call_for_officials(pk=pk)
+    if call is None:
+        raise Http404
+    try:
+        services.call_unpublish(call=call, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The call is no longer published."))
+    return redirect("official:call", pk=call.pk)

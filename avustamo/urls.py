@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from avustamo.api.api import api
+from avustamo.core.views import health
+
+urlpatterns = [
+    path("health", health, name="health"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("avustamo.core.urls")),
+    path("accounts/", include("avustamo.accounts.urls")),
+    path("organisations/", include("avustamo.organisations.urls")),
+    path("calls/", include("avustamo.programmes.urls")),
+    path("official/", include("avustamo.core.official_urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
