@@ -20,7 +20,8 @@ def format_euros(amount, language: str | None = None) -> str:
     if amount is None:
         return ""
     amount = to_cents(amount)
-    pattern = None
+    locale = LOCALES[language_code(language)]
     if amount == amount.to_integral_value():
-        pattern = "#,##0\xa0¤" if language_code(language) != "en" else "¤#,##0"
-    return format_currency(amount, "EUR", format=pattern, locale=LOCALES[language_code(language)])
+        pattern = "¤#,##0" if language_code(language) == "en" else "#,##0\xa0¤"
+        return format_currency(amount, "EUR", format=pattern, locale=locale, currency_digits=False)
+    return format_currency(amount, "EUR", locale=locale)

@@ -23,9 +23,12 @@ class Translated:
         return self.in_language(instance, language_code())
 
     def in_language(self, instance, language: str) -> str:
+        return getattr(instance, f"{self.base_name}_{self.source_language(instance, language)}", "")
+
+    def source_language(self, instance, language: str | None = None) -> str:
+        """The language the shown value is actually written in, for the `lang` attribute of the page."""
         for code in FALLBACK_ORDER[language_code(language)]:
-            value = getattr(instance, f"{self.base_name}_{code}", "")
-            if value:
-                return value
-        return ""
+            if getattr(instance, f"{self.base_name}_{code}", ""):
+                return code
+        return language_code(language)
 

@@ -1,0 +1,64 @@
+# Avustamo: `make demo` runs the demo on SQLite with realistic data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+# The demo runs as in production (DEBUG off) on plain http on this machine only.
+DEMO_ENV = SECRET_KEY="$$(cat var/demo_secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost SECURE_COOKIES=false \
+	SITE_URL=http://127.0.0.1:$(PORT)
+
+.PHONY: demo test install messages lint format browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable . --group dev
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiled with Babel, so gettext's msgfmt is not needed.
+messages: install
+	$(BIN)/pybabel compile --domain django --directory locale --statistics
+
+var/demo_secret_key:
+	mkdir -p var
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+demo: install messages var/demo_secret_key
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	@echo "Serving Avustamo on http://127.0.0.1:$(PORT) (the task worker runs beside it; Ctrl-C stops both)"
+	$(DEMO_ENV) sh -c '$(BIN)/python manage.py db_worker & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(BIN)/gunicorn avustamo.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -'
+
+# Debian's chromium drives the browser tests; nothing is downloaded by Playwright.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		if [ "$$(id -u)" = 0 ]; then APT=""; else APT="sudo -n"; fi; \
+		( $$APT apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$APT apt-get install -y -qq chromium >/dev/null ) \
+			|| echo "WARNING: chromium could not be installed; the browser tests will report themselves as not run."; \
+	}
+
+test: install messages browser-deps
+	DJANGO_SETTINGS_MODULE=avustamo.test_settings $(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var/static .pytest_cache

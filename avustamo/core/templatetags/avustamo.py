@@ -1,0 +1,53 @@
+"""Formatting for pages: euros, moments in Helsinki time, dates, in the active language."""
+
+import datetime
+
+from babel.dates import format_date, format_datetime
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from avustamo.core.dates import HELSINKI
+from avustamo.core.money import LOCALES, format_euros
+from avustamo.core.translation import language_code
+
+register = template.Library()
+
+MOMENT_PATTERNS = {"fi": "d.M.yyyy 'klo' H.mm", "sv": "d.M.yyyy 'kl.' H.mm", "en": "d MMMM yyyy, HH:mm"}
+DAY_PATTERNS = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "d MMMM yyyy"}
+
+
+@register.filter
+def euros(amount):
+    return format_euros(amount)
+
+
+@register.filter
+def moment(value: datetime.datetime | None):
+    """A moment as read on a Helsinki clock, e.g. `29.11.2026 klo 16.15`."""
+    if value is None:
+        return ""
+    code = language_code()
+    return format_datetime(timezone.localtime(value, HELSINKI), MOMENT_PATTERNS[code], locale=LOCALES[code])
+
+
+@register.filter
+def day(value: datetime.date | None):
+    if value is None:
+        return ""
+    code = language_code()
+    return format_date(value, DAY_PATTERNS[code], locale=LOCALES[code])
+
+
+@register.filter
+def percent(value):
+    if value is None:
+        return ""
+    return f"{value.normalize():f} %".replace(".", "," if language_code() != "en" else ".")
+
+
+@register.simple_tag
+def lang_attribute(obj, base_name: str):
+    """` lang="fi"` when a translated text falls back to another language than the page's, else nothing."""
+    source = getattr(type(obj), base_name).source_language(obj)
+    return format_html(' lang="{}"', source) if source != language_code() else ""
