@@ -3,10 +3,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from avustamo.api.api import api
-from avustamo.core.views import health
+from avustamo.core.views import health, set_language
 
 urlpatterns = [
     path("health", health, name="health"),

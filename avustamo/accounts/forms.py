@@ -12,7 +12,9 @@ class SignInForm(AuthenticationForm):
         label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
     error_messages = {
-        "invalid_login": _("The email address or the password is wrong. Both are case-sensitive only in the password."),
+        "invalid_login": _(
+            "The email address or the password is wrong. Note that the password is case-sensitive."
+        ),
         "inactive": _("This account has been closed."),
     }
 
@@ -25,7 +27,9 @@ class SignUpForm(forms.ModelForm):
         help_text=_("At least 10 characters; not a common password and not only digits."),
     )
     password2 = forms.CharField(
-        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     class Meta:
@@ -49,7 +53,9 @@ class SignUpForm(forms.ModelForm):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", forms.ValidationError(_("The passwords differ."), code="password_mismatch"))
+            self.add_error(
+                "password2", forms.ValidationError(_("The passwords differ."), code="password_mismatch")
+            )
         elif password1:
             user = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
             try:
@@ -62,7 +68,15 @@ class SignUpForm(forms.ModelForm):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's password reset, with the email sent by the task worker."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         enqueue_templated_email(
             template=email_template_name.removesuffix("_body.txt"),
             context=context,

@@ -4,7 +4,7 @@ from typing import Literal
 
 from django.urls import reverse
 from django.utils import translation
-from ninja import NinjaAPI, Path, Query, Schema
+from ninja import NinjaAPI, Path, Query, Schema, Status
 
 from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut
 from avustamo.core.dates import in_helsinki
@@ -66,15 +66,19 @@ class CallFilters(Schema):
 @api.get("/calls", response=list[CallSummaryOut], tags=["calls"], summary="List published calls")
 def list_calls(request, filters: Query[CallFilters]):
     """Published calls in one status: open (default) by deadline, upcoming by opening, closed newest first."""
-    calls = public_calls(status=CallStatus(filters.status), programme=filters.programme, agency=filters.agency)
+    calls = public_calls(
+        status=CallStatus(filters.status), programme=filters.programme, agency=filters.agency
+    )
     return [_summary(request, call) for call in calls]
 
 
-@api.get("/calls/{call_id}", response={200: CallOut, 404: ErrorOut}, tags=["calls"], summary="One published call")
+@api.get(
+    "/calls/{call_id}", response={200: CallOut, 404: ErrorOut}, tags=["calls"], summary="One published call"
+)
 def get_call(request, call_id: int = Path(..., ge=1, le=MAX_ID)):
     call = public_call(pk=call_id)
     if call is None:
-        return 404, {"detail": "No published call has this id."}
+        return Status(404, {"detail": "No published call has this id."})
     return {
         **_summary(request, call),
         "description": _texts(call, "description"),
@@ -82,7 +86,9 @@ def get_call(request, call_id: int = Path(..., ge=1, le=MAX_ID)):
         "themes": [_texts(theme, "name") for theme in call.themes.all()],
         "eligible_organisation_types": call.eligible_organisation_types,
         "declarations": [_texts(item, "text") for item in call.declarations.all()],
-        "evaluation_criteria": [{**_texts(item, "name"), "weight": item.weight} for item in call.criteria.all()],
+        "evaluation_criteria": [
+            {**_texts(item, "name"), "weight": item.weight} for item in call.criteria.all()
+        ],
         "required_attachments": [_texts(item, "name") for item in call.required_attachments.all()],
         "period_earliest_start": call.period_earliest_start,
         "period_latest_end": call.period_latest_end,

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ApiConfig(AppConfig):
     name = "avustamo.api"
-    verbose_name = _("Api")
+    verbose_name = _("API")

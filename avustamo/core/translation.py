@@ -31,4 +31,3 @@ class Translated:
             if getattr(instance, f"{self.base_name}_{code}", ""):
                 return code
         return language_code(language)
-

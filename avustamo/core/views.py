@@ -1,12 +1,16 @@
 import logging
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 
 from avustamo.programmes.models import CallStatus
 from avustamo.programmes.selectors import programmes_with_agency, public_calls
@@ -26,6 +30,19 @@ def health(request):
         logger.exception("health check: database unavailable")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def set_language(request):
+    """Django's language switch, with `next` resolved in the language of its own URL.
+
+    /i18n/setlang/ is outside i18n_patterns, so Django's view runs in the default language, Finnish, whose
+    URLs have no prefix: `/sv/...` and `/en/...` did not resolve there, and switching from Swedish or English
+    back to Finnish returned to the same Swedish or English page.
+    """
+    next_url = request.POST.get("next", request.GET.get("next")) or ""
+    page_language = translation.get_language_from_path(urlsplit(next_url).path)
+    with translation.override(page_language or settings.LANGUAGE_CODE):
+        return django_set_language(request)
 
 
 def home(request):

@@ -7,8 +7,19 @@ from avustamo.organisations.models import OrganisationType
 DEMO_PASSWORD = "avustamo-demo-2026"
 
 PEOPLE = [
-    {"email": "official@example.org", "full_name": "Olli Virkamies", "is_staff": True, "preferred_language": "fi"},
-    {"email": "admin@example.org", "full_name": "Anna Ylläpitäjä", "is_staff": True, "is_superuser": True, "preferred_language": "fi"},
+    {
+        "email": "official@example.org",
+        "full_name": "Olli Virkamies",
+        "is_staff": True,
+        "preferred_language": "fi",
+    },
+    {
+        "email": "admin@example.org",
+        "full_name": "Anna Ylläpitäjä",
+        "is_staff": True,
+        "is_superuser": True,
+        "preferred_language": "fi",
+    },
     {"email": "applicant-a@example.org", "full_name": "Aino Rahastonhoitaja", "preferred_language": "fi"},
     {"email": "applicant-b@example.org", "full_name": "Bertil Projektchef", "preferred_language": "sv"},
 ]
@@ -101,29 +112,62 @@ ORGANISATIONS = [
 ]
 
 TEM_CRITERIA = [
-    ("Hankkeen sopivuus haun tavoitteisiin", "Projektets förenlighet med ansökans mål", "Fit with the call's objectives", "2"),
-    ("Määrällinen ja laadullinen vaikuttavuus", "Kvantitativ och kvalitativ verkan", "Quantitative and qualitative impact", "2"),
-    ("Hakijan kokemus ja osaaminen", "Sökandens erfarenhet och kunnande", "The applicant's relevant experience", "1"),
+    (
+        "Hankkeen sopivuus haun tavoitteisiin",
+        "Projektets förenlighet med ansökans mål",
+        "Fit with the call's objectives",
+        "2",
+    ),
+    (
+        "Määrällinen ja laadullinen vaikuttavuus",
+        "Kvantitativ och kvalitativ verkan",
+        "Quantitative and qualitative impact",
+        "2",
+    ),
+    (
+        "Hakijan kokemus ja osaaminen",
+        "Sökandens erfarenhet och kunnande",
+        "The applicant's relevant experience",
+        "1",
+    ),
     ("Suunniteltu yhteistyö", "Planerat samarbete", "Planned cooperation", "1"),
     ("Alueellinen kattavuus", "Geografisk täckning", "Geographical spread", "1"),
     ("Ikä- ja sukupuolinäkökulma", "Ålders- och könsperspektiv", "Age and gender coverage", "1"),
 ]
 
 MUNICIPAL_CRITERIA = [
-    ("Toiminnan tarve ja kohderyhmä", "Behovet av verksamheten och målgruppen", "Need for the service and its target group", "2"),
-    ("Toteutussuunnitelman laatu ja realistisuus", "Genomförandeplanens kvalitet och realism", "Quality and realism of the plan", "2"),
+    (
+        "Toiminnan tarve ja kohderyhmä",
+        "Behovet av verksamheten och målgruppen",
+        "Need for the service and its target group",
+        "2",
+    ),
+    (
+        "Toteutussuunnitelman laatu ja realistisuus",
+        "Genomförandeplanens kvalitet och realism",
+        "Quality and realism of the plan",
+        "2",
+    ),
     ("Yhteistyö ja verkostot", "Samarbete och nätverk", "Cooperation and networks", "1"),
     ("Kustannustehokkuus", "Kostnadseffektivitet", "Cost-effectiveness", "1"),
 ]
 
 ASSOCIATION_ATTACHMENTS = [
     ("Yhdistyksen säännöt", "Föreningens stadgar", "The association's rules"),
-    ("Viimeisin tilinpäätös ja tilintarkastuskertomus", "Senaste bokslut och revisionsberättelse", "Latest financial statements and auditor's report"),
+    (
+        "Viimeisin tilinpäätös ja tilintarkastuskertomus",
+        "Senaste bokslut och revisionsberättelse",
+        "Latest financial statements and auditor's report",
+    ),
     ("Viimeisin toimintakertomus", "Senaste verksamhetsberättelse", "Latest annual report"),
 ]
 
 MUNICIPAL_ATTACHMENTS = [
-    ("Toimielimen päätös hakemuksen jättämisestä", "Organets beslut om att lämna in ansökan", "The decision of the municipal body to apply"),
+    (
+        "Toimielimen päätös hakemuksen jättämisestä",
+        "Organets beslut om att lämna in ansökan",
+        "The decision of the municipal body to apply",
+    ),
 ]
 
 HOW_TO_APPLY = {
@@ -180,7 +224,10 @@ def calls(funding_year: int) -> list[dict]:
             "min_grant": Decimal("20000.00"),
             "max_grant": Decimal("100000.00"),
             "period": ((funding_year, 1, 1), (next_year, 3, 31)),
-            "eligible_organisation_types": [OrganisationType.REGISTERED_ASSOCIATION, OrganisationType.FOUNDATION],
+            "eligible_organisation_types": [
+                OrganisationType.REGISTERED_ASSOCIATION,
+                OrganisationType.FOUNDATION,
+            ],
             "themes": [
                 (
                     "Perheellisten maahanmuuttaneiden kotoutuminen",
@@ -277,7 +324,10 @@ def calls(funding_year: int) -> list[dict]:
             "min_grant": Decimal("30000.00"),
             "max_grant": Decimal("250000.00"),
             "period": ((funding_year, 1, 1), (funding_year, 12, 31)),
-            "eligible_organisation_types": [OrganisationType.MUNICIPALITY, OrganisationType.JOINT_MUNICIPAL_AUTHORITY],
+            "eligible_organisation_types": [
+                OrganisationType.MUNICIPALITY,
+                OrganisationType.JOINT_MUNICIPAL_AUTHORITY,
+            ],
             "themes": [
                 (
                     "Monikielinen neuvonta ja palveluohjaus",
@@ -388,7 +438,10 @@ def calls(funding_year: int) -> list[dict]:
             "min_grant": Decimal("30000.00"),
             "max_grant": Decimal("250000.00"),
             "period": ((funding_year - 1, 1, 1), (funding_year - 1, 12, 31)),
-            "eligible_organisation_types": [OrganisationType.MUNICIPALITY, OrganisationType.JOINT_MUNICIPAL_AUTHORITY],
+            "eligible_organisation_types": [
+                OrganisationType.MUNICIPALITY,
+                OrganisationType.JOINT_MUNICIPAL_AUTHORITY,
+            ],
             "themes": [
                 (
                     "Monikielinen neuvonta ja palveluohjaus",

@@ -59,7 +59,9 @@ def _calls(official: User, today: datetime.date) -> None:
         if Call.objects.filter(reference=row["reference"]).exists():
             continue
         (start, end) = row["period"]
-        opens_at = helsinki_datetime(today + datetime.timedelta(days=row["opens_in_days"]), datetime.time(8, 0))
+        opens_at = helsinki_datetime(
+            today + datetime.timedelta(days=row["opens_in_days"]), datetime.time(8, 0)
+        )
         closes_at = helsinki_datetime(
             today + datetime.timedelta(days=row["closes_in_days"]), datetime.time(*row["closes_at_time"])
         )

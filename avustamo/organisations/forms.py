@@ -10,10 +10,14 @@ class OrganisationForm(forms.ModelForm):
     """Identifiers are checked here for quick feedback and again, authoritatively, by the services."""
 
     business_id = forms.CharField(
-        label=_("Business ID"), max_length=20, help_text=_("As in the Business Information System, e.g. 1234567-8.")
+        label=_("Business ID"),
+        max_length=20,
+        help_text=_("As in the Business Information System, e.g. 1234567-8."),
     )
     iban = forms.CharField(
-        label=_("IBAN"), max_length=42, help_text=_("The account grants are paid to, e.g. FI21 1234 5600 0007 85.")
+        label=_("IBAN"),
+        max_length=42,
+        help_text=_("The account grants are paid to, e.g. FI21 1234 5600 0007 85."),
     )
 
     class Meta:

@@ -1,10 +1,15 @@
 """Business IDs and IBANs: validated with python-stdnum, stored in canonical form."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError as StdnumError
+from stdnum.exceptions import InvalidChecksum, InvalidComponent
+from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fi import ytunnus
+
+IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
 
 
 def clean_business_id(value: str) -> str:
@@ -16,13 +21,17 @@ def clean_business_id(value: str) -> str:
         return ytunnus.format(ytunnus.validate(value))
     except InvalidChecksum:
         raise ValidationError(
-            _("The check digit of Business ID %(value)s is wrong. Check the number on the Business Information System (ytj.fi)."),
+            _(
+                "The check digit of Business ID %(value)s is wrong. Check the number on the Business Information System (ytj.fi)."
+            ),
             code="business_id_checksum",
             params={"value": value},
         ) from None
     except StdnumError:
         raise ValidationError(
-            _("%(value)s is not a Business ID. Enter it as seven digits, a hyphen and a check digit, e.g. 1234567-8."),
+            _(
+                "%(value)s is not a Business ID. Enter it as seven digits, a hyphen and a check digit, e.g. 1234567-8."
+            ),
             code="business_id_format",
             params={"value": value},
         ) from None
@@ -34,10 +43,14 @@ def clean_iban(value: str) -> str:
     if not value:
         raise ValidationError(_("Enter the IBAN."), code="required")
     try:
+        if not IBAN_SHAPE.match(stdnum_iban.compact(value)):
+            raise StdnumError
         return stdnum_iban.validate(value)
     except InvalidChecksum:
         raise ValidationError(
-            _("The check digits of IBAN %(value)s do not match the account number. Check it against a bank statement."),
+            _(
+                "The check digits of IBAN %(value)s do not match the account number. Check it against a bank statement."
+            ),
             code="iban_checksum",
             params={"value": value},
         ) from None
@@ -49,7 +62,9 @@ def clean_iban(value: str) -> str:
         ) from None
     except StdnumError:
         raise ValidationError(
-            _("%(value)s is not an IBAN. A Finnish IBAN is FI followed by 16 digits, e.g. FI21 1234 5600 0007 85."),
+            _(
+                "%(value)s is not an IBAN. A Finnish IBAN is FI followed by 16 digits, e.g. FI21 1234 5600 0007 85."
+            ),
             code="iban_format",
             params={"value": value},
         ) from None

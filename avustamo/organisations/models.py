@@ -41,7 +41,9 @@ class Organisation(models.Model):
     )
     street_address = models.CharField(_("street address"), max_length=200)
     postal_code = models.CharField(
-        _("postal code"), max_length=5, validators=[RegexValidator(r"^\d{5}$", _("A postal code is five digits."))]
+        _("postal code"),
+        max_length=5,
+        validators=[RegexValidator(r"^\d{5}$", _("A postal code is five digits."))],
     )
     post_office = models.CharField(_("post office"), max_length=100)
     iban = models.CharField(_("IBAN"), max_length=34)
@@ -72,7 +74,10 @@ class Membership(models.Model):
         MEMBER = "member", _("member")
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
@@ -85,7 +90,9 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["organisation__name", "person__full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "organisation"], name="membership_person_organisation_unique")
+            models.UniqueConstraint(
+                fields=["person", "organisation"], name="membership_person_organisation_unique"
+            )
         ]
 
     def __str__(self):
@@ -99,7 +106,9 @@ class Invitation(models.Model):
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField(_("email address"))
-    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.PROTECT, related_name="+"

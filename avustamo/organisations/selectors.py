@@ -28,5 +28,8 @@ def organisation_members(*, organisation):
 
 def pending_invitations(*, organisation):
     return Invitation.objects.filter(
-        organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        organisation=organisation,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
     ).select_related("invited_by")

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
 from avustamo.core.tasks import enqueue_templated_email
@@ -41,7 +42,7 @@ def _apply_and_validate(organisation: Organisation, fields: dict) -> None:
         except ValidationError as error:
             errors[name] = error.error_list
     try:
-        organisation.full_clean(exclude=list(errors))
+        organisation.full_clean(exclude=list(errors), validate_unique=False)
     except ValidationError as error:
         errors.update(error.error_dict)
     if errors:
@@ -73,8 +74,12 @@ def organisation_register(*, acting_user, **fields) -> Organisation:
             }
         )
     organisation.save()
-    Membership.objects.create(person=acting_user, organisation=organisation, role=Membership.Role.ADMINISTRATOR)
-    audit(acting_user=acting_user, action="organisation.registered", target=organisation, name=organisation.name)
+    Membership.objects.create(
+        person=acting_user, organisation=organisation, role=Membership.Role.ADMINISTRATOR
+    )
+    audit(
+        acting_user=acting_user, action="organisation.registered", target=organisation, name=organisation.name
+    )
     return organisation
 
 
@@ -84,14 +89,20 @@ def organisation_update(*, organisation: Organisation, acting_user, **fields) ->
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = {name: str(getattr(organisation, name)) for name in fields}
     _apply_and_validate(organisation, fields)
-    if (
-        Organisation.objects.filter(business_id=organisation.business_id).exclude(pk=organisation.pk).exists()
-    ):
+    if Organisation.objects.filter(business_id=organisation.business_id).exclude(pk=organisation.pk).exists():
         raise ValidationError(
-            {"business_id": ValidationError(_("Another organisation has this Business ID."), code="business_id_taken")}
+            {
+                "business_id": ValidationError(
+                    _("Another organisation has this Business ID."), code="business_id_taken"
+                )
+            }
         )
     organisation.save()
-    changed = {name: [before[name], str(getattr(organisation, name))] for name in fields if before[name] != str(getattr(organisation, name))}
+    changed = {
+        name: [before[name], str(getattr(organisation, name))]
+        for name in fields
+        if before[name] != str(getattr(organisation, name))
+    }
     audit(acting_user=acting_user, action="organisation.updated", target=organisation, changed=changed)
     return organisation
 
@@ -109,7 +120,13 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, acti
         raise ValidationError({"role": ValidationError(_("Choose a role."), code="invalid_role")})
     if organisation.memberships.filter(person__email__iexact=email).exists():
         raise ValidationError(
-            {"email": ValidationError(_("%(email)s already acts for this organisation."), code="already_member", params={"email": email})}
+            {
+                "email": ValidationError(
+                    _("%(email)s already acts for this organisation."),
+                    code="already_member",
+                    params={"email": email},
+                )
+            }
         )
     now = timezone.now()
     Invitation.objects.filter(
@@ -153,7 +170,9 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_accept(*, token: str, acting_user) -> Membership:
-    invitation = Invitation.objects.select_for_update().filter(token_hash=Invitation.hash_token(token)).first()
+    invitation = (
+        Invitation.objects.select_for_update().filter(token_hash=Invitation.hash_token(token)).first()
+    )
     if invitation is None or not invitation.is_pending:
         raise ValidationError(
             _("This invitation is no longer valid. Ask the organisation's administrator for a new one."),
@@ -171,7 +190,9 @@ def invitation_accept(*, token: str, acting_user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = acting_user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit(acting_user=acting_user, action="invitation.accepted", target=invitation, membership_created=created)
+    audit(
+        acting_user=acting_user, action="invitation.accepted", target=invitation, membership_created=created
+    )
     return membership
 
 
@@ -210,3 +231,34 @@ def membership_remove(*, membership: Membership, acting_user) -> None:
         role=membership.role,
     )
     membership.delete()
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, acting_user) -> Membership:
+    """Make a person an administrator or a member; the last administrator stays one."""
+    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    _require(acting_user, "organisations.manage_members", organisation)
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Choose a role."), code="invalid_role")
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    if (
+        membership.role == Membership.Role.ADMINISTRATOR
+        and organisation.memberships.filter(role=Membership.Role.ADMINISTRATOR).count() == 1
+    ):
+        raise ValidationError(
+            _("An organisation needs at least one administrator. Make someone else an administrator first."),
+            code="last_administrator",
+        )
+    previous = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit(
+        acting_user=acting_user,
+        action="membership.role_changed",
+        target=organisation,
+        person=membership.person.email,
+        role=[previous, role],
+    )
+    return membership

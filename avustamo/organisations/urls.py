@@ -10,7 +10,10 @@ urlpatterns = [
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/edit/", views.edit_organisation, name="edit"),
     path("<int:pk>/invite/", views.invite, name="invite"),
-    path("<int:pk>/invitations/<int:invitation_pk>/revoke/", views.revoke_invitation, name="revoke_invitation"),
+    path(
+        "<int:pk>/invitations/<int:invitation_pk>/revoke/", views.revoke_invitation, name="revoke_invitation"
+    ),
     path("<int:pk>/members/<int:membership_pk>/remove/", views.remove_member, name="remove_member"),
+    path("<int:pk>/members/<int:membership_pk>/role/", views.change_role, name="change_role"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -39,7 +39,10 @@ def register_organisation(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("%(name)s has been registered. You are its administrator.") % {"name": organisation.name})
+            messages.success(
+                request,
+                _("%(name)s has been registered. You are its administrator.") % {"name": organisation.name},
+            )
             return redirect("organisations:detail", pk=organisation.pk)
     return render(request, "organisations/form.html", {"form": form, "organisation": None})
 
@@ -70,7 +73,9 @@ def edit_organisation(request, pk):
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(organisation=organisation, acting_user=request.user, **form.cleaned_data)
+            services.organisation_update(
+                organisation=organisation, acting_user=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -88,11 +93,15 @@ def invite(request, pk):
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            invitation = services.invitation_create(organisation=organisation, acting_user=request.user, **form.cleaned_data)
+            invitation = services.invitation_create(
+                organisation=organisation, acting_user=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("organisations:detail", pk=organisation.pk)
     return render(
         request,
@@ -121,7 +130,9 @@ def revoke_invitation(request, pk, invitation_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The invitation to %(email)s has been revoked.") % {"email": invitation.email})
+        messages.success(
+            request, _("The invitation to %(email)s has been revoked.") % {"email": invitation.email}
+        )
     return redirect("organisations:detail", pk=organisation.pk)
 
 
@@ -129,7 +140,9 @@ def revoke_invitation(request, pk, invitation_pk):
 @require_POST
 def remove_member(request, pk, membership_pk):
     organisation = _organisation_for(request, pk, "organisations.read_organisation")
-    membership = get_object_or_404(Membership.objects.select_related("person"), pk=membership_pk, organisation=organisation)
+    membership = get_object_or_404(
+        Membership.objects.select_related("person"), pk=membership_pk, organisation=organisation
+    )
     if not request.user.has_perm("organisations.manage_members", organisation):
         raise PermissionDenied
     try:
@@ -137,7 +150,33 @@ def remove_member(request, pk, membership_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(person)s no longer acts for the organisation.") % {"person": membership.person})
+        messages.success(
+            request, _("%(person)s no longer acts for the organisation.") % {"person": membership.person}
+        )
+    return redirect("organisations:detail", pk=organisation.pk)
+
+
+@login_required
+@require_POST
+def change_role(request, pk, membership_pk):
+    organisation = _organisation_for(request, pk, "organisations.read_organisation")
+    membership = get_object_or_404(
+        Membership.objects.select_related("person"), pk=membership_pk, organisation=organisation
+    )
+    if not request.user.has_perm("organisations.manage_members", organisation):
+        raise PermissionDenied
+    try:
+        membership = services.membership_change_role(
+            membership=membership, role=request.POST.get("role", ""), acting_user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(person)s is now the organisation's %(role)s.")
+            % {"person": membership.person, "role": membership.get_role_display()},
+        )
     return redirect("organisations:detail", pk=organisation.pk)
 
 
@@ -154,9 +193,7 @@ def invitation(request, token):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request, _("You now act for %(name)s.") % {"name": membership.organisation.name}
-            )
+            messages.success(request, _("You now act for %(name)s.") % {"name": membership.organisation.name})
             return redirect("organisations:detail", pk=membership.organisation_id)
     return render(request, "organisations/invitation.html", {"invitation": found, "token": token})
 

@@ -94,7 +94,9 @@ class CriterionForm(forms.Form):
     name_fi = forms.CharField(label=_("Criterion in Finnish"), max_length=300)
     name_sv = forms.CharField(label=_("Criterion in Swedish"), max_length=300, required=False)
     name_en = forms.CharField(label=_("Criterion in English"), max_length=300, required=False)
-    weight = forms.DecimalField(label=_("Weight"), min_value=Decimal("0.01"), max_digits=5, decimal_places=2, initial=1)
+    weight = forms.DecimalField(
+        label=_("Weight"), min_value=Decimal("0.01"), max_digits=5, decimal_places=2, initial=1
+    )
 
 
 class AttachmentForm(forms.Form):
@@ -105,9 +107,15 @@ class AttachmentForm(forms.Form):
 
 PART_FORMSETS = {
     "themes": (formset_factory(ThemeForm, extra=1, can_delete=True), _("Themes")),
-    "declarations": (formset_factory(DeclarationForm, extra=1, can_delete=True), _("Declarations the applicant confirms")),
+    "declarations": (
+        formset_factory(DeclarationForm, extra=1, can_delete=True),
+        _("Declarations the applicant confirms"),
+    ),
     "criteria": (formset_factory(CriterionForm, extra=1, can_delete=True), _("Evaluation criteria")),
-    "required_attachments": (formset_factory(AttachmentForm, extra=1, can_delete=True), _("Required attachments")),
+    "required_attachments": (
+        formset_factory(AttachmentForm, extra=1, can_delete=True),
+        _("Required attachments"),
+    ),
 }
 
 

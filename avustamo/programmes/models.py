@@ -49,9 +49,14 @@ class Municipality(models.Model):
     code = models.CharField(_("municipality number"), max_length=3, primary_key=True)
     name_fi = models.CharField(_("name in Finnish"), max_length=100)
     name_sv = models.CharField(_("name in Swedish"), max_length=100)
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="municipalities")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="municipalities"
+    )
     valid_from_year = models.PositiveSmallIntegerField(
-        _("valid from (year)"), null=True, blank=True, help_text=_("Empty when in force since before the code list begins.")
+        _("valid from (year)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when in force since before the code list begins."),
     )
     valid_until_year = models.PositiveSmallIntegerField(
         _("valid until (year)"), null=True, blank=True, help_text=_("The last year the municipality existed.")
@@ -68,7 +73,6 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
-
 
 
 class Agency(models.Model):
@@ -99,7 +103,9 @@ class GrantType(models.TextChoices):
 class Programme(models.Model):
     """A line of grants an agency runs year after year, such as the NGO grant for integration work."""
 
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="programmes")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="programmes"
+    )
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name_fi = models.CharField(_("name in Finnish"), max_length=200)
     name_sv = models.CharField(_("name in Swedish"), max_length=200)
@@ -109,9 +115,14 @@ class Programme(models.Model):
     description_en = models.TextField(_("description in English"), blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=200, default="Valtionavustuslaki 688/2001")
     budget_line = models.CharField(
-        _("budget line"), max_length=40, blank=True, help_text=_("State budget item (momentti), e.g. 32.30.40.")
+        _("budget line"),
+        max_length=40,
+        blank=True,
+        help_text=_("State budget item (momentti), e.g. 32.30.40."),
     )
-    grant_type = models.CharField(_("grant type"), max_length=10, choices=GrantType.choices, default=GrantType.SPECIAL)
+    grant_type = models.CharField(
+        _("grant type"), max_length=10, choices=GrantType.choices, default=GrantType.SPECIAL
+    )
     eligible_organisation_types = models.JSONField(_("eligible organisation types"), default=list)
     default_max_share_percent = models.DecimalField(
         _("default maximum share of eligible costs (%)"),
@@ -145,7 +156,10 @@ class Programme(models.Model):
         unknown = set(self.eligible_organisation_types or []) - set(OrganisationType.values)
         if unknown:
             raise ValidationError(
-                {"eligible_organisation_types": _("Unknown organisation types: %(types)s") % {"types": ", ".join(sorted(unknown))}}
+                {
+                    "eligible_organisation_types": _("Unknown organisation types: %(types)s")
+                    % {"types": ", ".join(sorted(unknown))}
+                }
             )
 
     def get_eligible_organisation_types_display(self) -> list[str]:
@@ -181,7 +195,9 @@ class CallQuerySet(models.QuerySet):
 class Call(models.Model):
     """A call for applications (haku). Its status follows the clock: upcoming, open, closed."""
 
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls"
+    )
     reference = models.SlugField(
         _("reference"), max_length=60, unique=True, help_text=_("A short unique code, e.g. TEM-KOTO-2027.")
     )
@@ -197,13 +213,28 @@ class Call(models.Model):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     appropriation = models.DecimalField(
-        _("appropriation (€)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
+        _("appropriation (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
     )
     min_grant = models.DecimalField(
-        _("minimum grant (€)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
+        _("minimum grant (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
     )
     max_grant = models.DecimalField(
-        _("maximum grant (€)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
+        _("maximum grant (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
     )
     period_earliest_start = models.DateField(_("period of use starts at the earliest"), null=True, blank=True)
     period_latest_end = models.DateField(_("period of use ends at the latest"), null=True, blank=True)
@@ -217,21 +248,35 @@ class Call(models.Model):
         validators=PERCENT_VALIDATORS,
     )
     own_funding_min_percent = models.DecimalField(
-        _("minimum own funding (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT_VALIDATORS
+        _("minimum own funding (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT_VALIDATORS,
     )
     min_reviewers = models.PositiveSmallIntegerField(_("reviewers per application"), default=2)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     copied_from = models.ForeignKey(
-        "self", verbose_name=_("copied from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
     )
     source_urls = models.TextField(
-        _("source pages"), blank=True, help_text=_("For calls imported from published history: where they were published.")
+        _("source pages"),
+        blank=True,
+        help_text=_("For calls imported from published history: where they were published."),
     )
     history_notes = models.TextField(_("notes on the published source"), blank=True)
     history_applications_received = models.PositiveIntegerField(
         _("applications received (as published)"), null=True, blank=True
     )
-    history_grants_awarded = models.PositiveIntegerField(_("grants awarded (as published)"), null=True, blank=True)
+    history_grants_awarded = models.PositiveIntegerField(
+        _("grants awarded (as published)"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -247,7 +292,9 @@ class Call(models.Model):
         verbose_name_plural = _("calls")
         ordering = ["-closes_at", "reference"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"
+            ),
             models.CheckConstraint(
                 condition=models.Q(min_grant__isnull=True)
                 | models.Q(max_grant__isnull=True)
@@ -289,9 +336,19 @@ class Call(models.Model):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             refuse("closes_at", _("The call must close after it opens."), "closes_before_opening")
         if self.min_grant is not None and self.max_grant is not None and self.min_grant > self.max_grant:
-            refuse("min_grant", _("The minimum grant cannot be larger than the maximum grant."), "min_above_max")
-        if self.max_grant is not None and self.appropriation is not None and self.max_grant > self.appropriation:
-            refuse("max_grant", _("The maximum grant cannot be larger than the appropriation."), "max_above_appropriation")
+            refuse(
+                "min_grant", _("The minimum grant cannot be larger than the maximum grant."), "min_above_max"
+            )
+        if (
+            self.max_grant is not None
+            and self.appropriation is not None
+            and self.max_grant > self.appropriation
+        ):
+            refuse(
+                "max_grant",
+                _("The maximum grant cannot be larger than the appropriation."),
+                "max_above_appropriation",
+            )
         if (
             self.period_earliest_start
             and self.period_latest_end
@@ -304,14 +361,16 @@ class Call(models.Model):
             )
         unknown = set(self.eligible_organisation_types or []) - set(OrganisationType.values)
         if unknown:
-            refuse("eligible_organisation_types", _("Unknown organisation type."), "unknown_organisation_type")
+            refuse(
+                "eligible_organisation_types", _("Unknown organisation type."), "unknown_organisation_type"
+            )
         elif self.programme_id and self.eligible_organisation_types:
             outside = set(self.eligible_organisation_types) - set(self.programme.eligible_organisation_types)
             if outside:
                 refuse(
                     "eligible_organisation_types",
                     _("The programme does not allow these organisation types: %(types)s.")
-                    % {"types": ", ".join(OrganisationType(code).label for code in sorted(outside))},
+                    % {"types": ", ".join(str(OrganisationType(code).label) for code in sorted(outside))},
                     "type_outside_programme",
                 )
         if errors:
@@ -368,7 +427,11 @@ class EvaluationCriterion(CallPart):
     name_sv = models.CharField(_("criterion in Swedish"), max_length=300, blank=True)
     name_en = models.CharField(_("criterion in English"), max_length=300, blank=True)
     weight = models.DecimalField(
-        _("weight"), max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
 
     name = Translated("name")

@@ -1,7 +1,8 @@
 """The reference data the service ships with: agencies, the integration programmes and the code lists.
 
-Regions and municipalities are Statistics Finland's codes (regions 01–21, municipalities by kuntanumero), as
-carried in Posti's postal code file of 2024-04-13; municipalities merged since 2016 keep their last year.
+Regions use Statistics Finland's codes 01–21. Municipalities use Statistics Finland's numbers (kuntanumero) and
+names as carried in Posti's postal code file of 2024-04-13, each placed in its region of 2024; municipalities
+merged since 2016 keep their last year. See docs/adr/0005-code-lists-source.md.
 """
 
 import csv
@@ -162,7 +163,9 @@ def load_reference_data() -> Counter:
     """
     outcomes: Counter = Counter()
     for row in _read_csv("regions.csv"):
-        _, outcome = upsert(Region, {"code": row["code"]}, {k: row[k] for k in ("name_fi", "name_sv", "name_en")})
+        _, outcome = upsert(
+            Region, {"code": row["code"]}, {k: row[k] for k in ("name_fi", "name_sv", "name_en")}
+        )
         outcomes[outcome] += 1
     for row in _read_csv("municipalities.csv"):
         _, outcome = upsert(

@@ -11,7 +11,9 @@ PUBLIC_ORDER = {
 }
 
 
-def public_calls(*, status: str = CallStatus.OPEN, programme: str | None = None, agency: str | None = None, now=None):
+def public_calls(
+    *, status: str = CallStatus.OPEN, programme: str | None = None, agency: str | None = None, now=None
+):
     """Published calls in one status, soonest deadline or opening first (closed calls: newest first)."""
     calls = Call.objects.with_status(status, now=now or timezone.now()).select_related("programme__agency")
     if programme:

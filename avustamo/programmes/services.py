@@ -126,7 +126,13 @@ def call_update(*, call: Call, acting_user, parts: CallParts | None = None, **fi
     if parts:
         _replace_parts(call, parts)
     changed = sorted(name for name in fields if before[name] != getattr(call, name))
-    audit(acting_user=acting_user, action="call.updated", target=call, fields=changed, parts=parts.provided if parts else [])
+    audit(
+        acting_user=acting_user,
+        action="call.updated",
+        target=call,
+        fields=changed,
+        parts=parts.provided if parts else [],
+    )
     return call
 
 
@@ -148,14 +154,20 @@ def call_copy(*, source: Call, acting_user, reference: str, opens_at, closes_at)
     only its texts checked.
     """
     _require_call_manager(acting_user)
-    years = (timezone.localtime(opens_at).year - timezone.localtime(source.opens_at).year) if source.opens_at else 0
+    years = (
+        (timezone.localtime(opens_at).year - timezone.localtime(source.opens_at).year)
+        if source.opens_at
+        else 0
+    )
     copy = Call(programme=source.programme, copied_from=source)
     for name in CALL_FIELDS:
         setattr(copy, name, getattr(source, name))
     copy.reference = reference
     copy.opens_at = opens_at
     copy.closes_at = closes_at
-    copy.period_earliest_start = source.period_earliest_start and shift_years(source.period_earliest_start, years)
+    copy.period_earliest_start = source.period_earliest_start and shift_years(
+        source.period_earliest_start, years
+    )
     copy.period_latest_end = source.period_latest_end and shift_years(source.period_latest_end, years)
     copy.full_clean()
     copy.save()
@@ -179,7 +191,9 @@ def publication_problems(call: Call) -> list[ValidationError]:
         problems.append(ValidationError(_("Describe the call in Swedish."), code="description_sv_missing"))
     if not call.eligible_organisation_types:
         problems.append(
-            ValidationError(_("Choose at least one organisation type that may apply."), code="no_eligible_types")
+            ValidationError(
+                _("Choose at least one organisation type that may apply."), code="no_eligible_types"
+            )
         )
     if call.closes_at <= timezone.now():
         problems.append(ValidationError(_("The closing moment has already passed."), code="closes_in_past"))
@@ -214,7 +228,8 @@ def call_unpublish(*, call: Call, acting_user) -> Call:
         return call
     if call.status() != CallStatus.UPCOMING:
         raise ValidationError(
-            _("Only a call that has not opened yet can be withdrawn from publication."), code="call_not_upcoming"
+            _("Only a call that has not opened yet can be withdrawn from publication."),
+            code="call_not_upcoming",
         )
     call.published_at = None
     call.save(update_fields=["published_at", "updated_at"])

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from avustamo.core.dates import shift_years
@@ -13,9 +14,9 @@ from avustamo.programmes.forms import CallForm, CopyCallForm, part_formsets, par
 from avustamo.programmes.models import CallStatus, Programme
 
 STATUS_TABS = [
-    (CallStatus.OPEN, _("Open")),
-    (CallStatus.UPCOMING, _("Upcoming")),
-    (CallStatus.CLOSED, _("Closed")),
+    (CallStatus.OPEN, gettext_lazy("Open")),
+    (CallStatus.UPCOMING, gettext_lazy("Upcoming")),
+    (CallStatus.CLOSED, gettext_lazy("Closed")),
 ]
 
 
@@ -62,13 +63,21 @@ def official_call_list(request):
 def _call_form_page(request, *, programme, call=None):
     form = CallForm(request.POST or None, instance=call, programme=programme)
     formsets = part_formsets(request.POST or None, call=call)
-    if request.method == "POST" and form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(formset.is_valid() for formset in formsets.values())
+    ):
         parts = services.CallParts(**parts_from_formsets(formsets))
         try:
             if call is None:
-                call = services.call_create(programme=programme, acting_user=request.user, parts=parts, **form.cleaned_data)
+                call = services.call_create(
+                    programme=programme, acting_user=request.user, parts=parts, **form.cleaned_data
+                )
             else:
-                call = services.call_update(call=call, acting_user=request.user, parts=parts, **form.cleaned_data)
+                call = services.call_update(
+                    call=call, acting_user=request.user, parts=parts, **form.cleaned_data
+                )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -77,7 +86,15 @@ def _call_form_page(request, *, programme, call=None):
     return render(
         request,
         "programmes/official_call_form.html",
-        {"form": form, "formsets": formsets, "programme": programme, "call": call},
+        {
+            "form": form,
+            "formsets": formsets,
+            "formset_errors": any(
+                formset.total_error_count() for formset in formsets.values() if formset.is_bound
+            ),
+            "programme": programme,
+            "call": call,
+        },
         status=422 if request.method == "POST" else 200,
     )
 
@@ -136,7 +153,9 @@ def official_call_copy(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The call has been copied. Check its texts and dates, then publish it."))
+            messages.success(
+                request, _("The call has been copied. Check its texts and dates, then publish it.")
+            )
             return redirect("official:call_edit", pk=copy.pk)
     return render(
         request,

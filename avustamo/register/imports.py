@@ -103,6 +103,11 @@ def import_tem_history(*, directory: Path = DATA_DIR, acting_user=None) -> Count
             },
         )
         if outcome != "unchanged":
-            audit(acting_user=acting_user, action=f"published_grant.history_{outcome}", target=grant, source=GRANTS_FILE)
+            audit(
+                acting_user=acting_user,
+                action=f"published_grant.history_{outcome}",
+                target=grant,
+                source=GRANTS_FILE,
+            )
         outcomes[f"grants_{outcome}"] += 1
     return outcomes

@@ -15,7 +15,9 @@ class PublishedGrant(models.Model):
         PUBLISHED_HISTORY = "published_history", _("published history")
         DECISION = "decision", _("decision in this service")
 
-    call = models.ForeignKey("programmes.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="grants")
+    call = models.ForeignKey(
+        "programmes.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="grants"
+    )
     organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("organisation"),
@@ -43,7 +45,9 @@ class PublishedGrant(models.Model):
             models.UniqueConstraint(
                 fields=["call", "recipient_name", "project_name"], name="published_grant_unique_per_call"
             ),
-            models.CheckConstraint(condition=models.Q(amount_awarded__gt=0), name="published_grant_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount_awarded__gt=0), name="published_grant_amount_positive"
+            ),
         ]
 
     def __str__(self):

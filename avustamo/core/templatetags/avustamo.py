@@ -51,3 +51,9 @@ def lang_attribute(obj, base_name: str):
     """` lang="fi"` when a translated text falls back to another language than the page's, else nothing."""
     source = getattr(type(obj), base_name).source_language(obj)
     return format_html(' lang="{}"', source) if source != language_code() else ""
+
+
+@register.filter
+def error_anchor(bound_field) -> str:
+    """The id of the input an error summary links to; grouped inputs (date + time, checkboxes) link to the first."""
+    return bound_field.id_for_label or f"{bound_field.auto_id}_0"

@@ -9,102 +9,294 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programmes', '0001_code_lists_programmes_and_calls'),
+        ("programmes", "0001_code_lists_programmes_and_calls"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalOrganisation',
+            name="HistoricalOrganisation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('business_id', models.CharField(db_index=True, max_length=9, validators=[django.core.validators.RegexValidator('^\\d{7}-\\d$', 'Business ID must be in the form 1234567-8.')], verbose_name='Business ID')),
-                ('organisation_type', models.CharField(choices=[('registered_association', 'registered association'), ('foundation', 'foundation'), ('religious_community', 'religious community'), ('municipality', 'municipality'), ('joint_municipal_authority', 'joint municipal authority'), ('wellbeing_services_county', 'wellbeing services county'), ('company', 'company'), ('other', 'other organisation')], max_length=40, verbose_name='type')),
-                ('street_address', models.CharField(max_length=200, verbose_name='street address')),
-                ('postal_code', models.CharField(max_length=5, validators=[django.core.validators.RegexValidator('^\\d{5}$', 'A postal code is five digits.')], verbose_name='postal code')),
-                ('post_office', models.CharField(max_length=100, verbose_name='post office')),
-                ('iban', models.CharField(max_length=34, verbose_name='IBAN')),
-                ('email', models.EmailField(max_length=254, verbose_name='official email')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('home_municipality', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.municipality', verbose_name='home municipality')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "business_id",
+                    models.CharField(
+                        db_index=True,
+                        max_length=9,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{7}-\\d$", "Business ID must be in the form 1234567-8."
+                            )
+                        ],
+                        verbose_name="Business ID",
+                    ),
+                ),
+                (
+                    "organisation_type",
+                    models.CharField(
+                        choices=[
+                            ("registered_association", "registered association"),
+                            ("foundation", "foundation"),
+                            ("religious_community", "religious community"),
+                            ("municipality", "municipality"),
+                            ("joint_municipal_authority", "joint municipal authority"),
+                            ("wellbeing_services_county", "wellbeing services county"),
+                            ("company", "company"),
+                            ("other", "other organisation"),
+                        ],
+                        max_length=40,
+                        verbose_name="type",
+                    ),
+                ),
+                ("street_address", models.CharField(max_length=200, verbose_name="street address")),
+                (
+                    "postal_code",
+                    models.CharField(
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator("^\\d{5}$", "A postal code is five digits.")
+                        ],
+                        verbose_name="postal code",
+                    ),
+                ),
+                ("post_office", models.CharField(max_length=100, verbose_name="post office")),
+                ("iban", models.CharField(max_length=34, verbose_name="IBAN")),
+                ("email", models.EmailField(max_length=254, verbose_name="official email")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "home_municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.municipality",
+                        verbose_name="home municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation',
-                'verbose_name_plural': 'historical organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation",
+                "verbose_name_plural": "historical organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('business_id', models.CharField(max_length=9, unique=True, validators=[django.core.validators.RegexValidator('^\\d{7}-\\d$', 'Business ID must be in the form 1234567-8.')], verbose_name='Business ID')),
-                ('organisation_type', models.CharField(choices=[('registered_association', 'registered association'), ('foundation', 'foundation'), ('religious_community', 'religious community'), ('municipality', 'municipality'), ('joint_municipal_authority', 'joint municipal authority'), ('wellbeing_services_county', 'wellbeing services county'), ('company', 'company'), ('other', 'other organisation')], max_length=40, verbose_name='type')),
-                ('street_address', models.CharField(max_length=200, verbose_name='street address')),
-                ('postal_code', models.CharField(max_length=5, validators=[django.core.validators.RegexValidator('^\\d{5}$', 'A postal code is five digits.')], verbose_name='postal code')),
-                ('post_office', models.CharField(max_length=100, verbose_name='post office')),
-                ('iban', models.CharField(max_length=34, verbose_name='IBAN')),
-                ('email', models.EmailField(max_length=254, verbose_name='official email')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('home_municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='programmes.municipality', verbose_name='home municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "business_id",
+                    models.CharField(
+                        max_length=9,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{7}-\\d$", "Business ID must be in the form 1234567-8."
+                            )
+                        ],
+                        verbose_name="Business ID",
+                    ),
+                ),
+                (
+                    "organisation_type",
+                    models.CharField(
+                        choices=[
+                            ("registered_association", "registered association"),
+                            ("foundation", "foundation"),
+                            ("religious_community", "religious community"),
+                            ("municipality", "municipality"),
+                            ("joint_municipal_authority", "joint municipal authority"),
+                            ("wellbeing_services_county", "wellbeing services county"),
+                            ("company", "company"),
+                            ("other", "other organisation"),
+                        ],
+                        max_length=40,
+                        verbose_name="type",
+                    ),
+                ),
+                ("street_address", models.CharField(max_length=200, verbose_name="street address")),
+                (
+                    "postal_code",
+                    models.CharField(
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator("^\\d{5}$", "A postal code is five digits.")
+                        ],
+                        verbose_name="postal code",
+                    ),
+                ),
+                ("post_office", models.CharField(max_length=100, verbose_name="post office")),
+                ("iban", models.CharField(max_length=34, verbose_name="IBAN")),
+                ("email", models.EmailField(max_length=254, verbose_name="official email")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "home_municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="programmes.municipality",
+                        verbose_name="home municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('administrator', 'administrator'), ('member', 'member')], default='member', max_length=20, verbose_name='role')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='member since')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organisations.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("administrator", "administrator"), ("member", "member")],
+                        default="member",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="member since")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['organisation__name', 'person__full_name'],
-                'constraints': [models.UniqueConstraint(fields=('person', 'organisation'), name='membership_person_organisation_unique')],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["organisation__name", "person__full_name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "organisation"), name="membership_person_organisation_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='email address')),
-                ('role', models.CharField(choices=[('administrator', 'administrator'), ('member', 'member')], default='member', max_length=20, verbose_name='role')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='sent at')),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='accepted by')),
-                ('invited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invited by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='organisations.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="email address")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("administrator", "administrator"), ("member", "member")],
+                        default="member",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="sent at")),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="accepted at")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked at")),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="accepted by",
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="invited by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(models.F('organisation'), django.db.models.functions.text.Lower('email'), condition=models.Q(('accepted_at__isnull', True), ('revoked_at__isnull', True)), name='invitation_one_pending_per_email')],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("organisation"),
+                        django.db.models.functions.text.Lower("email"),
+                        condition=models.Q(("accepted_at__isnull", True), ("revoked_at__isnull", True)),
+                        name="invitation_one_pending_per_email",
+                    )
+                ],
             },
         ),
     ]

@@ -5,37 +5,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_organisations_memberships_invitations'),
-        ('programmes', '0001_code_lists_programmes_and_calls'),
+        ("organisations", "0001_organisations_memberships_invitations"),
+        ("programmes", "0001_code_lists_programmes_and_calls"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PublishedGrant',
+            name="PublishedGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient_name', models.CharField(max_length=255, verbose_name='recipient as published')),
-                ('recipient_business_id', models.CharField(blank=True, max_length=9, verbose_name="recipient's Business ID")),
-                ('project_name', models.CharField(blank=True, max_length=500, verbose_name='project')),
-                ('amount_awarded', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount awarded (€)')),
-                ('funding_year', models.PositiveSmallIntegerField(verbose_name='funding year')),
-                ('source', models.CharField(choices=[('published_history', 'published history'), ('decision', 'decision in this service')], max_length=20, verbose_name='source')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source page')),
-                ('source_language', models.CharField(blank=True, max_length=2, verbose_name='language of the source')),
-                ('source_notes', models.TextField(blank=True, verbose_name='notes on the source')),
-                ('published_at', models.DateTimeField(auto_now_add=True, verbose_name='published at')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grants', to='programmes.call', verbose_name='call')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='published_grants', to='organisations.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recipient_name", models.CharField(max_length=255, verbose_name="recipient as published")),
+                (
+                    "recipient_business_id",
+                    models.CharField(blank=True, max_length=9, verbose_name="recipient's Business ID"),
+                ),
+                ("project_name", models.CharField(blank=True, max_length=500, verbose_name="project")),
+                (
+                    "amount_awarded",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount awarded (€)"),
+                ),
+                ("funding_year", models.PositiveSmallIntegerField(verbose_name="funding year")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("published_history", "published history"),
+                            ("decision", "decision in this service"),
+                        ],
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="source page")),
+                (
+                    "source_language",
+                    models.CharField(blank=True, max_length=2, verbose_name="language of the source"),
+                ),
+                ("source_notes", models.TextField(blank=True, verbose_name="notes on the source")),
+                ("published_at", models.DateTimeField(auto_now_add=True, verbose_name="published at")),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grants",
+                        to="programmes.call",
+                        verbose_name="call",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="published_grants",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'published grant',
-                'verbose_name_plural': 'published grants',
-                'ordering': ['-funding_year', 'recipient_name'],
-                'constraints': [models.UniqueConstraint(fields=('call', 'recipient_name', 'project_name'), name='published_grant_unique_per_call'), models.CheckConstraint(condition=models.Q(('amount_awarded__gt', 0)), name='published_grant_amount_positive')],
+                "verbose_name": "published grant",
+                "verbose_name_plural": "published grants",
+                "ordering": ["-funding_year", "recipient_name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("call", "recipient_name", "project_name"),
+                        name="published_grant_unique_per_call",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_awarded__gt", 0)), name="published_grant_amount_positive"
+                    ),
+                ],
             },
         ),
     ]

@@ -5,11 +5,21 @@ from avustamo.demo.loader import load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (reference data, TEM's history, people, organisations, calls). Safe to run again."
+    help = (
+        "Load the demo data (reference data, TEM's history, people, organisations, calls). Safe to run again."
+    )
 
     def handle(self, *args, **options):
         load_demo()
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data is ready. Demo logins (password for all: {DEMO_PASSWORD}):")
+        )
         for person in PEOPLE:
-            role = "administrator" if person.get("is_superuser") else "official" if person.get("is_staff") else "applicant"
+            role = (
+                "administrator"
+                if person.get("is_superuser")
+                else "official"
+                if person.get("is_staff")
+                else "applicant"
+            )
             self.stdout.write(f"  {person['email']:<28} {role}")

@@ -1,0 +1,233 @@
+"""Factories for every model the tests build; state traits name the situation (`CallFactory(open=True)`)."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+from stdnum.fi import ytunnus
+from stdnum.iban import calc_check_digits
+
+from avustamo.accounts.models import User
+from avustamo.organisations.models import Membership, Organisation, OrganisationType
+from avustamo.programmes.models import (
+    Agency,
+    Call,
+    CallDeclaration,
+    CallTheme,
+    EvaluationCriterion,
+    Municipality,
+    Programme,
+    Region,
+    RequiredAttachment,
+)
+from avustamo.register.models import PublishedGrant
+
+
+def valid_business_id(n: int) -> str:
+    """The n-th seven-digit number that has a valid check digit, as `1234567-8`."""
+    base = 1_000_000 + n * 7
+    while True:
+        for digit in "0123456789":
+            candidate = f"{base:07d}-{digit}"
+            if ytunnus.is_valid(candidate):
+                return candidate
+        base += 1
+
+
+def valid_iban(n: int) -> str:
+    bban = f"{n:014d}"
+    return f"FI{calc_check_digits('FI00' + bban)}{bban}"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="fi_FI")
+    password = factory.django.Password("correct-horse-battery")
+
+    class Params:
+        official = factory.Trait(is_staff=True)
+        administrator = factory.Trait(is_staff=True, is_superuser=True)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "01"
+    name_fi = "Uusimaa"
+    name_sv = "Nyland"
+    name_en = "Uusimaa"
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+
+    code = "091"
+    name_fi = "Helsinki"
+    name_sv = "Helsingfors"
+    region = factory.SubFactory(RegionFactory)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Kotoutumisyhdistys {n} ry")
+    business_id = factory.Sequence(valid_business_id)
+    organisation_type = OrganisationType.REGISTERED_ASSOCIATION
+    home_municipality = factory.SubFactory(MunicipalityFactory)
+    street_address = "Mannerheimintie 1"
+    postal_code = "00100"
+    post_office = "Helsinki"
+    iban = factory.Sequence(valid_iban)
+    email = factory.Sequence(lambda n: f"board{n}@association.example.org")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    person = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.MEMBER
+
+    class Params:
+        administrator = factory.Trait(role=Membership.Role.ADMINISTRATOR)
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("code",)
+
+    code = "TEM"
+    name_fi = "Työ- ja elinkeinoministeriö"
+    name_sv = "Arbets- och näringsministeriet"
+    name_en = "Ministry of Economic Affairs and Employment"
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ("code",)
+
+    agency = factory.SubFactory(AgencyFactory)
+    code = "tem-kotoutuminen-jarjestoavustus"
+    name_fi = "Järjestöavustus kotoutumista edistävään toimintaan"
+    name_sv = "Organisationsstöd för verksamhet som främjar integration"
+    name_en = "Grant to organisations for integration work"
+    eligible_organisation_types = [
+        OrganisationType.REGISTERED_ASSOCIATION.value,
+        OrganisationType.FOUNDATION.value,
+        OrganisationType.RELIGIOUS_COMMUNITY.value,
+    ]
+
+    class Params:
+        talent_hub = factory.Trait(
+            code="tem-talent-hub",
+            name_fi="Talent Hub",
+            name_sv="Talent Hub",
+            name_en="Talent Hub",
+            eligible_organisation_types=[OrganisationType.MUNICIPALITY.value],
+            default_max_share_percent=Decimal("70.00"),
+            default_own_funding_percent=Decimal("30.00"),
+        )
+
+
+def _at(days: int, hour: int = 16, minute: int = 15) -> datetime.datetime:
+    local = timezone.localtime() + datetime.timedelta(days=days)
+    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """An open, published call unless a trait says otherwise."""
+
+    class Meta:
+        model = Call
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    reference = factory.Sequence(lambda n: f"TEM-TEST-{n}")
+    title_fi = factory.Sequence(lambda n: f"Testihaku {n}")
+    title_sv = factory.Sequence(lambda n: f"Testutlysning {n}")
+    title_en = factory.Sequence(lambda n: f"Test call {n}")
+    description_fi = "Hakuun voivat osallistua yhdistykset."
+    description_sv = "Föreningar kan delta i ansökan."
+    opens_at = factory.LazyFunction(lambda: _at(-10, 8, 0))
+    closes_at = factory.LazyFunction(lambda: _at(20))
+    appropriation = Decimal("600000.00")
+    min_grant = Decimal("20000.00")
+    max_grant = Decimal("100000.00")
+    period_earliest_start = datetime.date(2027, 1, 1)
+    period_latest_end = datetime.date(2027, 12, 31)
+    eligible_organisation_types = [OrganisationType.REGISTERED_ASSOCIATION.value]
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=20))
+
+    class Params:
+        draft = factory.Trait(published_at=None)
+        upcoming = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: _at(10, 8, 0)),
+            closes_at=factory.LazyFunction(lambda: _at(40)),
+        )
+        closed = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: _at(-60, 8, 0)),
+            closes_at=factory.LazyFunction(lambda: _at(-30)),
+        )
+
+
+class CallThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallTheme
+
+    call = factory.SubFactory(CallFactory)
+    name_fi = "Perheellisten maahanmuuttaneiden kotoutuminen"
+    name_sv = "Integration av invandrarfamiljer"
+    name_en = "Integration of families with an immigrant background"
+
+
+class CallDeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallDeclaration
+
+    call = factory.SubFactory(CallFactory)
+    text_fi = "Hakijalla on vähintään kahden vuoden kokemus kotoutumistyöstä."
+    text_sv = "Sökanden har minst två års erfarenhet av integrationsarbete."
+
+
+class EvaluationCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationCriterion
+
+    call = factory.SubFactory(CallFactory)
+    name_fi = "Hankkeen sopivuus haun tavoitteisiin"
+    name_sv = "Projektets förenlighet med målen"
+    weight = Decimal("2")
+
+
+class RequiredAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequiredAttachment
+
+    call = factory.SubFactory(CallFactory)
+    name_fi = "Yhdistyksen säännöt"
+    name_sv = "Föreningens stadgar"
+
+
+class PublishedGrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PublishedGrant
+
+    call = factory.SubFactory(CallFactory, closed=True)
+    recipient_name = factory.Sequence(lambda n: f"Yhdistys {n} ry")
+    project_name = "Kotoutumisen tukihanke"
+    amount_awarded = Decimal("50000.00")
+    funding_year = 2027
+    source = PublishedGrant.Source.PUBLISHED_HISTORY

@@ -1,0 +1,108 @@
+import datetime
+import json
+import re
+
+import pytest
+from django.db import DatabaseError
+
+from avustamo.programmes.models import CallStatus
+from tests.factories import CallFactory, CallThemeFactory, EvaluationCriterionFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class TestHealth:
+    def test_ok_after_a_real_query(self, client, django_assert_num_queries):
+        with django_assert_num_queries(1):
+            response = client.get("/health")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok", "database": "ok"}
+
+    def test_503_when_the_database_fails(self, client, monkeypatch):
+        def broken_cursor(*args, **kwargs):
+            raise DatabaseError("connection refused")
+
+        monkeypatch.setattr("avustamo.core.views.connection.cursor", broken_cursor)
+        response = client.get("/health")
+        assert response.status_code == 503
+        assert response.json()["status"] == "error"
+
+
+class TestCallsApi:
+    def test_list__open_by_default_with_amounts_as_decimal_strings(self, client):
+        call = CallFactory()
+        CallFactory(closed=True)
+        CallFactory(draft=True)
+        body = client.get("/api/v1/calls").json()
+        assert [item["id"] for item in body] == [call.pk]
+        item = body[0]
+        assert item["status"] == "open"
+        assert item["appropriation"] == "600000.00"
+        assert item["title"] == {"fi": call.title_fi, "sv": call.title_sv, "en": call.title_en}
+        assert item["programme"]["agency"]["code"] == "TEM"
+        assert item["closes_at"].endswith(("+02:00", "+03:00"))
+        assert item["url"].endswith(f"/calls/{call.pk}/")
+
+    @pytest.mark.parametrize("status", [CallStatus.OPEN, CallStatus.UPCOMING, CallStatus.CLOSED])
+    def test_list__by_status(self, client, status):
+        calls = {
+            "open": CallFactory(),
+            "upcoming": CallFactory(upcoming=True),
+            "closed": CallFactory(closed=True),
+        }
+        body = client.get(f"/api/v1/calls?status={status}").json()
+        assert [item["id"] for item in body] == [calls[status].pk]
+
+    def test_list__by_programme_and_agency(self, client):
+        ngo_call = CallFactory()
+        talent_call = CallFactory(
+            programme=ProgrammeFactory(talent_hub=True), eligible_organisation_types=["municipality"]
+        )
+        assert [i["id"] for i in client.get("/api/v1/calls?programme=tem-talent-hub").json()] == [
+            talent_call.pk
+        ]
+        assert {i["id"] for i in client.get("/api/v1/calls?agency=tem").json()} == {
+            ngo_call.pk,
+            talent_call.pk,
+        }
+        assert client.get("/api/v1/calls?agency=OKM").json() == []
+
+    def test_list__unknown_status_is_a_clear_422(self, client):
+        response = client.get("/api/v1/calls?status=archived")
+        assert response.status_code == 422
+        assert "status" in json.dumps(response.json())
+
+    def test_detail__with_themes_and_weighted_criteria(self, client):
+        call = CallFactory()
+        CallThemeFactory(call=call)
+        EvaluationCriterionFactory(call=call)
+        body = client.get(f"/api/v1/calls/{call.pk}").json()
+        assert body["themes"][0]["en"] == "Integration of families with an immigrant background"
+        assert body["evaluation_criteria"][0]["weight"] == "2.00"
+        assert body["eligible_organisation_types"] == ["registered_association"]
+        assert body["period_latest_end"] == "2027-12-31"
+
+    @pytest.mark.parametrize(
+        "path", ["/api/v1/calls/999999", "/api/v1/calls/0", "/api/v1/calls/99999999999999999999"]
+    )
+    def test_detail__unknown_id_is_not_a_server_error(self, client, path):
+        assert client.get(path).status_code in {404, 422}
+
+    def test_detail__draft_is_not_found(self, client):
+        draft = CallFactory(draft=True)
+        assert client.get(f"/api/v1/calls/{draft.pk}").status_code == 404
+
+    def test_openapi_and_docs_are_served_without_external_assets(self, client):
+        schema = client.get("/api/v1/openapi.json").json()
+        assert "/api/v1/calls" in schema["paths"]
+        assert "/api/v1/calls/{call_id}" in schema["paths"]
+        docs = client.get("/api/v1/docs").content.decode()
+        external = re.findall(r'(?:src|href)="(https?://[^"]+)"', docs)
+        assert external == []
+        assert "/static/ninja/swagger-ui" in docs
+
+
+def test_deadline_moment_in_api_is_the_stored_instant(client):
+    call = CallFactory()
+    closes_at = datetime.datetime.fromisoformat(client.get(f"/api/v1/calls/{call.pk}").json()["closes_at"])
+    assert closes_at == call.closes_at
