@@ -47,9 +47,9 @@ def register_organisation(request):
     return render(request, "organisations/form.html", {"form": form, "organisation": None})
 
 
-@login_required
-def organisation_detail(request, pk):
-    organisation = _organisation_for(request, pk, "organisations.read_organisation")
+def _detail_page(
+    request, organisation: Organisation, invitation_form: InvitationForm | None = None, status=200
+):
     can_manage = request.user.has_perm("organisations.manage_members", organisation)
     return render(
         request,
@@ -60,9 +60,15 @@ def organisation_detail(request, pk):
             "invitations": selectors.pending_invitations(organisation=organisation) if can_manage else [],
             "can_edit": request.user.has_perm("organisations.edit_organisation", organisation),
             "can_manage": can_manage,
-            "invitation_form": InvitationForm() if can_manage else None,
+            "invitation_form": (invitation_form or InvitationForm()) if can_manage else None,
         },
+        status=status,
     )
+
+
+@login_required
+def organisation_detail(request, pk):
+    return _detail_page(request, _organisation_for(request, pk, "organisations.read_organisation"))
 
 
 @login_required
@@ -103,19 +109,7 @@ def invite(request, pk):
                 request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email}
             )
             return redirect("organisations:detail", pk=organisation.pk)
-    return render(
-        request,
-        "organisations/detail.html",
-        {
-            "organisation": organisation,
-            "members": selectors.organisation_members(organisation=organisation),
-            "invitations": selectors.pending_invitations(organisation=organisation),
-            "can_edit": request.user.has_perm("organisations.edit_organisation", organisation),
-            "can_manage": True,
-            "invitation_form": form,
-        },
-        status=422,
-    )
+    return _detail_page(request, organisation, invitation_form=form, status=422)
 
 
 @login_required
