@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from avustamo.organisations.identifiers import clean_business_id, clean_iban, format_iban
 from avustamo.organisations.models import Membership, Organisation
+from avustamo.organisations.services import ORGANISATION_FIELDS
 from avustamo.programmes.models import Municipality
 
 
@@ -22,17 +23,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "business_id",
-            "organisation_type",
-            "home_municipality",
-            "street_address",
-            "postal_code",
-            "post_office",
-            "iban",
-            "email",
-        ]
+        fields = list(ORGANISATION_FIELDS)
         widgets = {
             "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
 from avustamo.organisations import selectors, services
 from avustamo.organisations.forms import InvitationForm, OrganisationForm
@@ -112,65 +113,57 @@ def invite(request, pk):
     return _detail_page(request, organisation, invitation_form=form, status=422)
 
 
+def _managed(request, pk, queryset, item_pk):
+    """The organisation and one of its invitations or memberships, for an administrator's button."""
+    organisation = _organisation_for(request, pk, "organisations.read_organisation")
+    item = get_object_or_404(queryset, pk=item_pk, organisation=organisation)
+    if not request.user.has_perm("organisations.manage_members", organisation):
+        raise PermissionDenied
+    return organisation, item
+
+
 @login_required
 @require_POST
 def revoke_invitation(request, pk, invitation_pk):
-    organisation = _organisation_for(request, pk, "organisations.read_organisation")
-    invitation = get_object_or_404(Invitation, pk=invitation_pk, organisation=organisation)
-    if not request.user.has_perm("organisations.manage_members", organisation):
-        raise PermissionDenied
-    try:
-        services.invitation_revoke(invitation=invitation, acting_user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("The invitation to %(email)s has been revoked.") % {"email": invitation.email}
-        )
+    organisation, invitation = _managed(request, pk, Invitation.objects.all(), invitation_pk)
+    perform(
+        request,
+        lambda: services.invitation_revoke(invitation=invitation, acting_user=request.user),
+        _("The invitation to %(email)s has been revoked.") % {"email": invitation.email},
+    )
     return redirect("organisations:detail", pk=organisation.pk)
 
 
 @login_required
 @require_POST
 def remove_member(request, pk, membership_pk):
-    organisation = _organisation_for(request, pk, "organisations.read_organisation")
-    membership = get_object_or_404(
-        Membership.objects.select_related("person"), pk=membership_pk, organisation=organisation
+    organisation, membership = _managed(
+        request, pk, Membership.objects.select_related("person"), membership_pk
     )
-    if not request.user.has_perm("organisations.manage_members", organisation):
-        raise PermissionDenied
-    try:
-        services.membership_remove(membership=membership, acting_user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("%(person)s no longer acts for the organisation.") % {"person": membership.person}
-        )
+    perform(
+        request,
+        lambda: services.membership_remove(membership=membership, acting_user=request.user),
+        _("%(person)s no longer acts for the organisation.") % {"person": membership.person},
+    )
     return redirect("organisations:detail", pk=organisation.pk)
 
 
 @login_required
 @require_POST
 def change_role(request, pk, membership_pk):
-    organisation = _organisation_for(request, pk, "organisations.read_organisation")
-    membership = get_object_or_404(
-        Membership.objects.select_related("person"), pk=membership_pk, organisation=organisation
+    organisation, membership = _managed(
+        request, pk, Membership.objects.select_related("person"), membership_pk
     )
-    if not request.user.has_perm("organisations.manage_members", organisation):
-        raise PermissionDenied
-    try:
-        membership = services.membership_change_role(
+    perform(
+        request,
+        lambda: services.membership_change_role(
             membership=membership, role=request.POST.get("role", ""), acting_user=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
+        ),
+        lambda changed: (
             _("%(person)s is now the organisation's %(role)s.")
-            % {"person": membership.person, "role": membership.get_role_display()},
-        )
+            % {"person": changed.person, "role": changed.get_role_display()}
+        ),
+    )
     return redirect("organisations:detail", pk=organisation.pk)
 
 

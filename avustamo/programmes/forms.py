@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from avustamo.organisations.models import OrganisationType
 from avustamo.programmes.models import Call
+from avustamo.programmes.services import CALL_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,29 +28,7 @@ class CallForm(forms.ModelForm):
 
     class Meta:
         model = Call
-        fields = [
-            "reference",
-            "title_fi",
-            "title_sv",
-            "title_en",
-            "description_fi",
-            "description_sv",
-            "description_en",
-            "how_to_apply_fi",
-            "how_to_apply_sv",
-            "how_to_apply_en",
-            "opens_at",
-            "closes_at",
-            "appropriation",
-            "min_grant",
-            "max_grant",
-            "period_earliest_start",
-            "period_latest_end",
-            "eligible_organisation_types",
-            "max_share_percent",
-            "own_funding_min_percent",
-            "min_reviewers",
-        ]
+        fields = list(CALL_FIELDS)
         widgets = {
             "period_earliest_start": DATE_INPUT,
             "period_latest_end": DATE_INPUT,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from avustamo.core.dates import shift_years
+from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
 from avustamo.programmes import selectors, services
 from avustamo.programmes.forms import CallForm, CopyCallForm, part_formsets, parts_from_formsets
@@ -165,35 +166,22 @@ def official_call_copy(request, pk):
     )
 
 
-@login_required
-@require_POST
-def official_call_publish(request, pk):
+def _call_action(request, pk, action, success: str):
     _require_official(request)
     call = selectors.call_for_officials(pk=pk)
     if call is None:
         raise Http404
-    try:
-        services.call_publish(call=call, acting_user=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The call has been published."))
+    perform(request, lambda: action(call=call, acting_user=request.user), success)
     return redirect("official:call", pk=call.pk)
+
+
+@login_required
+@require_POST
+def official_call_publish(request, pk):
+    return _call_action(request, pk, services.call_publish, _("The call has been published."))
 
 
 @login_required
 @require_POST
 def official_call_unpublish(request, pk):
-    _require_official(request)
-    call = selectors.call_for_officials(pk=pk)
-    if call is None:
-        raise Http404
-    try:
-        services.call_unpublish(call=call, acting_user=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The call is no longer published."))
-    return redirect("official:call", pk=call.pk)
+    return _call_action(request, pk, services.call_unpublish, _("The call is no longer published."))
