@@ -62,6 +62,13 @@ def browser_context_args(browser_context_args) -> dict:
     return {**browser_context_args, "locale": "fi-FI", "timezone_id": "Europe/Helsinki"}
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database exists so that it stops before the
+    database is dropped (otherwise its last connection keeps PostgreSQL from dropping the test database)."""
+    return live_server
+
+
 @pytest.fixture
 def demo_data(transactional_db):
     """The demo's realistic data: reference data, TEM's 2016–2022 history, people, organisations, calls."""

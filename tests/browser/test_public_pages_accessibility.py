@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from avustamo.demo.content import DEMO_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 LANGUAGES = {"fi": "", "sv": "/sv"}
 
