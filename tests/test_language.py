@@ -35,3 +35,10 @@ def test_pages_speak_the_language_of_their_address(client, prefix, language, tex
     page = client.get(f"{prefix}/calls/").content.decode()
     assert f'<html lang="{language}">' in page
     assert text in page
+
+
+@pytest.mark.parametrize(("prefix", "text"), [("", "Sivua ei löytynyt"), ("/sv", "Sidan hittades inte")])
+def test_missing_page_is_explained_in_the_pages_language(client, prefix, text):
+    response = client.get(f"{prefix}/calls/999999/")
+    assert response.status_code == 404
+    assert text in response.content.decode()
