@@ -1,7 +1,7 @@
 """Settings for Avustamo, read from the environment (and an optional `.env`).
 
 SQLite under `var/` is the default database; `DATABASE_URL` selects PostgreSQL. Outside DEBUG the
-settings fail closed: there is no default SECRET_KEY and ALLOWED_HOSTS must be given.
+settings fail closed: there is no default SECRET_KEY and no allowed host unless the environment gives them.
 """
 
 from pathlib import Path
@@ -21,8 +21,10 @@ if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="insecure-development-key-only-for-debug")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 else:
-    SECRET_KEY = env("SECRET_KEY")
-    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    # Fail closed: without a SECRET_KEY Django refuses to sign anything (sessions, reset links), and without
+    # ALLOWED_HOSTS it serves no host; commands that need neither (migrate, makemigrations) still run.
+    SECRET_KEY = env("SECRET_KEY", default="")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
