@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from avustamo.organisations.models import Invitation, Membership
+from avustamo.programmes.application_form.standard import standard_definition
+from avustamo.programmes.models import CallForm
 from tests.factories import (
     CallFactory,
     EvaluationCriterionFactory,
@@ -31,6 +33,7 @@ def world(db):
     )
     draft = CallFactory(draft=True, reference="TEM-DRAFT")
     EvaluationCriterionFactory(call=draft)
+    CallForm.objects.create(call=draft, version=1, definition=standard_definition())
     return {
         "users": {
             "anonymous": AnonymousUser(),
@@ -132,6 +135,14 @@ CASES = [
     ("POST", lambda w: f"/official/calls/{w['draft'].pk}/publish/", OFFICIALS_ONLY_POST),
     ("POST", lambda w: f"/official/calls/{w['upcoming_call'].pk}/unpublish/", OFFICIALS_ONLY_POST),
     ("GET", lambda w: "/official/organisations/", OFFICIALS_ONLY),
+    ("GET", lambda w: f"/official/calls/{w['draft'].pk}/form/", OFFICIALS_ONLY),
+    ("POST", lambda w: f"/official/calls/{w['draft'].pk}/form/preview/", OFFICIALS_ONLY),
+    (
+        "POST",
+        lambda w: f"/official/calls/{w['draft'].pk}/form/",
+        OFFICIALS_ONLY | {"official": 422, "administrator": 422},
+    ),
+    ("GET", lambda w: f"/official/calls/{w['draft'].pk}/form.json", OFFICIALS_ONLY),
     (
         "GET",
         lambda w: "/admin/",

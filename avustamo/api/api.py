@@ -9,7 +9,7 @@ from ninja import NinjaAPI, Path, Query, Schema, Status
 from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut
 from avustamo.core.dates import in_helsinki
 from avustamo.programmes.models import Call, CallStatus
-from avustamo.programmes.selectors import public_call, public_calls
+from avustamo.programmes.selectors import current_form, public_call, public_calls
 
 MAX_ID = 2**63 - 1
 
@@ -79,6 +79,7 @@ def get_call(request, call_id: int = Path(..., ge=1, le=MAX_ID)):
     call = public_call(pk=call_id)
     if call is None:
         return Status(404, {"detail": "No published call has this id."})
+    form = current_form(call=call)
     return {
         **_summary(request, call),
         "description": _texts(call, "description"),
@@ -95,4 +96,5 @@ def get_call(request, call_id: int = Path(..., ge=1, le=MAX_ID)):
         "max_share_percent": call.max_share_percent,
         "own_funding_min_percent": call.own_funding_min_percent,
         "source_urls": call.source_url_list,
+        "form": {"version": form.version, "definition": form.definition} if form else None,
     }

@@ -43,6 +43,13 @@ class CallSummaryOut(Schema):
     url: str = Field(description="the call's public page")
 
 
+class ApplicationFormOut(Schema):
+    version: int
+    definition: dict = Field(
+        description="the form as data: sections of typed questions (schema avustamo.form/1)"
+    )
+
+
 class CallOut(CallSummaryOut):
     description: TranslatedText
     how_to_apply: TranslatedText
@@ -56,6 +63,7 @@ class CallOut(CallSummaryOut):
     max_share_percent: Decimal | None
     own_funding_min_percent: Decimal | None
     source_urls: list[str]
+    form: ApplicationFormOut | None = Field(description="the application form applicants fill in now")
 
 
 class ErrorOut(Schema):

@@ -15,5 +15,10 @@ urlpatterns = [
     path("calls/<int:pk>/copy/", programme_views.official_call_copy, name="call_copy"),
     path("calls/<int:pk>/publish/", programme_views.official_call_publish, name="call_publish"),
     path("calls/<int:pk>/unpublish/", programme_views.official_call_unpublish, name="call_unpublish"),
+    path("calls/<int:pk>/form/", programme_views.official_call_form, name="call_form"),
+    path(
+        "calls/<int:pk>/form/preview/", programme_views.official_call_form_preview, name="call_form_preview"
+    ),
+    path("calls/<int:pk>/form.json", programme_views.official_call_form_export, name="call_form_export"),
     path("organisations/", organisation_views.official_list, name="organisations"),
 ]

@@ -188,6 +188,43 @@ HOW_TO_APPLY = {
 }
 
 
+JOINT_PROJECT_QUESTIONS = [
+    {
+        "type": "yes_no",
+        "id": "joint-project",
+        "required": True,
+        "label": {
+            "fi": "Toteutetaanko hanke yhdessä muiden järjestöjen kanssa?",
+            "sv": "Genomförs projektet tillsammans med andra organisationer?",
+            "en": "Is the project carried out together with other organisations?",
+        },
+    },
+    {
+        "type": "group",
+        "id": "partners",
+        "repeat": True,
+        "min_items": 1,
+        "max_items": 5,
+        "show_if": {"question": "joint-project", "equals": "yes"},
+        "label": {"fi": "Yhteistyökumppanit", "sv": "Samarbetspartner", "en": "Partners"},
+        "questions": [
+            {
+                "type": "short_text",
+                "id": "partner-name",
+                "required": True,
+                "label": {"fi": "Järjestön nimi", "sv": "Organisationens namn", "en": "Organisation"},
+            },
+            {
+                "type": "long_text",
+                "id": "partner-role",
+                "max_length": 500,
+                "label": {"fi": "Rooli hankkeessa", "sv": "Roll i projektet", "en": "Role in the project"},
+            },
+        ],
+    },
+]
+
+
 def calls(funding_year: int) -> list[dict]:
     """This season's calls; `offsets` place them around today so that each status has examples."""
     next_year = funding_year + 1
@@ -249,6 +286,7 @@ def calls(funding_year: int) -> list[dict]:
             ],
             "criteria": TEM_CRITERIA,
             "attachments": ASSOCIATION_ATTACHMENTS,
+            "extra_project_questions": JOINT_PROJECT_QUESTIONS,
         },
         {
             "programme": "tem-maahanmuuttajien-osaamiskeskukset",

@@ -13,6 +13,7 @@ from avustamo.core.dates import helsinki_datetime
 from avustamo.demo import content
 from avustamo.organisations.models import Membership, Organisation
 from avustamo.programmes import services as call_services
+from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import Call, Programme
 from avustamo.programmes.reference import load_reference_data
 from avustamo.register.imports import import_tem_history
@@ -98,6 +99,13 @@ def _calls(official: User, today: datetime.date) -> None:
             **content.HOW_TO_APPLY,
             **fields,
         )
+        if row.get("extra_project_questions"):
+            definition = standard_definition()
+            project_section = next(
+                section for section in definition["sections"] if section["id"] == "project-section"
+            )
+            project_section["questions"] += row["extra_project_questions"]
+            call_services.call_form_save(call=call, definition=definition, acting_user=official)
         if call.closes_at <= timezone.now():
             # A past call was published before it opened; the service only publishes calls still to close.
             call.published_at = opens_at - datetime.timedelta(days=14)

@@ -11,10 +11,16 @@ from avustamo.programmes.services import CALL_FIELDS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class LabelledSplitDateTimeWidget(forms.SplitDateTimeWidget):
+    """A date input and a time input, each with its own label under the field's legend."""
+
+    template_name = "programmes/widgets/split_datetime.html"
+
+
 class HelsinkiDateTimeField(forms.SplitDateTimeField):
     """A date and a time entered as Helsinki wall-clock time (the site's time zone)."""
 
-    widget = forms.SplitDateTimeWidget(
+    widget = LabelledSplitDateTimeWidget(
         date_attrs={"type": "date"}, time_attrs={"type": "time"}, date_format="%Y-%m-%d", time_format="%H:%M"
     )
 
@@ -122,3 +128,36 @@ def parts_from_formsets(formsets: dict) -> dict[str, list[dict]]:
         ]
         for name, formset in formsets.items()
     }
+
+
+class CallFormDefinitionForm(forms.Form):
+    """The call's application form as JSON, typed or pasted, or imported from a file."""
+
+    definition = forms.CharField(
+        label=_("Form definition (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "class": "code"}),
+    )
+    upload = forms.FileField(
+        label=_("Or import a JSON file"),
+        required=False,
+        help_text=_("A file exported from this or another call."),
+    )
+
+    MAX_UPLOAD_BYTES = 1024 * 1024
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload:
+            if upload.size > self.MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    _("The file is larger than 1 MB; a form definition is much smaller."), code="too_large"
+                )
+            try:
+                cleaned["definition"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(_("The file is not UTF-8 text."), code="not_text") from None
+        if not cleaned.get("definition", "").strip():
+            raise forms.ValidationError(_("Enter the form definition or choose a file."), code="required")
+        return cleaned

@@ -2,15 +2,18 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from avustamo.core.translation import Translated
 from avustamo.organisations.models import OrganisationType
+from avustamo.programmes.application_form.schema import FormDefinition
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
@@ -458,3 +461,33 @@ class RequiredAttachment(CallPart):
 
     def __str__(self):
         return self.name
+
+
+class CallForm(models.Model):
+    """One version of a call's application form; an application keeps the version it was filled in on."""
+
+    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="forms")
+    version = models.PositiveIntegerField(_("version"))
+    definition = models.JSONField(_("definition"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("application form")
+        verbose_name_plural = _("application forms")
+        ordering = ["call", "-version"]
+        constraints = [models.UniqueConstraint(fields=["call", "version"], name="call_form_version_unique")]
+
+    def __str__(self):
+        return f"{self.call.reference} v{self.version}"
+
+    @cached_property
+    def parsed(self) -> FormDefinition:
+        return FormDefinition.model_validate(self.definition)

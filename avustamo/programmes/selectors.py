@@ -57,3 +57,8 @@ def call_for_officials(*, pk: int) -> Call | None:
 
 def programmes_with_agency():
     return Programme.objects.select_related("agency").order_by("agency__code", "name_fi")
+
+
+def current_form(*, call: Call):
+    """The version of the call's application form that applicants fill in now (None for imported history)."""
+    return call.forms.order_by("-version").first()

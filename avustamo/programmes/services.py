@@ -9,9 +9,12 @@ from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
 from avustamo.core.dates import shift_years
+from avustamo.programmes.application_form.schema import FormDefinitionError, parse_definition
+from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import (
     Call,
     CallDeclaration,
+    CallForm,
     CallStatus,
     CallTheme,
     EvaluationCriterion,
@@ -65,6 +68,10 @@ class CallParts:
         self.provided = [name for name in PART_MODELS if getattr(self, name) is not None]
 
 
+def _standard_form() -> dict:
+    return parse_definition(standard_definition()).to_json()
+
+
 def _require_call_manager(user) -> None:
     if not user.has_perm("programmes.manage_calls"):
         raise PermissionDenied(_("Only officials can manage calls."))
@@ -110,6 +117,7 @@ def call_create(*, programme: Programme, acting_user, parts: CallParts | None = 
     call.save()
     if parts:
         _replace_parts(call, parts)
+    CallForm.objects.create(call=call, version=1, definition=_standard_form(), created_by=acting_user)
     audit(acting_user=acting_user, action="call.created", target=call, reference=call.reference)
     return call
 
@@ -176,6 +184,13 @@ def call_copy(*, source: Call, acting_user, reference: str, opens_at, closes_at)
             model(call=copy, position=part.position, **{key: getattr(part, key) for key in field_names})
             for part in getattr(source, name).all()
         )
+    source_form = source.forms.order_by("-version").first()
+    CallForm.objects.create(
+        call=copy,
+        version=1,
+        definition=source_form.definition if source_form else _standard_form(),
+        created_by=acting_user,
+    )
     audit(acting_user=acting_user, action="call.copied", target=copy, source=source.reference)
     return copy
 
@@ -235,3 +250,42 @@ def call_unpublish(*, call: Call, acting_user) -> Call:
     call.save(update_fields=["published_at", "updated_at"])
     audit(acting_user=acting_user, action="call.unpublished", target=call)
     return call
+
+
+@transaction.atomic
+def call_form_save(*, call: Call, definition, acting_user) -> CallForm:
+    """Save a call's application form from its JSON definition.
+
+    Before the call opens the current version is replaced; once it has opened, the version applicants have seen
+    stays frozen and the change becomes a new version. A closed call's form cannot change.
+    """
+    _require_call_manager(acting_user)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _refuse_if_closed(call)
+    try:
+        parsed = parse_definition(definition)
+    except FormDefinitionError as error:
+        raise ValidationError(
+            [
+                ValidationError("%(path)s: %(message)s", code="invalid_form", params=problem)
+                for problem in error.problems
+            ]
+        ) from None
+    current = call.forms.order_by("-version").first()
+    stored = parsed.to_json()
+    if current is not None and current.definition == stored:
+        return current
+    if current is None or call.status() == CallStatus.OPEN:
+        form = CallForm.objects.create(
+            call=call,
+            version=(current.version + 1 if current else 1),
+            definition=stored,
+            created_by=acting_user,
+        )
+    else:
+        form = current
+        form.definition = stored
+        form.created_by = acting_user
+        form.save(update_fields=["definition", "created_by"])
+    audit(acting_user=acting_user, action="call.form_saved", target=call, version=form.version)
+    return form

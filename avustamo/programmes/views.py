@@ -1,8 +1,11 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -10,9 +13,19 @@ from django.views.decorators.http import require_POST
 from avustamo.core.dates import shift_years
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
+from avustamo.core.translation import language_code
 from avustamo.programmes import selectors, services
-from avustamo.programmes.forms import CallForm, CopyCallForm, part_formsets, parts_from_formsets
-from avustamo.programmes.models import CallStatus, Programme
+from avustamo.programmes.application_form.presentation import present
+from avustamo.programmes.application_form.schema import FormDefinitionError, parse_definition
+from avustamo.programmes.application_form.standard import standard_definition
+from avustamo.programmes.forms import (
+    CallForm,
+    CallFormDefinitionForm,
+    CopyCallForm,
+    part_formsets,
+    parts_from_formsets,
+)
+from avustamo.programmes.models import CallStatus, Municipality, Programme, Region
 
 STATUS_TABS = [
     (CallStatus.OPEN, gettext_lazy("Open")),
@@ -185,3 +198,88 @@ def official_call_publish(request, pk):
 @require_POST
 def official_call_unpublish(request, pk):
     return _call_action(request, pk, services.call_unpublish, _("The call is no longer published."))
+
+
+def _preview_context(call, definition_text: str) -> dict:
+    """The form as applicants would see it in the page's language, or the problems that stop it."""
+    try:
+        definition = parse_definition(definition_text)
+    except FormDefinitionError as error:
+        return {"problems": error.problems, "sections": None}
+    return {
+        "problems": [],
+        "sections": present(
+            definition,
+            language_code(),
+            regions=Region.objects.all(),
+            municipalities=Municipality.objects.valid_in(timezone.localdate().year),
+            declarations=call.declarations.all(),
+        ),
+    }
+
+
+@login_required
+def official_call_form(request, pk):
+    _require_official(request)
+    call = selectors.call_for_officials(pk=pk)
+    if call is None:
+        raise Http404
+    current = selectors.current_form(call=call)
+    initial = json.dumps(
+        current.definition if current else standard_definition(), ensure_ascii=False, indent=2
+    )
+    form = CallFormDefinitionForm(
+        request.POST or None, request.FILES or None, initial={"definition": initial}
+    )
+    text = initial
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["definition"]
+        if request.POST.get("action") == "save":
+            try:
+                saved = services.call_form_save(call=call, definition=text, acting_user=request.user)
+            except ValidationError as error:
+                add_service_errors(form, ValidationError({"definition": error.error_list}))
+                status = 422
+            else:
+                messages.success(
+                    request,
+                    _("The application form has been saved as version %(version)s.")
+                    % {"version": saved.version},
+                )
+                return redirect("official:call_form", pk=call.pk)
+    elif request.method == "POST":
+        status = 422
+    return render(
+        request,
+        "programmes/official_call_form_editor.html",
+        {"call": call, "form": form, "current": current, **_preview_context(call, text)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def official_call_form_preview(request, pk):
+    """The live preview beside the JSON editor, refreshed by HTMX as the official types."""
+    _require_official(request)
+    call = selectors.call_for_officials(pk=pk)
+    if call is None:
+        raise Http404
+    return render(
+        request,
+        "programmes/includes/form_preview.html",
+        {"call": call, **_preview_context(call, request.POST.get("definition", ""))},
+    )
+
+
+@login_required
+def official_call_form_export(request, pk):
+    _require_official(request)
+    call = selectors.call_for_officials(pk=pk)
+    current = selectors.current_form(call=call) if call else None
+    if current is None:
+        raise Http404
+    response = JsonResponse(current.definition, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{call.reference}-form-v{current.version}.json"'
+    return response

@@ -1,0 +1,191 @@
+"""What a page needs to show a form definition in one language: a plain structure for the templates.
+
+Every input is named `q-<question id>` (with `-<part>` or `-<row>-<part>` for the composite blocks), so that
+the same structure serves the official's preview and, later, the applicant's form.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from avustamo.programmes.application_form.budget import COST_CATEGORIES, FINANCING_LINES
+from avustamo.programmes.application_form.schema import Choice, FormDefinition, Group, Info, Text, YesNo
+
+CONTACT_FIELDS = {
+    "name": gettext_lazy("Name"),
+    "email": gettext_lazy("Email address"),
+    "phone": gettext_lazy("Telephone"),
+}
+
+
+FIELDSET_TYPES = {
+    "single_choice",
+    "multiple_choice",
+    "yes_no",
+    "region",
+    "declarations",
+    "period",
+    "budget",
+    "contact_persons",
+    "group",
+}
+
+
+@dataclass
+class Shown:
+    """One element as shown: its type, the input name, translated texts, and what it offers to choose."""
+
+    type: str
+    id: str
+    name: str
+    label: str = ""
+    help: str = ""
+    required: bool = False
+    condition: str = ""
+    max_length: int | None = None
+    options: list[tuple[str, str]] = field(default_factory=list)
+    multiple: bool = False
+    parts: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[list["Shown"]] = field(default_factory=list)
+    members: list["Shown"] = field(default_factory=list)
+    repeat: bool = False
+
+    @property
+    def as_fieldset(self) -> bool:
+        """Shown as a fieldset with a legend: several inputs answer it."""
+        return self.type in FIELDSET_TYPES
+
+
+@dataclass
+class ShownSection:
+    id: str
+    title: str
+    help: str
+    condition: str
+    elements: list[Shown]
+
+
+def _text(value: Text | None, language: str) -> str:
+    return value.in_language(language) if value else ""
+
+
+def _condition_text(definition: FormDefinition, condition, language: str) -> str:
+    if condition is None:
+        return ""
+    trigger = next((item for item, _group in definition.elements() if item.id == condition.question), None)
+    if trigger is None:
+        return ""
+    if isinstance(trigger, YesNo):
+        answer = _("yes") if condition.equals == "yes" else _("no")
+    elif isinstance(trigger, Choice):
+        answer = next(
+            (_text(option.label, language) for option in trigger.options if option.value == condition.equals),
+            condition.equals,
+        )
+    else:
+        answer = condition.equals
+    return _("Answer only if you answered “%(answer)s” to “%(question)s”.") % {
+        "answer": answer,
+        "question": _text(trigger.label, language),
+    }
+
+
+def _shown(
+    definition, item, language: str, *, regions, municipalities, declarations, name_prefix="q"
+) -> Shown:
+    name = f"{name_prefix}-{item.id}"
+    if isinstance(item, Info):
+        return Shown(
+            type="info",
+            id=item.id,
+            name=name,
+            help=_text(item.text, language),
+            condition=_condition_text(definition, item.show_if, language),
+        )
+    shown = Shown(
+        type=item.type,
+        id=item.id,
+        name=name,
+        label=_text(item.label, language),
+        help=_text(item.help, language),
+        required=item.required,
+        condition=_condition_text(definition, item.show_if, language),
+        max_length=getattr(item, "max_length", None),
+        multiple=getattr(item, "multiple", False),
+    )
+    if isinstance(item, Choice):
+        shown.options = [(option.value, _text(option.label, language)) for option in item.options]
+        shown.multiple = item.type == "multiple_choice"
+    elif isinstance(item, YesNo):
+        shown.options = [("yes", _("Yes")), ("no", _("No"))]
+    elif item.type == "region":
+        shown.options = [(region.code, region.name) for region in regions]
+    elif item.type == "municipality":
+        shown.options = [(municipality.code, municipality.name) for municipality in municipalities]
+    elif item.type == "budget":
+        shown.parts = [(key, str(label)) for key, label in {**COST_CATEGORIES, **FINANCING_LINES}.items()]
+    elif item.type == "period":
+        shown.parts = [("start", _("Starts")), ("end", _("Ends"))]
+    elif item.type == "declarations":
+        shown.options = [(str(declaration.pk), declaration.text) for declaration in declarations]
+    elif item.type == "contact_persons":
+        shown.parts = [(key, str(label)) for key, label in CONTACT_FIELDS.items()]
+        shown.rows = [[] for _row in range(item.min_items)]
+    elif isinstance(item, Group):
+        shown.repeat = item.repeat
+        if item.repeat:
+            rows = max(item.min_items, 1)
+            shown.rows = [
+                [
+                    _shown(
+                        definition,
+                        member,
+                        language,
+                        regions=regions,
+                        municipalities=municipalities,
+                        declarations=declarations,
+                        name_prefix=f"{name}-{row}",
+                    )
+                    for member in item.questions
+                ]
+                for row in range(rows)
+            ]
+        else:
+            shown.members = [
+                _shown(
+                    definition,
+                    member,
+                    language,
+                    regions=regions,
+                    municipalities=municipalities,
+                    declarations=declarations,
+                )
+                for member in item.questions
+            ]
+    return shown
+
+
+def present(
+    definition: FormDefinition, language: str, *, regions=(), municipalities=(), declarations=()
+) -> list[ShownSection]:
+    return [
+        ShownSection(
+            id=section.id,
+            title=_text(section.title, language),
+            help=_text(section.help, language),
+            condition=_condition_text(definition, section.show_if, language),
+            elements=[
+                _shown(
+                    definition,
+                    item,
+                    language,
+                    regions=regions,
+                    municipalities=municipalities,
+                    declarations=declarations,
+                )
+                for item in section.questions
+            ],
+        )
+        for section in definition.sections
+    ]
