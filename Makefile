@@ -47,11 +47,11 @@ browser-deps:
 			|| echo "WARNING: chromium could not be installed; the browser tests will report themselves as not run."; \
 	}
 
+# Browser tests run in a process of their own: while Playwright's event loop runs, Django keeps database
+# connections per asyncio context, and in a worker shared with other tests one would outlive the test database.
 test: install messages browser-deps
 	DJANGO_SETTINGS_MODULE=avustamo.test_settings $(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python -m pytest -n 2 -m "not browser"
-	# Browser tests in one process of their own: while Playwright's event loop runs, Django keeps database
-	# connections per asyncio context, and in a shared worker one would outlive the test database.
 	$(BIN)/python -m pytest -m browser
 
 lint:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "avustamo.accounts",
     "avustamo.organisations",
     "avustamo.programmes",
+    "avustamo.applications",
     "avustamo.register",
     "avustamo.api",
     "avustamo.demo",

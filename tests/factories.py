@@ -9,11 +9,15 @@ from stdnum.fi import ytunnus
 from stdnum.iban import calc_check_digits
 
 from avustamo.accounts.models import User
+from avustamo.applications.models import Application
 from avustamo.organisations.models import Membership, Organisation, OrganisationType
+from avustamo.programmes.application_form.schema import parse_definition
+from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import (
     Agency,
     Call,
     CallDeclaration,
+    CallForm,
     CallTheme,
     EvaluationCriterion,
     Municipality,
@@ -231,3 +235,44 @@ class PublishedGrantFactory(factory.django.DjangoModelFactory):
     amount_awarded = Decimal("50000.00")
     funding_year = 2027
     source = PublishedGrant.Source.PUBLISHED_HISTORY
+
+
+class CallFormFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallForm
+
+    call = factory.SubFactory(CallFactory)
+    version = 1
+    definition = factory.LazyFunction(lambda: parse_definition(standard_definition()).to_json())
+
+
+def complete_answers(call, *, requested="50000.00", regions=("01",)) -> dict:
+    """Answers to the standard form that pass every rule of a call built by CallFactory."""
+    return {
+        "contact-persons": [
+            {"name": "Aino Rahastonhoitaja", "email": "aino@example.org", "phone": "040 123 4567"}
+        ],
+        "project-name": "Perheiden kotoutumisen tuki",
+        "project-summary": "Vertaistukea maahanmuuttaneille perheille.",
+        "objectives": "Perheet tuntevat palvelut.",
+        "target-groups": "Maahanmuuttaneet perheet.",
+        "activities": "Viikoittaiset perhekerhot.",
+        "regions": list(regions),
+        "period": {"start": "2027-01-01", "end": "2027-12-31"},
+        "budget": {
+            "costs": {"personnel": str(Decimal(requested) + Decimal("10000.00")), "rents": "5000.00"},
+            "income": "5000.00",
+            "own_funding": "10000.00",
+        },
+        "declarations": [str(pk) for pk in call.declarations.values_list("pk", flat=True)],
+    }
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    call = factory.SubFactory(CallFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    form = factory.LazyAttribute(lambda application: CallFormFactory(call=application.call))
+    created_by = factory.SubFactory(UserFactory)

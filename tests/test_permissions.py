@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from avustamo.applications.models import Application
 from avustamo.organisations.models import Invitation, Membership
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import CallForm
@@ -34,7 +35,16 @@ def world(db):
     draft = CallFactory(draft=True, reference="TEM-DRAFT")
     EvaluationCriterionFactory(call=draft)
     CallForm.objects.create(call=draft, version=1, definition=standard_definition())
+    open_call = CallFactory(reference="TEM-OPEN")
+    CallForm.objects.create(call=open_call, version=1, definition=standard_definition())
+    application = Application.objects.create(
+        call=open_call,
+        organisation=organisation,
+        form=open_call.forms.get(),
+        created_by=member_membership.person,
+    )
     return {
+        "application": application,
         "users": {
             "anonymous": AnonymousUser(),
             "member": member_membership.person,
@@ -47,7 +57,7 @@ def world(db):
         "removable": removable,
         "invitation": invitation,
         "programme": ProgrammeFactory(),
-        "open_call": CallFactory(reference="TEM-OPEN"),
+        "open_call": open_call,
         "upcoming_call": CallFactory(upcoming=True, reference="TEM-UPCOMING"),
         "draft": draft,
     }
@@ -82,6 +92,17 @@ ORGANISATION_ADMINS = {
     "administrator": 200,
 }
 ORGANISATION_ADMINS_POST = ORGANISATION_ADMINS | {"org_admin": 302, "administrator": 302}
+
+# Applications are their organisation's alone: officials handle them in their own pages (issue 4), never here.
+APPLICANTS_POST = {
+    "anonymous": LOGIN,
+    "member": 302,
+    "org_admin": 302,
+    "other_org_admin": 404,
+    "official": 404,
+    "administrator": 404,
+}
+APPLICANTS_REDIRECTED = APPLICANTS_POST
 
 CASES = [
     ("GET", lambda w: "/", ALL_200),
@@ -126,6 +147,24 @@ CASES = [
     ),
     ("GET", lambda w: "/organisations/invitations/token/", ALL_200),
     ("GET", lambda w: "/organisations/invitations/no-such-token/", dict.fromkeys(ROLES, 404)),
+    ("GET", lambda w: "/applications/", SIGNED_IN_200),
+    (
+        "GET",
+        lambda w: f"/applications/{w['application'].pk}/",
+        ORGANISATION_READERS | {"official": 404, "administrator": 404},
+    ),
+    (
+        "POST",
+        lambda w: f"/applications/{w['application'].pk}/",
+        APPLICANTS_POST | {"member": 409, "org_admin": 409},
+    ),
+    ("GET", lambda w: f"/applications/{w['application'].pk}/receipt/", APPLICANTS_REDIRECTED),
+    ("POST", lambda w: f"/applications/{w['application'].pk}/withdraw/", APPLICANTS_POST),
+    (
+        "POST",
+        lambda w: f"/applications/start/{w['open_call'].pk}/",
+        {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404),
+    ),
     ("GET", lambda w: "/official/", OFFICIALS_ONLY),
     ("GET", lambda w: "/official/calls/", OFFICIALS_ONLY),
     ("GET", lambda w: f"/official/calls/new/?programme={w['programme'].code}", OFFICIALS_ONLY),

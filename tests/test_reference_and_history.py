@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from avustamo.accounts.models import User
+from avustamo.applications.models import Application, Attachment
 from avustamo.core.models import AuditEntry
 from avustamo.demo.loader import load_demo
 from avustamo.organisations.models import Membership, Organisation
@@ -32,6 +33,8 @@ def _counts():
             Organisation,
             Membership,
             AuditEntry,
+            Application,
+            Attachment,
         )
     }
 
@@ -152,3 +155,7 @@ def test_demo__loading_twice_changes_nothing():
     applicant_b = Organisation.objects.get(memberships__person__email="applicant-b@example.org")
     assert applicant_a != applicant_b
     assert User.objects.get(email="official@example.org").is_staff
+    submitted = Application.objects.get(organisation=applicant_a)
+    assert submitted.status == "submitted" and submitted.register_number.startswith("TEM/")
+    assert submitted.attachments.count() == submitted.call.required_attachments.count() == 3
+    assert Application.objects.get(organisation=applicant_b).status == "draft"

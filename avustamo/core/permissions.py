@@ -40,3 +40,5 @@ rules.add_perm("organisations.manage_members", is_organisation_administrator)
 rules.add_perm("organisations.list_all_organisations", is_official)
 
 rules.add_perm("programmes.manage_calls", is_official)
+
+rules.add_perm("applications.apply_for_organisation", is_organisation_member)

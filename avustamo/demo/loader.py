@@ -5,16 +5,19 @@ Everything is created only when missing, so running it again changes nothing.
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from avustamo.accounts.models import User
+from avustamo.applications import services as application_services
 from avustamo.core.dates import helsinki_datetime
 from avustamo.demo import content
+from avustamo.demo.documents import one_page_pdf
 from avustamo.organisations.models import Membership, Organisation
 from avustamo.programmes import services as call_services
 from avustamo.programmes.application_form.standard import standard_definition
-from avustamo.programmes.models import Call, Programme
+from avustamo.programmes.models import Call, CallStatus, Programme
 from avustamo.programmes.reference import load_reference_data
 from avustamo.register.imports import import_tem_history
 
@@ -114,10 +117,97 @@ def _calls(official: User, today: datetime.date) -> None:
             call_services.call_publish(call=call, acting_user=official)
 
 
+def _demo_answers(call: Call, funding_year: int) -> dict:
+    return {
+        "contact-persons": [
+            {
+                "name": "Aino Rahastonhoitaja",
+                "email": "aino.rahastonhoitaja@kotipiha.example.org",
+                "phone": "040 123 4567",
+            }
+        ],
+        "project-name": "Kotipiha – perheiden arjen tuki",
+        "project-summary": (
+            "Vertaistukea ja tietoa palveluista maahanmuuttaneille perheille Tampereella: perhekerhot, "
+            "vanhempien keskusteluryhmät ja lasten harrastuskokeilut."
+        ),
+        "objectives": "Perheet tuntevat lähipalvelut ja löytävät lapsille harrastuksen; vanhemmat saavat vertaistukea.",
+        "target-groups": "Tampereen seudulle viimeisen viiden vuoden aikana muuttaneet lapsiperheet.",
+        "activities": "Viikoittaiset perhekerhot, kuukausittaiset vanhempainillat ja kesän harrastuskokeilut.",
+        "regions": ["06"],
+        "period": {"start": f"{funding_year}-01-01", "end": f"{funding_year}-12-31"},
+        "budget": {
+            "costs": {"personnel": "42000.00", "rents": "6000.00", "travel": "1500.00", "other": "3500.00"},
+            "income": "1000.00",
+            "own_funding": "4000.00",
+        },
+        "declarations": [str(pk) for pk in call.declarations.values_list("pk", flat=True)],
+        "joint-project": "no",
+    }
+
+
+def _applications(people: dict[str, User], today: datetime.date) -> None:
+    """Kotipiha ry has submitted to this year's NGO call; Vantaa has a draft for guidance services."""
+    funding_year = _funding_year(today)
+    treasurer = people["applicant-a@example.org"]
+    ngo_call = Call.objects.filter(reference=f"TEM-KOTO-{funding_year}").first()
+    kotipiha = Organisation.objects.get(business_id="1618033-3")
+    if (
+        ngo_call
+        and ngo_call.status() == CallStatus.OPEN
+        and not ngo_call.applications.filter(organisation=kotipiha).exists()
+    ):
+        application = application_services.application_start(
+            call=ngo_call, organisation=kotipiha, acting_user=treasurer
+        )
+        application = application_services.application_save(
+            application=application,
+            answers=_demo_answers(ngo_call, funding_year),
+            version=application.version,
+            acting_user=treasurer,
+        )
+        for required in ngo_call.required_attachments.all():
+            document = one_page_pdf(
+                required.name_fi, ["Monikulttuurinen perheyhdistys Kotipiha ry", "Esittelyaineisto"]
+            )
+            application_services.attachment_add(
+                application=application,
+                upload=SimpleUploadedFile(
+                    f"{required.name_fi}.pdf", document, content_type="application/pdf"
+                ),
+                required_attachment=required,
+                acting_user=treasurer,
+            )
+        application_services.application_submit(application=application, acting_user=treasurer)
+    manager = people["applicant-b@example.org"]
+    guidance_call = Call.objects.filter(reference=f"TEM-NEUVO-{funding_year}").first()
+    vantaa = Organisation.objects.get(business_id="0124610-9")
+    if (
+        guidance_call
+        and guidance_call.status() == CallStatus.OPEN
+        and not guidance_call.applications.filter(organisation=vantaa).exists()
+    ):
+        draft = application_services.application_start(
+            call=guidance_call, organisation=vantaa, acting_user=manager
+        )
+        application_services.application_save(
+            application=draft,
+            answers={
+                "project-name": "Monikielinen neuvonta Vantaalla",
+                "regions": ["01"],
+                "budget": {"costs": {"personnel": "180000.00", "rents": "20000.00"}},
+            },
+            version=draft.version,
+            acting_user=manager,
+        )
+
+
 @transaction.atomic
 def load_demo() -> None:
     load_reference_data()
     import_tem_history()
     people = _people()
     _organisations(people)
-    _calls(people["official@example.org"], timezone.localdate())
+    today = timezone.localdate()
+    _calls(people["official@example.org"], today)
+    _applications(people, today)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from avustamo.applications.selectors import organisations_that_may_apply
 from avustamo.core.dates import shift_years
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
@@ -56,7 +57,14 @@ def call_detail(request, pk):
     call = selectors.public_call(pk=pk)
     if call is None:
         raise Http404
-    return render(request, "programmes/call_detail.html", {"call": call, "status": call.status()})
+    applying = (
+        organisations_that_may_apply(person=request.user, call=call) if request.user.is_authenticated else []
+    )
+    return render(
+        request,
+        "programmes/call_detail.html",
+        {"call": call, "status": call.status(), "applying_organisations": applying},
+    )
 
 
 def _require_official(request):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from avustamo.programmes.application_form.budget import COST_CATEGORIES, FINANCING_LINES
+from avustamo.programmes.application_form.budget import COST_CATEGORIES, FINANCING_LINES, BudgetFigures
 from avustamo.programmes.application_form.schema import Choice, FormDefinition, Group, Info, Text, YesNo
 
 CONTACT_FIELDS = {
@@ -50,6 +50,35 @@ class Shown:
     rows: list[list["Shown"]] = field(default_factory=list)
     members: list["Shown"] = field(default_factory=list)
     repeat: bool = False
+    value: object = None
+    error: str = ""
+    totals: dict = field(default_factory=dict)
+
+    @property
+    def chosen(self) -> set[str]:
+        """The chosen values of a choice, as strings, whether one or several may be chosen."""
+        if self.value in (None, ""):
+            return set()
+        return {str(item) for item in self.value} if isinstance(self.value, list) else {str(self.value)}
+
+    def part(self, key: str) -> str:
+        """One part of a composite answer (a period's start, a budget line)."""
+        value = self.value or {}
+        if self.type == "budget" and key in COST_CATEGORIES:
+            return (value.get("costs") or {}).get(key, "")
+        return value.get(key, "")
+
+    @property
+    def parts_with_values(self) -> list[tuple[str, str, str]]:
+        return [(key, label, self.part(key)) for key, label in self.parts]
+
+    @property
+    def rows_with_values(self) -> list[tuple[int, list[tuple[str, str, str]]]]:
+        """Contact persons: each row's parts with the values given."""
+        return [
+            (index, [(key, label, row.get(key, "")) for key, label in self.parts])
+            for index, row in enumerate(self.rows)
+        ]
 
     @property
     def as_fieldset(self) -> bool:
@@ -92,9 +121,20 @@ def _condition_text(definition: FormDefinition, condition, language: str) -> str
 
 
 def _shown(
-    definition, item, language: str, *, regions, municipalities, declarations, name_prefix="q"
+    definition,
+    item,
+    language: str,
+    *,
+    regions,
+    municipalities,
+    declarations,
+    name_prefix="q",
+    answers=None,
+    errors=None,
 ) -> Shown:
     name = f"{name_prefix}-{item.id}"
+    answers = answers or {}
+    errors = errors or {}
     if isinstance(item, Info):
         return Shown(
             type="info",
@@ -113,6 +153,8 @@ def _shown(
         condition=_condition_text(definition, item.show_if, language),
         max_length=getattr(item, "max_length", None),
         multiple=getattr(item, "multiple", False),
+        value=answers.get(item.id),
+        error=errors.get(name, ""),
     )
     if isinstance(item, Choice):
         shown.options = [(option.value, _text(option.label, language)) for option in item.options]
@@ -125,27 +167,47 @@ def _shown(
         shown.options = [(municipality.code, municipality.name) for municipality in municipalities]
     elif item.type == "budget":
         shown.parts = [(key, str(label)) for key, label in {**COST_CATEGORIES, **FINANCING_LINES}.items()]
+        if shown.value:
+            try:
+                figures = BudgetFigures.from_answer(shown.value)
+            except ArithmeticError:
+                figures = None
+            if figures is not None:
+                shown.totals = {
+                    "total": figures.total_eligible_costs,
+                    "requested": figures.requested,
+                    "share": figures.requested_share,
+                }
     elif item.type == "period":
         shown.parts = [("start", _("Starts")), ("end", _("Ends"))]
     elif item.type == "declarations":
         shown.options = [(str(declaration.pk), declaration.text) for declaration in declarations]
     elif item.type == "contact_persons":
         shown.parts = [(key, str(label)) for key, label in CONTACT_FIELDS.items()]
-        shown.rows = [[] for _row in range(item.min_items)]
+        given = list(shown.value or [])
+        shown.rows = (given + [{}] * item.max_items)[
+            : max(item.min_items, min(len(given) + 1, item.max_items))
+        ]
     elif isinstance(item, Group):
         shown.repeat = item.repeat
+        common = {
+            "regions": regions,
+            "municipalities": municipalities,
+            "declarations": declarations,
+            "errors": errors,
+        }
         if item.repeat:
-            rows = max(item.min_items, 1)
+            given = list(shown.value or [])
+            rows = max(item.min_items, 1, min(len(given) + 1, item.max_items))
             shown.rows = [
                 [
                     _shown(
                         definition,
                         member,
                         language,
-                        regions=regions,
-                        municipalities=municipalities,
-                        declarations=declarations,
                         name_prefix=f"{name}-{row}",
+                        answers=given[row] if row < len(given) else {},
+                        **common,
                     )
                     for member in item.questions
                 ]
@@ -153,22 +215,22 @@ def _shown(
             ]
         else:
             shown.members = [
-                _shown(
-                    definition,
-                    member,
-                    language,
-                    regions=regions,
-                    municipalities=municipalities,
-                    declarations=declarations,
-                )
-                for member in item.questions
+                _shown(definition, member, language, answers=answers, **common) for member in item.questions
             ]
     return shown
 
 
 def present(
-    definition: FormDefinition, language: str, *, regions=(), municipalities=(), declarations=()
+    definition: FormDefinition,
+    language: str,
+    *,
+    regions=(),
+    municipalities=(),
+    declarations=(),
+    answers=None,
+    errors=None,
 ) -> list[ShownSection]:
+    """The form in one language, with the answers given so far and the problems found, by input name."""
     return [
         ShownSection(
             id=section.id,
@@ -183,6 +245,8 @@ def present(
                     regions=regions,
                     municipalities=municipalities,
                     declarations=declarations,
+                    answers=answers,
+                    errors=errors,
                 )
                 for item in section.questions
             ],

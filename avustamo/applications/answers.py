@@ -1,0 +1,440 @@
+"""Answers to a form definition: read from a posted page, checked when saved, and checked in full at submission.
+
+Answers are JSON keyed by question id. Saving accepts unfinished answers but refuses malformed ones (a
+non-number in a money field, a text over its limit), so what is stored is always readable. Submission then asks
+for everything: required answers, eligibility, the budget's rules and the period.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from avustamo.core.money import format_euros
+from avustamo.core.templatetags.avustamo import day
+from avustamo.core.translation import language_code
+from avustamo.organisations.identifiers import clean_business_id, clean_iban
+from avustamo.programmes.application_form.budget import COST_CATEGORIES, FINANCING_LINES, BudgetFigures
+from avustamo.programmes.application_form.presentation import CONTACT_FIELDS
+from avustamo.programmes.application_form.schema import FormDefinition, Group, Info
+
+NAME_PREFIX = "q"
+MAX_REPEAT_ROWS = 50
+
+
+def _name(question_id: str) -> str:
+    return f"{NAME_PREFIX}-{question_id}"
+
+
+def _read_value(item, data, name: str):
+    """The answer to one question from posted data, in the stored shape; None when not answered."""
+    kind = item.type
+    if kind in ("multiple_choice", "declarations") or (kind in ("region", "municipality") and item.multiple):
+        values = [value for value in data.getlist(name) if value]
+        return values or None
+    if kind == "period":
+        period = {part: data.get(f"{name}-{part}", "").strip() for part in ("start", "end")}
+        return period if any(period.values()) else None
+    if kind == "budget":
+        costs = {category: data.get(f"{name}-{category}", "").strip() for category in COST_CATEGORIES}
+        lines = {line: data.get(f"{name}-{line}", "").strip() for line in FINANCING_LINES}
+        if not any(costs.values()) and not any(lines.values()):
+            return None
+        return {"costs": {key: value for key, value in costs.items() if value}} | {
+            key: value for key, value in lines.items() if value
+        }
+    if kind == "contact_persons":
+        rows = []
+        for row in range(item.max_items):
+            person = {part: data.get(f"{name}-{row}-{part}", "").strip() for part in CONTACT_FIELDS}
+            if any(person.values()):
+                rows.append(person)
+        return rows or None
+    value = data.get(name, "").strip()
+    return value or None
+
+
+def parse_post(definition: FormDefinition, data) -> dict:
+    """Answers from a posted application page (input names as in `presentation`)."""
+    answers = {}
+    for section in definition.sections:
+        for item in section.questions:
+            if isinstance(item, Info) or item.type in ("applicant", "attachment"):
+                continue
+            if isinstance(item, Group):
+                if item.repeat:
+                    rows = []
+                    for row in range(min(item.max_items, MAX_REPEAT_ROWS)):
+                        values = {
+                            member.id: _read_value(member, data, f"{_name(item.id)}-{row}-{member.id}")
+                            for member in item.questions
+                            if not isinstance(member, Info) and member.type != "attachment"
+                        }
+                        values = {key: value for key, value in values.items() if value is not None}
+                        if values:
+                            rows.append(values)
+                    if rows:
+                        answers[item.id] = rows
+                else:
+                    for member in item.questions:
+                        if isinstance(member, Info) or member.type == "attachment":
+                            continue
+                        value = _read_value(member, data, _name(member.id))
+                        if value is not None:
+                            answers[member.id] = value
+                continue
+            value = _read_value(item, data, _name(item.id))
+            if value is not None:
+                answers[item.id] = value
+    return answers
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        number = Decimal(str(value).replace(" ", "").replace("\xa0", "").replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _date(value) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _value_problem(
+    item, value, *, municipalities: set[str], regions: set[str], declarations: set[str]
+) -> str | None:
+    """What is wrong with a given answer's shape, or None. Emptiness is not judged here."""
+    kind = item.type
+    if kind in ("short_text", "long_text"):
+        if len(value) > item.max_length:
+            return _("At most %(limit)s characters; this has %(count)s.") % {
+                "limit": item.max_length,
+                "count": len(value),
+            }
+    elif kind in ("number", "money"):
+        number = _decimal(value)
+        if number is None:
+            return _("Enter a number, e.g. 1500 or 1500,50.")
+        if kind == "money" and number != number.quantize(Decimal("0.01")):
+            return _("Euros have at most two decimals.")
+        if item.min is not None and number < item.min:
+            return _("The smallest allowed value is %(min)s.") % {"min": item.min}
+        if item.max is not None and number > item.max:
+            return _("The largest allowed value is %(max)s.") % {"max": item.max}
+    elif kind == "date":
+        if _date(value) is None:
+            return _("Enter a date.")
+    elif kind == "email":
+        try:
+            validate_email(value)
+        except ValidationError:
+            return _("Enter a valid email address.")
+    elif kind == "business_id":
+        try:
+            clean_business_id(value)
+        except ValidationError as error:
+            return error.messages[0]
+    elif kind == "iban":
+        try:
+            clean_iban(value)
+        except ValidationError as error:
+            return error.messages[0]
+    elif kind in ("single_choice", "multiple_choice"):
+        allowed = {option.value for option in item.options}
+        chosen = value if isinstance(value, list) else [value]
+        if not set(chosen) <= allowed:
+            return _("Choose from the options given.")
+    elif kind == "yes_no":
+        if value not in ("yes", "no"):
+            return _("Choose yes or no.")
+    elif kind in ("region", "municipality"):
+        chosen = value if isinstance(value, list) else [value]
+        if not set(chosen) <= (regions if kind == "region" else municipalities):
+            return _("Choose from the list.")
+    elif kind == "declarations":
+        if not set(value) <= declarations:
+            return _("Choose from the declarations given.")
+    elif kind == "period":
+        for part in ("start", "end"):
+            if value.get(part) and _date(value[part]) is None:
+                return _("Enter the dates of the period.")
+    elif kind == "budget":
+        amounts = list((value.get("costs") or {}).values()) + [value.get(line) for line in FINANCING_LINES]
+        for amount in amounts:
+            if amount in (None, ""):
+                continue
+            number = _decimal(amount)
+            if number is None or number < 0 or number != number.quantize(Decimal("0.01")):
+                return _("Enter the budget's amounts as euros and cents, none of them negative.")
+    elif kind == "contact_persons":
+        for person in value:
+            if person.get("email"):
+                try:
+                    validate_email(person["email"])
+                except ValidationError:
+                    return _("Enter a valid email address for each contact person.")
+    return None
+
+
+class AnswerContext:
+    """What answers are checked against: the call, its code lists and the applicant."""
+
+    def __init__(self, *, call, organisation, regions, municipalities):
+        self.call = call
+        self.organisation = organisation
+        self.regions = set(regions)
+        self.municipalities = set(municipalities)
+        self.declarations = {str(pk) for pk in call.declarations.values_list("pk", flat=True)}
+
+
+def _questions(definition: FormDefinition):
+    """Every answerable question with the repeating group it sits in (None when it does not)."""
+    for item, group in definition.elements():
+        if isinstance(item, Info | Group) or item.type == "applicant":
+            continue
+        yield item, (group if group is not None and group.repeat else None)
+
+
+def malformed_answers(definition: FormDefinition, answers: dict, context: AnswerContext) -> dict[str, str]:
+    """Field name → message for each answer that cannot be stored as given."""
+    problems = {}
+    for item, group in _questions(definition):
+        if group is not None:
+            for row, values in enumerate(answers.get(group.id) or []):
+                if values.get(item.id) not in (None, ""):
+                    message = _value_problem(
+                        item,
+                        values[item.id],
+                        municipalities=context.municipalities,
+                        regions=context.regions,
+                        declarations=context.declarations,
+                    )
+                    if message:
+                        problems[f"{_name(group.id)}-{row}-{item.id}"] = message
+            continue
+        value = answers.get(item.id)
+        if value in (None, "", [], {}):
+            continue
+        message = _value_problem(
+            item,
+            value,
+            municipalities=context.municipalities,
+            regions=context.regions,
+            declarations=context.declarations,
+        )
+        if message:
+            problems[_name(item.id)] = message
+    return problems
+
+
+def _canonical_amount(value) -> str:
+    return f"{_decimal(value):f}"
+
+
+def _canonical(item, value):
+    if item.type in ("number", "money"):
+        return _canonical_amount(value)
+    if item.type == "budget":
+        costs = {
+            key: _canonical_amount(amount)
+            for key, amount in (value.get("costs") or {}).items()
+            if amount not in (None, "")
+        }
+        lines = {
+            line: _canonical_amount(value[line])
+            for line in FINANCING_LINES
+            if value.get(line) not in (None, "")
+        }
+        return {"costs": costs} | lines
+    return value
+
+
+def normalised_answers(definition: FormDefinition, answers: dict) -> dict:
+    """Well-formed answers with amounts in one notation (`1500.50`, whatever the applicant typed)."""
+    result = dict(answers)
+    for item, group in _questions(definition):
+        if group is not None:
+            if group.id in result:
+                result[group.id] = [
+                    {**row, item.id: _canonical(item, row[item.id])}
+                    if row.get(item.id) not in (None, "")
+                    else row
+                    for row in result[group.id]
+                ]
+        elif result.get(item.id) not in (None, "", [], {}):
+            result[item.id] = _canonical(item, result[item.id])
+    return result
+
+
+def _shown(condition, answers: dict) -> bool:
+    return condition is None or answers.get(condition.question) == condition.equals
+
+
+def submission_problems(definition: FormDefinition, answers: dict, context: AnswerContext) -> list[dict]:
+    """Every reason the application cannot be submitted yet, as {field, code, message}."""
+    problems = [
+        {"field": field, "code": "malformed", "message": message}
+        for field, message in malformed_answers(definition, answers, context).items()
+    ]
+    malformed = {problem["field"] for problem in problems}
+
+    def refuse(field: str, code: str, message: str):
+        if field not in malformed:
+            problems.append({"field": field, "code": code, "message": message})
+
+    for section in definition.sections:
+        if not _shown(section.show_if, answers):
+            continue
+        for item in section.questions:
+            if isinstance(item, Info) or not _shown(item.show_if, answers):
+                continue
+            if isinstance(item, Group):
+                if item.repeat:
+                    rows = answers.get(item.id) or []
+                    if len(rows) < item.min_items:
+                        refuse(
+                            _name(item.id),
+                            "too_few_rows",
+                            _("Fill in at least %(count)s rows.") % {"count": item.min_items},
+                        )
+                    for row, values in enumerate(rows):
+                        for member in item.questions:
+                            if getattr(member, "required", False) and values.get(member.id) in (None, "", []):
+                                refuse(
+                                    f"{_name(item.id)}-{row}-{member.id}",
+                                    "required",
+                                    _answer_this(member),
+                                )
+                else:
+                    for member in item.questions:
+                        if (
+                            not isinstance(member, Info)
+                            and member.type != "attachment"
+                            and member.required
+                            and _shown(member.show_if, answers)
+                            and answers.get(member.id) in (None, "", [])
+                        ):
+                            refuse(_name(member.id), "required", _answer_this(member))
+                continue
+            if item.type in ("applicant", "attachment", "declarations", "budget", "period"):
+                continue
+            if item.required and answers.get(item.id) in (None, "", [], {}):
+                refuse(_name(item.id), "required", _answer_this(item))
+    _eligibility_problems(definition, answers, context, refuse)
+    _period_problems(definition, answers, context, refuse)
+    _budget_problems(definition, answers, context, refuse)
+    return problems
+
+
+def _answer_this(item) -> str:
+    return _("Answer “%(question)s”.") % {"question": item.label.in_language(language_code())}
+
+
+def _eligibility_problems(definition, answers, context, refuse):
+    call, organisation = context.call, context.organisation
+    if (
+        call.eligible_organisation_types
+        and organisation.organisation_type not in call.eligible_organisation_types
+    ):
+        refuse(
+            _name("applicant"),
+            "ineligible_organisation_type",
+            _("A %(type)s cannot apply to this call; it is open to: %(allowed)s.")
+            % {
+                "type": organisation.get_organisation_type_display(),
+                "allowed": ", ".join(str(label) for label in call.get_eligible_organisation_types_display()),
+            },
+        )
+    declarations = definition.fact_questions().get("declarations")
+    confirmed = set(answers.get(declarations.id) or []) if declarations else set()
+    if context.declarations - confirmed:
+        refuse(
+            _name(declarations.id),
+            "declarations_missing",
+            _("Confirm every declaration; the call requires them all."),
+        )
+
+
+def _period_problems(definition, answers, context, refuse):
+    question = definition.fact_questions()["period"]
+    period = answers.get(question.id) or {}
+    start, end = _date(period.get("start", "")), _date(period.get("end", ""))
+    field = _name(question.id)
+    if start is None or end is None:
+        refuse(field, "required", _("Enter the start and end of the period of use."))
+        return
+    call = context.call
+    if end < start:
+        refuse(field, "period_ends_before_start", _("The period of use cannot end before it starts."))
+    elif call.period_earliest_start and start < call.period_earliest_start:
+        refuse(
+            field,
+            "period_starts_too_early",
+            _("The period of use can start on %(day)s at the earliest.")
+            % {"day": day(call.period_earliest_start)},
+        )
+    elif call.period_latest_end and end > call.period_latest_end:
+        refuse(
+            field,
+            "period_ends_too_late",
+            _("The period of use must end by %(day)s.") % {"day": day(call.period_latest_end)},
+        )
+
+
+def _budget_problems(definition, answers, context, refuse):
+    question = definition.fact_questions()["budget"]
+    field = _name(question.id)
+    figures = BudgetFigures.from_answer(answers.get(question.id))
+    call = context.call
+    if not figures.total_eligible_costs:
+        refuse(field, "budget_missing", _("Enter the project's eligible costs."))
+        return
+    requested = figures.requested
+    if requested <= 0:
+        refuse(
+            field,
+            "nothing_requested",
+            _("Income and other funding cover all the costs; no grant would be needed."),
+        )
+        return
+    if call.min_grant is not None and requested < call.min_grant:
+        refuse(
+            field,
+            "below_minimum",
+            _("The grant applied for, %(amount)s, is below the call's minimum of %(limit)s.")
+            % {"amount": format_euros(requested), "limit": format_euros(call.min_grant)},
+        )
+    if call.max_grant is not None and requested > call.max_grant:
+        refuse(
+            field,
+            "above_maximum",
+            _("The grant applied for, %(amount)s, is above the call's maximum of %(limit)s.")
+            % {"amount": format_euros(requested), "limit": format_euros(call.max_grant)},
+        )
+    if call.max_share_percent is not None and figures.requested_share > call.max_share_percent:
+        refuse(
+            field,
+            "share_too_large",
+            _(
+                "The grant may cover at most %(limit)s %% of the eligible costs; this budget asks for %(share)s %%."
+            )
+            % {"limit": call.max_share_percent.normalize(), "share": figures.requested_share},
+        )
+    if (
+        call.own_funding_min_percent is not None
+        and (figures.own_funding_share or 0) < call.own_funding_min_percent
+    ):
+        refuse(
+            field,
+            "own_funding_too_small",
+            _(
+                "Own funding must be at least %(limit)s %% of the eligible costs; this budget has %(share)s %%."
+            )
+            % {"limit": call.own_funding_min_percent.normalize(), "share": figures.own_funding_share},
+        )

@@ -1,0 +1,153 @@
+"""Applications: drafts that applicants fill in over several sittings, and what they submit."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Application(models.Model):
+    """An organisation's application to a call, answered on one version of the call's form.
+
+    The answers are kept as the applicant gave them; the facts the service relies on later (amounts, period,
+    regions, IBAN) are copied into typed columns at submission and never read back out of the answers.
+    """
+
+    call = models.ForeignKey(
+        "programmes.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    form = models.ForeignKey(
+        "programmes.CallForm",
+        verbose_name=_("form version"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Grows with every save; a save based on an older version is refused."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    register_number = models.CharField(
+        _("register number"), max_length=40, unique=True, null=True, blank=True
+    )
+
+    # Facts copied at submission.
+    project_name = models.CharField(_("project name"), max_length=1000, blank=True)
+    project_summary = models.TextField(_("project summary"), blank=True)
+    total_eligible_costs = models.DecimalField(
+        _("total eligible costs (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    income = models.DecimalField(_("income (€)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    other_public_funding = models.DecimalField(
+        _("other public funding (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    own_funding = models.DecimalField(
+        _("own funding (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    requested_amount = models.DecimalField(
+        _("amount applied for (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    period_start = models.DateField(_("period of use starts"), null=True, blank=True)
+    period_end = models.DateField(_("period of use ends"), null=True, blank=True)
+    regions = models.ManyToManyField(
+        "programmes.Region", verbose_name=_("regions"), blank=True, related_name="applications"
+    )
+    applicant_name = models.CharField(_("applicant's name at submission"), max_length=255, blank=True)
+    applicant_business_id = models.CharField(
+        _("applicant's Business ID at submission"), max_length=9, blank=True
+    )
+    iban = models.CharField(_("IBAN at submission"), max_length=34, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="submitted")
+                | models.Q(register_number__isnull=False, submitted_at__isnull=False),
+                name="application_submitted_has_register_number",
+            )
+        ]
+
+    def __str__(self):
+        return (
+            self.register_number
+            or f"{self.organisation.name}: {self.call.reference} ({self.get_status_display()})"
+        )
+
+
+class Attachment(models.Model):
+    """A file attached to an application: for a question of the form or one of the call's required attachments."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    question_id = models.CharField(_("question"), max_length=64, blank=True)
+    required_attachment = models.ForeignKey(
+        "programmes.RequiredAttachment",
+        verbose_name=_("required attachment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="files",
+    )
+    file = models.FileField(_("file"), upload_to="applications/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("file type"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class RegisterNumberSequence(models.Model):
+    """The last register number given per agency and year (`TEM/123/2026`)."""
+
+    agency = models.ForeignKey("programmes.Agency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="register_sequence_agency_year_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.agency.code}/{self.last_number}/{self.year}"

@@ -1,0 +1,345 @@
+"""Writes for applications: start, save, attach, submit, withdraw. One transaction each, attributed and audited."""
+
+import datetime
+import hashlib
+from pathlib import Path
+
+import filetype
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from avustamo.applications.answers import (
+    AnswerContext,
+    malformed_answers,
+    normalised_answers,
+    submission_problems,
+)
+from avustamo.applications.models import Application, ApplicationStatus, Attachment, RegisterNumberSequence
+from avustamo.core.audit import audit
+from avustamo.core.translation import language_code
+from avustamo.programmes.application_form.budget import BudgetFigures
+from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
+from avustamo.programmes.models import Call, CallStatus, Municipality, Region, RequiredAttachment
+from avustamo.programmes.selectors import current_form
+
+# Kinds accepted for the call's required attachments; form questions name their own.
+DEFAULT_ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "odt", "ods", "jpeg", "png")
+DEFAULT_MAX_ATTACHMENT_MB = 20
+# filetype's names for the kinds the form schema uses.
+DETECTED_KIND = {"jpg": "jpeg"}
+
+
+class SubmissionRefused(ValidationError):
+    """The application has problems; `problems` lists each as {field, code, message}."""
+
+    def __init__(self, problems: list[dict]):
+        super().__init__([problem["message"] for problem in problems], code="submission_refused")
+        self.problems = problems
+
+
+def _require_member(user, organisation) -> None:
+    if not user.has_perm("applications.apply_for_organisation", organisation):
+        raise PermissionDenied(_("You do not act for this organisation."))
+
+
+def _refuse_unless_open(call: Call, now=None) -> None:
+    if call.status(now) != CallStatus.OPEN:
+        raise ValidationError(
+            _(
+                "The call is not open: applications can be made and changed only between its opening and its closing moment."
+            ),
+            code="call_not_open",
+        )
+
+
+def _refuse_unless_draft(application: Application) -> None:
+    if application.status != ApplicationStatus.DRAFT:
+        raise ValidationError(
+            _("The application has been %(status)s and can no longer be changed.")
+            % {"status": application.get_status_display()},
+            code="not_a_draft",
+        )
+
+
+def answer_context(application: Application) -> AnswerContext:
+    return AnswerContext(
+        call=application.call,
+        organisation=application.organisation,
+        regions=Region.objects.values_list("code", flat=True),
+        municipalities=Municipality.objects.valid_in(timezone.localdate().year).values_list(
+            "code", flat=True
+        ),
+    )
+
+
+@transaction.atomic
+def application_start(*, call: Call, organisation, acting_user) -> Application:
+    """Start a draft on the call's current form, for an organisation the person acts for."""
+    _require_member(acting_user, organisation)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _refuse_unless_open(call)
+    if (
+        call.eligible_organisation_types
+        and organisation.organisation_type not in call.eligible_organisation_types
+    ):
+        raise ValidationError(
+            _("A %(type)s cannot apply to this call.")
+            % {"type": organisation.get_organisation_type_display()},
+            code="ineligible_organisation_type",
+        )
+    form = current_form(call=call)
+    if form is None:
+        raise ValidationError(_("The call has no application form."), code="no_form")
+    application = Application.objects.create(
+        call=call, organisation=organisation, form=form, created_by=acting_user
+    )
+    audit(acting_user=acting_user, action="application.started", target=application, call=call.reference)
+    return application
+
+
+def _locked(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("call__programme__agency", "organisation", "form")
+        .get(pk=application.pk)
+    )
+
+
+@transaction.atomic
+def application_save(*, application: Application, answers: dict, version: int, acting_user) -> Application:
+    """Store the answers given; refused when another save came in between, after the deadline, or if malformed."""
+    application = _locked(application)
+    _require_member(acting_user, application.organisation)
+    _refuse_unless_draft(application)
+    _refuse_unless_open(application.call)
+    if version != application.version:
+        raise ValidationError(
+            _(
+                "Someone saved this application after you opened it, in another tab or as another person. Your "
+                "changes were not saved: open the application again to see the latest answers, then make your "
+                "changes again."
+            ),
+            code="stale",
+        )
+    problems = malformed_answers(application.form.parsed, answers, answer_context(application))
+    if problems:
+        raise ValidationError(
+            {field: ValidationError(message, code="malformed") for field, message in problems.items()}
+        )
+    application.answers = normalised_answers(application.form.parsed, answers)
+    application.version += 1
+    application.save(update_fields=["answers", "version", "updated_at"])
+    audit(
+        acting_user=acting_user, action="application.saved", target=application, version=application.version
+    )
+    return application
+
+
+def _detected_kind(upload) -> str | None:
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None:
+        return None
+    return DETECTED_KIND.get(kind.extension, kind.extension)
+
+
+def _attachment_rules(
+    application: Application, *, question_id: str, required_attachment: RequiredAttachment | None
+):
+    if required_attachment is not None:
+        if required_attachment.call_id != application.call_id:
+            raise ValidationError(_("That attachment belongs to another call."), code="wrong_call")
+        return DEFAULT_ATTACHMENT_KINDS, DEFAULT_MAX_ATTACHMENT_MB
+    question = next(
+        (
+            item
+            for item, _group in application.form.parsed.elements()
+            if item.id == question_id and isinstance(item, AttachmentQuestion)
+        ),
+        None,
+    )
+    if question is None:
+        raise ValidationError(_("The form has no such attachment question."), code="unknown_question")
+    return tuple(question.kinds), question.max_size_mb
+
+
+@transaction.atomic
+def attachment_add(
+    *, application: Application, upload, acting_user, question_id: str = "", required_attachment=None
+) -> Attachment:
+    """Store an uploaded file; its type is decided by its content, never by its name."""
+    application = _locked(application)
+    _require_member(acting_user, application.organisation)
+    _refuse_unless_draft(application)
+    _refuse_unless_open(application.call)
+    kinds, max_mb = _attachment_rules(
+        application, question_id=question_id, required_attachment=required_attachment
+    )
+    if upload.size > max_mb * 1024 * 1024:
+        raise ValidationError(
+            _("The file is larger than %(limit)s MB.") % {"limit": max_mb}, code="too_large"
+        )
+    kind = _detected_kind(upload)
+    if kind not in kinds:
+        raise ValidationError(
+            _("The file's content is not an accepted type. Accepted: %(kinds)s.")
+            % {"kinds": ", ".join(kind.upper() for kind in kinds)},
+            code="unaccepted_type",
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    original = Path(upload.name or "file").name[-200:]
+    attachment = Attachment(
+        application=application,
+        question_id=question_id,
+        required_attachment=required_attachment,
+        original_name=original,
+        kind=kind,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=acting_user,
+    )
+    safe_stem = get_valid_filename(Path(original).stem)[:80] or "file"
+    attachment.file.save(f"{safe_stem}.{kind}", upload, save=False)
+    attachment.save()
+    audit(
+        acting_user=acting_user,
+        action="application.attachment_added",
+        target=application,
+        file=original,
+        kind=kind,
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, acting_user) -> None:
+    application = _locked(attachment.application)
+    _require_member(acting_user, application.organisation)
+    _refuse_unless_draft(application)
+    _refuse_unless_open(application.call)
+    audit(
+        acting_user=acting_user,
+        action="application.attachment_removed",
+        target=application,
+        file=attachment.original_name,
+    )
+    stored = attachment.file
+    attachment.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+def _attachment_problems(application: Application) -> list[dict]:
+    problems = []
+    attached_required = set(
+        application.attachments.exclude(required_attachment=None).values_list(
+            "required_attachment_id", flat=True
+        )
+    )
+    for required in application.call.required_attachments.all():
+        if required.pk not in attached_required:
+            problems.append(
+                {
+                    "field": f"attachment-{required.pk}",
+                    "code": "attachment_missing",
+                    "message": _("Attach: %(name)s.") % {"name": required.name},
+                }
+            )
+    answered_questions = set(
+        application.attachments.exclude(question_id="").values_list("question_id", flat=True)
+    )
+    for item, _group in application.form.parsed.elements():
+        if isinstance(item, AttachmentQuestion) and item.required and item.id not in answered_questions:
+            problems.append(
+                {
+                    "field": f"q-{item.id}",
+                    "code": "attachment_missing",
+                    "message": _("Attach: %(name)s.") % {"name": item.label.in_language(language_code())},
+                }
+            )
+    return problems
+
+
+def _next_register_number(application: Application, now) -> str:
+    agency = application.call.programme.agency
+    year = timezone.localtime(now).year
+    sequence, _created = RegisterNumberSequence.objects.select_for_update().get_or_create(
+        agency=agency, year=year
+    )
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{agency.code}/{sequence.last_number}/{year}"
+
+
+@transaction.atomic
+def application_submit(*, application: Application, acting_user, now=None) -> Application:
+    """Submit before the deadline: every rule is checked, a register number given, the facts copied.
+
+    Submitting an already submitted application returns it as it is, so a double click or a retried request
+    gives the same receipt.
+    """
+    now = now or timezone.now()
+    application = _locked(application)
+    _require_member(acting_user, application.organisation)
+    if application.status == ApplicationStatus.SUBMITTED:
+        return application
+    _refuse_unless_draft(application)
+    _refuse_unless_open(application.call, now)
+    definition = application.form.parsed
+    problems = submission_problems(definition, application.answers, answer_context(application))
+    problems += _attachment_problems(application)
+    if problems:
+        raise SubmissionRefused(problems)
+    facts = definition.fact_questions()
+    answers = application.answers
+    figures = BudgetFigures.from_answer(answers.get(facts["budget"].id))
+    period = answers[facts["period"].id]
+    organisation = application.organisation
+    application.project_name = answers[facts["project_name"].id]
+    application.project_summary = answers[facts["project_summary"].id]
+    application.total_eligible_costs = figures.total_eligible_costs
+    application.income = figures.income
+    application.other_public_funding = figures.other_public_funding
+    application.own_funding = figures.own_funding
+    application.requested_amount = figures.requested
+    application.period_start = datetime.date.fromisoformat(period["start"])
+    application.period_end = datetime.date.fromisoformat(period["end"])
+    application.applicant_name = organisation.name
+    application.applicant_business_id = organisation.business_id
+    application.iban = organisation.iban
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = now
+    application.submitted_by = acting_user
+    application.register_number = _next_register_number(application, now)
+    application.save()
+    region_answer = answers[facts["regions"].id]
+    application.regions.set(region_answer if isinstance(region_answer, list) else [region_answer])
+    audit(
+        acting_user=acting_user,
+        action="application.submitted",
+        target=application,
+        register_number=application.register_number,
+    )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, acting_user) -> Application:
+    """Withdraw a draft or a submitted application before the call closes."""
+    application = _locked(application)
+    _require_member(acting_user, application.organisation)
+    if application.status == ApplicationStatus.WITHDRAWN:
+        return application
+    _refuse_unless_open(application.call)
+    application.status = ApplicationStatus.WITHDRAWN
+    application.withdrawn_at = timezone.now()
+    application.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    audit(acting_user=acting_user, action="application.withdrawn", target=application)
+    return application

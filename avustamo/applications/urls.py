@@ -1,0 +1,16 @@
+from django.urls import path
+
+from avustamo.applications import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("", views.my_applications, name="mine"),
+    path("start/<int:call_pk>/", views.start, name="start"),
+    path("<int:pk>/", views.edit, name="edit"),
+    path("<int:pk>/receipt/", views.receipt, name="receipt"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/remove/", views.remove_attachment, name="remove_attachment"
+    ),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+]

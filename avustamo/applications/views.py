@@ -1,0 +1,194 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from avustamo.applications import selectors, services
+from avustamo.applications.answers import parse_post
+from avustamo.applications.models import ApplicationStatus
+from avustamo.core.feedback import perform
+from avustamo.core.translation import language_code
+from avustamo.organisations.models import Organisation
+from avustamo.programmes.application_form.presentation import present
+from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
+from avustamo.programmes.models import Municipality, Region
+from avustamo.programmes.selectors import public_call
+
+
+def _application(request, pk):
+    application = selectors.application_for_person(person=request.user, pk=pk)
+    if application is None:
+        raise Http404
+    return application
+
+
+@login_required
+def my_applications(request):
+    return render(
+        request,
+        "applications/mine.html",
+        {
+            "applications": selectors.applications_for_person(person=request.user),
+            "open_calls": selectors.calls_open_to_person(person=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def start(request, call_pk):
+    call = public_call(pk=call_pk)
+    if call is None:
+        raise Http404
+    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation") or 0)
+    try:
+        application = services.application_start(
+            call=call, organisation=organisation, acting_user=request.user
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("programmes:call_detail", pk=call.pk)
+    messages.success(request, _("Your application has been started. You can save it and continue later."))
+    return redirect("applications:edit", pk=application.pk)
+
+
+def _page(request, application, *, answers=None, errors=None, problems=(), status=200):
+    definition = application.form.parsed
+    questions = [item for item, _group in definition.elements() if isinstance(item, AttachmentQuestion)]
+    return render(
+        request,
+        "applications/edit.html",
+        {
+            "application": application,
+            "call": application.call,
+            "organisation": application.organisation,
+            "editable": application.status == ApplicationStatus.DRAFT and application.call.status() == "open",
+            "sections": present(
+                definition,
+                language_code(),
+                regions=Region.objects.all(),
+                municipalities=Municipality.objects.valid_in(timezone.localdate().year),
+                declarations=application.call.declarations.all(),
+                answers=application.answers if answers is None else answers,
+                errors=errors or {},
+            ),
+            "problems": problems,
+            "attachment_questions": [
+                (item.id, item.label.in_language(language_code())) for item in questions
+            ],
+        },
+        status=status,
+    )
+
+
+@login_required
+def edit(request, pk):
+    application = _application(request, pk)
+    if request.method != "POST":
+        return _page(request, application)
+    answers = parse_post(application.form.parsed, request.POST)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        application = services.application_save(
+            application=application, answers=answers, version=version, acting_user=request.user
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            errors = {field: " ".join(messages_) for field, messages_ in error.message_dict.items()}
+            problems = [{"field": field, "message": message} for field, message in errors.items()]
+            return _page(request, application, answers=answers, errors=errors, problems=problems, status=422)
+        return _page(
+            request,
+            application,
+            answers=answers,
+            problems=[{"field": "", "message": m} for m in error.messages],
+            status=409 if error.code == "stale" else 422,
+        )
+    upload_errors = _attach_uploaded_files(request, application)
+    if upload_errors:
+        return _page(
+            request, application, errors=upload_errors, problems=_as_problems(upload_errors), status=422
+        )
+    if request.POST.get("action") != "submit":
+        messages.success(request, _("Saved."))
+        return redirect("applications:edit", pk=application.pk)
+    try:
+        application = services.application_submit(application=application, acting_user=request.user)
+    except services.SubmissionRefused as refusal:
+        errors = {problem["field"]: problem["message"] for problem in refusal.problems}
+        return _page(request, application, errors=errors, problems=refusal.problems, status=422)
+    except ValidationError as error:
+        return _page(
+            request, application, problems=[{"field": "", "message": m} for m in error.messages], status=422
+        )
+    return redirect("applications:receipt", pk=application.pk)
+
+
+def _as_problems(errors: dict) -> list[dict]:
+    return [{"field": field, "message": message} for field, message in errors.items()]
+
+
+def _attach_uploaded_files(request, application) -> dict[str, str]:
+    """Attach the files chosen in the form's attachment inputs; returns problems by input name."""
+    errors = {}
+    required_by_pk = {str(required.pk): required for required in application.call.required_attachments.all()}
+    for name, upload in request.FILES.items():
+        kind, _separator, key = name.partition("-")
+        required = required_by_pk.get(key) if kind == "attachment" else None
+        question_id = key if kind == "question" else ""
+        if required is None and not question_id:
+            continue
+        try:
+            services.attachment_add(
+                application=application,
+                upload=upload,
+                required_attachment=required,
+                question_id=question_id,
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            errors[f"attachment-{key}" if required else f"q-{question_id}"] = " ".join(error.messages)
+    return errors
+
+
+@login_required
+def receipt(request, pk):
+    application = _application(request, pk)
+    if application.status != ApplicationStatus.SUBMITTED:
+        return redirect("applications:edit", pk=application.pk)
+    return render(request, "applications/receipt.html", {"application": application})
+
+
+@login_required
+@require_POST
+def remove_attachment(request, pk, attachment_pk):
+    application = _application(request, pk)
+    attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
+    perform(
+        request,
+        lambda: services.attachment_remove(attachment=attachment, acting_user=request.user),
+        _("%(name)s has been removed.") % {"name": attachment.original_name},
+    )
+    return redirect("applications:edit", pk=application.pk)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    application = _application(request, pk)
+    perform(
+        request,
+        lambda: services.application_withdraw(application=application, acting_user=request.user),
+        _("The application has been withdrawn."),
+    )
+    return redirect("applications:edit", pk=application.pk)

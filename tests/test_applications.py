@@ -1,0 +1,295 @@
+import datetime
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
+
+from avustamo.applications import services
+from avustamo.applications.models import Application, ApplicationStatus, Attachment
+from avustamo.core.models import AuditEntry
+from tests.factories import (
+    CallDeclarationFactory,
+    CallFactory,
+    CallFormFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    RegionFactory,
+    RequiredAttachmentFactory,
+    complete_answers,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 64
+
+
+@pytest.fixture
+def applicant(organisation):
+    return MembershipFactory(organisation=organisation).person
+
+
+@pytest.fixture
+def call():
+    call = CallFactory()
+    CallFormFactory(call=call)
+    RegionFactory()
+    return call
+
+
+@pytest.fixture
+def draft(call, organisation, applicant):
+    return services.application_start(call=call, organisation=organisation, acting_user=applicant)
+
+
+def _save(application, answers, person):
+    return services.application_save(
+        application=application, answers=answers, version=application.version, acting_user=person
+    )
+
+
+class TestStartAndSave:
+    def test_start__draft_on_the_current_form(self, draft, call, applicant):
+        assert draft.status == ApplicationStatus.DRAFT
+        assert draft.form == call.forms.get()
+        assert AuditEntry.objects.filter(action="application.started", actor=applicant).exists()
+
+    def test_start__for_someone_elses_organisation_is_refused(
+        self, call, organisation, other_organisation_admin
+    ):
+        with pytest.raises(PermissionDenied):
+            services.application_start(
+                call=call, organisation=organisation, acting_user=other_organisation_admin
+            )
+        assert not Application.objects.exists()
+
+    def test_start__ineligible_organisation_type_is_refused(self, call):
+        municipality = OrganisationFactory(organisation_type="municipality")
+        person = MembershipFactory(organisation=municipality).person
+        with pytest.raises(ValidationError) as error:
+            services.application_start(call=call, organisation=municipality, acting_user=person)
+        assert error.value.code == "ineligible_organisation_type"
+        assert not Application.objects.exists()
+
+    def test_save__amounts_are_stored_in_one_notation(self, draft, applicant):
+        saved = _save(
+            draft, {"budget": {"costs": {"personnel": "40 000,5"}, "own_funding": "1000"}}, applicant
+        )
+        assert saved.answers["budget"] == {"costs": {"personnel": "40000.5"}, "own_funding": "1000"}
+
+    def test_save__keeps_unfinished_answers_and_counts_versions(self, draft, applicant):
+        saved = _save(draft, {"project-name": "Kesken"}, applicant)
+        assert (saved.answers, saved.version) == ({"project-name": "Kesken"}, 2)
+
+    def test_save__stale_version_is_refused_and_nothing_lost(self, draft, applicant):
+        _save(draft, {"project-name": "Ensimmäinen välilehti"}, applicant)
+        with pytest.raises(ValidationError) as error:
+            services.application_save(
+                application=draft, answers={"project-name": "Toinen"}, version=1, acting_user=applicant
+            )
+        assert error.value.code == "stale"
+        draft.refresh_from_db()
+        assert draft.answers == {"project-name": "Ensimmäinen välilehti"}
+
+    @pytest.mark.parametrize(
+        ("answers", "field"),
+        [
+            ({"project-name": "x" * 201}, "q-project-name"),
+            ({"budget": {"costs": {"personnel": "kolmetuhatta"}}}, "q-budget"),
+            ({"budget": {"costs": {"personnel": "-5"}}}, "q-budget"),
+            ({"regions": ["99"]}, "q-regions"),
+            ({"period": {"start": "31.12.2027"}}, "q-period"),
+            ({"contact-persons": [{"name": "A", "email": "not-an-address"}]}, "q-contact-persons"),
+        ],
+    )
+    def test_save__malformed_answer_is_refused_with_its_field(self, draft, applicant, answers, field):
+        with pytest.raises(ValidationError) as error:
+            _save(draft, answers, applicant)
+        assert field in error.value.error_dict
+        draft.refresh_from_db()
+        assert draft.answers == {} and draft.version == 1
+
+    def test_save__after_the_deadline_is_refused(self, draft, applicant, call):
+        call.closes_at = call.opens_at + datetime.timedelta(seconds=1)
+        call.save()
+        with pytest.raises(ValidationError) as error:
+            _save(draft, {"project-name": "Myöhässä"}, applicant)
+        assert error.value.code == "call_not_open"
+        draft.refresh_from_db()
+        assert draft.answers == {}
+
+
+class TestSubmit:
+    def test_submit__register_number_facts_and_read_only(self, draft, applicant, call, organisation):
+        CallDeclarationFactory(call=call)
+        draft = _save(draft, complete_answers(call), applicant)
+        submitted = services.application_submit(application=draft, acting_user=applicant)
+        assert submitted.register_number == f"TEM/1/{timezone.localtime(submitted.submitted_at).year}"
+        assert submitted.requested_amount == Decimal("50000.00")
+        assert submitted.total_eligible_costs == Decimal("65000.00")
+        assert (submitted.period_start, submitted.period_end) == (
+            datetime.date(2027, 1, 1),
+            datetime.date(2027, 12, 31),
+        )
+        assert list(submitted.regions.values_list("code", flat=True)) == ["01"]
+        assert (submitted.iban, submitted.applicant_business_id) == (
+            organisation.iban,
+            organisation.business_id,
+        )
+        with pytest.raises(ValidationError) as error:
+            _save(submitted, {"project-name": "Muutos"}, applicant)
+        assert error.value.code == "not_a_draft"
+
+    def test_submit__twice_gives_the_same_receipt(self, draft, applicant, call):
+        draft = _save(draft, complete_answers(call), applicant)
+        first = services.application_submit(application=draft, acting_user=applicant)
+        second = services.application_submit(application=draft, acting_user=applicant)
+        assert first.register_number == second.register_number
+        assert Application.objects.filter(status=ApplicationStatus.SUBMITTED).count() == 1
+        assert AuditEntry.objects.filter(action="application.submitted").count() == 1
+
+    def test_register_numbers_run_per_agency_and_year(self, call, applicant, organisation):
+        numbers = []
+        for _ in range(3):
+            application = services.application_start(
+                call=call, organisation=organisation, acting_user=applicant
+            )
+            application = _save(application, complete_answers(call), applicant)
+            numbers.append(
+                services.application_submit(application=application, acting_user=applicant).register_number
+            )
+        assert [number.split("/")[1] for number in numbers] == ["1", "2", "3"]
+
+    def test_submit__lists_every_problem_and_saves_nothing(self, draft, applicant, call):
+        CallDeclarationFactory(call=call)
+        RequiredAttachmentFactory(call=call)
+        answers = complete_answers(call)
+        answers.pop("objectives")
+        answers["declarations"] = []
+        answers["period"] = {"start": "2026-06-01", "end": "2027-12-31"}
+        answers["budget"]["costs"]["personnel"] = "200000.00"
+        draft = _save(draft, answers, applicant)
+        with pytest.raises(services.SubmissionRefused) as refusal:
+            services.application_submit(application=draft, acting_user=applicant)
+        codes = {(problem["field"], problem["code"]) for problem in refusal.value.problems}
+        assert ("q-objectives", "required") in codes
+        assert ("q-declarations", "declarations_missing") in codes
+        assert ("q-period", "period_starts_too_early") in codes
+        assert ("q-budget", "above_maximum") in codes
+        assert any(code == "attachment_missing" for _field, code in codes)
+        draft.refresh_from_db()
+        assert draft.status == ApplicationStatus.DRAFT and draft.register_number is None
+
+    @pytest.mark.parametrize(
+        ("call_fields", "budget", "code"),
+        [
+            ({"min_grant": Decimal("60000")}, {}, "below_minimum"),
+            ({"max_share_percent": Decimal("50")}, {}, "share_too_large"),
+            ({"own_funding_min_percent": Decimal("30")}, {}, "own_funding_too_small"),
+            ({}, {"income": "60000.00"}, "nothing_requested"),
+        ],
+    )
+    def test_submit__budget_rules(self, applicant, organisation, call_fields, budget, code):
+        call = CallFactory(**call_fields)
+        CallFormFactory(call=call)
+        RegionFactory()
+        application = services.application_start(call=call, organisation=organisation, acting_user=applicant)
+        answers = complete_answers(call)
+        answers["budget"] |= budget
+        application = _save(application, answers, applicant)
+        with pytest.raises(services.SubmissionRefused) as refusal:
+            services.application_submit(application=application, acting_user=applicant)
+        assert [problem["code"] for problem in refusal.value.problems] == [code]
+
+    def test_submit__one_second_after_the_deadline_is_refused(self, draft, applicant, call):
+        draft = _save(draft, complete_answers(call), applicant)
+        with pytest.raises(ValidationError) as error:
+            services.application_submit(application=draft, acting_user=applicant, now=call.closes_at)
+        assert error.value.code == "call_not_open"
+        on_time = services.application_submit(
+            application=draft, acting_user=applicant, now=call.closes_at - datetime.timedelta(seconds=1)
+        )
+        assert on_time.status == ApplicationStatus.SUBMITTED
+
+    def test_withdraw_before_the_deadline(self, draft, applicant, call):
+        draft = _save(draft, complete_answers(call), applicant)
+        submitted = services.application_submit(application=draft, acting_user=applicant)
+        withdrawn = services.application_withdraw(application=submitted, acting_user=applicant)
+        assert withdrawn.status == ApplicationStatus.WITHDRAWN and withdrawn.register_number
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submitting_twice_in_parallel_gives_one_submission():
+    call = CallFactory()
+    CallFormFactory(call=call)
+    RegionFactory()
+    membership = MembershipFactory()
+    application = services.application_start(
+        call=call, organisation=membership.organisation, acting_user=membership.person
+    )
+    application = _save(application, complete_answers(call), membership.person)
+    numbers, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def submit():
+        try:
+            barrier.wait()
+            numbers.append(
+                services.application_submit(
+                    application=application, acting_user=membership.person
+                ).register_number
+            )
+        except Exception as error:  # the assertion below shows any
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(numbers)) == 1 and len(numbers) == 2
+    assert Application.objects.get().register_number == numbers[0]
+    assert AuditEntry.objects.filter(action="application.submitted").count() == 1
+
+
+class TestAttachments:
+    def test_pdf_is_accepted_by_its_content_and_stored_with_a_safe_name(self, draft, applicant, call):
+        required = RequiredAttachmentFactory(call=call)
+        upload = SimpleUploadedFile("../../säännöt 2027?.pdf", PDF, content_type="application/octet-stream")
+        attachment = services.attachment_add(
+            application=draft, upload=upload, required_attachment=required, acting_user=applicant
+        )
+        assert attachment.kind == "pdf"
+        assert attachment.original_name == "säännöt 2027?.pdf"
+        assert ".." not in attachment.file.name and "?" not in attachment.file.name
+        attachment.file.delete(save=False)
+
+    def test_a_renamed_file_is_refused_by_its_content(self, draft, applicant, call):
+        required = RequiredAttachmentFactory(call=call)
+        upload = SimpleUploadedFile(
+            "budget.pdf", b"MZ\x90\x00 an executable, not a PDF", content_type="application/pdf"
+        )
+        with pytest.raises(ValidationError) as error:
+            services.attachment_add(
+                application=draft, upload=upload, required_attachment=required, acting_user=applicant
+            )
+        assert error.value.code == "unaccepted_type"
+        assert not Attachment.objects.exists()
+
+    def test_too_large_file_is_refused(self, draft, applicant, call, settings):
+        required = RequiredAttachmentFactory(call=call)
+        upload = SimpleUploadedFile("big.png", PNG, content_type="image/png")
+        upload.size = 21 * 1024 * 1024
+        with pytest.raises(ValidationError) as error:
+            services.attachment_add(
+                application=draft, upload=upload, required_attachment=required, acting_user=applicant
+            )
+        assert error.value.code == "too_large"
+        assert not Attachment.objects.exists()
