@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEMO_ENV = SECRET_KEY="$$(cat var/demo_secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost SECURE_COOKIES=false \
 	SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: demo test install messages lint format browser-deps clean
+.PHONY: demo test install messages lint format system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ var/demo_secret_key:
 	mkdir -p var
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-demo: install messages var/demo_secret_key
+demo: install messages system-deps var/demo_secret_key
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
@@ -38,18 +38,22 @@ demo: install messages var/demo_secret_key
 		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		$(BIN)/gunicorn avustamo.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -'
 
-# Debian's chromium drives the browser tests; nothing is downloaded by Playwright.
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests..."; \
+# Debian packages: WeasyPrint's text layout and fonts for PDFs, and chromium for the browser tests (nothing
+# is downloaded by Playwright). Installed only when missing.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium
+system-deps:
+	@missing=""; for package in $(SYSTEM_PACKAGES); do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then APT=""; else APT="sudo -n"; fi; \
-		( $$APT apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$APT apt-get install -y -qq chromium >/dev/null ) \
-			|| echo "WARNING: chromium could not be installed; the browser tests will report themselves as not run."; \
-	}
+		( $$APT apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$APT apt-get install -y -qq $$missing >/dev/null ) \
+			|| echo "WARNING: could not install$$missing; PDFs or the browser tests will fail and say so."; \
+	fi
 
 # Browser tests run in a process of their own: while Playwright's event loop runs, Django keeps database
 # connections per asyncio context, and in a worker shared with other tests one would outlive the test database.
-test: install messages browser-deps
+test: install messages system-deps
 	DJANGO_SETTINGS_MODULE=avustamo.test_settings $(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python -m pytest -n 2 -m "not browser"
 	$(BIN)/python -m pytest -m browser

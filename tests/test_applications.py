@@ -1,12 +1,15 @@
 import datetime
+import io
 import threading
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
+from pypdf import PdfReader
 
 from avustamo.applications import services
 from avustamo.applications.models import Application, ApplicationStatus, Attachment
@@ -293,3 +296,36 @@ class TestAttachments:
             )
         assert error.value.code == "too_large"
         assert not Attachment.objects.exists()
+
+
+class TestReceiptEmail:
+    def test_submitter_gets_a_receipt_with_a_pdf_copy_in_their_language(
+        self, draft, applicant, call, django_capture_on_commit_callbacks
+    ):
+        applicant.preferred_language = "sv"
+        applicant.save()
+        CallDeclarationFactory(call=call)
+        draft = _save(draft, complete_answers(call), applicant)
+        with django_capture_on_commit_callbacks(execute=True):
+            submitted = services.application_submit(application=draft, acting_user=applicant)
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert message.to == [applicant.email]
+        assert submitted.register_number in message.subject
+        assert message.subject.startswith("Din ansökan")
+        name, content, mimetype = message.attachments[0]
+        assert (name, mimetype) == (f"{submitted.register_number.replace('/', '-')}.pdf", "application/pdf")
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).replace(
+            "\xa0", " "
+        )
+        assert submitted.register_number in text
+        assert "Perheiden kotoutumisen tuki" in text
+        assert "50 000" in text
+        assert "Projektets namn" in text
+
+    def test_no_receipt_when_submission_is_refused(
+        self, draft, applicant, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.SubmissionRefused):
+            services.application_submit(application=draft, acting_user=applicant)
+        assert mail.outbox == []

@@ -18,6 +18,7 @@ from avustamo.applications.answers import (
     submission_problems,
 )
 from avustamo.applications.models import Application, ApplicationStatus, Attachment, RegisterNumberSequence
+from avustamo.applications.tasks import send_submission_receipt
 from avustamo.core.audit import audit
 from avustamo.core.translation import language_code
 from avustamo.programmes.application_form.budget import BudgetFigures
@@ -326,6 +327,10 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
         action="application.submitted",
         target=application,
         register_number=application.register_number,
+    )
+    language = acting_user.preferred_language or language_code()
+    transaction.on_commit(
+        lambda: send_submission_receipt.enqueue(application_id=application.pk, language=language)
     )
     return application
 

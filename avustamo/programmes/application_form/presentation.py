@@ -69,6 +69,25 @@ class Shown:
         return value.get(key, "")
 
     @property
+    def display(self) -> str:
+        """The answer as text, for read-only copies such as the PDF of a submitted application."""
+        if self.value in (None, "", [], {}):
+            return ""
+        if self.options:
+            labels = dict(self.options)
+            return ", ".join(
+                labels.get(value, value)
+                for value in sorted(
+                    self.chosen, key=list(labels).index if set(self.chosen) <= set(labels) else str
+                )
+            )
+        if self.type == "period":
+            return f"{self.part('start')} – {self.part('end')}"
+        if isinstance(self.value, str):
+            return self.value
+        return ""
+
+    @property
     def parts_with_values(self) -> list[tuple[str, str, str]]:
         return [(key, label, self.part(key)) for key, label in self.parts]
 
