@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from avustamo.accounts.services import api_token_create
 from avustamo.applications.models import Application
 from avustamo.organisations.models import Invitation, Membership
 from avustamo.programmes.application_form.standard import standard_definition
@@ -43,7 +44,9 @@ def world(db):
         form=open_call.forms.get(),
         created_by=member_membership.person,
     )
+    token, _text = api_token_create(name="member's system", acting_user=member_membership.person)
     return {
+        "token": token,
         "application": application,
         "users": {
             "anonymous": AnonymousUser(),
@@ -148,6 +151,12 @@ CASES = [
     ("GET", lambda w: "/organisations/invitations/token/", ALL_200),
     ("GET", lambda w: "/organisations/invitations/no-such-token/", dict.fromkeys(ROLES, 404)),
     ("GET", lambda w: "/applications/", SIGNED_IN_200),
+    ("GET", lambda w: "/accounts/api-tokens/", SIGNED_IN_200),
+    (
+        "POST",
+        lambda w: f"/accounts/api-tokens/{w['token'].pk}/revoke/",
+        {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 404) | {"member": 302},
+    ),
     (
         "GET",
         lambda w: f"/applications/{w['application'].pk}/",

@@ -10,6 +10,8 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.sign_up, name="signup"),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -1,12 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from avustamo.accounts.forms import SignInForm, SignUpForm
-from avustamo.accounts.services import person_sign_up
+from avustamo.accounts.services import api_token_create, api_token_revoke, person_sign_up
+from avustamo.core.feedback import perform
 
 
 class SignInView(auth_views.LoginView):
@@ -36,3 +40,39 @@ def sign_up(request):
         messages.success(request, _("Welcome! Your account has been created."))
         return redirect(next_url or "organisations:mine")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@login_required
+def api_tokens(request):
+    """The person's API tokens; a new token is shown once, right after it is created."""
+    created_token = None
+    error = ""
+    if request.method == "POST":
+        try:
+            _api_token, created_token = api_token_create(
+                name=request.POST.get("name", ""), acting_user=request.user
+            )
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "tokens": request.user.api_tokens.all(),
+            "created_token": created_token,
+            "error": error,
+        },
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def revoke_api_token(request, pk):
+    api_token = get_object_or_404(request.user.api_tokens, pk=pk)
+    perform(
+        request,
+        lambda: api_token_revoke(api_token=api_token, acting_user=request.user),
+        _("The token %(name)s has been revoked.") % {"name": api_token.name},
+    )
+    return redirect("accounts:api_tokens")

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from ninja import NinjaAPI, Path, Query, Schema, Status
 
+from avustamo.api.applicant import router as applicant_router
 from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut
 from avustamo.core.dates import in_helsinki
 from avustamo.programmes.models import Call, CallStatus
@@ -55,6 +56,9 @@ def _summary(request, call: Call) -> dict:
         "max_grant": call.max_grant,
         "url": _call_url(request, call),
     }
+
+
+api.add_router("/", applicant_router)
 
 
 class CallFilters(Schema):

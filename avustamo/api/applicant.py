@@ -1,0 +1,345 @@
+"""The applicant API: the same services as the pages, for an organisation's own systems.
+
+Authenticated with a personal token (`Authorization: Bearer avu_…`). Another organisation's application
+answers 404, exactly like one that does not exist.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja.security import HttpBearer
+from pydantic import Field
+
+from avustamo.accounts.services import user_for_api_token
+from avustamo.applications import selectors, services
+from avustamo.applications.models import Application
+from avustamo.organisations.models import Organisation
+from avustamo.organisations.selectors import memberships_for_person
+from avustamo.programmes.selectors import public_call
+
+MAX_ID = 2**63 - 1
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        user = user_for_api_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+router = Router(auth=TokenAuth(), tags=["applicant"])
+
+
+class ProblemOut(Schema):
+    field: str = Field(
+        description="the input the problem is about, e.g. q-project-name; empty for the whole application"
+    )
+    code: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[ProblemOut] = []
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    business_id: str
+    role: str
+
+
+class MeOut(Schema):
+    email: str
+    full_name: str
+    organisations: list[OrganisationOut]
+
+
+class AttachmentOut(Schema):
+    id: int
+    file_name: str
+    kind: str
+    size: int
+    sha256: str
+    question_id: str
+    required_attachment_id: int | None
+
+
+class ApplicationSummaryOut(Schema):
+    id: int
+    call_id: int
+    organisation_id: int
+    status: str
+    register_number: str | None
+    version: int
+    updated_at: datetime.datetime
+    submitted_at: datetime.datetime | None
+
+
+class ApplicationOut(ApplicationSummaryOut):
+    form_version: int
+    answers: dict
+    attachments: list[AttachmentOut]
+    requested_amount: Decimal | None = Field(description="set at submission, euros as a decimal string")
+    total_eligible_costs: Decimal | None
+
+
+class StartIn(Schema):
+    call_id: int = Field(ge=1, le=MAX_ID)
+    organisation_id: int = Field(ge=1, le=MAX_ID)
+
+
+class AnswersIn(Schema):
+    version: int = Field(
+        ge=0, le=MAX_ID, description="the version you read; a save based on an older one is refused"
+    )
+    answers: dict = Field(description="answers by question id; a null value removes an answer")
+
+
+def _summary(application: Application) -> dict:
+    return {
+        "id": application.pk,
+        "call_id": application.call_id,
+        "organisation_id": application.organisation_id,
+        "status": application.status,
+        "register_number": application.register_number,
+        "version": application.version,
+        "updated_at": application.updated_at,
+        "submitted_at": application.submitted_at,
+    }
+
+
+def _detail(application: Application) -> dict:
+    return _summary(application) | {
+        "form_version": application.form.version,
+        "answers": application.answers,
+        "attachments": [
+            {
+                "id": attachment.pk,
+                "file_name": attachment.original_name,
+                "kind": attachment.kind,
+                "size": attachment.size,
+                "sha256": attachment.sha256,
+                "question_id": attachment.question_id,
+                "required_attachment_id": attachment.required_attachment_id,
+            }
+            for attachment in application.attachments.all()
+        ],
+        "requested_amount": application.requested_amount,
+        "total_eligible_costs": application.total_eligible_costs,
+    }
+
+
+def _refusal(error: ValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        problems = [
+            {"field": field, "code": item.code or "invalid", "message": message}
+            for field, items in error.error_dict.items()
+            for item in items
+            for message in item.messages
+        ]
+    else:
+        problems = [
+            {"field": "", "code": item.code or "invalid", "message": item.messages[0]}
+            for item in error.error_list
+        ]
+    return {"detail": problems[0]["message"] if problems else "Refused.", "errors": problems}
+
+
+NOT_FOUND = {"detail": "No application of yours has this id.", "errors": []}
+
+
+@router.get("/me", response=MeOut, summary="The signed-in person and the organisations they act for")
+def me(request):
+    return {
+        "email": request.auth.email,
+        "full_name": request.auth.full_name,
+        "organisations": [
+            {
+                "id": membership.organisation_id,
+                "name": membership.organisation.name,
+                "business_id": membership.organisation.business_id,
+                "role": membership.role,
+            }
+            for membership in memberships_for_person(person=request.auth)
+        ],
+    }
+
+
+@router.get("/applications", response=list[ApplicationSummaryOut], summary="Your organisations' applications")
+def list_applications(request):
+    return [_summary(application) for application in selectors.applications_for_person(person=request.auth)]
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Start a draft for a call and an organisation",
+)
+def start_application(request, payload: StartIn):
+    call = public_call(pk=payload.call_id)
+    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    if call is None or organisation is None:
+        return Status(
+            404, {"detail": "No published call or organisation of yours has this id.", "errors": []}
+        )
+    try:
+        application = services.application_start(
+            call=call, organisation=organisation, acting_user=request.auth
+        )
+    except PermissionDenied:
+        return Status(
+            404, {"detail": "No published call or organisation of yours has this id.", "errors": []}
+        )
+    except ValidationError as error:
+        return Status(422, _refusal(error))
+    return Status(201, _detail(selectors.application_for_person(person=request.auth, pk=application.pk)))
+
+
+@router.get(
+    "/applications/{application_id}", response={200: ApplicationOut, 404: ErrorOut}, summary="One application"
+)
+def get_application(request, application_id: int):
+    application = (
+        selectors.application_for_person(person=request.auth, pk=application_id)
+        if application_id <= MAX_ID
+        else None
+    )
+    if application is None:
+        return Status(404, NOT_FOUND)
+    return _detail(application)
+
+
+@router.patch(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Save answers (with the version you read)",
+)
+def save_answers(request, application_id: int, payload: AnswersIn):
+    application = (
+        selectors.application_for_person(person=request.auth, pk=application_id)
+        if application_id <= MAX_ID
+        else None
+    )
+    if application is None:
+        return Status(404, NOT_FOUND)
+    answers = {
+        key: value for key, value in (application.answers | payload.answers).items() if value is not None
+    }
+    try:
+        services.application_save(
+            application=application, answers=answers, version=payload.version, acting_user=request.auth
+        )
+    except ValidationError as error:
+        return Status(409 if getattr(error, "code", None) == "stale" else 422, _refusal(error))
+    return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))
+
+
+@router.post(
+    "/applications/{application_id}/attachments",
+    response={201: AttachmentOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Attach a file (for a required attachment of the call or an attachment question)",
+)
+def add_attachment(
+    request,
+    application_id: int,
+    file: File[UploadedFile],
+    required_attachment_id: Form[int | None] = None,
+    question_id: Form[str] = "",
+):
+    application = (
+        selectors.application_for_person(person=request.auth, pk=application_id)
+        if application_id <= MAX_ID
+        else None
+    )
+    if application is None:
+        return Status(404, NOT_FOUND)
+    required = None
+    if required_attachment_id is not None:
+        required = (
+            application.call.required_attachments.filter(pk=required_attachment_id).first()
+            if required_attachment_id <= MAX_ID
+            else None
+        )
+        if required is None:
+            return Status(
+                422,
+                {
+                    "detail": "The call has no such required attachment.",
+                    "errors": [
+                        {
+                            "field": "required_attachment_id",
+                            "code": "unknown",
+                            "message": "The call has no such required attachment.",
+                        }
+                    ],
+                },
+            )
+    try:
+        attachment = services.attachment_add(
+            application=application,
+            upload=file,
+            required_attachment=required,
+            question_id=question_id[:64],
+            acting_user=request.auth,
+        )
+    except ValidationError as error:
+        return Status(422, _refusal(error))
+    return Status(
+        201,
+        {
+            "id": attachment.pk,
+            "file_name": attachment.original_name,
+            "kind": attachment.kind,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+            "question_id": attachment.question_id,
+            "required_attachment_id": attachment.required_attachment_id,
+        },
+    )
+
+
+@router.post(
+    "/applications/{application_id}/submit",
+    response={200: ApplicationOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Submit before the deadline; 422 lists every problem",
+)
+def submit_application(request, application_id: int):
+    application = (
+        selectors.application_for_person(person=request.auth, pk=application_id)
+        if application_id <= MAX_ID
+        else None
+    )
+    if application is None:
+        return Status(404, NOT_FOUND)
+    try:
+        services.application_submit(application=application, acting_user=request.auth)
+    except services.SubmissionRefused as refusal:
+        return Status(422, {"detail": "The application cannot be submitted yet.", "errors": refusal.problems})
+    except ValidationError as error:
+        return Status(422, _refusal(error))
+    return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))
+
+
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response={200: ApplicationOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Withdraw before the call closes",
+)
+def withdraw_application(request, application_id: int):
+    application = (
+        selectors.application_for_person(person=request.auth, pk=application_id)
+        if application_id <= MAX_ID
+        else None
+    )
+    if application is None:
+        return Status(404, NOT_FOUND)
+    try:
+        services.application_withdraw(application=application, acting_user=request.auth)
+    except ValidationError as error:
+        return Status(422, _refusal(error))
+    return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))

@@ -1,0 +1,188 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from avustamo.accounts.models import ApiToken
+from avustamo.accounts.services import api_token_create, api_token_revoke
+from avustamo.applications.models import Application, ApplicationStatus
+from avustamo.demo.documents import one_page_pdf
+from tests.factories import (
+    CallDeclarationFactory,
+    CallFactory,
+    CallFormFactory,
+    MembershipFactory,
+    RegionFactory,
+    RequiredAttachmentFactory,
+    complete_answers,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def call():
+    call = CallFactory()
+    CallFormFactory(call=call)
+    CallDeclarationFactory(call=call)
+    RegionFactory()
+    return call
+
+
+@pytest.fixture
+def member():
+    return MembershipFactory()
+
+
+def _headers(user) -> dict:
+    _api_token, token = api_token_create(name="our system", acting_user=user)
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_token_is_stored_hashed_and_shown_once(member):
+    api_token, token = api_token_create(name="CRM", acting_user=member.person)
+    assert token.startswith("avu_") and len(token) > 40
+    assert token not in api_token.token_hash and api_token.prefix == token[:12]
+
+
+def test_command_prints_a_working_token(client, member, capsys):
+    call_command("create_api_token", member.person.email.upper())
+    token = capsys.readouterr().out.strip()
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+@pytest.mark.parametrize("header", [None, "Bearer avu_not-a-token", "Basic dXNlcjpwYXNz"])
+def test_without_a_valid_token_the_api_answers_401(client, header):
+    kwargs = {"HTTP_AUTHORIZATION": header} if header else {}
+    assert client.get("/api/v1/me", **kwargs).status_code == 401
+    assert client.get("/api/v1/applications", **kwargs).status_code == 401
+
+
+def test_revoked_token_no_longer_works(client, member):
+    api_token, token = api_token_create(name="old", acting_user=member.person)
+    api_token_revoke(api_token=api_token, acting_user=member.person)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_me_lists_the_organisations(client, member):
+    body = client.get("/api/v1/me", **_headers(member.person)).json()
+    assert body["email"] == member.person.email
+    assert body["organisations"] == [
+        {
+            "id": member.organisation_id,
+            "name": member.organisation.name,
+            "business_id": member.organisation.business_id,
+            "role": "member",
+        }
+    ]
+
+
+def test_the_whole_application_through_the_api(client, call, member):
+    headers = _headers(member.person)
+    required = RequiredAttachmentFactory(call=call)
+    response = client.post(
+        "/api/v1/applications",
+        {"call_id": call.pk, "organisation_id": member.organisation_id},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 201
+    application = response.json()
+    assert (application["status"], application["version"]) == ("draft", 1)
+    url = f"/api/v1/applications/{application['id']}"
+
+    refused = client.post(f"{url}/submit", **headers)
+    assert refused.status_code == 422
+    assert {"field": "q-project-name", "code": "required"} in [
+        {"field": error["field"], "code": error["code"]} for error in refused.json()["errors"]
+    ]
+
+    saved = client.patch(
+        url, {"version": 1, "answers": complete_answers(call)}, content_type="application/json", **headers
+    )
+    assert saved.status_code == 200 and saved.json()["version"] == 2
+    stale = client.patch(
+        url, {"version": 1, "answers": {"project-name": "Toinen"}}, content_type="application/json", **headers
+    )
+    assert stale.status_code == 409
+    assert stale.json()["errors"][0]["code"] == "stale"
+
+    upload = SimpleUploadedFile(
+        "säännöt.pdf", one_page_pdf("Säännöt", ["Kotipiha ry"]), content_type="application/pdf"
+    )
+    attached = client.post(
+        f"{url}/attachments", {"file": upload, "required_attachment_id": required.pk}, **headers
+    )
+    assert attached.status_code == 201 and attached.json()["kind"] == "pdf"
+
+    submitted = client.post(f"{url}/submit", **headers)
+    assert submitted.status_code == 200
+    body = submitted.json()
+    assert body["status"] == "submitted" and body["register_number"].startswith("TEM/")
+    assert body["requested_amount"] == "50000.00"
+    again = client.post(f"{url}/submit", **headers)
+    assert again.json()["register_number"] == body["register_number"]
+    assert Application.objects.filter(status=ApplicationStatus.SUBMITTED).count() == 1
+
+    withdrawn = client.post(f"{url}/withdraw", **headers)
+    assert withdrawn.json()["status"] == "withdrawn"
+
+
+def test_malformed_answers_get_422_with_fields(client, call, member):
+    headers = _headers(member.person)
+    application = client.post(
+        "/api/v1/applications",
+        {"call_id": call.pk, "organisation_id": member.organisation_id},
+        content_type="application/json",
+        **headers,
+    ).json()
+    response = client.patch(
+        f"/api/v1/applications/{application['id']}",
+        {"version": 1, "answers": {"budget": {"costs": {"personnel": "paljon"}}}},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "q-budget"
+    assert Application.objects.get().answers == {}
+
+
+def test_another_organisations_application_is_not_found(client, call, member):
+    stranger = MembershipFactory()
+    application = client.post(
+        "/api/v1/applications",
+        {"call_id": call.pk, "organisation_id": member.organisation_id},
+        content_type="application/json",
+        **_headers(member.person),
+    ).json()
+    headers = _headers(stranger.person)
+    url = f"/api/v1/applications/{application['id']}"
+    assert client.get(url, **headers).status_code == 404
+    assert (
+        client.patch(
+            url, {"version": 1, "answers": {}}, content_type="application/json", **headers
+        ).status_code
+        == 404
+    )
+    assert client.post(f"{url}/submit", **headers).status_code == 404
+    assert client.post(f"{url}/withdraw", **headers).status_code == 404
+    assert client.get("/api/v1/applications", **headers).json() == []
+    started = client.post(
+        "/api/v1/applications",
+        {"call_id": call.pk, "organisation_id": member.organisation_id},
+        content_type="application/json",
+        **headers,
+    )
+    assert started.status_code == 404
+    assert Application.objects.count() == 1
+
+
+def test_tokens_page_creates_and_revokes(client, member):
+    client.force_login(member.person)
+    page = client.post("/accounts/api-tokens/", {"name": "Kirjanpito"}).content.decode()
+    token = ApiToken.objects.get()
+    assert token.prefix in page
+    client.post(f"/accounts/api-tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert client.post("/accounts/api-tokens/", {"name": ""}).status_code == 422
+    assert ApiToken.objects.count() == 1
