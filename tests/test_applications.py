@@ -329,3 +329,61 @@ class TestReceiptEmail:
         with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.SubmissionRefused):
             services.application_submit(application=draft, acting_user=applicant)
         assert mail.outbox == []
+
+
+class TestPages:
+    def test_autosave_answers_with_the_new_version(self, client, draft, applicant):
+        client.force_login(applicant)
+        response = client.post(
+            f"/applications/{draft.pk}/",
+            {"version": "1", "q-project-name": "Autosaved"},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert 'id="application-version" value="2" hx-swap-oob="true"' in page
+        draft.refresh_from_db()
+        assert draft.answers == {"project-name": "Autosaved"}
+
+    def test_autosave_from_a_stale_tab_is_refused_and_says_so(self, client, draft, applicant):
+        client.force_login(applicant)
+        _save(draft, {"project-name": "Toinen välilehti"}, applicant)
+        response = client.post(
+            f"/applications/{draft.pk}/", {"version": "1", "q-project-name": "Vanha"}, HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 409
+        assert 'role="alert"' in response.content.decode()
+        draft.refresh_from_db()
+        assert draft.answers == {"project-name": "Toinen välilehti"}
+
+    def test_save_button_without_javascript_keeps_what_was_typed_when_refused(self, client, draft, applicant):
+        client.force_login(applicant)
+        response = client.post(
+            f"/applications/{draft.pk}/", {"version": "1", "q-project-name": "x" * 250, "action": "save"}
+        )
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert "x" * 250 in page
+        assert 'href="#id_q-project-name_field"' in page
+        draft.refresh_from_db()
+        assert draft.answers == {}
+
+    def test_a_pages_own_autosave_does_not_make_its_save_button_stale(self, client, draft, applicant):
+        client.force_login(applicant)
+        client.post(
+            f"/applications/{draft.pk}/",
+            {"version": "1", "edit_key": "tab-1", "q-project-name": "A"},
+            HTTP_HX_REQUEST="true",
+        )
+        response = client.post(
+            f"/applications/{draft.pk}/",
+            {"version": "1", "edit_key": "tab-1", "q-project-name": "AB", "action": "save"},
+        )
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert (draft.answers, draft.version) == ({"project-name": "AB"}, 3)
+        other_tab = client.post(
+            f"/applications/{draft.pk}/",
+            {"version": "1", "edit_key": "tab-2", "q-project-name": "C", "action": "save"},
+        )
+        assert other_tab.status_code == 409

@@ -42,6 +42,12 @@ class Application(models.Model):
         default=1,
         help_text=_("Grows with every save; a save based on an older version is refused."),
     )
+    last_edit_key = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_("Which open page saved last; that page's own saves are never stale."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -110,13 +110,20 @@ def _locked(application: Application) -> Application:
 
 
 @transaction.atomic
-def application_save(*, application: Application, answers: dict, version: int, acting_user) -> Application:
-    """Store the answers given; refused when another save came in between, after the deadline, or if malformed."""
+def application_save(
+    *, application: Application, answers: dict, version: int, acting_user, edit_key: str = ""
+) -> Application:
+    """Store the answers given; refused when another save came in between, after the deadline, or if malformed.
+
+    `edit_key` names the open page the answers come from: when that page made the latest save itself (its
+    automatic save raced its own Save button), its answers are not stale.
+    """
     application = _locked(application)
     _require_member(acting_user, application.organisation)
     _refuse_unless_draft(application)
     _refuse_unless_open(application.call)
-    if version != application.version:
+    own_latest_save = bool(edit_key) and edit_key == application.last_edit_key
+    if version != application.version and not own_latest_save:
         raise ValidationError(
             _(
                 "Someone saved this application after you opened it, in another tab or as another person. Your "
@@ -132,7 +139,8 @@ def application_save(*, application: Application, answers: dict, version: int, a
         )
     application.answers = normalised_answers(application.form.parsed, answers)
     application.version += 1
-    application.save(update_fields=["answers", "version", "updated_at"])
+    application.last_edit_key = edit_key[:32]
+    application.save(update_fields=["answers", "version", "last_edit_key", "updated_at"])
     audit(
         acting_user=acting_user, action="application.saved", target=application, version=application.version
     )

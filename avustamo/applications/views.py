@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -80,6 +82,7 @@ def _page(request, application, *, answers=None, errors=None, problems=(), statu
                 errors=errors or {},
             ),
             "problems": problems,
+            "edit_key": request.POST.get("edit_key") or secrets.token_hex(16),
             "attachment_questions": [
                 (item.id, item.label.in_language(language_code())) for item in questions
             ],
@@ -100,9 +103,20 @@ def edit(request, pk):
         version = -1
     try:
         application = services.application_save(
-            application=application, answers=answers, version=version, acting_user=request.user
+            application=application,
+            answers=answers,
+            version=version,
+            acting_user=request.user,
+            edit_key=request.POST.get("edit_key", "")[:32],
         )
     except ValidationError as error:
+        if request.htmx:
+            return _autosave_status(
+                request,
+                application,
+                error=" ".join(error.messages),
+                status=409 if getattr(error, "code", None) == "stale" else 422,
+            )
         if hasattr(error, "error_dict"):
             errors = {field: " ".join(messages_) for field, messages_ in error.message_dict.items()}
             problems = [{"field": field, "message": message} for field, message in errors.items()]
@@ -114,6 +128,8 @@ def edit(request, pk):
             problems=[{"field": "", "message": m} for m in error.messages],
             status=409 if error.code == "stale" else 422,
         )
+    if request.htmx:
+        return _autosave_status(request, application)
     upload_errors = _attach_uploaded_files(request, application)
     if upload_errors:
         return _page(
@@ -132,6 +148,16 @@ def edit(request, pk):
             request, application, problems=[{"field": "", "message": m} for m in error.messages], status=422
         )
     return redirect("applications:receipt", pk=application.pk)
+
+
+def _autosave_status(request, application, *, error: str = "", status: int = 200):
+    """The answer to an automatic save: when it happened, and the version the next save must name."""
+    return render(
+        request,
+        "applications/includes/autosave_status.html",
+        {"application": application, "error": error},
+        status=status,
+    )
 
 
 def _as_problems(errors: dict) -> list[dict]:
