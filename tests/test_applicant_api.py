@@ -1,6 +1,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create, api_token_revoke
@@ -186,3 +188,47 @@ def test_tokens_page_creates_and_revokes(client, member):
     assert token.revoked_at is not None
     assert client.post("/accounts/api-tokens/", {"name": ""}).status_code == 422
     assert ApiToken.objects.count() == 1
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+QUESTION_IDS = st.sampled_from(
+    [
+        "project-name",
+        "regions",
+        "period",
+        "budget",
+        "contact-persons",
+        "declarations",
+        "objectives",
+        "unknown-question",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers=st.dictionaries(QUESTION_IDS, JSON_VALUES, max_size=4))
+def test_no_answer_whatever_its_shape_causes_a_server_error(client, call, member, answers):
+    headers = _headers(member.person)
+    application = Application.objects.filter(organisation=member.organisation).first()
+    if application is None:
+        application_id = client.post(
+            "/api/v1/applications",
+            {"call_id": call.pk, "organisation_id": member.organisation_id},
+            content_type="application/json",
+            **headers,
+        ).json()["id"]
+        application = Application.objects.get(pk=application_id)
+    response = client.patch(
+        f"/api/v1/applications/{application.pk}",
+        {"version": application.version, "answers": answers},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code in {200, 422}, response.content
+    assert client.post(f"/api/v1/applications/{application.pk}/submit", **headers).status_code == 422

@@ -111,6 +111,8 @@ def _value_problem(
 ) -> str | None:
     """What is wrong with a given answer's shape, or None. Emptiness is not judged here."""
     kind = item.type
+    if not _has_shape(item, value):
+        return _("This answer is not of the kind the question asks for.")
     if kind in ("short_text", "long_text"):
         if len(value) > item.max_length:
             return _("At most %(limit)s characters; this has %(count)s.") % {
@@ -182,6 +184,54 @@ def _value_problem(
     return None
 
 
+TEXT_KINDS = {
+    "short_text",
+    "long_text",
+    "number",
+    "money",
+    "date",
+    "email",
+    "business_id",
+    "iban",
+    "single_choice",
+    "yes_no",
+}
+
+
+def _has_shape(item, value) -> bool:
+    """Whether the stored JSON has the shape the question's type stores (text, list of texts, object)."""
+    kind = item.type
+    if kind in TEXT_KINDS or (kind in ("region", "municipality") and not item.multiple):
+        return isinstance(value, str)
+    if kind in ("multiple_choice", "declarations") or kind in ("region", "municipality"):
+        return isinstance(value, list) and all(isinstance(entry, str) for entry in value)
+    if kind == "period":
+        return (
+            isinstance(value, dict)
+            and set(value) <= {"start", "end"}
+            and all(isinstance(v, str) for v in value.values())
+        )
+    if kind == "budget":
+        costs = value.get("costs", {}) if isinstance(value, dict) else None
+        return (
+            isinstance(costs, dict)
+            and set(value) <= {"costs", *FINANCING_LINES}
+            and set(costs) <= set(COST_CATEGORIES)
+            and all(
+                isinstance(amount, str | int | float) and not isinstance(amount, bool)
+                for amount in [*costs.values(), *(value.get(line, "") for line in FINANCING_LINES)]
+            )
+        )
+    if kind == "contact_persons":
+        return isinstance(value, list) and all(
+            isinstance(person, dict)
+            and set(person) <= set(CONTACT_FIELDS)
+            and all(isinstance(v, str) for v in person.values())
+            for person in value
+        )
+    return True
+
+
 class AnswerContext:
     """What answers are checked against: the call, its code lists and the applicant."""
 
@@ -204,8 +254,21 @@ def _questions(definition: FormDefinition):
 def malformed_answers(definition: FormDefinition, answers: dict, context: AnswerContext) -> dict[str, str]:
     """Field name → message for each answer that cannot be stored as given."""
     problems = {}
+    groups = {
+        item.id: item for item, _group in definition.elements() if isinstance(item, Group) and item.repeat
+    }
+    known = {item.id for item, _group in definition.elements()}
+    for key in answers:
+        if key not in known:
+            problems[_name(key)] = _("The form has no such question.")
+    for group_id, rows in answers.items():
+        group = groups.get(group_id)
+        if group is not None and not (isinstance(rows, list) and all(isinstance(row, dict) for row in rows)):
+            problems[_name(group_id)] = _("This answer is not of the kind the question asks for.")
     for item, group in _questions(definition):
         if group is not None:
+            if _name(group.id) in problems:
+                continue
             for row, values in enumerate(answers.get(group.id) or []):
                 if values.get(item.id) not in (None, ""):
                     message = _value_problem(
