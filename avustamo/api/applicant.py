@@ -113,22 +113,30 @@ def _summary(application: Application) -> dict:
     }
 
 
+def _attachment(attachment) -> dict:
+    return {
+        "id": attachment.pk,
+        "file_name": attachment.original_name,
+        "kind": attachment.kind,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "question_id": attachment.question_id,
+        "required_attachment_id": attachment.required_attachment_id,
+    }
+
+
+def _mine(request, application_id: int) -> Application | None:
+    """The application if the person acts for its organisation; otherwise None, as for one that does not exist."""
+    if not 1 <= application_id <= MAX_ID:
+        return None
+    return selectors.application_for_person(person=request.auth, pk=application_id)
+
+
 def _detail(application: Application) -> dict:
     return _summary(application) | {
         "form_version": application.form.version,
         "answers": application.answers,
-        "attachments": [
-            {
-                "id": attachment.pk,
-                "file_name": attachment.original_name,
-                "kind": attachment.kind,
-                "size": attachment.size,
-                "sha256": attachment.sha256,
-                "question_id": attachment.question_id,
-                "required_attachment_id": attachment.required_attachment_id,
-            }
-            for attachment in application.attachments.all()
-        ],
+        "attachments": [_attachment(attachment) for attachment in application.attachments.all()],
         "requested_amount": application.requested_amount,
         "total_eligible_costs": application.total_eligible_costs,
     }
@@ -204,11 +212,7 @@ def start_application(request, payload: StartIn):
     "/applications/{application_id}", response={200: ApplicationOut, 404: ErrorOut}, summary="One application"
 )
 def get_application(request, application_id: int):
-    application = (
-        selectors.application_for_person(person=request.auth, pk=application_id)
-        if application_id <= MAX_ID
-        else None
-    )
+    application = _mine(request, application_id)
     if application is None:
         return Status(404, NOT_FOUND)
     return _detail(application)
@@ -220,11 +224,7 @@ def get_application(request, application_id: int):
     summary="Save answers (with the version you read)",
 )
 def save_answers(request, application_id: int, payload: AnswersIn):
-    application = (
-        selectors.application_for_person(person=request.auth, pk=application_id)
-        if application_id <= MAX_ID
-        else None
-    )
+    application = _mine(request, application_id)
     if application is None:
         return Status(404, NOT_FOUND)
     answers = {
@@ -251,11 +251,7 @@ def add_attachment(
     required_attachment_id: Form[int | None] = None,
     question_id: Form[str] = "",
 ):
-    application = (
-        selectors.application_for_person(person=request.auth, pk=application_id)
-        if application_id <= MAX_ID
-        else None
-    )
+    application = _mine(request, application_id)
     if application is None:
         return Status(404, NOT_FOUND)
     required = None
@@ -289,18 +285,7 @@ def add_attachment(
         )
     except ValidationError as error:
         return Status(422, _refusal(error))
-    return Status(
-        201,
-        {
-            "id": attachment.pk,
-            "file_name": attachment.original_name,
-            "kind": attachment.kind,
-            "size": attachment.size,
-            "sha256": attachment.sha256,
-            "question_id": attachment.question_id,
-            "required_attachment_id": attachment.required_attachment_id,
-        },
-    )
+    return Status(201, _attachment(attachment))
 
 
 @router.post(
@@ -309,11 +294,7 @@ def add_attachment(
     summary="Submit before the deadline; 422 lists every problem",
 )
 def submit_application(request, application_id: int):
-    application = (
-        selectors.application_for_person(person=request.auth, pk=application_id)
-        if application_id <= MAX_ID
-        else None
-    )
+    application = _mine(request, application_id)
     if application is None:
         return Status(404, NOT_FOUND)
     try:
@@ -331,11 +312,7 @@ def submit_application(request, application_id: int):
     summary="Withdraw before the call closes",
 )
 def withdraw_application(request, application_id: int):
-    application = (
-        selectors.application_for_person(person=request.auth, pk=application_id)
-        if application_id <= MAX_ID
-        else None
-    )
+    application = _mine(request, application_id)
     if application is None:
         return Status(404, NOT_FOUND)
     try:

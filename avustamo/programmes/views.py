@@ -72,6 +72,15 @@ def _require_official(request):
         raise PermissionDenied
 
 
+def _official_call(request, pk: int):
+    """A call of any status for an official; 403 for anyone else, 404 when there is none."""
+    _require_official(request)
+    call = selectors.call_for_officials(pk=pk)
+    if call is None:
+        raise Http404
+    return call
+
+
 @login_required
 def official_call_list(request):
     _require_official(request)
@@ -130,10 +139,7 @@ def official_call_create(request):
 
 @login_required
 def official_call_detail(request, pk):
-    _require_official(request)
-    call = selectors.call_for_officials(pk=pk)
-    if call is None:
-        raise Http404
+    call = _official_call(request, pk)
     return render(
         request,
         "programmes/official_call_detail.html",
@@ -147,10 +153,7 @@ def official_call_detail(request, pk):
 
 @login_required
 def official_call_edit(request, pk):
-    _require_official(request)
-    call = selectors.call_for_officials(pk=pk)
-    if call is None:
-        raise Http404
+    call = _official_call(request, pk)
     if call.status() == CallStatus.CLOSED:
         messages.error(request, _("A closed call can no longer be changed. Copy it to prepare a new call."))
         return redirect("official:call", pk=call.pk)
@@ -159,10 +162,7 @@ def official_call_edit(request, pk):
 
 @login_required
 def official_call_copy(request, pk):
-    _require_official(request)
-    source = selectors.call_for_officials(pk=pk)
-    if source is None:
-        raise Http404
+    source = _official_call(request, pk)
     initial = {
         "reference": services.suggested_copy_reference(source),
         "opens_at": shift_years(source.opens_at, 1),
@@ -188,10 +188,7 @@ def official_call_copy(request, pk):
 
 
 def _call_action(request, pk, action, success: str):
-    _require_official(request)
-    call = selectors.call_for_officials(pk=pk)
-    if call is None:
-        raise Http404
+    call = _official_call(request, pk)
     perform(request, lambda: action(call=call, acting_user=request.user), success)
     return redirect("official:call", pk=call.pk)
 
@@ -228,10 +225,7 @@ def _preview_context(call, definition_text: str) -> dict:
 
 @login_required
 def official_call_form(request, pk):
-    _require_official(request)
-    call = selectors.call_for_officials(pk=pk)
-    if call is None:
-        raise Http404
+    call = _official_call(request, pk)
     current = selectors.current_form(call=call)
     initial = json.dumps(
         current.definition if current else standard_definition(), ensure_ascii=False, indent=2
@@ -270,10 +264,7 @@ def official_call_form(request, pk):
 @require_POST
 def official_call_form_preview(request, pk):
     """The live preview beside the JSON editor, refreshed by HTMX as the official types."""
-    _require_official(request)
-    call = selectors.call_for_officials(pk=pk)
-    if call is None:
-        raise Http404
+    call = _official_call(request, pk)
     return render(
         request,
         "programmes/includes/form_preview.html",
@@ -283,9 +274,8 @@ def official_call_form_preview(request, pk):
 
 @login_required
 def official_call_form_export(request, pk):
-    _require_official(request)
-    call = selectors.call_for_officials(pk=pk)
-    current = selectors.current_form(call=call) if call else None
+    call = _official_call(request, pk)
+    current = selectors.current_form(call=call)
     if current is None:
         raise Http404
     response = JsonResponse(current.definition, json_dumps_params={"ensure_ascii": False, "indent": 2})

@@ -74,13 +74,7 @@ class Shown:
         if self.value in (None, "", [], {}):
             return ""
         if self.options:
-            labels = dict(self.options)
-            return ", ".join(
-                labels.get(value, value)
-                for value in sorted(
-                    self.chosen, key=list(labels).index if set(self.chosen) <= set(labels) else str
-                )
-            )
+            return ", ".join(label for value, label in self.options if value in self.chosen)
         if self.type == "period":
             return f"{self.part('start')} – {self.part('end')}"
         if isinstance(self.value, str):
