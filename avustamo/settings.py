@@ -127,7 +127,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploaded files are applicants' documents: never served as static files, only through views that check rights.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,4 +1,5 @@
 import datetime
+import importlib
 import io
 import threading
 from decimal import Decimal
@@ -8,9 +9,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.urls import clear_url_caches
 from django.utils import timezone
 from pypdf import PdfReader
 
+import avustamo.urls
 from avustamo.applications import services
 from avustamo.applications.models import Application, ApplicationStatus, Attachment
 from avustamo.core.models import AuditEntry
@@ -387,3 +390,22 @@ class TestPages:
             {"version": "1", "edit_key": "tab-2", "q-project-name": "C", "action": "save"},
         )
         assert other_tab.status_code == 409
+
+
+def test_uploaded_files_are_not_served_by_address_even_in_debug(client, draft, applicant, call, settings):
+    required = RequiredAttachmentFactory(call=call)
+    upload = SimpleUploadedFile("säännöt.pdf", PDF, content_type="application/pdf")
+    attachment = services.attachment_add(
+        application=draft, upload=upload, required_attachment=required, acting_user=applicant
+    )
+    settings.DEBUG = True
+    importlib.reload(avustamo.urls)
+    clear_url_caches()
+    try:
+        for path in (f"/{attachment.file.name}", f"{settings.MEDIA_URL}{attachment.file.name}"):
+            assert client.get(path).status_code == 404, path
+    finally:
+        settings.DEBUG = False
+        importlib.reload(avustamo.urls)
+        clear_url_caches()
+        attachment.file.delete(save=False)
