@@ -5,6 +5,7 @@ from typing import Literal
 from django.urls import reverse
 from django.utils import translation
 from ninja import NinjaAPI, Path, Query, Schema, Status
+from ninja.errors import ValidationError as RequestValidationError
 
 from avustamo.api.applicant import router as applicant_router
 from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut
@@ -61,13 +62,34 @@ def _summary(request, call: Call) -> dict:
 api.add_router("/", applicant_router)
 
 
+@api.exception_handler(RequestValidationError)
+def invalid_request(request, exc: RequestValidationError):
+    """Requests that do not match the description: 422 with each problem, in the same shape as refusals."""
+    problems = [
+        {
+            "field": ".".join(str(part) for part in error.get("loc", ())),
+            "code": str(error.get("type", "invalid")),
+            "message": str(error.get("msg", "")),
+        }
+        for error in exc.errors
+    ]
+    return api.create_response(
+        request, {"detail": "The request is not valid.", "errors": problems}, status=422
+    )
+
+
 class CallFilters(Schema):
     status: Literal["open", "upcoming", "closed"] = "open"
     programme: str | None = None
     agency: str | None = None
 
 
-@api.get("/calls", response=list[CallSummaryOut], tags=["calls"], summary="List published calls")
+@api.get(
+    "/calls",
+    response={200: list[CallSummaryOut], 422: ErrorOut},
+    tags=["calls"],
+    summary="List published calls",
+)
 def list_calls(request, filters: Query[CallFilters]):
     """Published calls in one status: open (default) by deadline, upcoming by opening, closed newest first."""
     calls = public_calls(
@@ -77,7 +99,10 @@ def list_calls(request, filters: Query[CallFilters]):
 
 
 @api.get(
-    "/calls/{call_id}", response={200: CallOut, 404: ErrorOut}, tags=["calls"], summary="One published call"
+    "/calls/{call_id}",
+    response={200: CallOut, 404: ErrorOut, 422: ErrorOut},
+    tags=["calls"],
+    summary="One published call",
 )
 def get_call(request, call_id: int = Path(..., ge=1, le=MAX_ID)):
     call = public_call(pk=call_id)

@@ -13,6 +13,7 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from avustamo.accounts.services import user_for_api_token
+from avustamo.api.schemas import ErrorOut
 from avustamo.applications import selectors, services
 from avustamo.applications.models import Application
 from avustamo.organisations.models import Organisation
@@ -31,19 +32,6 @@ class TokenAuth(HttpBearer):
 
 
 router = Router(auth=TokenAuth(), tags=["applicant"])
-
-
-class ProblemOut(Schema):
-    field: str = Field(
-        description="the input the problem is about, e.g. q-project-name; empty for the whole application"
-    )
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[ProblemOut] = []
 
 
 class OrganisationOut(Schema):
@@ -161,7 +149,11 @@ def _refusal(error: ValidationError) -> dict:
 NOT_FOUND = {"detail": "No application of yours has this id.", "errors": []}
 
 
-@router.get("/me", response=MeOut, summary="The signed-in person and the organisations they act for")
+@router.get(
+    "/me",
+    response={200: MeOut, 401: ErrorOut},
+    summary="The signed-in person and the organisations they act for",
+)
 def me(request):
     return {
         "email": request.auth.email,
@@ -178,14 +170,18 @@ def me(request):
     }
 
 
-@router.get("/applications", response=list[ApplicationSummaryOut], summary="Your organisations' applications")
+@router.get(
+    "/applications",
+    response={200: list[ApplicationSummaryOut], 401: ErrorOut},
+    summary="Your organisations' applications",
+)
 def list_applications(request):
     return [_summary(application) for application in selectors.applications_for_person(person=request.auth)]
 
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: ApplicationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Start a draft for a call and an organisation",
 )
 def start_application(request, payload: StartIn):
@@ -209,7 +205,9 @@ def start_application(request, payload: StartIn):
 
 
 @router.get(
-    "/applications/{application_id}", response={200: ApplicationOut, 404: ErrorOut}, summary="One application"
+    "/applications/{application_id}",
+    response={200: ApplicationOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="One application",
 )
 def get_application(request, application_id: int):
     application = _mine(request, application_id)
@@ -220,7 +218,7 @@ def get_application(request, application_id: int):
 
 @router.patch(
     "/applications/{application_id}",
-    response={200: ApplicationOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ApplicationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Save answers (with the version you read)",
 )
 def save_answers(request, application_id: int, payload: AnswersIn):
@@ -241,38 +239,34 @@ def save_answers(request, application_id: int, payload: AnswersIn):
 
 @router.post(
     "/applications/{application_id}/attachments",
-    response={201: AttachmentOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: AttachmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Attach a file (for a required attachment of the call or an attachment question)",
 )
 def add_attachment(
     request,
     application_id: int,
     file: File[UploadedFile],
-    required_attachment_id: Form[int | None] = None,
+    required_attachment_id: Form[str] = "",
     question_id: Form[str] = "",
 ):
+    """Name either `required_attachment_id` (one of the call's required attachments) or `question_id`."""
     application = _mine(request, application_id)
     if application is None:
         return Status(404, NOT_FOUND)
     required = None
-    if required_attachment_id is not None:
+    if required_attachment_id:
         required = (
-            application.call.required_attachments.filter(pk=required_attachment_id).first()
-            if required_attachment_id <= MAX_ID
+            application.call.required_attachments.filter(pk=int(required_attachment_id)).first()
+            if required_attachment_id.isdigit() and int(required_attachment_id) <= MAX_ID
             else None
         )
         if required is None:
+            message = "The call has no such required attachment."
             return Status(
                 422,
                 {
-                    "detail": "The call has no such required attachment.",
-                    "errors": [
-                        {
-                            "field": "required_attachment_id",
-                            "code": "unknown",
-                            "message": "The call has no such required attachment.",
-                        }
-                    ],
+                    "detail": message,
+                    "errors": [{"field": "required_attachment_id", "code": "unknown", "message": message}],
                 },
             )
     try:
@@ -290,7 +284,7 @@ def add_attachment(
 
 @router.post(
     "/applications/{application_id}/submit",
-    response={200: ApplicationOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ApplicationOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Submit before the deadline; 422 lists every problem",
 )
 def submit_application(request, application_id: int):
@@ -308,7 +302,7 @@ def submit_application(request, application_id: int):
 
 @router.post(
     "/applications/{application_id}/withdraw",
-    response={200: ApplicationOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ApplicationOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Withdraw before the call closes",
 )
 def withdraw_application(request, application_id: int):

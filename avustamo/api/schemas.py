@@ -66,5 +66,14 @@ class CallOut(CallSummaryOut):
     form: ApplicationFormOut | None = Field(description="the application form applicants fill in now")
 
 
+class ProblemOut(Schema):
+    field: str = Field(
+        description="what the problem is about, e.g. q-project-name or query.status; empty for the whole"
+    )
+    code: str
+    message: str
+
+
 class ErrorOut(Schema):
     detail: str
+    errors: list[ProblemOut] = []

@@ -1,0 +1,54 @@
+"""Schemathesis reads the OpenAPI description and throws generated requests at every operation:
+none may end in a server error or a response that breaks the description.
+
+The check that every schema-valid request is accepted is left out: the API refuses well-formed requests that break
+a business rule (an empty file, an attachment question the form does not have) with a documented 422."""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
+
+from avustamo.accounts.services import api_token_create
+from avustamo.wsgi import application
+from tests.factories import (
+    CallDeclarationFactory,
+    CallFactory,
+    CallFormFactory,
+    MembershipFactory,
+    RegionFactory,
+)
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def keep_test_connection():
+    """As Django's test client does: requests must not close the connection the test's transaction runs on."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, keep_test_connection):
+    call = CallFactory()
+    CallFormFactory(call=call)
+    CallDeclarationFactory(call=call)
+    RegionFactory()
+    membership = MembershipFactory()
+    _api_token, token = api_token_create(name="schemathesis", acting_user=membership.person)
+    return token
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_never_errs_and_keeps_its_contract(case, token):
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"}, excluded_checks=[positive_data_acceptance]
+    )
