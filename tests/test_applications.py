@@ -409,3 +409,10 @@ def test_uploaded_files_are_not_served_by_address_even_in_debug(client, draft, a
         importlib.reload(avustamo.urls)
         clear_url_caches()
         attachment.file.delete(save=False)
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "-1", ""])
+def test_starting_with_a_malformed_organisation_is_not_found(client, call, applicant, value):
+    client.force_login(applicant)
+    assert client.post(f"/applications/start/{call.pk}/", {"organisation": value}).status_code == 404
+    assert not Application.objects.exists()

@@ -10,10 +10,9 @@ from ninja.errors import ValidationError as RequestValidationError
 from avustamo.api.applicant import router as applicant_router
 from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut
 from avustamo.core.dates import in_helsinki
+from avustamo.core.ids import MAX_ID
 from avustamo.programmes.models import Call, CallStatus
 from avustamo.programmes.selectors import current_form, public_call, public_calls
-
-MAX_ID = 2**63 - 1
 
 api = NinjaAPI(
     title="Avustamo API",

@@ -16,11 +16,10 @@ from avustamo.accounts.services import user_for_api_token
 from avustamo.api.schemas import ErrorOut
 from avustamo.applications import selectors, services
 from avustamo.applications.models import Application
+from avustamo.core.ids import MAX_ID, id_or_none
 from avustamo.organisations.models import Organisation
 from avustamo.organisations.selectors import memberships_for_person
 from avustamo.programmes.selectors import public_call
-
-MAX_ID = 2**63 - 1
 
 
 class TokenAuth(HttpBearer):
@@ -255,11 +254,7 @@ def add_attachment(
         return Status(404, NOT_FOUND)
     required = None
     if required_attachment_id:
-        required = (
-            application.call.required_attachments.filter(pk=int(required_attachment_id)).first()
-            if required_attachment_id.isdigit() and int(required_attachment_id) <= MAX_ID
-            else None
-        )
+        required = application.call.required_attachments.filter(pk=id_or_none(required_attachment_id)).first()
         if required is None:
             message = "The call has no such required attachment."
             return Status(

@@ -13,6 +13,7 @@ from avustamo.applications import selectors, services
 from avustamo.applications.answers import parse_post
 from avustamo.applications.models import ApplicationStatus
 from avustamo.core.feedback import perform
+from avustamo.core.ids import id_or_none
 from avustamo.core.translation import language_code
 from avustamo.organisations.models import Organisation
 from avustamo.programmes.application_form.presentation import present
@@ -46,7 +47,7 @@ def start(request, call_pk):
     call = public_call(pk=call_pk)
     if call is None:
         raise Http404
-    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation") or 0)
+    organisation = get_object_or_404(Organisation, pk=id_or_none(request.POST.get("organisation")))
     try:
         application = services.application_start(
             call=call, organisation=organisation, acting_user=request.user
