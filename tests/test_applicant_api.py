@@ -232,3 +232,44 @@ def test_no_answer_whatever_its_shape_causes_a_server_error(client, call, member
     )
     assert response.status_code in {200, 422}, response.content
     assert client.post(f"/api/v1/applications/{application.pk}/submit", **headers).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("answers", "field", "message"),
+    [
+        ({"project-name": "Kotipiha\x00"}, "q-project-name", "U+0000"),
+        ({"contact-persons": [{"name": "Aino\x00"}]}, "q-contact-persons", "U+0000"),
+        ({"unknown\x00": "x"}, "q-unknown\x00", ""),
+    ],
+)
+def test_a_nul_character_in_an_answer_is_refused_and_nothing_is_saved(
+    client, call, member, answers, field, message
+):
+    headers = _headers(member.person)
+    application = client.post(
+        "/api/v1/applications",
+        {"call_id": call.pk, "organisation_id": member.organisation_id},
+        content_type="application/json",
+        **headers,
+    ).json()
+    response = client.patch(
+        f"/api/v1/applications/{application['id']}",
+        {"version": 1, "answers": answers},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == field
+    assert message in error["message"]
+    assert Application.objects.get().answers == {}
+
+
+def test_a_nul_character_in_a_query_or_form_is_refused_on_every_database(client, member):
+    response = client.get("/api/v1/calls", {"agency": "TEM\x00"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "null_character"
+
+    page = client.get("/calls/", {"programme": "x\x00"})
+    assert page.status_code == 400
+    assert "U+0000" in page.content.decode()

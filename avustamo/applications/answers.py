@@ -113,6 +113,8 @@ def _value_problem(
     kind = item.type
     if not _has_shape(item, value):
         return _("This answer is not of the kind the question asks for.")
+    if _holds_nul(value):
+        return _("The answer contains a NUL character (U+0000); remove it and save again.")
     if kind in ("short_text", "long_text"):
         if len(value) > item.max_length:
             return _("At most %(limit)s characters; this has %(count)s.") % {
@@ -196,6 +198,17 @@ TEXT_KINDS = {
     "single_choice",
     "yes_no",
 }
+
+
+def _holds_nul(value) -> bool:
+    """Whether any text in the answer holds U+0000, which PostgreSQL cannot store."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(entry) for key, entry in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(entry) for entry in value)
+    return False
 
 
 def _has_shape(item, value) -> bool:
@@ -293,6 +306,11 @@ def malformed_answers(definition: FormDefinition, answers: dict, context: Answer
         )
         if message:
             problems[_name(item.id)] = message
+    for key, value in answers.items():
+        if _name(key) not in problems and _holds_nul({key: value}):
+            problems[_name(key)] = _(
+                "The answer contains a NUL character (U+0000); remove it and save again."
+            )
     return problems
 
 
