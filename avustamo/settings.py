@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "avustamo.organisations",
     "avustamo.programmes",
     "avustamo.applications",
+    "avustamo.reviews",
+    "avustamo.decisions",
     "avustamo.register",
     "avustamo.api",
     "avustamo.demo",

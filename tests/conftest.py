@@ -18,7 +18,7 @@ def reference_data(db):
 
 @pytest.fixture
 def official(db):
-    return UserFactory(official=True, email="official@ministry.example.org")
+    return UserFactory(official=True, email="official@ministry.example.org", roles=["programme_manager"])
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.utils import timezone
 from stdnum.fi import ytunnus
 from stdnum.iban import calc_check_digits
 
-from avustamo.accounts.models import User
+from avustamo.accounts.models import RoleGrant, User
 from avustamo.applications.models import Application
 from avustamo.organisations.models import Membership, Organisation, OrganisationType
 from avustamo.programmes.application_form.schema import parse_definition
@@ -57,6 +57,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Params:
         official = factory.Trait(is_staff=True)
         administrator = factory.Trait(is_staff=True, is_superuser=True)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """`UserFactory(roles=["presenter"])`: an official with these roles."""
+        if extracted:
+            if not self.is_staff:
+                self.is_staff = True
+                self.save(update_fields=["is_staff"])
+            for role in extracted:
+                RoleGrant.objects.get_or_create(person=self, role=role)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 
 from avustamo.accounts.models import User
+from avustamo.core.models import OutboundEmail
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,10 +72,13 @@ def test_sign_up__unsafe_next_address_is_ignored(client):
     assert response["Location"] == "/organisations/"
 
 
-def test_password_reset__link_sent_in_the_persons_language(client):
+def test_password_reset__link_sent_in_the_persons_language(client, django_capture_on_commit_callbacks):
     UserFactory(email="bertil@example.org", preferred_language="sv")
-    response = client.post("/accounts/password-reset/", {"email": "bertil@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password-reset/", {"email": "bertil@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/password-reset/" in mail.outbox[0].body
     assert mail.outbox[0].subject == "Välj ett nytt lösenord för Avustamo"
+    stored = OutboundEmail.objects.get()
+    assert stored.status == OutboundEmail.Status.SENT and "/accounts/password-reset/" not in stored.body

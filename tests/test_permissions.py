@@ -53,7 +53,7 @@ def world(db):
             "member": member_membership.person,
             "org_admin": admin_membership.person,
             "other_org_admin": MembershipFactory(administrator=True).person,
-            "official": UserFactory(official=True),
+            "official": UserFactory(roles=["programme_manager"]),
             "administrator": UserFactory(administrator=True),
         },
         "organisation": organisation,

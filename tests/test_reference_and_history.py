@@ -1,19 +1,26 @@
+import io
 import shutil
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
+from django.utils import timezone
+from pypdf import PdfReader
 
-from avustamo.accounts.models import User
-from avustamo.applications.models import Application, Attachment
+from avustamo.accounts.models import RoleGrant, User
+from avustamo.applications.models import Application, ApplicationStatus, Attachment
 from avustamo.core.models import AuditEntry
-from avustamo.demo.loader import load_demo
+from avustamo.decisions.models import Decision, DecisionStatus, Outcome
+from avustamo.demo.content import PEOPLE
+from avustamo.demo.loader import _funding_year, load_demo
 from avustamo.organisations.models import Membership, Organisation
 from avustamo.programmes.models import Agency, Call, CallStatus, CallTheme, Municipality, Programme, Region
 from avustamo.programmes.reference import DATA_DIR, load_reference_data
 from avustamo.register.imports import CALLS_FILE, GRANTS_FILE
 from avustamo.register.models import PublishedGrant
+from avustamo.reviews.models import ReviewAssignment, ScreeningResult
 
 pytestmark = pytest.mark.django_db
 
@@ -142,12 +149,16 @@ class TestTemHistory:
         assert not PublishedGrant.objects.exists()
 
 
+def _counts_of_every_model():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
 def test_demo__loading_twice_changes_nothing():
     load_demo()
-    before = _counts()
+    before = _counts_of_every_model()
     load_demo()
-    assert _counts() == before
-    assert before["Call"] == 13
+    assert _counts_of_every_model() == before
+    assert before["programmes.Call"] == 15
     open_programmes = {call.programme.code for call in Call.objects.with_status(CallStatus.OPEN)}
     assert len(open_programmes) == 4
     assert Call.objects.with_status(CallStatus.UPCOMING).exists()
@@ -155,7 +166,115 @@ def test_demo__loading_twice_changes_nothing():
     applicant_b = Organisation.objects.get(memberships__person__email="applicant-b@example.org")
     assert applicant_a != applicant_b
     assert User.objects.get(email="official@example.org").is_staff
-    submitted = Application.objects.get(organisation=applicant_a)
+    submitted = Application.objects.get(
+        organisation=applicant_a, call__reference=f"TEM-KOTO-{_funding_year(timezone.localdate())}"
+    )
     assert submitted.status == "submitted" and submitted.register_number.startswith("TEM/")
     assert submitted.attachments.count() == submitted.call.required_attachments.count() == 3
     assert Application.objects.get(organisation=applicant_b).status == "draft"
+
+
+def _pdf_text(file) -> str:
+    with file.open("rb") as stored:
+        data = stored.read()
+    assert data.startswith(b"%PDF")
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_demo__officials_side_has_every_state_of_handling():
+    load_demo()
+    funding_year = _funding_year(timezone.localdate())
+
+    roles = {
+        email: set(RoleGrant.objects.filter(person__email=email).values_list("role", flat=True))
+        for email in (row["email"] for row in PEOPLE)
+    }
+    assert roles["official@example.org"] == {"programme_manager", "administrator"}
+    assert roles["manager@example.org"] == {"programme_manager"}
+    assert roles["reviewer-1@example.org"] == roles["reviewer-2@example.org"] == {"reviewer"}
+    assert roles["presenter@example.org"] == {"presenter"}
+    assert roles["decider@example.org"] == {"decision_maker"}
+    assert roles["finance@example.org"] == {"finance_officer"}
+    assert roles["auditor@example.org"] == {"auditor"}
+    assert User.objects.get(email="admin@example.org").is_superuser
+    assert all(
+        User.objects.get(email=email).is_staff
+        and User.objects.get(email=email).check_password("avustamo-demo-2026")
+        for email, granted in roles.items()
+        if granted
+    )
+
+    # Last year's NGO call: every decision presented, signed by the decision maker and published with its PDFs.
+    earlier = Call.objects.get(reference=f"TEM-KOTO-{funding_year - 1}")
+    assert earlier.status() == CallStatus.CLOSED
+    decisions = Decision.objects.filter(application__call=earlier).select_related("application")
+    assert decisions.count() >= 3
+    for decision in decisions:
+        assert decision.status == DecisionStatus.PUBLISHED
+        assert decision.presenter.email == "presenter@example.org"
+        assert decision.decision_maker.email == "decider@example.org"
+        assert decision.application.submitted_at <= earlier.closes_at
+        text = _pdf_text(decision.document)
+        assert decision.application.register_number in text
+        assert decision.application.register_number in _pdf_text(decision.courtesy_document)
+    kotipiha = decisions.get(application__organisation__business_id="1618033-3")
+    assert kotipiha.outcome == Outcome.APPROVED and kotipiha.language == "fi"
+    assert kotipiha.application.submitted_by.email == "applicant-a@example.org"
+    assert "Kotipiha" in _pdf_text(kotipiha.document)
+    assert PublishedGrant.objects.get(decision=kotipiha).amount_awarded == kotipiha.amount
+    swedish = decisions.get(language="sv")
+    assert swedish.application.submitted_by.preferred_language == "sv"
+    assert swedish.outcome == Outcome.PARTIALLY_APPROVED
+    assert swedish.application.applicant_name in _pdf_text(swedish.document)
+    assert PublishedGrant.objects.get(decision=swedish).source_language == "sv"
+    rejected = decisions.get(outcome=Outcome.REJECTED)
+    assert not PublishedGrant.objects.filter(decision=rejected).exists()
+
+    # This season's youth call has closed and its applications are at every step of handling.
+    call = Call.objects.get(reference=f"TEM-KOTO-{funding_year}-NUORET")
+    assert call.status() == CallStatus.CLOSED
+    assert set(call.assignments.values_list("person__email", "role")) == {
+        ("reviewer-1@example.org", "reviewer"),
+        ("reviewer-2@example.org", "reviewer"),
+        ("presenter@example.org", "presenter"),
+    }
+    applications = Application.objects.filter(call=call)
+    assert all(application.submitted_at <= call.closes_at for application in applications)
+    assert applications.filter(
+        status=ApplicationStatus.SUBMITTED, screening__isnull=True, completion_requests__isnull=True
+    ).exists()
+    ineligible = applications.get(screening__result=ScreeningResult.INELIGIBLE)
+    assert ineligible.screening.reason
+    requests = [
+        application.completion_requests.get()
+        for application in applications.filter(status=ApplicationStatus.COMPLETION_REQUESTED)
+    ]
+    assert sorted(request.is_overdue() for request in requests) == [False, True]
+    reviews = ReviewAssignment.objects.filter(application__call=call)
+    fully_reviewed = [
+        application
+        for application in applications
+        if application.review_assignments.filter(submitted_at__isnull=False).count() == 2
+    ]
+    assert len(fully_reviewed) >= 2
+    assert all(
+        review.scores.count() == call.criteria.count()
+        and all(score.justification for score in review.scores.all())
+        for review in reviews.filter(submitted_at__isnull=False)
+    )
+    conflicted = reviews.get(conflict=ReviewAssignment.Conflict.CONFLICTED)
+    assert conflicted.reviewer.email == "reviewer-2@example.org" and conflicted.conflict_reason
+    assert reviews.filter(conflict=ReviewAssignment.Conflict.UNDECLARED).exists()
+    assert applications.filter(proposal__isnull=False).count() >= 3
+    assert applications.filter(proposal__suggested=False).exists()
+    handled = Decision.objects.filter(application__call=call)
+    assert handled.filter(status=DecisionStatus.DRAFT).exists()
+    for_signing = handled.get(status=DecisionStatus.FOR_SIGNING)
+    assert for_signing.decision_maker.email == "decider@example.org"
+    assert for_signing.presenter.email == "presenter@example.org"
+
+    # Kotipiha ry's application to this season's open NGO call is as it was.
+    current = Application.objects.get(
+        call__reference=f"TEM-KOTO-{funding_year}", organisation__business_id="1618033-3"
+    )
+    assert current.status == ApplicationStatus.SUBMITTED and current.call.status() == CallStatus.OPEN

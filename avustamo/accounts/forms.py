@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.accounts.models import User
-from avustamo.core.tasks import enqueue_templated_email
+from avustamo.core.tasks import queue_email
 
 
 class SignInForm(AuthenticationForm):
@@ -77,9 +77,11 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        enqueue_templated_email(
+        queue_email(
+            key=f"password-reset:{context['uid']}:{context['token']}",
             template=email_template_name.removesuffix("_body.txt"),
             context=context,
-            recipients=[to_email],
+            recipient=to_email,
             language=context["user"].preferred_language,
+            holds_secret=True,
         )

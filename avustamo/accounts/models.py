@@ -98,3 +98,39 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class StaffRole(models.TextChoices):
+    """What an official does in the service. The codes are stable; only the labels are translated."""
+
+    ADMINISTRATOR = "administrator", _("administrator")
+    PROGRAMME_MANAGER = "programme_manager", _("programme manager")
+    REVIEWER = "reviewer", _("reviewer")
+    PRESENTER = "presenter", _("presenter")
+    DECISION_MAKER = "decision_maker", _("decision maker")
+    FINANCE_OFFICER = "finance_officer", _("finance officer")
+    AUDITOR = "auditor", _("auditor")
+
+
+class RoleGrant(models.Model):
+    """One role of one official. Reviewers and presenters are further assigned to calls or applications."""
+
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=StaffRole.choices)
+    granted_by = models.ForeignKey(
+        User, verbose_name=_("granted by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["person__full_name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "role"], name="role_grant_person_role_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_role_display()}"

@@ -8,6 +8,8 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.security import HttpBearer
 from pydantic import Field
@@ -15,8 +17,9 @@ from pydantic import Field
 from avustamo.accounts.services import user_for_api_token
 from avustamo.api.schemas import ErrorOut
 from avustamo.applications import selectors, services
-from avustamo.applications.models import Application
+from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.ids import MAX_ID, id_or_none
+from avustamo.decisions.selectors import published_decision
 from avustamo.organisations.models import Organisation
 from avustamo.organisations.selectors import memberships_for_person
 from avustamo.programmes.selectors import public_call
@@ -280,14 +283,19 @@ def add_attachment(
 @router.post(
     "/applications/{application_id}/submit",
     response={200: ApplicationOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    summary="Submit before the deadline; 422 lists every problem",
+    summary="Submit before the deadline, or send back a completed application; 422 lists every problem",
 )
 def submit_application(request, application_id: int):
     application = _mine(request, application_id)
     if application is None:
         return Status(404, NOT_FOUND)
+    submit = (
+        services.completion_submit
+        if application.status == ApplicationStatus.COMPLETION_REQUESTED
+        else services.application_submit
+    )
     try:
-        services.application_submit(application=application, acting_user=request.auth)
+        submit(application=application, acting_user=request.auth)
     except services.SubmissionRefused as refusal:
         return Status(422, {"detail": "The application cannot be submitted yet.", "errors": refusal.problems})
     except ValidationError as error:
@@ -309,3 +317,89 @@ def withdraw_application(request, application_id: int):
     except ValidationError as error:
         return Status(422, _refusal(error))
     return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))
+
+
+class InstalmentOut(Schema):
+    percent: Decimal
+    condition: str
+
+
+class ReportDueOut(Schema):
+    kind: str
+    due: datetime.date
+
+
+class DecisionOut(Schema):
+    id: int
+    register_number: str
+    outcome: str = Field(description="approved, partially_approved, rejected or not_examined")
+    language: str
+    decision_date: datetime.date
+    amount: Decimal
+    purpose: str
+    eligible_costs: Decimal | None
+    max_share_percent: Decimal | None
+    period_start: datetime.date | None
+    period_end: datetime.date | None
+    instalments: list[InstalmentOut]
+    reports_due: list[ReportDueOut]
+    conditions: str
+    reasons: str
+    corrects_decision_id: int | None
+    document_url: str = Field(description="the decision document as PDF/A in the decision's language")
+
+
+def _published_decision(request, application_id: int):
+    application = _mine(request, application_id)
+    return None if application is None else published_decision(application_pk=application.pk)
+
+
+NO_DECISION = {"detail": "No published decision on an application of yours has this id.", "errors": []}
+
+
+@router.get(
+    "/applications/{application_id}/decision",
+    response={200: DecisionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The published decision on an application",
+)
+def get_decision(request, application_id: int):
+    decision = _published_decision(request, application_id)
+    if decision is None:
+        return Status(404, NO_DECISION)
+    return {
+        "id": decision.pk,
+        "register_number": decision.application.register_number,
+        "outcome": decision.outcome,
+        "language": decision.language,
+        "decision_date": decision.decision_date,
+        "amount": decision.amount,
+        "purpose": decision.purpose,
+        "eligible_costs": decision.eligible_costs,
+        "max_share_percent": decision.max_share_percent,
+        "period_start": decision.period_start,
+        "period_end": decision.period_end,
+        "instalments": decision.instalments,
+        "reports_due": decision.reports_due,
+        "conditions": decision.conditions,
+        "reasons": decision.reasons,
+        "corrects_decision_id": decision.corrects_id,
+        "document_url": request.build_absolute_uri(
+            reverse("api:get_decision_document", kwargs={"application_id": application_id})
+        ),
+    }
+
+
+@router.get(
+    "/applications/{application_id}/decision.pdf",
+    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The published decision document (PDF/A) in the decision's language",
+    openapi_extra={"responses": {200: {"content": {"application/pdf": {}}, "description": "PDF/A"}}},
+)
+def get_decision_document(request, application_id: int):
+    decision = _published_decision(request, application_id)
+    if decision is None or not decision.document:
+        return Status(404, NO_DECISION)
+    name = f"{decision.application.register_number.replace('/', '-')}-{decision.language}.pdf"
+    return FileResponse(
+        decision.document.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )

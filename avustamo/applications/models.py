@@ -2,12 +2,16 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from avustamo.core.dates import end_of_day
 
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")
+    COMPLETION_REQUESTED = "completion_requested", _("completion requested")
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
@@ -100,7 +104,7 @@ class Application(models.Model):
         ordering = ["-updated_at"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status="submitted")
+                condition=~models.Q(status__in=["submitted", "completion_requested"])
                 | models.Q(register_number__isnull=False, submitted_at__isnull=False),
                 name="application_submitted_has_register_number",
             )
@@ -157,3 +161,87 @@ class RegisterNumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.agency.code}/{self.last_number}/{self.year}"
+
+
+class SubmittedVersion(models.Model):
+    """The application exactly as it was sent: at submission, and again after each completion."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="submitted_versions")
+    number = models.PositiveSmallIntegerField(_("number"))
+    answers = models.JSONField(_("answers"))
+    attachment_ids = models.JSONField(_("attachments"), default=list)
+    requested_amount = models.DecimalField(
+        _("amount applied for (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    completion_request = models.ForeignKey(
+        "CompletionRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="submitted_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.application} v{self.number}"
+
+
+class CompletionRequest(models.Model):
+    """A request to complete an application (täydennyspyyntö): what is missing, and the day to reply by.
+
+    The applicant may change only the questions and attachments named here, and only until the end of
+    `reply_by` in Helsinki time.
+    """
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="completion_requests",
+    )
+    question_ids = models.JSONField(_("questions to complete"), default=list, blank=True)
+    required_attachments = models.ManyToManyField(
+        "programmes.RequiredAttachment", verbose_name=_("attachments to add"), blank=True, related_name="+"
+    )
+    message = models.TextField(_("what is missing"))
+    reply_by = models.DateField(_("reply by"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("completion request")
+        verbose_name_plural = _("completion requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(answered_at__isnull=True),
+                name="one_open_completion_request_per_application",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application}: {self.reply_by}"
+
+    def reply_deadline(self):
+        """The last moment to reply: the end of `reply_by` in Helsinki."""
+        return end_of_day(self.reply_by)
+
+    def is_overdue(self, now=None) -> bool:
+        return self.answered_at is None and (now or timezone.now()) >= self.reply_deadline()

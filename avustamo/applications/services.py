@@ -17,9 +17,19 @@ from avustamo.applications.answers import (
     normalised_answers,
     submission_problems,
 )
-from avustamo.applications.models import Application, ApplicationStatus, Attachment, RegisterNumberSequence
+from avustamo.applications.models import (
+    Application,
+    ApplicationStatus,
+    Attachment,
+    CompletionRequest,
+    RegisterNumberSequence,
+    SubmittedVersion,
+)
 from avustamo.applications.tasks import send_submission_receipt
 from avustamo.core.audit import audit
+from avustamo.core.dates import helsinki_today
+from avustamo.core.links import site_url
+from avustamo.core.tasks import queue_email
 from avustamo.core.translation import language_code
 from avustamo.programmes.application_form.budget import BudgetFigures
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
@@ -63,6 +73,45 @@ def _refuse_unless_draft(application: Application) -> None:
             % {"status": application.get_status_display()},
             code="not_a_draft",
         )
+
+
+def open_completion_request(application: Application) -> CompletionRequest | None:
+    return application.completion_requests.filter(answered_at__isnull=True).first()
+
+
+def _open_request_or_refuse(application: Application, now=None) -> CompletionRequest:
+    """The completion request the applicant is answering; refused when there is none or its day has passed."""
+    request = open_completion_request(application)
+    if application.status != ApplicationStatus.COMPLETION_REQUESTED or request is None:
+        _refuse_unless_draft(application)
+    if request.is_overdue(now):
+        raise ValidationError(
+            _(
+                "The reply deadline of the completion request has passed; the application can no longer be changed."
+            ),
+            code="completion_overdue",
+        )
+    return request
+
+
+def _refuse_unless_editable(application: Application) -> CompletionRequest | None:
+    """A draft while the call is open, or the parts a completion request names until its reply deadline."""
+    if application.status == ApplicationStatus.COMPLETION_REQUESTED:
+        return _open_request_or_refuse(application)
+    _refuse_unless_draft(application)
+    _refuse_unless_open(application.call)
+    return None
+
+
+def _refuse_unless_asked(request: CompletionRequest | None, *, question_ids=(), required_attachment=None):
+    if request is None:
+        return
+    outside = set(question_ids) - set(request.question_ids)
+    if outside or (
+        required_attachment is not None
+        and not request.required_attachments.filter(pk=required_attachment.pk).exists()
+    ):
+        raise ValidationError(_("Only what the completion request names can be changed."), code="not_asked")
 
 
 def answer_context(application: Application) -> AnswerContext:
@@ -120,8 +169,7 @@ def application_save(
     """
     application = _locked(application)
     _require_member(acting_user, application.organisation)
-    _refuse_unless_draft(application)
-    _refuse_unless_open(application.call)
+    request = _refuse_unless_editable(application)
     own_latest_save = bool(edit_key) and edit_key == application.last_edit_key
     if version != application.version and not own_latest_save:
         raise ValidationError(
@@ -137,7 +185,16 @@ def application_save(
         raise ValidationError(
             {field: ValidationError(message, code="malformed") for field, message in problems.items()}
         )
-    application.answers = normalised_answers(application.form.parsed, answers)
+    answers = normalised_answers(application.form.parsed, answers)
+    changed = {
+        key
+        for key in set(answers) | set(application.answers)
+        if answers.get(key) not in (None, "", [], {})
+        or application.answers.get(key) not in (None, "", [], {})
+        if answers.get(key) != application.answers.get(key)
+    }
+    _refuse_unless_asked(request, question_ids=changed)
+    application.answers = answers
     application.version += 1
     application.last_edit_key = edit_key[:32]
     application.save(update_fields=["answers", "version", "last_edit_key", "updated_at"])
@@ -184,8 +241,10 @@ def attachment_add(
     """Store an uploaded file; its type is decided by its content, never by its name."""
     application = _locked(application)
     _require_member(acting_user, application.organisation)
-    _refuse_unless_draft(application)
-    _refuse_unless_open(application.call)
+    request = _refuse_unless_editable(application)
+    _refuse_unless_asked(
+        request, question_ids=[question_id] if question_id else [], required_attachment=required_attachment
+    )
     kinds, max_mb = _attachment_rules(
         application, question_id=question_id, required_attachment=required_attachment
     )
@@ -232,8 +291,12 @@ def attachment_add(
 def attachment_remove(*, attachment: Attachment, acting_user) -> None:
     application = _locked(attachment.application)
     _require_member(acting_user, application.organisation)
-    _refuse_unless_draft(application)
-    _refuse_unless_open(application.call)
+    request = _refuse_unless_editable(application)
+    if request is not None and attachment.uploaded_at < request.requested_at:
+        raise ValidationError(
+            _("A file sent with the application stays with it; add the new file beside it."),
+            code="sent_attachment",
+        )
     audit(
         acting_user=acting_user,
         action="application.attachment_removed",
@@ -301,12 +364,38 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
         return application
     _refuse_unless_draft(application)
     _refuse_unless_open(application.call, now)
-    definition = application.form.parsed
-    problems = submission_problems(definition, application.answers, answer_context(application))
+    _refuse_problems(application)
+    _copy_facts(application)
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = now
+    application.submitted_by = acting_user
+    application.register_number = _next_register_number(application, now)
+    application.save()
+    _set_regions(application)
+    _keep_version(application, acting_user=acting_user, now=now)
+    audit(
+        acting_user=acting_user,
+        action="application.submitted",
+        target=application,
+        register_number=application.register_number,
+    )
+    language = acting_user.preferred_language or language_code()
+    transaction.on_commit(
+        lambda: send_submission_receipt.enqueue(application_id=application.pk, language=language)
+    )
+    return application
+
+
+def _refuse_problems(application: Application) -> None:
+    problems = submission_problems(application.form.parsed, application.answers, answer_context(application))
     problems += _attachment_problems(application)
     if problems:
         raise SubmissionRefused(problems)
-    facts = definition.fact_questions()
+
+
+def _copy_facts(application: Application) -> None:
+    """Copy the facts the service relies on from the answers into typed columns."""
+    facts = application.form.parsed.fact_questions()
     answers = application.answers
     figures = BudgetFigures.from_answer(answers.get(facts["budget"].id))
     period = answers[facts["period"].id]
@@ -323,24 +412,24 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
     application.applicant_name = organisation.name
     application.applicant_business_id = organisation.business_id
     application.iban = organisation.iban
-    application.status = ApplicationStatus.SUBMITTED
-    application.submitted_at = now
-    application.submitted_by = acting_user
-    application.register_number = _next_register_number(application, now)
-    application.save()
-    region_answer = answers[facts["regions"].id]
+
+
+def _set_regions(application: Application) -> None:
+    region_answer = application.answers[application.form.parsed.fact_questions()["regions"].id]
     application.regions.set(region_answer if isinstance(region_answer, list) else [region_answer])
-    audit(
-        acting_user=acting_user,
-        action="application.submitted",
-        target=application,
-        register_number=application.register_number,
+
+
+def _keep_version(application: Application, *, acting_user, now, completion_request=None) -> SubmittedVersion:
+    return SubmittedVersion.objects.create(
+        application=application,
+        number=application.submitted_versions.count() + 1,
+        answers=application.answers,
+        attachment_ids=list(application.attachments.values_list("pk", flat=True)),
+        requested_amount=application.requested_amount,
+        sent_at=now,
+        sent_by=acting_user,
+        completion_request=completion_request,
     )
-    language = acting_user.preferred_language or language_code()
-    transaction.on_commit(
-        lambda: send_submission_receipt.enqueue(application_id=application.pk, language=language)
-    )
-    return application
 
 
 @transaction.atomic
@@ -355,4 +444,123 @@ def application_withdraw(*, application: Application, acting_user) -> Applicatio
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["status", "withdrawn_at", "updated_at"])
     audit(acting_user=acting_user, action="application.withdrawn", target=application)
+    return application
+
+
+@transaction.atomic
+def completion_request_create(
+    *,
+    application: Application,
+    question_ids: list[str],
+    required_attachments,
+    message: str,
+    reply_by: datetime.date,
+    acting_user,
+) -> CompletionRequest:
+    """Ask the applicant to complete named answers or attachments by a day; the applicant is emailed."""
+    if not acting_user.has_perm("applications.request_completion", application):
+        raise PermissionDenied(_("Your role does not allow this."))
+    application = _locked(application)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError(
+            _("Completion can be requested only for a submitted application without an open request."),
+            code="not_submitted",
+        )
+    if application.call.status() != CallStatus.CLOSED:
+        raise ValidationError(_("Completion is requested once the call has closed."), code="call_not_closed")
+    errors = {}
+    known = {item.id for item, _group in application.form.parsed.elements()}
+    required_attachments = list(required_attachments)
+    if not question_ids and not required_attachments:
+        errors["question_ids"] = ValidationError(
+            _("Name at least one answer or attachment to complete."), code="nothing_asked"
+        )
+    elif set(question_ids) - known:
+        errors["question_ids"] = ValidationError(_("The form has no such question."), code="unknown_question")
+    if any(required.call_id != application.call_id for required in required_attachments):
+        errors["required_attachments"] = ValidationError(
+            _("The call has no such required attachment."), code="unknown_attachment"
+        )
+    if not message.strip():
+        errors["message"] = ValidationError(_("Say what is missing."), code="message_required")
+    if reply_by is None or reply_by <= helsinki_today():
+        errors["reply_by"] = ValidationError(
+            _("The reply deadline must be a day after today."), code="reply_by_past"
+        )
+    if errors:
+        raise ValidationError(errors)
+    request = CompletionRequest.objects.create(
+        application=application,
+        question_ids=list(dict.fromkeys(question_ids)),
+        message=message.strip(),
+        reply_by=reply_by,
+        requested_by=acting_user,
+    )
+    request.required_attachments.set(required_attachments)
+    application.status = ApplicationStatus.COMPLETION_REQUESTED
+    application.save(update_fields=["status", "updated_at"])
+    audit(
+        acting_user=acting_user,
+        action="application.completion_requested",
+        target=application,
+        **{"from": ApplicationStatus.SUBMITTED, "to": application.status, "reason": request.message},
+        reply_by=reply_by,
+    )
+    recipient = application.submitted_by
+    queue_email(
+        key=f"completion-request:{request.pk}",
+        template="applications/email/completion_request",
+        context={
+            "application": application,
+            "request": request,
+            "questions": request_question_labels(request, recipient.preferred_language),
+            "attachments": [required.name for required in required_attachments],
+            "url": site_url("applications:edit", pk=application.pk, language=recipient.preferred_language),
+        },
+        recipient=recipient.email,
+        language=recipient.preferred_language,
+    )
+    return request
+
+
+def request_question_labels(request: CompletionRequest, language: str) -> list[str]:
+    labels = {
+        item.id: item.label.in_language(language)
+        for item, _group in request.application.form.parsed.elements()
+        if hasattr(item, "label")
+    }
+    return [labels.get(question_id, question_id) for question_id in request.question_ids]
+
+
+@transaction.atomic
+def completion_submit(*, application: Application, acting_user, now=None) -> Application:
+    """Send the completed application back before the reply deadline; every rule is checked again."""
+    now = now or timezone.now()
+    application = _locked(application)
+    _require_member(acting_user, application.organisation)
+    if application.status == ApplicationStatus.SUBMITTED:
+        return application
+    request = _open_request_or_refuse(application, now)
+    _refuse_problems(application)
+    _copy_facts(application)
+    application.status = ApplicationStatus.SUBMITTED
+    application.save()
+    _set_regions(application)
+    version = _keep_version(application, acting_user=acting_user, now=now, completion_request=request)
+    request.answered_at = now
+    request.answered_by = acting_user
+    request.save(update_fields=["answered_at", "answered_by"])
+    audit(
+        acting_user=acting_user,
+        action="application.completed",
+        target=application,
+        **{"from": ApplicationStatus.COMPLETION_REQUESTED, "to": application.status},
+        version=version.number,
+    )
+    language = acting_user.preferred_language or language_code()
+    transaction.on_commit(
+        lambda: send_submission_receipt.enqueue(
+            application_id=application.pk, language=language, version=version.number
+        )
+    )
     return application

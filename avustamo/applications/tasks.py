@@ -1,33 +1,34 @@
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django_tasks import task
+
+from avustamo.core.links import site_url
+from avustamo.core.tasks import queue_email
 
 
 @task()
-def send_submission_receipt(*, application_id: int, language: str) -> None:
-    """Email the person who submitted a receipt with a PDF copy of the application as submitted."""
+def send_submission_receipt(*, application_id: int, language: str, version: int = 1) -> None:
+    """Email the person who sent the application a receipt with a PDF copy of it as sent."""
     from avustamo.applications.documents import application_pdf
     from avustamo.applications.models import Application
 
     application = Application.objects.select_related("call", "organisation", "submitted_by", "form").get(
         pk=application_id
     )
-    with translation.override(language):
-        context = {
-            "application": application,
-            "organisation": application.applicant_name,
-            "url": settings.SITE_URL.rstrip("/")
-            + reverse("applications:edit", kwargs={"pk": application.pk}),
-        }
-        subject = " ".join(render_to_string("applications/email/submitted_subject.txt", context).split())
-        body = render_to_string("applications/email/submitted_body.txt", context)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [application.submitted_by.email])
-    message.attach(
-        f"{application.register_number.replace('/', '-')}.pdf",
-        application_pdf(application, language),
-        "application/pdf",
+    file_name = f"{application.register_number.replace('/', '-')}.pdf"
+    stored = default_storage.save(
+        f"receipts/{application.pk}/v{version}-{file_name}",
+        ContentFile(application_pdf(application, language)),
     )
-    message.send()
+    url = site_url("applications:edit", language=language, pk=application.pk)
+    with transaction.atomic():
+        queue_email(
+            key=f"submission-receipt:{application.pk}:{version}",
+            template="applications/email/submitted",
+            context={"application": application, "organisation": application.applicant_name, "url": url},
+            recipient=application.submitted_by.email,
+            language=language,
+            attachment=stored,
+            attachment_name=file_name,
+        )

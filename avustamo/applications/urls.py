@@ -1,6 +1,7 @@
 from django.urls import path
 
 from avustamo.applications import views
+from avustamo.decisions import views as decision_views
 
 app_name = "applications"
 
@@ -13,4 +14,8 @@ urlpatterns = [
         "<int:pk>/attachments/<int:attachment_pk>/remove/", views.remove_attachment, name="remove_attachment"
     ),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/decision/", decision_views.my_decision, name="decision"),
+    path(
+        "<int:pk>/decision-<str:language>.pdf", decision_views.my_decision_document, name="decision_document"
+    ),
 ]

@@ -15,6 +15,7 @@ from avustamo.applications.models import ApplicationStatus
 from avustamo.core.feedback import perform
 from avustamo.core.ids import id_or_none
 from avustamo.core.translation import language_code
+from avustamo.decisions.selectors import published_decision
 from avustamo.organisations.models import Organisation
 from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
@@ -62,6 +63,13 @@ def start(request, call_pk):
     return redirect("applications:edit", pk=application.pk)
 
 
+def _editable(application) -> bool:
+    if application.status == ApplicationStatus.COMPLETION_REQUESTED:
+        request = services.open_completion_request(application)
+        return request is not None and not request.is_overdue()
+    return application.status == ApplicationStatus.DRAFT and application.call.status() == "open"
+
+
 def _page(request, application, *, answers=None, errors=None, problems=(), status=200):
     definition = application.form.parsed
     questions = [item for item, _group in definition.elements() if isinstance(item, AttachmentQuestion)]
@@ -72,7 +80,11 @@ def _page(request, application, *, answers=None, errors=None, problems=(), statu
             "application": application,
             "call": application.call,
             "organisation": application.organisation,
-            "editable": application.status == ApplicationStatus.DRAFT and application.call.status() == "open",
+            "editable": _editable(application),
+            "completion_request": services.open_completion_request(application)
+            if application.status == ApplicationStatus.COMPLETION_REQUESTED
+            else None,
+            "decision": published_decision(application_pk=application.pk),
             "sections": present(
                 definition,
                 language_code(),
@@ -139,8 +151,13 @@ def edit(request, pk):
     if request.POST.get("action") != "submit":
         messages.success(request, _("Saved."))
         return redirect("applications:edit", pk=application.pk)
+    submit = (
+        services.completion_submit
+        if application.status == ApplicationStatus.COMPLETION_REQUESTED
+        else services.application_submit
+    )
     try:
-        application = services.application_submit(application=application, acting_user=request.user)
+        application = submit(application=application, acting_user=request.user)
     except services.SubmissionRefused as refusal:
         errors = {problem["field"]: problem["message"] for problem in refusal.problems}
         return _page(request, application, errors=errors, problems=refusal.problems, status=422)

@@ -26,3 +26,12 @@ def shift_years(moment: datetime.datetime | datetime.date, years: int):
         return moment.replace(year=moment.year + years)
     except ValueError:
         return moment.replace(year=moment.year + years, day=28)
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first moment after `day` in Helsinki: a reply "by 15.1." may arrive until midnight."""
+    return helsinki_datetime(day + datetime.timedelta(days=1), datetime.time(0, 0))
+
+
+def helsinki_today(now: datetime.datetime | None = None) -> datetime.date:
+    return in_helsinki(now or timezone.now()).date()

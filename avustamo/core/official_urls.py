@@ -1,8 +1,10 @@
 from django.urls import path
 
 from avustamo.core import views as core_views
+from avustamo.decisions import views as decision_views
 from avustamo.organisations import views as organisation_views
 from avustamo.programmes import views as programme_views
+from avustamo.reviews import views as review_views
 
 app_name = "official"
 
@@ -20,5 +22,55 @@ urlpatterns = [
         "calls/<int:pk>/form/preview/", programme_views.official_call_form_preview, name="call_form_preview"
     ),
     path("calls/<int:pk>/form.json", programme_views.official_call_form_export, name="call_form_export"),
+    path("calls/<int:pk>/applications/", review_views.handling_list, name="handling_list"),
+    path("calls/<int:pk>/applications.xlsx", review_views.handling_export, name="handling_export"),
+    path("calls/<int:pk>/team/", review_views.call_team, name="call_team"),
+    path("calls/<int:pk>/team/<int:assignment_pk>/remove/", review_views.call_unassign, name="call_unassign"),
+    path(
+        "calls/<int:pk>/team/assign-all/", review_views.call_assign_reviewers_to_all, name="call_assign_all"
+    ),
+    path("calls/<int:pk>/allocation/", decision_views.call_allocation, name="call_allocation"),
+    path("calls/<int:pk>/publish-decisions/", decision_views.call_publish, name="call_publish_decisions"),
+    path(
+        "calls/<int:pk>/publication/",
+        decision_views.call_publication_progress,
+        name="call_publication_progress",
+    ),
+    path("applications/<int:pk>/", review_views.application_detail, name="application"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_pk>/",
+        review_views.application_attachment,
+        name="application_attachment",
+    ),
+    path("applications/<int:pk>/history/", review_views.application_history, name="application_history"),
+    path(
+        "applications/<int:pk>/screening/", review_views.application_screening, name="application_screening"
+    ),
+    path(
+        "applications/<int:pk>/completion-request/",
+        review_views.application_completion_request,
+        name="application_completion_request",
+    ),
+    path(
+        "applications/<int:pk>/reviewers/", review_views.application_reviewers, name="application_reviewers"
+    ),
+    path(
+        "applications/<int:pk>/reviewers/<int:assignment_pk>/remove/",
+        review_views.application_reviewer_remove,
+        name="application_reviewer_remove",
+    ),
+    path("applications/<int:pk>/review/", review_views.application_review, name="application_review"),
+    path("applications/<int:pk>/decision/", decision_views.application_decision, name="application_decision"),
+    path("decisions/for-signing/", decision_views.decisions_for_signing, name="decisions_for_signing"),
+    path("decisions/<int:pk>/send/", decision_views.decision_send, name="decision_send"),
+    path("decisions/<int:pk>/return/", decision_views.decision_return, name="decision_return"),
+    path("decisions/<int:pk>/sign/", decision_views.decision_sign, name="decision_sign"),
+    path("decisions/<int:pk>/correct/", decision_views.decision_correct, name="decision_correct"),
+    path(
+        "decisions/<int:pk>/document-<str:language>.pdf",
+        decision_views.decision_document,
+        name="decision_document",
+    ),
+    path("reviews/", review_views.my_reviews, name="my_reviews"),
     path("organisations/", organisation_views.official_list, name="organisations"),
 ]

@@ -39,6 +39,77 @@ rules.add_perm("organisations.edit_organisation", is_organisation_administrator)
 rules.add_perm("organisations.manage_members", is_organisation_administrator)
 rules.add_perm("organisations.list_all_organisations", is_official)
 
-rules.add_perm("programmes.manage_calls", is_official)
+
+def staff_roles(user) -> frozenset[str]:
+    """The official's role codes, read once per user object (one request)."""
+    if not is_official(user):
+        return frozenset()
+    if not hasattr(user, "_staff_roles"):
+        user._staff_roles = frozenset(user.role_grants.values_list("role", flat=True))
+    return user._staff_roles
+
+
+def _has_role(code: str):
+    return rules.predicate(lambda user: code in staff_roles(user), name=f"has_role_{code}")
+
+
+is_administrator = _has_role("administrator")
+is_programme_manager = _has_role("programme_manager")
+is_reviewer = _has_role("reviewer")
+is_presenter = _has_role("presenter")
+is_decision_maker = _has_role("decision_maker")
+is_finance_officer = _has_role("finance_officer")
+is_auditor = _has_role("auditor")
+
+
+def _call_of(target):
+    """The call of a call, an application or a decision."""
+    if target is None:
+        return None
+    if hasattr(target, "application"):
+        target = target.application
+    return getattr(target, "call", target)
+
+
+@rules.predicate
+def is_presenter_of_call(user, target):
+    call = _call_of(target)
+    return call is not None and call.assignments.filter(person=user, role="presenter").exists()
+
+
+@rules.predicate
+def is_reviewer_of_application(user, application):
+    return application is not None and application.review_assignments.filter(reviewer=user).exists()
+
+
+@rules.predicate
+def is_member_of_applicant(user, target):
+    application = getattr(target, "application", target)
+    return is_organisation_member(user, getattr(application, "organisation", None))
+
+
+manages_calls = is_programme_manager | is_administrator
+reads_everything = is_auditor | is_finance_officer | manages_calls
+presents_call = is_presenter & is_presenter_of_call
+
+rules.add_perm("accounts.manage_roles", is_administrator)
+rules.add_perm("core.use_official_pages", is_official)
+
+rules.add_perm("programmes.manage_calls", manages_calls)
+rules.add_perm("reviews.view_handling_list", reads_everything | presents_call)
+rules.add_perm("reviews.assign_reviewers", manages_calls)
+rules.add_perm("reviews.screen_application", manages_calls | presents_call)
+rules.add_perm("applications.request_completion", manages_calls | presents_call)
+rules.add_perm(
+    "applications.read_as_official",
+    reads_everything | presents_call | is_decision_maker | (is_reviewer & is_reviewer_of_application),
+)
+rules.add_perm("reviews.review_application", is_reviewer & is_reviewer_of_application)
+rules.add_perm("decisions.propose_funding", presents_call)
+rules.add_perm("decisions.draft_decision", presents_call)
+rules.add_perm("decisions.sign_decision", is_decision_maker)
+rules.add_perm("decisions.publish_decisions", presents_call | is_decision_maker | manages_calls)
+rules.add_perm("decisions.read_decision_as_official", reads_everything | presents_call | is_decision_maker)
+rules.add_perm("decisions.read_own_decision", is_member_of_applicant)
 
 rules.add_perm("applications.apply_for_organisation", is_organisation_member)

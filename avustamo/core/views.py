@@ -12,8 +12,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
+from avustamo.accounts.models import StaffRole
+from avustamo.core.permissions import staff_roles
+from avustamo.decisions.selectors import decisions_waiting_for
 from avustamo.programmes.models import CallStatus
 from avustamo.programmes.selectors import programmes_with_agency, public_calls
+from avustamo.reviews.selectors import assignments_for_reviewer
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +66,23 @@ def accessibility_statement(request):
 
 @login_required
 def official_home(request):
-    if not request.user.has_perm("programmes.manage_calls"):
+    user = request.user
+    if not user.has_perm("core.use_official_pages"):
         raise PermissionDenied
+    closed = public_calls(status=CallStatus.CLOSED).filter(history_grants_awarded__isnull=True)
     return render(
         request,
         "core/official_home.html",
-        {"open_calls": public_calls(status=CallStatus.OPEN), "programmes": programmes_with_agency()},
+        {
+            "roles": [StaffRole(code).label for code in sorted(staff_roles(user))],
+            "role_codes": staff_roles(user),
+            "manages_calls": user.has_perm("programmes.manage_calls"),
+            "open_calls": public_calls(status=CallStatus.OPEN),
+            "handled_calls": [
+                call for call in closed[:40] if user.has_perm("reviews.view_handling_list", call)
+            ],
+            "programmes": programmes_with_agency(),
+            "review_count": assignments_for_reviewer(user).filter(submitted_at__isnull=True).count(),
+            "signing_count": decisions_waiting_for(user).count(),
+        },
     )

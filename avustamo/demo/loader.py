@@ -1,17 +1,25 @@
 """Loads the demo: reference data, TEM's published history, demo people, organisations and calls.
 
+Two closed calls show the officials' side, worked through the services by the demo officials: last year's NGO call
+with its decisions published, and this season's youth call with applications at every step of handling.
 Everything is created only when missing, so running it again changes nothing.
 """
 
 import datetime
+from decimal import ROUND_UP, Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from avustamo.accounts.models import User
+from avustamo.accounts.models import RoleGrant, User
 from avustamo.applications import services as application_services
-from avustamo.core.dates import helsinki_datetime
+from avustamo.applications.models import Application, CompletionRequest
+from avustamo.core.dates import helsinki_datetime, helsinki_today, in_helsinki
+from avustamo.decisions import services as decision_services
+from avustamo.decisions.models import Outcome
+from avustamo.decisions.tasks import publish_one
 from avustamo.demo import content
 from avustamo.demo.documents import one_page_pdf
 from avustamo.organisations.models import Membership, Organisation
@@ -20,6 +28,8 @@ from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import Call, CallStatus, Programme
 from avustamo.programmes.reference import load_reference_data
 from avustamo.register.imports import import_tem_history
+from avustamo.reviews import services as review_services
+from avustamo.reviews.models import ReviewAssignment, ScreeningResult
 
 
 def _funding_year(today: datetime.date) -> int:
@@ -29,28 +39,41 @@ def _funding_year(today: datetime.date) -> int:
 
 def _people() -> dict[str, User]:
     people = {}
+    password = None
     for row in content.PEOPLE:
         user, created = User.objects.get_or_create(
-            email=row["email"], defaults={key: value for key, value in row.items() if key != "email"}
+            email=row["email"],
+            defaults={key: value for key, value in row.items() if key not in ("email", "roles")},
         )
         if created:
-            user.set_password(content.DEMO_PASSWORD)
+            # Hashed once: every demo person has the same published password, and hashing takes a while.
+            password = password or make_password(content.DEMO_PASSWORD)
+            user.password = password
             user.save(update_fields=["password"])
         people[user.email] = user
+    # Roles are granted by the administrator as RoleGrant rows; there is no service for them.
+    for row in content.PEOPLE:
+        for role in row.get("roles", ()):
+            RoleGrant.objects.get_or_create(
+                person=people[row["email"]], role=role, defaults={"granted_by": people["admin@example.org"]}
+            )
     return people
 
 
 def _organisations(people: dict[str, User]) -> None:
     for row in content.ORGANISATIONS:
         values = {key: value for key, value in row.items() if key != "administrators"}
-        if Organisation.objects.filter(business_id=row["business_id"]).exists():
-            continue
-        organisation = Organisation(**values)
-        organisation.full_clean()
-        organisation.save()
+        organisation = Organisation.objects.filter(business_id=row["business_id"]).first()
+        if organisation is None:
+            organisation = Organisation(**values)
+            organisation.full_clean()
+            organisation.save()
+        # Also for organisations of an earlier demo that had no people yet.
         for email in row["administrators"]:
-            Membership.objects.create(
-                person=people[email], organisation=organisation, role=Membership.Role.ADMINISTRATOR
+            Membership.objects.get_or_create(
+                person=people[email],
+                organisation=organisation,
+                defaults={"role": Membership.Role.ADMINISTRATOR},
             )
 
 
@@ -62,59 +85,65 @@ def _calls(official: User, today: datetime.date) -> None:
     for row in content.calls(_funding_year(today)):
         if Call.objects.filter(reference=row["reference"]).exists():
             continue
-        (start, end) = row["period"]
         opens_at = helsinki_datetime(
             today + datetime.timedelta(days=row["opens_in_days"]), datetime.time(8, 0)
         )
         closes_at = helsinki_datetime(
             today + datetime.timedelta(days=row["closes_in_days"]), datetime.time(*row["closes_at_time"])
         )
-        parts = call_services.CallParts(
-            themes=_texts(row["themes"], ("name_fi", "name_sv", "name_en")),
-            declarations=_texts(row["declarations"], ("text_fi", "text_sv", "text_en")),
-            criteria=_texts(row["criteria"], ("name_fi", "name_sv", "name_en", "weight")),
-            required_attachments=_texts(row["attachments"], ("name_fi", "name_sv", "name_en")),
+        _call_create(row, official, opens_at=opens_at, closes_at=closes_at)
+
+
+def _call_create(row: dict, official: User, *, opens_at, closes_at) -> Call:
+    """Create and publish a call of `content` through the services."""
+    (start, end) = row["period"]
+    parts = call_services.CallParts(
+        themes=_texts(row["themes"], ("name_fi", "name_sv", "name_en")),
+        declarations=_texts(row["declarations"], ("text_fi", "text_sv", "text_en")),
+        criteria=_texts(row["criteria"], ("name_fi", "name_sv", "name_en", "weight")),
+        required_attachments=_texts(row["attachments"], ("name_fi", "name_sv", "name_en")),
+    )
+    fields = {
+        key: row[key]
+        for key in (
+            "reference",
+            "title_fi",
+            "title_sv",
+            "title_en",
+            "description_fi",
+            "description_sv",
+            "description_en",
+            "appropriation",
+            "min_grant",
+            "max_grant",
         )
-        fields = {
-            key: row[key]
-            for key in (
-                "reference",
-                "title_fi",
-                "title_sv",
-                "title_en",
-                "description_fi",
-                "description_sv",
-                "description_en",
-                "appropriation",
-                "min_grant",
-                "max_grant",
-            )
-        }
-        fields["eligible_organisation_types"] = [str(code) for code in row["eligible_organisation_types"]]
-        call = call_services.call_create(
-            programme=Programme.objects.get(code=row["programme"]),
-            acting_user=official,
-            parts=parts,
-            opens_at=opens_at,
-            closes_at=closes_at,
-            period_earliest_start=datetime.date(*start),
-            period_latest_end=datetime.date(*end),
-            **content.HOW_TO_APPLY,
-            **fields,
+    }
+    fields["eligible_organisation_types"] = [str(code) for code in row["eligible_organisation_types"]]
+    call = call_services.call_create(
+        programme=Programme.objects.get(code=row["programme"]),
+        acting_user=official,
+        parts=parts,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        period_earliest_start=datetime.date(*start),
+        period_latest_end=datetime.date(*end),
+        **content.HOW_TO_APPLY,
+        **fields,
+    )
+    if row.get("extra_project_questions"):
+        definition = standard_definition()
+        project_section = next(
+            section for section in definition["sections"] if section["id"] == "project-section"
         )
-        if row.get("extra_project_questions"):
-            definition = standard_definition()
-            project_section = next(
-                section for section in definition["sections"] if section["id"] == "project-section"
-            )
-            project_section["questions"] += row["extra_project_questions"]
-            call_services.call_form_save(call=call, definition=definition, acting_user=official)
-        if call.closes_at <= timezone.now():
-            # A past call was published before it opened; the service only publishes calls still to close.
-            call.published_at = opens_at - datetime.timedelta(days=14)
-            call.save(update_fields=["published_at"])
-        else:
-            call_services.call_publish(call=call, acting_user=official)
+        project_section["questions"] += row["extra_project_questions"]
+        call_services.call_form_save(call=call, definition=definition, acting_user=official)
+    if call.closes_at <= timezone.now():
+        # A past call was published before it opened; the service only publishes calls still to close.
+        call.published_at = opens_at - datetime.timedelta(days=14)
+        call.save(update_fields=["published_at"])
+    else:
+        call = call_services.call_publish(call=call, acting_user=official)
+    return call
 
 
 def _demo_answers(call: Call, funding_year: int) -> dict:
@@ -202,6 +231,239 @@ def _applications(people: dict[str, User], today: datetime.date) -> None:
         )
 
 
+# --- The officials' side: calls that have closed, handled through the services ------------------------------
+
+
+def _submitted_application(call: Call, row: dict, people: dict[str, User], submitted_at) -> Application:
+    """Start, fill in, attach and submit an application as the organisation's administrator."""
+    person = people[row["applicant"]]
+    organisation = Organisation.objects.get(business_id=row["business_id"])
+    application = application_services.application_start(
+        call=call, organisation=organisation, acting_user=person
+    )
+    answers = {
+        **row["answers"],
+        "declarations": [str(pk) for pk in call.declarations.values_list("pk", flat=True)],
+    }
+    application = application_services.application_save(
+        application=application, answers=answers, version=application.version, acting_user=person
+    )
+    for required in call.required_attachments.all():
+        name = required.name_sv if person.preferred_language == "sv" else required.name_fi
+        document = one_page_pdf(name, [organisation.name, row["answers"]["project-name"]])
+        application_services.attachment_add(
+            application=application,
+            upload=SimpleUploadedFile(f"{name}.pdf", document, content_type="application/pdf"),
+            required_attachment=required,
+            acting_user=person,
+        )
+    # `now` is the moment the applicant pressed Submit, while the call was open; the service checks it.
+    return application_services.application_submit(
+        application=application, acting_user=person, now=submitted_at
+    )
+
+
+def _request_completion(application: Application, spec: dict, presenter: User) -> None:
+    call = application.call
+    today = helsinki_today()
+    request = application_services.completion_request_create(
+        application=application,
+        question_ids=spec.get("question_ids", []),
+        required_attachments=[
+            required
+            for required in call.required_attachments.all()
+            if required.name_fi in spec.get("attachments", ())
+        ],
+        message=spec["message"],
+        reply_by=today + datetime.timedelta(days=spec["reply_in_days"]),
+        acting_user=presenter,
+    )
+    if spec.get("overdue_by_days"):
+        # The service only accepts a deadline after today; the applicant has since let it pass, so the demo
+        # moves the deadline into the past (the clock moves on in a demo).
+        CompletionRequest.objects.filter(pk=request.pk).update(
+            reply_by=today - datetime.timedelta(days=spec["overdue_by_days"])
+        )
+
+
+def _screen(application: Application, spec, presenter: User) -> None:
+    checks = review_services.screening_suggestion(application)
+    if spec == "eligible":
+        result, reason = ScreeningResult.ELIGIBLE, ""
+    else:
+        # The official corrects what the submitted facts suggest, and says why.
+        checks[spec["failed"]] = False
+        result, reason = ScreeningResult.INELIGIBLE, spec["reason"]
+    review_services.screening_record(
+        application=application, **checks, result=result, reason=reason, acting_user=presenter
+    )
+
+
+def _review(application: Application, spec: dict, people: dict[str, User], manager: User) -> None:
+    review_services.reviewers_assign(
+        application=application, reviewers=[people[email] for email in spec], acting_user=manager
+    )
+    criteria = list(application.call.criteria.all())
+    for email, given in spec.items():
+        if given is None:  # assigned, not yet opened
+            continue
+        reviewer = people[email]
+        assignment = ReviewAssignment.objects.get(application=application, reviewer=reviewer)
+        conflict = isinstance(given, dict)
+        review_services.conflict_declare(
+            assignment=assignment,
+            conflicted=conflict,
+            reason=given["conflict"] if conflict else "",
+            acting_user=reviewer,
+        )
+        if conflict or given == "no_conflict":
+            continue
+        scores = {
+            criterion.pk: (score, content.REVIEW_JUSTIFICATIONS[index][score])
+            for index, (criterion, score) in enumerate(zip(criteria, given, strict=True))
+        }
+        review_services.review_submit(assignment=assignment, scores=scores, acting_user=reviewer)
+
+
+def _reports_due(period_start: datetime.date, period_end: datetime.date) -> list[dict]:
+    """An interim report at the end of August, the final report by the end of the second month after the period."""
+    final = (period_end.replace(day=1) + datetime.timedelta(days=95)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
+    reports = [{"kind": "final", "due": final}]
+    interim = datetime.date(period_start.year, 8, 31)
+    if period_start < interim < period_end:
+        reports.insert(0, {"kind": "interim", "due": interim})
+    return reports
+
+
+def _decide(application: Application, spec: dict, presenter: User, decider: User):
+    """Draft the decision as the presenter; send it for signing and have the decision maker sign it as `spec` says."""
+    application = Application.objects.select_related("call", "submitted_by", "proposal").get(
+        pk=application.pk
+    )
+    details = {}
+    if spec["outcome"] in Outcome.positive():
+        amount = application.proposal.amount
+        costs = application.total_eligible_costs
+        language = decision_services.decision_language(application)
+        details = {
+            "amount": amount,
+            "purpose": spec["purpose"],
+            "eligible_costs": costs,
+            "max_share_percent": (amount / costs * 100).quantize(Decimal("0.01"), rounding=ROUND_UP),
+            "period_start": application.period_start,
+            "period_end": application.period_end,
+            "instalments": content.DECISION_INSTALMENTS,
+            "reports_due": _reports_due(application.period_start, application.period_end),
+            "conditions": content.DECISION_CONDITIONS[language],
+        }
+    decision = decision_services.decision_save_draft(
+        application=application,
+        outcome=spec["outcome"],
+        reasons=spec["reasons"],
+        acting_user=presenter,
+        **details,
+    )
+    if spec["status"] in ("for_signing", "published"):
+        decision = decision_services.decision_send_for_signing(
+            decision=decision, decision_maker=decider, acting_user=presenter
+        )
+    if spec["status"] == "published":
+        decision = decision_services.decision_sign(decision=decision, acting_user=decider)
+    return decision
+
+
+def _handled_call(
+    row: dict, applications: list[dict], people: dict[str, User], *, opens_at, closes_at
+) -> None:
+    """A call that was open, received `applications` and has closed; then handled as each row says."""
+    official, manager = people["official@example.org"], people["manager@example.org"]
+    presenter, decider = people["presenter@example.org"], people["decider@example.org"]
+    # Created open (closing tomorrow), so that the applications go through the services like any other.
+    call = _call_create(
+        row, official, opens_at=opens_at, closes_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    closing_day = in_helsinki(closes_at).date()
+    submitted = []
+    for application_row in applications:
+        days_before, time_of_day = application_row["submitted"]
+        moment = helsinki_datetime(
+            closing_day - datetime.timedelta(days=days_before), datetime.time(*time_of_day)
+        )
+        application = _submitted_application(call, application_row, people, moment)
+        submitted.append((application_row, application.pk))
+    # The clock moves on in a demo: the call closed at its closing moment, which is now in the past.
+    Call.objects.filter(pk=call.pk).update(closes_at=closes_at)
+    call.refresh_from_db()
+
+    for reviewer in ("reviewer-1@example.org", "reviewer-2@example.org"):
+        review_services.call_assign(call=call, person=people[reviewer], role="reviewer", acting_user=manager)
+    review_services.call_assign(call=call, person=presenter, role="presenter", acting_user=manager)
+    for application_row, pk in submitted:
+        application = Application.objects.select_related("call").get(pk=pk)
+        if "completion" in application_row:
+            _request_completion(application, application_row["completion"], presenter)
+        if "screening" in application_row:
+            _screen(application, application_row["screening"], presenter)
+        if "reviews" in application_row:
+            _review(application, application_row["reviews"], people, manager)
+
+    decision_services.allocation_suggest(call=call, min_score=row["min_score"], acting_user=presenter)
+    signed = []
+    for application_row, pk in submitted:
+        application = Application.objects.select_related("call").get(pk=pk)
+        if "proposal" in application_row:
+            decision_services.proposal_set(
+                application=application,
+                amount=application_row["proposal"]["amount"],
+                eligible_costs=application.total_eligible_costs,
+                max_share_percent=None,
+                justification=application_row["proposal"]["justification"],
+                acting_user=presenter,
+            )
+        if "decision" in application_row:
+            decision = _decide(application, application_row["decision"], presenter, decider)
+            if application_row["decision"]["status"] == "published":
+                signed.append(decision.pk)
+    # decisions_publish would hand the publishing to the task worker, which does not run during load_demo;
+    # publishing each signed decision here, as the worker's task does, leaves the demo complete without it.
+    for decision_id in signed:
+        publish_one(decision_id, acting_user=presenter)
+
+
+def _earlier_ngo_call(people: dict[str, User], today: datetime.date) -> None:
+    """Last funding year's NGO call: decided, signed and published, with its documents and register entries."""
+    row = content.earlier_ngo_call(_funding_year(today) - 1)
+    if Call.objects.filter(reference=row["reference"]).exists():
+        return
+    _handled_call(
+        row,
+        content.earlier_ngo_call_applications(_funding_year(today) - 1),
+        people,
+        opens_at=helsinki_datetime(datetime.date(*row["opens_on"]), datetime.time(8, 0)),
+        closes_at=helsinki_datetime(datetime.date(*row["closes_on"]), datetime.time(*row["closes_at_time"])),
+    )
+
+
+def _youth_call(people: dict[str, User], today: datetime.date) -> None:
+    """This season's closed youth call, its applications at every step of handling."""
+    row = content.youth_call(_funding_year(today))
+    if Call.objects.filter(reference=row["reference"]).exists():
+        return
+    _handled_call(
+        row,
+        content.youth_call_applications(_funding_year(today)),
+        people,
+        opens_at=helsinki_datetime(
+            today + datetime.timedelta(days=row["opens_in_days"]), datetime.time(8, 0)
+        ),
+        closes_at=helsinki_datetime(
+            today + datetime.timedelta(days=row["closes_in_days"]), datetime.time(*row["closes_at_time"])
+        ),
+    )
+
+
 @transaction.atomic
 def load_demo() -> None:
     load_reference_data()
@@ -210,4 +472,6 @@ def load_demo() -> None:
     _organisations(people)
     today = timezone.localdate()
     _calls(people["official@example.org"], today)
+    _earlier_ngo_call(people, today)
+    _youth_call(people, today)
     _applications(people, today)

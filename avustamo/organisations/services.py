@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
-from avustamo.core.tasks import enqueue_templated_email
+from avustamo.core.tasks import queue_email
 from avustamo.organisations.identifiers import clean_business_id, clean_iban
 from avustamo.organisations.models import Invitation, Membership, Organisation
 
@@ -152,10 +152,13 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, acti
         "expires_at": invitation.expires_at,
     }
     language = get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(
-        lambda: enqueue_templated_email(
-            template="organisations/email/invitation", context=context, recipients=[email], language=language
-        )
+    queue_email(
+        key=f"invitation:{invitation.pk}:{invitation.token_hash[:16]}",
+        template="organisations/email/invitation",
+        context=context,
+        recipient=email,
+        language=language,
+        holds_secret=True,
     )
     return invitation
 

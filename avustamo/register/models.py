@@ -26,6 +26,14 @@ class PublishedGrant(models.Model):
         on_delete=models.PROTECT,
         related_name="published_grants",
     )
+    decision = models.OneToOneField(
+        "decisions.Decision",
+        verbose_name=_("decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="published_grant",
+    )
     recipient_name = models.CharField(_("recipient as published"), max_length=255)
     recipient_business_id = models.CharField(_("recipient's Business ID"), max_length=9, blank=True)
     project_name = models.CharField(_("project"), max_length=500, blank=True)

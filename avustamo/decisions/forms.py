@@ -1,0 +1,161 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from avustamo.accounts.models import User
+from avustamo.decisions.models import Decision, Outcome
+
+INSTALMENT_ROWS = 3
+REPORT_ROWS = 3
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0)}
+
+
+class ProposalForm(forms.Form):
+    amount = forms.DecimalField(label=_("Proposed amount (€)"), **MONEY)
+    eligible_costs = forms.DecimalField(label=_("Eligible costs (€)"), required=False, **MONEY)
+    max_share_percent = forms.DecimalField(
+        label=_("Maximum share of eligible costs (%)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+    )
+    justification = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you change a proposal."),
+    )
+
+
+class AllocationForm(forms.Form):
+    min_score = forms.DecimalField(
+        label=_("Minimum average score"),
+        min_value=Decimal(1),
+        max_value=Decimal(5),
+        decimal_places=2,
+        initial=Decimal(3),
+    )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    language = forms.ChoiceField(
+        label=_("Language of the decision"), choices=[("fi", "suomi"), ("sv", "svenska")]
+    )
+    amount = forms.DecimalField(label=_("Amount (€)"), required=False, **MONEY)
+    purpose = forms.CharField(
+        label=_("Purpose of use"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    eligible_costs = forms.DecimalField(label=_("Eligible costs (€)"), required=False, **MONEY)
+    max_share_percent = forms.DecimalField(
+        label=_("Maximum share of total eligible costs (%)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+    )
+    period_start = forms.DateField(
+        label=_("Period of use starts"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("Period of use ends"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    conditions = forms.CharField(
+        label=_("Conditions and restrictions"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in range(INSTALMENT_ROWS):
+            self.fields[f"instalment-{row}-percent"] = forms.DecimalField(
+                label=_("Share (%)"), required=False, min_value=Decimal("0.01"), max_value=Decimal(100)
+            )
+            self.fields[f"instalment-{row}-condition"] = forms.ChoiceField(
+                label=_("Paid"),
+                required=False,
+                choices=[("", "–"), *Decision.InstalmentCondition.choices],
+            )
+        for row in range(REPORT_ROWS):
+            self.fields[f"report-{row}-kind"] = forms.ChoiceField(
+                label=_("Report"), required=False, choices=[("", "–"), *Decision.ReportKind.choices]
+            )
+            self.fields[f"report-{row}-due"] = forms.DateField(
+                label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+
+    @classmethod
+    def initial_from(cls, decision: Decision) -> dict:
+        initial = {
+            field: getattr(decision, field)
+            for field in (
+                "outcome", "language", "amount", "purpose", "eligible_costs", "max_share_percent",
+                "period_start", "period_end", "conditions", "reasons",
+            )
+        }  # fmt: skip
+        for row, entry in enumerate(decision.instalments[:INSTALMENT_ROWS]):
+            initial[f"instalment-{row}-percent"] = entry["percent"]
+            initial[f"instalment-{row}-condition"] = entry["condition"]
+        for row, entry in enumerate(decision.reports_due[:REPORT_ROWS]):
+            initial[f"report-{row}-kind"] = entry["kind"]
+            initial[f"report-{row}-due"] = entry["due"]
+        return initial
+
+    def instalment_rows(self):
+        return [
+            (self[f"instalment-{row}-percent"], self[f"instalment-{row}-condition"])
+            for row in range(INSTALMENT_ROWS)
+        ]
+
+    def report_rows(self):
+        return [(self[f"report-{row}-kind"], self[f"report-{row}-due"]) for row in range(REPORT_ROWS)]
+
+    def service_values(self) -> dict:
+        data = self.cleaned_data
+        instalments = [
+            {
+                "percent": str(data[f"instalment-{row}-percent"]),
+                "condition": data[f"instalment-{row}-condition"],
+            }
+            for row in range(INSTALMENT_ROWS)
+            if data.get(f"instalment-{row}-percent") or data.get(f"instalment-{row}-condition")
+        ]
+        reports = [
+            {"kind": data[f"report-{row}-kind"], "due": data[f"report-{row}-due"]}
+            for row in range(REPORT_ROWS)
+            if data.get(f"report-{row}-kind") or data.get(f"report-{row}-due")
+        ]
+        values = {
+            field: data.get(field)
+            for field in (
+                "outcome", "language", "amount", "eligible_costs", "max_share_percent", "period_start", "period_end",
+            )
+        }  # fmt: skip
+        values.update(
+            purpose=data.get("purpose", ""),
+            conditions=data.get("conditions", ""),
+            reasons=data.get("reasons", ""),
+            instalments=instalments,
+            reports_due=reports,
+        )
+        return values
+
+
+class SendForSigningForm(forms.Form):
+    decision_maker = forms.ModelChoiceField(label=_("Decision maker"), queryset=User.objects.none())
+
+    def __init__(self, *args, decision_makers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision_maker"].queryset = (
+            decision_makers if decision_makers is not None else User.objects.none()
+        )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the decision is returned"), widget=forms.Textarea(attrs={"rows": 3})
+    )

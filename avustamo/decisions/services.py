@@ -1,0 +1,515 @@
+"""Writes for funding proposals and decisions: one transaction each, checked against the law and audited."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Avg, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avustamo.accounts.models import StaffRole
+from avustamo.applications.models import Application, ApplicationStatus
+from avustamo.core.audit import audit
+from avustamo.core.dates import helsinki_today
+from avustamo.core.permissions import staff_roles
+from avustamo.decisions.models import (
+    Decision,
+    DecisionStatus,
+    FundingProposal,
+    Outcome,
+    PublicationRun,
+)
+from avustamo.programmes.models import Call, CallStatus
+from avustamo.reviews.models import ScreeningResult
+
+CENT = Decimal("0.01")
+HANDLED = (ApplicationStatus.SUBMITTED, ApplicationStatus.COMPLETION_REQUESTED)
+
+
+def _require(user, permission: str, target) -> None:
+    if not user.has_perm(permission, target):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _refuse_unless_undecided(application: Application) -> None:
+    if application.decisions.filter(status__in=[DecisionStatus.SIGNED, DecisionStatus.PUBLISHED]).exists():
+        raise ValidationError(_("The application has a signed decision."), code="decided")
+
+
+def proposal_problems(application: Application, amount: Decimal) -> dict[str, str]:
+    """What is wrong with a proposed amount: negative, above the amount applied for, outside min and max."""
+    call = application.call
+    if amount < 0:
+        return {"amount": _("The amount cannot be negative.")}
+    if amount == 0:
+        return {}
+    if application.requested_amount is not None and amount > application.requested_amount:
+        return {"amount": _("The proposal cannot exceed the amount applied for.")}
+    if call.min_grant is not None and amount < call.min_grant:
+        return {"amount": _("The call's smallest grant is %(min)s €.") % {"min": call.min_grant}}
+    if call.max_grant is not None and amount > call.max_grant:
+        return {"amount": _("The call's largest grant is %(max)s €.") % {"max": call.max_grant}}
+    return {}
+
+
+@transaction.atomic
+def proposal_set(
+    *,
+    application: Application,
+    amount: Decimal,
+    eligible_costs: Decimal | None,
+    max_share_percent: Decimal | None,
+    justification: str,
+    acting_user,
+) -> FundingProposal:
+    """Set the presenter's proposal for one application; changing a proposal needs a written justification."""
+    _require(acting_user, "decisions.propose_funding", application)
+    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    _refuse_unless_undecided(application)
+    if application.status not in HANDLED:
+        raise ValidationError(_("Only submitted applications get a proposal."), code="not_submitted")
+    screening = getattr(application, "screening", None)
+    if screening is None or screening.result != ScreeningResult.ELIGIBLE:
+        raise ValidationError(
+            _("Only an application screened eligible gets a proposal."), code="not_eligible"
+        )
+    amount = Decimal(amount).quantize(CENT)
+    justification = justification.strip()
+    errors = {
+        field: ValidationError(message, code="invalid_amount")
+        for field, message in proposal_problems(application, amount).items()
+    }
+    if eligible_costs is not None and amount > eligible_costs:
+        errors["eligible_costs"] = ValidationError(
+            _("The grant cannot exceed the eligible costs."), code="above_eligible_costs"
+        )
+    if (
+        eligible_costs
+        and max_share_percent is not None
+        and amount > (eligible_costs * max_share_percent / 100).quantize(CENT)
+    ):
+        errors["max_share_percent"] = ValidationError(
+            _("The grant would exceed the maximum share of the eligible costs."), code="above_share"
+        )
+    previous = FundingProposal.objects.filter(application=application).first()
+    if previous is not None and previous.amount != amount and not justification:
+        errors["justification"] = ValidationError(
+            _("Justify the change of the proposal."), code="justification_required"
+        )
+    if errors:
+        raise ValidationError(errors)
+    proposal, _created = FundingProposal.objects.update_or_create(
+        application=application,
+        defaults={
+            "amount": amount,
+            "eligible_costs": eligible_costs,
+            "max_share_percent": max_share_percent,
+            "justification": justification,
+            "suggested": False,
+            "proposed_by": acting_user,
+        },
+    )
+    audit(
+        acting_user=acting_user,
+        action="proposal.set",
+        target=application,
+        **{"from": previous.amount if previous else "", "to": amount, "reason": justification},
+    )
+    return proposal
+
+
+def ranked_applications(call: Call) -> list[Application]:
+    """The call's eligible applications by their reviewers' average weighted score, best first."""
+    return list(
+        Application.objects.filter(call=call, status__in=HANDLED, screening__result=ScreeningResult.ELIGIBLE)
+        .annotate(
+            average_score=Avg(
+                "review_assignments__weighted_score",
+                filter=Q(review_assignments__submitted_at__isnull=False),
+            )
+        )
+        .filter(average_score__isnull=False)
+        .order_by("-average_score", "submitted_at", "pk")
+    )
+
+
+@transaction.atomic
+def allocation_suggest(*, call: Call, min_score: Decimal, acting_user) -> list[FundingProposal]:
+    """Fill proposals in ranking order until the appropriation is used, respecting min, max and a minimum score.
+
+    Applications below the minimum score, or for which too little money is left to reach the call's minimum
+    grant, are proposed nothing. Every proposal remains the presenter's to change.
+    """
+    _require(acting_user, "decisions.propose_funding", call)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.appropriation is None:
+        raise ValidationError(
+            _("Set the call's appropriation before suggesting an allocation."), code="no_appropriation"
+        )
+    left = call.appropriation
+    proposals = []
+    decided = set(
+        Decision.objects.filter(
+            application__call=call, status__in=[DecisionStatus.SIGNED, DecisionStatus.PUBLISHED]
+        ).values_list("application_id", flat=True)
+    )
+    for application in ranked_applications(call):
+        if application.pk in decided:
+            continue
+        amount = Decimal(0)
+        if application.average_score >= min_score:
+            amount = min(
+                application.requested_amount or Decimal(0),
+                call.max_grant if call.max_grant is not None else left,
+                left,
+            )
+            if call.min_grant is not None and amount < call.min_grant:
+                amount = Decimal(0)
+        left -= amount
+        proposal, _created = FundingProposal.objects.update_or_create(
+            application=application,
+            defaults={
+                "amount": amount,
+                "eligible_costs": application.total_eligible_costs,
+                "max_share_percent": call.max_share_percent,
+                "justification": "",
+                "suggested": True,
+                "proposed_by": acting_user,
+            },
+        )
+        proposals.append(proposal)
+    audit(
+        acting_user=acting_user,
+        action="proposal.allocation_suggested",
+        target=call,
+        min_score=min_score,
+        proposed=call.appropriation - left,
+    )
+    return proposals
+
+
+# --- Decisions ---------------------------------------------------------------------------------------------
+
+
+def _decimal_or_none(value):
+    return None if value in (None, "") else Decimal(value)
+
+
+def missing_elements(decision: Decision) -> list[str]:
+    """The elements Valtionavustuslaki §11 requires that the decision still lacks, in words."""
+    missing = []
+    if not decision.reasons.strip():
+        missing.append(_("reasons"))
+    if not decision.is_positive:
+        return missing
+    if not decision.amount or decision.amount <= 0:
+        missing.append(_("amount"))
+    if not decision.purpose.strip():
+        missing.append(_("purpose of use"))
+    if decision.eligible_costs is None:
+        missing.append(_("eligible costs"))
+    if decision.max_share_percent is None:
+        missing.append(_("maximum share of total eligible costs"))
+    if decision.period_start is None or decision.period_end is None:
+        missing.append(_("period of use"))
+    if not decision.instalments:
+        missing.append(_("payment terms"))
+    if not any(report.get("kind") == Decision.ReportKind.FINAL for report in decision.reports_due):
+        missing.append(_("the final report and its deadline"))
+    if not decision.conditions.strip():
+        missing.append(_("conditions and restrictions"))
+    return missing
+
+
+def _clean_instalments(instalments) -> list[dict]:
+    cleaned = []
+    for entry in instalments or []:
+        try:
+            percent = Decimal(str(entry.get("percent", ""))).quantize(CENT)
+        except InvalidOperation:
+            percent = Decimal(0)
+        if percent <= 0 or entry.get("condition") not in Decision.InstalmentCondition.values:
+            raise _field_error(
+                "instalments", _("Give each instalment a share and when it is paid."), "invalid"
+            )
+        cleaned.append({"percent": f"{percent:f}", "condition": entry["condition"]})
+    if cleaned and sum(Decimal(entry["percent"]) for entry in cleaned) != 100:
+        raise _field_error("instalments", _("The instalments must add up to 100 %."), "not_hundred")
+    return cleaned
+
+
+def _clean_reports(reports, period_end) -> list[dict]:
+    cleaned = []
+    for entry in reports or []:
+        kind, due = entry.get("kind"), entry.get("due")
+        try:
+            due = datetime.date.fromisoformat(due) if isinstance(due, str) else due
+        except ValueError:
+            due = None
+        if kind not in Decision.ReportKind.values or not isinstance(due, datetime.date):
+            raise _field_error("reports_due", _("Give each report its kind and due date."), "invalid")
+        if kind == Decision.ReportKind.FINAL and period_end and due <= period_end:
+            raise _field_error(
+                "reports_due", _("The final report is due after the period of use ends."), "final_too_early"
+            )
+        cleaned.append({"kind": kind, "due": due.isoformat()})
+    return sorted(cleaned, key=lambda entry: entry["due"])
+
+
+def decision_language(application: Application) -> str:
+    """Decisions are given in the applicant's national language: Swedish when the sender asked for it."""
+    sender = application.submitted_by
+    return "sv" if sender is not None and sender.preferred_language == "sv" else "fi"
+
+
+@transaction.atomic
+def decision_save_draft(
+    *,
+    application: Application,
+    outcome: str,
+    amount: Decimal | None = None,
+    purpose: str = "",
+    eligible_costs: Decimal | None = None,
+    max_share_percent: Decimal | None = None,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    instalments: list | None = None,
+    reports_due: list | None = None,
+    conditions: str = "",
+    reasons: str = "",
+    language: str = "",
+    acting_user,
+) -> Decision:
+    """Create or update the presenter's draft decision on an application."""
+    _require(acting_user, "decisions.draft_decision", application)
+    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    if application.status not in HANDLED:
+        raise ValidationError(_("Only submitted applications get a decision."), code="not_submitted")
+    _refuse_unless_undecided(application)
+    if outcome not in Outcome.values:
+        raise _field_error("outcome", _("Choose the outcome."), "invalid_outcome")
+    screening = getattr(application, "screening", None)
+    if outcome != Outcome.NOT_EXAMINED and (
+        screening is None or screening.result != ScreeningResult.ELIGIBLE
+    ):
+        raise _field_error(
+            "outcome",
+            _("An application not screened eligible is decided as not examined."),
+            "not_screened_eligible",
+        )
+    if (
+        outcome == Outcome.NOT_EXAMINED
+        and screening is not None
+        and screening.result == ScreeningResult.ELIGIBLE
+    ):
+        raise _field_error("outcome", _("The application was screened eligible."), "screened_eligible")
+    positive = outcome in Outcome.positive()
+    amount = Decimal(amount or 0).quantize(CENT) if positive else Decimal(0)
+    if positive:
+        problems = proposal_problems(application, amount)
+        if amount <= 0:
+            problems = {"amount": _("An approved grant has an amount.")}
+        if problems:
+            raise _field_error("amount", problems["amount"], "invalid_amount")
+        requested = application.requested_amount
+        if outcome == Outcome.APPROVED and requested is not None and amount != requested:
+            raise _field_error(
+                "outcome", _("A grant smaller than applied for is approved in part."), "not_in_full"
+            )
+        if eligible_costs is not None and amount > eligible_costs:
+            raise _field_error("eligible_costs", _("The grant cannot exceed the eligible costs."), "above")
+        if period_start and period_end and period_end < period_start:
+            raise _field_error("period_end", _("The period of use cannot end before it starts."), "period")
+    draft = (
+        application.decisions.filter(status__in=[DecisionStatus.DRAFT, DecisionStatus.FOR_SIGNING])
+        .select_for_update()
+        .first()
+    )
+    if draft is not None and draft.status == DecisionStatus.FOR_SIGNING:
+        raise ValidationError(
+            _("The decision is with the decision maker; take it back before changing it."), code="for_signing"
+        )
+    values = {
+        "outcome": outcome,
+        "amount": amount,
+        "purpose": purpose.strip() if positive else "",
+        "eligible_costs": eligible_costs if positive else None,
+        "max_share_percent": max_share_percent if positive else None,
+        "period_start": period_start if positive else None,
+        "period_end": period_end if positive else None,
+        "instalments": _clean_instalments(instalments) if positive else [],
+        "reports_due": _clean_reports(reports_due, period_end) if positive else [],
+        "conditions": conditions.strip() if positive else "",
+        "reasons": reasons.strip(),
+        "language": language if language in ("fi", "sv") else decision_language(application),
+        "presenter": acting_user,
+    }
+    if draft is None:
+        draft = Decision.objects.create(application=application, **values)
+        action = "decision.drafted"
+    else:
+        for field, value in values.items():
+            setattr(draft, field, value)
+        draft.save()
+        action = "decision.draft_saved"
+    audit(
+        acting_user=acting_user,
+        action=action,
+        target=application,
+        decision=draft.pk,
+        outcome=outcome,
+        amount=amount,
+    )
+    return draft
+
+
+def _locked_decision(decision: Decision) -> Decision:
+    return Decision.objects.select_for_update().select_related("application__call").get(pk=decision.pk)
+
+
+@transaction.atomic
+def decision_send_for_signing(*, decision: Decision, decision_maker, acting_user) -> Decision:
+    """Send a complete draft to a decision maker other than the presenter."""
+    decision = _locked_decision(decision)
+    _require(acting_user, "decisions.draft_decision", decision.application)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be sent for signing."), code="not_draft")
+    missing = missing_elements(decision)
+    if missing:
+        raise ValidationError(
+            _("The decision lacks what the law requires: %(missing)s.") % {"missing": ", ".join(missing)},
+            code="incomplete",
+        )
+    if decision_maker is None or StaffRole.DECISION_MAKER not in staff_roles(decision_maker):
+        raise _field_error("decision_maker", _("Choose a decision maker."), "not_decision_maker")
+    if decision_maker.pk == decision.presenter_id:
+        raise _field_error(
+            "decision_maker",
+            _("The presenter cannot decide on their own presentation."),
+            "four_eyes",
+        )
+    decision.status = DecisionStatus.FOR_SIGNING
+    decision.decision_maker = decision_maker
+    decision.sent_for_signing_at = timezone.now()
+    decision.save(update_fields=["status", "decision_maker", "sent_for_signing_at", "updated_at"])
+    audit(
+        acting_user=acting_user,
+        action="decision.sent_for_signing",
+        target=decision.application,
+        decision=decision.pk,
+        **{"from": DecisionStatus.DRAFT, "to": decision.status},
+        decision_maker=decision_maker.email,
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_return(*, decision: Decision, reason: str, acting_user) -> Decision:
+    """The decision maker returns a decision to the presenter, or the presenter takes it back, with a reason."""
+    decision = _locked_decision(decision)
+    allowed = acting_user.pk in (decision.decision_maker_id, decision.presenter_id)
+    if not allowed:
+        raise PermissionDenied(_("Your role does not allow this."))
+    if decision.status != DecisionStatus.FOR_SIGNING:
+        raise ValidationError(
+            _("Only a decision waiting for signature can be returned."), code="not_for_signing"
+        )
+    if not reason.strip():
+        raise _field_error("reason", _("Say why the decision is returned."), "reason_required")
+    decision.status = DecisionStatus.DRAFT
+    decision.decision_maker = None
+    decision.sent_for_signing_at = None
+    decision.save(update_fields=["status", "decision_maker", "sent_for_signing_at", "updated_at"])
+    audit(
+        acting_user=acting_user,
+        action="decision.returned",
+        target=decision.application,
+        decision=decision.pk,
+        **{"from": DecisionStatus.FOR_SIGNING, "to": decision.status, "reason": reason.strip()},
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_sign(*, decision: Decision, acting_user, now=None) -> Decision:
+    """Sign a decision sent to you. Never the presenter's own (four-eyes); a signed decision is frozen."""
+    now = now or timezone.now()
+    decision = _locked_decision(decision)
+    _require(acting_user, "decisions.sign_decision", decision)
+    if decision.status != DecisionStatus.FOR_SIGNING:
+        raise ValidationError(_("Only a decision sent for signing can be signed."), code="not_for_signing")
+    if acting_user.pk == decision.presenter_id:
+        raise ValidationError(_("The presenter cannot sign their own presentation."), code="four_eyes")
+    if acting_user.pk != decision.decision_maker_id:
+        raise PermissionDenied(_("The decision was sent to another decision maker."))
+    if missing_elements(decision):
+        raise ValidationError(_("The decision lacks what the law requires."), code="incomplete")
+    decision.status = DecisionStatus.SIGNED
+    decision.signed_at = now
+    decision.decision_date = helsinki_today(now)
+    decision.save(update_fields=["status", "signed_at", "decision_date", "updated_at"])
+    audit(
+        acting_user=acting_user,
+        action="decision.signed",
+        target=decision.application,
+        decision=decision.pk,
+        **{"from": DecisionStatus.FOR_SIGNING, "to": decision.status},
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_correct(*, decision: Decision, acting_user) -> Decision:
+    """Start a correction: a new draft that references the signed decision it will replace."""
+    decision = _locked_decision(decision)
+    _require(acting_user, "decisions.draft_decision", decision.application)
+    if not decision.is_frozen:
+        raise ValidationError(_("Only a signed decision is corrected by a new one."), code="not_signed")
+    if hasattr(decision, "corrected_by"):
+        raise ValidationError(_("The decision already has a correction."), code="already_corrected")
+    fields = [
+        "language", "outcome", "amount", "purpose", "eligible_costs", "max_share_percent", "period_start",
+        "period_end", "instalments", "reports_due", "conditions", "reasons",
+    ]  # fmt: skip
+    correction = Decision.objects.create(
+        application=decision.application,
+        corrects=decision,
+        presenter=acting_user,
+        **{field: getattr(decision, field) for field in fields},
+    )
+    audit(
+        acting_user=acting_user,
+        action="decision.correction_started",
+        target=decision.application,
+        decision=correction.pk,
+        corrects=decision.pk,
+    )
+    return correction
+
+
+@transaction.atomic
+def decisions_publish(*, call: Call, acting_user) -> PublicationRun:
+    """Start publishing the call's signed decisions; the task worker does the work and reports progress."""
+    from avustamo.decisions.tasks import publish_decisions
+
+    _require(acting_user, "decisions.publish_decisions", call)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status() != CallStatus.CLOSED:
+        raise ValidationError(_("Decisions are published after the call has closed."), code="call_not_closed")
+    if call.publication_runs.filter(
+        status__in=[PublicationRun.Status.QUEUED, PublicationRun.Status.RUNNING]
+    ).exists():
+        raise ValidationError(_("The decisions are already being published."), code="running")
+    total = Decision.objects.filter(application__call=call, status=DecisionStatus.SIGNED).count()
+    if not total:
+        raise ValidationError(_("There are no signed decisions to publish."), code="nothing_to_publish")
+    run = PublicationRun.objects.create(call=call, total=total, started_by=acting_user)
+    audit(acting_user=acting_user, action="decisions.publication_started", target=call, decisions=total)
+    transaction.on_commit(lambda: publish_decisions.enqueue(run_id=run.pk))
+    return run

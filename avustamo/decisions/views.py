@@ -1,0 +1,332 @@
+"""Officials' pages for proposals, decisions and publication, and the applicant's view of their decision."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from avustamo.accounts.models import StaffRole, User
+from avustamo.applications.models import Application
+from avustamo.core.audit import audit
+from avustamo.core.feedback import perform
+from avustamo.core.forms import add_service_errors
+from avustamo.decisions import selectors, services
+from avustamo.decisions.documents import decision_pdf
+from avustamo.decisions.forms import (
+    AllocationForm,
+    DecisionForm,
+    ProposalForm,
+    ReturnForm,
+    SendForSigningForm,
+)
+from avustamo.decisions.models import Decision, DecisionStatus, Outcome
+from avustamo.programmes.models import Call
+from avustamo.reviews.views import _context, official_application
+
+
+def _decision_makers():
+    return User.objects.filter(
+        is_active=True, is_staff=True, role_grants__role=StaffRole.DECISION_MAKER
+    ).order_by("full_name")
+
+
+def _draft_initial(application: Application) -> dict:
+    """A new draft starts from the proposal, the screening and the application's own figures."""
+    proposal = getattr(application, "proposal", None)
+    screening = getattr(application, "screening", None)
+    if screening is not None and screening.result == "ineligible":
+        return {
+            "outcome": Outcome.NOT_EXAMINED,
+            "reasons": screening.reason,
+            "language": services.decision_language(application),
+        }
+    amount = proposal.amount if proposal else application.requested_amount
+    if proposal is not None and not proposal.amount:
+        outcome = Outcome.REJECTED
+    elif amount == application.requested_amount:
+        outcome = Outcome.APPROVED
+    else:
+        outcome = Outcome.PARTIALLY_APPROVED
+    return {
+        "outcome": outcome,
+        "language": services.decision_language(application),
+        "amount": amount,
+        "purpose": application.project_name,
+        "eligible_costs": proposal.eligible_costs if proposal else application.total_eligible_costs,
+        "max_share_percent": proposal.max_share_percent if proposal else application.call.max_share_percent,
+        "period_start": application.period_start,
+        "period_end": application.period_end,
+    }
+
+
+@login_required
+def application_decision(request, pk):
+    application = official_application(request, pk, "decisions.read_decision_as_official")
+    user = request.user
+    may_present = user.has_perm("decisions.draft_decision", application)
+    if not (may_present or user.has_perm("decisions.read_decision_as_official", application)):
+        raise PermissionDenied
+    decisions = list(application.decisions.select_related("presenter", "decision_maker", "corrects"))
+    draft = next(
+        (d for d in decisions if d.status in (DecisionStatus.DRAFT, DecisionStatus.FOR_SIGNING)), None
+    )
+    proposal = getattr(application, "proposal", None)
+    proposal_form = ProposalForm(
+        initial={
+            "amount": proposal.amount if proposal else application.requested_amount,
+            "eligible_costs": proposal.eligible_costs if proposal else application.total_eligible_costs,
+            "max_share_percent": proposal.max_share_percent
+            if proposal
+            else application.call.max_share_percent,
+        }
+    )
+    decision_form = DecisionForm(
+        initial=DecisionForm.initial_from(draft) if draft else _draft_initial(application)
+    )
+    if request.method == "POST":
+        if not may_present:
+            raise PermissionDenied
+        if request.POST.get("step") == "proposal":
+            proposal_form = ProposalForm(request.POST)
+            if proposal_form.is_valid():
+                try:
+                    services.proposal_set(
+                        application=application, acting_user=user, **proposal_form.cleaned_data
+                    )
+                except ValidationError as error:
+                    add_service_errors(proposal_form, error)
+                else:
+                    messages.success(request, _("The proposal has been saved."))
+                    return redirect("official:application_decision", pk=application.pk)
+        else:
+            decision_form = DecisionForm(request.POST)
+            if decision_form.is_valid():
+                try:
+                    services.decision_save_draft(
+                        application=application, acting_user=user, **decision_form.service_values()
+                    )
+                except ValidationError as error:
+                    add_service_errors(decision_form, error)
+                else:
+                    messages.success(request, _("The draft decision has been saved."))
+                    return redirect("official:application_decision", pk=application.pk)
+    return render(
+        request,
+        "decisions/application_decision.html",
+        _context(
+            request,
+            application,
+            proposal=proposal,
+            proposal_form=proposal_form,
+            decision_form=decision_form,
+            decisions=decisions,
+            draft=draft,
+            missing=services.missing_elements(draft) if draft else [],
+            may_present=may_present,
+            may_sign=user.has_perm("decisions.sign_decision", draft)
+            and draft is not None
+            and draft.status == DecisionStatus.FOR_SIGNING
+            and draft.decision_maker_id == user.pk,
+            send_form=SendForSigningForm(decision_makers=_decision_makers().exclude(pk=user.pk)),
+            return_form=ReturnForm(),
+        ),
+    )
+
+
+def _decision(request, pk) -> Decision:
+    decision = (
+        Decision.objects.select_related("application__call", "presenter", "decision_maker")
+        .filter(pk=pk)
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    official_application(request, decision.application_id, "decisions.read_decision_as_official")
+    return decision
+
+
+@login_required
+@require_POST
+def decision_send(request, pk):
+    decision = _decision(request, pk)
+    form = SendForSigningForm(request.POST, decision_makers=_decision_makers())
+    if form.is_valid():
+        perform(
+            request,
+            lambda: services.decision_send_for_signing(
+                decision=decision,
+                decision_maker=form.cleaned_data["decision_maker"],
+                acting_user=request.user,
+            ),
+            _("The decision has been sent for signing."),
+        )
+    else:
+        messages.error(request, _("Choose a decision maker."))
+    return redirect("official:application_decision", pk=decision.application_id)
+
+
+@login_required
+@require_POST
+def decision_return(request, pk):
+    decision = _decision(request, pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        perform(
+            request,
+            lambda: services.decision_return(
+                decision=decision, reason=form.cleaned_data["reason"], acting_user=request.user
+            ),
+            _("The decision has been returned to the presenter."),
+        )
+    else:
+        messages.error(request, _("Say why the decision is returned."))
+    return redirect("official:application_decision", pk=decision.application_id)
+
+
+@login_required
+@require_POST
+def decision_sign(request, pk):
+    decision = _decision(request, pk)
+    try:
+        services.decision_sign(decision=decision, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The decision has been signed."))
+    return redirect("official:application_decision", pk=decision.application_id)
+
+
+@login_required
+@require_POST
+def decision_correct(request, pk):
+    decision = _decision(request, pk)
+    perform(
+        request,
+        lambda: services.decision_correct(decision=decision, acting_user=request.user),
+        _(
+            "A correction has been started as a new draft; the signed decision stays as it is until it is replaced."
+        ),
+    )
+    return redirect("official:application_decision", pk=decision.application_id)
+
+
+@login_required
+def decision_document(request, pk, language):
+    """The decision as a PDF: the stored document once published, otherwise rendered now as a draft."""
+    decision = _decision(request, pk)
+    if language not in ("fi", "sv", "en"):
+        raise Http404
+    audit(
+        acting_user=request.user,
+        action="decision.document_viewed",
+        target=decision.application,
+        language=language,
+    )
+    return _pdf_response(decision, language)
+
+
+def _pdf_response(decision: Decision, language: str):
+    stored = decision.courtesy_document if language == "en" else decision.document
+    name = f"{decision.application.register_number.replace('/', '-')}-{language}.pdf"
+    if (
+        decision.status == DecisionStatus.PUBLISHED
+        and stored
+        and (language == "en" or language == decision.language)
+    ):
+        return FileResponse(
+            stored.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+        )
+    response = HttpResponse(decision_pdf(decision, language), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def decisions_for_signing(request):
+    if not request.user.has_perm("decisions.sign_decision"):
+        raise PermissionDenied
+    return render(
+        request,
+        "decisions/for_signing.html",
+        {"decisions": selectors.decisions_waiting_for(request.user)},
+    )
+
+
+def _call(request, pk, permission) -> Call:
+    call = get_object_or_404(Call, pk=pk)
+    if not request.user.has_perm(permission, call):
+        raise PermissionDenied
+    return call
+
+
+@login_required
+@require_POST
+def call_allocation(request, pk):
+    call = _call(request, pk, "decisions.propose_funding")
+    form = AllocationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the minimum score as a number from 1 to 5."))
+    else:
+        perform(
+            request,
+            lambda: services.allocation_suggest(
+                call=call, min_score=form.cleaned_data["min_score"], acting_user=request.user
+            ),
+            lambda proposals: (
+                _("Proposals were suggested for %(count)s applications in ranking order.")
+                % {"count": len(proposals)}
+            ),
+        )
+    return redirect("official:handling_list", pk=call.pk)
+
+
+@login_required
+@require_POST
+def call_publish(request, pk):
+    call = _call(request, pk, "decisions.publish_decisions")
+    perform(
+        request,
+        lambda: services.decisions_publish(call=call, acting_user=request.user),
+        _("Publishing has started; the progress shows below."),
+    )
+    return redirect("official:handling_list", pk=call.pk)
+
+
+@login_required
+def call_publication_progress(request, pk):
+    call = _call(request, pk, "reviews.view_handling_list")
+    return render(
+        request,
+        "decisions/includes/publication_progress.html",
+        {"call": call, "run": call.publication_runs.first()},
+    )
+
+
+# --- The applicant's decision --------------------------------------------------------------------------------
+
+
+def _own_decision(request, pk) -> Decision:
+    decision = selectors.published_decision(application_pk=pk)
+    if decision is None or not request.user.has_perm("decisions.read_own_decision", decision):
+        raise Http404
+    return decision
+
+
+@login_required
+def my_decision(request, pk):
+    decision = _own_decision(request, pk)
+    return render(
+        request, "decisions/my_decision.html", {"decision": decision, "application": decision.application}
+    )
+
+
+@login_required
+def my_decision_document(request, pk, language):
+    decision = _own_decision(request, pk)
+    if language not in (decision.language, "en"):
+        raise Http404
+    return _pdf_response(decision, language)

@@ -1,0 +1,488 @@
+"""Officials' pages for handling a call: the handling list, the team, and one application's handling."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from avustamo.accounts.models import StaffRole, User
+from avustamo.applications import services as application_services
+from avustamo.applications.models import Application
+from avustamo.core.audit import audit
+from avustamo.core.feedback import perform
+from avustamo.core.forms import add_service_errors
+from avustamo.core.models import AuditEntry
+from avustamo.core.translation import language_code
+from avustamo.decisions.forms import AllocationForm
+from avustamo.decisions.models import Decision, DecisionStatus
+from avustamo.programmes.application_form.presentation import present
+from avustamo.programmes.models import Call, Municipality, Region
+from avustamo.reviews import selectors, services
+from avustamo.reviews.exports import handling_workbook
+from avustamo.reviews.forms import (
+    CallAssignmentForm,
+    CompletionRequestForm,
+    ConflictForm,
+    HandlingFilterForm,
+    ReviewerAssignmentForm,
+    ScoreForm,
+    ScreeningForm,
+)
+from avustamo.reviews.models import CallAssignment, ReviewAssignment
+
+PAGE_SIZE = 100
+
+
+def _call(request, pk: int, permission: str) -> Call:
+    call = Call.objects.select_related("programme__agency").filter(pk=pk).first()
+    if call is None:
+        raise Http404
+    if not request.user.has_perm(permission, call):
+        raise PermissionDenied
+    return call
+
+
+def _filters(request, call):
+    form = HandlingFilterForm(request.GET or None, regions=Region.objects.order_by("code"))
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.HandlingFilters(
+        query=data.get("q", ""),
+        status=data.get("status", ""),
+        screening=data.get("screening", ""),
+        region=data.get("region", ""),
+        sort=data.get("sort") or "number",
+    )
+    return form, filters
+
+
+@login_required
+def handling_list(request, pk):
+    call = _call(request, pk, "reviews.view_handling_list")
+    form, filters = _filters(request, call)
+    page = Paginator(selectors.handling_list(call, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    ranking = selectors.call_ranking(call)
+    for application in page:
+        application.rank = ranking.get(application.pk)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/handling_list.html",
+        {
+            "call": call,
+            "form": form,
+            "page": page,
+            "totals": selectors.call_totals(call),
+            "query": query.urlencode(),
+            "latest_run": call.publication_runs.first(),
+            "may_propose": request.user.has_perm("decisions.propose_funding", call),
+            "may_publish": request.user.has_perm("decisions.publish_decisions", call),
+            "allocation_form": AllocationForm(),
+            "signed_count": Decision.objects.filter(
+                application__call=call, status=DecisionStatus.SIGNED
+            ).count(),
+        },
+    )
+
+
+@login_required
+def handling_export(request, pk):
+    call = _call(request, pk, "reviews.view_handling_list")
+    _form, filters = _filters(request, call)
+    workbook = handling_workbook(call, selectors.handling_list(call, filters), selectors.call_ranking(call))
+    audit(acting_user=request.user, action="call.handling_list_exported", target=call)
+    response = HttpResponse(
+        workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{call.reference}-applications.xlsx"'
+    return response
+
+
+def _officials_with(role: str):
+    return User.objects.filter(is_active=True, is_staff=True, role_grants__role=role).order_by("full_name")
+
+
+@login_required
+def call_team(request, pk):
+    call = _call(request, pk, "reviews.view_handling_list")
+    may_assign = request.user.has_perm("reviews.assign_reviewers", call)
+    people = User.objects.filter(
+        is_active=True, is_staff=True, role_grants__role__in=[StaffRole.REVIEWER, StaffRole.PRESENTER]
+    ).distinct()
+    form = CallAssignmentForm(request.POST or None, people=people.order_by("full_name"))
+    if request.method == "POST":
+        if not may_assign:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.call_assign(
+                    call=call,
+                    person=form.cleaned_data["person"],
+                    role=form.cleaned_data["role"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The assignment has been saved."))
+                return redirect("official:call_team", pk=call.pk)
+    return render(
+        request,
+        "reviews/call_team.html",
+        {
+            "call": call,
+            "form": form,
+            "may_assign": may_assign,
+            "assignments": call.assignments.select_related("person"),
+            "needing_reviewers": selectors.reviewers_needed(call),
+        },
+    )
+
+
+@login_required
+@require_POST
+def call_unassign(request, pk, assignment_pk):
+    call = _call(request, pk, "reviews.assign_reviewers")
+    assignment = get_object_or_404(CallAssignment, pk=assignment_pk, call=call)
+    perform(
+        request,
+        lambda: services.call_unassign(assignment=assignment, acting_user=request.user),
+        _("The assignment has been removed."),
+    )
+    return redirect("official:call_team", pk=call.pk)
+
+
+@login_required
+@require_POST
+def call_assign_reviewers_to_all(request, pk):
+    """Give each application lacking reviewers the call's reviewers, up to the number the call asks for."""
+    call = _call(request, pk, "reviews.assign_reviewers")
+    reviewers = [
+        assignment.person
+        for assignment in call.assignments.filter(role=CallAssignment.Role.REVIEWER).select_related("person")
+    ]
+    assigned = 0
+    try:
+        for application in selectors.reviewers_needed(call):
+            taken = set(application.review_assignments.values_list("reviewer_id", flat=True))
+            free = [reviewer for reviewer in reviewers if reviewer.pk not in taken]
+            assigned += len(
+                services.reviewers_assign(
+                    application=application, reviewers=free[: max(call.min_reviewers - application.usable, 0)],
+                    acting_user=request.user,
+                )
+            )  # fmt: skip
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    messages.success(request, _("%(count)s review assignments were made.") % {"count": assigned})
+    return redirect("official:call_team", pk=call.pk)
+
+
+# --- One application ---------------------------------------------------------------------------------------
+
+
+def official_application(request, pk: int, permission: str = "applications.read_as_official") -> Application:
+    """The application for an official allowed to see it; the view is logged (Information Management Act §17)."""
+    application = (
+        Application.objects.select_related(
+            "call__programme__agency", "organisation", "form", "submitted_by", "screening", "proposal"
+        )
+        .exclude(status="draft")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    if not request.user.has_perm(permission, application):
+        raise PermissionDenied
+    return application
+
+
+def _log_view(request, application, page: str) -> None:
+    audit(acting_user=request.user, action="application.viewed", target=application, page=page)
+
+
+def _tabs(request, application) -> list[tuple[str, str]]:
+    user = request.user
+    tabs = [("official:application", _("Application")), ("official:application_history", _("History"))]
+    if user.has_perm("reviews.screen_application", application):
+        tabs.append(("official:application_screening", _("Screening")))
+    if user.has_perm("reviews.assign_reviewers", application.call):
+        tabs.append(("official:application_reviewers", _("Reviewers")))
+    if user.has_perm("reviews.review_application", application):
+        tabs.append(("official:application_review", _("My review")))
+    if user.has_perm("decisions.draft_decision", application) or user.has_perm(
+        "decisions.read_decision_as_official", application
+    ):
+        tabs.append(("official:application_decision", _("Proposal and decision")))
+    return tabs
+
+
+def _context(request, application, **extra) -> dict:
+    return {
+        "application": application,
+        "call": application.call,
+        "tabs": _tabs(request, application),
+        **extra,
+    }
+
+
+@login_required
+def application_detail(request, pk):
+    application = official_application(request, pk)
+    _log_view(request, application, "application")
+    reviewer = request.user.has_perm("reviews.review_application", application)
+    undeclared = (
+        reviewer
+        and application.review_assignments.filter(
+            reviewer=request.user, conflict=ReviewAssignment.Conflict.UNDECLARED
+        ).exists()
+    )
+    sections = present(
+        application.form.parsed,
+        language_code(),
+        regions=Region.objects.all(),
+        municipalities=Municipality.objects.all(),
+        declarations=application.call.declarations.all(),
+        answers=application.answers,
+    )
+    return render(
+        request,
+        "reviews/application_detail.html",
+        _context(
+            request,
+            application,
+            sections=sections,
+            attachments=application.attachments.select_related("required_attachment"),
+            requests=application.completion_requests.prefetch_related("required_attachments"),
+            versions=application.submitted_versions.select_related("sent_by"),
+            undeclared=undeclared,
+        ),
+    )
+
+
+@login_required
+def application_attachment(request, pk, attachment_pk):
+    application = official_application(request, pk)
+    attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
+    audit(
+        acting_user=request.user,
+        action="application.attachment_viewed",
+        target=application,
+        file=attachment.original_name,
+    )
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@login_required
+def application_history(request, pk):
+    application = official_application(request, pk)
+    _log_view(request, application, "history")
+    entries = AuditEntry.objects.filter(
+        target_type=application._meta.label_lower, target_id=str(application.pk)
+    ).select_related("actor")
+    return render(
+        request,
+        "reviews/application_history.html",
+        _context(
+            request,
+            application,
+            entries=entries,
+            versions=application.submitted_versions.select_related("sent_by", "completion_request"),
+        ),
+    )
+
+
+@login_required
+def application_screening(request, pk):
+    application = official_application(request, pk, "reviews.screen_application")
+    screening = getattr(application, "screening", None)
+    initial = (
+        {
+            "arrived_on_time": screening.arrived_on_time,
+            "applicant_type_eligible": screening.applicant_type_eligible,
+            "declarations_given": screening.declarations_given,
+            "attachments_present": screening.attachments_present,
+            "result": screening.result,
+            "reason": screening.reason,
+        }
+        if screening
+        else services.screening_suggestion(application)
+    )
+    form = ScreeningForm(request.POST or None, initial=initial)
+    completion_form = _completion_form(application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.screening_record(application=application, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The screening has been saved."))
+            return redirect("official:application_screening", pk=application.pk)
+    return render(
+        request,
+        "reviews/application_screening.html",
+        _context(
+            request,
+            application,
+            form=form,
+            completion_form=completion_form,
+            suggestion=services.screening_suggestion(application),
+            open_request=application_services.open_completion_request(application),
+        ),
+    )
+
+
+def _completion_form(application, data=None):
+    questions = [
+        (item.id, item.label.in_language(language_code()))
+        for item, _group in application.form.parsed.elements()
+        if hasattr(item, "label") and getattr(item, "type", "") not in ("applicant",)
+    ]
+    return CompletionRequestForm(
+        data, questions=questions, attachments=application.call.required_attachments.all()
+    )
+
+
+@login_required
+@require_POST
+def application_completion_request(request, pk):
+    application = official_application(request, pk, "applications.request_completion")
+    form = _completion_form(application, request.POST)
+    if form.is_valid():
+        try:
+            application_services.completion_request_create(
+                application=application,
+                question_ids=form.cleaned_data["question_ids"],
+                required_attachments=application.call.required_attachments.filter(
+                    pk__in=form.cleaned_data["required_attachments"]
+                ),
+                message=form.cleaned_data["message"],
+                reply_by=form.cleaned_data["reply_by"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The completion request has been sent to the applicant."))
+            return redirect("official:application_screening", pk=application.pk)
+    screening = getattr(application, "screening", None)
+    return render(
+        request,
+        "reviews/application_screening.html",
+        _context(
+            request,
+            application,
+            form=ScreeningForm(initial={"result": screening.result} if screening else None),
+            completion_form=form,
+            suggestion=services.screening_suggestion(application),
+            open_request=application_services.open_completion_request(application),
+        ),
+        status=400,
+    )
+
+
+@login_required
+def application_reviewers(request, pk):
+    application = official_application(request, pk)
+    if not request.user.has_perm("reviews.assign_reviewers", application.call):
+        raise PermissionDenied
+    form = ReviewerAssignmentForm(request.POST or None, reviewers=_officials_with(StaffRole.REVIEWER))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reviewers_assign(
+                application=application, reviewers=form.cleaned_data["reviewers"], acting_user=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The reviewers have been assigned."))
+            return redirect("official:application_reviewers", pk=application.pk)
+    assignments = application.review_assignments.select_related("reviewer")
+    return render(
+        request,
+        "reviews/application_reviewers.html",
+        _context(
+            request,
+            application,
+            form=form,
+            assignments=assignments,
+            usable=sum(1 for item in assignments if item.conflict != ReviewAssignment.Conflict.CONFLICTED),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def application_reviewer_remove(request, pk, assignment_pk):
+    application = official_application(request, pk)
+    assignment = get_object_or_404(application.review_assignments.all(), pk=assignment_pk)
+    perform(
+        request,
+        lambda: services.reviewer_unassign(assignment=assignment, acting_user=request.user),
+        _("The reviewer has been removed."),
+    )
+    return redirect("official:application_reviewers", pk=application.pk)
+
+
+@login_required
+def application_review(request, pk):
+    application = official_application(request, pk, "reviews.review_application")
+    assignment = get_object_or_404(application.review_assignments.all(), reviewer=request.user)
+    criteria = list(application.call.criteria.all())
+    conflict_form = ConflictForm(request.POST if request.POST.get("step") == "declare" else None)
+    score_form = ScoreForm(request.POST if request.POST.get("step") == "score" else None, criteria=criteria)
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "declare" and conflict_form.is_valid():
+                services.conflict_declare(
+                    assignment=assignment,
+                    conflicted=conflict_form.cleaned_data["conflicted"],
+                    reason=conflict_form.cleaned_data["conflict_reason"],
+                    acting_user=request.user,
+                )
+                messages.success(request, _("Your declaration has been recorded."))
+                return redirect("official:application_review", pk=application.pk)
+            if request.POST.get("step") == "score" and score_form.is_valid():
+                services.review_submit(
+                    assignment=assignment, scores=score_form.scores(), acting_user=request.user
+                )
+                messages.success(request, _("Your scores have been submitted."))
+                return redirect("official:application_review", pk=application.pk)
+        except ValidationError as error:
+            add_service_errors(conflict_form if request.POST.get("step") == "declare" else score_form, error)
+    others = []
+    if assignment.submitted_at:
+        others = (
+            application.review_assignments.exclude(pk=assignment.pk)
+            .filter(submitted_at__isnull=False)
+            .select_related("reviewer")
+            .prefetch_related("scores__criterion")
+        )
+    return render(
+        request,
+        "reviews/application_review.html",
+        _context(
+            request,
+            application,
+            assignment=assignment,
+            conflict_form=conflict_form,
+            score_form=score_form,
+            own_scores=assignment.scores.select_related("criterion"),
+            others=others,
+        ),
+    )
+
+
+@login_required
+def my_reviews(request):
+    if not request.user.has_perm("core.use_official_pages"):
+        raise PermissionDenied
+    return render(
+        request, "reviews/my_reviews.html", {"assignments": selectors.assignments_for_reviewer(request.user)}
+    )

@@ -1,0 +1,447 @@
+"""From a closed call to published decisions: screening, completion, review, proposals, decisions, publishing."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from pypdf import PdfReader
+
+from avustamo.applications import services as application_services
+from avustamo.applications.models import ApplicationStatus
+from avustamo.core.models import AuditEntry, OutboundEmail
+from avustamo.decisions import services as decision_services
+from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
+from avustamo.register.models import PublishedGrant
+from avustamo.reviews import services as review_services
+from avustamo.reviews.models import ReviewAssignment, Screening
+from tests.factories import (
+    CallDeclarationFactory,
+    CallFactory,
+    CallFormFactory,
+    EvaluationCriterionFactory,
+    MembershipFactory,
+    UserFactory,
+    complete_answers,
+)
+
+
+@pytest.fixture
+def officials(db):
+    return {
+        "manager": UserFactory(roles=["programme_manager"], full_name="Maija Manageri"),
+        "presenter": UserFactory(roles=["presenter"], full_name="Pekka Esittelijä"),
+        "reviewer_1": UserFactory(roles=["reviewer"], full_name="Riitta Arvioija"),
+        "reviewer_2": UserFactory(roles=["reviewer"], full_name="Rauno Arvioija"),
+        "decider": UserFactory(roles=["decision_maker"], full_name="Raili Ratkaisija"),
+    }
+
+
+def _submitted(call, requested: str):
+    membership = MembershipFactory()
+    applicant = membership.person
+    draft = application_services.application_start(
+        call=call, organisation=membership.organisation, acting_user=applicant
+    )
+    draft = application_services.application_save(
+        application=draft,
+        answers=complete_answers(call, requested=requested),
+        version=draft.version,
+        acting_user=applicant,
+    )
+    return application_services.application_submit(application=draft, acting_user=applicant)
+
+
+@pytest.fixture
+def call(officials):
+    call = CallFactory(min_reviewers=2, appropriation=Decimal("100000.00"))
+    CallDeclarationFactory(call=call)
+    EvaluationCriterionFactory(call=call, name_fi="Vaikuttavuus", weight=Decimal("2"))
+    EvaluationCriterionFactory(call=call, name_fi="Kokemus", weight=Decimal("1"))
+    CallFormFactory(call=call)
+    return call
+
+
+@pytest.fixture
+def applications(call, officials):
+    submitted = [_submitted(call, amount) for amount in ("60000.00", "50000.00", "40000.00")]
+    now = timezone.now()
+    type(call).objects.filter(pk=call.pk).update(closes_at=now - datetime.timedelta(minutes=1))
+    call.refresh_from_db()
+    review_services.call_assign(
+        call=call, person=officials["presenter"], role="presenter", acting_user=officials["manager"]
+    )
+    return submitted
+
+
+def _screen_eligible(application, official):
+    return review_services.screening_record(
+        application=application,
+        arrived_on_time=True,
+        applicant_type_eligible=True,
+        declarations_given=True,
+        attachments_present=True,
+        result="eligible",
+        reason="",
+        acting_user=official,
+    )
+
+
+def _score(application, reviewer, scores):
+    assignment = ReviewAssignment.objects.get(application=application, reviewer=reviewer)
+    review_services.conflict_declare(assignment=assignment, conflicted=False, reason="", acting_user=reviewer)
+    criteria = list(application.call.criteria.all())
+    return review_services.review_submit(
+        assignment=assignment,
+        scores={
+            criterion.pk: (score, "Perusteltu arvio.")
+            for criterion, score in zip(criteria, scores, strict=True)
+        },
+        acting_user=reviewer,
+    )
+
+
+class TestScreening:
+    def test_suggestion_reads_the_submitted_facts(self, applications):
+        assert review_services.screening_suggestion(applications[0]) == {
+            "arrived_on_time": True,
+            "applicant_type_eligible": True,
+            "declarations_given": True,
+            "attachments_present": True,
+        }
+
+    def test_eligible_despite_a_failed_check_is_refused_and_nothing_saved(self, applications, officials):
+        with pytest.raises(ValidationError) as error:
+            review_services.screening_record(
+                application=applications[0],
+                arrived_on_time=False,
+                applicant_type_eligible=True,
+                declarations_given=True,
+                attachments_present=True,
+                result="eligible",
+                reason="",
+                acting_user=officials["manager"],
+            )
+        assert "result" in error.value.error_dict
+        assert not Screening.objects.exists()
+
+    def test_ineligible_needs_a_reason(self, applications, officials):
+        with pytest.raises(ValidationError) as error:
+            review_services.screening_record(
+                application=applications[0],
+                arrived_on_time=True,
+                applicant_type_eligible=False,
+                declarations_given=True,
+                attachments_present=True,
+                result="ineligible",
+                reason=" ",
+                acting_user=officials["manager"],
+            )
+        assert error.value.error_dict["reason"][0].code == "reason_required"
+        assert not Screening.objects.exists()
+
+    def test_a_reviewer_cannot_screen(self, applications, officials):
+        with pytest.raises(PermissionDenied):
+            _screen_eligible(applications[0], officials["reviewer_1"])
+
+
+class TestCompletionRequest:
+    def _request(self, application, official, **overrides):
+        values = {
+            "question_ids": ["objectives"],
+            "required_attachments": [],
+            "message": "Tavoitteet puuttuvat: kuvaa ne mitattavina.",
+            "reply_by": timezone.localdate() + datetime.timedelta(days=7),
+        } | overrides
+        return application_services.completion_request_create(
+            application=application, acting_user=official, **values
+        )
+
+    def test_the_applicant_changes_only_what_was_asked_and_history_keeps_both(self, applications, officials):
+        application = applications[0]
+        request = self._request(application, officials["manager"])
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.COMPLETION_REQUESTED
+        email = OutboundEmail.objects.get(key=f"completion-request:{request.pk}")
+        assert "Tavoitteet puuttuvat" in email.body and email.recipient == application.submitted_by.email
+        applicant = application.submitted_by
+        changed_name = application.answers | {"project-name": "Uusi nimi"}
+        with pytest.raises(ValidationError) as error:
+            application_services.application_save(
+                application=application,
+                answers=changed_name,
+                version=application.version,
+                acting_user=applicant,
+            )
+        assert error.value.code == "not_asked"
+        answers = application.answers | {"objectives": "Sata perhettä löytää palvelunsa."}
+        application = application_services.application_save(
+            application=application, answers=answers, version=application.version, acting_user=applicant
+        )
+        application = application_services.completion_submit(application=application, acting_user=applicant)
+        assert application.status == ApplicationStatus.SUBMITTED
+        versions = list(application.submitted_versions.order_by("number"))
+        assert [version.number for version in versions] == [1, 2]
+        assert versions[0].answers["objectives"] == "Perheet tuntevat palvelut."
+        assert versions[1].answers["objectives"] == "Sata perhettä löytää palvelunsa."
+
+    def test_after_the_reply_day_nothing_can_change(self, applications, officials):
+        application = applications[0]
+        request = self._request(application, officials["manager"])
+        type(request).objects.filter(pk=request.pk).update(
+            reply_by=timezone.localdate() - datetime.timedelta(days=1)
+        )
+        with pytest.raises(ValidationError) as error:
+            application_services.application_save(
+                application=application,
+                answers=application.answers | {"objectives": "Myöhässä"},
+                version=application.version,
+                acting_user=application.submitted_by,
+            )
+        assert error.value.code == "completion_overdue"
+
+    @pytest.mark.parametrize(
+        ("overrides", "field"),
+        [
+            ({"question_ids": []}, "question_ids"),
+            ({"message": ""}, "message"),
+            ({"reply_by": datetime.date(2020, 1, 1)}, "reply_by"),
+        ],
+    )
+    def test_an_incomplete_request_is_refused(self, applications, officials, overrides, field):
+        with pytest.raises(ValidationError) as error:
+            self._request(applications[0], officials["manager"], **overrides)
+        assert field in error.value.error_dict
+        applications[0].refresh_from_db()
+        assert applications[0].status == ApplicationStatus.SUBMITTED
+
+
+class TestReview:
+    def test_a_conflicted_reviewer_cannot_score_and_a_replacement_is_needed(
+        self, applications, officials, client
+    ):
+        application = applications[0]
+        review_services.reviewers_assign(
+            application=application,
+            reviewers=[officials["reviewer_1"], officials["reviewer_2"]],
+            acting_user=officials["manager"],
+        )
+        assignment = ReviewAssignment.objects.get(application=application, reviewer=officials["reviewer_2"])
+        review_services.conflict_declare(
+            assignment=assignment,
+            conflicted=True,
+            reason="Hallituksen jäsen",
+            acting_user=officials["reviewer_2"],
+        )
+        with pytest.raises(ValidationError):
+            review_services.review_submit(
+                assignment=assignment, scores={}, acting_user=officials["reviewer_2"]
+            )
+        from avustamo.reviews.selectors import reviewers_needed
+
+        assert application in reviewers_needed(application.call)
+
+    def test_scores_are_weighted_and_others_are_hidden_until_own_are_in(
+        self, applications, officials, client
+    ):
+        application = applications[0]
+        review_services.reviewers_assign(
+            application=application,
+            reviewers=[officials["reviewer_1"], officials["reviewer_2"]],
+            acting_user=officials["manager"],
+        )
+        first = _score(application, officials["reviewer_1"], [5, 2])
+        assert first.weighted_score == Decimal("4.000")
+        client.force_login(officials["reviewer_2"])
+        url = f"/official/applications/{application.pk}/review/"
+        client.post(url, {"step": "declare", "conflicted": "no"})
+        page = client.get(url).content.decode()
+        assert "Perusteltu arvio." not in page
+        _score_via_page = {"step": "score"}
+        for criterion in application.call.criteria.all():
+            _score_via_page[f"score-{criterion.pk}"] = "3"
+            _score_via_page[f"justification-{criterion.pk}"] = "Kohtalainen."
+        client.post(url, _score_via_page)
+        assert "Perusteltu arvio." in client.get(url).content.decode()
+
+    def test_a_score_outside_one_to_five_is_refused(self, applications, officials):
+        application = applications[0]
+        review_services.reviewers_assign(
+            application=application, reviewers=[officials["reviewer_1"]], acting_user=officials["manager"]
+        )
+        with pytest.raises(ValidationError):
+            _score(application, officials["reviewer_1"], [6, 2])
+        assert not ReviewAssignment.objects.filter(submitted_at__isnull=False).exists()
+
+
+class TestProposalsAndDecisions:
+    @pytest.fixture
+    def ranked(self, applications, officials):
+        for application, scores in zip(applications, ([3, 3], [5, 5], [4, 4]), strict=True):
+            _screen_eligible(application, officials["presenter"])
+            review_services.reviewers_assign(
+                application=application, reviewers=[officials["reviewer_1"]], acting_user=officials["manager"]
+            )
+            _score(application, officials["reviewer_1"], scores)
+        return applications
+
+    def test_allocation_follows_the_ranking_until_the_appropriation_is_used(self, ranked, officials):
+        decision_services.allocation_suggest(
+            call=ranked[0].call, min_score=Decimal("3"), acting_user=officials["presenter"]
+        )
+        amounts = {p.application_id: p.amount for p in FundingProposal.objects.all()}
+        # 100 000 €: the best (50 000) and the second (40 000) in full, 10 000 left is below the 20 000 minimum.
+        assert amounts == {
+            ranked[1].pk: Decimal("50000.00"),
+            ranked[2].pk: Decimal("40000.00"),
+            ranked[0].pk: 0,
+        }
+
+    def test_a_proposal_above_the_amount_applied_for_is_refused(self, ranked, officials):
+        with pytest.raises(ValidationError) as error:
+            decision_services.proposal_set(
+                application=ranked[0],
+                amount=Decimal("60000.01"),
+                eligible_costs=None,
+                max_share_percent=None,
+                justification="",
+                acting_user=officials["presenter"],
+            )
+        assert "amount" in error.value.error_dict
+        assert not FundingProposal.objects.exists()
+
+    def _complete_draft(self, application, presenter):
+        return decision_services.decision_save_draft(
+            application=application,
+            outcome=Outcome.APPROVED,
+            amount=application.requested_amount,
+            purpose="Perheiden kotoutumisen tuki vuonna 2027",
+            eligible_costs=application.total_eligible_costs,
+            max_share_percent=Decimal("80"),
+            period_start=datetime.date(2027, 1, 1),
+            period_end=datetime.date(2027, 12, 31),
+            instalments=[
+                {"percent": "60", "condition": "on_acceptance"},
+                {"percent": "40", "condition": "after_interim_report"},
+            ],
+            reports_due=[
+                {"kind": "interim", "due": "2027-08-31"},
+                {"kind": "final", "due": "2028-02-28"},
+            ],
+            conditions="Avustusta ei saa siirtää toiselle.",
+            reasons="Hanke vastaa haun tavoitteisiin.",
+            acting_user=presenter,
+        )
+
+    def test_a_decision_lacking_a_section_11_element_cannot_be_sent(self, ranked, officials):
+        draft = decision_services.decision_save_draft(
+            application=ranked[1], outcome=Outcome.APPROVED, amount=ranked[1].requested_amount,
+            reasons="Hyvä hanke.", acting_user=officials["presenter"],
+        )  # fmt: skip
+        with pytest.raises(ValidationError) as error:
+            decision_services.decision_send_for_signing(
+                decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]
+            )
+        assert error.value.code == "incomplete"
+        assert "purpose of use" in error.value.messages[0]
+        draft.refresh_from_db()
+        assert draft.status == DecisionStatus.DRAFT
+
+    def test_the_presenter_cannot_sign_their_own_presentation(self, ranked, officials):
+        presenter = officials["presenter"]
+        presenter.role_grants.create(role="decision_maker")
+        presenter = type(presenter).objects.get(pk=presenter.pk)
+        draft = self._complete_draft(ranked[1], presenter)
+        with pytest.raises(ValidationError) as error:
+            decision_services.decision_send_for_signing(
+                decision=draft, decision_maker=presenter, acting_user=presenter
+            )
+        assert error.value.error_dict["decision_maker"][0].code == "four_eyes"
+        decision_services.decision_send_for_signing(
+            decision=draft, decision_maker=officials["decider"], acting_user=presenter
+        )
+        with pytest.raises((ValidationError, PermissionDenied)):
+            decision_services.decision_sign(decision=draft, acting_user=presenter)
+        draft.refresh_from_db()
+        assert draft.status == DecisionStatus.FOR_SIGNING
+
+    def test_signed_decisions_are_published_with_pdf_email_register_and_api(
+        self, ranked, officials, client, django_capture_on_commit_callbacks
+    ):
+        draft = self._complete_draft(ranked[1], officials["presenter"])
+        decision_services.decision_send_for_signing(
+            decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]
+        )
+        signed = decision_services.decision_sign(decision=draft, acting_user=officials["decider"])
+        assert signed.status == DecisionStatus.SIGNED and signed.decision_date == timezone.localdate()
+        with pytest.raises(ValidationError):
+            decision_services.decision_save_draft(
+                application=ranked[1],
+                outcome=Outcome.REJECTED,
+                reasons="x",
+                acting_user=officials["presenter"],
+            )
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            run = decision_services.decisions_publish(call=ranked[1].call, acting_user=officials["presenter"])
+        run.refresh_from_db()
+        assert (run.status, run.done, run.total) == ("finished", 1, 1)
+        signed.refresh_from_db()
+        assert signed.status == DecisionStatus.PUBLISHED and signed.document
+        grant = PublishedGrant.objects.get(decision=signed)
+        assert (
+            grant.amount_awarded == Decimal("50000.00") and grant.recipient_name == ranked[1].applicant_name
+        )
+        [message] = mail.outbox
+        assert message.attachments[0][2] == "application/pdf"
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(message.attachments[0][1])).pages)
+        assert ranked[1].register_number in text
+        # publishing again sends nothing twice
+        with pytest.raises(ValidationError):
+            decision_services.decisions_publish(call=ranked[1].call, acting_user=officials["presenter"])
+        assert OutboundEmail.objects.filter(key=f"decision-published:{signed.pk}").count() == 1
+
+        applicant = ranked[1].submitted_by
+        client.force_login(applicant)
+        assert client.get(f"/applications/{ranked[1].pk}/decision/").status_code == 200
+        pdf = client.get(f"/applications/{ranked[1].pk}/decision-fi.pdf")
+        assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+        other = ranked[0].submitted_by
+        client.force_login(other)
+        assert client.get(f"/applications/{ranked[1].pk}/decision/").status_code == 404
+        assert AuditEntry.objects.filter(action="decision.published", actor=officials["presenter"]).exists()
+
+    def test_a_correction_is_a_new_decision_referencing_the_signed_one(self, ranked, officials):
+        draft = self._complete_draft(ranked[1], officials["presenter"])
+        decision_services.decision_send_for_signing(
+            decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]
+        )
+        signed = decision_services.decision_sign(decision=draft, acting_user=officials["decider"])
+        correction = decision_services.decision_correct(decision=signed, acting_user=officials["presenter"])
+        assert correction.corrects == signed and correction.status == DecisionStatus.DRAFT
+        signed.refresh_from_db()
+        assert signed.status == DecisionStatus.SIGNED
+        assert Decision.objects.count() == 2
+
+
+def test_the_handling_list_runs_a_constant_number_of_queries(applications, officials, client):
+    client.force_login(officials["manager"])
+    url = f"/official/calls/{applications[0].call_id}/applications/"
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for amount in ("30000.00", "25000.00", "45000.00"):
+        call = applications[0].call
+        type(call).objects.filter(pk=call.pk).update(closes_at=timezone.now() + datetime.timedelta(days=1))
+        call.refresh_from_db()
+        _submitted(call, amount)
+        type(call).objects.filter(pk=call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(url)
+    assert page.status_code == 200 and page.content.decode().count("/official/applications/") >= 6
+    assert len(more) == len(few)

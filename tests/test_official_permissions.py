@@ -1,0 +1,168 @@
+"""Every staff page of handling and deciding against every role, the applicants and anonymous."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from avustamo.applications import services as application_services
+from avustamo.decisions.models import Decision
+from avustamo.reviews import services as review_services
+from tests.factories import (
+    CallDeclarationFactory,
+    CallFactory,
+    CallFormFactory,
+    EvaluationCriterionFactory,
+    MembershipFactory,
+    UserFactory,
+    complete_answers,
+)
+
+ROLES = [
+    "anonymous",
+    "applicant",
+    "other_applicant",
+    "staff_without_role",
+    "manager",
+    "presenter",
+    "other_presenter",
+    "reviewer",
+    "other_reviewer",
+    "decider",
+    "finance",
+    "auditor",
+]
+LOGIN = "login"
+
+
+@pytest.fixture
+def world(db):
+    users = {
+        "anonymous": AnonymousUser(),
+        "staff_without_role": UserFactory(official=True),
+        "manager": UserFactory(roles=["programme_manager"]),
+        "presenter": UserFactory(roles=["presenter"]),
+        "other_presenter": UserFactory(roles=["presenter"]),
+        "reviewer": UserFactory(roles=["reviewer"]),
+        "other_reviewer": UserFactory(roles=["reviewer"]),
+        "decider": UserFactory(roles=["decision_maker"]),
+        "finance": UserFactory(roles=["finance_officer"]),
+        "auditor": UserFactory(roles=["auditor"]),
+    }
+    call = CallFactory(appropriation=Decimal("100000.00"))
+    CallDeclarationFactory(call=call)
+    EvaluationCriterionFactory(call=call)
+    CallFormFactory(call=call)
+    membership = MembershipFactory()
+    users["applicant"] = membership.person
+    users["other_applicant"] = MembershipFactory(administrator=True).person
+    draft = application_services.application_start(
+        call=call, organisation=membership.organisation, acting_user=membership.person
+    )
+    draft = application_services.application_save(
+        application=draft, answers=complete_answers(call), version=1, acting_user=membership.person
+    )
+    application = application_services.application_submit(application=draft, acting_user=membership.person)
+    type(call).objects.filter(pk=call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    review_services.call_assign(
+        call=call, person=users["presenter"], role="presenter", acting_user=users["manager"]
+    )
+    review_services.reviewers_assign(
+        application=application, reviewers=[users["reviewer"]], acting_user=users["manager"]
+    )
+    decision = Decision.objects.create(
+        application=application, outcome="rejected", reasons="Ei rahoitusta.", presenter=users["presenter"]
+    )
+    return {"users": users, "call": call, "application": application, "decision": decision}
+
+
+def expect(allowed: set[str], code=200, refused=403) -> dict:
+    """`allowed` get `code`; other signed-in people get `refused`; anonymous is sent to sign in."""
+    return {role: LOGIN if role == "anonymous" else (code if role in allowed else refused) for role in ROLES}
+
+
+READERS = {"manager", "presenter", "finance", "auditor"}
+APPLICATION_READERS = READERS | {"reviewer", "decider"}
+DECISION_READERS = READERS | {"decider"}
+
+CASES = [
+    ("GET", lambda w: "/official/", expect(set(ROLES) - {"anonymous", "applicant", "other_applicant"})),
+    ("GET", lambda w: f"/official/calls/{w['call'].pk}/applications/", expect(READERS)),
+    ("GET", lambda w: f"/official/calls/{w['call'].pk}/applications.xlsx", expect(READERS)),
+    ("GET", lambda w: f"/official/calls/{w['call'].pk}/team/", expect(READERS)),
+    ("POST", lambda w: f"/official/calls/{w['call'].pk}/team/assign-all/", expect({"manager"}, 302)),
+    ("POST", lambda w: f"/official/calls/{w['call'].pk}/allocation/", expect({"presenter"}, 302)),
+    (
+        "POST",
+        lambda w: f"/official/calls/{w['call'].pk}/publish-decisions/",
+        expect({"manager", "presenter", "decider"}, 302),
+    ),
+    ("GET", lambda w: f"/official/calls/{w['call'].pk}/publication/", expect(READERS)),
+    ("GET", lambda w: f"/official/applications/{w['application'].pk}/", expect(APPLICATION_READERS)),
+    ("GET", lambda w: f"/official/applications/{w['application'].pk}/history/", expect(APPLICATION_READERS)),
+    (
+        "GET",
+        lambda w: f"/official/applications/{w['application'].pk}/screening/",
+        expect({"manager", "presenter"}),
+    ),
+    (
+        "POST",
+        lambda w: f"/official/applications/{w['application'].pk}/screening/",
+        expect({"manager", "presenter"}),
+    ),
+    (
+        "POST",
+        lambda w: f"/official/applications/{w['application'].pk}/completion-request/",
+        expect({"manager", "presenter"}, 400),
+    ),
+    ("GET", lambda w: f"/official/applications/{w['application'].pk}/reviewers/", expect({"manager"})),
+    ("GET", lambda w: f"/official/applications/{w['application'].pk}/review/", expect({"reviewer"})),
+    (
+        "GET",
+        lambda w: f"/official/applications/{w['application'].pk}/decision/",
+        expect(DECISION_READERS),
+    ),
+    ("POST", lambda w: f"/official/applications/{w['application'].pk}/decision/", expect({"presenter"})),
+    ("GET", lambda w: f"/official/decisions/{w['decision'].pk}/document-fi.pdf", expect(DECISION_READERS)),
+    ("POST", lambda w: f"/official/decisions/{w['decision'].pk}/sign/", expect({"decider"}, 302, 403)),
+    ("GET", lambda w: "/official/decisions/for-signing/", expect({"decider"})),
+    (
+        "GET",
+        lambda w: "/official/reviews/",
+        expect(set(ROLES) - {"anonymous", "applicant", "other_applicant"}),
+    ),
+    (
+        "GET",
+        lambda w: f"/applications/{w['application'].pk}/decision/",
+        {role: LOGIN if role == "anonymous" else 404 for role in ROLES},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "url", "expected"), CASES, ids=[f"{m} {i}" for i, (m, _, _) in enumerate(CASES)]
+)
+def test_access(client, world, role, method, url, expected):
+    user = world["users"][role]
+    if user.is_authenticated:
+        client.force_login(user)
+    path = url(world)
+    response = client.get(path) if method == "GET" else client.post(path, {})
+    want = expected[role]
+    if want == LOGIN:
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/accounts/login/"), path
+    else:
+        assert response.status_code == want, f"{method} {path} as {role}"
+
+
+def test_officials_views_of_an_application_are_logged(client, world):
+    from avustamo.core.models import AuditEntry
+
+    client.force_login(world["users"]["auditor"])
+    client.get(f"/official/applications/{world['application'].pk}/")
+    entry = AuditEntry.objects.get(action="application.viewed")
+    assert entry.actor == world["users"]["auditor"] and entry.target_id == str(world["application"].pk)
