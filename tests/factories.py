@@ -286,3 +286,14 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     form = factory.LazyAttribute(lambda application: CallFormFactory(call=application.call))
     created_by = factory.SubFactory(UserFactory)
+
+
+def close_call(call, *, closed_for=datetime.timedelta(minutes=1)):
+    """Let the clock run past a call's closing: submissions made in the test arrived before it closed."""
+    closes_at = timezone.now() - closed_for
+    type(call).objects.filter(pk=call.pk).update(closes_at=closes_at)
+    Application.objects.filter(call=call, submitted_at__gt=closes_at).update(
+        submitted_at=closes_at - datetime.timedelta(hours=1)
+    )
+    call.refresh_from_db()
+    return call

@@ -25,6 +25,7 @@ from tests.factories import (
     EvaluationCriterionFactory,
     MembershipFactory,
     UserFactory,
+    close_call,
     complete_answers,
 )
 
@@ -68,9 +69,9 @@ def call(officials):
 @pytest.fixture
 def applications(call, officials):
     submitted = [_submitted(call, amount) for amount in ("60000.00", "50000.00", "40000.00")]
-    now = timezone.now()
-    type(call).objects.filter(pk=call.pk).update(closes_at=now - datetime.timedelta(minutes=1))
-    call.refresh_from_db()
+    close_call(call)
+    for application in submitted:
+        application.refresh_from_db()
     review_services.call_assign(
         call=call, person=officials["presenter"], role="presenter", acting_user=officials["manager"]
     )
@@ -346,7 +347,7 @@ class TestProposalsAndDecisions:
                 decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]
             )
         assert error.value.code == "incomplete"
-        assert "purpose of use" in error.value.messages[0]
+        assert "käyttötarkoitus" in error.value.messages[0] and "käyttöaika" in error.value.messages[0]
         draft.refresh_from_db()
         assert draft.status == DecisionStatus.DRAFT
 
@@ -440,7 +441,7 @@ def test_the_handling_list_runs_a_constant_number_of_queries(applications, offic
         type(call).objects.filter(pk=call.pk).update(closes_at=timezone.now() + datetime.timedelta(days=1))
         call.refresh_from_db()
         _submitted(call, amount)
-        type(call).objects.filter(pk=call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+        close_call(call)
     with CaptureQueriesContext(connection) as more:
         page = client.get(url)
     assert page.status_code == 200 and page.content.decode().count("/official/applications/") >= 6

@@ -1,11 +1,9 @@
 """Every staff page of handling and deciding against every role, the applicants and anonymous."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
 from avustamo.applications import services as application_services
 from avustamo.decisions.models import Decision
@@ -17,6 +15,7 @@ from tests.factories import (
     EvaluationCriterionFactory,
     MembershipFactory,
     UserFactory,
+    close_call,
     complete_answers,
 )
 
@@ -65,7 +64,8 @@ def world(db):
         application=draft, answers=complete_answers(call), version=1, acting_user=membership.person
     )
     application = application_services.application_submit(application=draft, acting_user=membership.person)
-    type(call).objects.filter(pk=call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    close_call(call)
+    application.refresh_from_db()
     review_services.call_assign(
         call=call, person=users["presenter"], role="presenter", acting_user=users["manager"]
     )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from avustamo.accounts.models import User
 from avustamo.decisions.models import Decision, Outcome
+from avustamo.programmes.forms import DATE_INPUT
 
 INSTALMENT_ROWS = 3
 REPORT_ROWS = 3
@@ -58,12 +59,8 @@ class DecisionForm(forms.Form):
         min_value=Decimal(0),
         max_value=Decimal(100),
     )
-    period_start = forms.DateField(
-        label=_("Period of use starts"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("Period of use ends"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = forms.DateField(label=_("Period of use starts"), required=False, widget=DATE_INPUT)
+    period_end = forms.DateField(label=_("Period of use ends"), required=False, widget=DATE_INPUT)
     conditions = forms.CharField(
         label=_("Conditions and restrictions"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -85,7 +82,7 @@ class DecisionForm(forms.Form):
                 label=_("Report"), required=False, choices=[("", "–"), *Decision.ReportKind.choices]
             )
             self.fields[f"report-{row}-due"] = forms.DateField(
-                label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label=_("Due"), required=False, widget=DATE_INPUT
             )
 
     @classmethod

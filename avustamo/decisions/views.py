@@ -1,5 +1,7 @@
 """Officials' pages for proposals, decisions and publication, and the applicant's view of their decision."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +27,9 @@ from avustamo.decisions.forms import (
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.programmes.models import Call
 from avustamo.reviews.views import _context, official_application
+
+# A common term for the final report; the presenter changes it where the call says otherwise.
+FINAL_REPORT_AFTER = datetime.timedelta(days=60)
 
 
 def _decision_makers():
@@ -59,6 +64,10 @@ def _draft_initial(application: Application) -> dict:
         "max_share_percent": proposal.max_share_percent if proposal else application.call.max_share_percent,
         "period_start": application.period_start,
         "period_end": application.period_end,
+        "instalment-0-percent": 100,
+        "instalment-0-condition": Decision.InstalmentCondition.ON_ACCEPTANCE,
+        "report-0-kind": Decision.ReportKind.FINAL,
+        "report-0-due": application.period_end + FINAL_REPORT_AFTER if application.period_end else None,
     }
 
 
@@ -75,22 +84,24 @@ def application_decision(request, pk):
     )
     proposal = getattr(application, "proposal", None)
     proposal_form = ProposalForm(
+        prefix="proposal",
         initial={
             "amount": proposal.amount if proposal else application.requested_amount,
             "eligible_costs": proposal.eligible_costs if proposal else application.total_eligible_costs,
             "max_share_percent": proposal.max_share_percent
             if proposal
             else application.call.max_share_percent,
-        }
+        },
     )
     decision_form = DecisionForm(
-        initial=DecisionForm.initial_from(draft) if draft else _draft_initial(application)
+        prefix="decision",
+        initial=DecisionForm.initial_from(draft) if draft else _draft_initial(application),
     )
     if request.method == "POST":
         if not may_present:
             raise PermissionDenied
         if request.POST.get("step") == "proposal":
-            proposal_form = ProposalForm(request.POST)
+            proposal_form = ProposalForm(request.POST, prefix="proposal")
             if proposal_form.is_valid():
                 try:
                     services.proposal_set(
@@ -102,7 +113,7 @@ def application_decision(request, pk):
                     messages.success(request, _("The proposal has been saved."))
                     return redirect("official:application_decision", pk=application.pk)
         else:
-            decision_form = DecisionForm(request.POST)
+            decision_form = DecisionForm(request.POST, prefix="decision")
             if decision_form.is_valid():
                 try:
                     services.decision_save_draft(

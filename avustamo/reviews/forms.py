@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.accounts.models import User
+from avustamo.programmes.forms import DATE_INPUT
 from avustamo.reviews.models import CallAssignment, ScreeningResult
 
 
@@ -71,7 +72,7 @@ class CompletionRequestForm(forms.Form):
     )
     reply_by = forms.DateField(
         label=_("Reply by"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_INPUT,
         help_text=_("The applicant may reply until midnight of this day, Helsinki time."),
     )
 

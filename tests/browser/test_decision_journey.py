@@ -1,0 +1,152 @@
+"""Two officials take a closed call from screening to published decisions in a real browser; axe on every page.
+
+The presenter screens, proposes, drafts and sends the decision for signing; the decision maker signs; the presenter
+publishes, and the applicant reads the decision and downloads its PDF. A manager's and a reviewer's pages are
+checked on the way.
+"""
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_public_pages_accessibility import assert_no_axe_violations, assert_page_basics
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def closed_call(transactional_db):
+    from avustamo.applications import services as application_services
+    from avustamo.reviews import services as review_services
+    from tests.factories import (
+        CallDeclarationFactory,
+        CallFactory,
+        CallFormFactory,
+        EvaluationCriterionFactory,
+        MembershipFactory,
+        UserFactory,
+        close_call,
+        complete_answers,
+    )
+
+    people = {
+        "manager": UserFactory(email="manager@ministry.example.org", roles=["programme_manager"]),
+        "presenter": UserFactory(
+            email="presenter@ministry.example.org", roles=["presenter"], full_name="Pekka Esittelijä"
+        ),
+        "decider": UserFactory(
+            email="decider@ministry.example.org", roles=["decision_maker"], full_name="Raili Ratkaisija"
+        ),
+        "reviewer": UserFactory(email="reviewer@ministry.example.org", roles=["reviewer"]),
+    }
+    call = CallFactory(appropriation=Decimal("100000.00"), min_reviewers=1)
+    CallDeclarationFactory(call=call)
+    EvaluationCriterionFactory(call=call, name_fi="Vaikuttavuus")
+    CallFormFactory(call=call)
+    membership = MembershipFactory(person__email="treasurer@association.example.org")
+    applicant = membership.person
+    draft = application_services.application_start(
+        call=call, organisation=membership.organisation, acting_user=applicant
+    )
+    draft = application_services.application_save(
+        application=draft, answers=complete_answers(call), version=1, acting_user=applicant
+    )
+    application = application_services.application_submit(application=draft, acting_user=applicant)
+    close_call(call)
+    application.refresh_from_db()
+    review_services.call_assign(
+        call=call, person=people["presenter"], role="presenter", acting_user=people["manager"]
+    )
+    review_services.reviewers_assign(
+        application=application, reviewers=[people["reviewer"]], acting_user=people["manager"]
+    )
+    return {"call": call, "application": application, "people": people, "applicant": applicant}
+
+
+def _sign_in(page: Page, site: str, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{site}/accounts/login/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form.stacked button[type=submit]").click()
+    expect(page.locator("nav.main")).to_contain_text("Kirjaudu ulos")
+
+
+def _visit(page: Page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, url
+    assert_page_basics(page, "fi")
+    assert_no_axe_violations(page)
+
+
+def test_from_closed_call_to_published_decision(page: Page, live_server, closed_call):
+    site = live_server.url
+    call, application = closed_call["call"], closed_call["application"]
+    base = f"{site}/official/applications/{application.pk}"
+
+    _sign_in(page, site, "manager@ministry.example.org")
+    for path in (f"/official/calls/{call.pk}/team/", f"/official/applications/{application.pk}/reviewers/"):
+        _visit(page, f"{site}{path}")
+
+    _sign_in(page, site, "reviewer@ministry.example.org")
+    _visit(page, f"{site}/official/reviews/")
+    _visit(page, f"{base}/review/")
+    page.locator("input[name=conflicted][value=no]").check()
+    page.locator("form button[type=submit].primary").click()
+    expect(page.locator("input[type=radio][value='4']").first).to_be_visible()
+    assert_no_axe_violations(page)
+    page.locator("input[type=radio][value='4']").first.check()
+    page.locator("textarea").first.fill("Selkeä ja vaikuttava hanke.")
+    page.locator("form button[type=submit].primary").click()
+    expect(page.locator("body")).to_contain_text("Selkeä ja vaikuttava hanke.")
+    assert_no_axe_violations(page)
+
+    _sign_in(page, site, "presenter@ministry.example.org")
+    _visit(page, f"{site}/official/")
+    _visit(page, f"{site}/official/calls/{call.pk}/applications/")
+    _visit(page, f"{base}/")
+    _visit(page, f"{base}/screening/")
+    page.locator("#id_result_0").check()
+    page.locator("form button.primary").first.click()
+    expect(page.locator(".messages, [role=status]").first).to_be_visible()
+
+    _visit(page, f"{base}/decision/")
+    page.locator("#id_proposal-amount").fill("50000")
+    page.locator("form:has(#id_proposal-amount) button[type=submit]").click()
+    page.locator("#id_decision-purpose").fill("Perheiden kotoutumisen tuki vuonna 2027.")
+    page.locator("#id_decision-max_share_percent").fill("80")
+    page.locator("#id_decision-conditions").fill("Avustusta ei saa siirtää toiselle.")
+    page.locator("#id_decision-reasons").fill("Hanke vastaa haun tavoitteisiin ja sai hyvät arviot.")
+    page.locator("form:has(#id_decision-reasons) button[type=submit]").click()
+    assert_no_axe_violations(page)
+    page.locator("#id_decision_maker").select_option(label="Raili Ratkaisija")
+    page.locator("form:has(#id_decision_maker) button[type=submit]").click()
+    expect(page.locator("body")).to_contain_text("Raili Ratkaisija")
+    _visit(page, f"{base}/history/")
+
+    _sign_in(page, site, "decider@ministry.example.org")
+    _visit(page, f"{site}/official/decisions/for-signing/")
+    page.get_by_role("link", name=application.register_number, exact=False).click()
+    assert_no_axe_violations(page)
+    page.locator("form[action$='/sign/'] button").click()
+    expect(page.locator("form[action$='/sign/']")).to_have_count(0)
+    assert_no_axe_violations(page)
+
+    _sign_in(page, site, "presenter@ministry.example.org")
+    _visit(page, f"{site}/official/calls/{call.pk}/applications/")
+    page.locator("form[action$='/publish-decisions/'] button").click()
+    expect(page.locator("#publication-progress")).to_contain_text("1")
+    assert_no_axe_violations(page)
+
+    from avustamo.decisions.models import Decision
+
+    decision = Decision.objects.get(application=application)
+    assert decision.status == "published" and decision.document
+
+    _sign_in(page, site, "treasurer@association.example.org")
+    _visit(page, f"{site}/applications/{application.pk}/decision/")
+    with page.expect_download() as download:
+        page.locator(f"a[href$='/decision-{decision.language}.pdf']").click()
+    assert download.value.suggested_filename.endswith(".pdf")
