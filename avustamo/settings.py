@@ -165,4 +165,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # PDF rendering reports every font subset and stylesheet at INFO; only its warnings matter.
+    "loggers": {name: {"level": "WARNING"} for name in ("fontTools", "weasyprint")},
 }

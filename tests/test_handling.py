@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from pypdf import PdfReader
 
+from avustamo.accounts.services import api_token_create
 from avustamo.applications import services as application_services
 from avustamo.applications.models import ApplicationStatus
 from avustamo.core.models import AuditEntry, OutboundEmail
@@ -414,6 +415,27 @@ class TestProposalsAndDecisions:
         client.force_login(other)
         assert client.get(f"/applications/{ranked[1].pk}/decision/").status_code == 404
         assert AuditEntry.objects.filter(action="decision.published", actor=officials["presenter"]).exists()
+
+        _token, text = api_token_create(name="our system", acting_user=applicant)
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {text}"}
+        body = client.get(f"/api/v1/applications/{ranked[1].pk}/decision", **headers).json()
+        assert (body["outcome"], body["amount"], body["language"]) == ("approved", "50000.00", "fi")
+        assert body["reports_due"][-1] == {"kind": "final", "due": "2028-02-28"}
+        document = client.get(f"/api/v1/applications/{ranked[1].pk}/decision.pdf", **headers)
+        assert document.status_code == 200 and document["Content-Type"] == "application/pdf"
+        _token, other_text = api_token_create(name="theirs", acting_user=other)
+        assert (
+            client.get(
+                f"/api/v1/applications/{ranked[1].pk}/decision", HTTP_AUTHORIZATION=f"Bearer {other_text}"
+            ).status_code
+            == 404
+        )
+        assert (
+            client.get(
+                f"/api/v1/applications/{ranked[0].pk}/decision", HTTP_AUTHORIZATION=f"Bearer {other_text}"
+            ).status_code
+            == 404
+        )
 
     def test_a_correction_is_a_new_decision_referencing_the_signed_one(self, ranked, officials):
         draft = self._complete_draft(ranked[1], officials["presenter"])

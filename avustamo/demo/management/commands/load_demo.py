@@ -15,11 +15,10 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Demo data is ready. Demo logins (password for all: {DEMO_PASSWORD}):")
         )
         for person in PEOPLE:
-            role = (
-                "administrator"
-                if person.get("is_superuser")
-                else "official"
-                if person.get("is_staff")
-                else "applicant"
-            )
+            if person.get("is_superuser"):
+                role = "administrator (superuser)"
+            elif person.get("is_staff"):
+                role = ", ".join(person.get("roles", [])) or "official"
+            else:
+                role = "applicant"
             self.stdout.write(f"  {person['email']:<28} {role}")
