@@ -190,6 +190,29 @@ class TestCompletionRequest:
         assert versions[0].answers["objectives"] == "Perheet tuntevat palvelut."
         assert versions[1].answers["objectives"] == "Sata perhettä löytää palvelunsa."
 
+    def test_the_applicant_completes_on_the_application_page(self, applications, officials, client):
+        application = applications[0]
+        self._request(application, officials["manager"])
+        client.force_login(application.submitted_by)
+        page = client.get(f"/applications/{application.pk}/")
+        assert "Tavoitteet puuttuvat" in page.content.decode()
+        application.refresh_from_db()
+        response = client.post(
+            f"/applications/{application.pk}/",
+            {
+                "version": application.version,
+                "q-objectives": "Sata perhettä löytää palvelunsa.",
+                "q-project-name": "Yritys muuttaa nimeä",
+                "action": "submit",
+            },
+        )
+        assert response.status_code == 302
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.SUBMITTED
+        assert application.answers["objectives"] == "Sata perhettä löytää palvelunsa."
+        assert application.answers["project-name"] == "Perheiden kotoutumisen tuki"
+        assert application.submitted_versions.count() == 2
+
     def test_after_the_reply_day_nothing_can_change(self, applications, officials):
         application = applications[0]
         request = self._request(application, officials["manager"])
@@ -468,3 +491,19 @@ def test_the_handling_list_runs_a_constant_number_of_queries(applications, offic
         page = client.get(url)
     assert page.status_code == 200 and page.content.decode().count("/official/applications/") >= 6
     assert len(more) == len(few)
+
+
+def test_the_manager_gives_every_application_the_calls_reviewers(applications, officials, client):
+    call = applications[0].call
+    for reviewer in ("reviewer_1", "reviewer_2"):
+        review_services.call_assign(
+            call=call, person=officials[reviewer], role="reviewer", acting_user=officials["manager"]
+        )
+    client.force_login(officials["manager"])
+    team = client.get(f"/official/calls/{call.pk}/team/").content.decode()
+    assert all(application.register_number in team for application in applications)
+    client.post(f"/official/calls/{call.pk}/team/assign-all/")
+    assert ReviewAssignment.objects.count() == 2 * len(applications)
+    assert (
+        applications[0].register_number not in client.get(f"/official/calls/{call.pk}/team/").content.decode()
+    )

@@ -179,7 +179,8 @@ def call_assign_reviewers_to_all(request, pk):
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-    messages.success(request, _("%(count)s review assignments were made.") % {"count": assigned})
+    else:
+        messages.success(request, _("%(count)s review assignments were made.") % {"count": assigned})
     return redirect("official:call_team", pk=call.pk)
 
 
