@@ -36,7 +36,7 @@ def my_applications(request):
         request,
         "applications/mine.html",
         {
-            "applications": selectors.applications_for_person(person=request.user),
+            "applications": selectors.applications_with_published_decisions(person=request.user),
             "open_calls": selectors.calls_open_to_person(person=request.user),
         },
     )
