@@ -507,3 +507,36 @@ def test_the_manager_gives_every_application_the_calls_reviewers(applications, o
     assert (
         applications[0].register_number not in client.get(f"/official/calls/{call.pk}/team/").content.decode()
     )
+
+
+def test_the_handling_list_filters_searches_and_sorts(applications, officials, client):
+    from avustamo.reviews.selectors import HandlingFilters, handling_list
+
+    call = applications[0].call
+    request = application_services.completion_request_create(
+        application=applications[1],
+        question_ids=["objectives"],
+        required_attachments=[],
+        message="Tavoitteet puuttuvat.",
+        reply_by=timezone.localdate() + datetime.timedelta(days=2),
+        acting_user=officials["manager"],
+    )
+    type(request).objects.filter(pk=request.pk).update(
+        reply_by=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    _screen_eligible(applications[2], officials["manager"])
+
+    def numbers(**filters):
+        return [row.register_number for row in handling_list(call, HandlingFilters(**filters))]
+
+    assert numbers(status="completion_overdue") == [applications[1].register_number]
+    assert numbers(screening="eligible") == [applications[2].register_number]
+    assert len(numbers(screening="unscreened")) == 2
+    assert numbers(query=applications[0].applicant_name) == [applications[0].register_number]
+    assert numbers(sort="-requested") == [a.register_number for a in applications]
+    assert numbers(sort="requested") == [a.register_number for a in reversed(applications)]
+    client.force_login(officials["manager"])
+    page = client.get(
+        f"/official/calls/{call.pk}/applications/", {"status": "completion_overdue"}
+    ).content.decode()
+    assert 'class="overdue"' in page and applications[1].register_number in page
