@@ -28,7 +28,7 @@ def publish_one(decision_id: int, *, acting_user) -> bool:
     from avustamo.decisions.documents import decision_pdf
 
     decision = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("application__call__programme__agency", "application__submitted_by", "presenter")
         .get(pk=decision_id)
     )
