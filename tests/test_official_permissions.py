@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from avustamo.applications import services as application_services
 from avustamo.decisions.models import Decision
 from avustamo.reviews import services as review_services
+from tests.access import LOGIN, assert_access
 from tests.factories import (
     CallDeclarationFactory,
     CallFactory,
@@ -33,7 +34,6 @@ ROLES = [
     "finance",
     "auditor",
 ]
-LOGIN = "login"
 
 
 @pytest.fixture
@@ -146,17 +146,7 @@ CASES = [
     ("method", "url", "expected"), CASES, ids=[f"{m} {i}" for i, (m, _, _) in enumerate(CASES)]
 )
 def test_access(client, world, role, method, url, expected):
-    user = world["users"][role]
-    if user.is_authenticated:
-        client.force_login(user)
-    path = url(world)
-    response = client.get(path) if method == "GET" else client.post(path, {})
-    want = expected[role]
-    if want == LOGIN:
-        assert response.status_code == 302, path
-        assert response["Location"].startswith("/accounts/login/"), path
-    else:
-        assert response.status_code == want, f"{method} {path} as {role}"
+    assert_access(client, world["users"][role], method, url(world), expected[role])
 
 
 def test_officials_views_of_an_application_are_logged(client, world):

@@ -8,6 +8,7 @@ from avustamo.applications.models import Application
 from avustamo.organisations.models import Invitation, Membership
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import CallForm
+from tests.access import LOGIN, assert_access
 from tests.factories import (
     CallFactory,
     EvaluationCriterionFactory,
@@ -66,7 +67,6 @@ def world(db):
     }
 
 
-LOGIN = "login"  # a redirect to the sign-in page
 ALL_200 = dict.fromkeys(ROLES, 200)
 SIGNED_IN_200 = {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], 200)
 OFFICIALS_ONLY = {
@@ -211,17 +211,7 @@ CASES = [
     ("method", "url", "expected"), CASES, ids=[f"{m} {i}" for i, (m, _, _) in enumerate(CASES)]
 )
 def test_access(client, world, role, method, url, expected):
-    user = world["users"][role]
-    if user.is_authenticated:
-        client.force_login(user)
-    path = url(world)
-    response = client.get(path) if method == "GET" else client.post(path, {})
-    want = expected[role]
-    if want == LOGIN:
-        assert response.status_code == 302, path
-        assert response["Location"].startswith("/accounts/login/"), path
-    else:
-        assert response.status_code == want, f"{method} {path} as {role}"
+    assert_access(client, world["users"][role], method, url(world), expected[role])
 
 
 def test_refused_writes_change_nothing(client, world):
