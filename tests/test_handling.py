@@ -540,3 +540,20 @@ def test_the_handling_list_filters_searches_and_sorts(applications, officials, c
         f"/official/calls/{call.pk}/applications/", {"status": "completion_overdue"}
     ).content.decode()
     assert 'class="overdue"' in page and applications[1].register_number in page
+
+
+def test_an_application_can_have_its_own_presenter(applications, officials):
+    application = applications[0]
+    own_presenter = UserFactory(roles=["presenter"])
+    with pytest.raises(ValidationError) as error:
+        review_services.application_presenter_assign(
+            application=application, person=officials["reviewer_1"], acting_user=officials["manager"]
+        )
+    assert error.value.error_dict["person"][0].code == "not_a_presenter"
+    review_services.application_presenter_assign(
+        application=application, person=own_presenter, acting_user=officials["manager"]
+    )
+    assert own_presenter.has_perm("decisions.draft_decision", application)
+    assert not own_presenter.has_perm("decisions.draft_decision", applications[1])
+    assert not own_presenter.has_perm("decisions.propose_funding", application.call)
+    assert officials["presenter"].has_perm("decisions.draft_decision", application)

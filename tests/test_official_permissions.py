@@ -28,6 +28,7 @@ ROLES = [
     "manager",
     "presenter",
     "other_presenter",
+    "application_presenter",
     "reviewer",
     "other_reviewer",
     "decider",
@@ -44,6 +45,7 @@ def world(db):
         "manager": UserFactory(roles=["programme_manager"]),
         "presenter": UserFactory(roles=["presenter"]),
         "other_presenter": UserFactory(roles=["presenter"]),
+        "application_presenter": UserFactory(roles=["presenter"]),
         "reviewer": UserFactory(roles=["reviewer"]),
         "other_reviewer": UserFactory(roles=["reviewer"]),
         "decider": UserFactory(roles=["decision_maker"]),
@@ -72,6 +74,9 @@ def world(db):
     review_services.reviewers_assign(
         application=application, reviewers=[users["reviewer"]], acting_user=users["manager"]
     )
+    review_services.application_presenter_assign(
+        application=application, person=users["application_presenter"], acting_user=users["manager"]
+    )
     decision = Decision.objects.create(
         application=application, outcome="rejected", reasons="Ei rahoitusta.", presenter=users["presenter"]
     )
@@ -84,8 +89,8 @@ def expect(allowed: set[str], code=200, refused=403) -> dict:
 
 
 READERS = {"manager", "presenter", "finance", "auditor"}
-APPLICATION_READERS = READERS | {"reviewer", "decider"}
-DECISION_READERS = READERS | {"decider"}
+APPLICATION_READERS = READERS | {"reviewer", "decider", "application_presenter"}
+DECISION_READERS = READERS | {"decider", "application_presenter"}
 
 CASES = [
     ("GET", lambda w: "/official/", expect(set(ROLES) - {"anonymous", "applicant", "other_applicant"})),
@@ -105,26 +110,31 @@ CASES = [
     (
         "GET",
         lambda w: f"/official/applications/{w['application'].pk}/screening/",
-        expect({"manager", "presenter"}),
+        expect({"manager", "presenter", "application_presenter"}),
     ),
     (
         "POST",
         lambda w: f"/official/applications/{w['application'].pk}/screening/",
-        expect({"manager", "presenter"}),
+        expect({"manager", "presenter", "application_presenter"}),
     ),
     (
         "POST",
         lambda w: f"/official/applications/{w['application'].pk}/completion-request/",
-        expect({"manager", "presenter"}, 400),
+        expect({"manager", "presenter", "application_presenter"}, 400),
     ),
     ("GET", lambda w: f"/official/applications/{w['application'].pk}/reviewers/", expect({"manager"})),
+    ("POST", lambda w: f"/official/applications/{w['application'].pk}/presenter/", expect({"manager"}, 302)),
     ("GET", lambda w: f"/official/applications/{w['application'].pk}/review/", expect({"reviewer"})),
     (
         "GET",
         lambda w: f"/official/applications/{w['application'].pk}/decision/",
         expect(DECISION_READERS),
     ),
-    ("POST", lambda w: f"/official/applications/{w['application'].pk}/decision/", expect({"presenter"})),
+    (
+        "POST",
+        lambda w: f"/official/applications/{w['application'].pk}/decision/",
+        expect({"presenter", "application_presenter"}),
+    ),
     ("GET", lambda w: f"/official/decisions/{w['decision'].pk}/document-fi.pdf", expect(DECISION_READERS)),
     ("POST", lambda w: f"/official/decisions/{w['decision'].pk}/sign/", expect({"decider"}, 302, 403)),
     ("GET", lambda w: "/official/decisions/for-signing/", expect({"decider"})),

@@ -59,6 +59,9 @@ urlpatterns = [
         review_views.application_reviewer_remove,
         name="application_reviewer_remove",
     ),
+    path(
+        "applications/<int:pk>/presenter/", review_views.application_presenter, name="application_presenter"
+    ),
     path("applications/<int:pk>/review/", review_views.application_review, name="application_review"),
     path("applications/<int:pk>/decision/", decision_views.application_decision, name="application_decision"),
     path("decisions/for-signing/", decision_views.decisions_for_signing, name="decisions_for_signing"),

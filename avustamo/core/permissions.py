@@ -71,10 +71,36 @@ def _call_of(target):
     return getattr(target, "call", target)
 
 
+def _application_of(target):
+    """The application of an application or a decision; None for a call."""
+    from avustamo.applications.models import Application
+
+    if isinstance(target, Application):
+        return target
+    application = getattr(target, "application", None)
+    return application if isinstance(application, Application) else None
+
+
 @rules.predicate
-def is_presenter_of_call(user, target):
+def is_assigned_presenter(user, target):
+    """Presents the call; or, for an application or its decision, that one application."""
     call = _call_of(target)
-    return call is not None and call.assignments.filter(person=user, role="presenter").exists()
+    if call is None:
+        return False
+    if call.assignments.filter(person=user, role="presenter").exists():
+        return True
+    application = _application_of(target)
+    return application is not None and application_presenter_id(application) == user.pk
+
+
+def application_presenter_id(application) -> int | None:
+    from avustamo.reviews.models import PresenterAssignment
+
+    return (
+        PresenterAssignment.objects.filter(application=application)
+        .values_list("person_id", flat=True)
+        .first()
+    )
 
 
 @rules.predicate
@@ -90,26 +116,26 @@ def is_member_of_applicant(user, target):
 
 manages_calls = is_programme_manager | is_administrator
 reads_everything = is_auditor | is_finance_officer | manages_calls
-presents_call = is_presenter & is_presenter_of_call
+presents = is_presenter & is_assigned_presenter
 
 rules.add_perm("accounts.manage_roles", is_administrator)
 rules.add_perm("core.use_official_pages", is_official)
 
 rules.add_perm("programmes.manage_calls", manages_calls)
-rules.add_perm("reviews.view_handling_list", reads_everything | presents_call)
+rules.add_perm("reviews.view_handling_list", reads_everything | presents)
 rules.add_perm("reviews.assign_reviewers", manages_calls)
-rules.add_perm("reviews.screen_application", manages_calls | presents_call)
-rules.add_perm("applications.request_completion", manages_calls | presents_call)
+rules.add_perm("reviews.screen_application", manages_calls | presents)
+rules.add_perm("applications.request_completion", manages_calls | presents)
 rules.add_perm(
     "applications.read_as_official",
-    reads_everything | presents_call | is_decision_maker | (is_reviewer & is_reviewer_of_application),
+    reads_everything | presents | is_decision_maker | (is_reviewer & is_reviewer_of_application),
 )
 rules.add_perm("reviews.review_application", is_reviewer & is_reviewer_of_application)
-rules.add_perm("decisions.propose_funding", presents_call)
-rules.add_perm("decisions.draft_decision", presents_call)
+rules.add_perm("decisions.propose_funding", presents)
+rules.add_perm("decisions.draft_decision", presents)
 rules.add_perm("decisions.sign_decision", is_decision_maker)
-rules.add_perm("decisions.publish_decisions", presents_call | is_decision_maker | manages_calls)
-rules.add_perm("decisions.read_decision_as_official", reads_everything | presents_call | is_decision_maker)
+rules.add_perm("decisions.publish_decisions", presents | is_decision_maker | manages_calls)
+rules.add_perm("decisions.read_decision_as_official", reads_everything | presents | is_decision_maker)
 rules.add_perm("decisions.read_own_decision", is_member_of_applicant)
 
 rules.add_perm("applications.apply_for_organisation", is_organisation_member)

@@ -17,7 +17,7 @@ from avustamo.core.permissions import staff_roles
 from avustamo.decisions.selectors import decisions_waiting_for
 from avustamo.programmes.models import CallStatus
 from avustamo.programmes.selectors import programmes_with_agency, public_calls
-from avustamo.reviews.selectors import assignments_for_reviewer
+from avustamo.reviews.selectors import applications_presented_by, assignments_for_reviewer
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ def official_home(request):
                 call for call in closed[:40] if user.has_perm("reviews.view_handling_list", call)
             ],
             "programmes": programmes_with_agency(),
+            "presented_applications": applications_presented_by(user),
             "review_count": assignments_for_reviewer(user).filter(submitted_at__isnull=True).count(),
             "signing_count": decisions_waiting_for(user).count(),
         },

@@ -147,3 +147,16 @@ class ScoreForm(forms.Form):
             (criterion, self[f"score-{criterion.pk}"], self[f"justification-{criterion.pk}"])
             for criterion in self.criteria
         ]
+
+
+class PresenterForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("Presenter of this application"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("The call's presenter"),
+    )
+
+    def __init__(self, *args, presenters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = presenters if presenters is not None else User.objects.none()

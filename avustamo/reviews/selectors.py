@@ -159,3 +159,12 @@ def assignments_for_reviewer(user):
         .select_related("application__call", "application__organisation")
         .order_by("submitted_at", "application__call__closes_at", "application__submitted_at")
     )
+
+
+def applications_presented_by(user):
+    """Applications whose own presenter the person is (beside the calls they present)."""
+    return (
+        Application.objects.filter(presenter_assignment__person=user, status__in=HANDLED_STATUSES)
+        .select_related("call")
+        .order_by("call__closes_at", "submitted_at")
+    )

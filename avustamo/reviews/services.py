@@ -15,6 +15,7 @@ from avustamo.programmes.models import Call, CallStatus
 from avustamo.reviews.models import (
     CallAssignment,
     CriterionScore,
+    PresenterAssignment,
     ReviewAssignment,
     Screening,
     ScreeningResult,
@@ -297,3 +298,33 @@ def review_submit(*, assignment: ReviewAssignment, scores: dict, acting_user) ->
         weighted_score=assignment.weighted_score,
     )
     return assignment
+
+
+@transaction.atomic
+def application_presenter_assign(*, application: Application, person, acting_user) -> PresenterAssignment:
+    """Name the presenter of one application (instead of the call's presenter); None removes the assignment."""
+    _require(acting_user, "reviews.assign_reviewers", application.call)
+    _refuse_unless_handled(application)
+    previous = PresenterAssignment.objects.filter(application=application).select_related("person").first()
+    if person is None:
+        if previous is not None:
+            previous.delete()
+    elif StaffRole.PRESENTER not in staff_roles(person):
+        raise ValidationError(
+            {
+                "person": ValidationError(
+                    _("%(person)s is not a presenter.") % {"person": person}, code="not_a_presenter"
+                )
+            }
+        )
+    else:
+        PresenterAssignment.objects.update_or_create(
+            application=application, defaults={"person": person, "assigned_by": acting_user}
+        )
+    audit(
+        acting_user=acting_user,
+        action="application.presenter_assigned",
+        target=application,
+        **{"from": previous.person.email if previous else "", "to": person.email if person else ""},
+    )
+    return PresenterAssignment.objects.filter(application=application).first()

@@ -28,6 +28,7 @@ from avustamo.reviews.forms import (
     CompletionRequestForm,
     ConflictForm,
     HandlingFilterForm,
+    PresenterForm,
     ReviewerAssignmentForm,
     ScoreForm,
     ScreeningForm,
@@ -405,6 +406,7 @@ def application_reviewers(request, pk):
             messages.success(request, _("The reviewers have been assigned."))
             return redirect("official:application_reviewers", pk=application.pk)
     assignments = application.review_assignments.select_related("reviewer")
+    presenter = getattr(application, "presenter_assignment", None)
     return render(
         request,
         "reviews/application_reviewers.html",
@@ -412,10 +414,37 @@ def application_reviewers(request, pk):
             request,
             application,
             form=form,
+            presenter_form=PresenterForm(
+                presenters=_officials_with(StaffRole.PRESENTER),
+                initial={"person": presenter.person_id if presenter else None},
+            ),
+            call_presenters=application.call.assignments.filter(
+                role=CallAssignment.Role.PRESENTER
+            ).select_related("person"),
             assignments=assignments,
             usable=sum(1 for item in assignments if item.conflict != ReviewAssignment.Conflict.CONFLICTED),
         ),
     )
+
+
+@login_required
+@require_POST
+def application_presenter(request, pk):
+    application = official_application(request, pk)
+    if not request.user.has_perm("reviews.assign_reviewers", application.call):
+        raise PermissionDenied
+    form = PresenterForm(request.POST, presenters=_officials_with(StaffRole.PRESENTER))
+    if form.is_valid():
+        perform(
+            request,
+            lambda: services.application_presenter_assign(
+                application=application, person=form.cleaned_data["person"], acting_user=request.user
+            ),
+            _("The presenter has been saved."),
+        )
+    else:
+        messages.error(request, _("Choose a presenter from the list."))
+    return redirect("official:application_reviewers", pk=application.pk)
 
 
 @login_required
