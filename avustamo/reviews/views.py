@@ -171,12 +171,11 @@ def call_assign_reviewers_to_all(request, pk):
         for application in selectors.reviewers_needed(call):
             taken = set(application.review_assignments.values_list("reviewer_id", flat=True))
             free = [reviewer for reviewer in reviewers if reviewer.pk not in taken]
-            assigned += len(
-                services.reviewers_assign(
-                    application=application, reviewers=free[: max(call.min_reviewers - application.usable, 0)],
-                    acting_user=request.user,
-                )
-            )  # fmt: skip
+            missing = max(call.min_reviewers - application.usable, 0)
+            made = services.reviewers_assign(
+                application=application, reviewers=free[:missing], acting_user=request.user
+            )
+            assigned += len(made)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
