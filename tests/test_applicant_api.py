@@ -273,3 +273,16 @@ def test_a_nul_character_in_a_query_or_form_is_refused_on_every_database(client,
     page = client.get("/calls/", {"programme": "x\x00"})
     assert page.status_code == 400
     assert "U+0000" in page.content.decode()
+
+
+@pytest.mark.parametrize("value", [True, "1", 1.0])
+def test_an_id_of_another_json_type_is_refused(client, call, member, value):
+    response = client.post(
+        "/api/v1/applications",
+        {"call_id": value, "organisation_id": member.organisation_id},
+        content_type="application/json",
+        **_headers(member.person),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"].endswith("call_id")
+    assert not Application.objects.exists()

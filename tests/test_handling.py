@@ -557,3 +557,37 @@ def test_an_application_can_have_its_own_presenter(applications, officials):
     assert not own_presenter.has_perm("decisions.draft_decision", applications[1])
     assert not own_presenter.has_perm("decisions.propose_funding", application.call)
     assert officials["presenter"].has_perm("decisions.draft_decision", application)
+
+
+def test_the_decision_maker_returns_a_decision_and_the_presenter_corrects_a_signed_one(
+    applications, officials, client
+):
+    application = applications[0]
+    _screen_eligible(application, officials["presenter"])
+    draft = TestProposalsAndDecisions()._complete_draft(application, officials["presenter"])
+    decision_services.decision_send_for_signing(
+        decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]
+    )
+    client.force_login(officials["decider"])
+    assert client.post(f"/official/decisions/{draft.pk}/return/", {"reason": ""}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == DecisionStatus.FOR_SIGNING
+    client.post(f"/official/decisions/{draft.pk}/return/", {"reason": "Perustelut ovat liian lyhyet."})
+    draft.refresh_from_db()
+    assert draft.status == DecisionStatus.DRAFT and draft.decision_maker is None
+    assert AuditEntry.objects.filter(
+        action="decision.returned", details__reason="Perustelut ovat liian lyhyet."
+    ).exists()
+
+    decision_services.decision_send_for_signing(
+        decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]
+    )
+    client.post(f"/official/decisions/{draft.pk}/sign/")
+    draft.refresh_from_db()
+    assert draft.status == DecisionStatus.SIGNED
+    client.force_login(officials["presenter"])
+    client.post(f"/official/decisions/{draft.pk}/correct/")
+    correction = Decision.objects.get(corrects=draft)
+    assert correction.status == DecisionStatus.DRAFT and correction.terms() == draft.terms()
+    page = client.get(f"/official/applications/{application.pk}/decision/").content.decode()
+    assert correction.reasons in page

@@ -78,14 +78,18 @@ class ApplicationOut(ApplicationSummaryOut):
     total_eligible_costs: Decimal | None
 
 
+# Strict: JSON `true` or "12" is not an id, as the OpenAPI description says.
 class StartIn(Schema):
-    call_id: int = Field(ge=1, le=MAX_ID)
-    organisation_id: int = Field(ge=1, le=MAX_ID)
+    call_id: int = Field(ge=1, le=MAX_ID, strict=True)
+    organisation_id: int = Field(ge=1, le=MAX_ID, strict=True)
 
 
 class AnswersIn(Schema):
     version: int = Field(
-        ge=0, le=MAX_ID, description="the version you read; a save based on an older one is refused"
+        ge=0,
+        le=MAX_ID,
+        strict=True,
+        description="the version you read; a save based on an older one is refused",
     )
     answers: dict = Field(description="answers by question id; a null value removes an answer")
 

@@ -94,6 +94,16 @@ def _open_request_or_refuse(application: Application, now=None) -> CompletionReq
     return request
 
 
+def answers_from_page(application: Application, posted: dict) -> dict:
+    """The answers a page saves: all it posted for a draft; while completing, the asked ones over the stored."""
+    request = open_completion_request(application)
+    if application.status != ApplicationStatus.COMPLETION_REQUESTED or request is None:
+        return posted
+    asked = set(request.question_ids)
+    kept = {key: value for key, value in application.answers.items() if key not in asked}
+    return kept | {key: value for key, value in posted.items() if key in asked}
+
+
 def _refuse_unless_editable(application: Application) -> CompletionRequest | None:
     """A draft while the call is open, or the parts a completion request names until its reply deadline."""
     if application.status == ApplicationStatus.COMPLETION_REQUESTED:

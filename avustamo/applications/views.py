@@ -109,14 +109,8 @@ def edit(request, pk):
     application = _application(request, pk)
     if request.method != "POST":
         return _page(request, application)
-    answers = parse_post(application.form.parsed, request.POST)
-    completion_request = services.open_completion_request(application)
-    if application.status == ApplicationStatus.COMPLETION_REQUESTED and completion_request is not None:
-        # The page shows every answer, but only the ones asked for are the applicant's to change now.
-        asked = set(completion_request.question_ids)
-        answers = {key: value for key, value in application.answers.items() if key not in asked} | {
-            key: value for key, value in answers.items() if key in asked
-        }
+    # The page posts every answer; while completing, only the ones asked for are taken from it.
+    answers = services.answers_from_page(application, parse_post(application.form.parsed, request.POST))
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:

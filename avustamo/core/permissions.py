@@ -90,16 +90,9 @@ def is_assigned_presenter(user, target):
     if call.assignments.filter(person=user, role="presenter").exists():
         return True
     application = _application_of(target)
-    return application is not None and application_presenter_id(application) == user.pk
-
-
-def application_presenter_id(application) -> int | None:
-    from avustamo.reviews.models import PresenterAssignment
-
     return (
-        PresenterAssignment.objects.filter(application=application)
-        .values_list("person_id", flat=True)
-        .first()
+        application is not None
+        and type(application).objects.filter(pk=application.pk, presenter_assignment__person=user).exists()
     )
 
 

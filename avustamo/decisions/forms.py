@@ -86,18 +86,15 @@ class DecisionForm(forms.Form):
             )
 
     @classmethod
-    def initial_from(cls, decision: Decision) -> dict:
+    def initial_from(cls, terms: dict) -> dict:
+        """The form's initial values from a decision's terms (`Decision.terms()` or `draft_defaults`)."""
         initial = {
-            field: getattr(decision, field)
-            for field in (
-                "outcome", "language", "amount", "purpose", "eligible_costs", "max_share_percent",
-                "period_start", "period_end", "conditions", "reasons",
-            )
-        }  # fmt: skip
-        for row, entry in enumerate(decision.instalments[:INSTALMENT_ROWS]):
+            field: value for field, value in terms.items() if field not in ("instalments", "reports_due")
+        }
+        for row, entry in enumerate(terms.get("instalments", [])[:INSTALMENT_ROWS]):
             initial[f"instalment-{row}-percent"] = entry["percent"]
             initial[f"instalment-{row}-condition"] = entry["condition"]
-        for row, entry in enumerate(decision.reports_due[:REPORT_ROWS]):
+        for row, entry in enumerate(terms.get("reports_due", [])[:REPORT_ROWS]):
             initial[f"report-{row}-kind"] = entry["kind"]
             initial[f"report-{row}-due"] = entry["due"]
         return initial

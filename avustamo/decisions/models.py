@@ -184,6 +184,15 @@ class Decision(models.Model):
     def __str__(self):
         return f"{self.application}: {self.get_outcome_display()}"
 
+    # What the presenter drafts; copied as it is into a correction.
+    TERMS = (
+        "language", "outcome", "amount", "purpose", "eligible_costs", "max_share_percent", "period_start",
+        "period_end", "instalments", "reports_due", "conditions", "reasons",
+    )  # fmt: skip
+
+    def terms(self) -> dict:
+        return {field: getattr(self, field) for field in self.TERMS}
+
     @property
     def is_positive(self) -> bool:
         return self.outcome in Outcome.positive()

@@ -1,6 +1,50 @@
 """Reads for decisions: what waits for a decision maker, and the decision an applicant may see."""
 
-from avustamo.decisions.models import Decision, DecisionStatus
+import datetime
+
+from avustamo.decisions.models import Decision, DecisionStatus, Outcome
+from avustamo.reviews.models import ScreeningResult
+
+# A common term for the final report; the presenter changes it where the call says otherwise.
+FINAL_REPORT_AFTER = datetime.timedelta(days=60)
+
+
+def decision_language(application) -> str:
+    """Decisions are given in the applicant's national language: Swedish when the sender asked for it."""
+    sender = application.submitted_by
+    return "sv" if sender is not None and sender.preferred_language == "sv" else "fi"
+
+
+def draft_defaults(application) -> dict:
+    """The terms a new draft starts from: the screening, the proposal and the application's own figures."""
+    screening = getattr(application, "screening", None)
+    language = decision_language(application)
+    if screening is not None and screening.result == ScreeningResult.INELIGIBLE:
+        return {"outcome": Outcome.NOT_EXAMINED, "reasons": screening.reason, "language": language}
+    proposal = getattr(application, "proposal", None)
+    amount = proposal.amount if proposal else application.requested_amount
+    if proposal is not None and not proposal.amount:
+        outcome = Outcome.REJECTED
+    elif amount == application.requested_amount:
+        outcome = Outcome.APPROVED
+    else:
+        outcome = Outcome.PARTIALLY_APPROVED
+    return {
+        "outcome": outcome,
+        "language": language,
+        "amount": amount,
+        "purpose": application.project_name,
+        "eligible_costs": proposal.eligible_costs if proposal else application.total_eligible_costs,
+        "max_share_percent": proposal.max_share_percent if proposal else application.call.max_share_percent,
+        "period_start": application.period_start,
+        "period_end": application.period_end,
+        "instalments": [{"percent": "100", "condition": Decision.InstalmentCondition.ON_ACCEPTANCE}],
+        "reports_due": [
+            {"kind": Decision.ReportKind.FINAL, "due": application.period_end + FINAL_REPORT_AFTER}
+        ]
+        if application.period_end
+        else [],
+    }
 
 
 def decisions_waiting_for(user):

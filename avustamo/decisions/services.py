@@ -21,6 +21,7 @@ from avustamo.decisions.models import (
     Outcome,
     PublicationRun,
 )
+from avustamo.decisions.selectors import decision_language
 from avustamo.programmes.models import Call, CallStatus
 from avustamo.reviews.models import ScreeningResult
 
@@ -262,12 +263,6 @@ def _clean_reports(reports, period_end) -> list[dict]:
     return sorted(cleaned, key=lambda entry: entry["due"])
 
 
-def decision_language(application: Application) -> str:
-    """Decisions are given in the applicant's national language: Swedish when the sender asked for it."""
-    sender = application.submitted_by
-    return "sv" if sender is not None and sender.preferred_language == "sv" else "fi"
-
-
 @transaction.atomic
 def decision_save_draft(
     *,
@@ -473,15 +468,8 @@ def decision_correct(*, decision: Decision, acting_user) -> Decision:
         raise ValidationError(_("Only a signed decision is corrected by a new one."), code="not_signed")
     if hasattr(decision, "corrected_by"):
         raise ValidationError(_("The decision already has a correction."), code="already_corrected")
-    fields = [
-        "language", "outcome", "amount", "purpose", "eligible_costs", "max_share_percent", "period_start",
-        "period_end", "instalments", "reports_due", "conditions", "reasons",
-    ]  # fmt: skip
     correction = Decision.objects.create(
-        application=decision.application,
-        corrects=decision,
-        presenter=acting_user,
-        **{field: getattr(decision, field) for field in fields},
+        application=decision.application, corrects=decision, presenter=acting_user, **decision.terms()
     )
     audit(
         acting_user=acting_user,

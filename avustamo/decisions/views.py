@@ -1,7 +1,5 @@
 """Officials' pages for proposals, decisions and publication, and the applicant's view of their decision."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustamo.accounts.models import StaffRole, User
-from avustamo.applications.models import Application
 from avustamo.core.audit import audit
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
@@ -24,51 +21,15 @@ from avustamo.decisions.forms import (
     ReturnForm,
     SendForSigningForm,
 )
-from avustamo.decisions.models import Decision, DecisionStatus, Outcome
+from avustamo.decisions.models import Decision, DecisionStatus
 from avustamo.programmes.models import Call
 from avustamo.reviews.views import _context, official_application
-
-# A common term for the final report; the presenter changes it where the call says otherwise.
-FINAL_REPORT_AFTER = datetime.timedelta(days=60)
 
 
 def _decision_makers():
     return User.objects.filter(
         is_active=True, is_staff=True, role_grants__role=StaffRole.DECISION_MAKER
     ).order_by("full_name")
-
-
-def _draft_initial(application: Application) -> dict:
-    """A new draft starts from the proposal, the screening and the application's own figures."""
-    proposal = getattr(application, "proposal", None)
-    screening = getattr(application, "screening", None)
-    if screening is not None and screening.result == "ineligible":
-        return {
-            "outcome": Outcome.NOT_EXAMINED,
-            "reasons": screening.reason,
-            "language": services.decision_language(application),
-        }
-    amount = proposal.amount if proposal else application.requested_amount
-    if proposal is not None and not proposal.amount:
-        outcome = Outcome.REJECTED
-    elif amount == application.requested_amount:
-        outcome = Outcome.APPROVED
-    else:
-        outcome = Outcome.PARTIALLY_APPROVED
-    return {
-        "outcome": outcome,
-        "language": services.decision_language(application),
-        "amount": amount,
-        "purpose": application.project_name,
-        "eligible_costs": proposal.eligible_costs if proposal else application.total_eligible_costs,
-        "max_share_percent": proposal.max_share_percent if proposal else application.call.max_share_percent,
-        "period_start": application.period_start,
-        "period_end": application.period_end,
-        "instalment-0-percent": 100,
-        "instalment-0-condition": Decision.InstalmentCondition.ON_ACCEPTANCE,
-        "report-0-kind": Decision.ReportKind.FINAL,
-        "report-0-due": application.period_end + FINAL_REPORT_AFTER if application.period_end else None,
-    }
 
 
 @login_required
@@ -95,7 +56,7 @@ def application_decision(request, pk):
     )
     decision_form = DecisionForm(
         prefix="decision",
-        initial=DecisionForm.initial_from(draft) if draft else _draft_initial(application),
+        initial=DecisionForm.initial_from(draft.terms() if draft else selectors.draft_defaults(application)),
     )
     if request.method == "POST":
         if not may_present:

@@ -19,6 +19,7 @@ from avustamo.applications.models import Application, CompletionRequest
 from avustamo.core.dates import helsinki_datetime, helsinki_today, in_helsinki
 from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import Outcome
+from avustamo.decisions.selectors import decision_language
 from avustamo.decisions.tasks import publish_one
 from avustamo.demo import content
 from avustamo.demo.documents import one_page_pdf
@@ -346,7 +347,7 @@ def _decide(application: Application, spec: dict, presenter: User, decider: User
     if spec["outcome"] in Outcome.positive():
         amount = application.proposal.amount
         costs = application.total_eligible_costs
-        language = decision_services.decision_language(application)
+        language = decision_language(application)
         details = {
             "amount": amount,
             "purpose": spec["purpose"],

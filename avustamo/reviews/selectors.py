@@ -149,6 +149,7 @@ def reviewers_needed(call: Call) -> list[Application]:
             ),
         )
         .filter(usable__lt=call.min_reviewers)
+        .prefetch_related("review_assignments")
         .order_by("submitted_at")
     )
 

@@ -190,6 +190,26 @@ def reviewers_assign(*, application: Application, reviewers, acting_user) -> lis
 
 
 @transaction.atomic
+def reviewers_fill_from_call(*, call: Call, acting_user) -> int:
+    """Give every application short of the call's reviewers-per-application the call's reviewers; the count made."""
+    from avustamo.reviews.selectors import reviewers_needed
+
+    reviewers = [
+        assignment.person
+        for assignment in call.assignments.filter(role=CallAssignment.Role.REVIEWER).select_related("person")
+    ]
+    made = 0
+    for application in reviewers_needed(call):
+        taken = {assignment.reviewer_id for assignment in application.review_assignments.all()}
+        free = [reviewer for reviewer in reviewers if reviewer.pk not in taken]
+        missing = max(call.min_reviewers - application.usable, 0)
+        made += len(
+            reviewers_assign(application=application, reviewers=free[:missing], acting_user=acting_user)
+        )
+    return made
+
+
+@transaction.atomic
 def reviewer_unassign(*, assignment: ReviewAssignment, acting_user) -> None:
     _require(acting_user, "reviews.assign_reviewers", assignment.application.call)
     if assignment.submitted_at:

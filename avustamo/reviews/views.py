@@ -162,25 +162,11 @@ def call_unassign(request, pk, assignment_pk):
 def call_assign_reviewers_to_all(request, pk):
     """Give each application lacking reviewers the call's reviewers, up to the number the call asks for."""
     call = _call(request, pk, "reviews.assign_reviewers")
-    reviewers = [
-        assignment.person
-        for assignment in call.assignments.filter(role=CallAssignment.Role.REVIEWER).select_related("person")
-    ]
-    assigned = 0
-    try:
-        for application in selectors.reviewers_needed(call):
-            taken = set(application.review_assignments.values_list("reviewer_id", flat=True))
-            free = [reviewer for reviewer in reviewers if reviewer.pk not in taken]
-            missing = max(call.min_reviewers - application.usable, 0)
-            made = services.reviewers_assign(
-                application=application, reviewers=free[:missing], acting_user=request.user
-            )
-            assigned += len(made)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("%(count)s review assignments were made.") % {"count": assigned})
+    perform(
+        request,
+        lambda: services.reviewers_fill_from_call(call=call, acting_user=request.user),
+        lambda made: _("%(count)s review assignments were made.") % {"count": made},
+    )
     return redirect("official:call_team", pk=call.pk)
 
 
@@ -299,24 +285,33 @@ def application_history(request, pk):
     )
 
 
+def _screening_initial(application) -> dict:
+    """The recorded screening, or the checks as the submitted facts suggest them."""
+    screening = getattr(application, "screening", None)
+    if screening is None:
+        return services.screening_suggestion(application)
+    return {field: getattr(screening, field) for field in ScreeningForm.base_fields}
+
+
+def _screening_page(request, application, *, form=None, completion_form=None, status=200):
+    return render(
+        request,
+        "reviews/application_screening.html",
+        _context(
+            request,
+            application,
+            form=form or ScreeningForm(initial=_screening_initial(application)),
+            completion_form=completion_form or _completion_form(application),
+            open_request=application_services.open_completion_request(application),
+        ),
+        status=status,
+    )
+
+
 @login_required
 def application_screening(request, pk):
     application = official_application(request, pk, "reviews.screen_application")
-    screening = getattr(application, "screening", None)
-    initial = (
-        {
-            "arrived_on_time": screening.arrived_on_time,
-            "applicant_type_eligible": screening.applicant_type_eligible,
-            "declarations_given": screening.declarations_given,
-            "attachments_present": screening.attachments_present,
-            "result": screening.result,
-            "reason": screening.reason,
-        }
-        if screening
-        else services.screening_suggestion(application)
-    )
-    form = ScreeningForm(request.POST or None, initial=initial)
-    completion_form = _completion_form(application)
+    form = ScreeningForm(request.POST or None, initial=_screening_initial(application))
     if request.method == "POST" and form.is_valid():
         try:
             services.screening_record(application=application, acting_user=request.user, **form.cleaned_data)
@@ -325,18 +320,7 @@ def application_screening(request, pk):
         else:
             messages.success(request, _("The screening has been saved."))
             return redirect("official:application_screening", pk=application.pk)
-    return render(
-        request,
-        "reviews/application_screening.html",
-        _context(
-            request,
-            application,
-            form=form,
-            completion_form=completion_form,
-            suggestion=services.screening_suggestion(application),
-            open_request=application_services.open_completion_request(application),
-        ),
-    )
+    return _screening_page(request, application, form=form)
 
 
 def _completion_form(application, data=None):
@@ -372,20 +356,7 @@ def application_completion_request(request, pk):
         else:
             messages.success(request, _("The completion request has been sent to the applicant."))
             return redirect("official:application_screening", pk=application.pk)
-    screening = getattr(application, "screening", None)
-    return render(
-        request,
-        "reviews/application_screening.html",
-        _context(
-            request,
-            application,
-            form=ScreeningForm(initial={"result": screening.result} if screening else None),
-            completion_form=form,
-            suggestion=services.screening_suggestion(application),
-            open_request=application_services.open_completion_request(application),
-        ),
-        status=400,
-    )
+    return _screening_page(request, application, completion_form=form, status=400)
 
 
 @login_required
