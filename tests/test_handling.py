@@ -591,3 +591,17 @@ def test_the_decision_maker_returns_a_decision_and_the_presenter_corrects_a_sign
     assert correction.status == DecisionStatus.DRAFT and correction.terms() == draft.terms()
     page = client.get(f"/official/applications/{application.pk}/decision/").content.decode()
     assert correction.reasons in page
+
+
+def test_a_repeating_group_is_asked_for_as_a_whole(applications, officials, client):
+    from avustamo.demo.content import JOINT_PROJECT_QUESTIONS
+    from avustamo.programmes.application_form.standard import standard_definition
+
+    definition = standard_definition()
+    definition["sections"][-1]["questions"] += JOINT_PROJECT_QUESTIONS
+    form = applications[0].form
+    type(form).objects.filter(pk=form.pk).update(definition=definition)
+    client.force_login(officials["manager"])
+    page = client.get(f"/official/applications/{applications[0].pk}/screening/").content.decode()
+    assert 'name="question_ids" value="partners"' in page
+    assert 'value="partner-name"' not in page

@@ -326,8 +326,9 @@ def application_screening(request, pk):
 def _completion_form(application, data=None):
     questions = [
         (item.id, item.label.in_language(language_code()))
-        for item, _group in application.form.parsed.elements()
-        if hasattr(item, "label") and getattr(item, "type", "") not in ("applicant",)
+        for item, group in application.form.parsed.elements()
+        # A member of a repeating group is completed by asking for the whole group.
+        if hasattr(item, "label") and item.type != "applicant" and not (group is not None and group.repeat)
     ]
     return CompletionRequestForm(
         data, questions=questions, attachments=application.call.required_attachments.all()
