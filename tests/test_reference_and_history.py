@@ -19,7 +19,7 @@ from avustamo.organisations.models import Membership, Organisation
 from avustamo.programmes.models import Agency, Call, CallStatus, CallTheme, Municipality, Programme, Region
 from avustamo.programmes.reference import DATA_DIR, load_reference_data
 from avustamo.register.imports import CALLS_FILE, GRANTS_FILE
-from avustamo.register.models import PublishedGrant
+from avustamo.register.models import GrantOutcome, PublishedGrant
 from avustamo.reviews.models import ReviewAssignment, ScreeningResult
 
 pytestmark = pytest.mark.django_db
@@ -228,7 +228,10 @@ def test_demo__officials_side_has_every_state_of_handling():
     assert swedish.application.applicant_name in _pdf_text(swedish.document)
     assert PublishedGrant.objects.get(decision=swedish).source_language == "sv"
     rejected = decisions.get(outcome=Outcome.REJECTED)
-    assert not PublishedGrant.objects.filter(decision=rejected).exists()
+    # TEM publishes negative decisions of organisations, as the State Treasury does: without sum or purpose.
+    published_rejection = PublishedGrant.objects.get(decision=rejected)
+    assert published_rejection.outcome == GrantOutcome.REJECTED
+    assert published_rejection.amount_awarded == 0 and published_rejection.purpose == ""
 
     # This season's youth call has closed and its applications are at every step of handling.
     call = Call.objects.get(reference=f"TEM-KOTO-{funding_year}-NUORET")

@@ -12,7 +12,7 @@ from avustamo.core.audit import audit
 from avustamo.core.links import site_url
 from avustamo.core.tasks import queue_email
 from avustamo.decisions.models import Decision, DecisionStatus, PublicationRun
-from avustamo.register.models import PublishedGrant
+from avustamo.register.services import register_decision
 
 logger = logging.getLogger(__name__)
 
@@ -46,21 +46,7 @@ def publish_one(decision_id: int, *, acting_user) -> bool:
     decision.status = DecisionStatus.PUBLISHED
     decision.published_at = timezone.now()
     decision.save(update_fields=["document", "courtesy_document", "status", "published_at", "updated_at"])
-    if decision.corrects_id:
-        PublishedGrant.objects.filter(decision_id=decision.corrects_id).delete()
-    if decision.is_positive:
-        PublishedGrant.objects.create(
-            call=application.call,
-            organisation=application.organisation,
-            decision=decision,
-            recipient_name=application.applicant_name,
-            recipient_business_id=application.applicant_business_id,
-            project_name=application.project_name,
-            amount_awarded=decision.amount,
-            funding_year=decision.decision_date.year,
-            source=PublishedGrant.Source.DECISION,
-            source_language=decision.language,
-        )
+    register_decision(decision=decision)
     audit(
         acting_user=acting_user,
         action="decision.published",

@@ -86,6 +86,23 @@ class Agency(models.Model):
     name_sv = models.CharField(_("name in Swedish"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200)
     website = models.URLField(_("website"), blank=True)
+    publishes_negative_decisions = models.BooleanField(
+        _("publishes negative decisions"),
+        default=True,
+        help_text=_(
+            "Rejected applications of organisations appear in the public register, as the State Treasury's grant "
+            "data repository publishes them."
+        ),
+    )
+    open_data_prefix = models.CharField(
+        _("360Giving prefix"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The prefix registered with 360Giving for this agency: grant identifiers read 360G-<prefix>-<number>. "
+            "Empty means the agency's code in lower case."
+        ),
+    )
 
     name = Translated("name")
 
@@ -96,6 +113,10 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def grant_id_prefix(self) -> str:
+        return f"360G-{self.open_data_prefix or self.code.lower()}"
 
 
 class GrantType(models.TextChoices):

@@ -1,0 +1,299 @@
+"""Reads of the public register. Every public page, download and API answer about grants comes through here,
+and everything here reads PublishedGrant and GrantTotal only: what has been published, nothing else."""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
+
+from avustamo.register import search
+from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+# Counting every match of a broad search costs more than the page itself; beyond this the page says "over".
+COUNT_LIMIT = 10_000
+
+SORTS = {
+    "newest": ("-funding_year", "-id"),
+    "oldest": ("funding_year", "id"),
+    "amount_desc": ("-amount_awarded", "-id"),
+    "amount_asc": ("amount_awarded", "id"),
+    "recipient": ("recipient_name", "id"),
+}
+DEFAULT_SORT = "newest"
+ALL_OUTCOMES = "all"
+
+# The expressions of the indexes made in migration register 0003; the planner matches them as written.
+POSTGRES_WORDS_MATCH = "to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple'::regconfig, %s)"
+POSTGRES_NAMES_SIMILAR = "%s <%% (recipient_name || ' ' || project_name)"
+
+
+@dataclass(frozen=True)
+class GrantFilters:
+    """The register's filters, as the search form, the downloads and the API take them."""
+
+    year: int | None = None
+    agency: str = ""
+    programme: str = ""
+    call: str = ""
+    region: str = ""
+    organisation_type: str = ""
+    min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
+    q: str = ""
+    outcome: str = GrantOutcome.AWARDED
+    business_id: str = ""
+
+    @property
+    def is_text_search(self) -> bool:
+        return bool(search.query_terms(self.q))
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+@dataclass
+class GrantPage:
+    grants: list[PublishedGrant]
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+    sort: str = DEFAULT_SORT
+    size: int = PAGE_SIZE
+    extra: dict = field(default_factory=dict)
+
+
+def _text_condition(query: str) -> Q | None:
+    terms = search.query_terms(query)
+    if not terms:
+        return None
+    if connection.vendor == "postgresql":
+        words = RawSQL(POSTGRES_WORDS_MATCH, (search.tsquery(terms),), output_field=BooleanField())
+        similar = RawSQL(POSTGRES_NAMES_SIMILAR, (query.strip()[:200],), output_field=BooleanField())
+        return Q(words) | Q(similar)
+    condition = Q()
+    for term in terms:
+        condition &= Q.create([("search_text__contains", f" {prefix}") for prefix in term], connector=Q.OR)
+    return condition
+
+
+def grants(filters: GrantFilters) -> QuerySet[PublishedGrant]:
+    """The published decisions matching the filters, unordered."""
+    queryset = PublishedGrant.objects.all()
+    if filters.outcome != ALL_OUTCOMES:
+        queryset = queryset.filter(outcome=filters.outcome)
+    if filters.year is not None:
+        queryset = queryset.filter(funding_year=filters.year)
+    if filters.agency:
+        queryset = queryset.filter(agency__code__iexact=filters.agency)
+    if filters.programme:
+        queryset = queryset.filter(programme__code=filters.programme)
+    if filters.call:
+        queryset = queryset.filter(call__reference=filters.call)
+    if filters.region:
+        queryset = queryset.filter(region_id=filters.region)
+    if filters.organisation_type:
+        queryset = queryset.filter(recipient_type=filters.organisation_type)
+    if filters.min_amount is not None:
+        queryset = queryset.filter(amount_awarded__gte=filters.min_amount)
+    if filters.max_amount is not None:
+        queryset = queryset.filter(amount_awarded__lte=filters.max_amount)
+    if filters.business_id:
+        queryset = queryset.filter(recipient_business_id=filters.business_id)
+    text = _text_condition(filters.q)
+    if text is not None:
+        queryset = queryset.filter(text)
+    return queryset.order_by()
+
+
+def _with_related(queryset: QuerySet[PublishedGrant]) -> QuerySet[PublishedGrant]:
+    return queryset.select_related("call", "programme", "agency", "region", "municipality")
+
+
+def _sort_value(grant: PublishedGrant, name: str):
+    value = getattr(grant, name.lstrip("-"))
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _encode_cursor(direction: str, grant: PublishedGrant, order: tuple[str, ...]) -> str:
+    payload = json.dumps([direction, [_sort_value(grant, name) for name in order]], separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, order: tuple[str, ...]) -> tuple[str, list]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        direction, values = json.loads(raw)
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as error:
+        raise InvalidCursor("The page link is not valid.") from error
+    if direction not in ("after", "before") or not isinstance(values, list) or len(values) != len(order):
+        raise InvalidCursor("The page link is not valid.")
+    typed = []
+    for name, value in zip(order, values, strict=True):
+        typed.append(_typed(name.lstrip("-"), value))
+    return direction, typed
+
+
+def _typed(name: str, value):
+    try:
+        if name in ("id", "funding_year") and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if name == "amount_awarded" and isinstance(value, str):
+            return Decimal(value)
+        if name == "recipient_name" and isinstance(value, str) and "\x00" not in value:
+            return value
+    except InvalidOperation:
+        pass
+    raise InvalidCursor("The page link is not valid.")
+
+
+def _beyond(order: tuple[str, ...], values: list, *, forwards: bool) -> Q:
+    """Rows after (or before) the given sort values in the given order: a keyset condition."""
+    condition = Q(pk__in=[])
+    equal_so_far = Q()
+    for name, value in zip(order, values, strict=True):
+        field_name = name.lstrip("-")
+        descending = name.startswith("-")
+        lookup = "lt" if descending == forwards else "gt"
+        condition |= equal_so_far & Q(**{f"{field_name}__{lookup}": value})
+        equal_so_far &= Q(**{field_name: value})
+    return condition
+
+
+def _reversed(order: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name[1:] if name.startswith("-") else f"-{name}" for name in order)
+
+
+def grant_page(
+    filters: GrantFilters, *, sort: str = DEFAULT_SORT, cursor: str = "", size: int = PAGE_SIZE
+) -> GrantPage:
+    """One page of the register in a stable order; the cursors lead to the pages after and before it."""
+    order = SORTS[sort]
+    queryset = _with_related(grants(filters))
+    direction = "after"
+    if cursor:
+        direction, values = _decode_cursor(cursor, order)
+        queryset = queryset.filter(_beyond(order, values, forwards=direction == "after"))
+    if direction == "after":
+        rows = list(queryset.order_by(*order)[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        has_next, has_previous = more, bool(cursor)
+    else:
+        rows = list(queryset.order_by(*_reversed(order))[: size + 1])
+        more = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        has_next, has_previous = True, more
+    return GrantPage(
+        grants=rows,
+        next_cursor=_encode_cursor("after", rows[-1], order) if rows and has_next else None,
+        previous_cursor=_encode_cursor("before", rows[0], order) if rows and has_previous else None,
+        sort=sort,
+        size=size,
+    )
+
+
+@dataclass(frozen=True)
+class GrantCount:
+    count: int
+    over_limit: bool
+    amount: Decimal | None
+
+
+def grant_count(filters: GrantFilters) -> GrantCount:
+    """How many decisions match, and their sum; beyond COUNT_LIMIT only that there are more."""
+    count = grants(filters).values("id")[: COUNT_LIMIT + 1].count()
+    if count > COUNT_LIMIT:
+        return GrantCount(count=COUNT_LIMIT, over_limit=True, amount=None)
+    amount = grants(filters).aggregate(total=Sum("amount_awarded"))["total"] if count else Decimal("0")
+    return GrantCount(count=count, over_limit=False, amount=amount)
+
+
+def grants_for_export(filters: GrantFilters, *, sort: str = DEFAULT_SORT) -> QuerySet[PublishedGrant]:
+    """Every matching decision in a stable order, with what an export row shows, to be read with iterator()."""
+    return _with_related(grants(filters)).order_by(*SORTS[sort])
+
+
+def published_grant(pk: int) -> PublishedGrant | None:
+    return _with_related(PublishedGrant.objects.filter(pk=pk)).first()
+
+
+def grants_of_organisation(business_id: str) -> list[PublishedGrant]:
+    """An organisation's published decisions across years, by the Business ID they were published with."""
+    return list(
+        _with_related(PublishedGrant.objects.filter(recipient_business_id=business_id)).order_by(
+            "-funding_year", "-id"
+        )
+    )
+
+
+def grants_of_recipient_name(name: str) -> list[PublishedGrant]:
+    """Decisions published under exactly this name without a Business ID: never merged with other spellings."""
+    return list(
+        _with_related(PublishedGrant.objects.filter(recipient_name=name, recipient_business_id="")).order_by(
+            "-funding_year", "-id"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TotalsFilters:
+    """The filters statistics can apply: the dimensions GrantTotal keeps."""
+
+    year: int | None = None
+    agency: str = ""
+    programme: str = ""
+    region: str = ""
+    outcome: str = GrantOutcome.AWARDED
+
+
+STATISTICS_DIMENSIONS = {
+    "year": ("funding_year",),
+    "agency": ("agency__code", "agency__name_fi", "agency__name_sv", "agency__name_en"),
+    "programme": ("programme__code", "programme__name_fi", "programme__name_sv", "programme__name_en"),
+    "region": ("region_id", "region__name_fi", "region__name_sv", "region__name_en"),
+}
+
+
+def _totals(filters: TotalsFilters) -> QuerySet[GrantTotal]:
+    totals = GrantTotal.objects.all()
+    if filters.outcome != ALL_OUTCOMES:
+        totals = totals.filter(outcome=filters.outcome)
+    if filters.year is not None:
+        totals = totals.filter(funding_year=filters.year)
+    if filters.agency:
+        totals = totals.filter(agency__code__iexact=filters.agency)
+    if filters.programme:
+        totals = totals.filter(programme__code=filters.programme)
+    if filters.region:
+        totals = totals.filter(region_id=filters.region)
+    return totals.order_by()
+
+
+def totals_by(dimension: str, filters: TotalsFilters) -> list[dict]:
+    """Number of decisions and euros per year, agency, programme or region (region None: not published)."""
+    columns = STATISTICS_DIMENSIONS[dimension]
+    rows = (
+        _totals(filters)
+        .values(*columns)
+        .annotate(grants=Sum("grants"), amount=Sum("amount"))
+        .order_by(columns[0])
+    )
+    return list(rows)
+
+
+def grand_total(filters: TotalsFilters) -> dict:
+    result = _totals(filters).aggregate(grants=Sum("grants"), amount=Sum("amount"))
+    return {"grants": result["grants"] or 0, "amount": result["amount"] or Decimal("0")}
+
+
+def register_years() -> list[int]:
+    return list(
+        GrantTotal.objects.order_by("-funding_year").values_list("funding_year", flat=True).distinct()
+    )

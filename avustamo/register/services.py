@@ -1,0 +1,93 @@
+"""Writes to the public register. Every path that adds or removes a published row goes through here, and each
+refreshes the statistics of the groups it touched in the same transaction."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+
+from avustamo.decisions.models import Decision, Outcome
+from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant
+
+# Above this many touched groups a full recount is simpler than a long OR of groups, and as fast.
+MAX_GROUPS_TO_REFRESH = 50
+
+OUTCOME_OF_DECISION = {
+    Outcome.APPROVED: GrantOutcome.AWARDED,
+    Outcome.PARTIALLY_APPROVED: GrantOutcome.AWARDED,
+    Outcome.REJECTED: GrantOutcome.REJECTED,
+    Outcome.NOT_EXAMINED: GrantOutcome.NOT_EXAMINED,
+}
+
+Group = tuple[int, int, str | None, str]
+
+
+def _group(grant: PublishedGrant) -> Group:
+    return (grant.funding_year, grant.programme_id, grant.region_id, grant.outcome)
+
+
+def _group_filter(groups: set[Group]) -> Q:
+    condition = Q(pk__in=[])
+    for year, programme_id, region_id, outcome in groups:
+        condition |= Q(funding_year=year, programme_id=programme_id, region_id=region_id, outcome=outcome)
+    return condition
+
+
+@transaction.atomic
+def refresh_totals(groups: Iterable[Group] | None = None) -> None:
+    """Recount the given groups of GrantTotal from the register (all of them when None)."""
+    groups = None if groups is None else set(groups)
+    if groups is not None and not groups:
+        return
+    grants = PublishedGrant.objects.all()
+    totals = GrantTotal.objects.all()
+    if groups is not None and len(groups) <= MAX_GROUPS_TO_REFRESH:
+        grants = grants.filter(_group_filter(groups))
+        totals = totals.filter(_group_filter(groups))
+    totals.delete()
+    rows = (
+        grants.order_by()
+        .values("funding_year", "agency_id", "programme_id", "region_id", "outcome")
+        .annotate(grants=Count("id"), amount=Sum("amount_awarded"))
+    )
+    GrantTotal.objects.bulk_create((GrantTotal(**row) for row in rows.iterator()), batch_size=2000)
+
+
+def register_decision(*, decision: Decision) -> PublishedGrant | None:
+    """Enter a decision being published into the register, replacing the entry of a decision it corrects.
+
+    Positive decisions always appear; negative ones as the agency has chosen. Only the decision's own public facts
+    are copied: never the application's answers, attachments, scores or the people behind it.
+    """
+    touched: set[Group] = set()
+    if decision.corrects_id:
+        for replaced in PublishedGrant.objects.filter(decision_id=decision.corrects_id):
+            touched.add(_group(replaced))
+            replaced.delete()
+    application = decision.application
+    agency = application.call.programme.agency
+    grant = None
+    if decision.is_positive or agency.publishes_negative_decisions:
+        organisation = application.organisation
+        grant = PublishedGrant.objects.create(
+            call=application.call,
+            organisation=organisation,
+            decision=decision,
+            outcome=OUTCOME_OF_DECISION[decision.outcome],
+            recipient_name=application.applicant_name or organisation.name,
+            recipient_business_id=application.applicant_business_id or organisation.business_id,
+            recipient_type=organisation.organisation_type,
+            municipality=organisation.home_municipality,
+            project_name=application.project_name,
+            purpose=decision.purpose if decision.is_positive else "",
+            amount_awarded=decision.amount if decision.is_positive else 0,
+            funding_year=(decision.period_start or decision.decision_date).year,
+            decision_date=decision.decision_date,
+            period_start=decision.period_start if decision.is_positive else None,
+            period_end=decision.period_end if decision.is_positive else None,
+            source=PublishedGrant.Source.DECISION,
+            source_language=decision.language,
+        )
+        touched.add(_group(grant))
+    refresh_totals(touched)
+    return grant
