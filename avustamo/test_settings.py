@@ -18,4 +18,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file rather than shared-cache memory, so that tests with several threads lock as in production.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    # TEST_SQLITE_NAME lets two test runs work side by side in one checkout.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / os.environ.get("TEST_SQLITE_NAME", "test.sqlite3"))}  # noqa: F405

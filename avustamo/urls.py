@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("avustamo.organisations.urls")),
     path("applications/", include("avustamo.applications.urls")),
     path("calls/", include("avustamo.programmes.urls")),
+    path("register/", include("avustamo.register.urls")),
     path("official/", include("avustamo.core.official_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

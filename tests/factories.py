@@ -26,6 +26,7 @@ from avustamo.programmes.models import (
     RequiredAttachment,
 )
 from avustamo.register.models import PublishedGrant
+from avustamo.register.services import refresh_totals_of
 
 
 def valid_business_id(n: int) -> str:
@@ -245,6 +246,12 @@ class PublishedGrantFactory(factory.django.DjangoModelFactory):
     amount_awarded = Decimal("50000.00")
     funding_year = 2027
     source = PublishedGrant.Source.PUBLISHED_HISTORY
+
+    @factory.post_generation
+    def statistics(self, create, extracted, **kwargs):
+        """As every real path into the register does, keep the statistics equal to it."""
+        if create:
+            refresh_totals_of([self])
 
 
 class CallFormFactory(factory.django.DjangoModelFactory):

@@ -91,6 +91,12 @@ class PublishedGrant(models.Model):
     source_url = models.URLField(_("source page"), max_length=500, blank=True)
     source_language = models.CharField(_("language of the source"), max_length=2, blank=True)
     source_notes = models.TextField(_("notes on the source"), blank=True)
+    source_identifier = models.CharField(
+        _("identifier in the source"),
+        max_length=200,
+        blank=True,
+        help_text=_("The grant's own identifier in an imported open data file, such as its 360Giving id."),
+    )
     search_text = models.TextField(
         editable=False,
         help_text="Lower-cased words of the names and purpose with their stems; see register.search.",
@@ -104,8 +110,13 @@ class PublishedGrant(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["call", "recipient_name", "project_name"],
-                condition=models.Q(source="published_history"),
+                condition=models.Q(source="published_history", source_identifier=""),
                 name="published_history_unique_per_call",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "source_identifier"],
+                condition=~models.Q(source_identifier=""),
+                name="published_grant_unique_source_identifier",
             ),
             models.CheckConstraint(
                 condition=models.Q(outcome="awarded", amount_awarded__gt=0)

@@ -53,6 +53,11 @@ def refresh_totals(groups: Iterable[Group] | None = None) -> None:
     GrantTotal.objects.bulk_create((GrantTotal(**row) for row in rows.iterator()), batch_size=2000)
 
 
+def refresh_totals_of(grants: Iterable[PublishedGrant]) -> None:
+    """Recount the groups the given grants belong to, after they were written by a bulk path."""
+    refresh_totals({_group(grant) for grant in grants})
+
+
 def register_decision(*, decision: Decision) -> PublishedGrant | None:
     """Enter a decision being published into the register, replacing the entry of a decision it corrects.
 
