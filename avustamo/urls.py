@@ -4,11 +4,13 @@ from django.urls import include, path
 
 from avustamo.api.api import api
 from avustamo.core.views import health, set_language
+from avustamo.register.downloads import register_360giving
 
 urlpatterns = [
     path("health", health, name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    path("open-data/360giving.json", register_360giving, name="open_data_360giving"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -239,6 +239,7 @@ class RequiredAttachmentFactory(factory.django.DjangoModelFactory):
 class PublishedGrantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PublishedGrant
+        skip_postgeneration_save = True
 
     call = factory.SubFactory(CallFactory, closed=True)
     recipient_name = factory.Sequence(lambda n: f"Yhdistys {n} ry")

@@ -90,5 +90,5 @@ class GrantSearchForm(forms.Form):
             outcome=data.get("outcome") or GrantOutcome.AWARDED,
         )
 
-    def sort(self) -> str:
+    def sort_order(self) -> str:
         return self.cleaned_data.get("sort") or DEFAULT_SORT

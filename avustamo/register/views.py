@@ -1,5 +1,7 @@
 """The public register's pages: the search, a decision's page and an organisation's history. No login."""
 
+from decimal import Decimal
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -7,6 +9,7 @@ from stdnum.fi import ytunnus
 
 from avustamo.register import selectors
 from avustamo.register.forms import GrantSearchForm
+from avustamo.register.models import GrantOutcome
 
 
 def search_form(request) -> GrantSearchForm:
@@ -23,7 +26,7 @@ def grant_list(request):
         return render(request, "register/grant_list.html", context, status=400)
     filters = form.filters()
     try:
-        page = selectors.grant_page(filters, sort=form.sort(), cursor=request.GET.get("cursor", ""))
+        page = selectors.grant_page(filters, sort=form.sort_order(), cursor=request.GET.get("cursor", ""))
     except selectors.InvalidCursor:
         form.add_error(None, _("The page link is not valid. Start again from the first page."))
         return render(request, "register/grant_list.html", context, status=400)
@@ -46,16 +49,12 @@ def grant_detail(request, pk: int):
 
 
 def organisation_detail(request, business_id: str):
-    if not ytunnus.is_valid(business_id) or ytunnus.compact(business_id) != business_id:
+    if not ytunnus.is_valid(business_id) or ytunnus.format(business_id) != business_id:
         raise Http404
     grants = selectors.grants_of_organisation(business_id)
     if not grants:
         raise Http404
-    return render(
-        request,
-        "register/recipient_detail.html",
-        {"name": grants[0].recipient_name, "business_id": business_id, "grants": grants},
-    )
+    return _recipient_page(request, name=grants[0].recipient_name, business_id=business_id, grants=grants)
 
 
 def recipient_detail(request):
@@ -64,6 +63,19 @@ def recipient_detail(request):
     grants = selectors.grants_of_recipient_name(name) if name else []
     if not grants:
         raise Http404
+    return _recipient_page(request, name=name, business_id="", grants=grants)
+
+
+def _recipient_page(request, *, name: str, business_id: str, grants: list):
+    awarded = [grant for grant in grants if grant.outcome == GrantOutcome.AWARDED]
     return render(
-        request, "register/recipient_detail.html", {"name": name, "business_id": "", "grants": grants}
+        request,
+        "register/recipient_detail.html",
+        {
+            "name": name,
+            "business_id": business_id,
+            "grants": grants,
+            "awarded_count": len(awarded),
+            "awarded_total": sum((grant.amount_awarded for grant in awarded), Decimal("0")),
+        },
     )

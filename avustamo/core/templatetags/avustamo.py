@@ -3,6 +3,7 @@
 import datetime
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
@@ -20,6 +21,14 @@ DAY_PATTERNS = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "d MMMM yyyy"}
 @register.filter
 def euros(amount):
     return format_euros(amount)
+
+
+@register.filter
+def number(value):
+    """A count with the language's digit grouping, e.g. `12 345` or `12,345`."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=LOCALES[language_code()])
 
 
 @register.filter

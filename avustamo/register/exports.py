@@ -1,0 +1,540 @@
+"""The register as open data: any search as CSV, Excel or JSON, and grants made as a 360Giving Data Standard package.
+
+One column definition, `COLUMNS`, serves CSV, Excel and JSON alike and documents them on the open data page and
+in docs/open-data.md. Every writer reads the search through `selectors.grants_for_export` row by row, so memory
+stays the same however many decisions match. The names of agencies, programmes, calls, regions and
+municipalities come from their small tables once per download instead of being joined to every row.
+
+CSV is UTF-8 without a byte order mark: it is for programs, which read a mark as part of the first column's
+name; people who open the data in a spreadsheet take the Excel file. In CSV and Excel a text that a spreadsheet
+would run as a formula gets a leading apostrophe (see `reviews.exports.neutralised`); JSON carries texts as they
+are.
+"""
+
+import csv
+import datetime
+import enum
+import hashlib
+import io
+import json
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import IO, Any
+
+import xlsxwriter
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from avustamo.core.dates import in_helsinki
+from avustamo.core.links import site_url
+from avustamo.organisations.models import OrganisationType
+from avustamo.programmes.models import Agency, Call, Municipality, Programme, Region
+from avustamo.register import selectors
+from avustamo.register.models import GrantOutcome, PublishedGrant
+from avustamo.reviews.exports import neutralised
+
+LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+CHUNK_SIZE = 2000
+ROWS_PER_WRITE = 500
+# A worksheet holds 1,048,576 rows; the first is the header.
+XLSX_MAX_ROWS = 1_048_575
+
+# 360Giving packages are written in English, the standard's own language, whatever the page's language.
+PACKAGE_LANGUAGE = "en"
+PACKAGE_VERSION = "1.4"
+PACKAGE_OUTCOMES = (GrantOutcome.AWARDED, selectors.ALL_OUTCOMES)
+# org-id.guide's list for Finnish Business IDs (Y-tunnus) of the Finnish Patent and Registration Office.
+BUSINESS_ID_LIST = "FI-PRO"
+# The agencies' own Business IDs, for their 360Giving funder identifier; the reference data carries none. An agency
+# missing here is identified under its own 360Giving prefix until its Business ID is confirmed and added.
+AGENCY_BUSINESS_IDS = {
+    "OKM": "0245872-8",  # Opetus- ja kulttuuriministeriö
+}
+# Statistics Finland's codes have no type in 360Giving's geoCodeType codelist (it lists the UK's), so these name
+# them: regions (maakunta, 01–21) and municipalities (kunta, three digits).
+REGION_CODE_TYPE = "FI-MAAKUNTA"
+MUNICIPALITY_CODE_TYPE = "FI-KUNTA"
+
+ROW_FIELDS = (
+    "id",
+    "outcome",
+    "recipient_name",
+    "recipient_business_id",
+    "recipient_type",
+    "municipality_id",
+    "region_id",
+    "project_name",
+    "purpose",
+    "amount_awarded",
+    "funding_year",
+    "decision_date",
+    "period_start",
+    "period_end",
+    "agency_id",
+    "programme_id",
+    "call_id",
+    "source",
+    "source_url",
+    "published_at",
+)
+
+
+class Kind(enum.Enum):
+    TEXT = "text"
+    INTEGER = "integer"
+    AMOUNT = "amount"
+    DATE = "date"
+
+
+KIND_LABELS = {
+    Kind.TEXT: _("text"),
+    Kind.INTEGER: _("whole number"),
+    Kind.AMOUNT: _("euros with two decimals, e.g. 50000.00"),
+    Kind.DATE: _("date, YYYY-MM-DD"),
+}
+
+
+class ReferenceNames:
+    """The codes and names the rows of one download refer to, in one language, read once."""
+
+    def __init__(self, language: str):
+        self.language = language
+        agencies = list(Agency.objects.all())
+        self.agency_codes = {agency.pk: agency.code for agency in agencies}
+        self.agency_names = {agency.pk: self._name(agency) for agency in agencies}
+        self.agency_websites = {agency.pk: agency.website for agency in agencies}
+        self.grant_prefixes = {agency.pk: agency.grant_id_prefix for agency in agencies}
+        self.funder_ids = {agency.pk: funder_identifier(agency) for agency in agencies}
+        programmes = list(Programme.objects.only("code", "name_fi", "name_sv", "name_en"))
+        self.programme_codes = {programme.pk: programme.code for programme in programmes}
+        self.programme_names = {programme.pk: self._name(programme) for programme in programmes}
+        calls = list(
+            Call.objects.filter(pk__in=PublishedGrant.objects.values("call_id")).only(
+                "reference", "title_fi", "title_sv", "title_en", "closes_at"
+            )
+        )
+        self.call_references = {call.pk: call.reference for call in calls}
+        self.call_titles = {call.pk: self._name(call, "title") for call in calls}
+        self.call_closing_days = {call.pk: in_helsinki(call.closes_at).date() for call in calls}
+        self.region_names = {region.pk: self._name(region) for region in Region.objects.all()}
+        self.municipality_names = {place.pk: self._name(place) for place in Municipality.objects.all()}
+        self._grant_page = _url_of_grant_page(language)
+
+    def _name(self, obj, field: str = "name") -> str:
+        return getattr(type(obj), field).in_language(obj, self.language)
+
+    def grant_identifier(self, row: dict) -> str:
+        return f"{self.grant_prefixes[row['agency_id']]}-{row['id']}"
+
+    def grant_page(self, row: dict) -> str:
+        return self._grant_page(row["id"])
+
+
+def _url_of_grant_page(language: str) -> Callable[[int], str]:
+    """The address of a grant's page from its id, reversing the URL once rather than once a row."""
+    placeholder = 987654321
+    before, after = site_url("register:grant_detail", language=language, pk=placeholder).split(
+        str(placeholder)
+    )
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def funder_identifier(agency: Agency) -> str:
+    business_id = AGENCY_BUSINESS_IDS.get(agency.code)
+    return f"{BUSINESS_ID_LIST}-{business_id}" if business_id else f"{agency.grant_id_prefix}-funder"
+
+
+def recipient_identifier(row: dict, grant_prefix: str) -> str:
+    """FI-PRO-<Business ID>; without one, an id of the name exactly as published, so no two spellings merge."""
+    if row["recipient_business_id"]:
+        return f"{BUSINESS_ID_LIST}-{row['recipient_business_id']}"
+    digest = hashlib.sha256(row["recipient_name"].encode()).hexdigest()[:20]
+    return f"{grant_prefix}-recipient-{digest}"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: Promise
+    kind: Kind
+    read: Callable[[dict, ReferenceNames], Any]
+
+
+def _field(name: str) -> Callable[[dict, ReferenceNames], Any]:
+    return lambda row, names: row[name]
+
+
+def _named(lookup: str, key: str) -> Callable[[dict, ReferenceNames], Any]:
+    return lambda row, names: getattr(names, lookup).get(row[key], "")
+
+
+COLUMNS = (
+    Column("id", _("Number of the decision in this register."), Kind.INTEGER, _field("id")),
+    Column(
+        "grant_identifier",
+        _("The grant's 360Giving identifier: 360G-, the agency's prefix and the number of the decision."),
+        Kind.TEXT,
+        lambda row, names: names.grant_identifier(row),
+    ),
+    Column(
+        "outcome",
+        _("awarded, rejected or not_examined (application not examined)."),
+        Kind.TEXT,
+        _field("outcome"),
+    ),
+    Column("recipient_name", _("The recipient's name as published."), Kind.TEXT, _field("recipient_name")),
+    Column(
+        "recipient_business_id",
+        _("The recipient's Business ID (Y-tunnus); empty when the source did not publish one."),
+        Kind.TEXT,
+        _field("recipient_business_id"),
+    ),
+    Column(
+        "organisation_type",
+        _("The recipient's type as a code, such as registered_association; empty when not published."),
+        Kind.TEXT,
+        _field("recipient_type"),
+    ),
+    Column(
+        "municipality_code",
+        _("Statistics Finland's number of the recipient's home municipality."),
+        Kind.TEXT,
+        _field("municipality_id"),
+    ),
+    Column(
+        "municipality_name",
+        _("Name of the home municipality."),
+        Kind.TEXT,
+        _named("municipality_names", "municipality_id"),
+    ),
+    Column(
+        "region_code",
+        _("Statistics Finland's code (01–21) of the region of the home municipality."),
+        Kind.TEXT,
+        _field("region_id"),
+    ),
+    Column("region_name", _("Name of the region."), Kind.TEXT, _named("region_names", "region_id")),
+    Column("project_name", _("Name of the project as published."), Kind.TEXT, _field("project_name")),
+    Column(
+        "purpose",
+        _("Purpose of use as decided; empty for rejections and where the source did not publish it."),
+        Kind.TEXT,
+        _field("purpose"),
+    ),
+    Column(
+        "amount_awarded",
+        _("Amount awarded in euros; 0.00 for rejections and applications not examined."),
+        Kind.AMOUNT,
+        _field("amount_awarded"),
+    ),
+    Column(
+        "funding_year",
+        _("The year the grant is for (the start of the period of use)."),
+        Kind.INTEGER,
+        _field("funding_year"),
+    ),
+    Column(
+        "decision_date",
+        _("Date of the decision; empty where the source did not publish it."),
+        Kind.DATE,
+        _field("decision_date"),
+    ),
+    Column(
+        "period_start", _("First day of the period of use, where known."), Kind.DATE, _field("period_start")
+    ),
+    Column("period_end", _("Last day of the period of use, where known."), Kind.DATE, _field("period_end")),
+    Column(
+        "agency_code",
+        _("Code of the agency that decided, e.g. TEM."),
+        Kind.TEXT,
+        _named("agency_codes", "agency_id"),
+    ),
+    Column("agency_name", _("Name of the agency."), Kind.TEXT, _named("agency_names", "agency_id")),
+    Column(
+        "programme_code",
+        _("Code of the grant programme."),
+        Kind.TEXT,
+        _named("programme_codes", "programme_id"),
+    ),
+    Column(
+        "programme_name",
+        _("Name of the grant programme."),
+        Kind.TEXT,
+        _named("programme_names", "programme_id"),
+    ),
+    Column(
+        "call_reference",
+        _("Reference of the call the application was made to."),
+        Kind.TEXT,
+        _named("call_references", "call_id"),
+    ),
+    Column("call_title", _("Title of the call."), Kind.TEXT, _named("call_titles", "call_id")),
+    Column(
+        "source",
+        _("decision (signed in this service) or published_history (from the agency's own published list)."),
+        Kind.TEXT,
+        _field("source"),
+    ),
+    Column(
+        "source_url",
+        _("Address of the published list the row was transcribed from, for published history."),
+        Kind.TEXT,
+        _field("source_url"),
+    ),
+    Column(
+        "url",
+        _("Address of the decision's page in this register."),
+        Kind.TEXT,
+        lambda row, names: names.grant_page(row),
+    ),
+)
+
+
+def _rows(filters: selectors.GrantFilters, sort: str) -> Iterator[dict]:
+    return selectors.grants_for_export(filters, sort=sort).values(*ROW_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+
+
+def _text_of(kind: Kind, value) -> str:
+    """A value as CSV writes it: amounts with exactly two decimals, dates as YYYY-MM-DD, nothing as empty."""
+    if value is None:
+        return ""
+    if kind is Kind.AMOUNT:
+        return f"{value:.2f}"
+    if kind is Kind.DATE:
+        return value.isoformat()
+    if kind is Kind.TEXT:
+        return neutralised(value)
+    return str(value)
+
+
+def _json_of(kind: Kind, value):
+    """A value as JSON carries it: amounts as exact decimal strings, dates as YYYY-MM-DD, nothing as null."""
+    if value is None or value == "":
+        return None
+    if kind is Kind.AMOUNT:
+        return f"{value:.2f}"
+    if kind is Kind.DATE:
+        return value.isoformat()
+    return value
+
+
+def _in_pieces(texts: Iterable[str], separator: str = "") -> Iterator[bytes]:
+    """The texts joined by the separator, as UTF-8 in pieces of ROWS_PER_WRITE texts rather than one a row."""
+    lead, piece = "", []
+    for text in texts:
+        piece.append(text)
+        if len(piece) == ROWS_PER_WRITE:
+            yield (lead + separator.join(piece)).encode()
+            lead, piece = separator, []
+    if piece:
+        yield (lead + separator.join(piece)).encode()
+
+
+def csv_content(filters: selectors.GrantFilters, *, sort: str, language: str) -> Iterator[bytes]:
+    """The search as CSV (RFC 4180: commas, double quotes, CRLF), the header naming `COLUMNS`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(values) -> str:
+        writer.writerow(values)
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield line(column.name for column in COLUMNS).encode()
+    names = ReferenceNames(language)
+    yield from _in_pieces(
+        line(_text_of(column.kind, column.read(row, names)) for column in COLUMNS)
+        for row in _rows(filters, sort)
+    )
+
+
+def json_content(
+    filters: selectors.GrantFilters, *, sort: str, language: str, documentation_url: str
+) -> Iterator[bytes]:
+    """The search as one JSON object: its licence, where the columns are documented, and the grants."""
+    head = json.dumps({"license": LICENSE_URL, "documentation": documentation_url})
+    yield f'{head[:-1]},"grants":['.encode()
+    names = ReferenceNames(language)
+    yield from _in_pieces(
+        (
+            json.dumps(
+                {column.name: _json_of(column.kind, column.read(row, names)) for column in COLUMNS},
+                ensure_ascii=False,
+            )
+            for row in _rows(filters, sort)
+        ),
+        separator=",",
+    )
+    yield b"]}"
+
+
+def fits_a_worksheet(filters: selectors.GrantFilters) -> bool:
+    return not selectors.grants(filters)[XLSX_MAX_ROWS : XLSX_MAX_ROWS + 1].exists()
+
+
+def xlsx_file(filters: selectors.GrantFilters, *, sort: str, language: str) -> IO[bytes]:
+    """The search as an Excel workbook in a temporary file, rewound; closing the file deletes it.
+
+    xlsxwriter's constant memory mode writes each row out as it comes, so the workbook costs disk, not memory.
+    Amounts are numbers (written from the Decimal's own digits) and dates are dates, so that a spreadsheet sums
+    and sorts them.
+    """
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - returned open: the response streams it, then closes it
+    try:
+        _write_workbook(output, filters, sort=sort, language=language)
+    except BaseException:
+        output.close()
+        raise
+    output.seek(0)
+    return output
+
+
+def _write_workbook(output: IO[bytes], filters: selectors.GrantFilters, *, sort: str, language: str) -> None:
+    workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+    header = workbook.add_format({"bold": True, "bottom": 1})
+    formats = {
+        Kind.AMOUNT: workbook.add_format({"num_format": "#,##0.00"}),
+        Kind.DATE: workbook.add_format({"num_format": "yyyy-mm-dd"}),
+    }
+    widths = {Kind.TEXT: 24, Kind.INTEGER: 10, Kind.AMOUNT: 14, Kind.DATE: 12}
+    sheet = workbook.add_worksheet("grants")
+    for number, column in enumerate(COLUMNS):
+        sheet.set_column(number, number, widths[column.kind])
+        sheet.write_string(0, number, column.name, header)
+    sheet.freeze_panes(1, 0)
+    names = ReferenceNames(language)
+    last_row = 0
+    for last_row, row in enumerate(_rows(filters, sort), start=1):
+        for number, column in enumerate(COLUMNS):
+            value = column.read(row, names)
+            if value is None or value == "":
+                continue
+            if column.kind is Kind.TEXT:
+                sheet.write_string(last_row, number, neutralised(value))
+            elif column.kind is Kind.DATE:
+                sheet.write_datetime(last_row, number, value, formats[Kind.DATE])
+            else:
+                sheet.write_number(last_row, number, value, formats.get(column.kind))
+    sheet.autofilter(0, 0, last_row, len(COLUMNS) - 1)
+    _write_about_sheet(workbook, header, language)
+    workbook.close()
+
+
+def _write_about_sheet(workbook, header, language: str) -> None:
+    sheet = workbook.add_worksheet("columns")
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 90)
+    with translation.override(language):
+        sheet.write_string(0, 0, str(_("Column")), header)
+        sheet.write_string(0, 1, str(_("Description")), header)
+        for number, column in enumerate(COLUMNS, start=1):
+            sheet.write_string(number, 0, column.name)
+            sheet.write_string(number, 1, str(column.description))
+        sheet.write_string(len(COLUMNS) + 2, 0, str(_("Licence")))
+        sheet.write_string(len(COLUMNS) + 2, 1, f"CC BY 4.0 {LICENSE_URL}")
+
+
+def package_filters(filters: selectors.GrantFilters) -> selectors.GrantFilters:
+    """The search as a 360Giving package reads it: grants made only, the awarded among the decisions asked for."""
+    return replace(filters, outcome=GrantOutcome.AWARDED)
+
+
+def _package_grant(row: dict, names: ReferenceNames, organisation_types: dict[str, str]) -> dict:
+    call_title = names.call_titles[row["call_id"]]
+    grant_prefix = names.grant_prefixes[row["agency_id"]]
+    # Historic rows carry no date of decision: the call's closing day is the earliest it can have been made.
+    award_date = row["decision_date"] or names.call_closing_days[row["call_id"]]
+    recipient = {"id": recipient_identifier(row, grant_prefix), "name": row["recipient_name"]}
+    if row["recipient_type"]:
+        recipient["organisationType"] = organisation_types[row["recipient_type"]]
+    places = []
+    if row["municipality_id"]:
+        places.append(_place(MUNICIPALITY_CODE_TYPE, row["municipality_id"], names.municipality_names))
+    if row["region_id"]:
+        places.append(_place(REGION_CODE_TYPE, row["region_id"], names.region_names))
+    if places:
+        recipient["location"] = places
+    funder = {"id": names.funder_ids[row["agency_id"]], "name": names.agency_names[row["agency_id"]]}
+    if names.agency_websites[row["agency_id"]]:
+        funder["url"] = names.agency_websites[row["agency_id"]]
+    grant = {
+        "id": names.grant_identifier(row),
+        "title": row["project_name"] or call_title,
+        "description": row["purpose"] or row["project_name"] or call_title,
+        "currency": "EUR",
+        "amountAwarded": row["amount_awarded"],
+        "awardDate": award_date.isoformat(),
+        "recipientOrganization": [recipient],
+        "fundingOrganization": [funder],
+        "grantProgramme": [
+            {
+                "code": names.programme_codes[row["programme_id"]],
+                "title": names.programme_names[row["programme_id"]],
+            }
+        ],
+        "fromOpenCall": "Yes",
+        "url": names.grant_page(row),
+        "dataSource": row["source_url"] or names.grant_page(row),
+        "dateModified": row["published_at"].isoformat(),
+    }
+    planned = {
+        key: row[field].isoformat()
+        for key, field in (("startDate", "period_start"), ("endDate", "period_end"))
+        if row[field]
+    }
+    if planned:
+        grant["plannedDates"] = [planned]
+    return grant
+
+
+def _place(code_type: str, code: str, place_names: dict[str, str]) -> dict:
+    return {
+        "id": f"{code_type}-{code}",
+        "name": place_names[code],
+        "countryCode": "FI",
+        "geoCode": code,
+        "geoCodeType": code_type,
+    }
+
+
+def _json_object(members: dict) -> str:
+    """A JSON object whose Decimal members are written as exact numbers (the json module writes none)."""
+    return (
+        "{"
+        + ",".join(
+            f"{json.dumps(key)}:{value if isinstance(value, Decimal) else json.dumps(value, ensure_ascii=False)}"
+            for key, value in members.items()
+        )
+        + "}"
+    )
+
+
+def package_content(filters: selectors.GrantFilters, *, access_url: str) -> Iterator[bytes]:
+    """The grants made among the search as a 360Giving Data Standard package, licensed CC BY 4.0."""
+    head = json.dumps({"version": PACKAGE_VERSION, "license": LICENSE_URL, "accessURL": access_url})
+    yield f'{head[:-1]},"grants":['.encode()
+    names = ReferenceNames(PACKAGE_LANGUAGE)
+    with translation.override(PACKAGE_LANGUAGE):
+        organisation_types = {code: str(label) for code, label in OrganisationType.choices}
+    rows = _rows(package_filters(filters), selectors.DEFAULT_SORT)
+    yield from _in_pieces(
+        (_json_object(_package_grant(row, names, organisation_types)) for row in rows), separator=","
+    )
+    yield b"]}"
+
+
+def agency_identifiers() -> list[dict]:
+    """Each agency's 360Giving grant prefix and funder identifier, for the open data page."""
+    return [
+        {"agency": agency, "grant_prefix": agency.grant_id_prefix, "funder_id": funder_identifier(agency)}
+        for agency in Agency.objects.order_by("code")
+    ]
+
+
+def download_name(kind: str, extension: str, today: datetime.date) -> str:
+    return f"avustamo-{kind}-{today.isoformat()}.{extension}"

@@ -1,0 +1,57 @@
+import argparse
+import datetime
+import re
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from avustamo.register import treasury
+
+
+def iso_day(value: str) -> datetime.date:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return datetime.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{value!r} is not a day in the form YYYY-MM-DD")
+
+
+class Command(BaseCommand):
+    help = (
+        "Export calls, applications and decisions for the State Treasury's grant data repository (law "
+        "1075/2022), for one call or for a period of days in Helsinki time. The layout is described in "
+        "docs/treasury-export.md."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--call", default="", metavar="REFERENCE", help="the reference of a published call"
+        )
+        parser.add_argument("--from", dest="first_day", type=iso_day, metavar="YYYY-MM-DD")
+        parser.add_argument("--to", dest="last_day", type=iso_day, metavar="YYYY-MM-DD")
+        parser.add_argument("--format", dest="file_format", choices=treasury.FORMATS, default="json")
+        parser.add_argument("--output", required=True, type=Path, metavar="FILE")
+
+    def handle(self, *args, call, first_day, last_day, file_format, output: Path, **options):
+        try:
+            selection = treasury.make_selection(call_reference=call, first_day=first_day, last_day=last_day)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        if not output.parent.is_dir():
+            raise CommandError(f"The folder {output.parent} does not exist.")
+        # Written beside the output and moved in place at the end: a failed export leaves no partial file.
+        with tempfile.NamedTemporaryFile(dir=output.parent, prefix=".treasury-", delete=False) as out:
+            try:
+                counts = treasury.write_export(selection, file_format, out)
+            except BaseException:
+                Path(out.name).unlink()
+                raise
+        Path(out.name).replace(output)
+        treasury.record_export(
+            acting_user=None, selection=selection, file_format=file_format, counts=counts, via="command"
+        )
+        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+        self.stdout.write(f"Wrote {output}: {summary}.")
