@@ -17,8 +17,8 @@ from avustamo.reviews.models import CriterionScore, ReviewAssignment
 from tests.factories import (
     AgencyFactory,
     ApplicationFactory,
-    CallFormFactory,
     CallFactory,
+    CallFormFactory,
     EvaluationCriterionFactory,
     OrganisationFactory,
     ProgrammeFactory,

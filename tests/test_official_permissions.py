@@ -138,6 +138,12 @@ CASES = [
     ("GET", lambda w: f"/official/decisions/{w['decision'].pk}/document-fi.pdf", expect(DECISION_READERS)),
     ("POST", lambda w: f"/official/decisions/{w['decision'].pk}/sign/", expect({"decider"}, 302, 403)),
     ("GET", lambda w: "/official/decisions/for-signing/", expect({"decider"})),
+    ("GET", lambda w: "/official/treasury-export/", expect({"manager", "finance", "auditor"})),
+    (
+        "GET",
+        lambda w: f"/official/treasury-export/?call={w['call'].reference}&file_format=json",
+        expect({"manager", "finance", "auditor"}),
+    ),
     (
         "GET",
         lambda w: "/official/reviews/",

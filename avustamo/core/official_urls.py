@@ -4,6 +4,7 @@ from avustamo.core import views as core_views
 from avustamo.decisions import views as decision_views
 from avustamo.organisations import views as organisation_views
 from avustamo.programmes import views as programme_views
+from avustamo.register import treasury_views
 from avustamo.reviews import views as review_views
 
 app_name = "official"
@@ -76,4 +77,5 @@ urlpatterns = [
     ),
     path("reviews/", review_views.my_reviews, name="my_reviews"),
     path("organisations/", organisation_views.official_list, name="organisations"),
+    path("treasury-export/", treasury_views.treasury_export, name="treasury_export"),
 ]

@@ -130,5 +130,6 @@ rules.add_perm("decisions.sign_decision", is_decision_maker)
 rules.add_perm("decisions.publish_decisions", presents | is_decision_maker | manages_calls)
 rules.add_perm("decisions.read_decision_as_official", reads_everything | presents | is_decision_maker)
 rules.add_perm("decisions.read_own_decision", is_member_of_applicant)
+rules.add_perm("register.export_treasury_data", reads_everything)
 
 rules.add_perm("applications.apply_for_organisation", is_organisation_member)

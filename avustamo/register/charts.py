@@ -99,7 +99,7 @@ def bar_chart(rows: list[Row], *, chart_id: str, title: str, description: str, m
                 figure(row.value(measure), measure),
             )
         )
-    parts.append(format_html("</g></svg>"))
+    parts.append("</g></svg>")
     return mark_safe("".join(parts))
 
 
@@ -110,14 +110,14 @@ class Shade:
     swatch: SafeString
 
 
-def _step(largest: Decimal, classes: int) -> Decimal:
-    """The smallest round width (1, 2 or 5 times a power of ten) that splits 0..largest into the classes."""
-    width = largest / classes
+def _step(largest: Decimal) -> Decimal:
+    """The smallest round whole width (1, 2, 2.5 or 5 times a power of ten) that needs no more than all shades."""
+    width = max(largest / len(SHADES), Decimal(1))
     exponent = width.adjusted()
-    for multiple in (1, 2, 5, 10):
+    for multiple in ("1", "2", "2.5", "5", "10"):
         step = Decimal(multiple).scaleb(exponent)
-        if step >= width:
-            return max(step, Decimal(1))
+        if step >= width and step == step.to_integral_value():
+            return step
     raise AssertionError("ten times the leading power of ten always suffices")
 
 
@@ -130,19 +130,27 @@ def _swatch(fill: str) -> SafeString:
     )
 
 
-def shades(largest: Decimal, measure: str) -> tuple[Decimal, list[Shade]]:
-    """The map's classes of equal, round width from zero up to at least the largest value."""
-    step = _step(largest, len(SHADES)) if largest > 0 else Decimal(1)
-    result = []
-    for index, fill in enumerate(SHADES):
+@dataclass(frozen=True)
+class Shading:
+    """The map's classes: equal, round widths from zero up to the largest value, which is always darkest."""
+
+    step: Decimal
+    legend: list[Shade]
+
+    def fill(self, value: Decimal) -> str:
+        index = min(max(math.ceil(value / self.step) - 1, 0), len(self.legend) - 1)
+        return self.legend[index].fill
+
+
+def shading(largest: Decimal, measure: str) -> Shading:
+    step = _step(largest)
+    classes = max(math.ceil(largest / step), 1)
+    legend = []
+    for index, fill in enumerate(SHADES[-classes:]):
         low, high = figure(step * index, measure), figure(step * (index + 1), measure)
         label = _("at most %(high)s") % {"high": high} if index == 0 else f"{low} – {high}"
-        result.append(Shade(fill=fill, label=label, swatch=_swatch(fill)))
-    return step, result
-
-
-def shade_of(value: Decimal, step: Decimal) -> int:
-    return min(max(math.ceil(value / step) - 1, 0), len(SHADES) - 1)
+        legend.append(Shade(fill=fill, label=label, swatch=_swatch(fill)))
+    return Shading(step=step, legend=legend)
 
 
 @cache
@@ -160,7 +168,7 @@ def region_map(rows: list[Row], *, chart_id: str, title: str, description: str, 
     """Finland's regions shaded by their figure; regions without decisions hatched. Rows are keyed by region code."""
     outlines = region_outlines()
     by_code = {row.key: row for row in rows}
-    step, legend = shades(max((row.value(measure) for row in rows), default=Decimal(0)), measure)
+    shades = shading(max((row.value(measure) for row in rows), default=Decimal(0)), measure)
     no_data = f"{chart_id}-none"
     parts = [
         _svg_open(chart_id, outlines["width"], outlines["height"], title, description),
@@ -180,12 +188,15 @@ def region_map(rows: list[Row], *, chart_id: str, title: str, description: str, 
             fill = f"url(#{no_data})"
             name = _("%(region)s: no decisions") % {"region": row.label if row else code}
         else:
-            fill = SHADES[shade_of(row.value(measure), step)]
+            fill = shades.fill(row.value(measure))
             name = f"{row.label}: {figure(row.value(measure), measure)}"
         parts.append(
-            format_html('<path id="{}-{}" d="{}" fill="{}"><title>{}</title></path>', chart_id, code, path, fill, name)
+            format_html(
+                '<path id="{}-{}" d="{}" fill="{}"><title>{}</title></path>', chart_id, code, path, fill, name
+            )
         )
-    parts.append(format_html("</g></svg>"))
-    no_data_swatch = Shade(fill=f"url(#{no_data})", label=_("no decisions"), swatch=_swatch(f"url(#{no_data})"))
-    return RegionMap(svg=mark_safe("".join(parts)), legend=[*legend, no_data_swatch])
-
+    parts.append("</g></svg>")
+    no_data_swatch = Shade(
+        fill=f"url(#{no_data})", label=_("no decisions"), swatch=_swatch(f"url(#{no_data})")
+    )
+    return RegionMap(svg=mark_safe("".join(parts)), legend=[*shades.legend, no_data_swatch])

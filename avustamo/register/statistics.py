@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.shortcuts import render
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from avustamo.core.translation import FALLBACK_ORDER, language_code
@@ -27,7 +28,7 @@ class Section:
     group_heading: str
     caption: str
     rows: list[Row]
-    chart: str
+    chart: SafeString
 
 
 def _translated_name(row: dict, prefix: str) -> str:
@@ -42,14 +43,19 @@ def _by_largest(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda row: (-row.amount, -row.grants, row.label))
 
 
-def _year_rows(filters) -> list[Row]:
+def _year_rows(filters: selectors.TotalsFilters) -> list[Row]:
     return [
-        Row(key=str(row["funding_year"]), label=str(row["funding_year"]), grants=row["grants"], amount=row["amount"])
+        Row(
+            key=str(row["funding_year"]),
+            label=str(row["funding_year"]),
+            grants=row["grants"],
+            amount=row["amount"],
+        )
         for row in selectors.totals_by("year", filters)
     ]
 
 
-def _named_rows(dimension: str, filters) -> list[Row]:
+def _named_rows(dimension: str, filters: selectors.TotalsFilters) -> list[Row]:
     return _by_largest(
         [
             Row(
@@ -63,12 +69,12 @@ def _named_rows(dimension: str, filters) -> list[Row]:
     )
 
 
-def _region_rows(filters) -> list[Row]:
+def _region_rows(filters: selectors.TotalsFilters) -> list[Row]:
     """Every region, those without decisions too, and the decisions whose region was not published."""
     totals = {row["region_id"]: row for row in selectors.totals_by("region", filters)}
     rows = []
     for region in Region.objects.order_by("code"):
-        found = totals.pop(region.code, None)
+        found = totals.get(region.code)
         rows.append(
             Row(
                 key=region.code,
@@ -79,7 +85,9 @@ def _region_rows(filters) -> list[Row]:
         )
     if None in totals:
         unknown = totals[None]
-        rows.append(Row(key="", label=_("Region not published"), grants=unknown["grants"], amount=unknown["amount"]))
+        rows.append(
+            Row(key="", label=_("Region not published"), grants=unknown["grants"], amount=unknown["amount"])
+        )
     return rows
 
 
@@ -113,6 +121,50 @@ def _texts(measure: str) -> dict[str, dict[str, str]]:
     }
 
 
+def _sections(rows: dict[str, list[Row]], measure: str) -> list[Section]:
+    texts = _texts(measure)
+    bars_are = (
+        _("Each bar's length is proportional to the euros awarded.")
+        if measure == AMOUNT
+        else _("Each bar's length is proportional to the number of decisions.")
+    )
+    return [
+        Section(
+            key=key,
+            heading=texts[key]["heading"],
+            group_heading=texts[key]["group"],
+            caption=texts[key]["caption"],
+            rows=rows[key],
+            # Regions without decisions stay in the table and on the map, not as empty bars.
+            chart=charts.bar_chart(
+                [row for row in rows[key] if row.grants],
+                chart_id=f"chart-{key}",
+                title=texts[key]["title"],
+                description=f"{bars_are} {_('The figures are in the table after the chart.')}",
+                measure=measure,
+            ),
+        )
+        for key in rows
+    ]
+
+
+def _region_map(region_rows: list[Row], measure: str) -> charts.RegionMap:
+    counting = measure == GRANTS
+    return charts.region_map(
+        [row for row in region_rows if row.key],
+        chart_id="region-map",
+        title=_("Map of decisions by region") if counting else _("Map of euros awarded by region"),
+        description=(
+            _("Finland's regions, the darker the more decisions; hatched regions have none.")
+            if counting
+            else _("Finland's regions, the darker the more euros awarded; hatched regions have no decisions.")
+        )
+        + " "
+        + _("The figures are in the table after the charts."),
+        measure=measure,
+    )
+
+
 def statistics(request):
     form = GrantSearchForm(request.GET, years=selectors.register_years())
     context = {"form": form, "fields": [form[name] for name in FILTER_FIELDS]}
@@ -129,48 +181,15 @@ def statistics(request):
         return render(request, TEMPLATE, context)
     # Bars and shades measure euros; where nothing was awarded (negative decisions only) they count decisions.
     measure = AMOUNT if total["amount"] > 0 else GRANTS
-    bars_are = (
-        _("Each bar's length is proportional to the euros awarded.")
-        if measure == AMOUNT
-        else _("Each bar's length is proportional to the number of decisions.")
-    )
-    texts = _texts(measure)
     rows = {
         "year": _year_rows(filters),
         "programme": _named_rows("programme", filters),
         "agency": _named_rows("agency", filters),
         "region": _region_rows(filters),
     }
-    sections = [
-        Section(
-            key=key,
-            heading=texts[key]["heading"],
-            group_heading=texts[key]["group"],
-            caption=texts[key]["caption"],
-            rows=rows[key],
-            chart=charts.bar_chart(
-                rows[key],
-                chart_id=f"chart-{key}",
-                title=texts[key]["title"],
-                description=f"{bars_are} {_('The figures are in the table after the chart.')}",
-                measure=measure,
-            ),
-        )
-        for key in ("year", "programme", "agency", "region")
-    ]
-    region_map = charts.region_map(
-        [row for row in rows["region"] if row.key],
-        chart_id="region-map",
-        title=_("Map of euros awarded by region") if measure == AMOUNT else _("Map of decisions by region"),
-        description=_(
-            "Finland's regions, the darker the more they have; hatched regions have no decisions. "
-            "The figures are in the table after the charts."
-        ),
-        measure=measure,
-    )
     context.update(
-        sections=sections,
-        region_map=region_map,
+        sections=_sections(rows, measure),
+        region_map=_region_map(rows["region"], measure),
         unmapped=next((row for row in rows["region"] if not row.key), None),
     )
     return render(request, TEMPLATE, context)

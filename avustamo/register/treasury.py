@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +28,6 @@ from avustamo.decisions.models import Decision, DecisionStatus
 from avustamo.programmes.models import Call
 
 LAYOUT_VERSION = "1.0"
-FORMATS = ("json", "csv")
 CHUNK_SIZE = 500
 # Lists (region codes, organisation types) share one CSV cell, separated by this.
 LIST_SEPARATOR = ";"
@@ -39,6 +37,12 @@ EXPORTED_APPLICATION_STATUSES = (
     ApplicationStatus.WITHDRAWN,
 )
 EXPORTED_DECISION_STATUSES = (DecisionStatus.SIGNED, DecisionStatus.PUBLISHED)
+# Free text is never exported, so never even read (the answers are also the largest column).
+UNREAD_APPLICATION_FIELDS = ("answers", "project_summary")
+UNREAD_DECISION_FIELDS = ("reasons", "conditions")
+# Days beyond these cannot be turned into moments in Helsinki and back (years 1 and 9999 overflow).
+EARLIEST_DAY = datetime.date(1900, 1, 1)
+LATEST_DAY = datetime.date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,12 @@ def make_selection(
         raise ValidationError(_("A period needs both its first and its last day."), code="incomplete_period")
     if first_day > last_day:
         raise ValidationError(_("The period cannot start after it ends."), code="period_reversed")
+    if first_day < EARLIEST_DAY or last_day > LATEST_DAY:
+        raise ValidationError(
+            _("A period must lie between %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST_DAY.isoformat(), "latest": LATEST_DAY.isoformat()},
+            code="period_out_of_range",
+        )
     return Selection(first_day=first_day, last_day=last_day)
 
 
@@ -115,6 +125,7 @@ def selected_applications(selection: Selection) -> QuerySet[Application]:
         Application.objects.filter(status__in=EXPORTED_APPLICATION_STATUSES, submitted_at__isnull=False)
         .select_related("call__programme__agency", "organisation__home_municipality")
         .prefetch_related("regions")
+        .defer(*UNREAD_APPLICATION_FIELDS)
     )
     if selection.call is not None:
         applications = applications.filter(call=selection.call)
@@ -126,8 +137,12 @@ def selected_applications(selection: Selection) -> QuerySet[Application]:
 
 def selected_decisions(selection: Selection) -> QuerySet[Decision]:
     """Signed and published decisions; drafts and those waiting for a signature never."""
-    decisions = Decision.objects.filter(status__in=EXPORTED_DECISION_STATUSES).select_related(
-        "application__call__programme__agency", "application__organisation__home_municipality"
+    decisions = (
+        Decision.objects.filter(status__in=EXPORTED_DECISION_STATUSES)
+        .select_related(
+            "application__call__programme__agency", "application__organisation__home_municipality"
+        )
+        .defer(*UNREAD_DECISION_FIELDS, *(f"application__{field}" for field in UNREAD_APPLICATION_FIELDS))
     )
     if selection.call is not None:
         decisions = decisions.filter(application__call=selection.call)
@@ -322,6 +337,7 @@ def write_csv_zip(selection: Selection, out) -> dict[str, int]:
 WRITERS: dict[str, Callable[[Selection, object], dict[str, int]]] = {"json": write_json, "csv": write_csv_zip}
 CONTENT_TYPES = {"json": "application/json", "csv": "application/zip"}
 EXTENSIONS = {"json": "json", "csv": "zip"}
+FORMATS = tuple(WRITERS)
 
 
 def file_name(selection: Selection, file_format: str) -> str:
@@ -333,7 +349,6 @@ def write_export(selection: Selection, file_format: str, out) -> dict[str, int]:
     return WRITERS[file_format](selection, out)
 
 
-@transaction.atomic
 def record_export(
     *, acting_user, selection: Selection, file_format: str, counts: dict[str, int], via: str
 ) -> AuditEntry:

@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from avustamo.register import treasury
 
-# Staff who read everything (auditors, finance officers, programme managers, administrators). Asked without a
-# call, this permission is exactly the `reads_everything` predicate; `register.export_treasury_data` is to come.
-EXPORT_PERMISSION = "reviews.view_handling_list"
+# Staff who read everything: auditors, finance officers, programme managers and administrators.
+EXPORT_PERMISSION = "register.export_treasury_data"
 # Exports larger than this are spooled to a temporary file rather than kept in memory.
 IN_MEMORY_LIMIT = 8 * 1024 * 1024
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

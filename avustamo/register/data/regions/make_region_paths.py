@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 OUTPUT = Path(__file__).resolve().parent / "finland.json"
@@ -48,16 +49,24 @@ ECCENTRICITY_TERM = 2 * math.sqrt(N) / (1 + N)
 def tm35fin(longitude: float, latitude: float) -> tuple[float, float]:
     """Easting and northing in metres (Krüger's series, good to well under a metre across Finland)."""
     phi, dlam = math.radians(latitude), math.radians(longitude) - CENTRAL_MERIDIAN
-    t = math.sinh(math.atanh(math.sin(phi)) - ECCENTRICITY_TERM * math.atanh(ECCENTRICITY_TERM * math.sin(phi)))
+    t = math.sinh(
+        math.atanh(math.sin(phi)) - ECCENTRICITY_TERM * math.atanh(ECCENTRICITY_TERM * math.sin(phi))
+    )
     xi, eta = math.atan2(t, math.cos(dlam)), math.atanh(math.sin(dlam) / math.sqrt(1 + t * t))
     easting = eta + sum(a * math.cos(2 * j * xi) * math.sinh(2 * j * eta) for j, a in enumerate(ALPHA, 1))
     northing = xi + sum(a * math.sin(2 * j * xi) * math.cosh(2 * j * eta) for j, a in enumerate(ALPHA, 1))
-    return FALSE_EASTING + SCALE_FACTOR * RECTIFYING_RADIUS * easting, SCALE_FACTOR * RECTIFYING_RADIUS * northing
+    return (
+        FALSE_EASTING + SCALE_FACTOR * RECTIFYING_RADIUS * easting,
+        SCALE_FACTOR * RECTIFYING_RADIUS * northing,
+    )
 
 
 def decoded_arcs(topology: dict) -> list[list[tuple[float, float]]]:
     """The topology's arcs as projected points (TopoJSON stores them quantised and delta-encoded)."""
-    (scale_x, scale_y), (shift_x, shift_y) = topology["transform"]["scale"], topology["transform"]["translate"]
+    (scale_x, scale_y), (shift_x, shift_y) = (
+        topology["transform"]["scale"],
+        topology["transform"]["translate"],
+    )
     arcs = []
     for arc in topology["arcs"]:
         x = y = 0
@@ -128,7 +137,7 @@ def dissolved_rings(ring_references: list[list[int]], arcs: list) -> list[list]:
 
 
 def ring_area(ring: list) -> float:
-    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))) / 2
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in pairwise(ring))) / 2
 
 
 def region_rings(topology: dict, code_of_name: dict[str, str], tolerance: float) -> dict[str, list[list]]:
