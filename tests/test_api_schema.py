@@ -4,6 +4,9 @@ none may end in a server error or a response that breaks the description.
 The check that every schema-valid request is accepted is left out: the API refuses well-formed requests that break
 a business rule (an empty file, an attachment question the form does not have) with a documented 422."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -12,12 +15,15 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from avustamo.accounts.services import api_token_create
+from avustamo.api.register_schemas import EXAMPLE_BUSINESS_ID
+from avustamo.register.models import GrantOutcome
 from avustamo.wsgi import application
 from tests.factories import (
     CallDeclarationFactory,
     CallFactory,
     CallFormFactory,
     MembershipFactory,
+    PublishedGrantFactory,
     RegionFactory,
 )
 
@@ -41,6 +47,21 @@ def token(db, keep_test_connection):
     CallDeclarationFactory(call=call)
     RegionFactory()
     membership = MembershipFactory()
+    # The register: a grant with everything published and a rejection, under the Business ID the description
+    # gives as its example, and a historic grant without Business ID, region or dates.
+    published = {
+        "recipient_business_id": EXAMPLE_BUSINESS_ID,
+        "municipality": membership.organisation.home_municipality,
+    }
+    PublishedGrantFactory(
+        **published,
+        recipient_type="registered_association",
+        decision_date=datetime.date(2026, 11, 20),
+        period_start=datetime.date(2027, 1, 1),
+        period_end=datetime.date(2027, 12, 31),
+    )
+    PublishedGrantFactory(**published, outcome=GrantOutcome.REJECTED, amount_awarded=Decimal("0"))
+    PublishedGrantFactory(funding_year=2016)
     _api_token, token = api_token_create(name="schemathesis", acting_user=membership.person)
     return token
 

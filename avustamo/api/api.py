@@ -8,7 +8,8 @@ from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import ValidationError as RequestValidationError
 
 from avustamo.api.applicant import router as applicant_router
-from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut
+from avustamo.api.register import router as register_router
+from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut, translated_texts
 from avustamo.core.dates import in_helsinki
 from avustamo.core.ids import MAX_ID
 from avustamo.programmes.models import Call, CallStatus
@@ -18,15 +19,12 @@ api = NinjaAPI(
     title="Avustamo API",
     version="1",
     description=(
-        "Open data about state discretionary grants: calls for applications and, later, applications and "
-        "decisions. Amounts are euros as decimal strings; times are ISO 8601 in Europe/Helsinki."
+        "Open data about state discretionary grants: calls for applications, and the public register of published "
+        "decisions with its statistics (licence CC BY 4.0); and, with a personal token, an applicant's own "
+        "applications. Amounts are euros as decimal strings; times are ISO 8601 in Europe/Helsinki."
     ),
     urls_namespace="api",
 )
-
-
-def _texts(obj, base: str) -> dict:
-    return {code: getattr(obj, f"{base}_{code}", "") for code in ("fi", "sv", "en")}
 
 
 def _call_url(request, call: Call) -> str:
@@ -40,11 +38,11 @@ def _summary(request, call: Call) -> dict:
         "id": call.pk,
         "reference": call.reference,
         "status": str(call.status()),
-        "title": _texts(call, "title"),
+        "title": translated_texts(call, "title"),
         "programme": {
             "code": programme.code,
-            "name": _texts(programme, "name"),
-            "agency": {"code": programme.agency.code, "name": _texts(programme.agency, "name")},
+            "name": translated_texts(programme, "name"),
+            "agency": {"code": programme.agency.code, "name": translated_texts(programme.agency, "name")},
             "legal_basis": programme.legal_basis,
             "budget_line": programme.budget_line,
             "grant_type": programme.grant_type,
@@ -59,6 +57,7 @@ def _summary(request, call: Call) -> dict:
 
 
 api.add_router("/", applicant_router)
+api.add_router("/", register_router)
 
 
 @api.exception_handler(RequestValidationError)
@@ -110,15 +109,15 @@ def get_call(request, call_id: int = Path(..., ge=1, le=MAX_ID)):
     form = current_form(call=call)
     return {
         **_summary(request, call),
-        "description": _texts(call, "description"),
-        "how_to_apply": _texts(call, "how_to_apply"),
-        "themes": [_texts(theme, "name") for theme in call.themes.all()],
+        "description": translated_texts(call, "description"),
+        "how_to_apply": translated_texts(call, "how_to_apply"),
+        "themes": [translated_texts(theme, "name") for theme in call.themes.all()],
         "eligible_organisation_types": call.eligible_organisation_types,
-        "declarations": [_texts(item, "text") for item in call.declarations.all()],
+        "declarations": [translated_texts(item, "text") for item in call.declarations.all()],
         "evaluation_criteria": [
-            {**_texts(item, "name"), "weight": item.weight} for item in call.criteria.all()
+            {**translated_texts(item, "name"), "weight": item.weight} for item in call.criteria.all()
         ],
-        "required_attachments": [_texts(item, "name") for item in call.required_attachments.all()],
+        "required_attachments": [translated_texts(item, "name") for item in call.required_attachments.all()],
         "period_earliest_start": call.period_earliest_start,
         "period_latest_end": call.period_latest_end,
         "max_share_percent": call.max_share_percent,

@@ -5,6 +5,11 @@ from ninja import Schema
 from pydantic import Field
 
 
+def translated_texts(obj, base: str, languages=("fi", "sv", "en")) -> dict:
+    """A field stored once per language (`name_fi`, `name_sv`, …) as one object keyed by language."""
+    return {code: getattr(obj, f"{base}_{code}", "") for code in languages}
+
+
 class TranslatedText(Schema):
     fi: str
     sv: str

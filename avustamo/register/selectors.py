@@ -28,6 +28,8 @@ SORTS = {
 }
 DEFAULT_SORT = "newest"
 ALL_OUTCOMES = "all"
+# amount_awarded has 14 digits, two of them decimals; a cursor's amount beyond them is no position in the order.
+CURSOR_AMOUNT_BOUND = Decimal(10**12)
 
 # The expressions of the indexes made in migration register 0003; the planner matches them as written.
 POSTGRES_WORDS_MATCH = "to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple'::regconfig, %s)"
@@ -141,14 +143,18 @@ def _decode_cursor(cursor: str, order: tuple[str, ...]) -> tuple[str, list]:
 
 
 def _typed(name: str, value):
+    """A sort value as the database can compare it: a finite amount within the column, text it can store."""
     try:
         if name in ("id", "funding_year") and isinstance(value, int) and not isinstance(value, bool):
             return value
         if name == "amount_awarded" and isinstance(value, str):
-            return Decimal(value)
+            amount = Decimal(value)
+            if amount.is_finite() and abs(amount) < CURSOR_AMOUNT_BOUND:
+                return amount
         if name == "recipient_name" and isinstance(value, str) and "\x00" not in value:
+            value.encode()
             return value
-    except InvalidOperation:
+    except (InvalidOperation, UnicodeEncodeError):
         pass
     raise InvalidCursor("The page link is not valid.")
 
