@@ -32,7 +32,9 @@ def _problems(form: GrantSearchForm) -> str:
 
 def _invalid_search_text(form: GrantSearchForm) -> HttpResponse:
     message = _("The search is not valid, so nothing was downloaded.")
-    return HttpResponse(f"{message}\n{_problems(form)}\n", status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse(
+        f"{message}\n{_problems(form)}\n", status=400, content_type="text/plain; charset=utf-8"
+    )
 
 
 def _json_error(message: str, *, status: int, form: GrantSearchForm | None = None) -> JsonResponse:
@@ -55,7 +57,7 @@ def grants_csv(request):
     form = search_form(request)
     if form.errors:
         return _invalid_search_text(form)
-    content = exports.csv_content(form.filters(), sort=form.sort(), language=language_code())
+    content = exports.csv_content(form.filters(), sort=form.sort_order(), language=language_code())
     return _attachment(StreamingHttpResponse(content, content_type=CSV_TYPE), _filename("grants", "csv"))
 
 
@@ -69,7 +71,7 @@ def grants_xlsx(request):
             "More decisions match than a worksheet holds (%(rows)s rows). Narrow the search or download CSV."
         ) % {"rows": number(exports.XLSX_MAX_ROWS)}
         return HttpResponse(f"{message}\n", status=400, content_type="text/plain; charset=utf-8")
-    workbook = exports.xlsx_file(filters, sort=form.sort(), language=language_code())
+    workbook = exports.xlsx_file(filters, sort=form.sort_order(), language=language_code())
     return FileResponse(
         workbook, as_attachment=True, filename=_filename("grants", "xlsx"), content_type=XLSX_TYPE
     )
@@ -81,7 +83,7 @@ def grants_json(request):
         return _json_error(_("The search is not valid, so nothing was downloaded."), status=400, form=form)
     content = exports.json_content(
         form.filters(),
-        sort=form.sort(),
+        sort=form.sort_order(),
         language=language_code(),
         documentation_url=site_url("register:open_data", language=language_code()),
     )
@@ -121,7 +123,7 @@ def register_360giving(request):
 
 
 def open_data(request):
-    with_columns = [
+    columns = [
         {"name": column.name, "description": column.description, "kind": exports.KIND_LABELS[column.kind]}
         for column in exports.COLUMNS
     ]
@@ -129,7 +131,7 @@ def open_data(request):
         request,
         "register/open_data.html",
         {
-            "columns": with_columns,
+            "columns": columns,
             "organisation_types": OrganisationType.choices,
             "agencies": exports.agency_identifiers(),
             "license_url": exports.LICENSE_URL,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from avustamo.register import downloads, views
+from avustamo.register import downloads, statistics, views
 
 app_name = "register"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("grants.json", downloads.grants_json, name="grants_json"),
     path("grants-360giving.json", downloads.grants_360giving, name="grants_360giving"),
     path("open-data/", downloads.open_data, name="open_data"),
+    path("statistics/", statistics.statistics, name="statistics"),
 ]
