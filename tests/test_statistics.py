@@ -281,8 +281,8 @@ def test_grants_published_by_a_decision_in_this_service_are_counted_at_once(clie
     after = page_tables(client.get(URL).content.decode())
 
     assert grant.region_id == "13"
-    regions = after["Decisions and euros awarded by region of the recipient"]
-    assert before["Decisions and euros awarded by region of the recipient"]["Keski-Suomi"] == ("0", "0 €")
+    regions = after[_("Decisions and euros awarded by region of the recipient")]
+    assert before[_("Decisions and euros awarded by region of the recipient")]["Keski-Suomi"] == ("0", "0 €")
     assert regions["Keski-Suomi"] == ("1", plain(format_euros(Decimal("1000.01"))))
     assert after == expected_tables()
 
@@ -313,7 +313,7 @@ def test_negative_decisions_are_counted_only_when_asked_for(client, register, ou
 
     assert default == expected_tables()
     total = _("Total")
-    assert default["Decisions and euros awarded by funding year"][total] == ("8", plain("348 679,75 €"))
+    assert default[_("Decisions and euros awarded by funding year")][total] == ("8", plain("348 679,75 €"))
     assert asked == expected_tables(outcome=outcome)
     assert asked != default
 
@@ -437,7 +437,7 @@ def test_the_map_is_drawn_from_real_boundaries_of_all_nineteen_regions():
 def test_region_not_published_is_a_row_of_its_own(client, register):
     html = client.get(URL).content.decode()
 
-    regions = page_tables(html)["Decisions and euros awarded by region of the recipient"]
+    regions = page_tables(html)[_("Decisions and euros awarded by region of the recipient")]
     without_region = PublishedGrant.objects.filter(outcome=GrantOutcome.AWARDED, region=None)
     not_published = _("Region not published")
     assert regions[not_published] == shown(

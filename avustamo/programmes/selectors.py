@@ -34,7 +34,9 @@ def public_call(*, pk: int) -> Call | None:
             "required_attachments",
             Prefetch(
                 "grants",
-                queryset=PublishedGrant.objects.filter(outcome=GrantOutcome.AWARDED).order_by("recipient_name"),
+                queryset=PublishedGrant.objects.filter(outcome=GrantOutcome.AWARDED).order_by(
+                    "recipient_name"
+                ),
             ),
         )
         .filter(pk=pk)

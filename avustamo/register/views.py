@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from stdnum.fi import ytunnus
 
-from avustamo.register import selectors
+from avustamo.register import exports, selectors
 from avustamo.register.forms import GrantSearchForm
 from avustamo.register.models import GrantOutcome
 
@@ -37,6 +37,8 @@ def grant_list(request):
         count=selectors.grant_count(filters),
         query=query.urlencode(),
         filtered=any(value for key, value in request.GET.items() if key not in ("sort", "cursor")),
+        # 360Giving lists grants made: a search of negative decisions alone has no package.
+        offers_package=filters.outcome in exports.PACKAGE_OUTCOMES,
     )
     return render(request, "register/grant_list.html", context)
 

@@ -15,10 +15,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, metavar="FILE")
         parser.add_argument(
-            "--format", choices=FORMATS, dest="file_format", help="json or csv; by default the file's extension"
+            "--format",
+            choices=FORMATS,
+            dest="file_format",
+            help="json or csv; by default the file's extension",
         )
         parser.add_argument(
-            "--source-url", default="", help="where the file was published, for grants that name no data source"
+            "--source-url",
+            default="",
+            help="where the file was published, for grants that name no data source",
         )
         parser.add_argument("--dry-run", action="store_true", help="check the file and report; save nothing")
 
