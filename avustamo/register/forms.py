@@ -68,27 +68,26 @@ class GrantSearchForm(forms.Form):
     def filters(self) -> GrantFilters:
         data = self.cleaned_data
         return GrantFilters(
-            year=data.get("year"),
-            agency=data.get("agency") or "",
-            programme=data.get("programme") or "",
+            **self._dimensions(),
             call=data.get("call") or "",
-            region=data.get("region") or "",
             organisation_type=data.get("organisation_type") or "",
             min_amount=data.get("min_amount"),
             max_amount=data.get("max_amount"),
             q=data.get("q") or "",
-            outcome=data.get("outcome") or GrantOutcome.AWARDED,
         )
 
     def totals_filters(self) -> TotalsFilters:
+        return TotalsFilters(**self._dimensions())
+
+    def _dimensions(self) -> dict:
         data = self.cleaned_data
-        return TotalsFilters(
-            year=data.get("year"),
-            agency=data.get("agency") or "",
-            programme=data.get("programme") or "",
-            region=data.get("region") or "",
-            outcome=data.get("outcome") or GrantOutcome.AWARDED,
-        )
+        return {
+            "year": data.get("year"),
+            "agency": data.get("agency") or "",
+            "programme": data.get("programme") or "",
+            "region": data.get("region") or "",
+            "outcome": data.get("outcome") or GrantOutcome.AWARDED,
+        }
 
     def sort_order(self) -> str:
         return self.cleaned_data.get("sort") or DEFAULT_SORT

@@ -85,9 +85,8 @@ def _text_condition(query: str) -> Q | None:
     return condition
 
 
-def grants(filters: GrantFilters) -> QuerySet[PublishedGrant]:
-    """The published decisions matching the filters, unordered."""
-    queryset = PublishedGrant.objects.all()
+def _filtered_by_dimensions(queryset: QuerySet, filters: "GrantFilters | TotalsFilters") -> QuerySet:
+    """The filters PublishedGrant and GrantTotal share: outcome, year, agency, programme and region."""
     if filters.outcome != ALL_OUTCOMES:
         queryset = queryset.filter(outcome=filters.outcome)
     if filters.year is not None:
@@ -96,10 +95,16 @@ def grants(filters: GrantFilters) -> QuerySet[PublishedGrant]:
         queryset = queryset.filter(agency__code__iexact=filters.agency)
     if filters.programme:
         queryset = queryset.filter(programme__code=filters.programme)
-    if filters.call:
-        queryset = queryset.filter(call__reference=filters.call)
     if filters.region:
         queryset = queryset.filter(region_id=filters.region)
+    return queryset
+
+
+def grants(filters: GrantFilters) -> QuerySet[PublishedGrant]:
+    """The published decisions matching the filters, unordered."""
+    queryset = _filtered_by_dimensions(PublishedGrant.objects.all(), filters)
+    if filters.call:
+        queryset = queryset.filter(call__reference=filters.call)
     if filters.organisation_type:
         queryset = queryset.filter(recipient_type=filters.organisation_type)
     if filters.min_amount is not None:
@@ -268,18 +273,7 @@ STATISTICS_DIMENSIONS = {
 
 
 def _totals(filters: TotalsFilters) -> QuerySet[GrantTotal]:
-    totals = GrantTotal.objects.all()
-    if filters.outcome != ALL_OUTCOMES:
-        totals = totals.filter(outcome=filters.outcome)
-    if filters.year is not None:
-        totals = totals.filter(funding_year=filters.year)
-    if filters.agency:
-        totals = totals.filter(agency__code__iexact=filters.agency)
-    if filters.programme:
-        totals = totals.filter(programme__code=filters.programme)
-    if filters.region:
-        totals = totals.filter(region_id=filters.region)
-    return totals.order_by()
+    return _filtered_by_dimensions(GrantTotal.objects.all(), filters).order_by()
 
 
 def totals_by(dimension: str, filters: TotalsFilters) -> list[dict]:
