@@ -1389,9 +1389,11 @@ def report(timings: list[Timing], export: Transfer, dump: Transfer, timeout: int
     print(header)
     print("-" * len(header))
     for transfer in (export, dump):
+        # The sqlite3 cursor hands over values, not text: no size to show.
+        megabytes = f"{transfer.size / 2**20:.0f}" if transfer.size else "–"
         print(
             f"{transfer.what:<52} {transfer.rows:>10,} {transfer.seconds:>8.1f}"
-            f" {transfer.rows_per_second:>9,.0f} {transfer.size / 1024 / 1024:>7.0f}"
+            f" {transfer.rows_per_second:>9,.0f} {megabytes:>7}"
         )
     share = export.rows_per_second / dump.rows_per_second
     peak = export.peak_rss_kib / 1024
