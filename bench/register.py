@@ -153,7 +153,7 @@ from avustamo.programmes.models import Agency, Call, Municipality, Programme  # 
 from avustamo.programmes.reference import load_reference_data  # noqa: E402
 from avustamo.register import exports, search  # noqa: E402
 from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant  # noqa: E402
-from avustamo.register.services import refresh_totals  # noqa: E402
+from avustamo.register.services import refresh_derived  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------------------------
 # What the register holds: agencies, programmes, calls, organisations and their grants.
@@ -1058,7 +1058,7 @@ def build(total: int, organisations: int) -> None:
         for _, statement in indexes:
             cursor.execute(statement)
     print(f"  {len(indexes)} indexes made in {time.perf_counter() - started_indexes:.0f} s")
-    refresh_totals()
+    refresh_derived()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 

@@ -26,7 +26,7 @@ from avustamo.programmes.models import (
     RequiredAttachment,
 )
 from avustamo.register.models import PublishedGrant
-from avustamo.register.services import refresh_totals_of
+from avustamo.register.services import refresh_derived
 
 
 def valid_business_id(n: int) -> str:
@@ -252,7 +252,7 @@ class PublishedGrantFactory(factory.django.DjangoModelFactory):
     def statistics(self, create, extracted, **kwargs):
         """As every real path into the register does, keep the statistics equal to it."""
         if create:
-            refresh_totals_of([self])
+            refresh_derived([self])
 
 
 class CallFormFactory(factory.django.DjangoModelFactory):

@@ -303,6 +303,7 @@ def test_excel_refuses_a_search_larger_than_a_worksheet(client, grants, monkeypa
 
 def test_downloads_stream_in_pieces_not_as_one_answer(client, grants, monkeypatch):
     monkeypatch.setattr(exports, "ROWS_PER_WRITE", 1)
+    monkeypatch.setattr(exports, "COPY_PIECE_BYTES", 1)
     for path in (DOWNLOADS["csv"], DOWNLOADS["json"], PACKAGE_FULL):
         pieces = list(client.get(path).streaming_content)
         # A head, then a piece per grant, then (JSON) the closing brackets.

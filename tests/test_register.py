@@ -1,6 +1,7 @@
 """The public register: search, filters, pages in a stable order, a decision's page and an organisation's history."""
 
 import datetime
+import hashlib
 import re
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ from django.db.models import Count, Sum
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.organisations.models import OrganisationType
 from avustamo.register import selectors
-from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant
+from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant, SearchWord
 from avustamo.register.selectors import GrantFilters
 from avustamo.register.services import register_decision
 from tests.factories import (
@@ -171,9 +172,29 @@ class TestPages:
 
     def test_a_broad_search_says_over_instead_of_counting_everything(self, many, monkeypatch):
         monkeypatch.setattr(selectors, "COUNT_LIMIT", 10)
-        assert selectors.grant_count(GrantFilters()) == selectors.GrantCount(10, True, None)
+        broad = selectors.grant_count(GrantFilters(min_amount=Decimal("1000")))
+        assert broad == selectors.GrantCount(10, True, None)
         narrow = selectors.grant_count(GrantFilters(min_amount=Decimal("9000")))
         assert narrow == selectors.GrantCount(6, False, Decimal("63000.00"))
+
+    def test_a_text_search_stops_counting_sooner(self, many, monkeypatch):
+        monkeypatch.setattr(selectors, "TEXT_COUNT_LIMIT", 5)
+        assert selectors.grant_count(GrantFilters(q="hanke")) == selectors.GrantCount(5, True, None)
+        assert selectors.grant_count(GrantFilters(q="hanke 12")).count == 1
+
+    @pytest.mark.parametrize(
+        "filters",
+        [GrantFilters(), GrantFilters(year=2021), GrantFilters(outcome=selectors.ALL_OUTCOMES, year=2023)],
+        ids=["all", "year", "all-outcomes-year"],
+    )
+    def test_filters_statistics_are_kept_by_are_counted_exactly_whatever_the_limit(
+        self, many, monkeypatch, filters
+    ):
+        monkeypatch.setattr(selectors, "COUNT_LIMIT", 2)
+        expected = selectors.grants(filters).aggregate(count=Count("id"), amount=Sum("amount_awarded"))
+        assert selectors.grant_count(filters) == selectors.GrantCount(
+            expected["count"], False, expected["amount"] or Decimal("0")
+        )
 
 
 class TestPublicPages:
@@ -332,7 +353,17 @@ def test_text_search_runs_on_the_search_indexes():
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "grant_search_words" in plan and "grant_search_names_trigrams" in plan
+        # A register's vocabulary has tens of thousands of words; with a handful the planner rightly reads them all.
+        SearchWord.objects.bulk_create(
+            SearchWord(word=hashlib.md5(str(number).encode()).hexdigest()) for number in range(20_000)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE register_searchword")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN SELECT word FROM register_searchword WHERE %s <%% word", ["kotoutmista"])
+            words_plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "grant_search_vector" in plan and "to_tsvector" not in plan
+        assert "search_word_trigrams" in words_plan
     else:
         # SQLite has no word index: the fallback scans search_text for word beginnings.
         assert "search_text" in sql and "LIKE" in sql

@@ -35,19 +35,35 @@ def _euros(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
-def _public_url(request, view: str, query: str = "", **kwargs) -> str:
-    with translation.override("fi"):
-        path = reverse(view, kwargs=kwargs)
-    return request.build_absolute_uri(f"{path}?{query}" if query else path)
+class _PublicUrls:
+    """The register's public pages as absolute Finnish URLs, each route reversed once per answer, not per grant."""
+
+    # A value no id or Business ID holds, replaced in the reversed path by each grant's own.
+    MARK = "999999999"
+
+    def __init__(self, request):
+        self.request = request
+        self._reversed: dict[str, str] = {}
+
+    def page(self, view: str, value: str = "", query: str = "") -> str:
+        if view not in self._reversed:
+            keyword = {"register:grant_detail": "pk", "register:organisation_detail": "business_id"}.get(view)
+            with translation.override("fi"):
+                path = reverse(view, kwargs={keyword: self.MARK} if keyword else None)
+            self._reversed[view] = self.request.build_absolute_uri(path)
+        url = self._reversed[view].replace(self.MARK, value) if value else self._reversed[view]
+        return f"{url}?{query}" if query else url
+
+    def recipient(self, grant: PublishedGrant) -> str:
+        if grant.recipient_business_id:
+            return self.page("register:organisation_detail", grant.recipient_business_id)
+        return self.page("register:recipient_detail", query=urlencode({"name": grant.recipient_name}))
+
+    def grant(self, grant: PublishedGrant) -> str:
+        return self.page("register:grant_detail", str(grant.pk))
 
 
-def _recipient_url(request, grant: PublishedGrant) -> str:
-    if grant.recipient_business_id:
-        return _public_url(request, "register:organisation_detail", business_id=grant.recipient_business_id)
-    return _public_url(request, "register:recipient_detail", query=urlencode({"name": grant.recipient_name}))
-
-
-def _grant(request, grant: PublishedGrant) -> dict:
+def _grant(urls: _PublicUrls, grant: PublishedGrant) -> dict:
     region, municipality = grant.region, grant.municipality
     return {
         "id": grant.pk,
@@ -58,7 +74,7 @@ def _grant(request, grant: PublishedGrant) -> dict:
             "name": grant.recipient_name,
             "business_id": grant.recipient_business_id or None,
             "organisation_type": grant.recipient_type or None,
-            "url": _recipient_url(request, grant),
+            "url": urls.recipient(grant),
         },
         "region": {"code": region.code, "name": translated_texts(region, "name")} if region else None,
         "municipality": (
@@ -77,7 +93,7 @@ def _grant(request, grant: PublishedGrant) -> dict:
         "call": {"reference": grant.call.reference, "title": translated_texts(grant.call, "title")},
         "source": grant.source,
         "source_url": grant.source_url or None,
-        "url": _public_url(request, "register:grant_detail", pk=grant.pk),
+        "url": urls.grant(grant),
     }
 
 
@@ -123,8 +139,9 @@ def list_grants(request, query: Query[GrantQuery]):
         page = selectors.grant_page(_filters(query), sort=query.sort, cursor=query.cursor, size=query.limit)
     except selectors.InvalidCursor:
         return Status(422, _refusal("query.cursor", "invalid_cursor", INVALID_CURSOR))
+    urls = _PublicUrls(request)
     return {
-        "grants": [_grant(request, grant) for grant in page.grants],
+        "grants": [_grant(urls, grant) for grant in page.grants],
         "next": _page_link(request, query, page.next_cursor),
         "previous": _page_link(request, query, page.previous_cursor),
     }
@@ -142,7 +159,7 @@ def get_grant(
     grant = selectors.published_grant(grant_id)
     if grant is None:
         return Status(404, {"detail": "No published grant has this id.", "errors": []})
-    return _grant(request, grant)
+    return _grant(_PublicUrls(request), grant)
 
 
 @router.get(
@@ -170,6 +187,7 @@ def get_organisation(
     if not grants:
         return Status(404, {"detail": "No grant has been published with this Business ID.", "errors": []})
     awarded = [grant for grant in grants if grant.outcome == GrantOutcome.AWARDED]
+    urls = _PublicUrls(request)
     return {
         "business_id": business_id,
         "name": grants[0].recipient_name,
@@ -178,8 +196,8 @@ def get_organisation(
             "awarded": len(awarded),
             "amount_awarded": _euros(sum((grant.amount_awarded for grant in awarded), Decimal("0"))),
         },
-        "grants": [_grant(request, grant) for grant in grants],
-        "url": _public_url(request, "register:organisation_detail", business_id=business_id),
+        "grants": [_grant(urls, grant) for grant in grants],
+        "url": urls.page("register:organisation_detail", business_id),
     }
 
 

@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 
 def translated_texts(obj, base: str, languages=("fi", "sv", "en")) -> dict:
@@ -10,7 +10,7 @@ def translated_texts(obj, base: str, languages=("fi", "sv", "en")) -> dict:
     return {code: getattr(obj, f"{base}_{code}", "") for code in languages}
 
 
-class TranslatedText(Schema):
+class TranslatedText(BaseModel):
     fi: str
     sv: str
     en: str

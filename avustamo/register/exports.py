@@ -32,7 +32,6 @@ from django.utils.translation import gettext_lazy as _
 
 from avustamo.core.dates import in_helsinki
 from avustamo.core.links import site_url
-from avustamo.core.translation import FALLBACK_ORDER, LANGUAGE_CODES
 from avustamo.organisations.models import OrganisationType
 from avustamo.programmes.models import Agency, Call, Municipality, Programme, Region
 from avustamo.register import selectors
@@ -394,83 +393,110 @@ def _python_csv_content(filters: selectors.GrantFilters, *, sort: str, language:
         yield written([[cell(row) for cell in cells] for row in batch])
 
 
-def _sql_text(expression: str) -> str:
-    """A text column as CSV writes it: empty as nothing, a would-be formula behind an apostrophe."""
-    prefixes = ", ".join("E'" + prefix.encode("unicode_escape").decode() + "'" for prefix in FORMULA_PREFIXES)
+# COPY hands over a row at a time; the download sends them on in pieces of this size instead.
+COPY_PIECE_BYTES = 64 * 1024
+FORMULA_CODE_POINTS = ", ".join(str(ord(prefix)) for prefix in FORMULA_PREFIXES)
+
+
+def _sql_free_text(expression: str) -> str:
+    """A free text as CSV writes it: empty as nothing, a would-be formula behind an apostrophe."""
     return (
-        f"CASE WHEN left({expression}, 1) IN ({prefixes}) THEN '''' || {expression} "
+        f"CASE WHEN ascii({expression}) IN ({FORMULA_CODE_POINTS}) THEN '''' || {expression} "
         f"ELSE NULLIF({expression}, '') END"
     )
 
 
-def _sql_translated(table: str, field: str, language: str, languages=LANGUAGE_CODES) -> str:
-    """A field kept per language, read in `language` with the fallbacks of `core.translation.Translated`."""
-    parts = ", ".join(
-        f"NULLIF({table}.{field}_{code}, '')" for code in FALLBACK_ORDER[language] if code in languages
-    )
-    return f"COALESCE({parts}, '')"
+def _sql_code(expression: str) -> str:
+    """A value from a fixed list or of a fixed form (outcome, type, Business ID, code): never a formula."""
+    return f"NULLIF({expression}, '')"
 
 
 def _sql_day(expression: str) -> str:
     return f"to_char({expression}, 'YYYY-MM-DD')"
 
 
-def _postgres_csv_columns(language: str) -> dict[str, str]:
-    """The SQL of each of `COLUMNS`, writing exactly what `_python_csv_content` writes (a test compares them)."""
-    return {
+def _names_by_number(names: dict) -> list[str | None]:
+    """Names as CSV writes them in an array indexed by their row's id or numeric code (from 1, as SQL's)."""
+    by_number = {int(key): neutralised(name) or None for key, name in names.items()}
+    return [by_number.get(index) for index in range(1, max(by_number, default=0) + 1)]
+
+
+def _postgres_csv_columns(names: ReferenceNames) -> tuple[dict[str, str], list]:
+    """The SQL of each of `COLUMNS`, writing exactly what `_python_csv_content` writes (a test compares them), and
+    its parameters. Names and codes of agencies, programmes, calls and places come as arrays from `names`, read
+    once, rather than joined to every row."""
+    arrays = {
+        "grant_prefix": (names.grant_prefixes, "g.agency_id"),
+        "municipality_name": (names.municipality_names, "g.municipality_id::integer"),
+        "region_name": (names.region_names, "g.region_id::integer"),
+        "agency_code": (names.agency_codes, "g.agency_id"),
+        "agency_name": (names.agency_names, "g.agency_id"),
+        "programme_code": (names.programme_codes, "g.programme_id"),
+        "programme_name": (names.programme_names, "g.programme_id"),
+        "call_reference": (names.call_references, "g.call_id"),
+        "call_title": (names.call_titles, "g.call_id"),
+    }
+    parameters = []
+    looked_up = {}
+    for column, (values, index) in arrays.items():
+        parameters.append(_names_by_number(values))
+        looked_up[column] = f"(%s::text[])[{index}]"
+    url_before, url_after = _url_of_grant_page(names.language)(0).rsplit("0", 1)
+    parameters += [url_before, url_after]
+    columns = {
         "id": "g.id",
-        "grant_identifier": "'360G-' || COALESCE(NULLIF(a.open_data_prefix, ''), lower(a.code)) || '-' || g.id",
-        "outcome": _sql_text("g.outcome"),
-        "recipient_name": _sql_text("g.recipient_name"),
-        "recipient_business_id": _sql_text("g.recipient_business_id"),
-        "organisation_type": _sql_text("g.recipient_type"),
-        "municipality_code": _sql_text("g.municipality_id"),
-        "municipality_name": _sql_text(_sql_translated("m", "name", language, ("fi", "sv"))),
-        "region_code": _sql_text("g.region_id"),
-        "region_name": _sql_text(_sql_translated("r", "name", language)),
-        "project_name": _sql_text("g.project_name"),
-        "purpose": _sql_text("g.purpose"),
+        "grant_identifier": f"{looked_up['grant_prefix']} || '-' || g.id",
+        "outcome": _sql_code("g.outcome"),
+        "recipient_name": _sql_free_text("g.recipient_name"),
+        "recipient_business_id": _sql_code("g.recipient_business_id"),
+        "organisation_type": _sql_code("g.recipient_type"),
+        "municipality_code": _sql_code("g.municipality_id"),
+        "municipality_name": looked_up["municipality_name"],
+        "region_code": _sql_code("g.region_id"),
+        "region_name": looked_up["region_name"],
+        "project_name": _sql_free_text("g.project_name"),
+        "purpose": _sql_free_text("g.purpose"),
         "amount_awarded": "g.amount_awarded::text",
         "funding_year": "g.funding_year",
         "decision_date": _sql_day("g.decision_date"),
         "period_start": _sql_day("g.period_start"),
         "period_end": _sql_day("g.period_end"),
-        "agency_code": _sql_text("a.code"),
-        "agency_name": _sql_text(_sql_translated("a", "name", language)),
-        "programme_code": _sql_text("p.code"),
-        "programme_name": _sql_text(_sql_translated("p", "name", language)),
-        "call_reference": _sql_text("c.reference"),
-        "call_title": _sql_text(_sql_translated("c", "title", language)),
-        "source": _sql_text("g.source"),
-        "source_url": _sql_text("g.source_url"),
+        "agency_code": looked_up["agency_code"],
+        "agency_name": looked_up["agency_name"],
+        "programme_code": looked_up["programme_code"],
+        "programme_name": looked_up["programme_name"],
+        "call_reference": looked_up["call_reference"],
+        "call_title": looked_up["call_title"],
+        "source": _sql_code("g.source"),
+        "source_url": _sql_free_text("g.source_url"),
         "url": "%s || g.id || %s",
     }
+    return columns, parameters
 
 
 def _postgres_csv_content(filters: selectors.GrantFilters, *, sort: str, language: str) -> Iterator[bytes]:
-    """The search as PostgreSQL's `COPY … TO STDOUT (FORMAT csv)` writes it, streamed as it comes."""
-    columns = _postgres_csv_columns(language)
+    """The search as PostgreSQL's `COPY … TO STDOUT (FORMAT csv)` writes it, streamed in pieces."""
+    columns, column_parameters = _postgres_csv_columns(ReferenceNames(language))
     select = ", ".join(f'{columns[column.name]} AS "{column.name}"' for column in COLUMNS)
     order = ", ".join(
         f"g.{name[1:]} DESC" if name.startswith("-") else f"g.{name}" for name in selectors.SORTS[sort]
     )
     inner, inner_params = selectors.grants(filters).values(*ROW_FIELDS).query.sql_with_params()
-    url_before, url_after = _url_of_grant_page(language)(0).rsplit("0", 1)
     statement = (
-        f"COPY (SELECT {select} FROM ({inner}) g "
-        "JOIN programmes_agency a ON a.id = g.agency_id "
-        "JOIN programmes_programme p ON p.id = g.programme_id "
-        "JOIN programmes_call c ON c.id = g.call_id "
-        "LEFT JOIN programmes_region r ON r.code = g.region_id "
-        "LEFT JOIN programmes_municipality m ON m.code = g.municipality_id "
-        f"ORDER BY {order}) TO STDOUT WITH (FORMAT csv, HEADER true)"
+        f"COPY (SELECT {select} FROM ({inner}) g ORDER BY {order}) TO STDOUT WITH (FORMAT csv, HEADER true)"
     )
+    piece = bytearray()
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(statement, (url_before, url_after, *inner_params)) as copy,
+        cursor.cursor.copy(statement, (*column_parameters, *inner_params)) as copy,
     ):
         for block in copy:
-            yield bytes(block)
+            piece += block
+            if len(piece) >= COPY_PIECE_BYTES:
+                yield bytes(piece)
+                piece.clear()
+    if piece:
+        yield bytes(piece)
 
 
 def _json_array(texts: Iterable[str]) -> Iterator[bytes]:

@@ -18,7 +18,7 @@ from avustamo.core.sync import upsert
 from avustamo.programmes.models import Call, CallTheme, Programme
 from avustamo.programmes.reference import DATA_DIR, NGO_PROGRAMME, load_reference_data
 from avustamo.register.models import PublishedGrant
-from avustamo.register.services import refresh_totals
+from avustamo.register.services import refresh_derived
 
 CALLS_FILE = "tem_kotoutuminen_haut_2016-2022.csv"
 GRANTS_FILE = "tem_kotoutuminen_jarjestoavustukset_2016-2021.csv"
@@ -111,5 +111,5 @@ def import_tem_history(*, directory: Path = DATA_DIR, acting_user=None) -> Count
                 source=GRANTS_FILE,
             )
         outcomes[f"grants_{outcome}"] += 1
-    refresh_totals()
+    refresh_derived()
     return outcomes

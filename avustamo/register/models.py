@@ -133,6 +133,14 @@ class PublishedGrant(models.Model):
             models.Index(fields=["recipient_business_id", "-funding_year"], name="grant_business_id"),
             models.Index(fields=["region", "-funding_year"], name="grant_region"),
             models.Index(fields=["recipient_type", "-funding_year"], name="grant_recipient_type"),
+            # A region or programme filter walks its own rows newest first, and an amount range within a region or
+            # a year is counted from the index alone.
+            models.Index(fields=["outcome", "region", "-funding_year", "-id"], name="grant_region_newest"),
+            models.Index(
+                fields=["outcome", "programme", "-funding_year", "-id"], name="grant_programme_newest"
+            ),
+            models.Index(fields=["outcome", "region", "amount_awarded"], name="grant_region_amount"),
+            models.Index(fields=["outcome", "funding_year", "amount_awarded"], name="grant_year_amount"),
         ]
 
     DERIVED_FIELDS = ("programme", "agency", "region", "search_text")
@@ -177,3 +185,19 @@ class GrantTotal(models.Model):
 
     def __str__(self):
         return f"{self.funding_year} {self.programme_id} {self.region_id}: {self.grants} / {self.amount} €"
+
+
+class SearchWord(models.Model):
+    """A word the register's `search_text` holds, once: what PostgreSQL's text search compares a query word with
+    (pg_trgm word similarity, migration register 0005) to forgive typos and find compounds.
+
+    Derived data, written by `register.services` with the grants; tens of thousands of words where the register
+    holds a million rows, so comparing with every word costs little and comparing with every row much.
+    """
+
+    MAX_LENGTH = 100
+
+    word = models.CharField(max_length=MAX_LENGTH, unique=True)
+
+    def __str__(self):
+        return self.word

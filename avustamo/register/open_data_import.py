@@ -36,7 +36,7 @@ from avustamo.core.dates import helsinki_datetime, helsinki_today
 from avustamo.programmes.models import Agency, Call, Municipality, Programme, Region
 from avustamo.register.exports import MUNICIPALITY_CODE_TYPE, REGION_CODE_TYPE
 from avustamo.register.models import GrantOutcome, PublishedGrant
-from avustamo.register.services import refresh_totals
+from avustamo.register.services import refresh_derived
 
 FORMATS = ("json", "csv")
 BATCH_SIZE = 1000
@@ -944,7 +944,7 @@ def _write(plan: _Plan, *, acting_user, file_name: str, report: ImportReport) ->
     # changes are few once a funder's history has been imported.
     for grant, changed in plan.changed_grants:
         grant.save(update_fields=changed)
-    refresh_totals()
+    refresh_derived()
     audit(
         acting_user=acting_user,
         action="register.open_data_imported",

@@ -3,9 +3,10 @@
 Documents and queries are reduced the same way: lower-cased words, each with its Finnish, Swedish and English
 Snowball stems. A query word matches a document word that begins with the word or one of its stems, so
 "hankkeiden" finds "hanke", "avustus" finds "avustuksista" and "kotou" finds "kotoutuminen". PostgreSQL runs this
-as a prefix query on a GIN index over `to_tsvector('simple', search_text)` and adds pg_trgm word similarity over
-the names, which forgives typos; SQLite, the simpler fallback, matches the same prefixes with LIKE and forgives no
-typos.
+as a prefix query on a GIN index over the stored `to_tsvector('simple', search_text)`, and lets each query word
+stand also for the register's own words most like it (pg_trgm word similarity over the table of those words),
+which forgives typos and finds compounds; SQLite, the simpler fallback, matches the same prefixes with LIKE and
+forgives no typos.
 """
 
 import re
@@ -58,12 +59,26 @@ def document(*texts: str) -> str:
     return " " + " ".join(tokens)
 
 
+def query_words(query: str) -> list[str]:
+    """The query's distinct words, at most MAX_QUERY_WORDS of them."""
+    return list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
+
+
 def query_terms(query: str) -> list[frozenset[str]]:
-    """Per query word, the prefixes any of which a matching document must hold; at most MAX_QUERY_WORDS words."""
-    unique = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
-    return [variants(word) for word in unique]
+    """Per query word, the prefixes any of which a matching document must hold."""
+    return [variants(word) for word in query_words(query)]
 
 
-def tsquery(terms: list[frozenset[str]]) -> str:
-    """A to_tsquery text: every word must match, each through any of its prefixes."""
-    return " & ".join("(" + " | ".join(f"{prefix}:*" for prefix in sorted(term)) + ")" for term in terms)
+def tsquery(terms: list[frozenset[str]], similar: list[set[str]] | None = None) -> str:
+    """A to_tsquery text: every query word must match, each through any of its prefixes or of the document words
+    given as like it."""
+    similar = similar or [set() for _ in terms]
+    return " & ".join(
+        "(" + " | ".join([f"{prefix}:*" for prefix in sorted(term)] + sorted(like - term)) + ")"
+        for term, like in zip(terms, similar, strict=True)
+    )
+
+
+def document_words(search_text: str) -> set[str]:
+    """The words `search_text` holds, as the table of the register's words keeps them."""
+    return set(search_text.split())

@@ -8,16 +8,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet, Sum
+from django.db.models import BooleanField, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 
+from avustamo.programmes.models import Agency, Call, Programme
 from avustamo.register import search
-from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant
+from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant, SearchWord
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 # Counting every match of a broad search costs more than the page itself; beyond this the page says "over".
+# Text searches stop sooner: each match is a row read and tested, where the other filters read an index.
 COUNT_LIMIT = 10_000
+TEXT_COUNT_LIMIT = 1_000
 
 SORTS = {
     "newest": ("-funding_year", "-id"),
@@ -31,9 +34,10 @@ ALL_OUTCOMES = "all"
 # amount_awarded has 14 digits, two of them decimals; a cursor's amount beyond them is no position in the order.
 CURSOR_AMOUNT_BOUND = Decimal(10**12)
 
-# The expressions of the indexes made in migration register 0003; the planner matches them as written.
-POSTGRES_WORDS_MATCH = "to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple'::regconfig, %s)"
-POSTGRES_NAMES_SIMILAR = "%s <%% (recipient_name || ' ' || project_name)"
+# search_vector is the stored to_tsvector('simple', search_text) with its GIN index (migration register 0005).
+POSTGRES_WORDS_MATCH = "search_vector @@ to_tsquery('simple'::regconfig, %s)"
+# How many of the register's own words one query word may stand for when it is misspelt or part of a compound.
+MAX_SIMILAR_WORDS = 20
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,18 @@ class GrantFilters:
     def is_text_search(self) -> bool:
         return bool(search.query_terms(self.q))
 
+    @property
+    def totals_can_count(self) -> bool:
+        """Whether GrantTotal holds the answer: only the dimensions it is kept by are filtered."""
+        return not (
+            self.call
+            or self.organisation_type
+            or self.min_amount is not None
+            or self.max_amount is not None
+            or self.business_id
+            or self.is_text_search
+        )
+
 
 class InvalidCursor(ValueError):
     pass
@@ -71,18 +87,48 @@ class GrantPage:
     extra: dict = field(default_factory=dict)
 
 
+def _similar_words(query_words: list[str]) -> list[set[str]]:
+    """Per query word, the register's words like it (pg_trgm word similarity over SearchWord's index).
+
+    A misspelt word ("kotoutmista") finds the word meant, and a word finds the compounds holding it
+    ("yhdistys": "perheyhdistys"), without comparing the query with a million rows.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT query.position, alike.word
+            FROM unnest(%s::text[]) WITH ORDINALITY AS query(word, position)
+            CROSS JOIN LATERAL (
+                SELECT word FROM {SearchWord._meta.db_table}
+                WHERE query.word <%% word
+                ORDER BY word_similarity(query.word, word) DESC, word
+                LIMIT %s
+            ) AS alike
+            """,
+            [query_words, MAX_SIMILAR_WORDS],
+        )
+        found = [set() for _ in query_words]
+        for position, word in cursor.fetchall():
+            found[position - 1].add(word)
+    return found
+
+
 def _text_condition(query: str) -> Q | None:
     terms = search.query_terms(query)
     if not terms:
         return None
     if connection.vendor == "postgresql":
-        words = RawSQL(POSTGRES_WORDS_MATCH, (search.tsquery(terms),), output_field=BooleanField())
-        similar = RawSQL(POSTGRES_NAMES_SIMILAR, (query.strip()[:200],), output_field=BooleanField())
-        return Q(words) | Q(similar)
+        query_text = search.tsquery(terms, _similar_words(search.query_words(query)))
+        return Q(RawSQL(POSTGRES_WORDS_MATCH, (query_text,), output_field=BooleanField()))
     condition = Q()
     for term in terms:
         condition &= Q.create([("search_text__contains", f" {prefix}") for prefix in term], connector=Q.OR)
     return condition
+
+
+def _ids(queryset: QuerySet) -> list[int]:
+    """Ids of the rows a code names, read first so that the planner sees how rare they are in the register."""
+    return list(queryset.values_list("pk", flat=True))
 
 
 def _filtered_by_dimensions(queryset: QuerySet, filters: "GrantFilters | TotalsFilters") -> QuerySet:
@@ -92,9 +138,9 @@ def _filtered_by_dimensions(queryset: QuerySet, filters: "GrantFilters | TotalsF
     if filters.year is not None:
         queryset = queryset.filter(funding_year=filters.year)
     if filters.agency:
-        queryset = queryset.filter(agency__code__iexact=filters.agency)
+        queryset = queryset.filter(agency_id__in=_ids(Agency.objects.filter(code__iexact=filters.agency)))
     if filters.programme:
-        queryset = queryset.filter(programme__code=filters.programme)
+        queryset = queryset.filter(programme_id__in=_ids(Programme.objects.filter(code=filters.programme)))
     if filters.region:
         queryset = queryset.filter(region_id=filters.region)
     return queryset
@@ -104,7 +150,7 @@ def grants(filters: GrantFilters) -> QuerySet[PublishedGrant]:
     """The published decisions matching the filters, unordered."""
     queryset = _filtered_by_dimensions(PublishedGrant.objects.all(), filters)
     if filters.call:
-        queryset = queryset.filter(call__reference=filters.call)
+        queryset = queryset.filter(call_id__in=_ids(Call.objects.filter(reference=filters.call)))
     if filters.organisation_type:
         queryset = queryset.filter(recipient_type=filters.organisation_type)
     if filters.min_amount is not None:
@@ -119,8 +165,11 @@ def grants(filters: GrantFilters) -> QuerySet[PublishedGrant]:
     return queryset.order_by()
 
 
+RELATED = ("call", "programme", "agency", "region", "municipality")
+
+
 def _with_related(queryset: QuerySet[PublishedGrant]) -> QuerySet[PublishedGrant]:
-    return queryset.select_related("call", "programme", "agency", "region", "municipality")
+    return queryset.select_related(*RELATED)
 
 
 def _sort_value(grant: PublishedGrant, name: str):
@@ -186,7 +235,9 @@ def grant_page(
 ) -> GrantPage:
     """One page of the register in a stable order; the cursors lead to the pages after and before it."""
     order = SORTS[sort]
-    queryset = _with_related(grants(filters))
+    # The page's rows come from the register's table alone and their calls, programmes and places after, by key:
+    # joining first would join every match before the sort keeps a page of them.
+    queryset = grants(filters)
     direction = "after"
     if cursor:
         direction, values = _decode_cursor(cursor, order)
@@ -201,6 +252,7 @@ def grant_page(
         more = len(rows) > size
         rows = list(reversed(rows[:size]))
         has_next, has_previous = True, more
+    prefetch_related_objects(rows, *RELATED)
     return GrantPage(
         grants=rows,
         next_cursor=_encode_cursor("after", rows[-1], order) if rows and has_next else None,
@@ -218,10 +270,19 @@ class GrantCount:
 
 
 def grant_count(filters: GrantFilters) -> GrantCount:
-    """How many decisions match, and their sum; beyond COUNT_LIMIT only that there are more."""
-    count = grants(filters).values("id")[: COUNT_LIMIT + 1].count()
-    if count > COUNT_LIMIT:
-        return GrantCount(count=COUNT_LIMIT, over_limit=True, amount=None)
+    """How many decisions match, and their sum; beyond the limit only that there are more.
+
+    Where GrantTotal is kept by every filter given, it answers exactly and at once, however many match.
+    """
+    if filters.totals_can_count:
+        totals = _totals(filters).aggregate(grants=Sum("grants"), amount=Sum("amount"))
+        return GrantCount(
+            count=totals["grants"] or 0, over_limit=False, amount=totals["amount"] or Decimal("0")
+        )
+    limit = TEXT_COUNT_LIMIT if filters.is_text_search else COUNT_LIMIT
+    count = grants(filters).values("id")[: limit + 1].count()
+    if count > limit:
+        return GrantCount(count=limit, over_limit=True, amount=None)
     amount = grants(filters).aggregate(total=Sum("amount_awarded"))["total"] if count else Decimal("0")
     return GrantCount(count=count, over_limit=False, amount=amount)
 

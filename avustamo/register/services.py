@@ -1,13 +1,15 @@
 """Writes to the public register. Every path that adds or removes a published row goes through here, and each
-refreshes the statistics of the groups it touched in the same transaction."""
+refreshes in the same transaction what is derived from the rows: the statistics of the groups it touched and the
+table of the register's words that text search matches typos against."""
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
 from avustamo.decisions.models import Decision, Outcome
-from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant
+from avustamo.register import search
+from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant, SearchWord
 
 # Above this many touched groups a full recount is simpler than a long OR of groups, and as fast.
 MAX_GROUPS_TO_REFRESH = 50
@@ -53,9 +55,52 @@ def refresh_totals(groups: Iterable[Group] | None = None) -> None:
     GrantTotal.objects.bulk_create((GrantTotal(**row) for row in rows.iterator()), batch_size=2000)
 
 
-def refresh_totals_of(grants: Iterable[PublishedGrant]) -> None:
-    """Recount the groups the given grants belong to, after they were written by a bulk path."""
+def _record_search_words(grants: Iterable[PublishedGrant]) -> None:
+    words = set()
+    for grant in grants:
+        words |= search.document_words(grant.search_text)
+    SearchWord.objects.bulk_create(
+        (SearchWord(word=word) for word in sorted(words) if len(word) <= SearchWord.MAX_LENGTH),
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+
+
+@transaction.atomic
+def rebuild_search_words() -> None:
+    """The table of the register's words anew. Words of removed grants stay until this runs: they can only widen a
+    misspelt query word to a word nothing holds any more."""
+    SearchWord.objects.all().delete()
+    if connection.vendor == "postgresql":
+        # The words exactly as the stored tsvectors hold them, counted inside the database.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {SearchWord._meta.db_table} (word) "
+                "SELECT word FROM ts_stat('SELECT search_vector FROM register_publishedgrant') "
+                "WHERE length(word) <= %s",
+                [SearchWord.MAX_LENGTH],
+            )
+        return
+    texts = PublishedGrant.objects.order_by().values_list("search_text", flat=True)
+    words = set()
+    for text in texts.iterator(chunk_size=5000):
+        words |= search.document_words(text)
+    SearchWord.objects.bulk_create(
+        (SearchWord(word=word) for word in sorted(words) if len(word) <= SearchWord.MAX_LENGTH),
+        batch_size=2000,
+    )
+
+
+@transaction.atomic
+def refresh_derived(grants: Iterable[PublishedGrant] | None = None) -> None:
+    """After a bulk path wrote the given grants, or anything (None): their statistics and search words."""
+    if grants is None:
+        refresh_totals()
+        rebuild_search_words()
+        return
+    grants = list(grants)
     refresh_totals({_group(grant) for grant in grants})
+    _record_search_words(grants)
 
 
 def register_decision(*, decision: Decision) -> PublishedGrant | None:
@@ -94,5 +139,6 @@ def register_decision(*, decision: Decision) -> PublishedGrant | None:
             source_language=decision.language,
         )
         touched.add(_group(grant))
+        _record_search_words([grant])
     refresh_totals(touched)
     return grant
