@@ -65,7 +65,7 @@ def parse_arguments() -> argparse.Namespace:
         "--timeout",
         type=int,
         default=30,
-        help="gunicorn's worker timeout in seconds (default 30, gunicorn's own, as `make demo` runs it)",
+        help="gunicorn's worker timeout in seconds (default 30, as gunicorn.conf.py leaves it for `make demo`)",
     )
     return parser.parse_args()
 

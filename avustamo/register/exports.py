@@ -394,7 +394,7 @@ def _python_csv_content(filters: selectors.GrantFilters, *, sort: str, language:
 
 
 # COPY hands over a row at a time; the download sends them on in pieces of this size instead.
-COPY_PIECE_BYTES = 64 * 1024
+COPY_PIECE_BYTES = 256 * 1024
 FORMULA_CODE_POINTS = ", ".join(str(ord(prefix)) for prefix in FORMULA_PREFIXES)
 
 
@@ -412,7 +412,9 @@ def _sql_code(expression: str) -> str:
 
 
 def _sql_day(expression: str) -> str:
-    return f"to_char({expression}, 'YYYY-MM-DD')"
+    # A date's own text is YYYY-MM-DD under the ISO DateStyle, and cheaper than to_char. The service always runs
+    # under it: psycopg reads no timestamp with time zone under any other.
+    return f"{expression}::text"
 
 
 def _names_by_number(names: dict) -> list[str | None]:
