@@ -25,7 +25,7 @@ from operator import itemgetter
 from typing import IO, Any
 
 import xlsxwriter
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -110,11 +110,15 @@ class ReferenceNames:
         self.agency_websites = {agency.pk: agency.website for agency in agencies}
         self.grant_prefixes = {agency.pk: agency.grant_id_prefix for agency in agencies}
         self.funder_ids = {agency.pk: funder_identifier(agency) for agency in agencies}
-        programmes = list(Programme.objects.only("code", "name_fi", "name_sv", "name_en"))
+        programmes = list(Programme.objects.only("code", "agency_id", "name_fi", "name_sv", "name_en"))
+        self.programme_agencies = {programme.pk: programme.agency_id for programme in programmes}
         self.programme_codes = {programme.pk: programme.code for programme in programmes}
         self.programme_names = {programme.pk: self._name(programme) for programme in programmes}
         # Every call, not only those with grants now: a call's first grant may be published during the download.
-        calls = list(Call.objects.only("reference", "title_fi", "title_sv", "title_en", "closes_at"))
+        calls = list(
+            Call.objects.only("reference", "programme_id", "title_fi", "title_sv", "title_en", "closes_at")
+        )
+        self.call_programmes = {call.pk: call.programme_id for call in calls}
         self.call_references = {call.pk: call.reference for call in calls}
         self.call_titles = {call.pk: self._name(call, "title") for call in calls}
         self.call_closing_days = {call.pk: in_helsinki(call.closes_at).date() for call in calls}
@@ -417,45 +421,63 @@ def _sql_day(expression: str) -> str:
     return f"{expression}::text"
 
 
-def _names_by_number(names: dict) -> list[str | None]:
-    """Names as CSV writes them in an array indexed by their row's id or numeric code (from 1, as SQL's)."""
-    by_number = {int(key): neutralised(name) or None for key, name in names.items()}
-    return [by_number.get(index) for index in range(1, max(by_number, default=0) + 1)]
+def _names_by_id(*columns: dict) -> list[list]:
+    """Name tables as arrays for `unnest`: the ids, then each name as CSV writes it (None for empty)."""
+    ids = list(columns[0])
+    return [ids] + [[neutralised(column.get(key, "")) or None for key in ids] for column in columns]
 
 
-def _postgres_csv_columns(names: ReferenceNames) -> tuple[dict[str, str], list]:
-    """The SQL of each of `COLUMNS`, writing exactly what `_python_csv_content` writes (a test compares them), and
-    its parameters. Names and codes of agencies, programmes, calls and places come as arrays from `names`, read
-    once, rather than joined to every row."""
-    arrays = {
-        "grant_prefix": (names.grant_prefixes, "g.agency_id"),
-        "municipality_name": (names.municipality_names, "g.municipality_id::integer"),
-        "region_name": (names.region_names, "g.region_id::integer"),
-        "agency_code": (names.agency_codes, "g.agency_id"),
-        "agency_name": (names.agency_names, "g.agency_id"),
-        "programme_code": (names.programme_codes, "g.programme_id"),
-        "programme_name": (names.programme_names, "g.programme_id"),
-        "call_reference": (names.call_references, "g.call_id"),
-        "call_title": (names.call_titles, "g.call_id"),
+def _postgres_csv_columns(names: ReferenceNames) -> tuple[dict[str, str], str, list, list]:
+    """The SQL of each of `COLUMNS`, writing exactly what `_python_csv_content` writes (a test compares them); the
+    joins it reads names from; the parameters of the select list and of the joins.
+
+    Names come from `names`, read once and passed as arrays joined by id, rather than from the tables of agencies,
+    programmes, calls and places with their language fallbacks. A grant's agency and programme are its call's
+    (`PublishedGrant.fill_derived`), so one join by call gives all six names and the grant id's prefix.
+    """
+    programme_of_call = names.call_programmes
+    agency_of_call = {
+        call: names.programme_agencies.get(programme) for call, programme in programme_of_call.items()
     }
-    parameters = []
-    looked_up = {}
-    for column, (values, index) in arrays.items():
-        parameters.append(_names_by_number(values))
-        looked_up[column] = f"(%s::text[])[{index}]"
+
+    def by_call(values: dict, of_call: dict | None = None) -> dict:
+        if of_call is None:
+            return values
+        return {call: values.get(owner, "") for call, owner in of_call.items()}
+
+    calls = _names_by_id(
+        by_call(names.call_references),
+        by_call(names.grant_prefixes, agency_of_call),
+        by_call(names.agency_codes, agency_of_call),
+        by_call(names.agency_names, agency_of_call),
+        by_call(names.programme_codes, programme_of_call),
+        by_call(names.programme_names, programme_of_call),
+        by_call(names.call_titles),
+    )
+    joins = (
+        "LEFT JOIN unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
+        "%s::text[]) AS n(call_id, call_reference, grant_prefix, agency_code, agency_name, programme_code, "
+        "programme_name, call_title) ON n.call_id = g.call_id "
+        "LEFT JOIN unnest(%s::text[], %s::text[]) AS m(code, name) ON m.code = g.municipality_id "
+        "LEFT JOIN unnest(%s::text[], %s::text[]) AS r(code, name) ON r.code = g.region_id"
+    )
+    join_parameters = [
+        *calls,
+        *_names_by_id(names.municipality_names),
+        *_names_by_id(names.region_names),
+    ]
     url_before, url_after = _url_of_grant_page(names.language)(0).rsplit("0", 1)
-    parameters += [url_before, url_after]
     columns = {
         "id": "g.id",
-        "grant_identifier": f"{looked_up['grant_prefix']} || '-' || g.id",
+        "grant_identifier": "n.grant_prefix || '-' || g.id",
         "outcome": _sql_code("g.outcome"),
         "recipient_name": _sql_free_text("g.recipient_name"),
         "recipient_business_id": _sql_code("g.recipient_business_id"),
         "organisation_type": _sql_code("g.recipient_type"),
         "municipality_code": _sql_code("g.municipality_id"),
-        "municipality_name": looked_up["municipality_name"],
+        "municipality_name": "m.name",
         "region_code": _sql_code("g.region_id"),
-        "region_name": looked_up["region_name"],
+        "region_name": "r.name",
         "project_name": _sql_free_text("g.project_name"),
         "purpose": _sql_free_text("g.purpose"),
         "amount_awarded": "g.amount_awarded::text",
@@ -463,40 +485,45 @@ def _postgres_csv_columns(names: ReferenceNames) -> tuple[dict[str, str], list]:
         "decision_date": _sql_day("g.decision_date"),
         "period_start": _sql_day("g.period_start"),
         "period_end": _sql_day("g.period_end"),
-        "agency_code": looked_up["agency_code"],
-        "agency_name": looked_up["agency_name"],
-        "programme_code": looked_up["programme_code"],
-        "programme_name": looked_up["programme_name"],
-        "call_reference": looked_up["call_reference"],
-        "call_title": looked_up["call_title"],
+        "agency_code": "n.agency_code",
+        "agency_name": "n.agency_name",
+        "programme_code": "n.programme_code",
+        "programme_name": "n.programme_name",
+        "call_reference": "n.call_reference",
+        "call_title": "n.call_title",
         "source": _sql_code("g.source"),
         "source_url": _sql_free_text("g.source_url"),
         "url": "%s || g.id || %s",
     }
-    return columns, parameters
+    return columns, joins, [url_before, url_after], join_parameters
 
 
 def _postgres_csv_content(filters: selectors.GrantFilters, *, sort: str, language: str) -> Iterator[bytes]:
     """The search as PostgreSQL's `COPY … TO STDOUT (FORMAT csv)` writes it, streamed in pieces."""
-    columns, column_parameters = _postgres_csv_columns(ReferenceNames(language))
+    columns, joins, select_parameters, join_parameters = _postgres_csv_columns(ReferenceNames(language))
     select = ", ".join(f'{columns[column.name]} AS "{column.name}"' for column in COLUMNS)
     order = ", ".join(
         f"g.{name[1:]} DESC" if name.startswith("-") else f"g.{name}" for name in selectors.SORTS[sort]
     )
     inner, inner_params = selectors.grants(filters).values(*ROW_FIELDS).query.sql_with_params()
     statement = (
-        f"COPY (SELECT {select} FROM ({inner}) g ORDER BY {order}) TO STDOUT WITH (FORMAT csv, HEADER true)"
+        f"COPY (SELECT {select} FROM ({inner}) g {joins} ORDER BY {order}) "
+        "TO STDOUT WITH (FORMAT csv, HEADER true)"
     )
     piece = bytearray()
     with (
+        transaction.atomic(),
         connection.cursor() as cursor,
-        cursor.cursor.copy(statement, (*column_parameters, *inner_params)) as copy,
     ):
-        for block in copy:
-            piece += block
-            if len(piece) >= COPY_PIECE_BYTES:
-                yield bytes(piece)
-                piece.clear()
+        # JIT compiling this statement's expressions takes longer than it saves on a million rows (a tenth of the
+        # export's time, docs/performance.md).
+        cursor.execute("SET LOCAL jit = off")
+        with cursor.cursor.copy(statement, (*select_parameters, *inner_params, *join_parameters)) as copy:
+            for block in copy:
+                piece += block
+                if len(piece) >= COPY_PIECE_BYTES:
+                    yield bytes(piece)
+                    piece.clear()
     if piece:
         yield bytes(piece)
 
