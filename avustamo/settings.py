@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "avustamo.reviews",
     "avustamo.decisions",
     "avustamo.register",
+    "avustamo.payments",
     "avustamo.api",
     "avustamo.demo",
 ]

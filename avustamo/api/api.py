@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as RequestValidationError
 from avustamo.api.applicant import router as applicant_router
 from avustamo.api.register import router as register_router
 from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut, translated_texts
+from avustamo.api.tools import router as tools_router
 from avustamo.core.dates import in_helsinki
 from avustamo.core.ids import MAX_ID
 from avustamo.programmes.models import Call, CallStatus
@@ -58,6 +59,7 @@ def _summary(request, call: Call) -> dict:
 
 api.add_router("/", applicant_router)
 api.add_router("/", register_router)
+api.add_router("/", tools_router)
 
 
 @api.exception_handler(RequestValidationError)

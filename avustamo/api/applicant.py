@@ -15,7 +15,7 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from avustamo.accounts.services import user_for_api_token
-from avustamo.api.schemas import ErrorOut
+from avustamo.api.schemas import ErrorOut, validation_refusal
 from avustamo.applications import selectors, services
 from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.ids import MAX_ID, id_or_none
@@ -136,22 +136,6 @@ def _detail(application: Application) -> dict:
     }
 
 
-def _refusal(error: ValidationError) -> dict:
-    if hasattr(error, "error_dict"):
-        problems = [
-            {"field": field, "code": item.code or "invalid", "message": message}
-            for field, items in error.error_dict.items()
-            for item in items
-            for message in item.messages
-        ]
-    else:
-        problems = [
-            {"field": "", "code": item.code or "invalid", "message": item.messages[0]}
-            for item in error.error_list
-        ]
-    return {"detail": problems[0]["message"] if problems else "Refused.", "errors": problems}
-
-
 NOT_FOUND = {"detail": "No application of yours has this id.", "errors": []}
 
 
@@ -206,7 +190,7 @@ def start_application(request, payload: StartIn):
             404, {"detail": "No published call or organisation of yours has this id.", "errors": []}
         )
     except ValidationError as error:
-        return Status(422, _refusal(error))
+        return Status(422, validation_refusal(error))
     return Status(201, _detail(selectors.application_for_person(person=request.auth, pk=application.pk)))
 
 
@@ -239,7 +223,7 @@ def save_answers(request, application_id: int, payload: AnswersIn):
             application=application, answers=answers, version=payload.version, acting_user=request.auth
         )
     except ValidationError as error:
-        return Status(409 if getattr(error, "code", None) == "stale" else 422, _refusal(error))
+        return Status(409 if getattr(error, "code", None) == "stale" else 422, validation_refusal(error))
     return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))
 
 
@@ -280,7 +264,7 @@ def add_attachment(
             acting_user=request.auth,
         )
     except ValidationError as error:
-        return Status(422, _refusal(error))
+        return Status(422, validation_refusal(error))
     return Status(201, _attachment(attachment))
 
 
@@ -303,7 +287,7 @@ def submit_application(request, application_id: int):
     except services.SubmissionRefused as refusal:
         return Status(422, {"detail": "The application cannot be submitted yet.", "errors": refusal.problems})
     except ValidationError as error:
-        return Status(422, _refusal(error))
+        return Status(422, validation_refusal(error))
     return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))
 
 
@@ -319,7 +303,7 @@ def withdraw_application(request, application_id: int):
     try:
         services.application_withdraw(application=application, acting_user=request.auth)
     except ValidationError as error:
-        return Status(422, _refusal(error))
+        return Status(422, validation_refusal(error))
     return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))
 
 

@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from ninja import Schema
 from pydantic import BaseModel, Field
 
@@ -82,3 +83,20 @@ class ProblemOut(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: list[ProblemOut] = []
+
+
+def validation_refusal(error: ValidationError) -> dict:
+    """A refusal of the services as the API answers it: the first message, then every problem by field."""
+    if hasattr(error, "error_dict"):
+        problems = [
+            {"field": field, "code": item.code or "invalid", "message": message}
+            for field, items in error.error_dict.items()
+            for item in items
+            for message in item.messages
+        ]
+    else:
+        problems = [
+            {"field": "", "code": item.code or "invalid", "message": item.messages[0]}
+            for item in error.error_list
+        ]
+    return {"detail": problems[0]["message"] if problems else "Refused.", "errors": problems}

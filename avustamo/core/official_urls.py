@@ -3,6 +3,7 @@ from django.urls import path
 from avustamo.core import views as core_views
 from avustamo.decisions import views as decision_views
 from avustamo.organisations import views as organisation_views
+from avustamo.payments import views as payment_views
 from avustamo.programmes import views as programme_views
 from avustamo.register import treasury_views
 from avustamo.reviews import views as review_views
@@ -78,4 +79,6 @@ urlpatterns = [
     path("reviews/", review_views.my_reviews, name="my_reviews"),
     path("organisations/", organisation_views.official_list, name="organisations"),
     path("treasury-export/", treasury_views.treasury_export, name="treasury_export"),
+    path("interest/", payment_views.interest_calculator, name="interest_calculator"),
+    path("reference-rates/", payment_views.reference_rates, name="reference_rates"),
 ]

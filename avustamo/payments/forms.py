@@ -1,0 +1,59 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from avustamo.payments import interest, selectors
+from avustamo.programmes.forms import DATE_INPUT
+
+
+class InterestForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    start = forms.DateField(
+        label=_("First day"),
+        widget=DATE_INPUT,
+        help_text=_("Interest: the day the grant was paid. Penalty interest: the due date."),
+    )
+    end = forms.DateField(
+        label=_("End day (not counted)"),
+        widget=DATE_INPUT,
+        help_text=_("The day the money is returned or recovered; interest runs up to the day before it."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Interest"),
+        choices=interest.InterestKind.choices,
+        initial=interest.InterestKind.GRANT,
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                self.result = interest.calculate_interest(
+                    amount=data["amount"],
+                    start=data["start"],
+                    end=data["end"],
+                    kind=data["kind"],
+                    rates=selectors.reference_rates(data["start"], data["end"]),
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
+
+class ReferenceRateForm(forms.Form):
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=DATE_INPUT, help_text=_("1 January or 1 July of the half-year.")
+    )
+    rate = forms.DecimalField(
+        label=_("Reference rate (%)"), max_digits=5, decimal_places=2, min_value=-20, max_value=50
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        help_text=_("For example: Suomen Pankin ilmoitus viitekorosta ja viivästyskoroista, SK 1276/2022."),
+    )

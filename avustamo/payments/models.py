@@ -1,0 +1,69 @@
+"""Money after the decision: what the law's interest is reckoned from, and (as issue 6 goes on) payments, returns
+and recoveries."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from avustamo.payments.interest import ADDED_POINTS, InterestKind
+
+
+class ReferenceRate(models.Model):
+    """The reference rate of the Interest Act (korkolaki 633/1982, 12 §) for one half-year.
+
+    The Bank of Finland announces it for 1 January–30 June and 1 July–31 December: the European Central Bank's
+    main refinancing rate before the half-year, rounded up to the next half percentage point. Interest on
+    returned and recovered grants (688/2001, 24 §) is this rate plus 3 points, penalty interest (25 §) this rate
+    plus 7 points. An administrator enters each new rate; no interest is reckoned over a half-year without one.
+    """
+
+    valid_from = models.DateField(
+        _("valid from"), unique=True, help_text=_("The first day of the half-year: 1 January or 1 July.")
+    )
+    rate = models.DecimalField(
+        _("reference rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(-20), MaxValueValidator(50)],
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_(
+            "Where the rate was announced, such as the Bank of Finland's notice in the Statute Book."
+        ),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reference rate")
+        verbose_name_plural = _("reference rates")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__day=1, valid_from__month__in=[1, 7]),
+                name="reference_rate_starts_a_half_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.valid_from:%d.%m.%Y}: {self.rate} %"
+
+    @property
+    def grant_interest_rate(self) -> Decimal:
+        return self.rate + ADDED_POINTS[InterestKind.GRANT]
+
+    @property
+    def penalty_interest_rate(self) -> Decimal:
+        return self.rate + ADDED_POINTS[InterestKind.PENALTY]

@@ -1,0 +1,54 @@
+"""The interest calculator and the table of reference rates in a real browser, in Finnish and Swedish: a finance
+officer reckons interest across two half-years, an administrator enters the next half-year's rate; axe finds
+nothing on any page."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_official_pages_accessibility import _sign_in
+from tests.browser.test_public_pages_accessibility import assert_no_axe_violations, assert_page_basics
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_finance_officer_reckons_interest_across_half_years(page: Page, site: str):
+    _sign_in(page, site, "finance@example.org")
+    page.goto(f"{site}/official/")
+    page.get_by_role("link", name="Korkolaskuri").click()
+    assert_page_basics(page, "fi")
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Summa (€)").fill("5000")
+    page.get_by_label("Ensimmäinen päivä").fill("2025-05-15")
+    page.get_by_label("Päättymispäivä (ei lasketa mukaan)").fill("2025-08-15")
+    page.get_by_role("button", name="Laske").click()
+    table = page.get_by_role("table", name="Korko puolivuotiskausittain")
+    expect(table).to_contain_text("41,85")
+    expect(table).to_contain_text("33,90")
+    expect(page.get_by_role("status")).to_contain_text("75,75")
+    assert_no_axe_violations(page)
+
+    # A half-year whose rate has not been entered is explained, not guessed.
+    page.get_by_label("Päättymispäivä (ei lasketa mukaan)").fill("2026-08-01")
+    page.get_by_role("button", name="Laske").click()
+    expect(page.locator(".error-summary")).to_contain_text("1.7.2026")
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_an_administrator_enters_the_next_reference_rate(page: Page, site: str, language: str):
+    _sign_in(page, site, "official@example.org")
+    prefix = "" if language == "fi" else "/sv"
+    page.goto(f"{site}{prefix}/official/reference-rates/")
+    assert_page_basics(page, language)
+    assert_no_axe_violations(page)
+    labels = {
+        "fi": ("Voimassa alkaen", "Viitekorko (%)", "Lähde", "Tallenna viitekorko"),
+        "sv": ("Gäller från", "Referensränta (%)", "Källa", "Spara referensräntan"),
+    }[language]
+    page.get_by_label(labels[0]).fill("2026-07-01")
+    page.get_by_label(labels[1]).fill("2")
+    page.get_by_label(labels[2]).fill("Suomen Pankin ilmoitus 1.7.–31.12.2026")
+    page.get_by_role("button", name=labels[3]).click()
+    expect(page.get_by_role("table")).to_contain_text("Suomen Pankin ilmoitus 1.7.–31.12.2026")
+    assert_no_axe_violations(page)
