@@ -22,6 +22,8 @@ from avustamo.core.ids import MAX_ID, id_or_none
 from avustamo.decisions.selectors import published_decision
 from avustamo.organisations.models import Organisation
 from avustamo.organisations.selectors import memberships_for_person
+from avustamo.payments import services as payment_services
+from avustamo.payments.selectors import grant_of_application
 from avustamo.programmes.selectors import public_call
 
 
@@ -391,3 +393,83 @@ def get_decision_document(request, application_id: int):
     return FileResponse(
         decision.document.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )
+
+
+class GrantAcceptanceOut(Schema):
+    status: str = Field(description="awaiting_acceptance, accepted or declined")
+    amount: Decimal = Field(description="the amount of the decision in force, euros")
+    requires_acceptance: bool = Field(description="whether the call asks for acceptance before any payment")
+    may_be_paid: bool = Field(description="accepted, or in a call that does not ask for acceptance")
+    answered_at: datetime.datetime | None
+    decline_reason: str
+
+
+class DeclineIn(Schema):
+    reason: str = Field("", max_length=2000, description="why the grant is declined; the presenter reads it")
+
+
+NO_GRANT = {"detail": "No grant of yours has this application id.", "errors": []}
+
+
+def _my_grant(request, application_id: int):
+    decision = _published_decision(request, application_id)
+    return None if decision is None else grant_of_application(decision.application)
+
+
+def _grant(grant) -> dict:
+    return {
+        "status": grant.status,
+        "amount": grant.decision.amount,
+        "requires_acceptance": grant.application.call.requires_acceptance,
+        "may_be_paid": grant.may_be_paid,
+        "answered_at": grant.answered_at,
+        "decline_reason": grant.decline_reason,
+    }
+
+
+def _refused(error: ValidationError):
+    """409 when the grant was answered already, 422 for other problems."""
+    status = 409 if getattr(error, "code", None) == "already_answered" else 422
+    return Status(status, validation_refusal(error))
+
+
+@router.get(
+    "/applications/{application_id}/grant",
+    response={200: GrantAcceptanceOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The grant of a positive decision: whether its terms have been accepted",
+)
+def get_grant(request, application_id: int):
+    grant = _my_grant(request, application_id)
+    return Status(404, NO_GRANT) if grant is None else _grant(grant)
+
+
+@router.post(
+    "/applications/{application_id}/grant/accept",
+    response={200: GrantAcceptanceOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Accept the decision's terms on behalf of the organisation",
+)
+def accept_grant(request, application_id: int):
+    grant = _my_grant(request, application_id)
+    if grant is None:
+        return Status(404, NO_GRANT)
+    try:
+        grant = payment_services.grant_accept(grant=grant, acting_user=request.auth)
+    except ValidationError as error:
+        return _refused(error)
+    return _grant(grant)
+
+
+@router.post(
+    "/applications/{application_id}/grant/decline",
+    response={200: GrantAcceptanceOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Decline the grant: nothing is paid and the money is free for the call again",
+)
+def decline_grant(request, application_id: int, payload: DeclineIn):
+    grant = _my_grant(request, application_id)
+    if grant is None:
+        return Status(404, NO_GRANT)
+    try:
+        grant = payment_services.grant_decline(grant=grant, reason=payload.reason, acting_user=request.auth)
+    except ValidationError as error:
+        return _refused(error)
+    return _grant(grant)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from avustamo.applications import views
 from avustamo.decisions import views as decision_views
+from avustamo.payments import views as payment_views
 
 app_name = "applications"
 
@@ -15,6 +16,8 @@ urlpatterns = [
     ),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/decision/", decision_views.my_decision, name="decision"),
+    path("<int:pk>/decision/accept/", payment_views.grant_accept, name="grant_accept"),
+    path("<int:pk>/decision/decline/", payment_views.grant_decline, name="grant_decline"),
     path(
         "<int:pk>/decision-<str:language>.pdf", decision_views.my_decision_document, name="decision_document"
     ),

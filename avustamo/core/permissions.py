@@ -134,5 +134,7 @@ rules.add_perm("register.export_treasury_data", reads_everything)
 # Any official may reckon interest; administrators keep the table of reference rates.
 rules.add_perm("payments.calculate_interest", is_official)
 rules.add_perm("payments.manage_reference_rates", is_administrator)
+# The members of the recipient organisation accept the decision's terms or decline the grant.
+rules.add_perm("payments.answer_grant", is_member_of_applicant)
 
 rules.add_perm("applications.apply_for_organisation", is_organisation_member)

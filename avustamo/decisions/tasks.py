@@ -12,6 +12,7 @@ from avustamo.core.audit import audit
 from avustamo.core.links import site_url
 from avustamo.core.tasks import queue_email
 from avustamo.decisions.models import Decision, DecisionStatus, PublicationRun
+from avustamo.payments.services import grant_open
 from avustamo.register.services import register_decision
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def publish_one(decision_id: int, *, acting_user) -> bool:
     decision.published_at = timezone.now()
     decision.save(update_fields=["document", "courtesy_document", "status", "published_at", "updated_at"])
     register_decision(decision=decision)
+    grant_open(decision=decision, acting_user=acting_user)
     audit(
         acting_user=acting_user,
         action="decision.published",

@@ -22,6 +22,8 @@ from avustamo.decisions.forms import (
     SendForSigningForm,
 )
 from avustamo.decisions.models import Decision, DecisionStatus
+from avustamo.payments.forms import AcceptGrantForm, DeclineGrantForm
+from avustamo.payments.selectors import grant_of_application
 from avustamo.programmes.models import Call
 from avustamo.reviews.views import _context, official_application
 
@@ -288,12 +290,20 @@ def _own_decision(request, pk) -> Decision:
     return decision
 
 
+def my_decision_context(decision: Decision) -> dict:
+    """What the recipient's decision page shows: the decision, and the grant to accept or decline."""
+    return {
+        "decision": decision,
+        "application": decision.application,
+        "grant": grant_of_application(decision.application),
+        "accept_form": AcceptGrantForm(),
+        "decline_form": DeclineGrantForm(),
+    }
+
+
 @login_required
 def my_decision(request, pk):
-    decision = _own_decision(request, pk)
-    return render(
-        request, "decisions/my_decision.html", {"decision": decision, "application": decision.application}
-    )
+    return render(request, "decisions/my_decision.html", my_decision_context(_own_decision(request, pk)))
 
 
 @login_required

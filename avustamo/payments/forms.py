@@ -57,3 +57,18 @@ class ReferenceRateForm(forms.Form):
         max_length=300,
         help_text=_("For example: Suomen Pankin ilmoitus viitekorosta ja viivästyskoroista, SK 1276/2022."),
     )
+
+
+class AcceptGrantForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I have read the decision and its terms, and I accept them on behalf of the organisation."),
+    )
+
+
+class DeclineGrantForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the grant declined?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The presenter of the decision reads this. The money is then free for other applicants."),
+    )

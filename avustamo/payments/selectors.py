@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from avustamo.payments.interest import half_year_start
-from avustamo.payments.models import ReferenceRate
+from avustamo.payments.models import Grant, ReferenceRate
 
 
 def reference_rates(start: datetime.date, end: datetime.date) -> dict[datetime.date, Decimal]:
@@ -15,3 +15,7 @@ def reference_rates(start: datetime.date, end: datetime.date) -> dict[datetime.d
 
 def all_reference_rates():
     return ReferenceRate.objects.select_related("entered_by").order_by("-valid_from")
+
+
+def grant_of_application(application) -> Grant | None:
+    return Grant.objects.filter(application=application).select_related("answered_by").first()

@@ -280,6 +280,11 @@ class Call(models.Model):
         validators=PERCENT_VALIDATORS,
     )
     min_reviewers = models.PositiveSmallIntegerField(_("reviewers per application"), default=2)
+    requires_acceptance = models.BooleanField(
+        _("recipients accept the decision's terms before payment"),
+        default=True,
+        help_text=_("Nothing is paid until the recipient has accepted the terms in the service."),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     copied_from = models.ForeignKey(
         "self",

@@ -44,6 +44,7 @@ CALL_FIELDS = (
     "max_share_percent",
     "own_funding_min_percent",
     "min_reviewers",
+    "requires_acceptance",
 )
 
 PART_MODELS = {

@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, Prefetch, Q, Sum
 from avustamo.applications.models import Application, ApplicationStatus, CompletionRequest
 from avustamo.core.dates import helsinki_today
 from avustamo.decisions.models import Decision
+from avustamo.payments.models import GrantStatus
 from avustamo.programmes.models import Call
 from avustamo.reviews.models import ReviewAssignment, ScreeningResult
 
@@ -124,7 +125,10 @@ class CallTotals:
 
 def call_totals(call: Call) -> CallTotals:
     totals = handled_applications(call).aggregate(
-        count=Count("pk"), requested=Sum("requested_amount"), proposed=Sum("proposal__amount")
+        count=Count("pk"),
+        requested=Sum("requested_amount"),
+        # A grant its recipient declined frees its money for the call.
+        proposed=Sum("proposal__amount", filter=~Q(grant__status=GrantStatus.DECLINED)),
     )
     return CallTotals(
         applications=totals["count"],

@@ -150,3 +150,18 @@ def test_from_closed_call_to_published_decision(page: Page, live_server, closed_
     with page.expect_download() as download:
         page.locator(f"a[href$='/decision-{decision.language}.pdf']").click()
     assert download.value.suggested_filename.endswith(".pdf")
+
+    # The treasurer accepts the grant's terms: the page says that nothing is paid before, then who accepted.
+    acceptance = page.get_by_role("heading", name="Avustuksen vastaanottaminen")
+    expect(acceptance).to_be_visible()
+    page.get_by_role("button", name="Ota avustus vastaan ja hyväksy sen ehdot").click()
+    expect(page.locator(".error-summary")).to_contain_text("Tämä kenttä vaaditaan")
+    assert_no_axe_violations(page)
+    page.get_by_label("Olen lukenut päätöksen ja sen ehdot ja hyväksyn ne organisaation puolesta.").check()
+    page.get_by_role("button", name="Ota avustus vastaan ja hyväksy sen ehdot").click()
+    expect(page.get_by_role("main")).to_contain_text("Ehdot hyväksyi")
+    assert_no_axe_violations(page)
+    from avustamo.payments.models import GrantStatus
+
+    decision.grant.refresh_from_db()
+    assert decision.grant.status == GrantStatus.ACCEPTED
