@@ -461,7 +461,14 @@ def accept_grant(request, application_id: int):
 
 @router.post(
     "/applications/{application_id}/grant/decline",
-    response={200: GrantAcceptanceOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        200: GrantAcceptanceOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     summary="Decline the grant: nothing is paid and the money is free for the call again",
 )
 def decline_grant(request, application_id: int, payload: DeclineIn):
