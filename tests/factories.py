@@ -292,7 +292,12 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     call = factory.SubFactory(CallFactory)
     organisation = factory.SubFactory(OrganisationFactory)
-    form = factory.LazyAttribute(lambda application: CallFormFactory(call=application.call))
+    # Applications to the same call share its latest form, as in the service.
+    form = factory.LazyAttribute(
+        lambda application: (
+            application.call.forms.order_by("-version").first() or CallFormFactory(call=application.call)
+        )
+    )
     created_by = factory.SubFactory(UserFactory)
 
 

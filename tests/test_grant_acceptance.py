@@ -25,7 +25,9 @@ from tests.factories import ApplicationFactory, CallFactory, MembershipFactory, 
 pytestmark = pytest.mark.django_db
 
 
-def _published(*, outcome=Outcome.APPROVED, amount="12000.00", call=None, corrects=None, application=None):
+def _published(
+    *, outcome=Outcome.APPROVED, amount="12000.00", call=None, corrects=None, application=None, instalments=()
+):
     """A decision signed and published the way the service publishes it (documents, register, grant, email)."""
     presenter = (
         corrects.presenter if corrects else UserFactory(roles=["presenter"], full_name="Esa Esittelijä")
@@ -52,6 +54,7 @@ def _published(*, outcome=Outcome.APPROVED, amount="12000.00", call=None, correc
         period_start=datetime.date(2027, 1, 1),
         period_end=datetime.date(2027, 12, 31),
         reasons="Perustelut.",
+        instalments=list(instalments),
         presenter=presenter,
         decision_maker=UserFactory(roles=["decision_maker"]),
         status=DecisionStatus.SIGNED,

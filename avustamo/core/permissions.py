@@ -136,5 +136,9 @@ rules.add_perm("payments.calculate_interest", is_official)
 rules.add_perm("payments.manage_reference_rates", is_administrator)
 # The members of the recipient organisation accept the decision's terms or decline the grant.
 rules.add_perm("payments.answer_grant", is_member_of_applicant)
+# Finance officers prepare, approve (a batch someone else prepared), export and mark payments paid.
+rules.add_perm("payments.prepare_payments", is_finance_officer)
+rules.add_perm("payments.approve_payments", is_finance_officer)
+rules.add_perm("payments.view_payments", reads_everything)
 
 rules.add_perm("applications.apply_for_organisation", is_organisation_member)

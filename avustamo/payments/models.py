@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.decisions.models import Decision
 from avustamo.payments.interest import ADDED_POINTS, InterestKind
 
 
@@ -132,3 +133,126 @@ class Grant(models.Model):
         if self.status == GrantStatus.DECLINED:
             return False
         return self.status == GrantStatus.ACCEPTED or not self.application.call.requires_acceptance
+
+
+class InstalmentStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    DUE = "due", _("due for payment")
+    IN_BATCH = "in_batch", _("in a payment batch")
+    PAID = "paid", _("paid")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Instalment(models.Model):
+    """One payment of a grant's plan, as the decision sets it (a share of the amount and when it is paid).
+
+    Paid at most once: it joins one batch only, by a conditional update, and its status moves forward only.
+    """
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="instalments"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    amount = models.DecimalField(_("amount (€)"), max_digits=14, decimal_places=2)
+    condition = models.CharField(_("paid"), max_length=30, choices=Decision.InstalmentCondition.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InstalmentStatus.choices, default=InstalmentStatus.PLANNED
+    )
+    batch = models.ForeignKey(
+        "payments.PaymentBatch",
+        verbose_name=_("payment batch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instalments",
+    )
+    payee_name = models.CharField(_("payee"), max_length=255, blank=True)
+    payee_iban = models.CharField(_("payee's IBAN"), max_length=34, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        ordering = ["grant", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "number"], name="instalment_number_once_per_grant"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="instalment_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["in_batch", "paid"], batch__isnull=False)
+                | (~models.Q(status__in=["in_batch", "paid"]) & models.Q(batch__isnull=True)),
+                name="instalment_in_a_batch_when_batched_or_paid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="paid") | models.Q(paid_on__isnull=False),
+                name="instalment_paid_has_a_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grant.application} {self.number}: {self.amount} €"
+
+    @property
+    def reference(self) -> str:
+        """The payment's own reference, the same in every export: the end-to-end id of its credit transfer."""
+        return f"AVUSTAMO-{self.pk}"
+
+
+class BatchStatus(models.TextChoices):
+    PREPARED = "prepared", _("prepared, awaiting approval")
+    APPROVED = "approved", _("approved")
+    PAID = "paid", _("paid")
+
+
+class PaymentBatch(models.Model):
+    """Due instalments gathered by a finance officer, approved by a second person, exported as an ISO 20022
+    credit transfer (pain.001.001.03) from the agency's account, and marked paid when the bank has paid it."""
+
+    agency = models.ForeignKey(
+        "programmes.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    execution_date = models.DateField(_("day of payment"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.PREPARED
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("prepared by"), on_delete=models.PROTECT, related_name="+"
+    )
+    prepared_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    credit_transfer = models.BinaryField(_("credit transfer file"), editable=False, blank=True, default=b"")
+    exported_at = models.DateTimeField(_("first exported at"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment batch")
+        verbose_name_plural = _("payment batches")
+        ordering = ["-prepared_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(approved_by=models.F("prepared_by")), name="payment_batch_four_eyes"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="prepared")
+                | models.Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="payment_batch_approved_before_export_or_payment",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="paid") | models.Q(paid_on__isnull=False),
+                name="payment_batch_paid_has_a_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"{self.agency.code}-{self.execution_date:%Y%m%d}-{self.pk}"

@@ -86,6 +86,13 @@ class Agency(models.Model):
     name_sv = models.CharField(_("name in Swedish"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200)
     website = models.URLField(_("website"), blank=True)
+    payment_iban = models.CharField(
+        _("IBAN of the account grants are paid from"),
+        max_length=34,
+        blank=True,
+        help_text=_("Payment batches are exported as credit transfers from this account."),
+    )
+    payment_bic = models.CharField(_("BIC of the paying account"), max_length=11, blank=True)
     publishes_negative_decisions = models.BooleanField(
         _("publishes negative decisions"),
         default=True,

@@ -1,0 +1,258 @@
+"""Payment plans and payment batches (issue 6, sections 2 and 3): instalments from the decision, due on acceptance,
+gathered by one finance officer and approved by another, exported once as an ISO 20022 pain.001.001.03 credit
+transfer valid against the official XSD, each instalment paid at most once."""
+
+import datetime
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sepaxml
+import xmlschema
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from avustamo.core.dates import helsinki_today
+from avustamo.core.models import AuditEntry
+from avustamo.payments import services
+from avustamo.payments.models import BatchStatus, Instalment, InstalmentStatus, PaymentBatch
+from tests.factories import AgencyFactory, CallFactory, ProgrammeFactory, UserFactory
+from tests.test_grant_acceptance import _member, _published
+
+pytestmark = pytest.mark.django_db
+
+XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
+NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+TODAY = helsinki_today()
+
+
+def _plan(decision) -> list[tuple]:
+    return [
+        (instalment.number, instalment.amount, instalment.condition, instalment.status)
+        for instalment in Instalment.objects.filter(grant__decision=decision).order_by("number")
+    ]
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory(code="TEM", payment_iban="FI2112345600000785", payment_bic="NDEAFIHH")
+
+
+@pytest.fixture
+def call(agency):
+    return CallFactory(
+        closed=True, programme=ProgrammeFactory(agency=agency), appropriation=Decimal("90000.00")
+    )
+
+
+def _accepted(call, amount="12345.50", shares=()):
+    decision = _published(call=call, amount=amount, instalments=shares)
+    services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+    return decision
+
+
+SIXTY_THIRTY_TEN = [
+    {"percent": "60", "condition": "on_acceptance"},
+    {"percent": "30", "condition": "after_interim_report"},
+    {"percent": "10", "condition": "after_final_report"},
+]
+
+
+class TestPlan:
+    def test_instalments_add_up_to_the_grant_exactly(self, call):
+        decision = _published(call=call, amount="12345.50", instalments=SIXTY_THIRTY_TEN)
+        # 60 % = 7 407.30, 30 % = 3 703.65, the last the remainder 1 234.55: 12 345.50 in all.
+        assert [(number, amount) for number, amount, _, _ in _plan(decision)] == [
+            (1, Decimal("7407.30")),
+            (2, Decimal("3703.65")),
+            (3, Decimal("1234.55")),
+        ]
+
+    def test_a_decision_without_instalments_is_paid_at_once_on_acceptance(self, call):
+        decision = _published(call=call, amount="5000.00")
+        assert _plan(decision) == [(1, Decimal("5000.00"), "on_acceptance", InstalmentStatus.PLANNED)]
+        services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+        assert _plan(decision)[0][3] == InstalmentStatus.DUE
+
+    def test_only_the_instalment_on_acceptance_falls_due(self, call):
+        decision = _accepted(call, shares=SIXTY_THIRTY_TEN)
+        assert [status for *_, status in _plan(decision)] == [
+            InstalmentStatus.DUE,
+            InstalmentStatus.PLANNED,
+            InstalmentStatus.PLANNED,
+        ]
+
+    def test_without_acceptance_in_the_call_payment_is_due_at_once(self, agency):
+        call = CallFactory(closed=True, programme=ProgrammeFactory(agency=agency), requires_acceptance=False)
+        decision = _published(call=call, amount="800.00")
+        assert _plan(decision)[0][3] == InstalmentStatus.DUE
+
+    def test_declining_cancels_what_was_not_paid(self, call):
+        decision = _published(call=call)
+        services.grant_decline(grant=decision.grant, reason="Ei tarvetta.", acting_user=_member(decision))
+        assert {status for *_, status in _plan(decision)} == {InstalmentStatus.CANCELLED}
+
+
+@pytest.fixture
+def finance():
+    return UserFactory(roles=["finance_officer"], full_name="Fiia Maksaja")
+
+
+@pytest.fixture
+def approver():
+    return UserFactory(roles=["finance_officer"], full_name="Hannu Hyväksyjä")
+
+
+class TestBatches:
+    def test_a_batch_takes_every_due_payment_of_the_agency(self, call, finance):
+        first, second = _accepted(call, amount="1000.00"), _accepted(call, amount="2500.50")
+        _published(call=call, amount="700.00")  # not accepted: not due
+        other_agency = _accepted(
+            CallFactory(
+                closed=True, programme=ProgrammeFactory(code="okm-muu", agency=AgencyFactory(code="OKM"))
+            ),
+            amount="99.00",
+        )
+        batch = services.batch_prepare(
+            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+        )
+        paid = {instalment.grant.decision_id: instalment for instalment in batch.instalments.all()}
+        assert set(paid) == {first.pk, second.pk}
+        assert paid[first.pk].payee_iban == first.application.organisation.iban
+        assert Instalment.objects.get(grant__decision=other_agency).status == InstalmentStatus.DUE
+        assert AuditEntry.objects.filter(action="payment_batch.prepared", actor=finance).exists()
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            ("nothing_due", "No payment of TEM is due."),
+            ("no_account", "Enter the IBAN of the account TEM pays grants from"),
+            ("past_day", "The day of payment cannot be in the past."),
+        ],
+    )
+    def test_a_batch_that_cannot_be_made_is_refused_and_nothing_is_saved(
+        self, call, finance, change, message
+    ):
+        if change != "nothing_due":
+            _accepted(call, amount="1000.00")
+        if change == "no_account":
+            call.programme.agency.payment_iban = ""
+            call.programme.agency.save()
+        day = TODAY - datetime.timedelta(days=1) if change == "past_day" else TODAY
+        with pytest.raises(ValidationError) as refusal:
+            services.batch_prepare(agency=call.programme.agency, execution_date=day, acting_user=finance)
+        assert message in " ".join(refusal.value.messages)
+        assert not PaymentBatch.objects.exists()
+        assert not Instalment.objects.filter(status=InstalmentStatus.IN_BATCH).exists()
+
+    def test_the_one_who_prepared_cannot_approve(self, call, finance, approver):
+        _accepted(call, amount="1000.00")
+        batch = services.batch_prepare(
+            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+        )
+        with pytest.raises(ValidationError) as refusal:
+            services.batch_approve(batch=batch, acting_user=finance)
+        assert refusal.value.code == "four_eyes"
+        assert PaymentBatch.objects.get(pk=batch.pk).status == BatchStatus.PREPARED
+        approved = services.batch_approve(batch=batch, acting_user=approver)
+        assert approved.status == BatchStatus.APPROVED and approved.approved_by == approver
+
+    def test_the_database_refuses_a_batch_approved_by_its_preparer(self, call, finance):
+        _accepted(call, amount="1000.00")
+        batch = services.batch_prepare(
+            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+        )
+        with pytest.raises(IntegrityError), transaction.atomic():
+            PaymentBatch.objects.filter(pk=batch.pk).update(status="approved", approved_by=finance)
+
+    @pytest.mark.parametrize("role", ["auditor", "programme_manager", "presenter"])
+    def test_only_finance_officers_prepare_and_approve(self, call, finance, role):
+        _accepted(call, amount="1000.00")
+        with pytest.raises(PermissionDenied):
+            services.batch_prepare(
+                agency=call.programme.agency, execution_date=TODAY, acting_user=UserFactory(roles=[role])
+            )
+        batch = services.batch_prepare(
+            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+        )
+        with pytest.raises(PermissionDenied):
+            services.batch_approve(batch=batch, acting_user=UserFactory(roles=[role]))
+
+    def test_the_credit_transfer_is_valid_pain_001_and_made_once(self, call, finance, approver):
+        _accepted(call, amount="1000.00")
+        _accepted(call, amount="2500.50", shares=SIXTY_THIRTY_TEN)
+        batch = services.batch_prepare(
+            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+        )
+        with pytest.raises(ValidationError):
+            services.batch_credit_transfer(batch=batch, acting_user=finance)
+        services.batch_approve(batch=batch, acting_user=approver)
+        xml = services.batch_credit_transfer(batch=batch, acting_user=finance)
+        schema = xmlschema.XMLSchema(XSD)
+        schema.validate(xml)
+        document = schema.to_dict(xml)
+        header = document["CstmrCdtTrfInitn"]["GrpHdr"]
+        # 1 000.00 + 60 % of 2 500.50 (1 500.30) = 2 500.30
+        assert header["NbOfTxs"] == "2" and Decimal(str(header["CtrlSum"])) == Decimal("2500.30")
+        assert header["MsgId"] == batch.reference
+        [information] = document["CstmrCdtTrfInitn"]["PmtInf"]
+        assert information["DbtrAcct"]["Id"]["IBAN"] == "FI2112345600000785"
+        transfers = {item["PmtId"]["EndToEndId"]: item for item in information["CdtTrfTxInf"]}
+        instalments = {instalment.reference: instalment for instalment in batch.instalments.all()}
+        assert set(transfers) == set(instalments)
+        for reference, instalment in instalments.items():
+            assert Decimal(str(transfers[reference]["Amt"]["InstdAmt"]["$"])) == instalment.amount
+            assert transfers[reference]["CdtrAcct"]["Id"]["IBAN"] == instalment.payee_iban
+        assert services.batch_credit_transfer(batch=batch, acting_user=finance) == xml
+
+    def test_marking_paid_records_the_day_on_every_payment(self, call, finance, approver):
+        _accepted(call, amount="1000.00")
+        batch = services.batch_prepare(
+            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+        )
+        services.batch_approve(batch=batch, acting_user=approver)
+        with pytest.raises(ValidationError):
+            services.batch_mark_paid(batch=batch, paid_on=TODAY, acting_user=finance)  # not sent to the bank
+        services.batch_credit_transfer(batch=batch, acting_user=finance)
+        with pytest.raises(ValidationError):
+            services.batch_mark_paid(
+                batch=batch, paid_on=TODAY + datetime.timedelta(days=1), acting_user=finance
+            )
+        services.batch_mark_paid(batch=batch, paid_on=TODAY, acting_user=finance)
+        assert set(batch.instalments.values_list("status", "paid_on")) == {(InstalmentStatus.PAID, TODAY)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_preparing_at_once_never_batch_a_payment_twice(call):
+    for amount in ("1000.00", "2000.00", "3000.00"):
+        _accepted(call, amount=amount)
+    officers = [UserFactory(roles=["finance_officer"]) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def prepare(officer):
+        try:
+            barrier.wait()
+            outcomes.append(
+                services.batch_prepare(
+                    agency=call.programme.agency, execution_date=TODAY, acting_user=officer
+                )
+            )
+        except ValidationError as refusal:
+            outcomes.append(refusal.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=prepare, args=(officer,)) for officer in officers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    batched = list(Instalment.objects.filter(status=InstalmentStatus.IN_BATCH).values_list("pk", "batch"))
+    assert len(batched) == 3 and len({pk for pk, _ in batched}) == 3
+    assert sorted(type(outcome).__name__ for outcome in outcomes) in (
+        ["PaymentBatch", "str"],
+        ["PaymentBatch", "PaymentBatch"],
+    )
+    assert PaymentBatch.objects.filter(instalments__isnull=True).count() == 0
