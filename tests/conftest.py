@@ -1,6 +1,7 @@
 import pytest
 from django.utils import translation
 
+from avustamo.payments.reference_rates import load_reference_rates
 from avustamo.programmes.reference import load_reference_data
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -14,6 +15,13 @@ def _finnish_by_default():
 @pytest.fixture
 def reference_data(db):
     load_reference_data()
+
+
+@pytest.fixture
+def reference_rates(db):
+    """The Interest Act's reference rates, as migration payments 0002 enters them; loaded again because a test that
+    runs in transactions empties every table after it."""
+    load_reference_rates()
 
 
 @pytest.fixture

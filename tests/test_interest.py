@@ -17,7 +17,7 @@ from avustamo.payments.models import ReferenceRate
 from tests.access import LOGIN, assert_access
 from tests.factories import MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rates")]
 
 D = datetime.date
 

@@ -10,14 +10,17 @@ from pathlib import Path
 import pytest
 import sepaxml
 import xmlschema
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from avustamo.core.dates import helsinki_today
 from avustamo.core.models import AuditEntry
 from avustamo.payments import services
 from avustamo.payments.models import BatchStatus, Instalment, InstalmentStatus, PaymentBatch
-from tests.factories import AgencyFactory, CallFactory, ProgrammeFactory, UserFactory
+from tests.access import LOGIN, assert_access
+from tests.factories import AgencyFactory, CallFactory, MembershipFactory, ProgrammeFactory, UserFactory
 from tests.test_grant_acceptance import _member, _published
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +143,7 @@ class TestBatches:
             call.programme.agency.payment_iban = ""
             call.programme.agency.save()
         day = TODAY - datetime.timedelta(days=1) if change == "past_day" else TODAY
-        with pytest.raises(ValidationError) as refusal:
+        with translation.override("en"), pytest.raises(ValidationError) as refusal:
             services.batch_prepare(agency=call.programme.agency, execution_date=day, acting_user=finance)
         assert message in " ".join(refusal.value.messages)
         assert not PaymentBatch.objects.exists()
@@ -256,3 +259,92 @@ def test_two_officers_preparing_at_once_never_batch_a_payment_twice(call):
         ["PaymentBatch", "PaymentBatch"],
     )
     assert PaymentBatch.objects.filter(instalments__isnull=True).count() == 0
+
+
+class TestPages:
+    def test_a_batch_from_due_payments_to_paid_through_the_pages(self, client, call, finance, approver):
+        decision = _accepted(call, amount="1500.00")
+        client.force_login(finance)
+        overview = client.get("/en/official/payments/").content.decode()
+        assert decision.application.register_number in overview and "Prepare the batch" in overview
+        prepared = client.post(
+            "/en/official/payments/",
+            {"agency": call.programme.agency.pk, "execution_date": TODAY.isoformat()},
+        )
+        batch = PaymentBatch.objects.get()
+        assert prepared.status_code == 302 and prepared["Location"].endswith(
+            f"/official/payments/batches/{batch.pk}/"
+        )
+        refused = client.post(f"/en/official/payments/batches/{batch.pk}/approve/")
+        assert refused.status_code == 400 and "not by the one who prepared it" in refused.content.decode()
+        not_yet = client.get(f"/en/official/payments/batches/{batch.pk}/credit-transfer.xml")
+        assert not_yet.status_code == 400 and "approved by a second person first" in not_yet.content.decode()
+
+        client.force_login(approver)
+        assert client.post(f"/en/official/payments/batches/{batch.pk}/approve/").status_code == 302
+        xml = client.get(f"/en/official/payments/batches/{batch.pk}/credit-transfer.xml")
+        assert xml.status_code == 200 and xml["Content-Type"] == "application/xml"
+        xmlschema.XMLSchema(XSD).validate(xml.content)
+        rows = (
+            client.get(f"/en/official/payments/batches/{batch.pk}/payments.csv").content.decode().splitlines()
+        )
+        assert rows[0].startswith("reference,payee,iban,amount") and ",1500.00," in rows[1]
+        bad_day = client.post(f"/en/official/payments/batches/{batch.pk}/paid/", {"paid_on": "tomorrow"})
+        assert bad_day.status_code == 400 and "Enter a valid date." in bad_day.content.decode()
+        paid = client.post(f"/en/official/payments/batches/{batch.pk}/paid/", {"paid_on": TODAY.isoformat()})
+        assert paid.status_code == 302
+        assert PaymentBatch.objects.get().status == BatchStatus.PAID
+
+    def test_an_invalid_batch_request_is_explained(self, client, call, finance):
+        client.force_login(finance)
+        response = client.post(
+            "/en/official/payments/", {"agency": call.programme.agency.pk, "execution_date": ""}
+        )
+        assert response.status_code == 400 and "Day of payment" in response.content.decode()
+        nothing = client.post(
+            "/en/official/payments/",
+            {"agency": call.programme.agency.pk, "execution_date": TODAY.isoformat()},
+        )
+        assert nothing.status_code == 400 and "No payment of TEM is due." in nothing.content.decode()
+        assert not PaymentBatch.objects.exists()
+
+
+PAGE_ROLES = {
+    "anonymous": lambda: None,
+    "applicant": lambda: MembershipFactory().person,
+    "staff_without_role": lambda: UserFactory(official=True),
+    "presenter": lambda: UserFactory(roles=["presenter"]),
+    "reviewer": lambda: UserFactory(roles=["reviewer"]),
+    "decider": lambda: UserFactory(roles=["decision_maker"]),
+    "finance": lambda: UserFactory(roles=["finance_officer"]),
+    "auditor": lambda: UserFactory(roles=["auditor"]),
+    "manager": lambda: UserFactory(roles=["programme_manager"]),
+}
+READERS = {"finance", "auditor", "manager"}
+
+
+@pytest.fixture
+def prepared_batch(call):
+    _accepted(call, amount="1000.00")
+    return services.batch_prepare(
+        agency=call.programme.agency, execution_date=TODAY, acting_user=UserFactory(roles=["finance_officer"])
+    )
+
+
+PAGE_CASES = [
+    ("GET", lambda batch: "/official/payments/", READERS, 200),
+    ("GET", lambda batch: f"/official/payments/batches/{batch.pk}/", READERS, 200),
+    ("GET", lambda batch: f"/official/payments/batches/{batch.pk}/payments.csv", READERS, 200),
+    ("POST", lambda batch: f"/official/payments/batches/{batch.pk}/approve/", {"finance"}, 302),
+    ("GET", lambda batch: f"/official/payments/batches/{batch.pk}/credit-transfer.xml", {"finance"}, 400),
+]
+
+
+@pytest.mark.parametrize("role", list(PAGE_ROLES))
+@pytest.mark.parametrize(
+    ("method", "path", "allowed", "code"), PAGE_CASES, ids=[str(i) for i in range(len(PAGE_CASES))]
+)
+def test_who_may_use_the_payment_pages(client, prepared_batch, role, method, path, allowed, code):
+    user = PAGE_ROLES[role]() or AnonymousUser()
+    expected = LOGIN if role == "anonymous" else (code if role in allowed else 403)
+    assert_access(client, user, method, path(prepared_batch), expected)

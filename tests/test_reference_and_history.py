@@ -12,10 +12,12 @@ from pypdf import PdfReader
 from avustamo.accounts.models import RoleGrant, User
 from avustamo.applications.models import Application, ApplicationStatus, Attachment
 from avustamo.core.models import AuditEntry
+from avustamo.core.money import to_cents
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.demo.content import PEOPLE
 from avustamo.demo.loader import _funding_year, load_demo
 from avustamo.organisations.models import Membership, Organisation
+from avustamo.payments.models import Grant, GrantStatus, InstalmentStatus
 from avustamo.programmes.models import Agency, Call, CallStatus, CallTheme, Municipality, Programme, Region
 from avustamo.programmes.reference import DATA_DIR, load_reference_data
 from avustamo.register.imports import CALLS_FILE, GRANTS_FILE
@@ -194,7 +196,7 @@ def test_demo__officials_side_has_every_state_of_handling():
     assert roles["reviewer-1@example.org"] == roles["reviewer-2@example.org"] == {"reviewer"}
     assert roles["presenter@example.org"] == {"presenter"}
     assert roles["decider@example.org"] == {"decision_maker"}
-    assert roles["finance@example.org"] == {"finance_officer"}
+    assert roles["finance@example.org"] == roles["finance-approver@example.org"] == {"finance_officer"}
     assert roles["auditor@example.org"] == {"auditor"}
     assert User.objects.get(email="admin@example.org").is_superuser
     assert all(
@@ -232,6 +234,17 @@ def test_demo__officials_side_has_every_state_of_handling():
     published_rejection = PublishedGrant.objects.get(decision=rejected)
     assert published_rejection.outcome == GrantOutcome.REJECTED
     assert published_rejection.amount_awarded == 0 and published_rejection.purpose == ""
+
+    # The money of those grants: Kotipiha's awaits acceptance; the Närpes association accepted, and 80 % was paid
+    # in a batch prepared and approved by two finance officers; a rejection has no grant.
+    assert kotipiha.grant.status == GrantStatus.AWAITING_ACCEPTANCE and not kotipiha.grant.may_be_paid
+    assert swedish.grant.status == GrantStatus.ACCEPTED
+    first, last = swedish.grant.instalments.order_by("number")
+    assert first.status == InstalmentStatus.PAID and first.amount == to_cents(swedish.amount * Decimal("0.8"))
+    assert last.status == InstalmentStatus.PLANNED and first.amount + last.amount == swedish.amount
+    assert first.batch.prepared_by.email == "finance@example.org"
+    assert first.batch.approved_by.email == "finance-approver@example.org" and first.batch.credit_transfer
+    assert not Grant.objects.filter(application=rejected.application).exists()
 
     # This season's youth call has closed and its applications are at every step of handling.
     call = Call.objects.get(reference=f"TEM-KOTO-{funding_year}-NUORET")

@@ -79,6 +79,20 @@ urlpatterns = [
     path("reviews/", review_views.my_reviews, name="my_reviews"),
     path("organisations/", organisation_views.official_list, name="organisations"),
     path("treasury-export/", treasury_views.treasury_export, name="treasury_export"),
+    path("payments/", payment_views.payments_overview, name="payments"),
+    path("payments/batches/<int:pk>/", payment_views.payment_batch, name="payment_batch"),
+    path(
+        "payments/batches/<int:pk>/approve/",
+        payment_views.payment_batch_approve,
+        name="payment_batch_approve",
+    ),
+    path("payments/batches/<int:pk>/paid/", payment_views.payment_batch_paid, name="payment_batch_paid"),
+    path(
+        "payments/batches/<int:pk>/credit-transfer.xml",
+        payment_views.payment_batch_credit_transfer,
+        name="payment_batch_credit_transfer",
+    ),
+    path("payments/batches/<int:pk>/payments.csv", payment_views.payment_batch_csv, name="payment_batch_csv"),
     path("interest/", payment_views.interest_calculator, name="interest_calculator"),
     path("reference-rates/", payment_views.reference_rates, name="reference_rates"),
 ]

@@ -67,6 +67,13 @@ PEOPLE = [
         "roles": ["finance_officer"],
     },
     {
+        "email": "finance-approver@example.org",
+        "full_name": "Minna Lehtonen",
+        "is_staff": True,
+        "preferred_language": "fi",
+        "roles": ["finance_officer"],
+    },
+    {
         "email": "auditor@example.org",
         "full_name": "Liisa Järvinen",
         "is_staff": True,
@@ -688,6 +695,10 @@ REVIEW_JUSTIFICATIONS = [
         1: "Ikä- ja sukupuolinäkökulmaa ei ole käsitelty.",
     },
 ]
+
+# A made-up account for the demo's payment batches (valid check digits); the ministry's own account is entered by
+# its administrator.
+DEMO_PAYMENT_ACCOUNT = "FI7416603000107066"
 
 # Payment in two instalments and the reports due, as TEM's NGO grant decisions set them.
 DECISION_INSTALMENTS = [

@@ -24,9 +24,12 @@ from avustamo.decisions.tasks import publish_one
 from avustamo.demo import content
 from avustamo.demo.documents import one_page_pdf
 from avustamo.organisations.models import Membership, Organisation
+from avustamo.payments import services as payment_services
+from avustamo.payments.models import Grant, GrantStatus
+from avustamo.payments.reference_rates import load_reference_rates
 from avustamo.programmes import services as call_services
 from avustamo.programmes.application_form.standard import standard_definition
-from avustamo.programmes.models import Call, CallStatus, Programme
+from avustamo.programmes.models import Agency, Call, CallStatus, Programme
 from avustamo.programmes.reference import load_reference_data
 from avustamo.register.imports import import_tem_history
 from avustamo.reviews import services as review_services
@@ -465,14 +468,37 @@ def _youth_call(people: dict[str, User], today: datetime.date) -> None:
     )
 
 
+def _grant_payments(people: dict[str, User], today: datetime.date) -> None:
+    """The earlier call's money in its states: the Närpes association's grant accepted and its first instalment paid
+    in a batch one finance officer prepared and another approved; Kotipiha's grant still awaiting acceptance."""
+    agency = Agency.objects.get(code="TEM")
+    if not agency.payment_iban:
+        agency.payment_iban = content.DEMO_PAYMENT_ACCOUNT
+        agency.save(update_fields=["payment_iban"])
+    grant = Grant.objects.filter(
+        application__organisation__name__contains="Närpes", status=GrantStatus.AWAITING_ACCEPTANCE
+    ).first()
+    if grant is None:
+        return
+    member = grant.application.organisation.memberships.order_by("pk").first().person
+    payment_services.grant_accept(grant=grant, acting_user=member)
+    finance, approver = people["finance@example.org"], people["finance-approver@example.org"]
+    batch = payment_services.batch_prepare(agency=agency, execution_date=today, acting_user=finance)
+    payment_services.batch_approve(batch=batch, acting_user=approver)
+    payment_services.batch_credit_transfer(batch=batch, acting_user=finance)
+    payment_services.batch_mark_paid(batch=batch, paid_on=today, acting_user=finance)
+
+
 @transaction.atomic
 def load_demo() -> None:
     load_reference_data()
+    load_reference_rates()
     import_tem_history()
     people = _people()
     _organisations(people)
     today = timezone.localdate()
     _calls(people["official@example.org"], today)
     _earlier_ngo_call(people, today)
+    _grant_payments(people, today)
     _youth_call(people, today)
     _applications(people, today)

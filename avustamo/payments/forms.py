@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from avustamo.payments import interest, selectors
 from avustamo.programmes.forms import DATE_INPUT
+from avustamo.programmes.models import Agency
 
 
 class InterestForm(forms.Form):
@@ -71,4 +72,17 @@ class DeclineGrantForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The presenter of the decision reads this. The money is then free for other applicants."),
+    )
+
+
+class PrepareBatchForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Paying agency"), queryset=Agency.objects.order_by("code"))
+    execution_date = forms.DateField(label=_("Day of payment"), widget=DATE_INPUT)
+
+
+class MarkPaidForm(forms.Form):
+    paid_on = forms.DateField(
+        label=_("Paid on"),
+        widget=DATE_INPUT,
+        help_text=_("The day the bank paid the batch, from its statement."),
     )

@@ -3,8 +3,11 @@
 import datetime
 from decimal import Decimal
 
+from django.db.models import Count, Sum
+
 from avustamo.payments.interest import half_year_start
-from avustamo.payments.models import Grant, ReferenceRate
+from avustamo.payments.models import Grant, Instalment, InstalmentStatus, PaymentBatch, ReferenceRate
+from avustamo.reviews.exports import neutralised
 
 
 def reference_rates(start: datetime.date, end: datetime.date) -> dict[datetime.date, Decimal]:
@@ -19,3 +22,55 @@ def all_reference_rates():
 
 def grant_of_application(application) -> Grant | None:
     return Grant.objects.filter(application=application).select_related("answered_by").first()
+
+
+def due_instalments():
+    """Instalments due for payment, oldest grant first, with what the payments page shows."""
+    return (
+        Instalment.objects.filter(status=InstalmentStatus.DUE)
+        .select_related("grant__application__call__programme__agency", "grant__application__organisation")
+        .order_by("grant__application__call__programme__agency__code", "grant__opened_at", "number")
+    )
+
+
+def recent_batches(limit: int = 50):
+    return (
+        PaymentBatch.objects.select_related("agency", "prepared_by", "approved_by")
+        .annotate(payments=Count("instalments"), amount=Sum("instalments__amount"))
+        .order_by("-prepared_at", "-id")[:limit]
+    )
+
+
+def batch_with_payments(pk: int) -> PaymentBatch | None:
+    batch = (
+        PaymentBatch.objects.select_related("agency", "prepared_by", "approved_by")
+        .annotate(payments=Count("instalments"), amount=Sum("instalments__amount"))
+        .filter(pk=pk)
+        .first()
+    )
+    if batch is not None:
+        batch.rows = list(batch.instalments.select_related("grant__application__call").order_by("pk"))
+    return batch
+
+
+BATCH_CSV_HEADER = (
+    "reference", "payee", "iban", "amount", "register_number", "instalment", "call", "day_of_payment", "status",
+)  # fmt: skip
+
+
+def batch_csv_rows(batch: PaymentBatch):
+    """The batch's payments as CSV rows (header first), for the accounts and for reading in a spreadsheet."""
+    yield BATCH_CSV_HEADER
+    for instalment in batch.rows:
+        application = instalment.grant.application
+        yield (
+            instalment.reference,
+            neutralised(instalment.payee_name),
+            instalment.payee_iban,
+            f"{instalment.amount:.2f}",
+            application.register_number,
+            instalment.number,
+            application.call.reference,
+            batch.execution_date.isoformat(),
+            instalment.status,
+        )

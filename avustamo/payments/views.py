@@ -1,19 +1,30 @@
-"""Pages of payments and recovery: the recipient's acceptance of a grant; the officials' interest calculator and
-table of reference rates."""
+"""Pages of payments and recovery: the recipient's acceptance of a grant; the finance officers' payments and
+batches; the officials' interest calculator and table of reference rates."""
+
+import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from avustamo.core.dates import helsinki_today
 from avustamo.decisions.selectors import published_decision
 from avustamo.decisions.views import my_decision_context
 from avustamo.payments import selectors, services
-from avustamo.payments.forms import AcceptGrantForm, DeclineGrantForm, InterestForm, ReferenceRateForm
+from avustamo.payments.forms import (
+    AcceptGrantForm,
+    DeclineGrantForm,
+    InterestForm,
+    MarkPaidForm,
+    PrepareBatchForm,
+    ReferenceRateForm,
+)
 
 CALCULATE_PERMISSION = "payments.calculate_interest"
 MANAGE_RATES_PERMISSION = "payments.manage_reference_rates"
@@ -107,3 +118,116 @@ def grant_decline(request, pk: int):
             )
             return redirect("applications:decision", pk=pk)
     return _decision_page(request, grant, AcceptGrantForm(), form, status=400)
+
+
+VIEW_PAYMENTS_PERMISSION = "payments.view_payments"
+PREPARE_PERMISSION = "payments.prepare_payments"
+
+
+def _require(request, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+@login_required
+def payments_overview(request):
+    """Payments due, by agency, with the form to gather them into a batch; the latest batches."""
+    _require(request, VIEW_PAYMENTS_PERMISSION)
+    can_prepare = request.user.has_perm(PREPARE_PERMISSION)
+    form = PrepareBatchForm(request.POST or None, initial={"execution_date": helsinki_today()})
+    status = 200
+    if request.method == "POST":
+        _require(request, PREPARE_PERMISSION)
+        if form.is_valid():
+            try:
+                batch = services.batch_prepare(**form.cleaned_data, acting_user=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The batch is prepared. A second finance officer approves it."))
+                return redirect("official:payment_batch", pk=batch.pk)
+        status = 400
+    due = list(selectors.due_instalments())
+    context = {
+        "due": due,
+        "due_total": sum((instalment.amount for instalment in due), Decimal("0")),
+        "batches": selectors.recent_batches(),
+        "form": form if can_prepare else None,
+    }
+    return render(request, "payments/payments.html", context, status=status)
+
+
+def _batch(request, pk: int):
+    _require(request, VIEW_PAYMENTS_PERMISSION)
+    batch = selectors.batch_with_payments(pk)
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@login_required
+def payment_batch(request, pk: int):
+    batch = _batch(request, pk)
+    context = {"batch": batch, "paid_form": MarkPaidForm(initial={"paid_on": helsinki_today()})}
+    return render(request, "payments/payment_batch.html", context)
+
+
+def _refused(request, batch, error: ValidationError | None, form=None):
+    context = {"batch": batch, "paid_form": form or MarkPaidForm(), "refusal": error}
+    return render(request, "payments/payment_batch.html", context, status=400)
+
+
+def _batch_action(request, pk: int, action, form=None):
+    """Run one service on the batch; a refusal shows the batch page again with the message."""
+    batch = _batch(request, pk)
+    if form is not None and not form.is_valid():
+        return _refused(request, batch, None, form)
+    try:
+        action(batch)
+    except ValidationError as error:
+        return _refused(request, batch, error, form)
+    return redirect("official:payment_batch", pk=pk)
+
+
+@login_required
+@require_POST
+def payment_batch_approve(request, pk: int):
+    return _batch_action(
+        request, pk, lambda batch: services.batch_approve(batch=batch, acting_user=request.user)
+    )
+
+
+@login_required
+@require_POST
+def payment_batch_paid(request, pk: int):
+    form = MarkPaidForm(request.POST)
+    return _batch_action(
+        request,
+        pk,
+        lambda batch: services.batch_mark_paid(
+            batch=batch, paid_on=form.cleaned_data["paid_on"], acting_user=request.user
+        ),
+        form,
+    )
+
+
+@login_required
+def payment_batch_credit_transfer(request, pk: int):
+    batch = _batch(request, pk)
+    try:
+        content = services.batch_credit_transfer(batch=batch, acting_user=request.user)
+    except ValidationError as error:
+        return _refused(request, batch, error)
+    response = HttpResponse(content, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.xml"'
+    return response
+
+
+@login_required
+def payment_batch_csv(request, pk: int):
+    batch = _batch(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerows(selectors.batch_csv_rows(batch))
+    return response

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.test_official_pages_accessibility import _sign_in
 from tests.browser.test_public_pages_accessibility import assert_no_axe_violations, assert_page_basics
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_rates")]
 
 
 def test_a_finance_officer_reckons_interest_across_half_years(page: Page, site: str):

@@ -1,0 +1,64 @@
+"""The finance officers' payments in a real browser: a due payment gathered into a batch by one officer, approved by
+another and downloaded as the bank's credit transfer; axe finds nothing on any page."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from avustamo.demo.content import DEMO_PASSWORD
+from tests.browser.test_public_pages_accessibility import assert_no_axe_violations, assert_page_basics
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page: Page, site: str, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{site}/accounts/login/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("form.stacked button[type=submit]").click()
+    expect(page.locator("nav.main")).to_contain_text("Kirjaudu ulos")
+
+
+def _visit(page: Page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, url
+    assert_page_basics(page, "fi")
+    assert_no_axe_violations(page)
+
+
+def test_two_finance_officers_pay_a_due_grant(page: Page, site: str):
+    from avustamo.payments import services
+    from avustamo.payments.models import Grant, GrantStatus, PaymentBatch
+
+    grant = Grant.objects.get(
+        status=GrantStatus.AWAITING_ACCEPTANCE, application__submitted_by__email="applicant-a@example.org"
+    )
+    services.grant_accept(grant=grant, acting_user=grant.application.submitted_by)
+    paid_batch = PaymentBatch.objects.get()
+
+    _sign_in(page, site, "finance@example.org")
+    _visit(page, f"{site}/official/")
+    page.get_by_role("link", name="Maksatukset ja maksatuserät").click()
+    assert_no_axe_violations(page)
+    expect(page.get_by_role("table", name="1 maksettava maksu")).to_contain_text(
+        grant.application.register_number
+    )
+    _visit(page, f"{site}/official/payments/batches/{paid_batch.pk}/")
+    page.goto(f"{site}/official/payments/")
+    page.get_by_label("Maksava viranomainen").select_option(str(paid_batch.agency_id))
+    page.get_by_role("button", name="Valmistele maksatuserä").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Maksatuserä")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Hyväksy maksatuserä").click()
+    expect(page.locator(".error-summary")).to_contain_text("ei sen valmistelija")
+    assert_no_axe_violations(page)
+    batch_url = page.url.replace("/approve/", "/")
+
+    _sign_in(page, site, "finance-approver@example.org")
+    page.goto(batch_url)
+    page.get_by_role("button", name="Hyväksy maksatuserä").click()
+    expect(page.get_by_role("main")).to_contain_text("Lataa pankin maksuaineisto")
+    assert_no_axe_violations(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Lataa pankin maksuaineisto (ISO 20022 XML)").click()
+    assert download.value.suggested_filename.endswith(".xml")
