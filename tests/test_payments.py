@@ -17,7 +17,7 @@ from django.utils import translation
 
 from avustamo.core.dates import helsinki_today
 from avustamo.core.models import AuditEntry
-from avustamo.payments import services
+from avustamo.payments import selectors, services
 from avustamo.payments.models import BatchStatus, Instalment, InstalmentStatus, PaymentBatch
 from tests.access import LOGIN, assert_access
 from tests.factories import AgencyFactory, CallFactory, MembershipFactory, ProgrammeFactory, UserFactory
@@ -348,3 +348,41 @@ def test_who_may_use_the_payment_pages(client, prepared_batch, role, method, pat
     user = PAGE_ROLES[role]() or AnonymousUser()
     expected = LOGIN if role == "anonymous" else (code if role in allowed else 403)
     assert_access(client, user, method, path(prepared_batch), expected)
+
+
+class TestMoneyShown:
+    def test_the_recipient_sees_each_instalment_and_what_was_paid(self, client, call, finance, approver):
+        decision = _accepted(call, amount="2000.00", shares=SIXTY_THIRTY_TEN)
+        batch = services.batch_prepare(
+            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+        )
+        services.batch_approve(batch=batch, acting_user=approver)
+        services.batch_credit_transfer(batch=batch, acting_user=finance)
+        services.batch_mark_paid(batch=batch, paid_on=TODAY, acting_user=finance)
+        client.force_login(_member(decision))
+        page = client.get(f"/en/applications/{decision.application.pk}/decision/").content.decode()
+        payments = page.split("The grant's instalments and what has been paid", 1)[1]
+        assert "€1,200" in payments and "€600" in payments and "€200" in payments
+        assert "Paid" in payments and "after the interim report has been approved" in payments
+
+    def test_officials_see_each_calls_money(self, client, call, finance, approver):
+        _accepted(call, amount="2000.00", shares=SIXTY_THIRTY_TEN)
+        _accepted(call, amount="500.00")
+        declined = _published(call=call, amount="700.00")
+        services.grant_decline(grant=declined.grant, reason="Ei tarvetta.", acting_user=_member(declined))
+        batch = services.batch_prepare(
+            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+        )
+        [row] = selectors.money_by_call()
+        assert row["reference"] == call.reference and row["grants"] == 2
+        assert (row["total"], row["in_batch"], row["due"], row["planned"], row["paid"]) == (
+            Decimal("2500.00"),
+            Decimal("1700.00"),
+            Decimal("0"),
+            Decimal("800.00"),
+            Decimal("0"),
+        )
+        services.batch_approve(batch=batch, acting_user=approver)
+        client.force_login(approver)
+        page = client.get("/en/official/payments/").content.decode()
+        assert "Money by call" in page and "€2,500" in page and "€1,700" in page

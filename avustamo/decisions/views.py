@@ -23,7 +23,7 @@ from avustamo.decisions.forms import (
 )
 from avustamo.decisions.models import Decision, DecisionStatus
 from avustamo.payments.forms import AcceptGrantForm, DeclineGrantForm
-from avustamo.payments.selectors import grant_of_application
+from avustamo.payments.selectors import grant_of_application, instalments_of
 from avustamo.programmes.models import Call
 from avustamo.reviews.views import _context, official_application
 
@@ -291,11 +291,13 @@ def _own_decision(request, pk) -> Decision:
 
 
 def my_decision_context(decision: Decision) -> dict:
-    """What the recipient's decision page shows: the decision, and the grant to accept or decline."""
+    """What the recipient's decision page shows: the decision, the grant to accept or decline and its payments."""
+    grant = grant_of_application(decision.application)
     return {
         "decision": decision,
         "application": decision.application,
-        "grant": grant_of_application(decision.application),
+        "grant": grant,
+        "instalments": instalments_of(grant) if grant else [],
         "accept_form": AcceptGrantForm(),
         "decline_form": DeclineGrantForm(),
     }

@@ -3,7 +3,8 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 
 from avustamo.payments.interest import half_year_start
 from avustamo.payments.models import Grant, Instalment, InstalmentStatus, PaymentBatch, ReferenceRate
@@ -74,3 +75,32 @@ def batch_csv_rows(batch: PaymentBatch):
             batch.execution_date.isoformat(),
             instalment.status,
         )
+
+
+def instalments_of(grant: Grant) -> list[Instalment]:
+    return list(grant.instalments.select_related("batch").order_by("number"))
+
+
+def money_by_call() -> list[dict]:
+    """Per call with grants, the money of its instalments (cancelled ones left out): in all, paid, in batches, due
+    and still planned, and the number of grants."""
+    by_status = {
+        "paid": InstalmentStatus.PAID,
+        "in_batch": InstalmentStatus.IN_BATCH,
+        "due": InstalmentStatus.DUE,
+        "planned": InstalmentStatus.PLANNED,
+    }
+    rows = (
+        Instalment.objects.exclude(status=InstalmentStatus.CANCELLED)
+        .values(reference=F("grant__application__call__reference"))
+        .annotate(
+            grants=Count("grant", distinct=True),
+            total=Sum("amount"),
+            **{
+                key: Coalesce(Sum("amount", filter=Q(status=status)), Decimal("0"))
+                for key, status in by_status.items()
+            },
+        )
+        .order_by("-reference")
+    )
+    return list(rows)

@@ -152,6 +152,7 @@ def payments_overview(request):
         "due": due,
         "due_total": sum((instalment.amount for instalment in due), Decimal("0")),
         "batches": selectors.recent_batches(),
+        "calls": selectors.money_by_call(),
         "form": form if can_prepare else None,
     }
     return render(request, "payments/payments.html", context, status=status)
