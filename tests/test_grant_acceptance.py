@@ -97,8 +97,10 @@ class TestOpening:
 
     def test_a_negative_correction_closes_the_grant(self):
         original = _published()
-        _published(corrects=original, application=original.application, outcome=Outcome.REJECTED)
-        assert not Grant.objects.filter(application=original.application).exists()
+        correction = _published(corrects=original, application=original.application, outcome=Outcome.REJECTED)
+        grant = Grant.objects.get(application=original.application)
+        assert grant.status == GrantStatus.CLOSED and grant.decision == correction and not grant.may_be_paid
+        assert not grant.instalments.exclude(status="cancelled").exists()
         assert AuditEntry.objects.filter(action="grant.closed_by_correction").exists()
 
 

@@ -74,6 +74,7 @@ class GrantStatus(models.TextChoices):
     AWAITING_ACCEPTANCE = "awaiting_acceptance", _("awaiting acceptance")
     ACCEPTED = "accepted", _("accepted")
     DECLINED = "declined", _("declined")
+    CLOSED = "closed", _("closed by a correcting decision")
 
 
 class Grant(models.Model):
@@ -119,7 +120,8 @@ class Grant(models.Model):
                 condition=models.Q(
                     status="awaiting_acceptance", answered_at__isnull=True, answered_by__isnull=True
                 )
-                | (~models.Q(status="awaiting_acceptance") & models.Q(answered_at__isnull=False)),
+                | models.Q(status__in=["accepted", "declined"], answered_at__isnull=False)
+                | models.Q(status="closed"),
                 name="grant_answered_when_accepted_or_declined",
             ),
         ]
@@ -130,7 +132,7 @@ class Grant(models.Model):
     @property
     def may_be_paid(self) -> bool:
         """Whether payments may be made: accepted, or opened in a call that does not ask for acceptance."""
-        if self.status == GrantStatus.DECLINED:
+        if self.status in (GrantStatus.DECLINED, GrantStatus.CLOSED):
             return False
         return self.status == GrantStatus.ACCEPTED or not self.application.call.requires_acceptance
 
@@ -256,3 +258,48 @@ class PaymentBatch(models.Model):
     @property
     def reference(self) -> str:
         return f"{self.agency.code}-{self.execution_date:%Y%m%d}-{self.pk}"
+
+
+class LedgerKind(models.TextChoices):
+    AWARDED = "awarded", _("awarded")
+    CHANGED = "changed", _("changed by a decision")
+    DECLINED = "declined", _("declined by the recipient")
+    PAID = "paid", _("paid")
+
+
+class LedgerEntry(models.Model):
+    """One movement of a grant's money, never changed once written: awarded, changed by a decision, declined, paid
+    (returns, recoveries and interest follow). The grant's figures are sums of its entries, and they reconcile
+    with its instalments at every moment (`selectors.ledger_of`, tested with random sequences of operations).
+
+    Amounts are signed: what the state owes the recipient grows with awards and shrinks with declines, negative
+    changes and payments."""
+
+    grant = models.ForeignKey(Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(_("kind"), max_length=20, choices=LedgerKind.choices)
+    amount = models.DecimalField(_("amount (€)"), max_digits=14, decimal_places=2)
+    occurred_on = models.DateField(_("date"))
+    decision = models.ForeignKey(
+        "decisions.Decision", verbose_name=_("decision"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    batch = models.ForeignKey(
+        PaymentBatch, verbose_name=_("payment batch"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["grant", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="awarded") | models.Q(amount__gt=0), name="ledger_award_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=["paid", "declined"]) | models.Q(amount__lt=0),
+                name="ledger_payment_and_decline_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grant_id} {self.kind} {self.amount}"

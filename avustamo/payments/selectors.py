@@ -1,13 +1,22 @@
 """Reads of payments and recovery."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from avustamo.payments.interest import half_year_start
-from avustamo.payments.models import Grant, Instalment, InstalmentStatus, PaymentBatch, ReferenceRate
+from avustamo.payments.models import (
+    Grant,
+    GrantStatus,
+    Instalment,
+    InstalmentStatus,
+    LedgerKind,
+    PaymentBatch,
+    ReferenceRate,
+)
 from avustamo.reviews.exports import neutralised
 
 
@@ -104,3 +113,66 @@ def money_by_call() -> list[dict]:
         .order_by("-reference")
     )
     return list(rows)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A grant's money as its ledger sums it. `in_force` is what the decisions award now; `paid` what the state has
+    paid; `owed` what is still to pay (negative: paid beyond the award, to be returned or recovered)."""
+
+    entries: tuple
+    by_kind: dict
+
+    @property
+    def in_force(self) -> Decimal:
+        return sum((self.by_kind.get(kind, Decimal("0")) for kind in AWARD_KINDS), Decimal("0"))
+
+    @property
+    def paid(self) -> Decimal:
+        return -self.by_kind.get(LedgerKind.PAID, Decimal("0"))
+
+    @property
+    def owed(self) -> Decimal:
+        return self.in_force - self.paid
+
+
+AWARD_KINDS = (LedgerKind.AWARDED, LedgerKind.CHANGED, LedgerKind.DECLINED)
+
+
+def ledger_of(grant: Grant) -> Ledger:
+    entries = tuple(grant.ledger.order_by("recorded_at", "pk"))
+    by_kind: dict = {}
+    for entry in entries:
+        by_kind[entry.kind] = by_kind.get(entry.kind, Decimal("0")) + entry.amount
+    return Ledger(entries=entries, by_kind=by_kind)
+
+
+def reconciliation_problems(grant: Grant) -> list[str]:
+    """What does not add up between the grant's ledger, its instalments and its decision; empty when all do."""
+    ledger = ledger_of(grant)
+    instalments = list(grant.instalments.all())
+    problems = []
+    paid = sum((i.amount for i in instalments if i.status == InstalmentStatus.PAID), Decimal("0"))
+    started = sum(
+        (i.amount for i in instalments if i.status in (InstalmentStatus.PAID, InstalmentStatus.IN_BATCH)),
+        Decimal("0"),
+    )
+    standing = sum((i.amount for i in instalments if i.status != InstalmentStatus.CANCELLED), Decimal("0"))
+    if ledger.paid != paid:
+        problems.append(f"ledger paid {ledger.paid} != instalments paid {paid}")
+    if standing != max(ledger.in_force, started):
+        problems.append(
+            f"instalments standing {standing} != max(in force {ledger.in_force}, started {started})"
+        )
+    decided = (
+        grant.decision.amount
+        if grant.status in (GrantStatus.AWAITING_ACCEPTANCE, GrantStatus.ACCEPTED)
+        else None
+    )
+    if decided is not None and ledger.in_force != decided:
+        problems.append(f"in force {ledger.in_force} != the decision's {decided}")
+    if grant.status == GrantStatus.CLOSED and ledger.in_force != 0:
+        problems.append(f"closed grant still awards {ledger.in_force}")
+    if any(i.amount <= 0 for i in instalments):
+        problems.append("an instalment is not positive")
+    return problems

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from sepaxml import SepaTransfer
@@ -21,9 +22,12 @@ from avustamo.payments.models import (
     GrantStatus,
     Instalment,
     InstalmentStatus,
+    LedgerEntry,
+    LedgerKind,
     PaymentBatch,
     ReferenceRate,
 )
+from avustamo.payments.selectors import AWARD_KINDS
 from avustamo.programmes.models import Agency
 
 
@@ -65,9 +69,11 @@ def _locked_grant(grant: Grant) -> Grant:
 @transaction.atomic
 def grant_open(*, decision: Decision, acting_user) -> Grant | None:
     """Open the grant of a positive decision being published; a correction takes over the grant of the decision
-    it corrects, to be accepted anew. A negative correction closes the grant. None for a negative decision."""
+    it corrects, to be accepted anew, and records the change in the ledger. A negative correction closes the
+    grant. None for a negative decision without a grant."""
     application = decision.application
     existing = Grant.objects.select_for_update().filter(application=application).first()
+    day = decision.decision_date or helsinki_today()
     if not decision.is_positive:
         if existing is not None:
             _close_by_correction(existing, decision, acting_user)
@@ -81,6 +87,10 @@ def grant_open(*, decision: Decision, acting_user) -> Grant | None:
     grant.answered_by = None
     grant.decline_reason = ""
     grant.save()
+    if existing is None:
+        _record(grant, LedgerKind.AWARDED, decision.amount, day, decision=decision)
+    else:
+        _record(grant, LedgerKind.CHANGED, decision.amount - _in_force(grant), day, decision=decision)
     _replan(grant)
     _make_due(grant)
     audit(
@@ -94,23 +104,22 @@ def grant_open(*, decision: Decision, acting_user) -> Grant | None:
 
 
 def _close_by_correction(grant: Grant, decision: Decision, acting_user) -> None:
-    """A negative correction ends the grant: what was not paid is cancelled. Money already paid stays on the
-    grant, to be returned or recovered by a decision of its own."""
-    paid = grant.instalments.filter(status__in=[InstalmentStatus.IN_BATCH, InstalmentStatus.PAID]).exists()
-    audit(
-        acting_user=acting_user,
-        action="grant.closed_by_correction",
-        target=grant,
-        decision=decision.pk,
-        paid=paid,
+    """A negative correction ends the grant: what was not paid is cancelled and nothing is awarded any more. Money
+    already paid stays on the grant's ledger, to be returned or recovered by a decision of its own."""
+    grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE]).update(
+        status=InstalmentStatus.CANCELLED
     )
-    if paid:
-        grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE]).update(
-            status=InstalmentStatus.CANCELLED
-        )
-        return
-    grant.instalments.all().delete()
-    grant.delete()
+    _record(
+        grant,
+        LedgerKind.CHANGED,
+        -_in_force(grant),
+        decision.decision_date or helsinki_today(),
+        decision=decision,
+    )
+    grant.decision = decision
+    grant.status = GrantStatus.CLOSED
+    grant.save(update_fields=["decision", "status"])
+    audit(acting_user=acting_user, action="grant.closed_by_correction", target=grant, decision=decision.pk)
 
 
 def _require_answerable(grant: Grant, acting_user) -> None:
@@ -151,9 +160,9 @@ def grant_decline(*, grant: Grant, reason: str, acting_user) -> Grant:
     grant.answered_by = acting_user
     grant.decline_reason = reason
     grant.save(update_fields=["status", "answered_at", "answered_by", "decline_reason"])
-    grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE]).update(
-        status=InstalmentStatus.CANCELLED
-    )
+    unpaid = grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE])
+    _record(grant, LedgerKind.DECLINED, -_sum(unpaid), helsinki_today())
+    unpaid.update(status=InstalmentStatus.CANCELLED)
     audit(
         acting_user=acting_user,
         action="grant.declined",
@@ -205,11 +214,39 @@ def _plan(grant: Grant) -> list[Instalment]:
 
 
 def _replan(grant: Grant) -> None:
-    """A new plan from the decision in force, unless a payment has already been batched or made."""
-    if grant.instalments.filter(status__in=[InstalmentStatus.IN_BATCH, InstalmentStatus.PAID]).exists():
+    """The plan of the decision in force. Instalments already batched or paid stay; then the unpaid ones are
+    cancelled and the rest of the corrected amount is one instalment, paid on acceptance of the corrected terms."""
+    started = grant.instalments.filter(status__in=[InstalmentStatus.IN_BATCH, InstalmentStatus.PAID])
+    if not started.exists():
+        grant.instalments.all().delete()
+        Instalment.objects.bulk_create(_plan(grant))
         return
-    grant.instalments.all().delete()
-    Instalment.objects.bulk_create(_plan(grant))
+    grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE]).update(
+        status=InstalmentStatus.CANCELLED
+    )
+    rest = grant.decision.amount - _sum(started)
+    if rest > 0:
+        Instalment.objects.create(
+            grant=grant,
+            number=(grant.instalments.aggregate(last=Max("number"))["last"] or 0) + 1,
+            amount=rest,
+            condition=Decision.InstalmentCondition.ON_ACCEPTANCE,
+        )
+
+
+def _in_force(grant: Grant) -> Decimal:
+    """What the decisions now award, after changes and a decline: the sum of those ledger entries."""
+    return _sum(grant.ledger.filter(kind__in=AWARD_KINDS))
+
+
+def _sum(rows) -> Decimal:
+    """The rows' amounts added up to the cent (SQLite adds decimals as floating point numbers)."""
+    return to_cents(rows.aggregate(total=Sum("amount"))["total"] or 0)
+
+
+def _record(grant: Grant, kind: str, amount: Decimal, day: datetime.date, **links) -> None:
+    if amount:
+        LedgerEntry.objects.create(grant=grant, kind=kind, amount=amount, occurred_on=day, **links)
 
 
 def _make_due(grant: Grant) -> None:
@@ -369,5 +406,15 @@ def batch_mark_paid(*, batch: PaymentBatch, paid_on: datetime.date, acting_user)
     batch.paid_on = paid_on
     batch.save(update_fields=["status", "paid_on"])
     batch.instalments.update(status=InstalmentStatus.PAID, paid_on=paid_on)
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            grant_id=instalment.grant_id,
+            kind=LedgerKind.PAID,
+            amount=-instalment.amount,
+            occurred_on=paid_on,
+            batch=batch,
+        )
+        for instalment in batch.instalments.all()
+    )
     audit(acting_user=acting_user, action="payment_batch.paid", target=batch, paid_on=paid_on)
     return batch

@@ -1,0 +1,128 @@
+"""The grant's ledger (issue 6, section 8): random sequences of decisions, corrections, acceptances, declines and
+payments, driven through the services, and after every step the ledger reconciles with the instalments and the
+decision in force."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from avustamo.core.dates import helsinki_today
+from avustamo.decisions.models import Decision, DecisionStatus, Outcome
+from avustamo.payments import selectors, services
+from avustamo.payments.models import BatchStatus, GrantStatus, LedgerKind, PaymentBatch
+from tests.factories import (
+    AgencyFactory,
+    ApplicationFactory,
+    CallFactory,
+    MembershipFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+
+SHARES = st.sampled_from(
+    [
+        [],
+        [
+            {"percent": "60", "condition": "on_acceptance"},
+            {"percent": "40", "condition": "after_final_report"},
+        ],
+        [
+            {"percent": "33", "condition": "on_acceptance"},
+            {"percent": "33", "condition": "on_acceptance"},
+            {"percent": "34", "condition": "after_interim_report"},
+        ],
+    ]
+)
+AMOUNTS = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("correct"), AMOUNTS, SHARES),
+        st.tuples(st.just("reject")),
+        st.tuples(st.just("accept")),
+        st.tuples(st.just("decline")),
+        st.tuples(st.just("pay")),
+        st.tuples(st.just("batch")),
+    ),
+    max_size=8,
+)
+
+
+def _decision(application, presenter, decider, *, amount, shares, corrects=None, outcome=Outcome.APPROVED):
+    return Decision.objects.create(
+        application=application,
+        corrects=corrects,
+        outcome=outcome,
+        amount=amount if outcome != Outcome.REJECTED else 0,
+        purpose="Tarkoitus." if outcome != Outcome.REJECTED else "",
+        instalments=shares if outcome != Outcome.REJECTED else [],
+        reasons="Perustelut.",
+        presenter=presenter,
+        decision_maker=decider,
+        status=DecisionStatus.PUBLISHED,
+        signed_at=timezone.now(),
+        decision_date=helsinki_today(),
+        published_at=timezone.now(),
+    )
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(amount=AMOUNTS, shares=SHARES, requires_acceptance=st.booleans(), steps=STEPS)
+def test_the_ledger_reconciles_after_every_step(amount, shares, requires_acceptance, steps):
+    agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785")
+    programme = ProgrammeFactory(agency=agency)
+    call = CallFactory(closed=True, programme=programme, requires_acceptance=requires_acceptance)
+    membership = MembershipFactory()
+    application = ApplicationFactory(
+        call=call, organisation=membership.organisation, applicant_name="Yhdistys ry"
+    )
+    presenter, decider = UserFactory(roles=["presenter"]), UserFactory(roles=["decision_maker"])
+    finance, approver = UserFactory(roles=["finance_officer"]), UserFactory(roles=["finance_officer"])
+    decision = _decision(application, presenter, decider, amount=amount, shares=shares)
+    grant = services.grant_open(decision=decision, acting_user=presenter)
+    paid_before = Decimal("0")
+
+    for step in steps:
+        grant.refresh_from_db()
+        try:
+            if step[0] == "correct" and grant.status != GrantStatus.CLOSED:
+                decision = _decision(
+                    application, presenter, decider, amount=step[1], shares=step[2], corrects=grant.decision
+                )
+                services.grant_open(decision=decision, acting_user=presenter)
+            elif step[0] == "reject" and grant.status != GrantStatus.CLOSED:
+                decision = _decision(
+                    application, presenter, decider, amount=0, shares=[], corrects=grant.decision,
+                    outcome=Outcome.REJECTED,
+                )  # fmt: skip
+                services.grant_open(decision=decision, acting_user=presenter)
+            elif step[0] == "accept":
+                services.grant_accept(grant=grant, acting_user=membership.person)
+            elif step[0] == "decline":
+                services.grant_decline(grant=grant, reason="Ei tarvetta.", acting_user=membership.person)
+            elif step[0] in ("pay", "batch"):
+                batch = services.batch_prepare(
+                    agency=agency, execution_date=helsinki_today(), acting_user=finance
+                )
+                services.batch_approve(batch=batch, acting_user=approver)
+                if step[0] == "pay":
+                    services.batch_credit_transfer(batch=batch, acting_user=finance)
+                    services.batch_mark_paid(batch=batch, paid_on=helsinki_today(), acting_user=finance)
+        except ValidationError:
+            pass  # a step the rules refuse changes nothing, which the checks below also show
+        grant.refresh_from_db()
+        assert selectors.reconciliation_problems(grant) == [], step
+        ledger = selectors.ledger_of(grant)
+        assert ledger.paid >= paid_before, "money once paid stays paid"
+        paid_before = ledger.paid
+        assert all(entry.amount != 0 for entry in ledger.entries), [(e.kind, e.amount) for e in ledger.entries]
+        if grant.status in (GrantStatus.AWAITING_ACCEPTANCE, GrantStatus.ACCEPTED):
+            assert ledger.in_force == grant.decision.amount
+        if not grant.may_be_paid:
+            assert not grant.instalments.filter(status="due").exists()
+    assert not PaymentBatch.objects.filter(status=BatchStatus.PAID, instalments__isnull=True).exists()
+    assert set(selectors.ledger_of(grant).by_kind) <= set(LedgerKind.values)
