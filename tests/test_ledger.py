@@ -119,7 +119,9 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
         ledger = selectors.ledger_of(grant)
         assert ledger.paid >= paid_before, "money once paid stays paid"
         paid_before = ledger.paid
-        assert all(entry.amount != 0 for entry in ledger.entries), [(e.kind, e.amount) for e in ledger.entries]
+        assert all(entry.amount != 0 for entry in ledger.entries), [
+            (e.kind, e.amount) for e in ledger.entries
+        ]
         if grant.status in (GrantStatus.AWAITING_ACCEPTANCE, GrantStatus.ACCEPTED):
             assert ledger.in_force == grant.decision.amount
         if not grant.may_be_paid:
