@@ -364,6 +364,7 @@ class TestMoneyShown:
         payments = page.split("The grant's instalments and what has been paid", 1)[1]
         assert "€1,200" in payments and "€600" in payments and "€200" in payments
         assert "Paid" in payments and "after the interim report has been approved" in payments
+        assert "Awarded €2,000, paid €1,200, still to be paid €800." in page
 
     def test_officials_see_each_calls_money(self, client, call, finance, approver):
         _accepted(call, amount="2000.00", shares=SIXTY_THIRTY_TEN)

@@ -23,7 +23,7 @@ from avustamo.decisions.forms import (
 )
 from avustamo.decisions.models import Decision, DecisionStatus
 from avustamo.payments.forms import AcceptGrantForm, DeclineGrantForm
-from avustamo.payments.selectors import grant_of_application, instalments_of
+from avustamo.payments.selectors import grant_of_application, instalments_of, ledger_of
 from avustamo.programmes.models import Call
 from avustamo.reviews.views import _context, official_application
 
@@ -298,6 +298,7 @@ def my_decision_context(decision: Decision) -> dict:
         "application": decision.application,
         "grant": grant,
         "instalments": instalments_of(grant) if grant else [],
+        "ledger": ledger_of(grant) if grant else None,
         "accept_form": AcceptGrantForm(),
         "decline_form": DeclineGrantForm(),
     }
