@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.signing import sign_in
 from tests.browser.test_public_pages_accessibility import assert_no_axe_violations, assert_page_basics
 
 pytestmark = pytest.mark.browser
@@ -65,15 +66,6 @@ def closed_call(transactional_db):
     return {"call": call, "application": application, "people": people, "applicant": applicant}
 
 
-def _sign_in(page: Page, site: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{site}/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form.stacked button[type=submit]").click()
-    expect(page.locator("nav.main")).to_contain_text("Kirjaudu ulos")
-
-
 def _visit(page: Page, url: str) -> None:
     response = page.goto(url)
     assert response is not None and response.status == 200, url
@@ -86,11 +78,11 @@ def test_from_closed_call_to_published_decision(page: Page, live_server, closed_
     call, application = closed_call["call"], closed_call["application"]
     base = f"{site}/official/applications/{application.pk}"
 
-    _sign_in(page, site, "manager@ministry.example.org")
+    sign_in(page, site, "manager@ministry.example.org", PASSWORD)
     for path in (f"/official/calls/{call.pk}/team/", f"/official/applications/{application.pk}/reviewers/"):
         _visit(page, f"{site}{path}")
 
-    _sign_in(page, site, "reviewer@ministry.example.org")
+    sign_in(page, site, "reviewer@ministry.example.org", PASSWORD)
     _visit(page, f"{site}/official/reviews/")
     _visit(page, f"{base}/review/")
     page.locator("input[name=conflicted][value=no]").check()
@@ -103,7 +95,7 @@ def test_from_closed_call_to_published_decision(page: Page, live_server, closed_
     expect(page.locator("body")).to_contain_text("Selkeä ja vaikuttava hanke.")
     assert_no_axe_violations(page)
 
-    _sign_in(page, site, "presenter@ministry.example.org")
+    sign_in(page, site, "presenter@ministry.example.org", PASSWORD)
     _visit(page, f"{site}/official/")
     _visit(page, f"{site}/official/calls/{call.pk}/applications/")
     _visit(page, f"{base}/")
@@ -126,7 +118,7 @@ def test_from_closed_call_to_published_decision(page: Page, live_server, closed_
     expect(page.locator("body")).to_contain_text("Raili Ratkaisija")
     _visit(page, f"{base}/history/")
 
-    _sign_in(page, site, "decider@ministry.example.org")
+    sign_in(page, site, "decider@ministry.example.org", PASSWORD)
     _visit(page, f"{site}/official/decisions/for-signing/")
     page.get_by_role("link", name=application.register_number, exact=False).click()
     assert_no_axe_violations(page)
@@ -134,7 +126,7 @@ def test_from_closed_call_to_published_decision(page: Page, live_server, closed_
     expect(page.locator("form[action$='/sign/']")).to_have_count(0)
     assert_no_axe_violations(page)
 
-    _sign_in(page, site, "presenter@ministry.example.org")
+    sign_in(page, site, "presenter@ministry.example.org", PASSWORD)
     _visit(page, f"{site}/official/calls/{call.pk}/applications/")
     page.locator("form[action$='/publish-decisions/'] button").click()
     expect(page.locator("#publication-progress")).to_contain_text("1")
@@ -145,7 +137,7 @@ def test_from_closed_call_to_published_decision(page: Page, live_server, closed_
     decision = Decision.objects.get(application=application)
     assert decision.status == "published" and decision.document
 
-    _sign_in(page, site, "treasurer@association.example.org")
+    sign_in(page, site, "treasurer@association.example.org", PASSWORD)
     _visit(page, f"{site}/applications/{application.pk}/decision/")
     with page.expect_download() as download:
         page.locator(f"a[href$='/decision-{decision.language}.pdf']").click()

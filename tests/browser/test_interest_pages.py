@@ -5,14 +5,14 @@ nothing on any page."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_official_pages_accessibility import _sign_in
+from tests.browser.signing import sign_in
 from tests.browser.test_public_pages_accessibility import assert_no_axe_violations, assert_page_basics
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_rates")]
 
 
 def test_a_finance_officer_reckons_interest_across_half_years(page: Page, site: str):
-    _sign_in(page, site, "finance@example.org")
+    sign_in(page, site, "finance@example.org")
     page.goto(f"{site}/official/")
     page.get_by_role("link", name="Korkolaskuri").click()
     assert_page_basics(page, "fi")
@@ -37,7 +37,7 @@ def test_a_finance_officer_reckons_interest_across_half_years(page: Page, site: 
 
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_an_administrator_enters_the_next_reference_rate(page: Page, site: str, language: str):
-    _sign_in(page, site, "official@example.org")
+    sign_in(page, site, "official@example.org")
     prefix = "" if language == "fi" else "/sv"
     page.goto(f"{site}{prefix}/official/reference-rates/")
     assert_page_basics(page, language)

@@ -4,18 +4,10 @@ and its application form editor, whose preview refreshes as the JSON changes. ax
 import pytest
 from playwright.sync_api import Page, expect
 
-from avustamo.demo.content import DEMO_PASSWORD
+from tests.browser.signing import sign_in
 from tests.browser.test_public_pages_accessibility import assert_no_axe_violations, assert_page_basics
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Page, site: str, email: str) -> None:
-    page.goto(f"{site}/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.locator("form.stacked button[type=submit]").click()
-    expect(page.locator("nav.main")).to_contain_text("Kirjaudu ulos")
 
 
 def test_official_works_on_a_call_and_its_form(page: Page, site: str):
@@ -27,7 +19,7 @@ def test_official_works_on_a_call_and_its_form(page: Page, site: str):
         .distinct()
         .get()
     )
-    _sign_in(page, site, "official@example.org")
+    sign_in(page, site, "official@example.org")
 
     for path in (
         "/official/",

@@ -4,19 +4,10 @@ another and downloaded as the bank's credit transfer; axe finds nothing on any p
 import pytest
 from playwright.sync_api import Page, expect
 
-from avustamo.demo.content import DEMO_PASSWORD
+from tests.browser.signing import sign_in
 from tests.browser.test_public_pages_accessibility import assert_no_axe_violations, assert_page_basics
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Page, site: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{site}/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.locator("form.stacked button[type=submit]").click()
-    expect(page.locator("nav.main")).to_contain_text("Kirjaudu ulos")
 
 
 def _visit(page: Page, url: str) -> None:
@@ -36,7 +27,7 @@ def test_two_finance_officers_pay_a_due_grant(page: Page, site: str):
     services.grant_accept(grant=grant, acting_user=grant.application.submitted_by)
     paid_batch = PaymentBatch.objects.get()
 
-    _sign_in(page, site, "finance@example.org")
+    sign_in(page, site, "finance@example.org")
     _visit(page, f"{site}/official/")
     page.get_by_role("link", name="Maksatukset ja maksatuserät").click()
     assert_no_axe_violations(page)
@@ -54,7 +45,7 @@ def test_two_finance_officers_pay_a_due_grant(page: Page, site: str):
     assert_no_axe_violations(page)
     batch_url = page.url.replace("/approve/", "/")
 
-    _sign_in(page, site, "finance-approver@example.org")
+    sign_in(page, site, "finance-approver@example.org")
     page.goto(batch_url)
     page.get_by_role("button", name="Hyväksy maksatuserä").click()
     expect(page.get_by_role("main")).to_contain_text("Lataa pankin maksuaineisto")
