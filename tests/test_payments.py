@@ -387,3 +387,17 @@ class TestMoneyShown:
         client.force_login(approver)
         page = client.get("/en/official/payments/").content.decode()
         assert "Money by call" in page and "€2,500" in page and "€1,700" in page
+
+    def test_officials_see_the_grant_on_the_applications_decision_page(self, client, call, finance, approver):
+        decision = _accepted(call, amount="2000.00", shares=SIXTY_THIRTY_TEN)
+        batch = services.batch_prepare(
+            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+        )
+        services.batch_approve(batch=batch, acting_user=approver)
+        client.force_login(finance)
+        batch_page = client.get(f"/en/official/payments/batches/{batch.pk}/").content.decode()
+        assert f"/official/applications/{decision.application.pk}/decision/" in batch_page
+        page = client.get(f"/en/official/applications/{decision.application.pk}/decision/").content.decode()
+        grant = page.split("The grant", 1)[1]
+        assert "Status: accepted" in grant and _member(decision).full_name in grant
+        assert "Awarded €2,000, paid €0, still to be paid €2,000." in grant and "In a payment batch" in grant

@@ -106,6 +106,7 @@ def application_decision(request, pk):
             and draft.decision_maker_id == user.pk,
             send_form=SendForSigningForm(decision_makers=_decision_makers().exclude(pk=user.pk)),
             return_form=ReturnForm(),
+            **grant_money(application),
         ),
     )
 
@@ -290,15 +291,22 @@ def _own_decision(request, pk) -> Decision:
     return decision
 
 
-def my_decision_context(decision: Decision) -> dict:
-    """What the recipient's decision page shows: the decision, the grant to accept or decline and its payments."""
-    grant = grant_of_application(decision.application)
+def grant_money(application) -> dict:
+    """The application's grant, its instalments and its ledger, for the pages that show them."""
+    grant = grant_of_application(application)
     return {
-        "decision": decision,
-        "application": decision.application,
         "grant": grant,
         "instalments": instalments_of(grant) if grant else [],
         "ledger": ledger_of(grant) if grant else None,
+    }
+
+
+def my_decision_context(decision: Decision) -> dict:
+    """What the recipient's decision page shows: the decision, the grant to accept or decline and its payments."""
+    return {
+        "decision": decision,
+        "application": decision.application,
+        **grant_money(decision.application),
         "accept_form": AcceptGrantForm(),
         "decline_form": DeclineGrantForm(),
     }

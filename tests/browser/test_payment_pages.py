@@ -53,3 +53,10 @@ def test_two_finance_officers_pay_a_due_grant(page: Page, site: str):
     with page.expect_download() as download:
         page.get_by_role("link", name="Lataa pankin maksuaineisto (ISO 20022 XML)").click()
     assert download.value.suggested_filename.endswith(".xml")
+
+    # The application's decision page shows the grant and its payments to officials.
+    _visit(page, f"{site}/official/applications/{grant.application_id}/decision/")
+    expect(page.get_by_role("heading", name="Avustus", exact=True)).to_be_visible()
+    expect(page.get_by_role("table", name="Avustuksen maksuerät ja maksetut maksut")).to_contain_text(
+        "Maksatuserässä"
+    )
