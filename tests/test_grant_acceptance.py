@@ -26,7 +26,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _published(
-    *, outcome=Outcome.APPROVED, amount="12000.00", call=None, corrects=None, application=None, instalments=()
+    *,
+    outcome=Outcome.APPROVED,
+    amount="12000.00",
+    call=None,
+    corrects=None,
+    application=None,
+    instalments=(),
+    period=(datetime.date(2027, 1, 1), datetime.date(2027, 12, 31)),
 ):
     """A decision signed and published the way the service publishes it (documents, register, grant, email)."""
     presenter = (
@@ -51,8 +58,8 @@ def _published(
         outcome=outcome,
         amount=Decimal(amount) if outcome != Outcome.REJECTED else 0,
         purpose="Vertaistukiryhmät perheille." if outcome != Outcome.REJECTED else "",
-        period_start=datetime.date(2027, 1, 1),
-        period_end=datetime.date(2027, 12, 31),
+        period_start=period[0],
+        period_end=period[1],
         reasons="Perustelut.",
         instalments=list(instalments),
         presenter=presenter,

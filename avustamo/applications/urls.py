@@ -19,6 +19,11 @@ urlpatterns = [
     path("<int:pk>/decision/accept/", payment_views.grant_accept, name="grant_accept"),
     path("<int:pk>/decision/decline/", payment_views.grant_decline, name="grant_decline"),
     path(
+        "<int:pk>/decision/payment-application/",
+        payment_views.payment_application_submit,
+        name="payment_application_submit",
+    ),
+    path(
         "<int:pk>/decision-<str:language>.pdf", decision_views.my_decision_document, name="decision_document"
     ),
 ]

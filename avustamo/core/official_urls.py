@@ -93,6 +93,11 @@ urlpatterns = [
         name="payment_batch_credit_transfer",
     ),
     path("payments/batches/<int:pk>/payments.csv", payment_views.payment_batch_csv, name="payment_batch_csv"),
+    path(
+        "payment-applications/<int:pk>/decide/",
+        payment_views.payment_application_decide,
+        name="payment_application_decide",
+    ),
     path("interest/", payment_views.interest_calculator, name="interest_calculator"),
     path("reference-rates/", payment_views.reference_rates, name="reference_rates"),
 ]

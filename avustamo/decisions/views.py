@@ -1,5 +1,7 @@
 """Officials' pages for proposals, decisions and publication, and the applicant's view of their decision."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,8 +24,19 @@ from avustamo.decisions.forms import (
     SendForSigningForm,
 )
 from avustamo.decisions.models import Decision, DecisionStatus
-from avustamo.payments.forms import AcceptGrantForm, DeclineGrantForm
-from avustamo.payments.selectors import grant_of_application, instalments_of, ledger_of
+from avustamo.payments.forms import (
+    AcceptGrantForm,
+    DeclineGrantForm,
+    PaymentApplicationDecisionForm,
+    PaymentApplicationForm,
+)
+from avustamo.payments.selectors import (
+    grant_of_application,
+    instalments_of,
+    ledger_of,
+    payment_applications_of,
+)
+from avustamo.payments.services import arrears_left
 from avustamo.programmes.models import Call
 from avustamo.reviews.views import _context, official_application
 
@@ -87,6 +100,7 @@ def application_decision(request, pk):
                 else:
                     messages.success(request, _("The draft decision has been saved."))
                     return redirect("official:application_decision", pk=application.pk)
+    money = grant_money(application)
     return render(
         request,
         "decisions/application_decision.html",
@@ -106,7 +120,9 @@ def application_decision(request, pk):
             and draft.decision_maker_id == user.pk,
             send_form=SendForSigningForm(decision_makers=_decision_makers().exclude(pk=user.pk)),
             return_form=ReturnForm(),
-            **grant_money(application),
+            **money,
+            may_decide_payments=money["grant"] is not None
+            and user.has_perm("payments.decide_payment_application", money["grant"].decision),
         ),
     )
 
@@ -294,10 +310,16 @@ def _own_decision(request, pk) -> Decision:
 def grant_money(application) -> dict:
     """The application's grant, its instalments and its ledger, for the pages that show them."""
     grant = grant_of_application(application)
+    if grant is None:
+        return {"grant": None}
     return {
         "grant": grant,
-        "instalments": instalments_of(grant) if grant else [],
-        "ledger": ledger_of(grant) if grant else None,
+        "instalments": instalments_of(grant),
+        "ledger": ledger_of(grant),
+        "payment_applications": payment_applications_of(grant),
+        "arrears_left": arrears_left(grant) if grant.may_be_paid else Decimal("0"),
+        "payment_form": PaymentApplicationForm(),
+        "payment_decision_form": PaymentApplicationDecisionForm(),
     }
 
 

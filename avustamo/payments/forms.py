@@ -86,3 +86,37 @@ class MarkPaidForm(forms.Form):
         widget=DATE_INPUT,
         help_text=_("The day the bank paid the batch, from its statement."),
     )
+
+
+class PaymentApplicationForm(forms.Form):
+    period_start = forms.DateField(label=_("Costs from"), widget=DATE_INPUT)
+    period_end = forms.DateField(label=_("Costs until"), widget=DATE_INPUT)
+    costs_incurred = forms.DecimalField(
+        label=_("Eligible costs incurred (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    amount = forms.DecimalField(
+        label=_("Amount applied for (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    description = forms.CharField(
+        label=_("What the costs were for"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Keep the receipts: the final report and an inspection may ask for them."),
+    )
+
+
+class PaymentApplicationDecisionForm(forms.Form):
+    approved_amount = forms.DecimalField(
+        label=_("Amount approved (€)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        help_text=_("0 rejects the application."),
+    )
+    reason = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when less is approved than was applied for, or nothing."),
+    )

@@ -303,3 +303,80 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.grant_id} {self.kind} {self.amount}"
+
+
+class PaymentApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class PaymentApplication(models.Model):
+    """A recipient's application for payment in arrears (maksatushakemus): the costs incurred in a period and the
+    amount asked for them, decided by an official. An approved amount becomes a due instalment, taken from the
+    grant's planned in-arrears instalment, so the plan still adds up to the grant."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="payment_applications"
+    )
+    period_start = models.DateField(_("costs from"))
+    period_end = models.DateField(_("costs until"))
+    costs_incurred = models.DecimalField(_("eligible costs incurred (€)"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("amount applied for (€)"), max_digits=14, decimal_places=2)
+    description = models.TextField(_("what the costs were for"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PaymentApplicationStatus.choices,
+        default=PaymentApplicationStatus.SUBMITTED,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    approved_amount = models.DecimalField(
+        _("amount approved (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reasons"), blank=True)
+    instalment = models.OneToOneField(
+        Instalment,
+        verbose_name=_("instalment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment_application",
+    )
+
+    class Meta:
+        verbose_name = _("payment application")
+        verbose_name_plural = _("payment applications")
+        ordering = ["grant", "submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0, costs_incurred__gte=models.F("amount")),
+                name="payment_application_amount_within_costs",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="payment_application_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | models.Q(
+                    approved_amount__gt=0, approved_amount__lte=models.F("amount"), instalment__isnull=False
+                ),
+                name="payment_application_approved_has_an_instalment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grant.application} {self.period_start}–{self.period_end}: {self.amount} €"

@@ -14,6 +14,7 @@ from avustamo.payments.models import (
     Instalment,
     InstalmentStatus,
     LedgerKind,
+    PaymentApplication,
     PaymentBatch,
     ReferenceRate,
 )
@@ -176,3 +177,17 @@ def reconciliation_problems(grant: Grant) -> list[str]:
     if any(i.amount <= 0 for i in instalments):
         problems.append("an instalment is not positive")
     return problems
+
+
+def payment_application(pk: int) -> PaymentApplication | None:
+    return (
+        PaymentApplication.objects.select_related("grant__decision", "grant__application")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def payment_applications_of(grant: Grant) -> list[PaymentApplication]:
+    return list(
+        grant.payment_applications.select_related("submitted_by", "decided_by").order_by("submitted_at")
+    )

@@ -22,6 +22,8 @@ from avustamo.payments.forms import (
     DeclineGrantForm,
     InterestForm,
     MarkPaidForm,
+    PaymentApplicationDecisionForm,
+    PaymentApplicationForm,
     PrepareBatchForm,
     ReferenceRateForm,
 )
@@ -232,3 +234,46 @@ def payment_batch_csv(request, pk: int):
     writer = csv.writer(response, lineterminator="\n")
     writer.writerows(selectors.batch_csv_rows(batch))
     return response
+
+
+@login_required
+@require_POST
+def payment_application_submit(request, pk: int):
+    grant = _answerable_grant(request, pk)
+    form = PaymentApplicationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.payment_application_submit(grant=grant, **form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The payment application has been sent."))
+            return redirect("applications:decision", pk=pk)
+    context = my_decision_context(grant.decision) | {"payment_form": form}
+    return render(request, "decisions/my_decision.html", context, status=400)
+
+
+@login_required
+@require_POST
+def payment_application_decide(request, pk: int):
+    payment_application = selectors.payment_application(pk)
+    if payment_application is None:
+        raise Http404
+    if not request.user.has_perm("payments.decide_payment_application", payment_application.grant.decision):
+        raise PermissionDenied
+    form = PaymentApplicationDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.payment_application_decide(
+                payment_application=payment_application, **form.cleaned_data, acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("official:application_decision", pk=payment_application.grant.application_id)
+    return render(
+        request,
+        "payments/payment_application_refused.html",
+        {"payment_application": payment_application, "form": form},
+        status=400,
+    )
