@@ -2,12 +2,13 @@
 payments, driven through the services, and after every step the ledger reconciles with the instalments and the
 decision in force."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from avustamo.core.dates import helsinki_today
@@ -35,6 +36,8 @@ SHARES = st.sampled_from(
             {"percent": "33", "condition": "on_acceptance"},
             {"percent": "34", "condition": "after_interim_report"},
         ],
+        [{"percent": "50", "condition": "on_acceptance"}, {"percent": "50", "condition": "in_arrears"}],
+        [{"percent": "100", "condition": "in_arrears"}],
     ]
 )
 AMOUNTS = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)
@@ -46,6 +49,9 @@ STEPS = st.lists(
         st.tuples(st.just("decline")),
         st.tuples(st.just("pay")),
         st.tuples(st.just("batch")),
+        st.tuples(
+            st.just("arrears"), st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1"), places=2)
+        ),
     ),
     max_size=8,
 )
@@ -65,6 +71,8 @@ def _decision(application, presenter, decider, *, amount, shares, corrects=None,
         status=DecisionStatus.PUBLISHED,
         signed_at=timezone.now(),
         decision_date=helsinki_today(),
+        period_start=helsinki_today() - datetime.timedelta(days=200),
+        period_end=helsinki_today() + datetime.timedelta(days=200),
         published_at=timezone.now(),
     )
 
@@ -104,6 +112,21 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
                 services.grant_accept(grant=grant, acting_user=membership.person)
             elif step[0] == "decline":
                 services.grant_decline(grant=grant, reason="Ei tarvetta.", acting_user=membership.person)
+            elif step[0] == "arrears":
+                left = services.arrears_left(grant)
+                asked = max(Decimal("0.01"), (left * step[1]).quantize(Decimal("0.01")))
+                claim = services.payment_application_submit(
+                    grant=grant,
+                    period_start=decision.period_start or helsinki_today(),
+                    period_end=helsinki_today(),
+                    costs_incurred=asked,
+                    amount=asked,
+                    description="Kulut.",
+                    acting_user=membership.person,
+                )
+                services.payment_application_decide(
+                    payment_application=claim, approved_amount=asked, reason="", acting_user=finance
+                )
             elif step[0] in ("pay", "batch"):
                 batch = services.batch_prepare(
                     agency=agency, execution_date=helsinki_today(), acting_user=finance
@@ -112,8 +135,11 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
                 if step[0] == "pay":
                     services.batch_credit_transfer(batch=batch, acting_user=finance)
                     services.batch_mark_paid(batch=batch, paid_on=helsinki_today(), acting_user=finance)
+            event(f"{step[0]} done")
         except ValidationError:
-            pass  # a step the rules refuse changes nothing, which the checks below also show
+            event(
+                f"{step[0]} refused"
+            )  # a step the rules refuse changes nothing, as the checks below also show
         grant.refresh_from_db()
         assert selectors.reconciliation_problems(grant) == [], step
         ledger = selectors.ledger_of(grant)

@@ -151,19 +151,24 @@ def ledger_of(grant: Grant) -> Ledger:
 def reconciliation_problems(grant: Grant) -> list[str]:
     """What does not add up between the grant's ledger, its instalments and its decision; empty when all do."""
     ledger = ledger_of(grant)
-    instalments = list(grant.instalments.all())
+    instalments = list(grant.instalments.select_related("payment_application"))
     problems = []
     paid = sum((i.amount for i in instalments if i.status == InstalmentStatus.PAID), Decimal("0"))
-    started = sum(
-        (i.amount for i in instalments if i.status in (InstalmentStatus.PAID, InstalmentStatus.IN_BATCH)),
+    committed = sum(
+        (
+            i.amount
+            for i in instalments
+            if i.status in (InstalmentStatus.PAID, InstalmentStatus.IN_BATCH)
+            or (i.status == InstalmentStatus.DUE and hasattr(i, "payment_application"))
+        ),
         Decimal("0"),
     )
     standing = sum((i.amount for i in instalments if i.status != InstalmentStatus.CANCELLED), Decimal("0"))
     if ledger.paid != paid:
         problems.append(f"ledger paid {ledger.paid} != instalments paid {paid}")
-    if standing != max(ledger.in_force, started):
+    if standing != max(ledger.in_force, committed):
         problems.append(
-            f"instalments standing {standing} != max(in force {ledger.in_force}, started {started})"
+            f"instalments standing {standing} != max(in force {ledger.in_force}, committed {committed})"
         )
     decided = (
         grant.decision.amount

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from sepaxml import SepaTransfer
@@ -215,24 +215,39 @@ def _plan(grant: Grant) -> list[Instalment]:
     return instalments
 
 
+def _committed(grant: Grant):
+    """Instalments a correction cannot take back: batched, paid, or approved on a payment application."""
+    return grant.instalments.exclude(status=InstalmentStatus.CANCELLED).filter(
+        Q(status__in=[InstalmentStatus.IN_BATCH, InstalmentStatus.PAID])
+        | Q(payment_application__isnull=False)
+    )
+
+
 def _replan(grant: Grant) -> None:
-    """The plan of the decision in force. Instalments already batched or paid stay; then the unpaid ones are
-    cancelled and the rest of the corrected amount is one instalment, paid on acceptance of the corrected terms."""
-    started = grant.instalments.filter(status__in=[InstalmentStatus.IN_BATCH, InstalmentStatus.PAID])
-    if not started.exists():
+    """The plan of the decision in force. Committed instalments stay; then the others are cancelled and the rest
+    of the corrected amount is one instalment: in arrears if the corrected decision pays in arrears, else on
+    acceptance of the corrected terms."""
+    committed = _committed(grant)
+    if not committed.exists():
         grant.instalments.all().delete()
         Instalment.objects.bulk_create(_plan(grant))
         return
-    grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE]).update(
-        status=InstalmentStatus.CANCELLED
-    )
-    rest = grant.decision.amount - _sum(started)
+    grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE]).exclude(
+        pk__in=committed.values("pk")
+    ).update(status=InstalmentStatus.CANCELLED)
+    rest = grant.decision.amount - _sum(committed)
     if rest > 0:
+        in_arrears = any(
+            share["condition"] == Decision.InstalmentCondition.IN_ARREARS
+            for share in grant.decision.instalments
+        )
         Instalment.objects.create(
             grant=grant,
             number=(grant.instalments.aggregate(last=Max("number"))["last"] or 0) + 1,
             amount=rest,
-            condition=Decision.InstalmentCondition.ON_ACCEPTANCE,
+            condition=Decision.InstalmentCondition.IN_ARREARS
+            if in_arrears
+            else Decision.InstalmentCondition.ON_ACCEPTANCE,
         )
 
 
