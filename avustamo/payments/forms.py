@@ -95,7 +95,7 @@ class PaymentApplicationForm(forms.Form):
         label=_("Eligible costs incurred (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     amount = forms.DecimalField(
-        label=_("Amount applied for (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+        label=_("Payment applied for (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     description = forms.CharField(
         label=_("What the costs were for"),

@@ -1,0 +1,57 @@
+"""Payment in arrears in a real browser: the recipient applies for payment of costs incurred, a finance officer
+approves part of it with reasons; axe finds nothing on either page."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.signing import sign_in
+from tests.browser.test_public_pages_accessibility import assert_no_axe_violations
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
+
+
+def test_a_recipient_applies_for_payment_and_a_finance_officer_approves_part(page: Page, site: str):
+    from avustamo.payments import services
+    from avustamo.payments.models import PaymentApplication
+    from tests.factories import CallFactory, UserFactory
+    from tests.test_grant_acceptance import _member, _published
+
+    decision = _published(
+        amount="10000.00",
+        instalments=[{"percent": "100", "condition": "in_arrears"}],
+        period=(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
+        call=CallFactory(closed=True, reference="TEM-OHJAUS-2025"),
+    )
+    member = _member(decision)
+    services.grant_accept(grant=decision.grant, acting_user=member)
+    finance = UserFactory(roles=["finance_officer"], email="maksaja@ministry.example.org")
+
+    sign_in(page, site, member.email, PASSWORD)
+    page.goto(f"{site}/applications/{decision.application_id}/decision/")
+    expect(page.get_by_role("heading", name="Hae maksatusta")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Kustannukset alkaen").fill("2025-01-01")
+    page.get_by_label("Kustannukset päättyen").fill("2025-06-30")
+    page.get_by_label("Toteutuneet hyväksyttävät kustannukset (€)").fill("3000")
+    page.get_by_label("Haettava maksu (€)").fill("4000")
+    page.get_by_label("Mihin kustannukset käytettiin").fill("Ohjaajien palkat tammi–kesäkuu.")
+    page.get_by_role("button", name="Lähetä maksatushakemus").click()
+    expect(page.locator(".error-summary")).to_contain_text("Määrä ei voi olla suurempi")
+    assert_no_axe_violations(page)
+    page.get_by_label("Haettava maksu (€)").fill("2500")
+    page.get_by_role("button", name="Lähetä maksatushakemus").click()
+    expect(page.get_by_role("table", name="Maksatushakemukset")).to_contain_text("Lähetetty")
+    assert_no_axe_violations(page)
+
+    sign_in(page, site, finance.email, PASSWORD)
+    page.goto(f"{site}/official/applications/{decision.application_id}/decision/")
+    assert_no_axe_violations(page)
+    page.get_by_label("Hyväksytty määrä (€)").fill("2000")
+    page.get_by_label("Perustelut").fill("Matkakulut eivät ole hyväksyttäviä.")
+    page.get_by_role("button", name="Tallenna ratkaisu").click()
+    expect(page.get_by_role("table", name="Maksatushakemukset")).to_contain_text("Hyväksytty")
+    assert_no_axe_violations(page)
+    assert PaymentApplication.objects.get().approved_amount == 2000
