@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from avustamo.accounts.services import api_token_create
 from avustamo.payments import selectors, services
 from avustamo.payments.models import InstalmentStatus, PaymentApplication, PaymentApplicationStatus
 from avustamo.reviews import services as review_services
@@ -205,3 +206,37 @@ class TestPages:
         )
         assert response.status_code == 403
         assert PaymentApplication.objects.get().status == PaymentApplicationStatus.SUBMITTED
+
+
+class TestApi:
+    def _client(self, client, user):
+        _token, token = api_token_create(name="talous", acting_user=user)
+        return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    def test_a_member_applies_and_reads_the_decision(self, client, grant):
+        headers = self._client(client, _member(grant.decision))
+        url = f"/api/v1/applications/{grant.application_id}/grant/payment-applications"
+        body = {
+            "period_start": "2025-01-01",
+            "period_end": "2025-06-30",
+            "costs_incurred": "3000.00",
+            "amount": "2500.00",
+            "description": "Palkat.",
+        }
+        refused = client.post(url, body | {"amount": "3500.00"}, content_type="application/json", **headers)
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "amount"
+        created = client.post(url, body, content_type="application/json", **headers)
+        assert created.status_code == 201 and created.json()["status"] == "submitted"
+        services.payment_application_decide(
+            payment_application=PaymentApplication.objects.get(),
+            approved_amount=Decimal("2500.00"),
+            reason="",
+            acting_user=UserFactory(roles=["finance_officer"]),
+        )
+        [listed] = client.get(url, **headers).json()
+        assert listed["status"] == "approved" and listed["approved_amount"] == "2500.00"
+
+    def test_another_organisation_finds_nothing(self, client, grant):
+        headers = self._client(client, UserFactory())
+        url = f"/api/v1/applications/{grant.application_id}/grant/payment-applications"
+        assert client.get(url, **headers).status_code == 404

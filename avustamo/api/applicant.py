@@ -23,7 +23,7 @@ from avustamo.decisions.selectors import published_decision
 from avustamo.organisations.models import Organisation
 from avustamo.organisations.selectors import memberships_for_person
 from avustamo.payments import services as payment_services
-from avustamo.payments.selectors import grant_of_application
+from avustamo.payments.selectors import grant_of_application, payment_applications_of
 from avustamo.programmes.selectors import public_call
 
 
@@ -480,3 +480,75 @@ def decline_grant(request, application_id: int, payload: DeclineIn):
     except ValidationError as error:
         return _refused(error)
     return _grant(grant)
+
+
+class PaymentApplicationIn(Schema):
+    period_start: datetime.date = Field(
+        description="the first day of the costs, within the grant's period of use"
+    )
+    period_end: datetime.date = Field(description="the last day of the costs; not in the future")
+    costs_incurred: Decimal = Field(
+        gt=0, max_digits=14, decimal_places=2, description="eligible costs, euros"
+    )
+    amount: Decimal = Field(
+        gt=0, max_digits=14, decimal_places=2, description="payment asked, euros; ≤ costs"
+    )
+    description: str = Field(min_length=1, max_length=4000, description="what the costs were for")
+
+
+class PaymentApplicationOut(Schema):
+    id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    costs_incurred: Decimal
+    amount: Decimal
+    description: str
+    status: str = Field(description="submitted, approved or rejected")
+    approved_amount: Decimal | None
+    reason: str = Field(description="the official's reasons for approving less or rejecting")
+    submitted_at: datetime.datetime
+
+
+def _payment_application(item) -> dict:
+    return {
+        "id": item.pk,
+        "period_start": item.period_start,
+        "period_end": item.period_end,
+        "costs_incurred": item.costs_incurred,
+        "amount": item.amount,
+        "description": item.description,
+        "status": item.status,
+        "approved_amount": item.approved_amount,
+        "reason": item.reason,
+        "submitted_at": item.submitted_at,
+    }
+
+
+@router.get(
+    "/applications/{application_id}/grant/payment-applications",
+    response={200: list[PaymentApplicationOut], 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The grant's payment applications (payment in arrears)",
+)
+def list_payment_applications(request, application_id: int):
+    grant = _my_grant(request, application_id)
+    if grant is None:
+        return Status(404, NO_GRANT)
+    return [_payment_application(item) for item in payment_applications_of(grant)]
+
+
+@router.post(
+    "/applications/{application_id}/grant/payment-applications",
+    response={201: PaymentApplicationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Apply for payment of costs incurred (payment in arrears)",
+)
+def submit_payment_application(request, application_id: int, payload: PaymentApplicationIn):
+    grant = _my_grant(request, application_id)
+    if grant is None:
+        return Status(404, NO_GRANT)
+    try:
+        item = payment_services.payment_application_submit(
+            grant=grant, **payload.model_dump(), acting_user=request.auth
+        )
+    except ValidationError as error:
+        return Status(422, validation_refusal(error))
+    return Status(201, _payment_application(item))
