@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from avustamo.core.dates import helsinki_today
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.payments import selectors, services
-from avustamo.payments.models import BatchStatus, GrantStatus, LedgerKind, PaymentBatch
+from avustamo.payments.models import (
+    BatchStatus,
+    GrantStatus,
+    LedgerKind,
+    PaymentBatch,
+    ReferenceRate,
+    ReturnGround,
+)
+from avustamo.payments.reference_rates import load_reference_rates
 from tests.factories import (
     AgencyFactory,
     ApplicationFactory,
@@ -52,6 +60,10 @@ STEPS = st.lists(
         st.tuples(
             st.just("arrears"), st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1"), places=2)
         ),
+        st.tuples(
+            st.just("reclaim"), st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1"), places=2)
+        ),
+        st.tuples(st.just("receive")),
     ),
     max_size=8,
 )
@@ -78,7 +90,7 @@ def _decision(application, presenter, decider, *, amount, shares, corrects=None,
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(amount=AMOUNTS, shares=SHARES, requires_acceptance=st.booleans(), steps=STEPS)
 def test_the_ledger_reconciles_after_every_step(amount, shares, requires_acceptance, steps):
     agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785")
@@ -90,6 +102,11 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
     )
     presenter, decider = UserFactory(roles=["presenter"]), UserFactory(roles=["decision_maker"])
     finance, approver = UserFactory(roles=["finance_officer"]), UserFactory(roles=["finance_officer"])
+    manager = UserFactory(roles=["programme_manager"])
+    load_reference_rates()
+    ReferenceRate.objects.get_or_create(
+        valid_from=datetime.date(2026, 7, 1), defaults={"rate": Decimal("2.0"), "source": "testi"}
+    )
     decision = _decision(application, presenter, decider, amount=amount, shares=shares)
     grant = services.grant_open(decision=decision, acting_user=presenter)
     paid_before = Decimal("0")
@@ -127,6 +144,23 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
                 services.payment_application_decide(
                     payment_application=claim, approved_amount=asked, reason="", acting_user=finance
                 )
+            elif step[0] == "reclaim":
+                ledger = selectors.ledger_of(grant)
+                returnable = ledger.paid - ledger.returned
+                services.return_claim_create(
+                    grant=grant,
+                    ground=ReturnGround.MATERIAL_BREACH,
+                    amount=max(Decimal("0.01"), (returnable * step[1]).quantize(Decimal("0.01"))),
+                    due_date=helsinki_today() + datetime.timedelta(days=30),
+                    learned_on=helsinki_today(),
+                    reasons="Ehtoja rikottu.",
+                    acting_user=manager,
+                )
+            elif step[0] == "receive":
+                for claim in grant.return_claims.filter(received_on__isnull=True):
+                    services.return_claim_received(
+                        claim=claim, received_on=helsinki_today(), acting_user=finance
+                    )
             elif step[0] in ("pay", "batch"):
                 batch = services.batch_prepare(
                     agency=agency, execution_date=helsinki_today(), acting_user=finance
@@ -148,8 +182,10 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
         assert all(entry.amount != 0 for entry in ledger.entries), [
             (e.kind, e.amount) for e in ledger.entries
         ]
-        if grant.status in (GrantStatus.AWAITING_ACCEPTANCE, GrantStatus.ACCEPTED):
+        reclaimed = ledger.by_kind.get(LedgerKind.RECLAIMED, Decimal("0"))
+        if grant.status in (GrantStatus.AWAITING_ACCEPTANCE, GrantStatus.ACCEPTED) and not reclaimed:
             assert ledger.in_force == grant.decision.amount
+        assert ledger.returned <= -reclaimed, "no more comes back than was claimed"
         if not grant.may_be_paid:
             assert not grant.instalments.filter(status="due").exists()
     assert not PaymentBatch.objects.filter(status=BatchStatus.PAID, instalments__isnull=True).exists()

@@ -98,6 +98,8 @@ urlpatterns = [
         payment_views.payment_application_decide,
         name="payment_application_decide",
     ),
+    path("applications/<int:pk>/returns/", payment_views.return_claim_create, name="return_claim_create"),
+    path("returns/<int:pk>/received/", payment_views.return_claim_received, name="return_claim_received"),
     path("interest/", payment_views.interest_calculator, name="interest_calculator"),
     path("reference-rates/", payment_views.reference_rates, name="reference_rates"),
 ]

@@ -142,5 +142,7 @@ rules.add_perm("payments.approve_payments", is_finance_officer)
 rules.add_perm("payments.view_payments", reads_everything)
 # Payment applications are decided by the call's presenter or a finance officer.
 rules.add_perm("payments.decide_payment_application", presents | is_finance_officer)
+# Returns and recoveries are decided by the call's presenter or a programme manager.
+rules.add_perm("payments.claim_return", presents | manages_calls)
 
 rules.add_perm("applications.apply_for_organisation", is_organisation_member)

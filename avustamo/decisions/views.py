@@ -29,12 +29,15 @@ from avustamo.payments.forms import (
     DeclineGrantForm,
     PaymentApplicationDecisionForm,
     PaymentApplicationForm,
+    ReturnClaimForm,
+    ReturnReceivedForm,
 )
 from avustamo.payments.selectors import (
     grant_of_application,
     instalments_of,
     ledger_of,
     payment_applications_of,
+    return_claims_of,
 )
 from avustamo.payments.services import arrears_left
 from avustamo.programmes.models import Call
@@ -123,6 +126,8 @@ def application_decision(request, pk):
             **money,
             may_decide_payments=money["grant"] is not None
             and user.has_perm("payments.decide_payment_application", money["grant"].decision),
+            may_claim_return=money["grant"] is not None
+            and user.has_perm("payments.claim_return", money["grant"].decision),
         ),
     )
 
@@ -320,6 +325,9 @@ def grant_money(application) -> dict:
         "arrears_left": arrears_left(grant) if grant.may_be_paid else Decimal("0"),
         "payment_form": PaymentApplicationForm(),
         "payment_decision_form": PaymentApplicationDecisionForm(),
+        "return_claims": return_claims_of(grant),
+        "return_claim_form": ReturnClaimForm(),
+        "received_form": ReturnReceivedForm(),
     }
 
 

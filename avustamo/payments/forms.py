@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.payments import interest, selectors
+from avustamo.payments.models import ReturnGround
 from avustamo.programmes.forms import DATE_INPUT
 from avustamo.programmes.models import Agency
 
@@ -119,4 +120,24 @@ class PaymentApplicationDecisionForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed when less is approved than was applied for, or nothing."),
+    )
+
+
+class ReturnClaimForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=ReturnGround.choices)
+    amount = forms.DecimalField(
+        label=_("Amount to return (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
+    learned_on = forms.DateField(
+        label=_("Grounds learned on"),
+        widget=DATE_INPUT,
+        help_text=_("Recovery is decided within a year of this day (section 29)."),
+    )
+    reasons = forms.CharField(label=_("Reasons"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReturnReceivedForm(forms.Form):
+    received_on = forms.DateField(
+        label=_("Money received on"), widget=DATE_INPUT, help_text=_("From the bank statement.")
     )

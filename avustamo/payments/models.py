@@ -265,6 +265,8 @@ class LedgerKind(models.TextChoices):
     CHANGED = "changed", _("changed by a decision")
     DECLINED = "declined", _("declined by the recipient")
     PAID = "paid", _("paid")
+    RECLAIMED = "reclaimed", _("to be returned or recovered")
+    RETURNED = "returned", _("returned")
 
 
 class LedgerEntry(models.Model):
@@ -296,8 +298,11 @@ class LedgerEntry(models.Model):
                 condition=~models.Q(kind="awarded") | models.Q(amount__gt=0), name="ledger_award_positive"
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind__in=["paid", "declined"]) | models.Q(amount__lt=0),
+                condition=~models.Q(kind__in=["paid", "declined", "reclaimed"]) | models.Q(amount__lt=0),
                 name="ledger_payment_and_decline_negative",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="returned") | models.Q(amount__gt=0), name="ledger_return_positive"
             ),
         ]
 
@@ -380,3 +385,63 @@ class PaymentApplication(models.Model):
 
     def __str__(self):
         return f"{self.grant.application} {self.period_start}–{self.period_end}: {self.amount} €"
+
+
+class ReturnGround(models.TextChoices):
+    IN_ERROR = "20_in_error", _("Section 20: received in error, in excess or manifestly without grounds")
+    NOT_USED_AS_DECIDED = "20_not_used", _("Section 20: not used as the decision requires")
+    NOT_RETURNED = "21_not_returned", _("Section 21: not returned when it should have been")
+    OTHER_PURPOSE = "21_other_purpose", _("Section 21: used essentially for another purpose")
+    FALSE_INFORMATION = (
+        "21_false_information",
+        _("Section 21: false or misleading information, or concealment"),
+    )
+    MATERIAL_BREACH = "21_material_breach", _("Section 21: other material breach of the law or the terms")
+    DISCRETIONARY = "22_discretionary", _("Section 22: a ground for discretionary recovery")
+
+    @classmethod
+    def return_duty(cls) -> tuple[str, ...]:
+        """The grounds of the recipient's own duty to return (20 §), where 100 € or less is not reclaimed."""
+        return (cls.IN_ERROR, cls.NOT_USED_AS_DECIDED)
+
+
+class ReturnClaim(models.Model):
+    """A return or recovery the authority has decided: the amount, its ground, the interest of 24 § reckoned from
+    the payments it is taken from up to the due date (each line kept for the decision), and, once the money has
+    come back, the day and any penalty interest of 25 §."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="return_claims"
+    )
+    ground = models.CharField(_("ground"), max_length=30, choices=ReturnGround.choices)
+    amount = models.DecimalField(_("amount to return (€)"), max_digits=14, decimal_places=2)
+    due_date = models.DateField(_("due date"))
+    learned_on = models.DateField(
+        _("grounds learned on"), help_text=_("Recovery is decided within a year of this day (section 29).")
+    )
+    reasons = models.TextField(_("reasons"))
+    interest = models.DecimalField(_("interest (section 24, €)"), max_digits=14, decimal_places=2)
+    interest_lines = models.JSONField(_("interest by payment and half-year"), default=list)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    penalty_interest = models.DecimalField(
+        _("penalty interest (section 25, €)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("return or recovery")
+        verbose_name_plural = _("returns and recoveries")
+        ordering = ["grant", "decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="return_claim_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(received_on__isnull=True) | models.Q(penalty_interest__isnull=False),
+                name="return_claim_received_has_its_penalty_interest",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grant.application}: {self.amount} €"

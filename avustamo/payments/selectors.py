@@ -17,6 +17,7 @@ from avustamo.payments.models import (
     PaymentApplication,
     PaymentBatch,
     ReferenceRate,
+    ReturnClaim,
 )
 from avustamo.reviews.exports import neutralised
 
@@ -133,11 +134,16 @@ class Ledger:
         return -self.by_kind.get(LedgerKind.PAID, Decimal("0"))
 
     @property
+    def returned(self) -> Decimal:
+        return self.by_kind.get(LedgerKind.RETURNED, Decimal("0"))
+
+    @property
     def owed(self) -> Decimal:
-        return self.in_force - self.paid
+        """Still to pay; negative: to be returned."""
+        return self.in_force - self.paid + self.returned
 
 
-AWARD_KINDS = (LedgerKind.AWARDED, LedgerKind.CHANGED, LedgerKind.DECLINED)
+AWARD_KINDS = (LedgerKind.AWARDED, LedgerKind.CHANGED, LedgerKind.DECLINED, LedgerKind.RECLAIMED)
 
 
 def ledger_of(grant: Grant) -> Ledger:
@@ -170,14 +176,13 @@ def reconciliation_problems(grant: Grant) -> list[str]:
         problems.append(
             f"instalments standing {standing} != max(in force {ledger.in_force}, committed {committed})"
         )
-    decided = (
-        grant.decision.amount
-        if grant.status in (GrantStatus.AWAITING_ACCEPTANCE, GrantStatus.ACCEPTED)
-        else None
-    )
-    if decided is not None and ledger.in_force != decided:
-        problems.append(f"in force {ledger.in_force} != the decision's {decided}")
-    if grant.status == GrantStatus.CLOSED and ledger.in_force != 0:
+    # A return or recovery decision stops the payments and reclaims money: after one, the plan follows the ledger
+    # rather than the grant decision.
+    reclaiming = LedgerKind.RECLAIMED in ledger.by_kind
+    decided = grant.status in (GrantStatus.AWAITING_ACCEPTANCE, GrantStatus.ACCEPTED) and not reclaiming
+    if decided and ledger.in_force != grant.decision.amount:
+        problems.append(f"in force {ledger.in_force} != the decision's {grant.decision.amount}")
+    if grant.status == GrantStatus.CLOSED and not reclaiming and ledger.in_force != 0:
         problems.append(f"closed grant still awards {ledger.in_force}")
     if any(i.amount <= 0 for i in instalments):
         problems.append("an instalment is not positive")
@@ -196,3 +201,17 @@ def payment_applications_of(grant: Grant) -> list[PaymentApplication]:
     return list(
         grant.payment_applications.select_related("submitted_by", "decided_by").order_by("submitted_at")
     )
+
+
+def grant_of_application_pk(application_pk: int) -> Grant | None:
+    return (
+        Grant.objects.select_related("decision", "application").filter(application_id=application_pk).first()
+    )
+
+
+def return_claim(pk: int) -> ReturnClaim | None:
+    return ReturnClaim.objects.select_related("grant__application").filter(pk=pk).first()
+
+
+def return_claims_of(grant: Grant) -> list[ReturnClaim]:
+    return list(grant.return_claims.select_related("decided_by").order_by("decided_at", "pk"))

@@ -16,6 +16,8 @@ from avustamo.core.links import site_url
 from avustamo.core.money import format_euros, to_cents
 from avustamo.core.tasks import queue_email
 from avustamo.decisions.models import Decision
+from avustamo.payments import selectors
+from avustamo.payments.interest import InterestKind, calculate_interest
 from avustamo.payments.models import (
     BatchStatus,
     Grant,
@@ -28,8 +30,11 @@ from avustamo.payments.models import (
     PaymentApplicationStatus,
     PaymentBatch,
     ReferenceRate,
+    ReturnClaim,
+    ReturnGround,
 )
 from avustamo.payments.selectors import AWARD_KINDS
+from avustamo.payments.settlement import NOT_RECLAIMED_AT_MOST
 from avustamo.programmes.models import Agency
 
 
@@ -562,3 +567,133 @@ def _take_from_arrears(grant: Grant, amount: Decimal) -> Instalment:
         condition=Decision.InstalmentCondition.IN_ARREARS,
         status=InstalmentStatus.DUE,
     )
+
+
+def _paid_from(grant: Grant, amount: Decimal) -> list[tuple[datetime.date, Decimal]]:
+    """The payments a returned amount is taken from, latest first, as (payment day, part of the amount).
+
+    Interest of 24 § runs from the day the grant was paid; when it was paid in parts, the amount returned is taken
+    from the latest payments first, which reckons the least interest (docs/interest.md)."""
+    parts, left = [], amount
+    paid = grant.instalments.filter(status=InstalmentStatus.PAID).order_by("-paid_on", "-number")
+    already = _sum(grant.ledger.filter(kind=LedgerKind.RETURNED)) + _sum(
+        grant.return_claims.filter(received_on__isnull=True)
+    )
+    for instalment in paid:
+        available = instalment.amount
+        if already:
+            used = min(already, available)
+            available -= used
+            already -= used
+        if not available or not left:
+            continue
+        part = min(left, available)
+        parts.append((instalment.paid_on, part))
+        left -= part
+    return parts
+
+
+@transaction.atomic
+def return_claim_create(
+    *,
+    grant: Grant,
+    ground: str,
+    amount: Decimal,
+    due_date: datetime.date,
+    learned_on: datetime.date,
+    reasons: str,
+    acting_user,
+) -> ReturnClaim:
+    """Decide a return (20 §) or a recovery (21–22 §): payments stop, the amount is claimed back with the interest
+    of 24 § from the payments it is taken from up to the due date, every line kept for the decision."""
+    grant = _locked_grant(grant)
+    if not acting_user.has_perm("payments.claim_return", grant.decision):
+        raise PermissionDenied
+    today = helsinki_today()
+    errors = {}
+    returnable = (
+        selectors.ledger_of(grant).paid
+        - selectors.ledger_of(grant).returned
+        - _sum(grant.return_claims.filter(received_on__isnull=True))
+    )
+    if not reasons.strip():
+        errors["reasons"] = _("Give the reasons of the decision.")
+    if amount <= 0 or amount > returnable:
+        errors["amount"] = _(
+            "The amount must be more than 0 and at most what was paid and not yet claimed, %(most)s."
+        ) % {"most": format_euros(returnable)}
+    elif ground in ReturnGround.return_duty() and amount <= NOT_RECLAIMED_AT_MOST:
+        errors["amount"] = _("An amount of 100 € or less is not reclaimed (section 20).")
+    if due_date < today:
+        errors["due_date"] = _("The due date cannot be in the past.")
+    if learned_on > today:
+        errors["learned_on"] = _("The day the grounds were learned cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    lines, total = [], Decimal("0.00")
+    for paid_on, part in _paid_from(grant, amount):
+        reckoned = calculate_interest(
+            amount=part,
+            start=paid_on,
+            end=due_date,
+            kind=InterestKind.GRANT,
+            rates=selectors.reference_rates(paid_on, due_date),
+        )
+        total += reckoned.total
+        lines += [
+            {
+                "paid_on": paid_on.isoformat(),
+                "amount": str(part),
+                "first_day": period.first_day.isoformat(),
+                "last_day": period.last_day.isoformat(),
+                "days": period.days,
+                "rate": str(period.rate),
+                "interest": str(period.interest),
+            }
+            for period in reckoned.periods
+        ]
+    claim = ReturnClaim.objects.create(
+        grant=grant,
+        ground=ground,
+        amount=amount,
+        due_date=due_date,
+        learned_on=learned_on,
+        reasons=reasons.strip(),
+        interest=total,
+        interest_lines=lines,
+        decided_by=acting_user,
+    )
+    unpaid = grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE]).exclude(
+        pk__in=_committed(grant).values("pk")
+    )
+    _record(grant, LedgerKind.CHANGED, -_sum(unpaid), today)
+    unpaid.update(status=InstalmentStatus.CANCELLED)
+    _record(grant, LedgerKind.RECLAIMED, -amount, today)
+    audit(acting_user=acting_user, action="return_claim.decided", target=claim, amount=amount, interest=total)
+    return claim
+
+
+@transaction.atomic
+def return_claim_received(*, claim: ReturnClaim, received_on: datetime.date, acting_user) -> ReturnClaim:
+    """Record the day the money came back; a day after the due date adds the penalty interest of 25 §."""
+    _require(acting_user, "payments.prepare_payments")
+    claim = ReturnClaim.objects.select_for_update().select_related("grant").get(pk=claim.pk)
+    if claim.received_on is not None:
+        raise ValidationError(_("This return has already been recorded."), code="already_received")
+    if received_on > helsinki_today():
+        raise ValidationError({"received_on": _("The day the money came back cannot be in the future.")})
+    penalty = Decimal("0.00")
+    if received_on > claim.due_date:
+        penalty = calculate_interest(
+            amount=claim.amount,
+            start=claim.due_date + datetime.timedelta(days=1),
+            end=received_on + datetime.timedelta(days=1),
+            kind=InterestKind.PENALTY,
+            rates=selectors.reference_rates(claim.due_date, received_on),
+        ).total
+    claim.received_on = received_on
+    claim.penalty_interest = penalty
+    claim.save(update_fields=["received_on", "penalty_interest"])
+    _record(claim.grant, LedgerKind.RETURNED, claim.amount, received_on)
+    audit(acting_user=acting_user, action="return_claim.received", target=claim, penalty_interest=penalty)
+    return claim

@@ -26,6 +26,8 @@ from avustamo.payments.forms import (
     PaymentApplicationForm,
     PrepareBatchForm,
     ReferenceRateForm,
+    ReturnClaimForm,
+    ReturnReceivedForm,
 )
 
 CALCULATE_PERMISSION = "payments.calculate_interest"
@@ -277,3 +279,52 @@ def payment_application_decide(request, pk: int):
         {"payment_application": payment_application, "form": form},
         status=400,
     )
+
+
+def _official_grant(request, application_pk: int, permission: str):
+    grant = selectors.grant_of_application_pk(application_pk)
+    if grant is None:
+        raise Http404
+    if not request.user.has_perm(permission, grant.decision):
+        raise PermissionDenied
+    return grant
+
+
+def _returns_refused(request, grant, form, status=400):
+    context = {"grant": grant, "form": form}
+    return render(request, "payments/return_refused.html", context, status=status)
+
+
+@login_required
+@require_POST
+def return_claim_create(request, pk: int):
+    grant = _official_grant(request, pk, "payments.claim_return")
+    form = ReturnClaimForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_claim_create(grant=grant, **form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The return is decided, with its interest."))
+            return redirect("official:application_decision", pk=pk)
+    return _returns_refused(request, grant, form)
+
+
+@login_required
+@require_POST
+def return_claim_received(request, pk: int):
+    claim = selectors.return_claim(pk)
+    if claim is None:
+        raise Http404
+    form = ReturnReceivedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_claim_received(
+                claim=claim, received_on=form.cleaned_data["received_on"], acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("official:application_decision", pk=claim.grant.application_id)
+    return _returns_refused(request, claim.grant, form)
