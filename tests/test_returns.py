@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from avustamo.payments import selectors, services
 from avustamo.payments.models import InstalmentStatus, ReferenceRate, ReturnClaim, ReturnGround
@@ -211,3 +212,45 @@ def test_who_may_decide_a_return_on_the_page(client, paid_grant, role):
         },
     )
     assert response.status_code == 403 and not ReturnClaim.objects.exists()
+
+
+class TestTimeLimitsOfSection29:
+    def test_the_page_says_until_when_recovery_is_possible(self, client, paid_grant):
+        client.force_login(UserFactory(roles=["programme_manager"]))
+        page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
+        assert (
+            "A recovery can be decided until 1 March 2035, ten years after the last payment on 1 March 2025"
+            in page
+        )
+        assert "Less than a year is left." not in page
+
+    def test_the_page_warns_in_the_last_year(self, client, paid_grant):
+        paid_grant.instalments.update(paid_on=D(2016, 12, 31))
+        client.force_login(UserFactory(roles=["programme_manager"]))
+        page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
+        assert "until 31 December 2026" in page and "Less than a year is left." in page
+
+    def test_a_recovery_after_ten_years_is_refused(self, paid_grant):
+        paid_grant.instalments.update(paid_on=D(2016, 11, 29))
+        with translation.override("en"), pytest.raises(ValidationError) as refusal:
+            _claim(paid_grant, ground=ReturnGround.OTHER_PURPOSE)
+        assert (
+            "Ten years have passed since the last payment" in refusal.value.error_dict["due_date"][0].message
+        )
+        assert not ReturnClaim.objects.exists()
+
+    def test_a_recovery_more_than_a_year_after_learning_its_grounds_is_refused(self, paid_grant):
+        with translation.override("en"), pytest.raises(ValidationError) as refusal:
+            services.return_claim_create(
+                grant=paid_grant,
+                ground=ReturnGround.OTHER_PURPOSE,
+                amount=Decimal("500.00"),
+                due_date=END_OF_2026,
+                learned_on=D(2025, 11, 1),
+                reasons="Myöhässä.",
+                acting_user=UserFactory(roles=["programme_manager"]),
+            )
+        assert "within a year of learning its grounds" in str(
+            refusal.value.error_dict["learned_on"][0].message
+        )
+        assert not ReturnClaim.objects.exists()

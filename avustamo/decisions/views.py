@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from avustamo.accounts.models import StaffRole, User
 from avustamo.core.audit import audit
+from avustamo.core.dates import helsinki_today
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
 from avustamo.decisions import selectors, services
@@ -37,6 +38,7 @@ from avustamo.payments.selectors import (
     instalments_of,
     ledger_of,
     payment_applications_of,
+    recovery_limit,
     return_claims_of,
 )
 from avustamo.payments.services import arrears_left
@@ -317,6 +319,7 @@ def grant_money(application) -> dict:
     grant = grant_of_application(application)
     if grant is None:
         return {"grant": None}
+    limit = recovery_limit(grant)
     return {
         "grant": grant,
         "instalments": instalments_of(grant),
@@ -326,6 +329,8 @@ def grant_money(application) -> dict:
         "payment_form": PaymentApplicationForm(),
         "payment_decision_form": PaymentApplicationDecisionForm(),
         "return_claims": return_claims_of(grant),
+        "recovery_limit": limit,
+        "recovery_warns": limit is not None and limit.warns(helsinki_today()),
         "return_claim_form": ReturnClaimForm(),
         "received_form": ReturnReceivedForm(),
     }

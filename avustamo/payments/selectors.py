@@ -4,9 +4,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
+from avustamo.core.dates import shift_years
 from avustamo.payments.interest import half_year_start
 from avustamo.payments.models import (
     Grant,
@@ -215,3 +216,32 @@ def return_claim(pk: int) -> ReturnClaim | None:
 
 def return_claims_of(grant: Grant) -> list[ReturnClaim]:
     return list(grant.return_claims.select_related("decided_by").order_by("decided_at", "pk"))
+
+
+# 688/2001, 29 §: recovery is decided within a year of learning its ground and ten years of the last payment.
+RECOVERY_YEARS_AFTER_LAST_PAYMENT = 10
+RECOVERY_YEARS_AFTER_LEARNING = 1
+# Officials are warned this long before the ten years run out.
+RECOVERY_WARNING_DAYS = 365
+
+
+@dataclass(frozen=True)
+class RecoveryLimit:
+    last_payment_on: datetime.date
+    recoverable_until: datetime.date
+
+    def days_left(self, today: datetime.date) -> int:
+        return (self.recoverable_until - today).days
+
+    def warns(self, today: datetime.date) -> bool:
+        return self.days_left(today) <= RECOVERY_WARNING_DAYS
+
+
+def recovery_limit(grant: Grant) -> RecoveryLimit | None:
+    """The last day a recovery of the grant may be decided by the ten-year rule of 29 §; None before any payment."""
+    last = grant.instalments.filter(status=InstalmentStatus.PAID).aggregate(last=Max("paid_on"))["last"]
+    if last is None:
+        return None
+    return RecoveryLimit(
+        last_payment_on=last, recoverable_until=shift_years(last, RECOVERY_YEARS_AFTER_LAST_PAYMENT)
+    )

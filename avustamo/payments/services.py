@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from sepaxml import SepaTransfer
 
 from avustamo.core.audit import audit
-from avustamo.core.dates import helsinki_today
+from avustamo.core.dates import helsinki_today, shift_years
 from avustamo.core.links import site_url
 from avustamo.core.money import format_euros, to_cents
 from avustamo.core.tasks import queue_email
@@ -628,6 +629,19 @@ def return_claim_create(
         errors["due_date"] = _("The due date cannot be in the past.")
     if learned_on > today:
         errors["learned_on"] = _("The day the grounds were learned cannot be in the future.")
+    elif shift_years(learned_on, selectors.RECOVERY_YEARS_AFTER_LEARNING) < today:
+        errors["learned_on"] = _(
+            "A recovery is decided within a year of learning its grounds (section 29); that year ended on %(day)s."
+        ) % {
+            "day": date_format(
+                shift_years(learned_on, selectors.RECOVERY_YEARS_AFTER_LEARNING), "SHORT_DATE_FORMAT"
+            )
+        }
+    limit = selectors.recovery_limit(grant)
+    if limit is not None and limit.recoverable_until < today:
+        errors["due_date"] = _(
+            "Ten years have passed since the last payment on %(day)s: the grant can no longer be recovered (section 29)."
+        ) % {"day": date_format(limit.last_payment_on, "SHORT_DATE_FORMAT")}
     if errors:
         raise ValidationError(errors)
     lines, total = [], Decimal("0.00")
