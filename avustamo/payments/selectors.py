@@ -166,7 +166,10 @@ def reconciliation_problems(grant: Grant) -> list[str]:
             i.amount
             for i in instalments
             if i.status in (InstalmentStatus.PAID, InstalmentStatus.IN_BATCH)
-            or (i.status == InstalmentStatus.DUE and hasattr(i, "payment_application"))
+            or (
+                i.status in (InstalmentStatus.DUE, InstalmentStatus.PLANNED)
+                and hasattr(i, "payment_application")
+            )
         ),
         Decimal("0"),
     )

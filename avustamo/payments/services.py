@@ -235,8 +235,13 @@ def _replan(grant: Grant) -> None:
     acceptance of the corrected terms."""
     committed = _committed(grant)
     if not committed.exists():
-        grant.instalments.all().delete()
-        Instalment.objects.bulk_create(_plan(grant))
+        # An instalment once approved on a payment application stays, cancelled, beside its application.
+        grant.instalments.filter(payment_application__isnull=True).delete()
+        kept = grant.instalments.aggregate(last=Max("number"))["last"] or 0
+        plan = _plan(grant)
+        for instalment in plan:
+            instalment.number += kept
+        Instalment.objects.bulk_create(plan)
         return
     grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE]).exclude(
         pk__in=committed.values("pk")
@@ -273,11 +278,17 @@ def _record(grant: Grant, kind: str, amount: Decimal, day: datetime.date, **link
 
 
 def _make_due(grant: Grant) -> None:
-    """Instalments paid on acceptance fall due once the grant may be paid."""
+    """Instalments paid on acceptance, and those approved on payment applications, fall due once the grant may be
+    paid; while it may not (a corrected decision awaiting acceptance), approved ones wait as planned."""
+    approved = Q(payment_application__isnull=False)
     if grant.may_be_paid:
-        grant.instalments.filter(
-            status=InstalmentStatus.PLANNED, condition=Decision.InstalmentCondition.ON_ACCEPTANCE
+        grant.instalments.filter(status=InstalmentStatus.PLANNED).filter(
+            Q(condition=Decision.InstalmentCondition.ON_ACCEPTANCE) | approved
         ).update(status=InstalmentStatus.DUE)
+    else:
+        grant.instalments.filter(approved, status=InstalmentStatus.DUE).update(
+            status=InstalmentStatus.PLANNED
+        )
 
 
 def _require(acting_user, permission: str) -> None:
@@ -448,7 +459,9 @@ def arrears_left(grant: Grant) -> Decimal:
     payment applications ask."""
     planned = _sum(
         grant.instalments.filter(
-            status=InstalmentStatus.PLANNED, condition=Decision.InstalmentCondition.IN_ARREARS
+            status=InstalmentStatus.PLANNED,
+            condition=Decision.InstalmentCondition.IN_ARREARS,
+            payment_application__isnull=True,
         )
     )
     pending = _sum(grant.payment_applications.filter(status=PaymentApplicationStatus.SUBMITTED))
@@ -547,7 +560,9 @@ def _take_from_arrears(grant: Grant, amount: Decimal) -> Instalment:
     """A due instalment of `amount`, taken from the planned in-arrears instalments so the plan's total stays."""
     left = amount
     for planned in grant.instalments.filter(
-        status=InstalmentStatus.PLANNED, condition=Decision.InstalmentCondition.IN_ARREARS
+        status=InstalmentStatus.PLANNED,
+        condition=Decision.InstalmentCondition.IN_ARREARS,
+        payment_application__isnull=True,
     ).order_by("number"):
         taken = min(left, planned.amount)
         if taken == planned.amount:
