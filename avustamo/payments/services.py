@@ -114,9 +114,7 @@ def grant_open(*, decision: Decision, acting_user) -> Grant | None:
 def _close_by_correction(grant: Grant, decision: Decision, acting_user) -> None:
     """A negative correction ends the grant: what was not paid is cancelled and nothing is awarded any more. Money
     already paid stays on the grant's ledger, to be returned or recovered by a decision of its own."""
-    grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE]).update(
-        status=InstalmentStatus.CANCELLED
-    )
+    _unpaid(grant).update(status=InstalmentStatus.CANCELLED)
     _record(
         grant,
         LedgerKind.CHANGED,
@@ -168,7 +166,7 @@ def grant_decline(*, grant: Grant, reason: str, acting_user) -> Grant:
     grant.answered_by = acting_user
     grant.decline_reason = reason
     grant.save(update_fields=["status", "answered_at", "answered_by", "decline_reason"])
-    unpaid = grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE])
+    unpaid = _unpaid(grant)
     _record(grant, LedgerKind.DECLINED, -_sum(unpaid), helsinki_today())
     unpaid.update(status=InstalmentStatus.CANCELLED)
     audit(
@@ -221,6 +219,11 @@ def _plan(grant: Grant) -> list[Instalment]:
     return instalments
 
 
+def _unpaid(grant: Grant):
+    """Instalments neither batched, paid nor cancelled."""
+    return grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE])
+
+
 def _committed(grant: Grant):
     """Instalments a correction cannot take back: batched, paid, or approved on a payment application."""
     return grant.instalments.exclude(status=InstalmentStatus.CANCELLED).filter(
@@ -243,9 +246,7 @@ def _replan(grant: Grant) -> None:
             instalment.number += kept
         Instalment.objects.bulk_create(plan)
         return
-    grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE]).exclude(
-        pk__in=committed.values("pk")
-    ).update(status=InstalmentStatus.CANCELLED)
+    _unpaid(grant).exclude(pk__in=committed.values("pk")).update(status=InstalmentStatus.CANCELLED)
     rest = grant.decision.amount - _sum(committed)
     if rest > 0:
         in_arrears = any(
@@ -497,10 +498,8 @@ def payment_application_submit(
         errors["period_end"] = _("Apply for costs already incurred: the period cannot end in the future.")
     if amount > costs_incurred:
         errors["amount"] = _("The amount cannot be more than the costs incurred.")
-    elif amount > arrears_left(grant):
-        errors["amount"] = _("At most %(left)s is left to apply for.") % {
-            "left": format_euros(arrears_left(grant))
-        }
+    elif amount > (left := arrears_left(grant)):
+        errors["amount"] = _("At most %(left)s is left to apply for.") % {"left": format_euros(left)}
     if errors:
         raise ValidationError(errors)
     application = PaymentApplication.objects.create(
@@ -585,6 +584,11 @@ def _take_from_arrears(grant: Grant, amount: Decimal) -> Instalment:
     )
 
 
+def _claimed_back(grant: Grant, ledger) -> Decimal:
+    """What has come back or is claimed back and not yet received."""
+    return ledger.returned + _sum(grant.return_claims.filter(received_on__isnull=True))
+
+
 def _paid_from(grant: Grant, amount: Decimal) -> list[tuple[datetime.date, Decimal]]:
     """The payments a returned amount is taken from, latest first, as (payment day, part of the amount).
 
@@ -592,9 +596,7 @@ def _paid_from(grant: Grant, amount: Decimal) -> list[tuple[datetime.date, Decim
     from the latest payments first, which reckons the least interest (docs/interest.md)."""
     parts, left = [], amount
     paid = grant.instalments.filter(status=InstalmentStatus.PAID).order_by("-paid_on", "-number")
-    already = _sum(grant.ledger.filter(kind=LedgerKind.RETURNED)) + _sum(
-        grant.return_claims.filter(received_on__isnull=True)
-    )
+    already = _claimed_back(grant, selectors.ledger_of(grant))
     for instalment in paid:
         available = instalment.amount
         if already:
@@ -627,11 +629,8 @@ def return_claim_create(
         raise PermissionDenied
     today = helsinki_today()
     errors = {}
-    returnable = (
-        selectors.ledger_of(grant).paid
-        - selectors.ledger_of(grant).returned
-        - _sum(grant.return_claims.filter(received_on__isnull=True))
-    )
+    ledger = selectors.ledger_of(grant)
+    returnable = ledger.paid - _claimed_back(grant, ledger)
     if not reasons.strip():
         errors["reasons"] = _("Give the reasons of the decision.")
     if amount <= 0 or amount > returnable:
@@ -692,9 +691,7 @@ def return_claim_create(
         interest_lines=lines,
         decided_by=acting_user,
     )
-    unpaid = grant.instalments.filter(status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE]).exclude(
-        pk__in=_committed(grant).values("pk")
-    )
+    unpaid = _unpaid(grant).exclude(pk__in=_committed(grant).values("pk"))
     _record(grant, LedgerKind.CHANGED, -_sum(unpaid), today)
     unpaid.update(status=InstalmentStatus.CANCELLED)
     _record(grant, LedgerKind.RECLAIMED, -amount, today)
