@@ -3,6 +3,7 @@
 import datetime
 
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
+from avustamo.programmes.application_form.budget import BudgetFigures
 from avustamo.reviews.models import ScreeningResult
 
 # A common term for the final report; the presenter changes it where the call says otherwise.
@@ -67,3 +68,20 @@ def published_decision(*, application_pk: int) -> Decision | None:
         .order_by("-published_at", "-pk")
         .first()
     )
+
+
+def applied_budget(application) -> BudgetFigures:
+    """The budget by cost category as the application gave it."""
+    budget_question = application.form.parsed.fact_questions()["budget"]
+    return BudgetFigures.from_answer(application.answers.get(budget_question.id))
+
+
+def approved_budget(grant) -> BudgetFigures:
+    """The budget by cost category the grant's money is used against: the application's, as change decisions
+    have moved money between categories since."""
+    return applied_budget(grant.application)
+
+
+def period_in_force(grant) -> tuple[datetime.date | None, datetime.date | None]:
+    """The period of use: the decision's, as change decisions have extended it since."""
+    return grant.decision.period_start, grant.decision.period_end
