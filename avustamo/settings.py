@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "avustamo.decisions",
     "avustamo.register",
     "avustamo.payments",
+    "avustamo.reports",
     "avustamo.api",
     "avustamo.demo",
 ]

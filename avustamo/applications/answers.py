@@ -359,6 +359,16 @@ def _shown(condition, answers: dict) -> bool:
 
 def submission_problems(definition: FormDefinition, answers: dict, context: AnswerContext) -> list[dict]:
     """Every reason the application cannot be submitted yet, as {field, code, message}."""
+    problems, refuse = answer_problems(definition, answers, context)
+    _eligibility_problems(definition, answers, context, refuse)
+    _period_problems(definition, answers, context, refuse)
+    _budget_problems(definition, answers, context, refuse)
+    return problems
+
+
+def answer_problems(definition: FormDefinition, answers: dict, context: AnswerContext):
+    """What any form asks before it is sent: well-formed answers and every required one given. Returns the
+    problems found and the `refuse(field, code, message)` that adds one unless its field is already malformed."""
     problems = [
         {"field": field, "code": "malformed", "message": message}
         for field, message in malformed_answers(definition, answers, context).items()
@@ -407,10 +417,7 @@ def submission_problems(definition: FormDefinition, answers: dict, context: Answ
                 continue
             if item.required and answers.get(item.id) in (None, "", [], {}):
                 refuse(_name(item.id), "required", _answer_this(item))
-    _eligibility_problems(definition, answers, context, refuse)
-    _period_problems(definition, answers, context, refuse)
-    _budget_problems(definition, answers, context, refuse)
-    return problems
+    return problems, refuse
 
 
 def _answer_this(item) -> str:

@@ -224,6 +224,22 @@ def _detected_kind(upload) -> str | None:
     return DETECTED_KIND.get(kind.extension, kind.extension)
 
 
+def accepted_upload_kind(upload, *, kinds, max_mb: int) -> str:
+    """The uploaded file's type as its content shows it; refused when too large or not one of `kinds`."""
+    if upload.size > max_mb * 1024 * 1024:
+        raise ValidationError(
+            _("The file is larger than %(limit)s MB.") % {"limit": max_mb}, code="too_large"
+        )
+    kind = _detected_kind(upload)
+    if kind not in kinds:
+        raise ValidationError(
+            _("The file's content is not an accepted type. Accepted: %(kinds)s.")
+            % {"kinds": ", ".join(kind.upper() for kind in kinds)},
+            code="unaccepted_type",
+        )
+    return kind
+
+
 def _attachment_rules(
     application: Application, *, question_id: str, required_attachment: RequiredAttachment | None
 ):
@@ -258,17 +274,7 @@ def attachment_add(
     kinds, max_mb = _attachment_rules(
         application, question_id=question_id, required_attachment=required_attachment
     )
-    if upload.size > max_mb * 1024 * 1024:
-        raise ValidationError(
-            _("The file is larger than %(limit)s MB.") % {"limit": max_mb}, code="too_large"
-        )
-    kind = _detected_kind(upload)
-    if kind not in kinds:
-        raise ValidationError(
-            _("The file's content is not an accepted type. Accepted: %(kinds)s.")
-            % {"kinds": ", ".join(kind.upper() for kind in kinds)},
-            code="unaccepted_type",
-        )
+    kind = accepted_upload_kind(upload, kinds=kinds, max_mb=max_mb)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -3,6 +3,7 @@ from django.urls import path
 from avustamo.applications import views
 from avustamo.decisions import views as decision_views
 from avustamo.payments import views as payment_views
+from avustamo.reports import views as report_views
 
 app_name = "applications"
 
@@ -23,6 +24,14 @@ urlpatterns = [
         payment_views.payment_application_submit,
         name="payment_application_submit",
     ),
+    path("<int:pk>/reports/start/", report_views.report_start, name="report_start"),
+    path("<int:pk>/reports/<int:report_pk>/", report_views.report_edit, name="report"),
+    path(
+        "<int:pk>/reports/<int:report_pk>/attachments/<int:attachment_pk>/remove/",
+        report_views.report_attachment_remove,
+        name="report_attachment_remove",
+    ),
+    path("report-attachments/<int:attachment_pk>/", report_views.report_attachment, name="report_attachment"),
     path(
         "<int:pk>/decision-<str:language>.pdf", decision_views.my_decision_document, name="decision_document"
     ),

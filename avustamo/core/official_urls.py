@@ -6,6 +6,7 @@ from avustamo.organisations import views as organisation_views
 from avustamo.payments import views as payment_views
 from avustamo.programmes import views as programme_views
 from avustamo.register import treasury_views
+from avustamo.reports import views as report_views
 from avustamo.reviews import views as review_views
 
 app_name = "official"
@@ -80,6 +81,8 @@ urlpatterns = [
     path("organisations/", organisation_views.official_list, name="organisations"),
     path("treasury-export/", treasury_views.treasury_export, name="treasury_export"),
     path("payments/", payment_views.payments_overview, name="payments"),
+    path("reports/", report_views.reports_for_review, name="reports"),
+    path("reports/<int:pk>/", report_views.report_review, name="report_review"),
     path("payments/batches/<int:pk>/", payment_views.payment_batch, name="payment_batch"),
     path(
         "payments/batches/<int:pk>/approve/",

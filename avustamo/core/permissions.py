@@ -146,3 +146,9 @@ rules.add_perm("payments.decide_payment_application", presents | is_finance_offi
 rules.add_perm("payments.claim_return", presents | manages_calls)
 
 rules.add_perm("applications.apply_for_organisation", is_organisation_member)
+# Reports: the recipient's members write and send them; the presenter (or a programme manager) reviews the content,
+# a finance officer the finances of a final report. Targets are grants.
+rules.add_perm("reports.write_report", is_member_of_applicant)
+rules.add_perm("reports.review_content", presents | manages_calls)
+rules.add_perm("reports.review_finances", is_finance_officer)
+rules.add_perm("reports.read_report_as_official", reads_everything | presents | is_decision_maker)

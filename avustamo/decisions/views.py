@@ -43,6 +43,7 @@ from avustamo.payments.selectors import (
 )
 from avustamo.payments.services import arrears_left
 from avustamo.programmes.models import Call
+from avustamo.reports.selectors import reports_due
 from avustamo.reviews.views import _context, official_application
 
 
@@ -333,6 +334,7 @@ def grant_money(application) -> dict:
         "recovery_warns": limit is not None and limit.warns(helsinki_today()),
         "return_claim_form": ReturnClaimForm(),
         "received_form": ReturnReceivedForm(),
+        "due_reports": reports_due(grant),
     }
 
 

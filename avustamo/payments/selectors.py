@@ -183,7 +183,13 @@ def reconciliation_problems(grant: Grant) -> list[str]:
     # A return or recovery decision stops the payments and reclaims money: after one, the plan follows the ledger
     # rather than the grant decision.
     reclaiming = LedgerKind.RECLAIMED in ledger.by_kind
-    decided = grant.status in (GrantStatus.AWAITING_ACCEPTANCE, GrantStatus.ACCEPTED) and not reclaiming
+    # So does the settlement of an approved final report: the award becomes what the grant earned.
+    settled = grant.reports.filter(kind="final", status="approved").exists()
+    decided = (
+        grant.status in (GrantStatus.AWAITING_ACCEPTANCE, GrantStatus.ACCEPTED)
+        and not reclaiming
+        and not settled
+    )
     if decided and ledger.in_force != grant.decision.amount:
         problems.append(f"in force {ledger.in_force} != the decision's {grant.decision.amount}")
     if grant.status == GrantStatus.CLOSED and not reclaiming and ledger.in_force != 0:

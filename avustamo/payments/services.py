@@ -35,7 +35,7 @@ from avustamo.payments.models import (
     ReturnGround,
 )
 from avustamo.payments.selectors import AWARD_KINDS
-from avustamo.payments.settlement import NOT_RECLAIMED_AT_MOST
+from avustamo.payments.settlement import NOT_RECLAIMED_AT_MOST, Settlement, settle
 from avustamo.programmes.models import Agency
 
 
@@ -278,13 +278,23 @@ def _record(grant: Grant, kind: str, amount: Decimal, day: datetime.date, **link
         LedgerEntry.objects.create(grant=grant, kind=kind, amount=amount, occurred_on=day, **links)
 
 
+# Instalments that fall due once the grant may be paid and the report they wait for has been approved.
+_AFTER_REPORT = {
+    Decision.ReportKind.INTERIM: Decision.InstalmentCondition.AFTER_INTERIM_REPORT,
+    Decision.ReportKind.FINAL: Decision.InstalmentCondition.AFTER_FINAL_REPORT,
+}
+
+
 def _make_due(grant: Grant) -> None:
-    """Instalments paid on acceptance, and those approved on payment applications, fall due once the grant may be
-    paid; while it may not (a corrected decision awaiting acceptance), approved ones wait as planned."""
+    """Instalments paid on acceptance, those approved on payment applications and those after a report now
+    approved fall due once the grant may be paid; while it may not (a corrected decision awaiting acceptance),
+    approved ones wait as planned."""
     approved = Q(payment_application__isnull=False)
     if grant.may_be_paid:
+        reported = grant.reports.filter(status="approved").values_list("kind", flat=True).distinct()
+        released = [Decision.InstalmentCondition.ON_ACCEPTANCE] + [_AFTER_REPORT[kind] for kind in reported]
         grant.instalments.filter(status=InstalmentStatus.PLANNED).filter(
-            Q(condition=Decision.InstalmentCondition.ON_ACCEPTANCE) | approved
+            Q(condition__in=released) | approved
         ).update(status=InstalmentStatus.DUE)
     else:
         grant.instalments.filter(approved, status=InstalmentStatus.DUE).update(
@@ -723,3 +733,54 @@ def return_claim_received(*, claim: ReturnClaim, received_on: datetime.date, act
     _record(claim.grant, LedgerKind.RETURNED, claim.amount, received_on)
     audit(acting_user=acting_user, action="return_claim.received", target=claim, penalty_interest=penalty)
     return claim
+
+
+def report_approved(*, grant: Grant) -> None:
+    """An approved report releases the instalments that waited for it. Called by the report's approval, inside
+    its transaction."""
+    _make_due(_locked_grant(grant))
+
+
+def _paid_or_on_its_way(grant: Grant) -> Decimal:
+    return _sum(grant.instalments.filter(status__in=[InstalmentStatus.PAID, InstalmentStatus.IN_BATCH]))
+
+
+def settlement_of(grant: Grant, accepted_costs: Decimal) -> Settlement:
+    """The settlement the final report's accepted costs would give now (money in a batch counts as paid)."""
+    return settle(
+        accepted_costs=accepted_costs,
+        max_share_percent=grant.decision.max_share_percent,
+        awarded=selectors.ledger_of(grant).in_force,
+        paid=_paid_or_on_its_way(grant),
+    )
+
+
+def grant_settle(*, grant: Grant, accepted_costs: Decimal, acting_user) -> Settlement:
+    """Settle the grant from its approved final report: the payments not yet made are replaced by one instalment of
+    what is still to pay, and the award in force becomes what the grant earned (or what was paid, where more was
+    paid: that is returned through a return claim). Called by the final report's approval, inside its
+    transaction."""
+    grant = _locked_grant(grant)
+    settlement = settlement_of(grant, accepted_costs)
+    today = helsinki_today()
+    _unpaid(grant).update(status=InstalmentStatus.CANCELLED)
+    in_force = _in_force(grant)
+    _record(grant, LedgerKind.CHANGED, max(settlement.earned, settlement.paid) - in_force, today)
+    if settlement.to_pay:
+        Instalment.objects.create(
+            grant=grant,
+            number=(grant.instalments.aggregate(last=Max("number"))["last"] or 0) + 1,
+            amount=settlement.to_pay,
+            condition=Decision.InstalmentCondition.AFTER_FINAL_REPORT,
+        )
+    _make_due(grant)
+    audit(
+        acting_user=acting_user,
+        action="grant.settled",
+        target=grant,
+        accepted_costs=str(settlement.accepted_costs),
+        earned=str(settlement.earned),
+        to_pay=str(settlement.to_pay),
+        to_return=str(settlement.to_return),
+    )
+    return settlement

@@ -64,7 +64,12 @@ FACTS = {
     "budget": "budget",
     "declarations": "declarations",
 }
-Fact = Literal[tuple(FACTS)]  # type: ignore[valid-type]
+# A report form's standard blocks: what was spent against the approved budget, and what came of the work.
+REPORT_FACTS = {
+    "budget": "budget",
+    "results": "long_text",
+}
+Fact = Literal[tuple(FACTS | REPORT_FACTS)]  # type: ignore[valid-type]
 
 
 class Element(BaseModel):
@@ -288,8 +293,10 @@ def _path(location) -> str:
     return path or "(form)"
 
 
-def parse_definition(data: str | bytes | dict) -> FormDefinition:
-    """Parse and fully validate a form definition, or raise FormDefinitionError listing every problem."""
+def parse_definition(data: str | bytes | dict, *, facts: dict[str, str] = FACTS) -> FormDefinition:
+    """Parse and fully validate a form definition, or raise FormDefinitionError listing every problem.
+
+    `facts` are the standard blocks the form must hold: an application form's (the default) or `REPORT_FACTS`."""
     if isinstance(data, str | bytes):
         try:
             data = json.loads(data)
@@ -306,13 +313,13 @@ def parse_definition(data: str | bytes | dict) -> FormDefinition:
                 for item in error.errors(include_url=False)
             ]
         ) from None
-    problems = _cross_checks(definition)
+    problems = _cross_checks(definition, facts)
     if problems:
         raise FormDefinitionError(problems)
     return definition
 
 
-def _cross_checks(definition: FormDefinition) -> list[dict]:
+def _cross_checks(definition: FormDefinition, facts: dict[str, str]) -> list[dict]:
     problems = []
     seen: dict[str, Any] = {}
     for section in definition.sections:
@@ -331,8 +338,17 @@ def _cross_checks(definition: FormDefinition) -> list[dict]:
             if item.show_if:
                 problems.extend(_condition_problems(item.id, item.show_if, seen))
             fact = getattr(item, "fact", None)
-            if fact:
-                problems.extend(_fact_problems(item, group, section))
+            if fact and fact not in facts:
+                problems.append(
+                    _problem(
+                        item.id,
+                        "fact_not_in_form",
+                        _("The standard block %(fact)s does not belong in this kind of form."),
+                        fact=fact,
+                    )
+                )
+            elif fact:
+                problems.extend(_fact_problems(item, group, section, facts))
             if item.type in FACT_ONLY_TYPES and fact != FACT_ONLY_TYPES[item.type]:
                 problems.append(
                     _problem(
@@ -344,11 +360,11 @@ def _cross_checks(definition: FormDefinition) -> list[dict]:
                     )
                 )
             seen[item.id] = item
-    facts = [
+    present = [
         getattr(item, "fact", None) for item, _group in definition.elements() if getattr(item, "fact", None)
     ]
-    for fact in FACTS:
-        count = facts.count(fact)
+    for fact in facts:
+        count = present.count(fact)
         if count == 0:
             problems.append(
                 _problem("(form)", "fact_missing", _("The standard block %(fact)s is missing."), fact=fact)
@@ -422,9 +438,9 @@ def _condition_problems(element_id: str, condition: Condition, seen: dict) -> li
     return []
 
 
-def _fact_problems(item: Element, group, section: Section) -> list[dict]:
+def _fact_problems(item: Element, group, section: Section, facts: dict[str, str]) -> list[dict]:
     problems = []
-    expected = FACTS[item.fact]
+    expected = facts[item.fact]
     if item.type != expected:
         problems.append(
             _problem(

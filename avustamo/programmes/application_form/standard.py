@@ -150,3 +150,127 @@ def standard_definition() -> dict:
             },
         ],
     }
+
+
+def _count(question_id: str, label: dict) -> dict:
+    return {"type": "number", "id": question_id, "label": label, "min": "0", "decimals": 0}
+
+
+def standard_report_definition(final: bool) -> dict:
+    """The report form every call's interim (`final=False`) and final reports start from."""
+    participants_help = _text(
+        "Ilmoita vain lukumäärät. Älä kirjoita nimiä tai muita henkilötietoja.",
+        "Ange endast antal. Skriv inte namn eller andra personuppgifter.",
+        "Give numbers only. Do not write names or other personal data.",
+    )
+    return {
+        "schema": SCHEMA_VERSION,
+        "sections": [
+            {
+                "id": "results-section",
+                "title": _text("Toiminta ja tulokset", "Verksamhet och resultat", "Activities and results"),
+                "questions": [
+                    {
+                        "type": "long_text",
+                        "id": "activities-done",
+                        "required": True,
+                        "max_length": 6000,
+                        "label": _text(
+                            "Mitä hankkeessa tehtiin?",
+                            "Vad gjordes i projektet?",
+                            "What did the project do?",
+                        ),
+                    },
+                    {
+                        "type": "long_text",
+                        "id": "results",
+                        "fact": "results",
+                        "required": True,
+                        "max_length": 6000,
+                        "label": _text(
+                            "Miten tavoitteet saavutettiin?"
+                            if final
+                            else "Miten työ on edennyt tavoitteisiin?",
+                            "Hur uppnåddes målen?" if final else "Hur har arbetet framskridit mot målen?",
+                            "How were the objectives met?" if final else "How has the work progressed?",
+                        ),
+                    },
+                ],
+            },
+            {
+                "id": "participants-section",
+                "title": _text("Osallistujat", "Deltagare", "Participants"),
+                "help": participants_help,
+                "questions": [
+                    {
+                        "type": "group",
+                        "id": "participants-by-age",
+                        "label": _text("Ikäryhmittäin", "Efter åldersgrupp", "By age group"),
+                        "questions": [
+                            _count("age-under-18", _text("Alle 18-vuotiaat", "Under 18 år", "Under 18")),
+                            _count("age-18-29", _text("18–29-vuotiaat", "18–29 år", "18–29")),
+                            _count("age-30-64", _text("30–64-vuotiaat", "30–64 år", "30–64")),
+                            _count(
+                                "age-65-plus", _text("65 vuotta täyttäneet", "65 år och äldre", "65 or over")
+                            ),
+                        ],
+                    },
+                    {
+                        "type": "group",
+                        "id": "participants-by-gender",
+                        "label": _text("Sukupuolen mukaan", "Efter kön", "By gender"),
+                        "questions": [
+                            _count("gender-women", _text("Naiset", "Kvinnor", "Women")),
+                            _count("gender-men", _text("Miehet", "Män", "Men")),
+                            _count(
+                                "gender-other",
+                                _text("Muu tai ei tiedossa", "Annat eller okänt", "Other or not known"),
+                            ),
+                        ],
+                    },
+                    {
+                        "type": "group",
+                        "id": "participants-by-language",
+                        "label": _text("Kieliryhmittäin", "Efter språkgrupp", "By language group"),
+                        "questions": [
+                            _count("language-finnish", _text("Suomenkieliset", "Finskspråkiga", "Finnish")),
+                            _count("language-swedish", _text("Ruotsinkieliset", "Svenskspråkiga", "Swedish")),
+                            _count("language-sami", _text("Saamenkieliset", "Samiskspråkiga", "Sámi")),
+                            _count(
+                                "language-other", _text("Muunkieliset", "Övriga språk", "Other languages")
+                            ),
+                        ],
+                    },
+                ],
+            },
+            {
+                "id": "finances-section",
+                "title": _text("Talous", "Ekonomi", "Finances"),
+                "help": _text(
+                    "Ilmoita toteutuneet kustannukset ja rahoitus kustannuslajeittain. Hyväksytty talousarvio näkyy vertailuna.",
+                    "Ange de faktiska kostnaderna och finansieringen per kostnadsslag. Den godkända budgeten visas som jämförelse.",
+                    "Give the actual costs and funding by category. The approved budget is shown for comparison.",
+                ),
+                "questions": [
+                    {
+                        "type": "budget",
+                        "id": "actual-budget",
+                        "fact": "budget",
+                        "required": True,
+                        "label": _text("Toteutunut talous", "Utfall", "Actual costs and funding"),
+                    },
+                    {
+                        "type": "attachment",
+                        "id": "accounts",
+                        "required": final,
+                        "kinds": ["pdf", "xlsx", "ods"],
+                        "label": _text(
+                            "Hankkeen kirjanpidon tuloslaskelma" if final else "Kirjanpidon ote",
+                            "Projektets resultaträkning" if final else "Utdrag ur bokföringen",
+                            "The project's profit and loss account" if final else "Extract of the accounts",
+                        ),
+                    },
+                ],
+            },
+        ],
+    }

@@ -1,0 +1,217 @@
+"""The recipient's reports on a grant (interim and final), their forms per call, their review and reminders."""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from avustamo.decisions.models import AMOUNT, Decision
+from avustamo.programmes.application_form.schema import FormDefinition
+
+ReportKind = Decision.ReportKind
+
+
+class ReportForm(models.Model):
+    """One version of a call's interim or final report form, defined like its application form."""
+
+    call = models.ForeignKey(
+        "programmes.Call", verbose_name=_("call"), on_delete=models.CASCADE, related_name="report_forms"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    definition = models.JSONField(_("definition"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("report form")
+        verbose_name_plural = _("report forms")
+        ordering = ["call", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "kind", "version"], name="report_form_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.call.reference} {self.kind} v{self.version}"
+
+    @cached_property
+    def parsed(self) -> FormDefinition:
+        return FormDefinition.model_validate(self.definition)
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("sent, awaiting review")
+    COMPLETION_REQUESTED = "completion_requested", _("completion requested")
+    CONTENT_APPROVED = "content_approved", _("content approved, finances in review")
+    APPROVED = "approved", _("approved")
+
+
+class Report(models.Model):
+    """One report the decision asks for: its answers, who sent it, and its review (content, then finances for a
+    final report)."""
+
+    grant = models.ForeignKey(
+        "payments.Grant", verbose_name=_("grant"), on_delete=models.PROTECT, related_name="reports"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    due_date = models.DateField(_("due date"))
+    form = models.ForeignKey(
+        ReportForm, verbose_name=_("form version"), on_delete=models.PROTECT, related_name="reports"
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Grows with every save; a save based on an older version is refused."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    content_reviewed_at = models.DateTimeField(_("content approved at"), null=True, blank=True)
+    content_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("content approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    content_notes = models.TextField(_("notes on the content"), blank=True)
+    finances_reviewed_at = models.DateTimeField(_("finances approved at"), null=True, blank=True)
+    finances_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finances approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    finances_notes = models.TextField(_("notes on the finances"), blank=True)
+    accepted_costs = models.DecimalField(_("eligible costs accepted (€)"), null=True, blank=True, **AMOUNT)
+    settlement = models.JSONField(
+        _("settlement"),
+        default=dict,
+        blank=True,
+        help_text=_("The settlement's figures when it was approved."),
+    )
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["grant", "due_date", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "kind", "due_date"], name="report_one_per_deadline"),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
+                name="report_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved", kind="final")
+                | models.Q(accepted_costs__isnull=False, finances_reviewed_by__isnull=False),
+                name="report_final_approved_has_finances",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grant.application}: {self.get_kind_display()} {self.due_date}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind == ReportKind.FINAL
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status != ReportStatus.DRAFT
+
+
+class ReportAttachment(models.Model):
+    """A file the recipient attached to a report, for one of the form's attachment questions."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    question_id = models.CharField(_("question"), max_length=64)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("file type"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report attachment")
+        verbose_name_plural = _("report attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReportCompletionRequest(models.Model):
+    """An official's request to complete a sent report; the recipient answers by sending it again."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="completion_requests")
+    message = models.TextField(_("what to complete"))
+    due_date = models.DateField(_("complete by"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request to complete a report")
+        verbose_name_plural = _("requests to complete reports")
+        ordering = ["requested_at", "id"]
+
+    def __str__(self):
+        return f"{self.report}: {self.requested_at:%Y-%m-%d}"
+
+
+class ReportReminder(models.Model):
+    """A reminder sent for one report deadline of a grant; one of each timing, however often the command runs."""
+
+    class Timing(models.TextChoices):
+        BEFORE = "before", _("before the deadline")
+        AFTER = "after", _("after the deadline")
+
+    grant = models.ForeignKey(
+        "payments.Grant", verbose_name=_("grant"), on_delete=models.CASCADE, related_name="report_reminders"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    due_date = models.DateField(_("due date"))
+    timing = models.CharField(_("timing"), max_length=10, choices=Timing.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "kind", "due_date", "timing"], name="report_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.grant_id} {self.kind} {self.due_date} {self.timing}"

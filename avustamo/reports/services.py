@@ -1,0 +1,456 @@
+"""Writes of reports: each checks its rule, writes an audit entry and returns the new state."""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from avustamo.applications.answers import (
+    AnswerContext,
+    answer_problems,
+    malformed_answers,
+    normalised_answers,
+)
+from avustamo.applications.services import accepted_upload_kind
+from avustamo.core.audit import audit
+from avustamo.core.dates import helsinki_today
+from avustamo.core.links import site_url
+from avustamo.core.money import format_euros, to_cents
+from avustamo.core.tasks import queue_email
+from avustamo.core.translation import language_code
+from avustamo.payments import services as payment_services
+from avustamo.payments.models import Grant, GrantStatus
+from avustamo.payments.settlement import Settlement
+from avustamo.programmes.application_form.budget import BudgetFigures
+from avustamo.programmes.application_form.schema import REPORT_FACTS, Attachment, parse_definition
+from avustamo.programmes.application_form.standard import standard_report_definition
+from avustamo.programmes.models import Call, Municipality, Region
+from avustamo.reports import selectors
+from avustamo.reports.models import (
+    Report,
+    ReportAttachment,
+    ReportCompletionRequest,
+    ReportForm,
+    ReportKind,
+    ReportReminder,
+    ReportStatus,
+)
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.COMPLETION_REQUESTED)
+
+
+def _require(acting_user, permission: str, grant: Grant) -> None:
+    if not acting_user.has_perm(permission, grant):
+        raise PermissionDenied
+
+
+def _locked(report: Report) -> Report:
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related(
+            "grant__application__call", "grant__application__organisation", "grant__decision", "form"
+        )
+        .get(pk=report.pk)
+    )
+
+
+@transaction.atomic
+def report_form_save(*, call: Call, kind: str, definition, acting_user) -> ReportForm:
+    """A new version of the call's report form of this kind; reports already started keep their version."""
+    if not acting_user.has_perm("programmes.manage_calls"):
+        raise PermissionDenied
+    parsed = parse_definition(definition, facts=REPORT_FACTS)
+    latest = call.report_forms.filter(kind=kind).aggregate(last=Max("version"))["last"] or 0
+    form = ReportForm.objects.create(
+        call=call, kind=kind, version=latest + 1, definition=parsed.to_json(), created_by=acting_user
+    )
+    audit(acting_user=acting_user, action="report_form.saved", target=call, kind=kind, version=form.version)
+    return form
+
+
+def _current_form(call: Call, kind: str) -> ReportForm:
+    """The call's latest report form of the kind; the standard one when the call has not defined its own."""
+    form = call.report_forms.filter(kind=kind).order_by("-version").first()
+    if form is None:
+        definition = parse_definition(
+            standard_report_definition(kind == ReportKind.FINAL), facts=REPORT_FACTS
+        )
+        form = ReportForm.objects.create(call=call, kind=kind, version=1, definition=definition.to_json())
+    return form
+
+
+@transaction.atomic
+def report_start(*, grant: Grant, kind: str, due_date: datetime.date, acting_user) -> Report:
+    """Open the report the decision asks for (the same one again when it is already started)."""
+    _require(acting_user, "reports.write_report", grant)
+    grant = Grant.objects.select_for_update().select_related("application__call", "decision").get(pk=grant.pk)
+    if grant.status != GrantStatus.ACCEPTED:
+        raise ValidationError(
+            _("Reports are written once the decision's terms have been accepted."), code="not_accepted"
+        )
+    if not selectors.is_asked_for(grant, kind, due_date):
+        raise ValidationError(_("The decision asks for no such report."), code="not_asked")
+    report = grant.reports.filter(kind=kind, due_date=due_date).first()
+    if report is not None:
+        return report
+    report = Report.objects.create(
+        grant=grant,
+        kind=kind,
+        due_date=due_date,
+        form=_current_form(grant.application.call, kind),
+        created_by=acting_user,
+    )
+    audit(
+        acting_user=acting_user, action="report.started", target=report, kind=kind, due=due_date.isoformat()
+    )
+    return report
+
+
+def _answer_context(report: Report) -> AnswerContext:
+    application = report.grant.application
+    return AnswerContext(
+        call=application.call,
+        organisation=application.organisation,
+        regions=Region.objects.values_list("code", flat=True),
+        municipalities=Municipality.objects.valid_in(helsinki_today().year).values_list("code", flat=True),
+    )
+
+
+def _refuse_unless_editable(report: Report) -> None:
+    if report.status not in EDITABLE:
+        raise ValidationError(
+            _("The report has been sent; it can be changed only when an official asks to complete it."),
+            code="sent",
+        )
+
+
+@transaction.atomic
+def report_save(*, report: Report, answers: dict, version: int, acting_user) -> Report:
+    """Save the answers so far; unfinished answers are kept, malformed ones refused field by field."""
+    report = _locked(report)
+    _require(acting_user, "reports.write_report", report.grant)
+    _refuse_unless_editable(report)
+    if version != report.version:
+        raise ValidationError(
+            _("Someone else saved this report meanwhile. Reload the page to see their changes."), code="stale"
+        )
+    definition = report.form.parsed
+    problems = malformed_answers(definition, answers, _answer_context(report))
+    if problems:
+        raise ValidationError(problems)
+    report.answers = normalised_answers(definition, answers)
+    report.version += 1
+    report.save(update_fields=["answers", "version", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def report_attachment_add(*, report: Report, question_id: str, upload, acting_user) -> ReportAttachment:
+    report = _locked(report)
+    _require(acting_user, "reports.write_report", report.grant)
+    _refuse_unless_editable(report)
+    question = next(
+        (
+            item
+            for item, _group in report.form.parsed.elements()
+            if item.id == question_id and isinstance(item, Attachment)
+        ),
+        None,
+    )
+    if question is None:
+        raise ValidationError(_("The form has no such attachment question."), code="unknown_question")
+    kind = accepted_upload_kind(upload, kinds=tuple(question.kinds), max_mb=question.max_size_mb)
+    original = Path(upload.name or "file").name[-200:]
+    attachment = ReportAttachment(
+        report=report,
+        question_id=question_id,
+        original_name=original,
+        kind=kind,
+        size=upload.size,
+        uploaded_by=acting_user,
+    )
+    attachment.file.save(
+        f"{get_valid_filename(Path(original).stem)[:80] or 'file'}.{kind}", upload, save=False
+    )
+    attachment.save()
+    audit(acting_user=acting_user, action="report.attachment_added", target=report, file=original, kind=kind)
+    return attachment
+
+
+@transaction.atomic
+def report_attachment_remove(*, attachment: ReportAttachment, acting_user) -> None:
+    report = _locked(attachment.report)
+    _require(acting_user, "reports.write_report", report.grant)
+    _refuse_unless_editable(report)
+    audit(
+        acting_user=acting_user,
+        action="report.attachment_removed",
+        target=report,
+        file=attachment.original_name,
+    )
+    stored = attachment.file
+    attachment.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+def submission_problems(report: Report) -> list[dict]:
+    """Every reason the report cannot be sent yet, as {field, code, message}."""
+    definition = report.form.parsed
+    problems, refuse = answer_problems(definition, report.answers, _answer_context(report))
+    budget = definition.fact_questions()["budget"]
+    if not BudgetFigures.from_answer(report.answers.get(budget.id)).total_eligible_costs:
+        refuse(f"q-{budget.id}", "costs_missing", _("Enter the costs actually incurred."))
+    attached = set(report.attachments.values_list("question_id", flat=True))
+    for item, _group in definition.elements():
+        if isinstance(item, Attachment) and item.required and item.id not in attached:
+            refuse(
+                f"q-{item.id}",
+                "attachment_missing",
+                _("Attach: %(name)s.") % {"name": item.label.in_language(language_code())},
+            )
+    return problems
+
+
+def _presenter_email(report: Report) -> tuple[str, str] | None:
+    presenter = report.grant.decision.presenter
+    return (presenter.email, presenter.preferred_language) if presenter.email else None
+
+
+@transaction.atomic
+def report_submit(*, report: Report, acting_user) -> Report:
+    """Send the report (again, when completing it); the presenter is told it waits for review."""
+    report = _locked(report)
+    _require(acting_user, "reports.write_report", report.grant)
+    _refuse_unless_editable(report)
+    problems = submission_problems(report)
+    if problems:
+        raise ValidationError(
+            [ValidationError(problem["message"], code=problem["code"]) for problem in problems]
+        )
+    now = timezone.now()
+    completing = report.status == ReportStatus.COMPLETION_REQUESTED
+    if completing:
+        report.completion_requests.filter(answered_at__isnull=True).update(answered_at=now)
+    # A report completed at the finance step returns to it; the content stays approved.
+    report.status = ReportStatus.CONTENT_APPROVED if report.content_reviewed_at else ReportStatus.SUBMITTED
+    report.submitted_at = now
+    report.submitted_by = acting_user
+    report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    audit(acting_user=acting_user, action="report.submitted", target=report, completion=completing)
+    application = report.grant.application
+    presenter = report.grant.decision.presenter
+    queue_email(
+        key=f"report-sent:{report.pk}:{now.isoformat()}",
+        template="reports/email/sent",
+        context={
+            "report": report,
+            "application": application,
+            "url": site_url("official:report_review", language=presenter.preferred_language, pk=report.pk),
+        },
+        recipient=presenter.email,
+        language=presenter.preferred_language,
+    )
+    return report
+
+
+def _require_step(report: Report, acting_user) -> str:
+    """The review step the report is at, which the acting official may take; refused otherwise."""
+    if report.status == ReportStatus.SUBMITTED:
+        _require(acting_user, "reports.review_content", report.grant)
+        return "content"
+    if report.status == ReportStatus.CONTENT_APPROVED:
+        _require(acting_user, "reports.review_finances", report.grant)
+        return "finances"
+    raise ValidationError(_("The report is not waiting for review."), code="not_in_review")
+
+
+@transaction.atomic
+def report_request_completion(
+    *, report: Report, message: str, due_date: datetime.date, acting_user
+) -> ReportCompletionRequest:
+    """Ask the recipient to complete the report at the step it is at; they answer by sending it again."""
+    report = _locked(report)
+    step = _require_step(report, acting_user)
+    message = message.strip()
+    errors = {}
+    if not message:
+        errors["message"] = _("Say what the recipient should complete.")
+    if due_date is None or due_date <= helsinki_today():
+        errors["due_date"] = _("Give a date after today to complete by.")
+    if errors:
+        raise ValidationError(errors)
+    request = ReportCompletionRequest.objects.create(
+        report=report, message=message, due_date=due_date, requested_by=acting_user
+    )
+    report.status = ReportStatus.COMPLETION_REQUESTED
+    report.save(update_fields=["status", "updated_at"])
+    audit(
+        acting_user=acting_user,
+        action="report.completion_requested",
+        target=report,
+        step=step,
+        message=message,
+    )
+    recipient = report.submitted_by
+    queue_email(
+        key=f"report-completion:{request.pk}",
+        template="reports/email/completion_requested",
+        context={
+            "report": report,
+            "request": request,
+            "application": report.grant.application,
+            "url": site_url(
+                "applications:report",
+                language=recipient.preferred_language,
+                pk=report.grant.application_id,
+                report_pk=report.pk,
+            ),
+        },
+        recipient=recipient.email,
+        language=recipient.preferred_language,
+    )
+    return request
+
+
+@transaction.atomic
+def report_approve_content(*, report: Report, notes: str, acting_user) -> Report:
+    """Approve the report's content. An interim report is then approved and releases the instalment waiting for
+    it; a final report goes on to a finance officer."""
+    report = _locked(report)
+    if _require_step(report, acting_user) != "content":
+        raise ValidationError(_("The content of this report has been approved already."), code="wrong_step")
+    report.content_reviewed_at = timezone.now()
+    report.content_reviewed_by = acting_user
+    report.content_notes = notes.strip()
+    report.status = ReportStatus.CONTENT_APPROVED if report.is_final else ReportStatus.APPROVED
+    report.save(
+        update_fields=["content_reviewed_at", "content_reviewed_by", "content_notes", "status", "updated_at"]
+    )
+    audit(
+        acting_user=acting_user, action="report.content_approved", target=report, notes=report.content_notes
+    )
+    if report.status == ReportStatus.APPROVED:
+        payment_services.report_approved(grant=report.grant)
+        _tell_recipient_approved(report)
+    return report
+
+
+def reported_costs(report: Report) -> Decimal:
+    budget = report.form.parsed.fact_questions()["budget"]
+    return BudgetFigures.from_answer(report.answers.get(budget.id)).total_eligible_costs
+
+
+@transaction.atomic
+def report_approve_finances(
+    *, report: Report, accepted_costs: Decimal, notes: str, acting_user
+) -> Settlement:
+    """Approve a final report's finances with the eligible costs accepted from it, and settle the grant."""
+    report = _locked(report)
+    if _require_step(report, acting_user) != "finances":
+        raise ValidationError(_("The content of this report has not been approved yet."), code="wrong_step")
+    if accepted_costs is None or accepted_costs < 0:
+        raise ValidationError({"accepted_costs": _("Enter the eligible costs accepted, zero or more.")})
+    accepted_costs = to_cents(accepted_costs)
+    reported = reported_costs(report)
+    if accepted_costs > reported:
+        raise ValidationError(
+            {
+                "accepted_costs": _("No more can be accepted than the report shows: %(amount)s.")
+                % {"amount": format_euros(reported)}
+            }
+        )
+    notes = notes.strip()
+    if accepted_costs < reported and not notes:
+        raise ValidationError(
+            {"notes": _("Say which costs were not accepted and why; the recipient is told.")}
+        )
+    settlement = payment_services.grant_settle(
+        grant=report.grant, accepted_costs=accepted_costs, acting_user=acting_user
+    )
+    report.accepted_costs = accepted_costs
+    report.finances_reviewed_at = timezone.now()
+    report.finances_reviewed_by = acting_user
+    report.finances_notes = notes
+    report.status = ReportStatus.APPROVED
+    report.settlement = {
+        "accepted_costs": str(settlement.accepted_costs),
+        "max_share_percent": str(settlement.max_share_percent),
+        "share_of_costs": str(settlement.share_of_costs),
+        "awarded": str(settlement.awarded),
+        "earned": str(settlement.earned),
+        "paid": str(settlement.paid),
+        "to_pay": str(settlement.to_pay),
+        "over_paid": str(settlement.over_paid),
+        "to_return": str(settlement.to_return),
+    }
+    report.save()
+    audit(
+        acting_user=acting_user,
+        action="report.finances_approved",
+        target=report,
+        accepted_costs=str(accepted_costs),
+        notes=notes,
+    )
+    _tell_recipient_approved(report)
+    return settlement
+
+
+def _tell_recipient_approved(report: Report) -> None:
+    recipient = report.submitted_by
+    queue_email(
+        key=f"report-approved:{report.pk}",
+        template="reports/email/approved",
+        context={
+            "report": report,
+            "application": report.grant.application,
+            "url": site_url(
+                "applications:report",
+                language=recipient.preferred_language,
+                pk=report.grant.application_id,
+                report_pk=report.pk,
+            ),
+        },
+        recipient=recipient.email,
+        language=recipient.preferred_language,
+    )
+
+
+@transaction.atomic
+def send_report_reminders(*, today: datetime.date | None = None) -> int:
+    """Remind each recipient organisation's members of reports due within two weeks or overdue and unsent;
+    each reminder once. Run daily by `manage.py send_report_reminders`; returns how many were sent."""
+    today = today or helsinki_today()
+    sent = 0
+    for grant, due, timing in list(selectors.grants_to_remind(today)):
+        _, created = ReportReminder.objects.get_or_create(
+            grant=grant, kind=due.kind, due_date=due.due_date, timing=timing
+        )
+        if not created:
+            continue
+        application = grant.application
+        for membership in application.organisation.memberships.select_related("person"):
+            person = membership.person
+            if not (person.is_active and person.email):
+                continue
+            queue_email(
+                key=f"report-reminder:{grant.pk}:{due.kind}:{due.due_date.isoformat()}:{timing}:{person.pk}",
+                template=f"reports/email/reminder_{timing}",
+                context={
+                    "application": application,
+                    "kind": due.kind,
+                    "due_date": due.due_date,
+                    "url": site_url(
+                        "applications:decision", language=person.preferred_language, pk=application.pk
+                    ),
+                },
+                recipient=person.email,
+                language=person.preferred_language,
+            )
+        sent += 1
+    return sent

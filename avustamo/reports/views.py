@@ -1,0 +1,261 @@
+"""Pages of reports: the recipient writes and sends a report the decision asks for; officials review it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from avustamo.applications.answers import parse_post
+from avustamo.core.translation import language_code
+from avustamo.decisions.selectors import approved_budget
+from avustamo.payments.models import Grant
+from avustamo.payments.services import settlement_of
+from avustamo.programmes.application_form.budget import COST_CATEGORIES, BudgetFigures
+from avustamo.programmes.application_form.presentation import present
+from avustamo.programmes.application_form.schema import Attachment
+from avustamo.reports import selectors, services
+from avustamo.reports.forms import (
+    CompletionRequestForm,
+    ContentApprovalForm,
+    FinancesApprovalForm,
+    ReportStartForm,
+)
+from avustamo.reports.models import Report, ReportAttachment, ReportStatus
+
+
+def _own_grant(request, application_pk) -> Grant:
+    grant = (
+        Grant.objects.filter(application_id=application_pk).select_related("application", "decision").first()
+    )
+    if grant is None or not request.user.has_perm("reports.write_report", grant):
+        raise Http404
+    return grant
+
+
+def _own_report(request, application_pk, report_pk) -> Report:
+    grant = _own_grant(request, application_pk)
+    return get_object_or_404(
+        Report.objects.select_related("form", "grant__application__call"), pk=report_pk, grant=grant
+    )
+
+
+@login_required
+@require_POST
+def report_start(request, pk):
+    grant = _own_grant(request, pk)
+    form = ReportStartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The decision asks for no such report."))
+        return redirect("applications:decision", pk=pk)
+    try:
+        report = services.report_start(grant=grant, **form.cleaned_data, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("applications:decision", pk=pk)
+    return redirect("applications:report", pk=pk, report_pk=report.pk)
+
+
+def comparison(report: Report) -> list[dict]:
+    """The approved budget beside the costs the report gives, category by category."""
+    approved = approved_budget(report.grant)
+    budget = report.form.parsed.fact_questions()["budget"]
+    actual = BudgetFigures.from_answer(report.answers.get(budget.id))
+    rows = [
+        {
+            "label": label,
+            "approved": approved.costs[key],
+            "actual": actual.costs[key],
+            "difference": actual.costs[key] - approved.costs[key],
+        }
+        for key, label in COST_CATEGORIES.items()
+    ]
+    rows.append(
+        {
+            "label": _("Total eligible costs"),
+            "approved": approved.total_eligible_costs,
+            "actual": actual.total_eligible_costs,
+            "difference": actual.total_eligible_costs - approved.total_eligible_costs,
+            "total": True,
+        }
+    )
+    return rows
+
+
+def _report_context(report: Report, *, answers=None, errors=None) -> dict:
+    definition = report.form.parsed
+    return {
+        "report": report,
+        "grant": report.grant,
+        "application": report.grant.application,
+        "sections": present(
+            definition,
+            language_code(),
+            answers=report.answers if answers is None else answers,
+            errors=errors or {},
+        ),
+        "attachment_questions": [
+            (item.id, item.label.in_language(language_code()))
+            for item, _group in definition.elements()
+            if isinstance(item, Attachment)
+        ],
+        "attachments": report.attachments.all(),
+        "completion_request": selectors.open_completion_request(report),
+        "comparison": comparison(report),
+    }
+
+
+@login_required
+def report_edit(request, pk, report_pk):
+    report = _own_report(request, pk, report_pk)
+    editable = report.status in services.EDITABLE
+    if request.method != "POST" or not editable:
+        return render(request, "reports/report.html", _report_context(report) | {"editable": editable})
+    answers = parse_post(report.form.parsed, request.POST)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        report = services.report_save(
+            report=report, answers=answers, version=version, acting_user=request.user
+        )
+        for question_id, upload in request.FILES.items():
+            services.report_attachment_add(
+                report=report,
+                question_id=question_id.removeprefix("question-"),
+                upload=upload,
+                acting_user=request.user,
+            )
+    except ValidationError as error:
+        errors = (
+            {field: " ".join(texts) for field, texts in error.message_dict.items()}
+            if hasattr(error, "error_dict")
+            else {}
+        )
+        problems = [{"field": field, "message": text} for field, text in errors.items()] or [
+            {"field": "", "message": text} for text in error.messages
+        ]
+        context = _report_context(report, answers=answers, errors=errors)
+        return render(
+            request, "reports/report.html", context | {"editable": True, "problems": problems}, status=400
+        )
+    if request.POST.get("action") != "submit":
+        messages.success(request, _("The report has been saved."))
+        return redirect("applications:report", pk=pk, report_pk=report.pk)
+    try:
+        services.report_submit(report=report, acting_user=request.user)
+    except ValidationError:
+        problems = services.submission_problems(report)
+        errors = {problem["field"]: problem["message"] for problem in problems}
+        context = _report_context(report, errors=errors)
+        return render(
+            request, "reports/report.html", context | {"editable": True, "problems": problems}, status=400
+        )
+    messages.success(
+        request, _("The report has been sent. The ministry will tell you when it has been reviewed.")
+    )
+    return redirect("applications:decision", pk=pk)
+
+
+@login_required
+@require_POST
+def report_attachment_remove(request, pk, report_pk, attachment_pk):
+    report = _own_report(request, pk, report_pk)
+    attachment = get_object_or_404(ReportAttachment, pk=attachment_pk, report=report)
+    try:
+        services.report_attachment_remove(attachment=attachment, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("applications:report", pk=pk, report_pk=report.pk)
+
+
+@login_required
+def report_attachment(request, attachment_pk):
+    attachment = get_object_or_404(
+        ReportAttachment.objects.select_related("report__grant__application"), pk=attachment_pk
+    )
+    grant = attachment.report.grant
+    if not (
+        request.user.has_perm("reports.write_report", grant)
+        or request.user.has_perm("reports.read_report_as_official", grant)
+    ):
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@login_required
+def reports_for_review(request):
+    if not request.user.has_perm("core.use_official_pages"):
+        raise PermissionDenied
+    return render(
+        request, "reports/review_list.html", {"reports": selectors.reports_for_review(request.user)}
+    )
+
+
+def _review_context(request, report: Report, **forms) -> dict:
+    step = {ReportStatus.SUBMITTED: "content", ReportStatus.CONTENT_APPROVED: "finances"}.get(report.status)
+    may_review = step is not None and request.user.has_perm(f"reports.review_{step}", report.grant)
+    context = _report_context(report) | {"step": step if may_review else None}
+    if may_review:
+        context["completion_form"] = forms.get("completion_form") or CompletionRequestForm()
+        if step == "content":
+            context["approval_form"] = forms.get("approval_form") or ContentApprovalForm()
+        else:
+            reported = services.reported_costs(report)
+            context["approval_form"] = forms.get("approval_form") or FinancesApprovalForm(
+                initial={"accepted_costs": reported}
+            )
+            form = context["approval_form"]
+            accepted = form.cleaned_data["accepted_costs"] if form.is_bound and form.is_valid() else reported
+            context["settlement"] = settlement_of(report.grant, accepted)
+    return context
+
+
+@login_required
+def report_review(request, pk):
+    report = get_object_or_404(
+        Report.objects.select_related(
+            "form", "grant__application__call", "grant__application__organisation", "grant__decision"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("reports.read_report_as_official", report.grant):
+        raise Http404
+    if request.method != "POST":
+        return render(request, "reports/review.html", _review_context(request, report))
+    action = request.POST.get("action")
+    forms = {}
+    try:
+        if action == "complete":
+            forms["completion_form"] = form = CompletionRequestForm(request.POST)
+            if form.is_valid():
+                services.report_request_completion(
+                    report=report, **form.cleaned_data, acting_user=request.user
+                )
+                messages.success(request, _("The recipient has been asked to complete the report."))
+                return redirect("official:report_review", pk=report.pk)
+        elif action == "approve" and report.status == ReportStatus.SUBMITTED:
+            forms["approval_form"] = form = ContentApprovalForm(request.POST)
+            if form.is_valid():
+                services.report_approve_content(report=report, **form.cleaned_data, acting_user=request.user)
+                messages.success(request, _("The report's content has been approved."))
+                return redirect("official:report_review", pk=report.pk)
+        elif action == "approve":
+            forms["approval_form"] = form = FinancesApprovalForm(request.POST)
+            if form.is_valid():
+                services.report_approve_finances(report=report, **form.cleaned_data, acting_user=request.user)
+                messages.success(request, _("The report has been approved and the grant settled."))
+                return redirect("official:report_review", pk=report.pk)
+        else:
+            raise PermissionDenied
+    except ValidationError as error:
+        target = forms.get("completion_form") or forms.get("approval_form")
+        if hasattr(error, "error_dict"):
+            for field, texts in error.message_dict.items():
+                target.add_error(field if field in target.fields else None, texts)
+        else:
+            target.add_error(None, error.messages)
+    return render(request, "reports/review.html", _review_context(request, report, **forms), status=400)
