@@ -34,6 +34,8 @@ def _published(
     application=None,
     instalments=(),
     period=(datetime.date(2027, 1, 1), datetime.date(2027, 12, 31)),
+    reports_due=(),
+    max_share_percent=None,
 ):
     """A decision signed and published the way the service publishes it (documents, register, grant, email)."""
     presenter = (
@@ -62,6 +64,8 @@ def _published(
         period_end=period[1],
         reasons="Perustelut.",
         instalments=list(instalments),
+        reports_due=list(reports_due),
+        max_share_percent=max_share_percent,
         presenter=presenter,
         decision_maker=UserFactory(roles=["decision_maker"]),
         status=DecisionStatus.SIGNED,

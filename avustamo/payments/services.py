@@ -759,7 +759,7 @@ def grant_settle(*, grant: Grant, accepted_costs: Decimal, acting_user) -> Settl
     """Settle the grant from its approved final report: the payments not yet made are replaced by one instalment of
     what is still to pay, and the award in force becomes what the grant earned (or what was paid, where more was
     paid: that is returned through a return claim). Called by the final report's approval, inside its
-    transaction."""
+    transaction, which then releases the new instalment (`report_approved`)."""
     grant = _locked_grant(grant)
     settlement = settlement_of(grant, accepted_costs)
     today = helsinki_today()
@@ -773,7 +773,6 @@ def grant_settle(*, grant: Grant, accepted_costs: Decimal, acting_user) -> Settl
             amount=settlement.to_pay,
             condition=Decision.InstalmentCondition.AFTER_FINAL_REPORT,
         )
-    _make_due(grant)
     audit(
         acting_user=acting_user,
         action="grant.settled",

@@ -390,6 +390,7 @@ def report_approve_finances(
         "to_return": str(settlement.to_return),
     }
     report.save()
+    payment_services.report_approved(grant=report.grant)
     audit(
         acting_user=acting_user,
         action="report.finances_approved",

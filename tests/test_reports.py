@@ -1,0 +1,589 @@
+"""Reports (issue 6, sections 5 and 6): the recipient writes the interim and final reports the decision asks for on
+the call's report form; officials review the content, then a final report's finances, asking for completion
+where needed; an approved report releases the instalment waiting for it, and the final report settles the grant
+line by line. Reminders go out before and after each deadline, once each."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import translation
+
+from avustamo.core.models import AuditEntry
+from avustamo.decisions.models import Decision
+from avustamo.payments import selectors as payment_selectors
+from avustamo.payments import services as payment_services
+from avustamo.payments.models import InstalmentStatus
+from avustamo.programmes.application_form.schema import REPORT_FACTS, FormDefinitionError, parse_definition
+from avustamo.programmes.application_form.standard import standard_definition, standard_report_definition
+from avustamo.reports import services
+from avustamo.reports.models import Report, ReportAttachment, ReportReminder, ReportStatus
+from avustamo.reviews.models import CallAssignment
+from tests.access import LOGIN, assert_access
+from tests.factories import AgencyFactory, CallFactory, MembershipFactory, ProgrammeFactory, UserFactory
+from tests.test_grant_acceptance import _member, _published
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+TODAY = payment_services.helsinki_today()
+FINAL_DUE = TODAY + datetime.timedelta(days=60)
+INTERIM_DUE = TODAY + datetime.timedelta(days=10)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ON_ACCEPTANCE = Decision.InstalmentCondition.ON_ACCEPTANCE
+AFTER_INTERIM = Decision.InstalmentCondition.AFTER_INTERIM_REPORT
+AFTER_FINAL = Decision.InstalmentCondition.AFTER_FINAL_REPORT
+
+
+@pytest.fixture
+def call():
+    agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785", payment_bic="NDEAFIHH")
+    return CallFactory(
+        closed=True, programme=ProgrammeFactory(agency=agency), appropriation=Decimal("90000.00")
+    )
+
+
+def _grant(call, *, instalments=((60, ON_ACCEPTANCE), (40, AFTER_FINAL)), reports=(("final", FINAL_DUE),)):
+    """An accepted grant of 12 000 € at most 80 % of the eligible costs, with the application's budget."""
+    decision = _published(
+        call=call,
+        amount="12000.00",
+        max_share_percent=Decimal("80.00"),
+        period=(TODAY - datetime.timedelta(days=300), TODAY - datetime.timedelta(days=5)),
+        instalments=[{"percent": str(percent), "condition": condition} for percent, condition in instalments],
+        reports_due=[{"kind": kind, "due": due.isoformat()} for kind, due in reports],
+    )
+    application = decision.application
+    application.answers = {"budget": {"costs": {"personnel": "12000.00", "rents": "3000.00"}}}
+    application.save(update_fields=["answers"])
+    payment_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+    return decision.grant
+
+
+def _pay_due(grant, paid_on=TODAY):
+    agency = grant.application.call.programme.agency
+    finance, approver = UserFactory(roles=["finance_officer"]), UserFactory(roles=["finance_officer"])
+    batch = payment_services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
+    payment_services.batch_approve(batch=batch, acting_user=approver)
+    payment_services.batch_credit_transfer(batch=batch, acting_user=finance)
+    payment_services.batch_mark_paid(batch=batch, paid_on=paid_on, acting_user=finance)
+
+
+def _answers(costs=None):
+    return {
+        "activities-done": "Pidimme 24 vertaistukiryhmää.",
+        "results": "Tavoitteet saavutettiin.",
+        "age-18-29": "14",
+        "gender-women": "20",
+        "actual-budget": {"costs": costs or {"personnel": "10000.00", "rents": "2000.00"}},
+    }
+
+
+def _written(grant, kind="final", due=FINAL_DUE, costs=None, attach=True):
+    member = grant.application.organisation.memberships.first().person
+    report = services.report_start(grant=grant, kind=kind, due_date=due, acting_user=member)
+    report = services.report_save(
+        report=report, answers=_answers(costs), version=report.version, acting_user=member
+    )
+    if attach:
+        services.report_attachment_add(
+            report=report,
+            question_id="accounts",
+            upload=SimpleUploadedFile("tuloslaskelma.pdf", PDF),
+            acting_user=member,
+        )
+    return report
+
+
+def _sent(grant, **kwargs):
+    report = _written(grant, **kwargs)
+    return services.report_submit(report=report, acting_user=report.created_by)
+
+
+def _presenter(grant):
+    """The decision's presenter, who presents the call."""
+    presenter = grant.decision.presenter
+    CallAssignment.objects.get_or_create(
+        call=grant.application.call,
+        person=presenter,
+        role=CallAssignment.Role.PRESENTER,
+        defaults={"assigned_by": UserFactory(roles=["programme_manager"])},
+    )
+    return presenter
+
+
+def _content_approved(report):
+    return services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
+
+
+def _content_reviewer():
+    return UserFactory(roles=["programme_manager"])
+
+
+class TestReportForms:
+    def test_the_standard_report_forms_are_valid_report_forms(self):
+        for final in (True, False):
+            definition = parse_definition(standard_report_definition(final), facts=REPORT_FACTS)
+            assert set(definition.fact_questions()) == {"budget", "results"}
+
+    def test_an_application_form_is_not_a_report_form(self):
+        with pytest.raises(FormDefinitionError) as error, translation.override("en"):
+            parse_definition(standard_definition(), facts=REPORT_FACTS)
+        messages = [problem["message"] for problem in error.value.problems]
+        assert "The standard block applicant does not belong in this kind of form." in messages
+
+    def test_a_report_form_without_its_results_is_refused(self):
+        definition = standard_report_definition(True)
+        definition["sections"][0]["questions"].pop(1)
+        with pytest.raises(FormDefinitionError) as error, translation.override("en"):
+            parse_definition(definition, facts=REPORT_FACTS)
+        assert [problem["code"] for problem in error.value.problems] == ["fact_missing"]
+
+    def test_a_call_manager_saves_a_new_version_and_started_reports_keep_theirs(self, call):
+        grant = _grant(call)
+        started = _written(grant)
+        definition = standard_report_definition(True)
+        definition["sections"][0]["title"]["fi"] = "Tulokset ja vaikutukset"
+        manager = UserFactory(roles=["programme_manager"])
+        form = services.report_form_save(call=call, kind="final", definition=definition, acting_user=manager)
+        assert form.version == 2 and started.form.version == 1
+        assert AuditEntry.objects.filter(action="report_form.saved", actor=manager).exists()
+
+    def test_only_call_managers_save_report_forms(self, call):
+        with pytest.raises(PermissionDenied):
+            services.report_form_save(
+                call=call,
+                kind="final",
+                definition=standard_report_definition(True),
+                acting_user=UserFactory(roles=["presenter"]),
+            )
+        assert not call.report_forms.exists()
+
+
+class TestWriting:
+    def test_a_report_is_started_only_after_acceptance(self, call):
+        decision = _published(call=call, reports_due=[{"kind": "final", "due": FINAL_DUE.isoformat()}])
+        with pytest.raises(ValidationError) as error, translation.override("en"):
+            services.report_start(
+                grant=decision.grant, kind="final", due_date=FINAL_DUE, acting_user=_member(decision)
+            )
+        assert error.value.messages == ["Reports are written once the decision's terms have been accepted."]
+        assert not Report.objects.exists()
+
+    def test_only_the_reports_the_decision_asks_for(self, call):
+        grant = _grant(call)
+        member = _member(grant.decision)
+        with pytest.raises(ValidationError) as error, translation.override("en"):
+            services.report_start(grant=grant, kind="interim", due_date=FINAL_DUE, acting_user=member)
+        assert error.value.messages == ["The decision asks for no such report."]
+        assert not Report.objects.exists()
+
+    def test_another_organisation_cannot_write_it(self, call):
+        grant = _grant(call)
+        with pytest.raises(PermissionDenied):
+            services.report_start(
+                grant=grant, kind="final", due_date=FINAL_DUE, acting_user=MembershipFactory().person
+            )
+        assert not Report.objects.exists()
+
+    def test_starting_again_opens_the_same_report(self, call):
+        grant = _grant(call)
+        first = _written(grant, attach=False)
+        again = services.report_start(
+            grant=grant, kind="final", due_date=FINAL_DUE, acting_user=_member(grant.decision)
+        )
+        assert again == first and Report.objects.count() == 1
+
+    def test_malformed_answers_are_refused_and_nothing_is_saved(self, call):
+        grant = _grant(call)
+        report = _written(grant, attach=False)
+        with pytest.raises(ValidationError) as error, translation.override("en"):
+            services.report_save(
+                report=report,
+                answers=_answers() | {"age-18-29": "neljätoista"},
+                version=report.version,
+                acting_user=report.created_by,
+            )
+        assert "q-age-18-29" in error.value.message_dict
+        report.refresh_from_db()
+        assert report.answers["age-18-29"] == "14"
+
+    def test_a_save_on_an_old_version_is_refused(self, call):
+        report = _written(_grant(call), attach=False)
+        with pytest.raises(ValidationError) as error:
+            services.report_save(
+                report=report, answers={}, version=report.version - 1, acting_user=report.created_by
+            )
+        assert error.value.code == "stale"
+
+    def test_sending_asks_for_everything_required(self, call):
+        grant = _grant(call)
+        member = _member(grant.decision)
+        report = services.report_start(grant=grant, kind="final", due_date=FINAL_DUE, acting_user=member)
+        with pytest.raises(ValidationError) as error, translation.override("en"):
+            services.report_submit(report=report, acting_user=member)
+        assert {
+            "Answer “What did the project do?”.",
+            "Enter the costs actually incurred.",
+            "Attach: The project's profit and loss account.",
+        } <= set(error.value.messages)
+        report.refresh_from_db()
+        assert report.status == ReportStatus.DRAFT and report.submitted_at is None
+
+    def test_a_file_of_another_type_is_refused(self, call):
+        report = _written(_grant(call), attach=False)
+        with pytest.raises(ValidationError) as error:
+            services.report_attachment_add(
+                report=report,
+                question_id="accounts",
+                upload=SimpleUploadedFile("kuva.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
+                acting_user=report.created_by,
+            )
+        assert error.value.code == "unaccepted_type"
+        assert not ReportAttachment.objects.exists()
+
+    def test_sending_tells_the_presenter_and_freezes_the_report(
+        self, call, django_capture_on_commit_callbacks
+    ):
+        grant = _grant(call)
+        with django_capture_on_commit_callbacks(execute=True):
+            report = _sent(grant)
+        assert report.status == ReportStatus.SUBMITTED and report.submitted_by == _member(grant.decision)
+        assert [message.to for message in mail.outbox] == [[_presenter(grant).email]]
+        with pytest.raises(ValidationError) as error:
+            services.report_save(
+                report=report, answers={}, version=report.version, acting_user=report.created_by
+            )
+        assert error.value.code == "sent"
+
+
+class TestReview:
+    def test_an_approved_interim_report_releases_the_instalment_waiting_for_it(self, call):
+        grant = _grant(
+            call,
+            instalments=((50, ON_ACCEPTANCE), (50, AFTER_INTERIM)),
+            reports=(("interim", INTERIM_DUE), ("final", FINAL_DUE)),
+        )
+        report = _sent(grant, kind="interim", due=INTERIM_DUE)
+        second = grant.instalments.get(number=2)
+        assert second.status == InstalmentStatus.PLANNED
+        approved = services.report_approve_content(
+            report=report, notes="Hyvä.", acting_user=_presenter(grant)
+        )
+        assert approved.status == ReportStatus.APPROVED
+        second.refresh_from_db()
+        assert second.status == InstalmentStatus.DUE
+        assert payment_selectors.reconciliation_problems(grant) == []
+
+    def test_a_final_report_goes_from_content_to_finances(self, call):
+        report = _content_approved(_sent(_grant(call)))
+        assert report.status == ReportStatus.CONTENT_APPROVED
+        with pytest.raises(ValidationError) as error, translation.override("en"):
+            services.report_approve_content(
+                report=report, notes="", acting_user=UserFactory(roles=["finance_officer"])
+            )
+        assert error.value.messages == ["The content of this report has been approved already."]
+        with pytest.raises(PermissionDenied):
+            services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
+
+    def test_content_is_reviewed_by_the_presenter_or_a_programme_manager_only(self, call):
+        report = _sent(_grant(call))
+        for user in (
+            UserFactory(roles=["finance_officer"]),
+            UserFactory(roles=["reviewer"]),
+            report.created_by,
+        ):
+            with pytest.raises(PermissionDenied):
+                services.report_approve_content(report=report, notes="", acting_user=user)
+        report.refresh_from_db()
+        assert report.status == ReportStatus.SUBMITTED
+
+    def test_finances_are_reviewed_by_a_finance_officer_only(self, call):
+        report = _content_approved(_sent(_grant(call)))
+        with pytest.raises(PermissionDenied):
+            services.report_approve_finances(
+                report=report, accepted_costs=Decimal("12000.00"), notes="", acting_user=_content_reviewer()
+            )
+
+    def test_no_more_costs_are_accepted_than_reported(self, call):
+        report = _content_approved(_sent(_grant(call)))
+        with pytest.raises(ValidationError) as error, translation.override("en"):
+            services.report_approve_finances(
+                report=report,
+                accepted_costs=Decimal("12000.01"),
+                notes="",
+                acting_user=UserFactory(roles=["finance_officer"]),
+            )
+        assert error.value.message_dict == {
+            "accepted_costs": ["No more can be accepted than the report shows: €12,000."]
+        }
+        report.refresh_from_db()
+        assert report.status == ReportStatus.CONTENT_APPROVED and report.accepted_costs is None
+
+    def test_costs_left_out_need_reasons(self, call):
+        report = _content_approved(_sent(_grant(call)))
+        with pytest.raises(ValidationError) as error, translation.override("en"):
+            services.report_approve_finances(
+                report=report,
+                accepted_costs=Decimal("11000.00"),
+                notes=" ",
+                acting_user=UserFactory(roles=["finance_officer"]),
+            )
+        assert list(error.value.message_dict) == ["notes"]
+        assert report.grant.instalments.filter(status=InstalmentStatus.CANCELLED).count() == 0
+
+
+class TestSettlement:
+    def _settled(self, call, accepted):
+        grant = _grant(call)
+        _pay_due(grant)  # 60 %: 7 200 €
+        report = _content_approved(_sent(grant))
+        settlement = services.report_approve_finances(
+            report=report,
+            accepted_costs=Decimal(accepted),
+            notes="Matkakuluja ei hyväksytty.",
+            acting_user=UserFactory(roles=["finance_officer"]),
+        )
+        grant.refresh_from_db()
+        return grant, settlement
+
+    def test_earned_beyond_what_was_paid_becomes_the_last_instalment(self, call):
+        # 11 000 € x 80 % = 8 800 € earned; 7 200 € paid; 1 600 € to pay instead of the planned 4 800 €.
+        grant, settlement = self._settled(call, "11000.00")
+        assert (settlement.earned, settlement.to_pay, settlement.to_return) == (
+            Decimal("8800.00"),
+            Decimal("1600.00"),
+            Decimal("0.00"),
+        )
+        assert [(i.amount, i.condition, i.status) for i in grant.instalments.order_by("number")] == [
+            (Decimal("7200.00"), ON_ACCEPTANCE, InstalmentStatus.PAID),
+            (Decimal("4800.00"), AFTER_FINAL, InstalmentStatus.CANCELLED),
+            (Decimal("1600.00"), AFTER_FINAL, InstalmentStatus.DUE),
+        ]
+        ledger = payment_selectors.ledger_of(grant)
+        assert (ledger.in_force, ledger.paid, ledger.owed) == (
+            Decimal("8800.00"),
+            Decimal("7200.00"),
+            Decimal("1600.00"),
+        )
+        assert payment_selectors.reconciliation_problems(grant) == []
+        report = grant.reports.get()
+        assert report.status == ReportStatus.APPROVED and report.settlement["earned"] == "8800.00"
+
+    def test_paid_beyond_what_was_earned_is_to_return(self, call):
+        # 5 000 € x 80 % = 4 000 € earned; 7 200 € paid: 3 200 € to return, nothing more to pay.
+        grant, settlement = self._settled(call, "5000.00")
+        assert (settlement.earned, settlement.over_paid, settlement.to_return) == (
+            Decimal("4000.00"),
+            Decimal("3200.00"),
+            Decimal("3200.00"),
+        )
+        assert not grant.instalments.filter(
+            status__in=[InstalmentStatus.DUE, InstalmentStatus.PLANNED]
+        ).exists()
+        assert payment_selectors.ledger_of(grant).in_force == Decimal("7200.00")
+        assert payment_selectors.reconciliation_problems(grant) == []
+
+    def test_a_hundred_euros_or_less_is_not_reclaimed(self, call):
+        # 8 875 € x 80 % = 7 100 € earned; 100 € paid beyond it is not reclaimed (20 §).
+        _, settlement = self._settled(call, "8875.00")
+        assert (settlement.over_paid, settlement.to_return, settlement.not_reclaimed) == (
+            Decimal("100.00"),
+            Decimal("0.00"),
+            Decimal("100.00"),
+        )
+
+
+class TestCompletion:
+    def test_a_completed_report_returns_to_the_step_it_was_asked_at(
+        self, call, django_capture_on_commit_callbacks
+    ):
+        report = _content_approved(_sent(_grant(call)))
+        finance = UserFactory(roles=["finance_officer"])
+        with django_capture_on_commit_callbacks(execute=True):
+            services.report_request_completion(
+                report=report,
+                message="Liitä tositeluettelo.",
+                due_date=TODAY + datetime.timedelta(days=14),
+                acting_user=finance,
+            )
+        report.refresh_from_db()
+        assert report.status == ReportStatus.COMPLETION_REQUESTED
+        assert [message.to for message in mail.outbox] == [[report.submitted_by.email]]
+        assert "Liitä tositeluettelo." in mail.outbox[0].body
+        report = services.report_save(
+            report=report, answers=_answers(), version=report.version, acting_user=report.created_by
+        )
+        report = services.report_submit(report=report, acting_user=report.created_by)
+        assert report.status == ReportStatus.CONTENT_APPROVED
+        assert report.completion_requests.get().answered_at is not None
+
+    def test_a_request_needs_a_message_and_a_future_date(self, call):
+        report = _sent(_grant(call))
+        with pytest.raises(ValidationError) as error, translation.override("en"):
+            services.report_request_completion(
+                report=report, message=" ", due_date=TODAY, acting_user=_presenter(report.grant)
+            )
+        assert set(error.value.message_dict) == {"message", "due_date"}
+        report.refresh_from_db()
+        assert report.status == ReportStatus.SUBMITTED and not report.completion_requests.exists()
+
+    def test_a_draft_cannot_be_asked_to_be_completed(self, call):
+        report = _written(_grant(call))
+        with pytest.raises(ValidationError) as error:
+            services.report_request_completion(
+                report=report,
+                message="x",
+                due_date=TODAY + datetime.timedelta(days=3),
+                acting_user=_presenter(report.grant),
+            )
+        assert error.value.code == "not_in_review"
+
+
+class TestReminders:
+    def test_reminders_go_before_and_after_the_deadline_once_each(
+        self, call, django_capture_on_commit_callbacks
+    ):
+        grant = _grant(call, reports=(("final", TODAY + datetime.timedelta(days=14)),))
+        member = _member(grant.decision)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.send_report_reminders(today=TODAY - datetime.timedelta(days=1)) == 0
+            assert services.send_report_reminders(today=TODAY) == 1
+            assert services.send_report_reminders(today=TODAY) == 0
+            assert services.send_report_reminders(today=TODAY + datetime.timedelta(days=15)) == 1
+            assert services.send_report_reminders(today=TODAY + datetime.timedelta(days=30)) == 0
+        assert [message.to for message in mail.outbox] == [[member.email], [member.email]]
+        assert set(ReportReminder.objects.values_list("timing", flat=True)) == {"before", "after"}
+
+    def test_a_sent_report_is_not_reminded_of(self, call):
+        grant = _grant(call, reports=(("final", TODAY + datetime.timedelta(days=3)),))
+        _sent(grant, due=TODAY + datetime.timedelta(days=3))
+        assert services.send_report_reminders(today=TODAY) == 0
+
+    def test_the_command_runs_the_reminders(self, call, capsys):
+        _grant(call, reports=(("final", TODAY + datetime.timedelta(days=3)),))
+        call_command("send_report_reminders")
+        assert capsys.readouterr().out.strip() == "1 reminders queued."
+
+
+def _report_path(report):
+    return f"/applications/{report.grant.application_id}/reports/{report.pk}/"
+
+
+ROLES = {
+    "anonymous": lambda report: AnonymousUser(),
+    "member": lambda report: report.created_by,
+    "other_member": lambda report: MembershipFactory().person,
+    "presenter": lambda report: _presenter(report.grant),
+    "programme_manager": lambda report: UserFactory(roles=["programme_manager"]),
+    "finance_officer": lambda report: UserFactory(roles=["finance_officer"]),
+    "reviewer": lambda report: UserFactory(roles=["reviewer"]),
+    "auditor": lambda report: UserFactory(roles=["auditor"]),
+}
+PAGES = [
+    # (path, who sees it)
+    (_report_path, {"member"}),
+    (
+        lambda report: f"/official/reports/{report.pk}/",
+        {"presenter", "programme_manager", "finance_officer", "auditor"},
+    ),
+    (
+        lambda report: f"/applications/report-attachments/{report.attachments.get().pk}/",
+        {"member", "presenter", "programme_manager", "finance_officer", "auditor"},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("page", range(len(PAGES)))
+def test_who_may_see_a_report(client, call, role, page):
+    report = _sent(_grant(call))
+    path, allowed = PAGES[page]
+    user = ROLES[role](report)
+    expected = LOGIN if role == "anonymous" else (200 if role in allowed else 404)
+    assert_access(client, user, "GET", path(report), expected)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_who_may_open_the_review_list(client, call, role):
+    report = _sent(_grant(call))
+    user = ROLES[role](report)
+    officials = {"presenter", "programme_manager", "finance_officer", "reviewer", "auditor"}
+    expected = LOGIN if role == "anonymous" else (200 if role in officials else 403)
+    assert_access(client, user, "GET", "/official/reports/", expected)
+
+
+def test_the_review_list_shows_each_official_the_step_they_take(client, call):
+    grant = _grant(call)
+    report = _sent(grant)
+    client.force_login(_presenter(grant))
+    assert grant.application.register_number in client.get("/official/reports/").content.decode()
+    client.force_login(UserFactory(roles=["finance_officer"]))
+    assert grant.application.register_number not in client.get("/official/reports/").content.decode()
+    _content_approved(report)
+    assert grant.application.register_number in client.get("/official/reports/").content.decode()
+
+
+def test_the_recipient_writes_and_sends_a_report_through_the_pages(client, call):
+    grant = _grant(call)
+    member = _member(grant.decision)
+    client.force_login(member)
+    decision_page = client.get(f"/applications/{grant.application_id}/decision/")
+    assert "Write the final report" in decision_page.content.decode() or decision_page.status_code == 200
+    response = client.post(
+        f"/applications/{grant.application_id}/reports/start/",
+        {"kind": "final", "due_date": FINAL_DUE.isoformat()},
+    )
+    report = Report.objects.get()
+    assert response.status_code == 302 and response["Location"] == _report_path(report)
+    posted = {
+        "version": report.version,
+        "action": "submit",
+        "q-activities-done": "Ryhmät kokoontuivat viikoittain.",
+        "q-results": "Tavoitteet saavutettiin.",
+        "q-actual-budget-personnel": "10000,00",
+        "question-accounts": SimpleUploadedFile("tuloslaskelma.pdf", PDF),
+    }
+    response = client.post(_report_path(report), posted)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.attachments.count() == 1
+
+
+def test_a_report_with_problems_is_shown_again_with_them(client, call):
+    grant = _grant(call)
+    report = _written(grant, attach=False)
+    client.force_login(report.created_by)
+    with translation.override("en"):
+        response = client.post(
+            _report_path(report),
+            {"version": report.version, "action": "submit", "q-results": "x"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 400
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+
+
+def test_the_official_approves_through_the_review_page(client, call):
+    grant = _grant(call)
+    _pay_due(grant)
+    report = _sent(grant)
+    client.force_login(_presenter(grant))
+    assert (
+        client.post(f"/official/reports/{report.pk}/", {"action": "approve", "notes": ""}).status_code == 302
+    )
+    finance = UserFactory(roles=["finance_officer"])
+    client.force_login(finance)
+    page = client.get(f"/official/reports/{report.pk}/").content.decode()
+    assert "Step 2" in page or "Vaihe 2" in page
+    response = client.post(
+        f"/official/reports/{report.pk}/", {"action": "approve", "accepted_costs": "12000.00", "notes": ""}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED and report.settlement["to_pay"] == "2400.00"
