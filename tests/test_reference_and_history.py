@@ -22,6 +22,7 @@ from avustamo.programmes.models import Agency, Call, CallStatus, CallTheme, Muni
 from avustamo.programmes.reference import DATA_DIR, load_reference_data
 from avustamo.register.imports import CALLS_FILE, GRANTS_FILE
 from avustamo.register.models import GrantOutcome, PublishedGrant
+from avustamo.reports.models import ReportStatus
 from avustamo.reviews.models import ReviewAssignment, ScreeningResult
 
 pytestmark = pytest.mark.django_db
@@ -245,6 +246,16 @@ def test_demo__officials_side_has_every_state_of_handling():
     assert first.batch.prepared_by.email == "finance@example.org"
     assert first.batch.approved_by.email == "finance-approver@example.org" and first.batch.credit_transfer
     assert not Grant.objects.filter(application=rejected.application).exists()
+    # Reports: the Närpes interim report waits for the presenter; the northern association's final report was
+    # approved in two steps and settled the grant: what is left to pay is due.
+    interim = swedish.grant.reports.get()
+    assert (interim.kind, interim.status) == ("interim", ReportStatus.SUBMITTED)
+    settled = decisions.get(application__organisation__business_id="1732050-2").grant
+    final = settled.reports.get()
+    assert final.status == ReportStatus.APPROVED and final.finances_reviewed_by.email == "finance@example.org"
+    assert final.content_reviewed_by.email == "presenter@example.org" and final.attachments.count() == 1
+    due = settled.instalments.get(status=InstalmentStatus.DUE)
+    assert due.amount == Decimal(final.settlement["to_pay"]) > 0
 
     # This season's youth call has closed and its applications are at every step of handling.
     call = Call.objects.get(reference=f"TEM-KOTO-{funding_year}-NUORET")

@@ -483,17 +483,19 @@ ROLES = {
     "finance_officer": lambda report: UserFactory(roles=["finance_officer"]),
     "reviewer": lambda report: UserFactory(roles=["reviewer"]),
     "auditor": lambda report: UserFactory(roles=["auditor"]),
+    "decision_maker": lambda report: UserFactory(roles=["decision_maker"]),
+    "other_presenter": lambda report: UserFactory(roles=["presenter"]),
 }
 PAGES = [
     # (path, who sees it)
     (_report_path, {"member"}),
     (
         lambda report: f"/official/reports/{report.pk}/",
-        {"presenter", "programme_manager", "finance_officer", "auditor"},
+        {"presenter", "programme_manager", "finance_officer", "auditor", "decision_maker"},
     ),
     (
         lambda report: f"/applications/report-attachments/{report.attachments.get().pk}/",
-        {"member", "presenter", "programme_manager", "finance_officer", "auditor"},
+        {"member", "presenter", "programme_manager", "finance_officer", "auditor", "decision_maker"},
     ),
 ]
 
@@ -512,7 +514,15 @@ def test_who_may_see_a_report(client, call, role, page):
 def test_who_may_open_the_review_list(client, call, role):
     report = _sent(_grant(call))
     user = ROLES[role](report)
-    officials = {"presenter", "programme_manager", "finance_officer", "reviewer", "auditor"}
+    officials = {
+        "presenter",
+        "programme_manager",
+        "finance_officer",
+        "reviewer",
+        "auditor",
+        "decision_maker",
+        "other_presenter",
+    }
     expected = LOGIN if role == "anonymous" else (200 if role in officials else 403)
     assert_access(client, user, "GET", "/official/reports/", expected)
 
@@ -587,3 +597,24 @@ def test_the_official_approves_through_the_review_page(client, call):
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED and report.settlement["to_pay"] == "2400.00"
+
+
+REVIEWERS_OF_CONTENT = {"presenter", "programme_manager"}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_who_may_approve_a_reports_content(client, call, role):
+    report = _sent(_grant(call))
+    user = ROLES[role](report)
+    readers = {"presenter", "programme_manager", "finance_officer", "auditor", "decision_maker"}
+    if role == "anonymous":
+        expected = LOGIN
+    elif role in REVIEWERS_OF_CONTENT:
+        expected = 302
+    else:
+        expected = 403 if role in readers else 404
+    assert_access(
+        client, user, "POST", f"/official/reports/{report.pk}/", expected, data={"action": "approve"}
+    )
+    report.refresh_from_db()
+    assert (report.status == ReportStatus.CONTENT_APPROVED) == (role in REVIEWERS_OF_CONTENT)

@@ -139,7 +139,7 @@ def test_a_claim_stops_the_payments_not_yet_made():
         decision.grant,
         amount="6000.00",
         ground=ReturnGround.FALSE_INFORMATION,
-        due=TODAY + datetime.timedelta(days=30),
+        due=END_OF_2026,
     )
     statuses = dict(decision.grant.instalments.values_list("number", "status"))
     assert statuses == {1: InstalmentStatus.PAID, 2: InstalmentStatus.CANCELLED}

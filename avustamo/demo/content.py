@@ -1332,6 +1332,48 @@ def earlier_ngo_call_applications(funding_year: int) -> list[dict]:
             },
         },
         {
+            "business_id": "1732050-2",
+            "applicant": "applicant-f@example.org",
+            "submitted": (3, (13, 5)),
+            "answers": {
+                "contact-persons": _contact(
+                    "Juha Heikkinen", "juha.heikkinen@pohjoisenkotoutuminen.example.org", "040 552 1907"
+                ),
+                "project-name": "Kielikahvilat Oulun seudulle",
+                "project-summary": (
+                    "Viikoittaiset kielikahvilat Oulussa, Kempeleessä ja Limingassa: maahanmuuttaneet harjoittelevat "
+                    "suomea vapaaehtoisten kanssa ja saavat tietoa alueen palveluista."
+                ),
+                "objectives": "Kolme kielikahvilaa kokoontuu viikoittain; 120 osallistujaa ja 25 vapaaehtoista.",
+                "target-groups": "Oulun seudulle muuttaneet aikuiset, erityisesti kotona lapsia hoitavat vanhemmat.",
+                "activities": "Vapaaehtoisten perehdytys tammikuussa, kahvilat helmi–syyskuussa, loppujuhla syyskuussa.",
+                "regions": ["17"],
+                "period": {"start": f"{funding_year}-01-01", "end": f"{funding_year}-09-30"},
+                "budget": _budget(
+                    {"personnel": "24000.00", "rents": "3000.00", "travel": "1000.00", "other": "2000.00"},
+                    own_funding="3000.00",
+                ),
+                "joint-project": "no",
+            },
+            "screening": "eligible",
+            "reviews": {
+                "reviewer-1@example.org": (4, 4, 4, 3, 4, 4),
+                "reviewer-2@example.org": (4, 3, 4, 4, 4, 3),
+            },
+            "decision": {
+                "outcome": "approved",
+                "status": "published",
+                "purpose": (
+                    "Avustus myönnetään hankkeeseen Kielikahvilat Oulun seudulle: vapaaehtoisvoimin järjestettäviin "
+                    "kielikahviloihin Oulussa, Kempeleessä ja Limingassa hakemuksen toimintasuunnitelman mukaisesti."
+                ),
+                "reasons": (
+                    "Hakemus täyttää haun ehdot. Hanke vastaa haun painopisteeseen, toiminta on kuvattu selkeästi ja "
+                    "kustannukset ovat kohtuulliset osallistujamäärään nähden. Avustus myönnetään haetun suuruisena."
+                ),
+            },
+        },
+        {
             "business_id": "1442249-0",
             "applicant": "applicant-j@example.org",
             "submitted": (1, (15, 30)),

@@ -32,6 +32,8 @@ from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import Agency, Call, CallStatus, Programme
 from avustamo.programmes.reference import load_reference_data
 from avustamo.register.imports import import_tem_history
+from avustamo.reports import services as report_services
+from avustamo.reports.selectors import reports_due
 from avustamo.reviews import services as review_services
 from avustamo.reviews.models import ReviewAssignment, ScreeningResult
 
@@ -489,6 +491,104 @@ def _grant_payments(people: dict[str, User], today: datetime.date) -> None:
     payment_services.batch_mark_paid(batch=batch, paid_on=today, acting_user=finance)
 
 
+def _report_answers(activities: str, results: str, costs: dict, counts: dict) -> dict:
+    return {
+        "activities-done": activities,
+        "results": results,
+        "actual-budget": {"costs": costs},
+        **counts,
+    }
+
+
+def _sent_report(grant: Grant, kind: str, answers: dict, accounts_title: str):
+    """The recipient's report as its first member writes and sends it, the accounts attached."""
+    member = grant.application.organisation.memberships.order_by("pk").first().person
+    due = next(due for due in reports_due(grant) if due.kind == kind)
+    report = report_services.report_start(grant=grant, kind=kind, due_date=due.due_date, acting_user=member)
+    if report.is_sent:
+        return None
+    report = report_services.report_save(
+        report=report, answers=answers, version=report.version, acting_user=member
+    )
+    upload = SimpleUploadedFile(
+        "kirjanpito.pdf", one_page_pdf(accounts_title, [grant.application.applicant_name]), "application/pdf"
+    )
+    report_services.report_attachment_add(
+        report=report, question_id="accounts", upload=upload, acting_user=member
+    )
+    return report_services.report_submit(report=report, acting_user=member)
+
+
+def _grant_reports(people: dict[str, User], today: datetime.date) -> None:
+    """Reports in their states: the Närpes association's interim report sent and waiting for the presenter; the
+    northern association's grant paid 80 %, its final report approved (content, then finances) and settled, the
+    rest to pay due."""
+    narpes = Grant.objects.filter(
+        application__organisation__business_id="2449489-3", status=GrantStatus.ACCEPTED
+    ).first()
+    if narpes is not None:
+        _sent_report(
+            narpes,
+            "interim",
+            _report_answers(
+                "Tolv språkvänner utbildades i mars; 31 par har träffats varje vecka sedan april.",
+                "Arbetet följer planen; samtalsgruppen i Kristinestad startade i juni.",
+                {"personnel": "11800.00", "rents": "1200.00", "travel": "1350.00"},
+                {
+                    "age-18-29": "9",
+                    "age-30-64": "47",
+                    "gender-women": "38",
+                    "gender-men": "18",
+                    "language-other": "56",
+                },
+            ),
+            "Utdrag ur bokföringen",
+        )
+    northern = Grant.objects.filter(
+        application__organisation__business_id="1732050-2", status=GrantStatus.AWAITING_ACCEPTANCE
+    ).first()
+    if northern is None:
+        return
+    member = northern.application.organisation.memberships.order_by("pk").first().person
+    payment_services.grant_accept(grant=northern, acting_user=member)
+    finance, approver = people["finance@example.org"], people["finance-approver@example.org"]
+    batch = payment_services.batch_prepare(
+        agency=northern.application.call.programme.agency, execution_date=today, acting_user=finance
+    )
+    payment_services.batch_approve(batch=batch, acting_user=approver)
+    payment_services.batch_credit_transfer(batch=batch, acting_user=finance)
+    payment_services.batch_mark_paid(batch=batch, paid_on=today, acting_user=finance)
+    report = _sent_report(
+        northern,
+        "final",
+        _report_answers(
+            "Kolme kielikahvilaa kokoontui viikoittain helmikuusta syyskuuhun; 28 vapaaehtoista perehdytettiin.",
+            "Kahviloissa kävi 134 eri osallistujaa; kyselyn mukaan 8/10 rohkaistui puhumaan suomea asioidessaan.",
+            {"personnel": "23800.00", "rents": "3000.00", "travel": "640.00", "other": "2210.00"},
+            {
+                "age-18-29": "41",
+                "age-30-64": "86",
+                "age-65-plus": "7",
+                "gender-women": "92",
+                "gender-men": "40",
+                "gender-other": "2",
+                "language-other": "134",
+            },
+        ),
+        "Hankkeen tuloslaskelma",
+    )
+    presenter = people["presenter@example.org"]
+    report = report_services.report_approve_content(
+        report=report, notes="Toiminta toteutui suunnitellusti.", acting_user=presenter
+    )
+    report_services.report_approve_finances(
+        report=report,
+        accepted_costs=report_services.reported_costs(report) - Decimal("210.00"),
+        notes="Muista kuluista ei hyväksytty 210 euron tarjoilukuluja juhlaan, joka ei kuulunut hankesuunnitelmaan.",
+        acting_user=finance,
+    )
+
+
 @transaction.atomic
 def load_demo() -> None:
     load_reference_data()
@@ -500,5 +600,6 @@ def load_demo() -> None:
     _calls(people["official@example.org"], today)
     _earlier_ngo_call(people, today)
     _grant_payments(people, today)
+    _grant_reports(people, today)
     _youth_call(people, today)
     _applications(people, today)
