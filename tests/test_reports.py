@@ -4,6 +4,7 @@ where needed; an approved report releases the instalment waiting for it, and the
 line by line. Reminders go out before and after each deadline, once each."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -618,3 +619,59 @@ def test_who_may_approve_a_reports_content(client, call, role):
     )
     report.refresh_from_db()
     assert (report.status == ReportStatus.CONTENT_APPROVED) == (role in REVIEWERS_OF_CONTENT)
+
+
+class TestReportFormEditor:
+    def test_a_manager_saves_the_calls_final_report_form(self, client, call):
+        manager = UserFactory(roles=["programme_manager"])
+        client.force_login(manager)
+        page = client.get(f"/official/calls/{call.pk}/report-forms/final/")
+        assert page.status_code == 200 and "actual-budget" in page.content.decode()
+        definition = standard_report_definition(True)
+        definition["sections"][0]["title"]["fi"] = "Mitä saatiin aikaan"
+        response = client.post(
+            f"/official/calls/{call.pk}/report-forms/final/",
+            {"definition": json.dumps(definition), "action": "save"},
+        )
+        assert response.status_code == 302
+        saved = call.report_forms.get(kind="final")
+        assert saved.version == 1 and saved.definition["sections"][0]["title"]["fi"] == "Mitä saatiin aikaan"
+        export = client.get(f"/official/calls/{call.pk}/report-forms/final.json")
+        assert export.json() == saved.definition
+
+    def test_a_form_without_its_standard_blocks_is_refused_and_nothing_is_saved(self, client, call):
+        client.force_login(UserFactory(roles=["programme_manager"]))
+        definition = standard_report_definition(False)
+        definition["sections"].pop(2)  # the finances
+        response = client.post(
+            f"/en/official/calls/{call.pk}/report-forms/interim/",
+            {"definition": json.dumps(definition), "action": "save"},
+        )
+        assert response.status_code == 422
+        assert "The standard block budget is missing." in response.content.decode()
+        assert not call.report_forms.exists()
+
+    @pytest.mark.parametrize(
+        "role, expected",
+        [("anonymous", LOGIN), ("applicant", 403), ("presenter", 200), ("programme_manager", 200)],
+    )
+    def test_who_may_open_the_editor(self, client, call, role, expected):
+        user = {
+            "anonymous": AnonymousUser,
+            "applicant": lambda: MembershipFactory().person,
+            "presenter": lambda: UserFactory(roles=["presenter"]),
+            "programme_manager": lambda: UserFactory(roles=["programme_manager"]),
+        }[role]()
+        assert_access(client, user, "GET", f"/official/calls/{call.pk}/report-forms/final/", expected)
+
+    def test_only_managers_save(self, client, call):
+        client.force_login(UserFactory(roles=["presenter"]))
+        response = client.post(
+            f"/official/calls/{call.pk}/report-forms/final/",
+            {"definition": json.dumps(standard_report_definition(True)), "action": "save"},
+        )
+        assert response.status_code == 403 and not call.report_forms.exists()
+
+    def test_there_is_no_third_kind_of_report(self, client, call):
+        client.force_login(UserFactory(roles=["programme_manager"]))
+        assert client.get(f"/official/calls/{call.pk}/report-forms/annual/").status_code == 404

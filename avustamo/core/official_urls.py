@@ -82,6 +82,17 @@ urlpatterns = [
     path("treasury-export/", treasury_views.treasury_export, name="treasury_export"),
     path("payments/", payment_views.payments_overview, name="payments"),
     path("reports/", report_views.reports_for_review, name="reports"),
+    path("calls/<int:pk>/report-forms/<str:kind>/", report_views.official_report_form, name="report_form"),
+    path(
+        "calls/<int:pk>/report-forms/<str:kind>/preview/",
+        report_views.official_report_form_preview,
+        name="report_form_preview",
+    ),
+    path(
+        "calls/<int:pk>/report-forms/<str:kind>.json",
+        report_views.official_report_form_export,
+        name="report_form_export",
+    ),
     path("reports/<int:pk>/", report_views.report_review, name="report_review"),
     path("payments/batches/<int:pk>/", payment_views.payment_batch, name="payment_batch"),
     path(

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from avustamo.core.forms import add_service_errors
 from avustamo.core.translation import language_code
 from avustamo.programmes import selectors, services
 from avustamo.programmes.application_form.presentation import present
-from avustamo.programmes.application_form.schema import FormDefinitionError, parse_definition
+from avustamo.programmes.application_form.schema import FACTS, FormDefinitionError, parse_definition
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.forms import (
     CallForm,
@@ -205,10 +206,10 @@ def official_call_unpublish(request, pk):
     return _call_action(request, pk, services.call_unpublish, _("The call is no longer published."))
 
 
-def _preview_context(call, definition_text: str) -> dict:
+def form_preview_context(call, definition_text: str, facts: dict[str, str] = FACTS) -> dict:
     """The form as applicants would see it in the page's language, or the problems that stop it."""
     try:
-        definition = parse_definition(definition_text)
+        definition = parse_definition(definition_text, facts=facts)
     except FormDefinitionError as error:
         return {"problems": error.problems, "sections": None}
     return {
@@ -255,7 +256,21 @@ def official_call_form(request, pk):
     return render(
         request,
         "programmes/official_call_form_editor.html",
-        {"call": call, "form": form, "current": current, **_preview_context(call, text)},
+        {
+            "call": call,
+            "form": form,
+            "current": current,
+            "form_title": _("Application form: %(title)s") % {"title": call.title},
+            "form_explanation": _(
+                "The form is edited as JSON: sections of typed questions with Finnish, Swedish and English texts. "
+                "Every form must contain the standard blocks (applicant, contact persons, project name and summary, "
+                "objectives, target groups, activities, regions, period of use, budget and declarations). Once the "
+                "call is open, saving makes a new version and applications keep the version they were started on."
+            ),
+            "preview_url": reverse("official:call_form_preview", args=[call.pk]),
+            "export_url": reverse("official:call_form_export", args=[call.pk]) if current else "",
+            **form_preview_context(call, text),
+        },
         status=status,
     )
 
@@ -268,7 +283,7 @@ def official_call_form_preview(request, pk):
     return render(
         request,
         "programmes/includes/form_preview.html",
-        {"call": call, **_preview_context(call, request.POST.get("definition", ""))},
+        {"call": call, **form_preview_context(call, request.POST.get("definition", ""))},
     )
 
 

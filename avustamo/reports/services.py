@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -28,7 +27,12 @@ from avustamo.payments import services as payment_services
 from avustamo.payments.models import Grant, GrantStatus
 from avustamo.payments.settlement import Settlement
 from avustamo.programmes.application_form.budget import BudgetFigures
-from avustamo.programmes.application_form.schema import REPORT_FACTS, Attachment, parse_definition
+from avustamo.programmes.application_form.schema import (
+    REPORT_FACTS,
+    Attachment,
+    FormDefinitionError,
+    parse_definition,
+)
 from avustamo.programmes.application_form.standard import standard_report_definition
 from avustamo.programmes.models import Call, Municipality, Region
 from avustamo.reports import selectors
@@ -65,10 +69,26 @@ def report_form_save(*, call: Call, kind: str, definition, acting_user) -> Repor
     """A new version of the call's report form of this kind; reports already started keep their version."""
     if not acting_user.has_perm("programmes.manage_calls"):
         raise PermissionDenied
-    parsed = parse_definition(definition, facts=REPORT_FACTS)
-    latest = call.report_forms.filter(kind=kind).aggregate(last=Max("version"))["last"] or 0
+    if kind not in ReportKind.values:
+        raise ValidationError(_("There is no such kind of report."), code="unknown_kind")
+    try:
+        parsed = parse_definition(definition, facts=REPORT_FACTS)
+    except FormDefinitionError as error:
+        raise ValidationError(
+            [
+                ValidationError("%(path)s: %(message)s", code="invalid_form", params=problem)
+                for problem in error.problems
+            ]
+        ) from None
+    current = call.report_forms.filter(kind=kind).order_by("-version").first()
+    if current is not None and current.definition == parsed.to_json():
+        return current
     form = ReportForm.objects.create(
-        call=call, kind=kind, version=latest + 1, definition=parsed.to_json(), created_by=acting_user
+        call=call,
+        kind=kind,
+        version=(current.version + 1 if current else 1),
+        definition=parsed.to_json(),
+        created_by=acting_user,
     )
     audit(acting_user=acting_user, action="report_form.saved", target=call, kind=kind, version=form.version)
     return form

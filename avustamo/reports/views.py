@@ -1,21 +1,29 @@
 """Pages of reports: the recipient writes and sends a report the decision asks for; officials review it."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustamo.applications.answers import parse_post
+from avustamo.core.forms import add_service_errors
 from avustamo.core.translation import language_code
 from avustamo.decisions.selectors import approved_budget
 from avustamo.payments.models import Grant
 from avustamo.payments.services import settlement_of
 from avustamo.programmes.application_form.budget import COST_CATEGORIES, BudgetFigures
 from avustamo.programmes.application_form.presentation import present
-from avustamo.programmes.application_form.schema import Attachment
+from avustamo.programmes.application_form.schema import REPORT_FACTS, Attachment
+from avustamo.programmes.application_form.standard import standard_report_definition
+from avustamo.programmes.forms import CallFormDefinitionForm
+from avustamo.programmes.models import Call
+from avustamo.programmes.views import form_preview_context
 from avustamo.reports import selectors, services
 from avustamo.reports.forms import (
     CompletionRequestForm,
@@ -23,7 +31,7 @@ from avustamo.reports.forms import (
     FinancesApprovalForm,
     ReportStartForm,
 )
-from avustamo.reports.models import Report, ReportAttachment, ReportStatus
+from avustamo.reports.models import Report, ReportAttachment, ReportKind, ReportStatus
 
 
 def _own_grant(request, application_pk) -> Grant:
@@ -259,3 +267,93 @@ def report_review(request, pk):
         else:
             target.add_error(None, error.messages)
     return render(request, "reports/review.html", _review_context(request, report, **forms), status=400)
+
+
+FORM_KINDS = {"interim": ReportKind.INTERIM, "final": ReportKind.FINAL}
+
+
+def _report_form_call(request, pk, kind):
+    if kind not in FORM_KINDS:
+        raise Http404
+    if not request.user.has_perm("core.use_official_pages"):
+        raise PermissionDenied
+    return get_object_or_404(Call, pk=pk)
+
+
+@login_required
+def official_report_form(request, pk, kind):
+    """The call's interim or final report form, edited as JSON beside a live preview like the application form."""
+    call = _report_form_call(request, pk, kind)
+    current = call.report_forms.filter(kind=kind).order_by("-version").first()
+    initial = json.dumps(
+        current.definition if current else standard_report_definition(kind == ReportKind.FINAL),
+        ensure_ascii=False,
+        indent=2,
+    )
+    form = CallFormDefinitionForm(
+        request.POST or None, request.FILES or None, initial={"definition": initial}
+    )
+    text, status = initial, 200
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["definition"]
+        if request.POST.get("action") == "save":
+            try:
+                saved = services.report_form_save(
+                    call=call, kind=kind, definition=text, acting_user=request.user
+                )
+            except ValidationError as error:
+                add_service_errors(form, ValidationError({"definition": error.error_list}))
+                status = 422
+            else:
+                messages.success(
+                    request,
+                    _("The report form has been saved as version %(version)s.") % {"version": saved.version},
+                )
+                return redirect("official:report_form", pk=call.pk, kind=kind)
+    elif request.method == "POST":
+        status = 422
+    label = ReportKind(kind).label
+    return render(
+        request,
+        "programmes/official_call_form_editor.html",
+        {
+            "call": call,
+            "form": form,
+            "current": current,
+            "form_title": _("Report form (%(kind)s): %(title)s") % {"kind": label, "title": call.title},
+            "form_explanation": _(
+                "The report form is edited as JSON like the application form. Every report form must contain the "
+                "standard blocks: the results (a long text) and the actual costs and funding (a budget), which are "
+                "compared with the approved budget. Participants are asked as numbers only, never as personal "
+                "data. Saving makes a new version; reports already started keep theirs."
+            ),
+            "preview_url": reverse("official:report_form_preview", args=[call.pk, kind]),
+            "export_url": reverse("official:report_form_export", args=[call.pk, kind]) if current else "",
+            **form_preview_context(call, text, REPORT_FACTS),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def official_report_form_preview(request, pk, kind):
+    call = _report_form_call(request, pk, kind)
+    return render(
+        request,
+        "programmes/includes/form_preview.html",
+        {"call": call, **form_preview_context(call, request.POST.get("definition", ""), REPORT_FACTS)},
+    )
+
+
+@login_required
+def official_report_form_export(request, pk, kind):
+    call = _report_form_call(request, pk, kind)
+    current = call.report_forms.filter(kind=kind).order_by("-version").first()
+    if current is None:
+        raise Http404
+    response = JsonResponse(current.definition, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="{call.reference}-{kind}-report-v{current.version}.json"'
+    )
+    return response
