@@ -133,7 +133,7 @@ def _report(grant, member, kind, accepted_share, reviewer, finance):
 
 
 @pytest.mark.django_db
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(amount=AMOUNTS, shares=SHARES, requires_acceptance=st.booleans(), steps=STEPS)
 def test_the_ledger_reconciles_after_every_step(amount, shares, requires_acceptance, steps):
     agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785")
