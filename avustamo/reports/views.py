@@ -112,6 +112,8 @@ def _report_context(report: Report, *, answers=None, errors=None) -> dict:
         "attachments": report.attachments.all(),
         "completion_request": selectors.open_completion_request(report),
         "comparison": comparison(report),
+        # The budget block of a report asks for actual figures; no grant is applied for in it.
+        "report_form": True,
     }
 
 
