@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import translation
 
+from avustamo.accounts.services import api_token_create
 from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import Decision
 from avustamo.payments import selectors as payment_selectors
@@ -675,3 +676,40 @@ class TestReportFormEditor:
     def test_there_is_no_third_kind_of_report(self, client, call):
         client.force_login(UserFactory(roles=["programme_manager"]))
         assert client.get(f"/official/calls/{call.pk}/report-forms/annual/").status_code == 404
+
+
+class TestApi:
+    def _headers(self, user):
+        _token, token = api_token_create(name="raportit", acting_user=user)
+        return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    def test_a_member_reads_the_reports_and_the_settlement(self, client, call):
+        grant = _grant(call, reports=(("interim", INTERIM_DUE), ("final", FINAL_DUE)))
+        _pay_due(grant)
+        report = _content_approved(_sent(grant))
+        services.report_approve_finances(
+            report=report,
+            accepted_costs=Decimal("11000.00"),
+            notes="Osa kuluista hylättiin.",
+            acting_user=UserFactory(roles=["finance_officer"]),
+        )
+        url = f"/api/v1/applications/{grant.application_id}/grant/reports"
+        interim, final = client.get(url, **self._headers(_member(grant.decision))).json()
+        assert interim == {
+            "kind": "interim",
+            "due_date": INTERIM_DUE.isoformat(),
+            "status": "not_started",
+            "submitted_at": None,
+            "accepted_costs": None,
+            "earned": None,
+            "to_pay": None,
+            "to_return": None,
+        }
+        assert (final["status"], final["accepted_costs"], final["earned"], final["to_pay"], final["to_return"]) == (
+            "approved", "11000.00", "8800.00", "1600.00", "0.00",
+        )  # fmt: skip
+
+    def test_another_organisation_finds_nothing(self, client, call):
+        grant = _grant(call)
+        url = f"/api/v1/applications/{grant.application_id}/grant/reports"
+        assert client.get(url, **self._headers(MembershipFactory().person)).status_code == 404

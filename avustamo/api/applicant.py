@@ -25,6 +25,7 @@ from avustamo.organisations.selectors import memberships_for_person
 from avustamo.payments import services as payment_services
 from avustamo.payments.selectors import grant_of_application, payment_applications_of
 from avustamo.programmes.selectors import public_call
+from avustamo.reports.selectors import reports_due
 
 
 class TokenAuth(HttpBearer):
@@ -552,3 +553,45 @@ def submit_payment_application(request, application_id: int, payload: PaymentApp
     except ValidationError as error:
         return Status(422, validation_refusal(error))
     return Status(201, _payment_application(item))
+
+
+class ReportOut(Schema):
+    kind: str = Field(description="interim or final")
+    due_date: datetime.date
+    status: str = Field(
+        description="not_started, draft, submitted, completion_requested, content_approved or approved"
+    )
+    submitted_at: datetime.datetime | None
+    accepted_costs: Decimal | None = Field(
+        description="eligible costs accepted from an approved final report"
+    )
+    earned: Decimal | None = Field(description="what the grant earned, from an approved final report")
+    to_pay: Decimal | None = Field(description="still to pay after the settlement")
+    to_return: Decimal | None = Field(description="to return after the settlement (more than 100 €, 20 §)")
+
+
+def _report(due) -> dict:
+    report = due.report
+    settlement = report.settlement if report is not None else {}
+    return {
+        "kind": due.kind,
+        "due_date": due.due_date,
+        "status": report.status if report is not None else "not_started",
+        "submitted_at": report.submitted_at if report is not None else None,
+        "accepted_costs": report.accepted_costs if report is not None else None,
+        "earned": settlement.get("earned"),
+        "to_pay": settlement.get("to_pay"),
+        "to_return": settlement.get("to_return"),
+    }
+
+
+@router.get(
+    "/applications/{application_id}/grant/reports",
+    response={200: list[ReportOut], 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The reports the decision asks for, their review and the settlement of the final report",
+)
+def list_reports(request, application_id: int):
+    grant = _my_grant(request, application_id)
+    if grant is None:
+        return Status(404, NO_GRANT)
+    return [_report(due) for due in reports_due(grant)]
