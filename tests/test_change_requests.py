@@ -11,7 +11,6 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from avustamo.accounts.services import api_token_create
 from avustamo.core.models import AuditEntry
 from avustamo.decisions import selectors, services
 from avustamo.decisions.models import ChangeOutcome, ChangePart, ChangeRequest, ChangeRequestStatus, Decision
@@ -374,3 +373,169 @@ class TestDeciding:
         [part] = _request(grant).parts.all()
         _decide(part, ChangeOutcome.REJECTED, reasons="Ei perusteita.")
         assert _request(grant, content="Uusi kohderyhmä.", content_reasons="Tarve.").is_open
+
+
+def _decided(grant, django_capture_on_commit_callbacks):
+    """A change request decided in full, its document made by the task worker."""
+    [part] = _request(grant).parts.all()
+    with django_capture_on_commit_callbacks(execute=True):
+        _decide(part)
+    return ChangeRequest.objects.get()
+
+
+class TestPages:
+    def test_the_recipient_asks_and_the_presenter_decides_through_the_pages(
+        self, client, grant, django_capture_on_commit_callbacks
+    ):
+        member = _member(grant.decision)
+        client.force_login(member)
+        decision_page = f"/en/applications/{grant.application_id}/decision/"
+        page = client.get(decision_page).content.decode()
+        assert "Terms in force" in page and "Make a change request" in page
+        url = f"/en/applications/{grant.application_id}/decision/change-request/"
+        form = client.get(url).content.decode()
+        assert (
+            'value="60000.00"' in form and "An extension is asked by 1 December 2027 at the latest." in form
+        )
+        costs = {f"cost_{category}": amount for category, amount in MOVED.items()}
+        refused = client.post(url, costs | {"cost_travel": "6000", "budget_reasons": "Matkat."})
+        assert refused.status_code == 400
+        assert "the total must stay €65,000, not €66,000." in refused.content.decode()
+        assert not ChangeRequest.objects.exists()
+        sent = client.post(
+            url,
+            costs
+            | {
+                "budget_reasons": "Matkat.",
+                "period_end": "2028-03-31",
+                "extension_reasons": "Ryhmät jatkuvat.",
+            },
+        )
+        assert sent.status_code == 302
+        change_request = ChangeRequest.objects.get()
+        assert {part.kind for part in change_request.parts.all()} == {"extension", "budget"}
+        assert "waits for the presenter" in client.get(decision_page).content.decode()
+
+        client.force_login(_assigned_presenter(grant))
+        official = client.get(f"/en/official/applications/{grant.application_id}/decision/").content.decode()
+        assert "Decide the change request" in official
+        detail = f"/en/official/change-requests/{change_request.pk}/"
+        extension, budget = change_request.parts.order_by("pk")
+        bad = client.post(detail, {"part": extension.pk, f"part-{extension.pk}-outcome": "rejected"})
+        assert bad.status_code == 400 and "Give the reasons for the decision." in bad.content.decode()
+        assert (
+            client.post(
+                detail,
+                {
+                    "part": extension.pk,
+                    f"part-{extension.pk}-outcome": "accepted_with_changes",
+                    f"part-{extension.pk}-period_end": "2028-02-29",
+                    f"part-{extension.pk}-reasons": "Helmikuu riittää.",
+                },
+            ).status_code
+            == 302
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            done = client.post(
+                detail,
+                {"part": budget.pk, f"part-{budget.pk}-outcome": "accepted"}
+                | {f"part-{budget.pk}-cost_{category}": amount for category, amount in MOVED.items()},
+            )
+        assert done.status_code == 302
+        assert selectors.period_in_force(grant)[1] == D(2028, 2, 29)
+        assert selectors.approved_budget(grant).costs["travel"] == Decimal("5000.00")
+
+        client.force_login(member)
+        page = client.get(decision_page).content.decode()
+        assert "1 January 2027 – 29 February 2028" in page
+        assert f"/applications/{grant.application_id}/change-decisions/{change_request.pk}.pdf" in page
+        pdf = client.get(f"/applications/{grant.application_id}/change-decisions/{change_request.pk}.pdf")
+        assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+    def test_the_change_decision_document_says_what_was_decided(
+        self, grant, django_capture_on_commit_callbacks
+    ):
+        import io
+
+        from pypdf import PdfReader
+
+        change_request = _decided(grant, django_capture_on_commit_callbacks)
+        text = "".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(change_request.document.read())).pages
+        )
+        assert grant.application.register_number in text
+        assert "31.3.2028" in text or "31.03.2028" in text
+
+
+ROLES = {
+    "anonymous": lambda grant: AnonymousUser(),
+    "member": lambda grant: _member(grant.decision),
+    "other_organisation": lambda grant: MembershipFactory().person,
+    "presenter": _assigned_presenter,
+    "unassigned_presenter": lambda grant: UserFactory(roles=["presenter"]),
+    "manager": lambda grant: UserFactory(roles=["programme_manager"]),
+    "finance": lambda grant: UserFactory(roles=["finance_officer"]),
+    "auditor": lambda grant: UserFactory(roles=["auditor"]),
+    "reviewer": lambda grant: UserFactory(roles=["reviewer"]),
+    "decision_maker": lambda grant: UserFactory(roles=["decision_maker"]),
+}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_who_may_download_the_change_decision(client, grant, role, django_capture_on_commit_callbacks):
+    change_request = _decided(grant, django_capture_on_commit_callbacks)
+    user = ROLES[role](grant)
+    own = {"anonymous": LOGIN, "member": 200}.get(role, 404)
+    assert_access(
+        client,
+        user,
+        "GET",
+        f"/applications/{grant.application_id}/change-decisions/{change_request.pk}.pdf",
+        own,
+    )
+    client.logout()
+    official = {
+        "anonymous": LOGIN,
+        "member": 403,
+        "other_organisation": 403,
+        "unassigned_presenter": 403,
+        "reviewer": 403,
+    }.get(role, 200)
+    assert_access(
+        client, user, "GET", f"/official/change-requests/{change_request.pk}/decision.pdf", official
+    )
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_who_may_ask_and_who_may_decide_through_the_pages(client, grant, role):
+    user = ROLES[role](grant)
+    asked = {"anonymous": LOGIN, "member": 302}.get(role, 404)
+    assert_access(
+        client,
+        user,
+        "POST",
+        f"/applications/{grant.application_id}/decision/change-request/",
+        asked,
+        data={"content": "Uusi sisältö.", "content_reasons": "Tarve."},
+    )
+    assert ChangeRequest.objects.exists() == (role == "member")
+    client.logout()
+    change_request = ChangeRequest.objects.first() or _request(grant)
+    [part] = change_request.parts.all()
+    decided = {
+        "anonymous": LOGIN,
+        "presenter": 302,
+        "member": 403,
+        "other_organisation": 403,
+        "unassigned_presenter": 403,
+        "reviewer": 403,
+    }.get(role, 403)
+    assert_access(
+        client,
+        user,
+        "POST",
+        f"/official/change-requests/{change_request.pk}/",
+        decided,
+        data={"part": part.pk, f"part-{part.pk}-outcome": "accepted"},
+    )
+    assert ChangePart.objects.get().is_decided == (role == "presenter")

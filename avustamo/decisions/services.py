@@ -14,8 +14,8 @@ from avustamo.accounts.models import StaffRole
 from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
-from avustamo.core.permissions import staff_roles
 from avustamo.core.money import format_euros, to_cents
+from avustamo.core.permissions import staff_roles
 from avustamo.decisions import selectors
 from avustamo.decisions.models import (
     ChangeKind,
