@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from avustamo.accounts.services import api_token_create
 from avustamo.core.models import AuditEntry
 from avustamo.decisions import selectors, services
 from avustamo.decisions.models import ChangeOutcome, ChangePart, ChangeRequest, ChangeRequestStatus, Decision
@@ -539,3 +540,48 @@ def test_who_may_ask_and_who_may_decide_through_the_pages(client, grant, role):
         data={"part": part.pk, f"part-{part.pk}-outcome": "accepted"},
     )
     assert ChangePart.objects.get().is_decided == (role == "presenter")
+
+
+class TestApi:
+    def _headers(self, user):
+        _token, token = api_token_create(name="talous", acting_user=user)
+        return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    def test_a_member_asks_and_reads_the_change_decision(
+        self, client, grant, django_capture_on_commit_callbacks
+    ):
+        headers = self._headers(_member(grant.decision))
+        url = f"/api/v1/applications/{grant.application_id}/grant/change-requests"
+        body = {
+            "extension": {"period_end": "2028-03-31", "reasons": "Ryhmät jatkuvat."},
+            "budget": {"costs": {"personnel": "55000.00", "travel": "5000.00"}, "reasons": "Matkat."},
+        }
+        refused = client.post(
+            url,
+            body | {"budget": {"costs": {"travel": "5000.00"}, "reasons": "Matkat."}},
+            content_type="application/json",
+            **headers,
+        )
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "costs"
+        created = client.post(url, body, content_type="application/json", **headers)
+        assert created.status_code == 201, created.json()
+        assert created.json()["status"] == "open"
+        assert [part["kind"] for part in created.json()["parts"]] == ["extension", "budget"]
+        again = client.post(url, body, content_type="application/json", **headers)
+        assert again.status_code == 409
+        presenter = _assigned_presenter(grant)
+        with django_capture_on_commit_callbacks(execute=True):
+            for part in ChangeRequest.objects.get().parts.all():
+                _decide(part, user=presenter)
+        [listed] = client.get(url, **headers).json()
+        assert listed["status"] == "decided" and listed["decision_date"] == TODAY.isoformat()
+        assert listed["parts"][0]["decided_period_end"] == "2028-03-31"
+        assert listed["document_url"].endswith(f"/change-decisions/{listed['id']}.pdf")
+
+    def test_another_organisation_finds_nothing(self, client, grant):
+        headers = self._headers(MembershipFactory().person)
+        url = f"/api/v1/applications/{grant.application_id}/grant/change-requests"
+        assert client.get(url, **headers).status_code == 404
+        body = {"content": {"text": "Uusi.", "reasons": "Syy."}}
+        assert client.post(url, body, content_type="application/json", **headers).status_code == 404
+        assert not ChangeRequest.objects.exists()
