@@ -370,6 +370,29 @@ class TestDeciding:
             _decide(part, user=person)
         assert not ChangePart.objects.get().is_decided
 
+    def test_a_request_on_a_grant_declined_since_can_only_be_rejected(self):
+        grant = _grant(accept=False, call=CallFactory(closed=True, requires_acceptance=False))
+        [part] = _request(grant).parts.all()
+        payment_services.grant_decline(
+            grant=grant, reason="Hanke päättyi.", acting_user=_member(grant.decision)
+        )
+        presenter = _assigned_presenter(grant)
+        _refused(lambda: _decide(part, user=presenter), code="grant_not_in_force")
+        assert not ChangePart.objects.get().is_decided
+        _decide(part, ChangeOutcome.REJECTED, user=presenter, reasons="Avustuksesta on luovuttu.")
+        assert ChangeRequest.objects.get().status == ChangeRequestStatus.DECIDED
+
+    def test_a_correcting_decision_restates_the_terms(self, grant):
+        [part] = _request(grant).parts.all()
+        _decide(part)
+        assert selectors.period_in_force(grant)[1] == D(2028, 3, 31)
+        correction = _published(
+            corrects=grant.decision, application=grant.application, period=(D(2027, 1, 1), D(2027, 10, 31))
+        )
+        grant.refresh_from_db()
+        assert grant.decision == correction
+        assert selectors.period_in_force(grant) == (D(2027, 1, 1), D(2027, 10, 31))
+
     def test_a_new_request_may_follow_a_decided_one(self, grant):
         [part] = _request(grant).parts.all()
         _decide(part, ChangeOutcome.REJECTED, reasons="Ei perusteita.")

@@ -4,6 +4,7 @@ The same services and rules as the pages: another organisation's application ans
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -29,7 +30,9 @@ class ExtensionIn(Schema):
 
 
 class BudgetIn(Schema):
-    costs: dict[str, Decimal] = Field(description=COSTS_DESCRIPTION)
+    costs: dict[str, Annotated[Decimal, Field(max_digits=14, decimal_places=2)]] = Field(
+        description=COSTS_DESCRIPTION
+    )
     reasons: str = Field(**REASONS)
 
 

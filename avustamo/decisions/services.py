@@ -676,6 +676,7 @@ def change_part_decide(
 ) -> ChangePart:
     """The presenter decides one part: accepted as asked, accepted with changes (the presenter's own end date,
     amounts or wording, held to the same rules), or rejected; reasons are needed unless it is accepted as asked.
+    Only terms in force are changed: a part is accepted only while the grant's terms are in force.
     When the last part is decided, the change decision is made and its document sent to the recipient."""
     part = ChangePart.objects.select_for_update().get(pk=part.pk)
     change_request = ChangeRequest.objects.select_for_update().get(pk=part.request_id)
@@ -684,11 +685,14 @@ def change_part_decide(
         raise PermissionDenied
     if part.is_decided:
         raise ValidationError(_("This part has already been decided."), code="already_decided")
-    _require_terms_in_force(grant)
-    reasons = reasons.strip()
-    errors = {}
     if outcome not in ChangeOutcome.values:
         raise _field_error("outcome", _("Choose accepted, accepted with changes or rejected."), "invalid")
+    # A request whose grant has since been declined, closed or corrected can still be rejected, so that it does
+    # not wait for ever; only terms in force can be changed.
+    if outcome in ChangeOutcome.in_force():
+        _require_terms_in_force(grant)
+    reasons = reasons.strip()
+    errors = {}
     if outcome != ChangeOutcome.ACCEPTED and not reasons:
         errors["reasons"] = _("Give the reasons for the decision.")
     decided = {"period_end": part.asked_period_end, "costs": part.asked_budget, "content": part.asked_content}
