@@ -247,7 +247,6 @@ class ChangePartDecisionForm(forms.Form):
             del self.fields["content"]
         if part.kind == ChangeKind.BUDGET:
             _cost_fields(self, {category: part.asked_budget[category] for category in COST_CATEGORIES})
-            self.cost_help = _("The amounts asked; change them only when accepted with changes.")
 
     def cost_fields(self):
         return [self[f"cost_{category}"] for category in COST_CATEGORIES if f"cost_{category}" in self.fields]
