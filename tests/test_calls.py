@@ -144,6 +144,7 @@ class TestCreateAndValidate:
             "closes_at_1": "16:15",
             "eligible_organisation_types": ["registered_association"],
             "min_reviewers": "2",
+            "extension_notice_days": "30",
         }
         for name in ("themes", "declarations", "criteria", "required_attachments"):
             data |= {f"{name}-TOTAL_FORMS": "1", f"{name}-INITIAL_FORMS": "0"}
@@ -165,6 +166,7 @@ class TestCreateAndValidate:
             "closes_at_1": "16:15",
             "eligible_organisation_types": ["registered_association"],
             "min_reviewers": "2",
+            "extension_notice_days": "30",
             "themes-TOTAL_FORMS": "2",
             "themes-INITIAL_FORMS": "0",
             "themes-0-name_fi": "Perheet",

@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import ValidationError as RequestValidationError
 
 from avustamo.api.applicant import router as applicant_router
+from avustamo.api.change_requests import router as change_requests_router
 from avustamo.api.register import router as register_router
 from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut, translated_texts
 from avustamo.api.tools import router as tools_router
@@ -58,6 +59,7 @@ def _summary(request, call: Call) -> dict:
 
 
 api.add_router("/", applicant_router)
+api.add_router("/", change_requests_router)
 api.add_router("/", register_router)
 api.add_router("/", tools_router)
 

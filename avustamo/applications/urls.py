@@ -35,4 +35,10 @@ urlpatterns = [
     path(
         "<int:pk>/decision-<str:language>.pdf", decision_views.my_decision_document, name="decision_document"
     ),
+    path("<int:pk>/decision/change-request/", decision_views.change_request_new, name="change_request"),
+    path(
+        "<int:pk>/change-decisions/<int:request_pk>.pdf",
+        decision_views.my_change_decision_document,
+        name="change_decision_document",
+    ),
 ]

@@ -77,6 +77,12 @@ urlpatterns = [
         decision_views.decision_document,
         name="decision_document",
     ),
+    path("change-requests/<int:pk>/", decision_views.change_request_detail, name="change_request"),
+    path(
+        "change-requests/<int:pk>/decision.pdf",
+        decision_views.change_decision_document,
+        name="change_decision_document",
+    ),
     path("reviews/", review_views.my_reviews, name="my_reviews"),
     path("organisations/", organisation_views.official_list, name="organisations"),
     path("treasury-export/", treasury_views.treasury_export, name="treasury_export"),

@@ -144,6 +144,9 @@ rules.add_perm("payments.view_payments", reads_everything)
 rules.add_perm("payments.decide_payment_application", presents | is_finance_officer)
 # Returns and recoveries are decided by the call's presenter or a programme manager.
 rules.add_perm("payments.claim_return", presents | manages_calls)
+# The recipient's members ask to change the terms in force; the presenter decides each part of the request.
+rules.add_perm("decisions.request_change", is_member_of_applicant)
+rules.add_perm("decisions.decide_change_request", presents)
 
 rules.add_perm("applications.apply_for_organisation", is_organisation_member)
 # Reports: the recipient's members write and send them; the presenter (or a programme manager) reviews the content,

@@ -7,14 +7,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Avg, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from avustamo.accounts.models import StaffRole
 from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
+from avustamo.core.money import format_euros, to_cents
 from avustamo.core.permissions import staff_roles
+from avustamo.decisions import selectors
 from avustamo.decisions.models import (
+    ChangeKind,
+    ChangeOutcome,
+    ChangePart,
+    ChangeRequest,
+    ChangeRequestStatus,
     Decision,
     DecisionStatus,
     FundingProposal,
@@ -22,6 +30,8 @@ from avustamo.decisions.models import (
     PublicationRun,
 )
 from avustamo.decisions.selectors import decision_language
+from avustamo.payments.models import Grant, GrantStatus
+from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.models import Call, CallStatus
 from avustamo.reviews.models import ScreeningResult
 
@@ -501,3 +511,245 @@ def decisions_publish(*, call: Call, acting_user) -> PublicationRun:
     audit(acting_user=acting_user, action="decisions.publication_started", target=call, decisions=total)
     transaction.on_commit(lambda: publish_decisions.enqueue(run_id=run.pk))
     return run
+
+
+# --- Change requests and change decisions ----------------------------------------------------------------------
+
+
+def _locked_grant(grant: Grant) -> Grant:
+    return (
+        Grant.objects.select_for_update(of=("self",))
+        .select_related("application__call", "decision")
+        .get(pk=grant.pk)
+    )
+
+
+def _require_terms_in_force(grant: Grant) -> None:
+    """Only terms in force can be changed: not those of a grant declined or closed, nor those still to accept."""
+    if grant.status in (GrantStatus.DECLINED, GrantStatus.CLOSED):
+        raise ValidationError(
+            _("The grant has been %(status)s: its terms can no longer be changed.")
+            % {"status": grant.get_status_display()},
+            code="grant_not_in_force",
+        )
+    if not grant.may_be_paid:
+        raise ValidationError(
+            _("Accept the grant's terms before asking to change them."), code="not_accepted"
+        )
+
+
+def _day(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _extension_problem(grant: Grant, period_end: datetime.date) -> str | None:
+    """The new end must extend the period of use in force."""
+    _start, end = selectors.period_in_force(grant)
+    if end is None:
+        return _("The decision sets no period of use to extend.")
+    if period_end <= end:
+        return _("The new end must be later than the end of the period of use in force, %(day)s.") % {
+            "day": _day(end)
+        }
+    return None
+
+
+def _costs_in_force(grant: Grant) -> dict[str, Decimal]:
+    return selectors.approved_budget(grant).costs
+
+
+def _clean_costs(grant: Grant, costs: dict) -> tuple[dict[str, Decimal], str | None]:
+    """New amounts by cost category (a category left out keeps its amount in force) and what is wrong with them:
+    money is only moved between categories, so the total stays and no category goes below zero."""
+    in_force = _costs_in_force(grant)
+    unknown = set(costs) - set(COST_CATEGORIES)
+    if unknown:
+        return {}, _("Unknown cost categories: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+    cleaned = {category: to_cents(costs.get(category, in_force[category])) for category in COST_CATEGORIES}
+    if any(amount < 0 for amount in cleaned.values()):
+        return cleaned, _("No cost category can be negative.")
+    total, new_total = sum(in_force.values(), Decimal("0.00")), sum(cleaned.values(), Decimal("0.00"))
+    if new_total != total:
+        return cleaned, _(
+            "Money is moved between cost categories: the total must stay %(total)s, not %(new_total)s."
+        ) % {"total": format_euros(total), "new_total": format_euros(new_total)}
+    if cleaned == in_force:
+        return cleaned, _("These are the amounts in force already: move money between the categories.")
+    return cleaned, None
+
+
+def _as_json(costs: dict[str, Decimal]) -> dict[str, str]:
+    return {category: str(amount) for category, amount in costs.items()}
+
+
+@transaction.atomic
+def change_request_submit(
+    *,
+    grant: Grant,
+    period_end: datetime.date | None = None,
+    extension_reasons: str = "",
+    costs: dict | None = None,
+    budget_reasons: str = "",
+    content: str = "",
+    content_reasons: str = "",
+    acting_user,
+) -> ChangeRequest:
+    """The recipient asks to extend the period of use, to move money between cost categories, to change the
+    content, or several of these, each with its reasons. One request waits for a decision at a time; an extension
+    is asked at least the call's days before the period of use in force ends."""
+    grant = _locked_grant(grant)
+    if not acting_user.has_perm("decisions.request_change", grant):
+        raise PermissionDenied
+    _require_terms_in_force(grant)
+    if grant.change_requests.filter(status=ChangeRequestStatus.OPEN).exists():
+        raise ValidationError(
+            _("A change request of this grant is waiting for a decision: a new one can be made after it."),
+            code="already_open",
+        )
+    content = content.strip()
+    if period_end is None and costs is None and not content:
+        raise ValidationError(
+            _("Ask for at least one change: a later end of the period of use, new amounts of the cost "
+              "categories or a change of content."),
+            code="nothing_asked",
+        )  # fmt: skip
+    today = helsinki_today()
+    errors, parts = {}, []
+    reasons_missing = _("Give the reasons for the change.")
+    if period_end is not None:
+        deadline = selectors.extension_deadline(grant)
+        problem = _extension_problem(grant, period_end)
+        if problem is None and today > deadline:
+            problem = _(
+                "An extension is asked at least %(days)s days before the period of use ends: the last day "
+                "to ask was %(day)s."
+            ) % {"days": grant.application.call.extension_notice_days, "day": _day(deadline)}
+        if problem:
+            errors["period_end"] = problem
+        if not extension_reasons.strip():
+            errors["extension_reasons"] = reasons_missing
+        parts.append(
+            ChangePart(kind=ChangeKind.EXTENSION, asked_period_end=period_end, reasons=extension_reasons)
+        )
+    if costs is not None:
+        cleaned, problem = _clean_costs(grant, costs)
+        if problem:
+            errors["costs"] = problem
+        if not budget_reasons.strip():
+            errors["budget_reasons"] = reasons_missing
+        parts.append(
+            ChangePart(kind=ChangeKind.BUDGET, asked_budget=_as_json(cleaned), reasons=budget_reasons)
+        )
+    if content:
+        if not content_reasons.strip():
+            errors["content_reasons"] = reasons_missing
+        parts.append(ChangePart(kind=ChangeKind.CONTENT, asked_content=content, reasons=content_reasons))
+    if errors:
+        raise ValidationError(errors)
+    change_request = ChangeRequest.objects.create(
+        grant=grant, submitted_by=acting_user, submitted_on=today, language=grant.decision.language
+    )
+    for part in parts:
+        part.request = change_request
+        part.reasons = part.reasons.strip()
+    ChangePart.objects.bulk_create(parts)
+    audit(
+        acting_user=acting_user,
+        action="change_request.submitted",
+        target=change_request,
+        grant=grant.pk,
+        parts=[part.kind for part in parts],
+    )
+    return change_request
+
+
+@transaction.atomic
+def change_part_decide(
+    *,
+    part: ChangePart,
+    outcome: str,
+    period_end: datetime.date | None = None,
+    costs: dict | None = None,
+    content: str = "",
+    reasons: str = "",
+    acting_user,
+) -> ChangePart:
+    """The presenter decides one part: accepted as asked, accepted with changes (the presenter's own end date,
+    amounts or wording, held to the same rules), or rejected; reasons are needed unless it is accepted as asked.
+    Only terms in force are changed: a part is accepted only while the grant's terms are in force.
+    When the last part is decided, the change decision is made and its document sent to the recipient."""
+    part = ChangePart.objects.select_for_update().get(pk=part.pk)
+    change_request = ChangeRequest.objects.select_for_update().get(pk=part.request_id)
+    grant = _locked_grant(change_request.grant)
+    if not acting_user.has_perm("decisions.decide_change_request", grant.decision):
+        raise PermissionDenied
+    if part.is_decided:
+        raise ValidationError(_("This part has already been decided."), code="already_decided")
+    if outcome not in ChangeOutcome.values:
+        raise _field_error("outcome", _("Choose accepted, accepted with changes or rejected."), "invalid")
+    # A request whose grant has since been declined, closed or corrected can still be rejected, so that it does
+    # not wait for ever; only terms in force can be changed.
+    if outcome in ChangeOutcome.in_force():
+        _require_terms_in_force(grant)
+    reasons = reasons.strip()
+    errors = {}
+    if outcome != ChangeOutcome.ACCEPTED and not reasons:
+        errors["reasons"] = _("Give the reasons for the decision.")
+    decided = {"period_end": part.asked_period_end, "costs": part.asked_budget, "content": part.asked_content}
+    if outcome == ChangeOutcome.ACCEPTED_WITH_CHANGES:
+        if part.kind == ChangeKind.EXTENSION:
+            if period_end is None:
+                errors["period_end"] = _("Give the end of the period of use as decided.")
+            elif problem := _extension_problem(grant, period_end):
+                errors["period_end"] = problem
+            decided["period_end"] = period_end
+        elif part.kind == ChangeKind.BUDGET:
+            cleaned, problem = _clean_costs(grant, costs or {})
+            if problem:
+                errors["costs"] = problem
+            decided["costs"] = _as_json(cleaned)
+        else:
+            decided["content"] = content.strip()
+            if not decided["content"]:
+                errors["content"] = _("Give the content as decided.")
+    if errors:
+        raise ValidationError(errors)
+    part.outcome = outcome
+    part.decision_reasons = reasons
+    part.decided_by = acting_user
+    part.decided_at = timezone.now()
+    if outcome in ChangeOutcome.in_force():
+        part.decided_period_end = decided["period_end"]
+        part.decided_budget = decided["costs"]
+        part.decided_content = decided["content"]
+    part.save()
+    audit(
+        acting_user=acting_user,
+        action="change_request.part_decided",
+        target=change_request,
+        part=part.kind,
+        outcome=outcome,
+        decided=part.decided(),
+    )
+    if not change_request.parts.filter(outcome="").exists():
+        _change_decision_make(change_request, acting_user)
+    return part
+
+
+def _change_decision_make(change_request: ChangeRequest, acting_user) -> None:
+    """Every part is decided: the request is now the change decision; its document is made and sent after
+    the transaction, by the task worker."""
+    from avustamo.decisions.tasks import change_decision_send
+
+    change_request.status = ChangeRequestStatus.DECIDED
+    change_request.decided_by = acting_user
+    change_request.decided_at = timezone.now()
+    change_request.decision_date = helsinki_today()
+    change_request.save(update_fields=["status", "decided_by", "decided_at", "decision_date"])
+    audit(
+        acting_user=acting_user,
+        action="change_request.decided",
+        target=change_request,
+        **{"from": ChangeRequestStatus.OPEN, "to": ChangeRequestStatus.DECIDED},
+    )
+    transaction.on_commit(lambda: change_decision_send.enqueue(change_request_id=change_request.pk))

@@ -11,7 +11,13 @@ from django_tasks import task
 from avustamo.core.audit import audit
 from avustamo.core.links import site_url
 from avustamo.core.tasks import queue_email
-from avustamo.decisions.models import Decision, DecisionStatus, PublicationRun
+from avustamo.decisions.models import (
+    ChangeRequest,
+    ChangeRequestStatus,
+    Decision,
+    DecisionStatus,
+    PublicationRun,
+)
 from avustamo.payments.services import grant_open
 from avustamo.register.services import register_decision
 
@@ -93,3 +99,48 @@ def publish_decisions(*, run_id: int) -> None:
     PublicationRun.objects.filter(pk=run_id).update(
         status=PublicationRun.Status.FINISHED, finished_at=timezone.now()
     )
+
+
+def _change_decision_file_name(change_request: ChangeRequest) -> str:
+    number = change_request.grant.application.register_number.replace("/", "-")
+    return f"change-decision-{number}-{change_request.pk}-{change_request.language}.pdf"
+
+
+@task()
+def change_decision_send(*, change_request_id: int) -> None:
+    """Make the change decision's document and email it to the member who asked for the change. Done once: a
+    repeated run finds the document made and sends nothing again."""
+    from avustamo.decisions.documents import change_decision_pdf
+
+    with transaction.atomic():
+        change_request = (
+            ChangeRequest.objects.select_for_update(of=("self",))
+            .select_related("grant__application__call__programme__agency", "submitted_by", "decided_by")
+            .get(pk=change_request_id)
+        )
+        if change_request.status != ChangeRequestStatus.DECIDED or change_request.document:
+            return
+        application = change_request.grant.application
+        name = _change_decision_file_name(change_request)
+        change_request.document.save(name, ContentFile(change_decision_pdf(change_request)), save=False)
+        change_request.save(update_fields=["document"])
+        audit(
+            acting_user=change_request.decided_by,
+            action="change_request.document_made",
+            target=change_request,
+            document=change_request.document.name,
+        )
+        recipient = change_request.submitted_by
+        queue_email(
+            key=f"change-decision:{change_request.pk}",
+            template="decisions/email/change_decision",
+            context={
+                "application": application,
+                "change_request": change_request,
+                "url": site_url("applications:decision", language=change_request.language, pk=application.pk),
+            },
+            recipient=recipient.email,
+            language=change_request.language,
+            attachment=change_request.document.name,
+            attachment_name=name,
+        )

@@ -17,6 +17,7 @@ from avustamo.accounts.models import RoleGrant, User
 from avustamo.applications import services as application_services
 from avustamo.applications.models import Application, CompletionRequest
 from avustamo.core.dates import helsinki_datetime, helsinki_today, in_helsinki
+from avustamo.decisions import selectors as decision_selectors
 from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import Outcome
 from avustamo.decisions.selectors import decision_language
@@ -587,6 +588,30 @@ def _grant_reports(people: dict[str, User], today: datetime.date) -> None:
         notes="Muista kuluista ei hyväksytty 210 euron tarjoilukuluja juhlaan, joka ei kuulunut hankesuunnitelmaan.",
         acting_user=finance,
     )
+def _grant_in_change_request() -> None:
+    """The Närpes association, its grant accepted, asks to move money from rents to travel and, while there is
+    still time, to extend the period of use by two months; the request waits for the presenter."""
+    grant = Grant.objects.filter(
+        application__organisation__name__contains="Närpes", status=GrantStatus.ACCEPTED
+    ).first()
+    if grant is None or grant.change_requests.exists():
+        return
+    member = grant.application.organisation.memberships.order_by("pk").first().person
+    costs = decision_selectors.approved_budget(grant).costs
+    asked = {
+        "costs": {"rents": costs["rents"] - 1000, "travel": costs["travel"] + 1000},
+        "budget_reasons": (
+            "Språkvännerna träffas oftare hemma hos familjerna i Kristinestad än i våra lokaler: resorna ökar och "
+            "hyrorna minskar."
+        ),
+    }
+    _start, end = decision_selectors.period_in_force(grant)
+    if helsinki_today() <= decision_selectors.extension_deadline(grant):
+        asked |= {
+            "period_end": end + datetime.timedelta(days=61),
+            "extension_reasons": "Sommarfesten flyttades till augusti på grund av växthussäsongen.",
+        }
+    decision_services.change_request_submit(grant=grant, **asked, acting_user=member)
 
 
 @transaction.atomic
@@ -601,5 +626,6 @@ def load_demo() -> None:
     _earlier_ngo_call(people, today)
     _grant_payments(people, today)
     _grant_reports(people, today)
+    _grant_in_change_request()
     _youth_call(people, today)
     _applications(people, today)

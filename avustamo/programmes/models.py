@@ -292,6 +292,11 @@ class Call(models.Model):
         default=True,
         help_text=_("Nothing is paid until the recipient has accepted the terms in the service."),
     )
+    extension_notice_days = models.PositiveSmallIntegerField(
+        _("days before the period of use ends by which an extension is asked"),
+        default=30,
+        help_text=_("A change request to extend the period of use is refused later than this."),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     copied_from = models.ForeignKey(
         "self",

@@ -45,6 +45,7 @@ CALL_FIELDS = (
     "own_funding_min_percent",
     "min_reviewers",
     "requires_acceptance",
+    "extension_notice_days",
 )
 
 PART_MODELS = {
