@@ -588,6 +588,8 @@ def _grant_reports(people: dict[str, User], today: datetime.date) -> None:
         notes="Muista kuluista ei hyväksytty 210 euron tarjoilukuluja juhlaan, joka ei kuulunut hankesuunnitelmaan.",
         acting_user=finance,
     )
+
+
 def _grant_in_change_request() -> None:
     """The Närpes association, its grant accepted, asks to move money from rents to travel and, while there is
     still time, to extend the period of use by two months; the request waits for the presenter."""

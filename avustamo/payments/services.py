@@ -17,6 +17,7 @@ from avustamo.core.links import site_url
 from avustamo.core.money import format_euros, to_cents
 from avustamo.core.tasks import queue_email
 from avustamo.decisions.models import Decision
+from avustamo.decisions.selectors import period_in_force
 from avustamo.payments import selectors
 from avustamo.payments.interest import InterestKind, calculate_interest
 from avustamo.payments.models import (
@@ -497,12 +498,11 @@ def payment_application_submit(
     errors = {}
     if not grant.may_be_paid:
         raise ValidationError(_("Accept the grant's terms before applying for payment."), code="not_payable")
-    decision = grant.decision
+    # The period as change decisions have extended it since the decision.
+    in_force_start, in_force_end = period_in_force(grant)
     if period_end < period_start:
         errors["period_end"] = _("The period cannot end before it starts.")
-    elif (decision.period_start and period_start < decision.period_start) or (
-        decision.period_end and period_end > decision.period_end
-    ):
+    elif (in_force_start and period_start < in_force_start) or (in_force_end and period_end > in_force_end):
         errors["period_start"] = _("The costs must fall within the period of use of the grant.")
     if period_end > helsinki_today():
         errors["period_end"] = _("Apply for costs already incurred: the period cannot end in the future.")
