@@ -24,6 +24,16 @@ urlpatterns = [
         name="payment_application_submit",
     ),
     path(
+        "<int:pk>/decision/voluntary-return/",
+        payment_views.voluntary_return_announce,
+        name="voluntary_return_announce",
+    ),
+    path(
+        "<int:pk>/returns/<int:claim_pk>/decision.pdf",
+        payment_views.my_return_decision_document,
+        name="return_decision_document",
+    ),
+    path(
         "<int:pk>/decision-<str:language>.pdf", decision_views.my_decision_document, name="decision_document"
     ),
 ]

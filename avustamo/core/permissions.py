@@ -144,5 +144,9 @@ rules.add_perm("payments.view_payments", reads_everything)
 rules.add_perm("payments.decide_payment_application", presents | is_finance_officer)
 # Returns and recoveries are decided by the call's presenter or a programme manager.
 rules.add_perm("payments.claim_return", presents | manages_calls)
+# The same officials note grounds for a return or recovery before deciding on them, or close them without a claim.
+rules.add_perm("payments.note_recovery_grounds", presents | manages_calls)
+# The members of the recipient organisation announce a voluntary return (20 §).
+rules.add_perm("payments.announce_return", is_member_of_applicant)
 
 rules.add_perm("applications.apply_for_organisation", is_organisation_member)
