@@ -1374,3 +1374,15 @@ def earlier_ngo_call_applications(funding_year: int) -> list[dict]:
             },
         },
     ]
+
+
+# The grant in recovery (loader._grant_in_recovery).
+RECOVERY_GROUNDS = (
+    "Loppuselvityksen tarkastuksessa havaittiin, että osa avustuksesta käytettiin yhdistyksen "
+    "toimitilan remonttiin, joka ei kuulu hankkeen hyväksyttäviin kustannuksiin."
+)
+RECOVERY_REASONS = (
+    "Avustusta on käytetty olennaisesti muuhun tarkoitukseen kuin se on myönnetty: toimitilan remontti ei kuulu "
+    "päätöksessä hyväksyttyyn hankkeeseen. Valtionavustuslain 21 §:n mukaan avustus on perittävä tältä osin takaisin."
+)
+CARRIED_RATE_SOURCE = "Demo: the latest announced reference rate carried forward; enter the Bank of Finland's rate for this half-year."
