@@ -492,22 +492,22 @@ def _grant_payments(people: dict[str, User], today: datetime.date) -> None:
 
 
 def _grant_in_recovery(people: dict[str, User], today: datetime.date) -> None:
-    """A grant in recovery: the NGO call of two funding years back, decided and published like last year's; its
-    approved grant accepted and its first instalment paid when the project began; then grounds for a recovery noted
-    and the recovery decided on them, with its decision document, the money not yet back."""
+    """A grant in recovery: the NGO call of two funding years back with one application, decided and published; the
+    grant accepted and its first instalment paid when the project began; then grounds for a recovery noted and the
+    recovery decided on them, with its decision document, the money not yet back."""
     funding_year = _funding_year(today) - 2
     row = content.earlier_ngo_call(funding_year)
     if Call.objects.filter(reference=row["reference"]).exists():
         return
     _handled_call(
         row,
-        content.earlier_ngo_call_applications(funding_year),
+        [content.recovery_call_application(funding_year)],
         people,
         opens_at=helsinki_datetime(datetime.date(*row["opens_on"]), datetime.time(8, 0)),
         closes_at=helsinki_datetime(datetime.date(*row["closes_on"]), datetime.time(*row["closes_at_time"])),
     )
     grant = Grant.objects.select_related("application", "decision").get(
-        application__call__reference=row["reference"], decision__outcome=Outcome.APPROVED
+        application__call__reference=row["reference"]
     )
     member = grant.application.organisation.memberships.order_by("pk").first().person
     payment_services.grant_accept(grant=grant, acting_user=member)
