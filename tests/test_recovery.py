@@ -317,7 +317,7 @@ class TestGroundsNotedBeforeDeciding:
             Decimal("101.80"),
         )
         again = client.post(
-            f"/en/official/recovery-grounds/{grounds.pk}/close/", {f"grounds-{grounds.pk}-reasons": "Ei."}
+            f"/en/official/recovery-grounds/{grounds.pk}/close/", {f"close-{grounds.pk}-reasons": "Ei."}
         )
         assert again.status_code == 400 and "already been closed" in again.content.decode()
 
@@ -338,7 +338,7 @@ GROUNDS_POSTS = [
         "close",
         lambda grant, grounds: (
             f"/official/recovery-grounds/{grounds.pk}/close/",
-            {f"grounds-{grounds.pk}-reasons": "Ei perintää."},
+            {f"close-{grounds.pk}-reasons": "Ei perintää."},
         ),
     ),
     (

@@ -206,5 +206,9 @@ def grounds_prefix(grounds) -> str:
     return f"grounds-{grounds.pk}"
 
 
+def close_prefix(grounds) -> str:
+    return f"close-{grounds.pk}"
+
+
 def voluntary_prefix(announcement) -> str:
     return f"voluntary-{announcement.pk}"

@@ -33,6 +33,7 @@ from avustamo.payments.forms import (
     ReturnClaimForm,
     ReturnReceivedForm,
     VoluntaryReturnForm,
+    close_prefix,
     grounds_prefix,
     voluntary_prefix,
 )
@@ -394,7 +395,7 @@ def recovery_grounds_claim(request, pk: int):
 @require_POST
 def recovery_grounds_close(request, pk: int):
     grounds = _grounds(request, pk, "payments.note_recovery_grounds")
-    form = CloseGroundsForm(request.POST, prefix=grounds_prefix(grounds))
+    form = CloseGroundsForm(request.POST, prefix=close_prefix(grounds))
     if form.is_valid():
         try:
             services.recovery_grounds_close(

@@ -11,6 +11,7 @@ from avustamo.payments.forms import (
     RecordVoluntaryReturnForm,
     RecoveryGroundsForm,
     VoluntaryReturnForm,
+    close_prefix,
     grounds_prefix,
     voluntary_prefix,
 )
@@ -33,7 +34,7 @@ def recovery_of(grant, voluntary_return_form=None) -> dict:
                 "grounds": item,
                 "warns": item.warns(today),
                 "claim_form": GroundsClaimForm(prefix=grounds_prefix(item)),
-                "close_form": CloseGroundsForm(prefix=grounds_prefix(item)),
+                "close_form": CloseGroundsForm(prefix=close_prefix(item)),
             }
             for item in grounds
         ],
