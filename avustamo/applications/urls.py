@@ -33,6 +33,16 @@ urlpatterns = [
     ),
     path("report-attachments/<int:attachment_pk>/", report_views.report_attachment, name="report_attachment"),
     path(
+        "<int:pk>/decision/voluntary-return/",
+        payment_views.voluntary_return_announce,
+        name="voluntary_return_announce",
+    ),
+    path(
+        "<int:pk>/returns/<int:claim_pk>/decision.pdf",
+        payment_views.my_return_decision_document,
+        name="return_decision_document",
+    ),
+    path(
         "<int:pk>/decision-<str:language>.pdf", decision_views.my_decision_document, name="decision_document"
     ),
     path("<int:pk>/decision/change-request/", decision_views.change_request_new, name="change_request"),

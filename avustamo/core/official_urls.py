@@ -120,6 +120,31 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/returns/", payment_views.return_claim_create, name="return_claim_create"),
     path("returns/<int:pk>/received/", payment_views.return_claim_received, name="return_claim_received"),
+    path(
+        "returns/<int:pk>/decision.pdf",
+        payment_views.return_decision_document,
+        name="return_decision_document",
+    ),
+    path(
+        "applications/<int:pk>/recovery-grounds/",
+        payment_views.recovery_grounds_note,
+        name="recovery_grounds_note",
+    ),
+    path(
+        "recovery-grounds/<int:pk>/claim/",
+        payment_views.recovery_grounds_claim,
+        name="recovery_grounds_claim",
+    ),
+    path(
+        "recovery-grounds/<int:pk>/close/",
+        payment_views.recovery_grounds_close,
+        name="recovery_grounds_close",
+    ),
+    path(
+        "voluntary-returns/<int:pk>/record/",
+        payment_views.voluntary_return_record,
+        name="voluntary_return_record",
+    ),
     path("interest/", payment_views.interest_calculator, name="interest_calculator"),
     path("reference-rates/", payment_views.reference_rates, name="reference_rates"),
 ]

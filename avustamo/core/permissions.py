@@ -147,6 +147,10 @@ rules.add_perm("payments.claim_return", presents | manages_calls)
 # The recipient's members ask to change the terms in force; the presenter decides each part of the request.
 rules.add_perm("decisions.request_change", is_member_of_applicant)
 rules.add_perm("decisions.decide_change_request", presents)
+# The same officials note grounds for a return or recovery before deciding on them, or close them without a claim.
+rules.add_perm("payments.note_recovery_grounds", presents | manages_calls)
+# The members of the recipient organisation announce a voluntary return (20 §).
+rules.add_perm("payments.announce_return", is_member_of_applicant)
 
 rules.add_perm("applications.apply_for_organisation", is_organisation_member)
 # Reports: the recipient's members write and send them; the presenter (or a programme manager) reviews the content,

@@ -1416,3 +1416,61 @@ def earlier_ngo_call_applications(funding_year: int) -> list[dict]:
             },
         },
     ]
+
+
+# The grant in recovery (loader._grant_in_recovery): the one application its call, two funding years back, decided.
+def recovery_call_application(funding_year: int) -> dict:
+    return {
+        "business_id": "1732050-2",
+        "applicant": "applicant-f@example.org",
+        "submitted": (6, (14, 5)),
+        "answers": {
+            "contact-persons": _contact(
+                "Juha Heikkinen", "juha.heikkinen@pohjoisenkoto.example.org", "040 655 9031"
+            ),
+            "project-name": "Kylätuvat – kotoutumisen kohtaamispaikat Oulun seudulla",
+            "project-summary": (
+                "Vapaaehtoisten ylläpitämät kylätuvat neljässä kunnassa: suomen kielen keskusteluryhmiä, "
+                "neuvontaa arjen asioissa ja yhteisiä tapahtumia kuntalaisten kanssa."
+            ),
+            "objectives": "Neljä kylätupaa avoinna viikoittain; 120 osallistujaa ja 25 vapaaehtoista.",
+            "target-groups": "Oulun seudun pienempiin kuntiin muuttaneet aikuiset ja perheet.",
+            "activities": "Vapaaehtoisten koulutus alkuvuonna, kylätuvat ympäri vuoden ja kesäjuhla.",
+            "regions": ["17"],
+            "period": {"start": f"{funding_year}-01-01", "end": f"{funding_year}-12-31"},
+            "budget": _budget(
+                {"personnel": "36000.00", "rents": "4800.00", "travel": "2400.00", "other": "1800.00"},
+                own_funding="3000.00",
+            ),
+            "joint-project": "no",
+        },
+        "screening": "eligible",
+        "reviews": {
+            "reviewer-1@example.org": (4, 4, 4, 4, 4, 4),
+            "reviewer-2@example.org": (4, 3, 4, 4, 4, 4),
+        },
+        "proposal": {"amount": Decimal("42000.00"), "justification": "Haetun suuruisena."},
+        "decision": {
+            "outcome": "approved",
+            "status": "published",
+            "purpose": (
+                "Avustus myönnetään hankkeeseen Kylätuvat: kotoutumisen kohtaamispaikkojen toimintaan Oulun "
+                "seudulla hakemuksen toimintasuunnitelman mukaisesti."
+            ),
+            "reasons": (
+                "Hakemus täyttää haun ehdot, ja hanke vastaa haun painopisteeseen. Avustus myönnetään haetun "
+                "suuruisena."
+            ),
+        },
+    }
+
+
+RECOVERY_GROUNDS = (
+    "Loppuselvityksen tarkastuksessa havaittiin, että osa avustuksesta käytettiin yhdistyksen "
+    "toimitilan remonttiin, joka ei kuulu hankkeen hyväksyttäviin kustannuksiin."
+)
+RECOVERY_REASONS = (
+    "Avustusta on käytetty olennaisesti muuhun tarkoitukseen kuin se on myönnetty: toimitilan remontti ei kuulu "
+    "päätöksessä hyväksyttyyn hankkeeseen. Valtionavustuslain 21 §:n mukaan avustus on perittävä tältä osin takaisin."
+)
+CARRIED_RATE_SOURCE = "Demo: the latest announced reference rate carried forward; enter the Bank of Finland's rate for this half-year."

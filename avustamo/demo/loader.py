@@ -26,8 +26,10 @@ from avustamo.demo import content
 from avustamo.demo.documents import one_page_pdf
 from avustamo.organisations.models import Membership, Organisation
 from avustamo.payments import services as payment_services
-from avustamo.payments.models import Grant, GrantStatus
+from avustamo.payments.interest import half_year_start, next_half_year
+from avustamo.payments.models import Grant, GrantStatus, ReferenceRate, ReturnGround
 from avustamo.payments.reference_rates import load_reference_rates
+from avustamo.payments.tasks import return_decision_publish
 from avustamo.programmes import services as call_services
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import Agency, Call, CallStatus, Programme
@@ -546,7 +548,9 @@ def _grant_reports(people: dict[str, User], today: datetime.date) -> None:
             "Utdrag ur bokföringen",
         )
     northern = Grant.objects.filter(
-        application__organisation__business_id="1732050-2", status=GrantStatus.AWAITING_ACCEPTANCE
+        application__call__reference=content.earlier_ngo_call(_funding_year(today) - 1)["reference"],
+        application__organisation__business_id="1732050-2",
+        status=GrantStatus.AWAITING_ACCEPTANCE,
     ).first()
     if northern is None:
         return
@@ -616,6 +620,70 @@ def _grant_in_change_request() -> None:
     decision_services.change_request_submit(grant=grant, **asked, acting_user=member)
 
 
+def _grant_in_recovery(people: dict[str, User], today: datetime.date) -> None:
+    """A grant in recovery: the NGO call of two funding years back with one application, decided and published; the
+    grant accepted and its first instalment paid when the project began; then grounds for a recovery noted and the
+    recovery decided on them, with its decision document, the money not yet back."""
+    funding_year = _funding_year(today) - 2
+    row = content.earlier_ngo_call(funding_year)
+    if Call.objects.filter(reference=row["reference"]).exists():
+        return
+    _handled_call(
+        row,
+        [content.recovery_call_application(funding_year)],
+        people,
+        opens_at=helsinki_datetime(datetime.date(*row["opens_on"]), datetime.time(8, 0)),
+        closes_at=helsinki_datetime(datetime.date(*row["closes_on"]), datetime.time(*row["closes_at_time"])),
+    )
+    grant = Grant.objects.select_related("application", "decision").get(
+        application__call__reference=row["reference"]
+    )
+    member = grant.application.organisation.memberships.order_by("pk").first().person
+    payment_services.grant_accept(grant=grant, acting_user=member)
+    agency = grant.application.call.programme.agency
+    finance, approver = people["finance@example.org"], people["finance-approver@example.org"]
+    batch = payment_services.batch_prepare(agency=agency, execution_date=today, acting_user=finance)
+    payment_services.batch_approve(batch=batch, acting_user=approver)
+    payment_services.batch_credit_transfer(batch=batch, acting_user=finance)
+    payment_services.batch_mark_paid(batch=batch, paid_on=grant.decision.period_start, acting_user=finance)
+    _carry_reference_rate_forward(people["admin@example.org"], today)
+    manager = people["manager@example.org"]
+    grounds = payment_services.recovery_grounds_note(
+        grant=grant,
+        ground=ReturnGround.OTHER_PURPOSE,
+        learned_on=today - datetime.timedelta(days=40),
+        description=content.RECOVERY_GROUNDS,
+        acting_user=manager,
+    )
+    claim = payment_services.return_claim_create(
+        grant=grant,
+        ground=grounds.ground,
+        amount=(grant.decision.amount / 10).quantize(Decimal("0.01")),
+        due_date=today + datetime.timedelta(days=30),
+        learned_on=grounds.learned_on,
+        reasons=content.RECOVERY_REASONS,
+        grounds=grounds,
+        acting_user=manager,
+    )
+    # The task worker does not run during load_demo: the document is made here as its task would make it.
+    return_decision_publish(claim.pk)
+
+
+def _carry_reference_rate_forward(administrator: User, today: datetime.date) -> None:
+    """Interest is reckoned up to a due date in the current half-year. Until an administrator enters the rate the
+    Bank of Finland announced for it, the demo carries the latest one forward and says so in its source."""
+    latest = ReferenceRate.objects.order_by("-valid_from").first()
+    current = half_year_start(today)
+    for valid_from in (current, next_half_year(current)):
+        if latest.valid_from < valid_from:
+            payment_services.reference_rate_enter(
+                valid_from=valid_from,
+                rate=latest.rate,
+                source=content.CARRIED_RATE_SOURCE,
+                acting_user=administrator,
+            )
+
+
 @transaction.atomic
 def load_demo() -> None:
     load_reference_data()
@@ -627,6 +695,8 @@ def load_demo() -> None:
     _calls(people["official@example.org"], today)
     _earlier_ngo_call(people, today)
     _grant_payments(people, today)
+    # Before the reports: its batch would otherwise pay what the settlement leaves due.
+    _grant_in_recovery(people, today)
     _grant_reports(people, today)
     _grant_in_change_request()
     _youth_call(people, today)

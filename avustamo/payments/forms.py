@@ -141,3 +141,74 @@ class ReturnReceivedForm(forms.Form):
     received_on = forms.DateField(
         label=_("Money received on"), widget=DATE_INPUT, help_text=_("From the bank statement.")
     )
+
+
+class RecoveryGroundsForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=ReturnGround.choices)
+    learned_on = forms.DateField(
+        label=_("Grounds learned on"),
+        widget=DATE_INPUT,
+        help_text=_(
+            "The day the authority learned of them: a recovery is decided within a year (section 29)."
+        ),
+    )
+    description = forms.CharField(
+        label=_("What came to light"), max_length=8000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CloseGroundsForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Why no return or recovery is decided"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class VoluntaryReturnForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount to return (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    reasons = forms.CharField(
+        label=_("Why is the money returned?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: part of the grant was not used, or more was paid than the costs allow."),
+    )
+
+
+class RecordVoluntaryReturnForm(forms.Form):
+    ground = forms.ChoiceField(
+        label=_("Ground"),
+        choices=[(ground, ReturnGround(ground).label) for ground in ReturnGround.return_duty()],
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Left empty, the decision gives the recipient's own reasons."),
+    )
+
+
+class GroundsClaimForm(forms.Form):
+    """A return or recovery decided on noted grounds: their ground and day of learning are the claim's."""
+
+    amount = forms.DecimalField(
+        label=_("Amount to return (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
+    reasons = forms.CharField(label=_("Reasons"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+def grounds_prefix(grounds) -> str:
+    return f"grounds-{grounds.pk}"
+
+
+def close_prefix(grounds) -> str:
+    return f"close-{grounds.pk}"
+
+
+def voluntary_prefix(announcement) -> str:
+    return f"voluntary-{announcement.pk}"

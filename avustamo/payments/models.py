@@ -1,6 +1,7 @@
 """Money after the decision: what the law's interest is reckoned from, and (as issue 6 goes on) payments, returns
 and recoveries."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.dates import in_helsinki, shift_years
 from avustamo.decisions.models import Decision
 from avustamo.payments.interest import ADDED_POINTS, InterestKind
 
@@ -430,6 +432,13 @@ class ReturnClaim(models.Model):
     penalty_interest = models.DecimalField(
         _("penalty interest (section 25, €)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    language = models.CharField(
+        _("language of the decision"),
+        max_length=2,
+        default="fi",
+        help_text=_("The language of the grant decision: the return decision is made in the same one."),
+    )
+    document = models.FileField(_("return or recovery decision"), upload_to="returns/%Y/", blank=True)
 
     class Meta:
         verbose_name = _("return or recovery")
@@ -445,3 +454,134 @@ class ReturnClaim(models.Model):
 
     def __str__(self):
         return f"{self.grant.application}: {self.amount} €"
+
+    @property
+    def decided_on(self) -> datetime.date:
+        return in_helsinki(self.decided_at).date()
+
+    @property
+    def is_recovery(self) -> bool:
+        """A recovery (takaisinperintä, 21–22 §) rather than a return the recipient owed by 20 §."""
+        return self.ground not in ReturnGround.return_duty()
+
+
+# 688/2001, 29 §: a recovery is decided within a year of learning its grounds; the pages warn in its last three
+# months.
+RECOVERY_YEARS_AFTER_LEARNING = 1
+GROUNDS_WARNING_MONTHS = 3
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months earlier; a day the month lacks becomes its last day."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return datetime.date(year, month, min(day.day, (following - datetime.timedelta(days=1)).day))
+
+
+class RecoveryGrounds(models.Model):
+    """Grounds for a return or recovery that have come to the authority's knowledge, noted before any claim is
+    decided on them: the day they were learned starts the one year of 29 §. They are closed by the claim decided
+    on them, or by an official's note that no claim will be made, with the reasons."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="recovery_grounds"
+    )
+    ground = models.CharField(_("ground"), max_length=30, choices=ReturnGround.choices)
+    learned_on = models.DateField(_("grounds learned on"))
+    description = models.TextField(_("what came to light"))
+    noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("noted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    noted_at = models.DateTimeField(_("noted at"), auto_now_add=True)
+    claim = models.OneToOneField(
+        ReturnClaim,
+        verbose_name=_("claim decided on these grounds"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recovery_grounds",
+    )
+    no_claim_reasons = models.TextField(_("reasons for making no claim"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("grounds for a return or recovery")
+        verbose_name_plural = _("grounds for returns or recoveries")
+        ordering = ["grant", "learned_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True, claim__isnull=True, no_claim_reasons="")
+                | models.Q(closed_at__isnull=False, claim__isnull=False, no_claim_reasons="")
+                | (models.Q(closed_at__isnull=False, claim__isnull=True) & ~models.Q(no_claim_reasons="")),
+                name="recovery_grounds_closed_by_a_claim_or_with_reasons",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grant.application}: {self.get_ground_display()} ({self.learned_on})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def decide_by(self) -> datetime.date:
+        """The last day a recovery may be decided on these grounds: a year from learning them (29 §)."""
+        return shift_years(self.learned_on, RECOVERY_YEARS_AFTER_LEARNING)
+
+    @property
+    def warn_from(self) -> datetime.date:
+        """The first day of the last three months before `decide_by`, from which the pages warn."""
+        return months_before(self.decide_by, GROUNDS_WARNING_MONTHS)
+
+    def warns(self, today: datetime.date) -> bool:
+        return self.is_open and today >= self.warn_from
+
+
+class VoluntaryReturn(models.Model):
+    """The recipient's own announcement that it returns money of the grant (vapaaehtoinen palautus, 20 §), with
+    its reasons. An official records it as a return decided on a ground of 20 §, which reckons the interest of
+    24 § and makes the return decision."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="voluntary_returns"
+    )
+    amount = models.DecimalField(_("amount returned (€)"), max_digits=14, decimal_places=2)
+    reasons = models.TextField(_("why the money is returned"))
+    announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("announced by"), on_delete=models.PROTECT, related_name="+"
+    )
+    announced_at = models.DateTimeField(_("announced at"), auto_now_add=True)
+    claim = models.OneToOneField(
+        ReturnClaim,
+        verbose_name=_("return decided on the announcement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="voluntary_return",
+    )
+
+    class Meta:
+        verbose_name = _("voluntary return")
+        verbose_name_plural = _("voluntary returns")
+        ordering = ["grant", "announced_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="voluntary_return_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.grant.application}: {self.amount} €"
+
+    @property
+    def announced_on(self) -> datetime.date:
+        return in_helsinki(self.announced_at).date()

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
 from avustamo.core.dates import shift_years
+from avustamo.core.money import to_cents
 from avustamo.payments.interest import half_year_start
 from avustamo.payments.models import (
     Grant,
@@ -17,8 +18,10 @@ from avustamo.payments.models import (
     LedgerKind,
     PaymentApplication,
     PaymentBatch,
+    RecoveryGrounds,
     ReferenceRate,
     ReturnClaim,
+    VoluntaryReturn,
 )
 from avustamo.reviews.exports import neutralised
 
@@ -224,12 +227,49 @@ def return_claim(pk: int) -> ReturnClaim | None:
 
 
 def return_claims_of(grant: Grant) -> list[ReturnClaim]:
-    return list(grant.return_claims.select_related("decided_by").order_by("decided_at", "pk"))
+    return list(
+        grant.return_claims.select_related("decided_by", "voluntary_return", "recovery_grounds").order_by(
+            "decided_at", "pk"
+        )
+    )
 
 
-# 688/2001, 29 §: recovery is decided within a year of learning its ground and ten years of the last payment.
+def recovery_grounds(pk: int) -> RecoveryGrounds | None:
+    return (
+        RecoveryGrounds.objects.select_related("grant__decision", "grant__application").filter(pk=pk).first()
+    )
+
+
+def recovery_grounds_of(grant: Grant) -> list[RecoveryGrounds]:
+    """The grounds noted on the grant, open ones first, each by the day it was learned."""
+    rows = grant.recovery_grounds.select_related("noted_by", "closed_by", "claim")
+    return sorted(rows, key=lambda grounds: (not grounds.is_open, grounds.learned_on, grounds.pk))
+
+
+def open_recovery_grounds() -> list[RecoveryGrounds]:
+    """Every grant's open grounds, the nearest one-year limit of 29 § first, for the officials' payments page."""
+    return list(
+        RecoveryGrounds.objects.filter(closed_at__isnull=True)
+        .select_related("grant__application")
+        .order_by("learned_on", "pk")
+    )
+
+
+def voluntary_return(pk: int) -> VoluntaryReturn | None:
+    return (
+        VoluntaryReturn.objects.select_related("grant__decision", "grant__application").filter(pk=pk).first()
+    )
+
+
+def voluntary_returns_of(grant: Grant) -> list[VoluntaryReturn]:
+    return list(
+        grant.voluntary_returns.select_related("announced_by", "claim").order_by("announced_at", "pk")
+    )
+
+
+# 688/2001, 29 §: recovery is decided within ten years of the last payment (the one year from learning its grounds
+# is in models).
 RECOVERY_YEARS_AFTER_LAST_PAYMENT = 10
-RECOVERY_YEARS_AFTER_LEARNING = 1
 # Officials are warned this long before the ten years run out.
 RECOVERY_WARNING_DAYS = 365
 
@@ -254,3 +294,12 @@ def recovery_limit(grant: Grant) -> RecoveryLimit | None:
     return RecoveryLimit(
         last_payment_on=last, recoverable_until=shift_years(last, RECOVERY_YEARS_AFTER_LAST_PAYMENT)
     )
+
+
+def returnable(grant: Grant) -> Decimal:
+    """What was paid and is neither back, claimed back, nor announced as returned in an announcement not yet
+    recorded as a claim: what the recipient may still announce it returns."""
+    ledger = ledger_of(grant)
+    claimed = grant.return_claims.filter(received_on__isnull=True).aggregate(total=Sum("amount"))["total"]
+    announced = grant.voluntary_returns.filter(claim__isnull=True).aggregate(total=Sum("amount"))["total"]
+    return to_cents(ledger.paid - ledger.returned - Decimal(str(claimed or 0)) - Decimal(str(announced or 0)))

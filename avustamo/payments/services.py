@@ -21,6 +21,7 @@ from avustamo.decisions.selectors import period_in_force
 from avustamo.payments import selectors
 from avustamo.payments.interest import InterestKind, calculate_interest
 from avustamo.payments.models import (
+    RECOVERY_YEARS_AFTER_LEARNING,
     BatchStatus,
     Grant,
     GrantStatus,
@@ -31,12 +32,15 @@ from avustamo.payments.models import (
     PaymentApplication,
     PaymentApplicationStatus,
     PaymentBatch,
+    RecoveryGrounds,
     ReferenceRate,
     ReturnClaim,
     ReturnGround,
+    VoluntaryReturn,
 )
 from avustamo.payments.selectors import AWARD_KINDS
 from avustamo.payments.settlement import NOT_RECLAIMED_AT_MOST, Settlement, settle
+from avustamo.payments.tasks import make_return_decision
 from avustamo.programmes.models import Agency
 
 
@@ -631,14 +635,32 @@ def return_claim_create(
     learned_on: datetime.date,
     reasons: str,
     acting_user,
+    grounds: RecoveryGrounds | None = None,
 ) -> ReturnClaim:
     """Decide a return (20 §) or a recovery (21–22 §): payments stop, the amount is claimed back with the interest
-    of 24 § from the payments it is taken from up to the due date, every line kept for the decision."""
+    of 24 § from the payments it is taken from up to the due date, every line kept for the decision. Decided on
+    noted `grounds`, it takes their ground and day of learning and closes them. The decision document is made and
+    sent to the recipient by a task once the transaction commits."""
     grant = _locked_grant(grant)
     if not acting_user.has_perm("payments.claim_return", grant.decision):
         raise PermissionDenied
     today = helsinki_today()
     errors = {}
+    if grounds is not None:
+        grounds = RecoveryGrounds.objects.select_for_update().get(pk=grounds.pk)
+        if grounds.grant_id != grant.pk or not grounds.is_open:
+            raise ValidationError(
+                _("These grounds are closed or belong to another grant."), code="grounds_not_open"
+            )
+        if (ground, learned_on) != (grounds.ground, grounds.learned_on):
+            raise ValidationError(
+                _("The grounds were noted as %(ground)s, learned on %(day)s: a claim on them keeps both.")
+                % {
+                    "ground": grounds.get_ground_display(),
+                    "day": date_format(grounds.learned_on, "SHORT_DATE_FORMAT"),
+                },
+                code="grounds_differ",
+            )
     ledger = selectors.ledger_of(grant)
     returnable = ledger.paid - _claimed_back(grant, ledger)
     if not reasons.strip():
@@ -651,16 +673,7 @@ def return_claim_create(
         errors["amount"] = _("An amount of 100 € or less is not reclaimed (section 20).")
     if due_date < today:
         errors["due_date"] = _("The due date cannot be in the past.")
-    if learned_on > today:
-        errors["learned_on"] = _("The day the grounds were learned cannot be in the future.")
-    elif shift_years(learned_on, selectors.RECOVERY_YEARS_AFTER_LEARNING) < today:
-        errors["learned_on"] = _(
-            "A recovery is decided within a year of learning its grounds (section 29); that year ended on %(day)s."
-        ) % {
-            "day": date_format(
-                shift_years(learned_on, selectors.RECOVERY_YEARS_AFTER_LEARNING), "SHORT_DATE_FORMAT"
-            )
-        }
+    errors.update(_learned_in_time(learned_on, today))
     limit = selectors.recovery_limit(grant)
     if limit is not None and limit.recoverable_until < today:
         errors["due_date"] = _(
@@ -700,12 +713,26 @@ def return_claim_create(
         interest=total,
         interest_lines=lines,
         decided_by=acting_user,
+        language=grant.decision.language,
     )
+    if grounds is not None:
+        grounds.claim = claim
+        grounds.closed_by = acting_user
+        grounds.closed_at = timezone.now()
+        grounds.save(update_fields=["claim", "closed_by", "closed_at"])
     unpaid = _unpaid(grant).exclude(pk__in=_committed(grant).values("pk"))
     _record(grant, LedgerKind.CHANGED, -_sum(unpaid), today)
     unpaid.update(status=InstalmentStatus.CANCELLED)
     _record(grant, LedgerKind.RECLAIMED, -amount, today)
-    audit(acting_user=acting_user, action="return_claim.decided", target=claim, amount=amount, interest=total)
+    audit(
+        acting_user=acting_user,
+        action="return_claim.decided",
+        target=claim,
+        amount=amount,
+        interest=total,
+        grounds=grounds.pk if grounds else None,
+    )
+    transaction.on_commit(lambda: make_return_decision.enqueue(claim_id=claim.pk))
     return claim
 
 
@@ -783,3 +810,135 @@ def grant_settle(*, grant: Grant, accepted_costs: Decimal, acting_user) -> Settl
         to_return=str(settlement.to_return),
     )
     return settlement
+
+
+def _learned_in_time(learned_on: datetime.date, today: datetime.date) -> dict:
+    """The refusal of a day of learning in the future or more than the year of 29 § ago, by field; empty if fine."""
+    if learned_on > today:
+        return {"learned_on": _("The day the grounds were learned cannot be in the future.")}
+    decide_by = shift_years(learned_on, RECOVERY_YEARS_AFTER_LEARNING)
+    if decide_by < today:
+        return {
+            "learned_on": _(
+                "A recovery is decided within a year of learning its grounds (section 29); that year ended on %(day)s."
+            )
+            % {"day": date_format(decide_by, "SHORT_DATE_FORMAT")}
+        }
+    return {}
+
+
+@transaction.atomic
+def recovery_grounds_note(
+    *, grant: Grant, ground: str, learned_on: datetime.date, description: str, acting_user
+) -> RecoveryGrounds:
+    """Note that grounds for a return or recovery have come to light, before deciding on them: from the day they
+    were learned the authority has a year to decide (29 §), and the pages warn in its last three months."""
+    grant = _locked_grant(grant)
+    if not acting_user.has_perm("payments.note_recovery_grounds", grant.decision):
+        raise PermissionDenied
+    errors = _learned_in_time(learned_on, helsinki_today())
+    if ground not in ReturnGround.values:
+        errors["ground"] = _("Choose the ground of the law.")
+    if not description.strip():
+        errors["description"] = _("Describe what came to light.")
+    if errors:
+        raise ValidationError(errors)
+    grounds = RecoveryGrounds.objects.create(
+        grant=grant,
+        ground=ground,
+        learned_on=learned_on,
+        description=description.strip(),
+        noted_by=acting_user,
+    )
+    audit(
+        acting_user=acting_user,
+        action="recovery_grounds.noted",
+        target=grounds,
+        ground=ground,
+        learned_on=learned_on,
+    )
+    return grounds
+
+
+@transaction.atomic
+def recovery_grounds_close(*, grounds: RecoveryGrounds, reasons: str, acting_user) -> RecoveryGrounds:
+    """Record that no return or recovery will be decided on the grounds, with the reasons."""
+    grounds = RecoveryGrounds.objects.select_for_update().select_related("grant__decision").get(pk=grounds.pk)
+    if not acting_user.has_perm("payments.note_recovery_grounds", grounds.grant.decision):
+        raise PermissionDenied
+    if not grounds.is_open:
+        raise ValidationError(_("These grounds have already been closed."), code="already_closed")
+    reasons = reasons.strip()
+    if not reasons:
+        raise ValidationError({"reasons": _("Give the reasons for making no claim.")})
+    grounds.no_claim_reasons = reasons
+    grounds.closed_by = acting_user
+    grounds.closed_at = timezone.now()
+    grounds.save(update_fields=["no_claim_reasons", "closed_by", "closed_at"])
+    audit(
+        acting_user=acting_user,
+        action="recovery_grounds.closed_without_claim",
+        target=grounds,
+        reasons=reasons,
+    )
+    return grounds
+
+
+@transaction.atomic
+def voluntary_return_announce(*, grant: Grant, amount: Decimal, reasons: str, acting_user) -> VoluntaryReturn:
+    """A member of the recipient announces that it returns money of the grant (20 §); an official records it as
+    a return, with the interest of 24 §."""
+    grant = _locked_grant(grant)
+    if not acting_user.has_perm("payments.announce_return", grant):
+        raise PermissionDenied
+    errors = {}
+    returnable = selectors.returnable(grant)
+    if returnable <= 0:
+        raise ValidationError(_("Nothing paid of the grant is left to return."), code="nothing_to_return")
+    if amount <= NOT_RECLAIMED_AT_MOST:
+        errors["amount"] = _("An amount of 100 € or less need not be returned (section 20).")
+    elif amount > returnable:
+        errors["amount"] = _("At most %(most)s of what was paid is left to return.") % {
+            "most": format_euros(returnable)
+        }
+    if not reasons.strip():
+        errors["reasons"] = _("Tell us why the money is returned.")
+    if errors:
+        raise ValidationError(errors)
+    announcement = VoluntaryReturn.objects.create(
+        grant=grant, amount=amount, reasons=reasons.strip(), announced_by=acting_user
+    )
+    audit(acting_user=acting_user, action="voluntary_return.announced", target=announcement, amount=amount)
+    return announcement
+
+
+@transaction.atomic
+def voluntary_return_record(
+    *, voluntary_return: VoluntaryReturn, ground: str, due_date: datetime.date, reasons: str, acting_user
+) -> ReturnClaim:
+    """An official decides the announced return on a ground of 20 §: the announcement's amount, the grounds learned
+    on the day it was announced, the interest of 24 § and the return decision as for any claim."""
+    voluntary_return = (
+        VoluntaryReturn.objects.select_for_update().select_related("grant").get(pk=voluntary_return.pk)
+    )
+    if not acting_user.has_perm("payments.claim_return", voluntary_return.grant.decision):
+        raise PermissionDenied
+    if voluntary_return.claim_id is not None:
+        raise ValidationError(_("This return has already been recorded."), code="already_recorded")
+    if ground not in ReturnGround.return_duty():
+        raise ValidationError({"ground": _("A voluntary return is decided on a ground of section 20.")})
+    claim = return_claim_create(
+        grant=voluntary_return.grant,
+        ground=ground,
+        amount=voluntary_return.amount,
+        due_date=due_date,
+        learned_on=voluntary_return.announced_on,
+        reasons=reasons.strip() or voluntary_return.reasons,
+        acting_user=acting_user,
+    )
+    voluntary_return.claim = claim
+    voluntary_return.save(update_fields=["claim"])
+    audit(
+        acting_user=acting_user, action="voluntary_return.recorded", target=voluntary_return, claim=claim.pk
+    )
+    return claim

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,16 +19,25 @@ from avustamo.decisions.views import my_decision_context
 from avustamo.payments import selectors, services
 from avustamo.payments.forms import (
     AcceptGrantForm,
+    CloseGroundsForm,
     DeclineGrantForm,
+    GroundsClaimForm,
     InterestForm,
     MarkPaidForm,
     PaymentApplicationDecisionForm,
     PaymentApplicationForm,
     PrepareBatchForm,
+    RecordVoluntaryReturnForm,
+    RecoveryGroundsForm,
     ReferenceRateForm,
     ReturnClaimForm,
     ReturnReceivedForm,
+    VoluntaryReturnForm,
+    close_prefix,
+    grounds_prefix,
+    voluntary_prefix,
 )
+from avustamo.payments.tasks import return_decision_file_name
 
 CALCULATE_PERMISSION = "payments.calculate_interest"
 MANAGE_RATES_PERMISSION = "payments.manage_reference_rates"
@@ -153,6 +162,8 @@ def payments_overview(request):
         status = 400
     due = list(selectors.due_instalments())
     context = {
+        "open_grounds": selectors.open_recovery_grounds(),
+        "today": helsinki_today(),
         "due": due,
         "due_total": sum((instalment.amount for instalment in due), Decimal("0")),
         "batches": selectors.recent_batches(),
@@ -328,3 +339,143 @@ def return_claim_received(request, pk: int):
         else:
             return redirect("official:application_decision", pk=claim.grant.application_id)
     return _returns_refused(request, claim.grant, form)
+
+
+@login_required
+@require_POST
+def recovery_grounds_note(request, pk: int):
+    grant = _official_grant(request, pk, "payments.note_recovery_grounds")
+    form = RecoveryGroundsForm(request.POST, prefix="grounds")
+    if form.is_valid():
+        try:
+            services.recovery_grounds_note(grant=grant, **form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The grounds are noted. Decide on them within a year of learning them.")
+            )
+            return redirect("official:application_decision", pk=pk)
+    return _returns_refused(request, grant, form)
+
+
+def _grounds(request, pk: int, permission: str):
+    grounds = selectors.recovery_grounds(pk)
+    if grounds is None:
+        raise Http404
+    if not request.user.has_perm(permission, grounds.grant.decision):
+        raise PermissionDenied
+    return grounds
+
+
+@login_required
+@require_POST
+def recovery_grounds_claim(request, pk: int):
+    grounds = _grounds(request, pk, "payments.claim_return")
+    form = GroundsClaimForm(request.POST, prefix=grounds_prefix(grounds))
+    if form.is_valid():
+        try:
+            services.return_claim_create(
+                grant=grounds.grant,
+                ground=grounds.ground,
+                learned_on=grounds.learned_on,
+                grounds=grounds,
+                **form.cleaned_data,
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The return is decided, with its interest."))
+            return redirect("official:application_decision", pk=grounds.grant.application_id)
+    return _returns_refused(request, grounds.grant, form)
+
+
+@login_required
+@require_POST
+def recovery_grounds_close(request, pk: int):
+    grounds = _grounds(request, pk, "payments.note_recovery_grounds")
+    form = CloseGroundsForm(request.POST, prefix=close_prefix(grounds))
+    if form.is_valid():
+        try:
+            services.recovery_grounds_close(
+                grounds=grounds, reasons=form.cleaned_data["reasons"], acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The grounds are closed without a claim."))
+            return redirect("official:application_decision", pk=grounds.grant.application_id)
+    return _returns_refused(request, grounds.grant, form)
+
+
+@login_required
+@require_POST
+def voluntary_return_record(request, pk: int):
+    announcement = selectors.voluntary_return(pk)
+    if announcement is None:
+        raise Http404
+    if not request.user.has_perm("payments.claim_return", announcement.grant.decision):
+        raise PermissionDenied
+    form = RecordVoluntaryReturnForm(request.POST, prefix=voluntary_prefix(announcement))
+    if form.is_valid():
+        try:
+            services.voluntary_return_record(
+                voluntary_return=announcement, **form.cleaned_data, acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The voluntary return is decided, with its interest."))
+            return redirect("official:application_decision", pk=announcement.grant.application_id)
+    return _returns_refused(request, announcement.grant, form)
+
+
+def _return_decision_response(claim):
+    """The stored decision document; 404 until the task has made it."""
+    if not claim.document:
+        raise Http404
+    return FileResponse(
+        claim.document.open("rb"),
+        as_attachment=True,
+        filename=return_decision_file_name(claim),
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def return_decision_document(request, pk: int):
+    claim = selectors.return_claim(pk)
+    if claim is None:
+        raise Http404
+    if not request.user.has_perm("decisions.read_decision_as_official", claim.grant.application):
+        raise PermissionDenied
+    return _return_decision_response(claim)
+
+
+@login_required
+@require_POST
+def voluntary_return_announce(request, pk: int):
+    grant = _answerable_grant(request, pk)
+    form = VoluntaryReturnForm(request.POST, prefix="voluntary")
+    if form.is_valid():
+        try:
+            services.voluntary_return_announce(grant=grant, **form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The return is announced. The authority decides it and sends you the decision.")
+            )
+            return redirect("applications:decision", pk=pk)
+    context = my_decision_context(grant.decision) | {"voluntary_return_form": form}
+    return render(request, "decisions/my_decision.html", context, status=400)
+
+
+@login_required
+def my_return_decision_document(request, pk: int, claim_pk: int):
+    grant = _answerable_grant(request, pk)
+    claim = selectors.return_claim(claim_pk)
+    if claim is None or claim.grant_id != grant.pk:
+        raise Http404
+    return _return_decision_response(claim)

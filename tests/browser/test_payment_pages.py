@@ -25,7 +25,9 @@ def test_two_finance_officers_pay_a_due_grant(page: Page, site: str):
         status=GrantStatus.AWAITING_ACCEPTANCE, application__submitted_by__email="applicant-a@example.org"
     )
     services.grant_accept(grant=grant, acting_user=grant.application.submitted_by)
-    paid_batch = PaymentBatch.objects.get()
+    paid_batch = PaymentBatch.objects.get(
+        instalments__grant__application__organisation__name__contains="Närpes"
+    )
 
     sign_in(page, site, "finance@example.org")
     _visit(page, f"{site}/official/")

@@ -1,0 +1,488 @@
+"""Return and recovery decisions (issue 6, section 7): the decision document with the interest of 24 § line by line,
+grounds noted before deciding with the one-year warning of 29 §, and the recipient's voluntary return. Hand-computed
+on the grant of tests.test_returns: 10 000 € paid on 1.3.2025."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from avustamo.core.models import OutboundEmail
+from avustamo.payments import services
+from avustamo.payments.models import (
+    RecoveryGrounds,
+    ReturnClaim,
+    ReturnGround,
+    VoluntaryReturn,
+    months_before,
+)
+from avustamo.payments.tasks import return_decision_publish
+from tests import test_returns
+from tests.access import LOGIN, assert_access
+from tests.factories import MembershipFactory, UserFactory
+from tests.test_decision_document import pdf_text
+from tests.test_grant_acceptance import _member
+from tests.test_returns import END_OF_2026, TODAY
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+# The grant of the returns' tests and its reference rates, shared as fixtures.
+paid_grant = test_returns.paid_grant
+second_half_of_2026 = test_returns.second_half_of_2026
+LEARNED = D(2026, 11, 1)
+REASONS = "Loppuselvityksen mukaan avustusta jäi käyttämättä."
+
+
+def _manager():
+    return UserFactory(roles=["programme_manager"], full_name="Pirjo Päättäjä")
+
+
+def _claim(grant, amount="1000.00", ground=ReturnGround.NOT_USED_AS_DECIDED, **extra):
+    values = {"due_date": END_OF_2026, "learned_on": D(2026, 11, 1), "reasons": REASONS} | extra
+    return services.return_claim_create(
+        grant=grant, ground=ground, amount=Decimal(amount), acting_user=_manager(), **values
+    )
+
+
+def _pdf(claim) -> str:
+    claim.refresh_from_db()
+    with claim.document.open("rb") as stored:
+        return pdf_text(stored.read())
+
+
+class TestTheDecisionDocument:
+    def test_the_decision_is_made_stored_and_sent_once_with_the_interest_line_by_line(
+        self, paid_grant, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            claim = _claim(paid_grant)
+        text = _pdf(claim)
+        # 1 000 € x 6.5 % x 122/365 = 21.73; x 5.5 % x 184/365 = 27.73; x 5.5 % x 181/365 = 27.27;
+        # x 5 % x 183/365 = 25.07; in all 101.80, and 1 101.80 to pay by 31.12.2026.
+        for line in [
+            "1.3.2025 1 000 € 1.3.2025 – 30.6.2025 122 6,5 % 21,73 €",
+            "1.3.2025 1 000 € 1.7.2025 – 31.12.2025 184 5,5 % 27,73 €",
+            "1.3.2025 1 000 € 1.1.2026 – 30.6.2026 181 5,5 % 27,27 €",
+            "1.3.2025 1 000 € 1.7.2026 – 30.12.2026 183 5 % 25,07 €",
+            "101,80 €",
+            "1 101,80 €",
+            "31.12.2026",
+            "FI2112345600000785",
+            REASONS,
+            "Oikaisuvaatimusohje",
+            "Pirjo Päättäjä",
+            paid_grant.application.register_number,
+        ]:
+            assert line in text, line
+        assert claim.language == "fi"
+        (email,) = mail.outbox
+        assert email.to == [paid_grant.application.submitted_by.email]
+        assert email.attachments[0][0] == f"return-decision-TEM-100-2026-{claim.pk}-fi.pdf"
+        assert "101,80\xa0€" in email.body
+        stored = claim.document.name
+        assert return_decision_publish(claim.pk) is False
+        claim.refresh_from_db()
+        assert (
+            claim.document.name == stored
+            and OutboundEmail.objects.filter(key__startswith="return-decided").count() == 1
+        )
+
+    def test_a_swedish_grant_decision_gets_its_recovery_decision_in_swedish(
+        self, paid_grant, django_capture_on_commit_callbacks
+    ):
+        paid_grant.decision.language = "sv"
+        paid_grant.decision.save(update_fields=["language"])
+        with django_capture_on_commit_callbacks(execute=True):
+            claim = _claim(paid_grant, ground=ReturnGround.OTHER_PURPOSE)
+        text = _pdf(claim)
+        assert claim.language == "sv" and claim.is_recovery
+        assert "Anvisning om begäran om omprövning" in text and "101,80 €" in text
+
+
+ROLES = {
+    "anonymous": lambda grant: AnonymousUser(),
+    "member": lambda grant: _member(grant.decision),
+    "other_organisation": lambda grant: MembershipFactory().person,
+    "presenter": lambda grant: grant.decision.presenter,
+    "manager": lambda grant: UserFactory(roles=["programme_manager"]),
+    "finance": lambda grant: UserFactory(roles=["finance_officer"]),
+    "auditor": lambda grant: UserFactory(roles=["auditor"]),
+    "reviewer": lambda grant: UserFactory(roles=["reviewer"]),
+}
+OFFICIAL_READERS = {"presenter", "manager", "finance", "auditor"}
+DECIDERS = {"presenter", "manager"}
+
+
+def _presented(grant):
+    """The decision's presenter presents the call too, as the service assigns them."""
+    grant.application.call.assignments.create(
+        person=grant.decision.presenter,
+        role="presenter",
+        assigned_by=UserFactory(roles=["programme_manager"]),
+    )
+    return grant
+
+
+def _expected(role: str, allowed: set, code: int, refused: int = 403):
+    if role == "anonymous":
+        return LOGIN
+    return code if role in allowed else refused
+
+
+@pytest.fixture
+def claimed(paid_grant, django_capture_on_commit_callbacks):
+    _presented(paid_grant)
+    with django_capture_on_commit_callbacks(execute=True):
+        return _claim(paid_grant)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_who_may_download_the_decision_as_an_official(client, claimed, role):
+    expected = _expected(role, OFFICIAL_READERS, 200)
+    assert_access(
+        client, ROLES[role](claimed.grant), "GET", f"/official/returns/{claimed.pk}/decision.pdf", expected
+    )
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_who_may_download_the_decision_as_the_recipient(client, claimed, role):
+    path = f"/applications/{claimed.grant.application_id}/returns/{claimed.pk}/decision.pdf"
+    assert_access(client, ROLES[role](claimed.grant), "GET", path, _expected(role, {"member"}, 200, 404))
+
+
+def test_the_download_waits_for_the_document(client, paid_grant):
+    claim = _claim(paid_grant)  # the task runs on commit, which this test never reaches
+    client.force_login(_member(paid_grant.decision))
+    path = f"/applications/{paid_grant.application_id}/returns/{claim.pk}/decision.pdf"
+    assert client.get(path).status_code == 404
+    page = client.get(f"/en/applications/{paid_grant.application_id}/decision/").content.decode()
+    assert "The decision document is being made" in page
+
+
+def test_the_pages_link_the_decision(client, claimed):
+    client.force_login(_member(claimed.grant.decision))
+    page = client.get(f"/en/applications/{claimed.grant.application_id}/decision/").content.decode()
+    assert f"/returns/{claimed.pk}/decision.pdf" in page and "Download the return decision (PDF)" in page
+    client.force_login(UserFactory(roles=["auditor"]))
+    page = client.get(f"/en/official/applications/{claimed.grant.application_id}/decision/").content.decode()
+    assert f"/official/returns/{claimed.pk}/decision.pdf" in page
+
+
+def _note(
+    grant,
+    learned_on=LEARNED,
+    description="Tilintarkastaja havaitsi kuluja muuhun tarkoitukseen.",
+    user=None,
+):
+    return services.recovery_grounds_note(
+        grant=grant,
+        ground=ReturnGround.OTHER_PURPOSE,
+        learned_on=learned_on,
+        description=description,
+        acting_user=user or _manager(),
+    )
+
+
+class TestGroundsNotedBeforeDeciding:
+    def test_a_claim_on_noted_grounds_takes_their_day_and_closes_them(self, paid_grant):
+        grounds = _note(paid_grant)
+        assert grounds.is_open and grounds.decide_by == D(2027, 11, 1) and grounds.warn_from == D(2027, 8, 1)
+        claim = _claim(paid_grant, ground=ReturnGround.OTHER_PURPOSE, grounds=grounds)
+        grounds.refresh_from_db()
+        assert grounds.claim == claim and not grounds.is_open
+
+    @pytest.mark.parametrize(
+        ("change", "field"),
+        [
+            ({"learned_on": TODAY + datetime.timedelta(days=1)}, "learned_on"),
+            ({"learned_on": D(2025, 11, 30)}, "learned_on"),
+            ({"description": "  "}, "description"),
+        ],
+        ids=["future", "a_year_ago", "no_description"],
+    )
+    def test_grounds_that_cannot_be_noted_are_refused(self, paid_grant, change, field):
+        with pytest.raises(ValidationError) as refusal:
+            _note(paid_grant, **change)
+        assert field in refusal.value.error_dict
+        assert not RecoveryGrounds.objects.exists()
+
+    def test_the_future_is_refused_with_its_message(self, paid_grant):
+        with translation.override("en"), pytest.raises(ValidationError) as refusal:
+            _note(paid_grant, learned_on=TODAY + datetime.timedelta(days=1))
+        assert refusal.value.error_dict["learned_on"][0].message == (
+            "The day the grounds were learned cannot be in the future."
+        )
+
+    def test_closing_without_a_claim_needs_reasons_and_happens_once(self, paid_grant):
+        grounds = _note(paid_grant)
+        with pytest.raises(ValidationError) as refusal:
+            services.recovery_grounds_close(grounds=grounds, reasons=" ", acting_user=_manager())
+        assert "reasons" in refusal.value.error_dict
+        grounds.refresh_from_db()
+        assert grounds.is_open
+        services.recovery_grounds_close(
+            grounds=grounds, reasons="Kulut olivat sittenkin hyväksyttäviä.", acting_user=_manager()
+        )
+        with translation.override("en"), pytest.raises(ValidationError) as twice:
+            services.recovery_grounds_close(grounds=grounds, reasons="Uudestaan.", acting_user=_manager())
+        assert (
+            twice.value.code == "already_closed"
+            and twice.value.message == "These grounds have already been closed."
+        )
+        grounds.refresh_from_db()
+        assert grounds.no_claim_reasons == "Kulut olivat sittenkin hyväksyttäviä."
+
+    def test_closed_grounds_take_no_claim_and_a_claim_keeps_their_ground_and_day(self, paid_grant):
+        grounds = _note(paid_grant)
+        with pytest.raises(ValidationError) as differs:
+            _claim(paid_grant, ground=ReturnGround.OTHER_PURPOSE, grounds=grounds, learned_on=D(2026, 11, 2))
+        assert differs.value.code == "grounds_differ"
+        services.recovery_grounds_close(grounds=grounds, reasons="Ei perintää.", acting_user=_manager())
+        with pytest.raises(ValidationError) as closed:
+            _claim(paid_grant, ground=ReturnGround.OTHER_PURPOSE, grounds=grounds)
+        assert closed.value.code == "grounds_not_open"
+        assert not ReturnClaim.objects.exists()
+
+    @pytest.mark.parametrize("role", ["finance_officer", "auditor", "reviewer"])
+    def test_only_those_who_decide_claims_note_and_close_grounds(self, paid_grant, role):
+        with pytest.raises(PermissionDenied):
+            _note(paid_grant, user=UserFactory(roles=[role]))
+        grounds = _note(paid_grant)
+        with pytest.raises(PermissionDenied):
+            services.recovery_grounds_close(
+                grounds=grounds, reasons="x", acting_user=UserFactory(roles=[role])
+            )
+        assert RecoveryGrounds.objects.get().is_open
+
+    def test_the_pages_warn_in_the_last_three_months_of_the_year(self, client, paid_grant):
+        learned = months_before(TODAY, 10)
+        _note(paid_grant, learned_on=learned)
+        decide_by = learned.replace(year=learned.year + 1)
+        client.force_login(_manager())
+        page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
+        day = f"{decide_by.day} {decide_by:%B %Y}"
+        assert f"must be decided by {day} (section 29)" in page and "Less than three months are left." in page
+        overview = client.get("/en/official/payments/").content.decode()
+        assert (
+            "Grounds for recovery awaiting a decision" in overview
+            and "Less than three months are left." in overview
+        )
+
+    def test_no_warning_before_the_last_three_months(self, client, paid_grant):
+        _note(paid_grant, learned_on=months_before(TODAY, 8))
+        client.force_login(_manager())
+        page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
+        assert "Open: decide by" in page and "Less than three months are left." not in page
+
+    def test_noting_deciding_and_closing_through_the_pages(self, client, paid_grant):
+        client.force_login(_manager())
+        application = paid_grant.application_id
+        refused = client.post(
+            f"/en/official/applications/{application}/recovery-grounds/",
+            {
+                "grounds-ground": "21_other_purpose",
+                "grounds-learned_on": "2099-01-01",
+                "grounds-description": "x",
+            },
+        )
+        assert refused.status_code == 400 and "cannot be in the future" in refused.content.decode()
+        assert not RecoveryGrounds.objects.exists()
+        noted = client.post(
+            f"/en/official/applications/{application}/recovery-grounds/",
+            {
+                "grounds-ground": "21_other_purpose",
+                "grounds-learned_on": "2026-11-01",
+                "grounds-description": "Havainto.",
+            },
+        )
+        assert noted.status_code == 302
+        grounds = RecoveryGrounds.objects.get()
+        decided = client.post(
+            f"/en/official/recovery-grounds/{grounds.pk}/claim/",
+            {
+                f"grounds-{grounds.pk}-amount": "1000",
+                f"grounds-{grounds.pk}-due_date": "2026-12-31",
+                f"grounds-{grounds.pk}-reasons": REASONS,
+            },
+        )
+        assert decided.status_code == 302
+        claim = ReturnClaim.objects.get()
+        assert (claim.ground, claim.learned_on, claim.interest) == (
+            "21_other_purpose",
+            D(2026, 11, 1),
+            Decimal("101.80"),
+        )
+        again = client.post(
+            f"/en/official/recovery-grounds/{grounds.pk}/close/", {f"close-{grounds.pk}-reasons": "Ei."}
+        )
+        assert again.status_code == 400 and "already been closed" in again.content.decode()
+
+
+GROUNDS_POSTS = [
+    (
+        "note",
+        lambda grant, grounds: (
+            f"/official/applications/{grant.application_id}/recovery-grounds/",
+            {
+                "grounds-ground": "22_discretionary",
+                "grounds-learned_on": "2026-11-01",
+                "grounds-description": "x",
+            },
+        ),
+    ),
+    (
+        "close",
+        lambda grant, grounds: (
+            f"/official/recovery-grounds/{grounds.pk}/close/",
+            {f"close-{grounds.pk}-reasons": "Ei perintää."},
+        ),
+    ),
+    (
+        "claim",
+        lambda grant, grounds: (
+            f"/official/recovery-grounds/{grounds.pk}/claim/",
+            {
+                f"grounds-{grounds.pk}-amount": "500",
+                f"grounds-{grounds.pk}-due_date": "2026-12-31",
+                f"grounds-{grounds.pk}-reasons": "x",
+            },
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize(("action", "post"), GROUNDS_POSTS, ids=[action for action, _ in GROUNDS_POSTS])
+def test_who_may_note_close_and_decide_on_grounds(client, paid_grant, role, action, post):
+    _presented(paid_grant)
+    grounds = _note(paid_grant)
+    path, data = post(paid_grant, grounds)
+    assert_access(client, ROLES[role](paid_grant), "POST", path, _expected(role, DECIDERS, 302), data=data)
+    changed = RecoveryGrounds.objects.count() == 2 or not RecoveryGrounds.objects.get(pk=grounds.pk).is_open
+    assert changed == (role in DECIDERS)
+
+
+def _announce(grant, amount="400.00", reasons="Kesäleiri peruttiin, rahaa jäi käyttämättä.", user=None):
+    return services.voluntary_return_announce(
+        grant=grant, amount=Decimal(amount), reasons=reasons, acting_user=user or _member(grant.decision)
+    )
+
+
+class TestVoluntaryReturn:
+    def test_the_recipient_announces_and_an_official_decides_it_on_section_20(
+        self, paid_grant, django_capture_on_commit_callbacks
+    ):
+        announcement = _announce(paid_grant)
+        with django_capture_on_commit_callbacks(execute=True):
+            claim = services.voluntary_return_record(
+                voluntary_return=announcement,
+                ground=ReturnGround.NOT_USED_AS_DECIDED,
+                due_date=END_OF_2026,
+                reasons="",
+                acting_user=_manager(),
+            )
+        announcement.refresh_from_db()
+        assert announcement.claim == claim and claim.amount == Decimal("400.00")
+        assert claim.learned_on == announcement.announced_on and claim.reasons == announcement.reasons
+        # 400 € x 6.5 % x 122/365 = 8.69; x 5.5 % x 184/365 = 11.09; x 5.5 % x 181/365 = 10.91;
+        # x 5 % x 183/365 = 10.03; in all 40.72.
+        assert claim.interest == Decimal("40.72")
+        text = _pdf(claim)
+        assert "8,69 €" in text and "40,72 €" in text and "440,72 €" in text
+
+    @pytest.mark.parametrize(
+        ("change", "field"),
+        [({"amount": "100.00"}, "amount"), ({"amount": "10000.01"}, "amount"), ({"reasons": " "}, "reasons")],
+        ids=["100_euros", "more_than_paid", "no_reasons"],
+    )
+    def test_what_cannot_be_announced_is_refused(self, paid_grant, change, field):
+        with pytest.raises(ValidationError) as refusal:
+            _announce(paid_grant, **change)
+        assert field in refusal.value.error_dict
+        assert not VoluntaryReturn.objects.exists()
+
+    def test_an_announcement_counts_against_what_is_left_to_announce(self, paid_grant):
+        _announce(paid_grant, amount="9000.00")
+        with translation.override("en"), pytest.raises(ValidationError) as refusal:
+            _announce(paid_grant, amount="1000.01")
+        assert (
+            refusal.value.error_dict["amount"][0].message
+            == "At most €1,000 of what was paid is left to return."
+        )
+
+    def test_an_announcement_is_decided_once_and_on_section_20(self, paid_grant):
+        announcement = _announce(paid_grant)
+        with pytest.raises(ValidationError) as wrong_ground:
+            services.voluntary_return_record(
+                voluntary_return=announcement,
+                ground=ReturnGround.OTHER_PURPOSE,
+                due_date=END_OF_2026,
+                reasons="",
+                acting_user=_manager(),
+            )
+        assert "ground" in wrong_ground.value.error_dict and not ReturnClaim.objects.exists()
+        services.voluntary_return_record(
+            voluntary_return=announcement,
+            ground=ReturnGround.IN_ERROR,
+            due_date=END_OF_2026,
+            reasons="",
+            acting_user=_manager(),
+        )
+        with pytest.raises(ValidationError) as twice:
+            services.voluntary_return_record(
+                voluntary_return=announcement,
+                ground=ReturnGround.IN_ERROR,
+                due_date=END_OF_2026,
+                reasons="",
+                acting_user=_manager(),
+            )
+        assert twice.value.code == "already_recorded" and ReturnClaim.objects.count() == 1
+
+    def test_both_sides_see_the_announcement(self, client, paid_grant):
+        member = _member(paid_grant.decision)
+        client.force_login(member)
+        application = paid_grant.application_id
+        page = client.get(f"/en/applications/{application}/decision/").content.decode()
+        assert "Announce the return" in page and "Up to €10,000 can be returned." in page
+        refused = client.post(
+            f"/en/applications/{application}/decision/voluntary-return/",
+            {"voluntary-amount": "50", "voluntary-reasons": "x"},
+        )
+        assert refused.status_code == 400 and "100 € or less need not be returned" in refused.content.decode()
+        announced = client.post(
+            f"/en/applications/{application}/decision/voluntary-return/",
+            {"voluntary-amount": "400", "voluntary-reasons": "Leiri peruttiin."},
+        )
+        assert announced.status_code == 302
+        page = client.get(f"/en/applications/{application}/decision/").content.decode()
+        assert "that you return €400" in page
+        client.force_login(_manager())
+        page = client.get(f"/en/official/applications/{application}/decision/").content.decode()
+        assert "Voluntary returns announced by the recipient" in page and "Leiri peruttiin." in page
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_who_may_announce_a_voluntary_return(client, paid_grant, role):
+    path = f"/applications/{paid_grant.application_id}/decision/voluntary-return/"
+    data = {"voluntary-amount": "400", "voluntary-reasons": "Leiri peruttiin."}
+    assert_access(
+        client, ROLES[role](paid_grant), "POST", path, _expected(role, {"member"}, 302, 404), data=data
+    )
+    assert VoluntaryReturn.objects.exists() == (role == "member")
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_who_may_decide_an_announced_return(client, paid_grant, role):
+    _presented(paid_grant)
+    announcement = _announce(paid_grant)
+    path = f"/official/voluntary-returns/{announcement.pk}/record/"
+    data = {
+        f"voluntary-{announcement.pk}-ground": "20_not_used",
+        f"voluntary-{announcement.pk}-due_date": "2026-12-31",
+    }
+    assert_access(client, ROLES[role](paid_grant), "POST", path, _expected(role, DECIDERS, 302), data=data)
+    assert ReturnClaim.objects.exists() == (role in DECIDERS)
