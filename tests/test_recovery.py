@@ -486,3 +486,20 @@ def test_who_may_decide_an_announced_return(client, paid_grant, role):
     }
     assert_access(client, ROLES[role](paid_grant), "POST", path, _expected(role, DECIDERS, 302), data=data)
     assert ReturnClaim.objects.exists() == (role in DECIDERS)
+
+
+def test_a_claim_on_grounds_whose_year_has_passed_is_refused_on_the_page(client, paid_grant):
+    grounds = _note(paid_grant)
+    RecoveryGrounds.objects.filter(pk=grounds.pk).update(learned_on=TODAY - datetime.timedelta(days=400))
+    client.force_login(_manager())
+    response = client.post(
+        f"/en/official/recovery-grounds/{grounds.pk}/claim/",
+        {
+            f"grounds-{grounds.pk}-amount": "1000",
+            f"grounds-{grounds.pk}-due_date": END_OF_2026.isoformat(),
+            f"grounds-{grounds.pk}-reasons": "Käytetty muuhun tarkoitukseen.",
+        },
+    )
+    assert response.status_code == 400
+    assert "year" in response.content.decode()
+    assert not ReturnClaim.objects.exists()

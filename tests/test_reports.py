@@ -17,14 +17,16 @@ from django.utils import translation
 
 from avustamo.accounts.services import api_token_create
 from avustamo.core.models import AuditEntry
+from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import Decision
 from avustamo.payments import selectors as payment_selectors
 from avustamo.payments import services as payment_services
-from avustamo.payments.models import InstalmentStatus
+from avustamo.payments.models import InstalmentStatus, ReferenceRate, ReturnGround
 from avustamo.programmes.application_form.schema import REPORT_FACTS, FormDefinitionError, parse_definition
 from avustamo.programmes.application_form.standard import standard_definition, standard_report_definition
 from avustamo.reports import services
 from avustamo.reports.models import Report, ReportAttachment, ReportReminder, ReportStatus
+from avustamo.reports.selectors import reports_due
 from avustamo.reviews.models import CallAssignment
 from tests.access import LOGIN, assert_access
 from tests.factories import AgencyFactory, CallFactory, MembershipFactory, ProgrammeFactory, UserFactory
@@ -713,3 +715,107 @@ class TestApi:
         grant = _grant(call)
         url = f"/api/v1/applications/{grant.application_id}/grant/reports"
         assert client.get(url, **self._headers(MembershipFactory().person)).status_code == 404
+
+
+class TestWithOtherChanges:
+    """Reports beside the grant's other events: several interim reports, an extension, a claim already made."""
+
+    def test_each_approved_interim_report_releases_one_instalment(self, call):
+        first, second = INTERIM_DUE, INTERIM_DUE + datetime.timedelta(days=20)
+        grant = _grant(
+            call,
+            instalments=((40, ON_ACCEPTANCE), (30, AFTER_INTERIM), (30, AFTER_INTERIM)),
+            reports=(("interim", first), ("interim", second), ("final", FINAL_DUE)),
+        )
+        report = _sent(grant, kind="interim", due=first)
+        services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
+        statuses = dict(grant.instalments.values_list("number", "status"))
+        assert statuses == {1: InstalmentStatus.DUE, 2: InstalmentStatus.DUE, 3: InstalmentStatus.PLANNED}
+        report = _sent(grant, kind="interim", due=second)
+        services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
+        assert grant.instalments.get(number=3).status == InstalmentStatus.DUE
+
+    def test_an_extension_moves_the_final_reports_deadline_as_much(self, call):
+        decision = _published(
+            call=call,
+            amount="12000.00",
+            period=(TODAY - datetime.timedelta(days=100), TODAY + datetime.timedelta(days=100)),
+            reports_due=[{"kind": "final", "due": (TODAY + datetime.timedelta(days=160)).isoformat()}],
+        )
+        grant = payment_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+        request = decision_services.change_request_submit(
+            grant=grant,
+            period_end=TODAY + datetime.timedelta(days=160),
+            extension_reasons="Syksyn ryhmät jatkuvat.",
+            acting_user=_member(decision),
+        )
+        decision_services.change_part_decide(
+            part=request.parts.get(), outcome="accepted", acting_user=_presenter(grant)
+        )
+        [final] = reports_due(grant)
+        assert final.due_date == TODAY + datetime.timedelta(days=220)
+        report = services.report_start(
+            grant=grant, kind="final", due_date=final.due_date, acting_user=_member(decision)
+        )
+        assert report.due_date == TODAY + datetime.timedelta(days=220)
+
+    def test_money_claimed_back_is_not_claimed_again_by_the_settlement(self, call, reference_rates):
+        ReferenceRate.objects.get_or_create(
+            valid_from=D(2026, 7, 1), defaults={"rate": Decimal("2.0"), "source": "testi"}
+        )
+        grant = _grant(call)
+        _pay_due(grant, paid_on=D(2026, 3, 2))  # 7 200 €
+        payment_services.return_claim_create(
+            grant=grant,
+            ground=ReturnGround.NOT_USED_AS_DECIDED,
+            amount=Decimal("1000.00"),
+            due_date=D(2026, 12, 31),
+            learned_on=TODAY,
+            reasons="Osa avustuksesta jäi käyttämättä.",
+            acting_user=UserFactory(roles=["programme_manager"]),
+        )
+        report = _content_approved(_sent(grant))
+        # 7 750 € x 80 % = 6 200 € earned: exactly the 7 200 € paid less the 1 000 € claimed back.
+        settlement = services.report_approve_finances(
+            report=report,
+            accepted_costs=Decimal("7750.00"),
+            notes="Vain toteutuneet kulut.",
+            acting_user=UserFactory(roles=["finance_officer"]),
+        )
+        assert (settlement.earned, settlement.paid, settlement.to_pay, settlement.to_return) == (
+            Decimal("6200.00"), Decimal("6200.00"), Decimal("0.00"), Decimal("0.00"),
+        )  # fmt: skip
+        ledger = payment_selectors.ledger_of(grant)
+        assert (ledger.in_force, ledger.owed) == (Decimal("6200.00"), Decimal("-1000.00"))
+        assert payment_selectors.reconciliation_problems(grant) == []
+
+    def test_a_grant_no_longer_in_force_sends_no_report(self, call):
+        grant = _grant(call)
+        report = _written(grant)
+        type(grant).objects.filter(pk=grant.pk).update(status="closed")
+        with pytest.raises(ValidationError) as error:
+            services.report_submit(report=report, acting_user=report.created_by)
+        assert error.value.code == "not_in_force"
+        report.refresh_from_db()
+        assert report.status == ReportStatus.DRAFT
+
+
+def test_officials_do_not_see_a_draft(client, call):
+    report = _written(_grant(call))
+    for user in (_presenter(report.grant), UserFactory(roles=["auditor"])):
+        assert_access(client, user, "GET", f"/official/reports/{report.pk}/", 404)
+        assert_access(
+            client, user, "GET", f"/applications/report-attachments/{report.attachments.get().pk}/", 404
+        )
+
+
+def test_an_amount_beyond_any_budget_is_refused_not_a_server_error(client, call):
+    report = _written(_grant(call), attach=False)
+    client.force_login(report.created_by)
+    response = client.post(
+        _report_path(report),
+        {"version": report.version, "action": "save", "q-actual-budget-personnel": "1e30"},
+    )
+    assert response.status_code == 400
+    report.refresh_from_db()
+    assert report.answers["actual-budget"]["costs"]["personnel"] == "10000.00"

@@ -22,6 +22,7 @@ from avustamo.programmes.application_form.schema import FormDefinition, Group, I
 
 NAME_PREFIX = "q"
 MAX_REPEAT_ROWS = 50
+MAX_INTEGER_DIGITS = 12
 
 
 def _name(question_id: str) -> str:
@@ -96,7 +97,8 @@ def _decimal(value) -> Decimal | None:
         number = Decimal(str(value).replace(" ", "").replace("\xa0", "").replace(",", "."))
     except (InvalidOperation, ValueError):
         return None
-    return number if number.is_finite() else None
+    # Amounts are stored with at most 14 digits, two of them decimals; anything larger is no answer.
+    return number if number.is_finite() and number.adjusted() < MAX_INTEGER_DIGITS else None
 
 
 def _date(value) -> datetime.date | None:

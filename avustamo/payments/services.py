@@ -296,11 +296,15 @@ def _make_due(grant: Grant) -> None:
     approved ones wait as planned."""
     approved = Q(payment_application__isnull=False)
     if grant.may_be_paid:
-        reported = grant.reports.filter(status="approved").values_list("kind", flat=True).distinct()
-        released = [Decision.InstalmentCondition.ON_ACCEPTANCE] + [_AFTER_REPORT[kind] for kind in reported]
-        grant.instalments.filter(status=InstalmentStatus.PLANNED).filter(
-            Q(condition__in=released) | approved
-        ).update(status=InstalmentStatus.DUE)
+        released = Q(condition=Decision.InstalmentCondition.ON_ACCEPTANCE) | approved
+        # Each approved report releases one instalment waiting for a report of its kind, the earliest first.
+        for kind, condition in _AFTER_REPORT.items():
+            reported = grant.reports.filter(status="approved", kind=kind).count()
+            waiting = grant.instalments.exclude(status=InstalmentStatus.CANCELLED).filter(condition=condition)
+            released |= Q(pk__in=list(waiting.order_by("number").values_list("pk", flat=True)[:reported]))
+        grant.instalments.filter(status=InstalmentStatus.PLANNED).filter(released).update(
+            status=InstalmentStatus.DUE
+        )
     else:
         grant.instalments.filter(approved, status=InstalmentStatus.DUE).update(
             status=InstalmentStatus.PLANNED
@@ -773,12 +777,15 @@ def _paid_or_on_its_way(grant: Grant) -> Decimal:
 
 
 def settlement_of(grant: Grant, accepted_costs: Decimal) -> Settlement:
-    """The settlement the final report's accepted costs would give now (money in a batch counts as paid)."""
+    """The settlement the final report's accepted costs would give now. Money in a batch counts as paid; money
+    returned or claimed back counts neither as paid nor as taken from the award, so that it is not claimed twice."""
+    ledger = selectors.ledger_of(grant)
+    claimed_back = -ledger.by_kind.get(LedgerKind.RECLAIMED, Decimal("0"))
     return settle(
         accepted_costs=accepted_costs,
         max_share_percent=grant.decision.max_share_percent,
-        awarded=selectors.ledger_of(grant).in_force,
-        paid=_paid_or_on_its_way(grant),
+        awarded=ledger.in_force + claimed_back,
+        paid=_paid_or_on_its_way(grant) - claimed_back,
     )
 
 

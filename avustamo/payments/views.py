@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustamo.core.dates import helsinki_today
+from avustamo.core.forms import add_service_errors
 from avustamo.decisions.selectors import published_decision
 from avustamo.decisions.views import my_decision_context
 from avustamo.payments import selectors, services
@@ -68,7 +69,7 @@ def reference_rates(request):
             try:
                 rate = services.reference_rate_enter(**form.cleaned_data, acting_user=request.user)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -106,7 +107,7 @@ def grant_accept(request, pk: int):
         try:
             services.grant_accept(grant=grant, acting_user=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("You have accepted the terms. The grant can now be paid as the decision says.")
@@ -124,7 +125,7 @@ def grant_decline(request, pk: int):
         try:
             services.grant_decline(grant=grant, reason=form.cleaned_data["reason"], acting_user=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("You have declined the grant. The presenter of the decision has been told.")
@@ -155,7 +156,7 @@ def payments_overview(request):
             try:
                 batch = services.batch_prepare(**form.cleaned_data, acting_user=request.user)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The batch is prepared. A second finance officer approves it."))
                 return redirect("official:payment_batch", pk=batch.pk)
@@ -258,7 +259,7 @@ def payment_application_submit(request, pk: int):
         try:
             services.payment_application_submit(grant=grant, **form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The payment application has been sent."))
             return redirect("applications:decision", pk=pk)
@@ -281,7 +282,7 @@ def payment_application_decide(request, pk: int):
                 payment_application=payment_application, **form.cleaned_data, acting_user=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             return redirect("official:application_decision", pk=payment_application.grant.application_id)
     return render(
@@ -315,7 +316,7 @@ def return_claim_create(request, pk: int):
         try:
             services.return_claim_create(grant=grant, **form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The return is decided, with its interest."))
             return redirect("official:application_decision", pk=pk)
@@ -335,7 +336,7 @@ def return_claim_received(request, pk: int):
                 claim=claim, received_on=form.cleaned_data["received_on"], acting_user=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             return redirect("official:application_decision", pk=claim.grant.application_id)
     return _returns_refused(request, claim.grant, form)
@@ -350,7 +351,7 @@ def recovery_grounds_note(request, pk: int):
         try:
             services.recovery_grounds_note(grant=grant, **form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The grounds are noted. Decide on them within a year of learning them.")
@@ -384,7 +385,7 @@ def recovery_grounds_claim(request, pk: int):
                 acting_user=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The return is decided, with its interest."))
             return redirect("official:application_decision", pk=grounds.grant.application_id)
@@ -402,7 +403,7 @@ def recovery_grounds_close(request, pk: int):
                 grounds=grounds, reasons=form.cleaned_data["reasons"], acting_user=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The grounds are closed without a claim."))
             return redirect("official:application_decision", pk=grounds.grant.application_id)
@@ -424,7 +425,7 @@ def voluntary_return_record(request, pk: int):
                 voluntary_return=announcement, **form.cleaned_data, acting_user=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The voluntary return is decided, with its interest."))
             return redirect("official:application_decision", pk=announcement.grant.application_id)
@@ -462,7 +463,7 @@ def voluntary_return_announce(request, pk: int):
         try:
             services.voluntary_return_announce(grant=grant, **form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The return is announced. The authority decides it and sends you the decision.")

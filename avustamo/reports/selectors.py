@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from avustamo.decisions.selectors import period_in_force
 from avustamo.payments.models import Grant, GrantStatus
 from avustamo.reports.models import Report, ReportKind, ReportStatus
 
@@ -28,15 +29,27 @@ class DueReport:
 
 
 def reports_due(grant: Grant) -> list[DueReport]:
-    """The decision's reports in order of their deadlines; none while the grant is declined or closed."""
+    """The decision's reports in order of their deadlines; none while the grant is declined or closed. An
+    extension of the period of use moves the final report's deadline by as much, unless it has been started."""
     if grant.status not in (GrantStatus.ACCEPTED, GrantStatus.AWAITING_ACCEPTANCE):
         return []
     started = {(report.kind, report.due_date): report for report in grant.reports.select_related("form")}
-    return [
-        DueReport(kind=entry["kind"], due_date=due, report=started.get((entry["kind"], due)))
-        for entry in grant.decision.reports_due or []
-        for due in [datetime.date.fromisoformat(entry["due"])]
-    ]
+    started_final = next(
+        (report for (kind, _due), report in started.items() if kind == ReportKind.FINAL), None
+    )
+    _start, end_in_force = period_in_force(grant)
+    decided_end = grant.decision.period_end
+    extended_by = end_in_force - decided_end if end_in_force and decided_end else datetime.timedelta(0)
+    due_reports = []
+    for entry in grant.decision.reports_due or []:
+        due = datetime.date.fromisoformat(entry["due"])
+        if entry["kind"] == ReportKind.FINAL:
+            report = started_final
+            due = report.due_date if report is not None else due + extended_by
+        else:
+            report = started.get((entry["kind"], due))
+        due_reports.append(DueReport(kind=entry["kind"], due_date=due, report=report))
+    return due_reports
 
 
 def is_asked_for(grant: Grant, kind: str, due_date: datetime.date) -> bool:

@@ -71,6 +71,7 @@ def report_form_save(*, call: Call, kind: str, definition, acting_user) -> Repor
         raise PermissionDenied
     if kind not in ReportKind.values:
         raise ValidationError(_("There is no such kind of report."), code="unknown_kind")
+    call = Call.objects.select_for_update().get(pk=call.pk)
     try:
         parsed = parse_definition(definition, facts=REPORT_FACTS)
     except FormDefinitionError as error:
@@ -96,6 +97,8 @@ def report_form_save(*, call: Call, kind: str, definition, acting_user) -> Repor
 
 def _current_form(call: Call, kind: str) -> ReportForm:
     """The call's latest report form of the kind; the standard one when the call has not defined its own."""
+    # Locked, so that two first reports of a call cannot both create its form.
+    call = Call.objects.select_for_update().get(pk=call.pk)
     form = call.report_forms.filter(kind=kind).order_by("-version").first()
     if form is None:
         definition = parse_definition(
@@ -140,6 +143,13 @@ def _answer_context(report: Report) -> AnswerContext:
         regions=Region.objects.values_list("code", flat=True),
         municipalities=Municipality.objects.valid_in(helsinki_today().year).values_list("code", flat=True),
     )
+
+
+def _refuse_unless_in_force(grant: Grant) -> None:
+    if grant.status != GrantStatus.ACCEPTED:
+        raise ValidationError(
+            _("The grant is no longer in force: its reports are not sent or settled."), code="not_in_force"
+        )
 
 
 def _refuse_unless_editable(report: Report) -> None:
@@ -248,6 +258,7 @@ def report_submit(*, report: Report, acting_user) -> Report:
     report = _locked(report)
     _require(acting_user, "reports.write_report", report.grant)
     _refuse_unless_editable(report)
+    _refuse_unless_in_force(report.grant)
     problems = submission_problems(report)
     if problems:
         raise ValidationError(
@@ -374,6 +385,7 @@ def report_approve_finances(
     report = _locked(report)
     if _require_step(report, acting_user) != "finances":
         raise ValidationError(_("The content of this report has not been approved yet."), code="wrong_step")
+    _refuse_unless_in_force(report.grant)
     if accepted_costs is None or accepted_costs < 0:
         raise ValidationError({"accepted_costs": _("Enter the eligible costs accepted, zero or more.")})
     accepted_costs = to_cents(accepted_costs)

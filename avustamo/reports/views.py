@@ -187,10 +187,10 @@ def report_attachment(request, attachment_pk):
     attachment = get_object_or_404(
         ReportAttachment.objects.select_related("report__grant__application"), pk=attachment_pk
     )
-    grant = attachment.report.grant
+    report = attachment.report
     if not (
-        request.user.has_perm("reports.write_report", grant)
-        or request.user.has_perm("reports.read_report_as_official", grant)
+        request.user.has_perm("reports.write_report", report.grant)
+        or (report.is_sent and request.user.has_perm("reports.read_report_as_official", report.grant))
     ):
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
@@ -232,7 +232,8 @@ def report_review(request, pk):
         ),
         pk=pk,
     )
-    if not request.user.has_perm("reports.read_report_as_official", report.grant):
+    # A draft is the recipient's own until it is sent.
+    if not report.is_sent or not request.user.has_perm("reports.read_report_as_official", report.grant):
         raise Http404
     if request.method != "POST":
         return render(request, "reports/review.html", _review_context(request, report))
