@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ninja",
     "avustamo.core",
     "avustamo.accounts",
+    "avustamo.reference",
     "avustamo.organisations",
     "avustamo.programmes",
     "avustamo.applications",

@@ -64,8 +64,9 @@ from avustamo.decisions.models import Decision, FundingProposal, Outcome  # noqa
 from avustamo.organisations.models import Organisation, OrganisationType  # noqa: E402
 from avustamo.programmes.application_form.schema import parse_definition  # noqa: E402
 from avustamo.programmes.application_form.standard import standard_definition  # noqa: E402
-from avustamo.programmes.models import Agency, Call, CallForm, Municipality, Programme, Region  # noqa: E402
+from avustamo.programmes.models import Agency, Call, CallForm, Programme  # noqa: E402
 from avustamo.programmes.reference import load_reference_data  # noqa: E402
+from avustamo.reference.models import Municipality, Region  # noqa: E402
 from avustamo.reviews.exports import handling_workbook  # noqa: E402
 from avustamo.reviews.models import (  # noqa: E402
     CallAssignment,

@@ -53,8 +53,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from avustamo.programmes.models import Municipality  # noqa: E402
 from avustamo.programmes.reference import load_reference_data  # noqa: E402
+from avustamo.reference.models import Municipality  # noqa: E402
 from avustamo.register.open_data_import import import_open_data  # noqa: E402
 
 WORDS = [

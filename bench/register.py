@@ -149,8 +149,9 @@ from django.db import connection, transaction  # noqa: E402
 from stdnum.fi import alv, ytunnus  # noqa: E402
 
 from avustamo.organisations.models import OrganisationType  # noqa: E402
-from avustamo.programmes.models import Agency, Call, Municipality, Programme  # noqa: E402
+from avustamo.programmes.models import Agency, Call, Programme  # noqa: E402
 from avustamo.programmes.reference import load_reference_data  # noqa: E402
+from avustamo.reference.models import Municipality  # noqa: E402
 from avustamo.register import exports, search  # noqa: E402
 from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant  # noqa: E402
 from avustamo.register.services import refresh_derived  # noqa: E402

@@ -20,11 +20,10 @@ from avustamo.programmes.models import (
     CallForm,
     CallTheme,
     EvaluationCriterion,
-    Municipality,
     Programme,
-    Region,
     RequiredAttachment,
 )
+from avustamo.reference.models import Municipality, Region
 from avustamo.register.models import PublishedGrant
 from avustamo.register.services import refresh_derived
 

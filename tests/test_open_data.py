@@ -23,7 +23,7 @@ from avustamo.applications import services as application_services
 from avustamo.core.dates import in_helsinki
 from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
-from avustamo.programmes.models import Municipality
+from avustamo.reference.models import Municipality
 from avustamo.register import exports
 from avustamo.register.models import GrantOutcome, PublishedGrant
 from avustamo.reviews import services as review_services

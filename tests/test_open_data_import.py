@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 
 from avustamo.core.dates import helsinki_today, in_helsinki
 from avustamo.core.models import AuditEntry
-from avustamo.programmes.models import Agency, Call, CallStatus, Municipality, Programme
+from avustamo.programmes.models import Agency, Call, CallStatus, Programme
+from avustamo.reference.models import Municipality
 from avustamo.register import selectors
 from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant
 from avustamo.register.open_data_import import import_open_data, parse_amount, parse_date

@@ -18,8 +18,9 @@ from avustamo.demo.content import PEOPLE
 from avustamo.demo.loader import _funding_year, load_demo
 from avustamo.organisations.models import Membership, Organisation
 from avustamo.payments.models import Grant, GrantStatus, InstalmentStatus
-from avustamo.programmes.models import Agency, Call, CallStatus, CallTheme, Municipality, Programme, Region
+from avustamo.programmes.models import Agency, Call, CallStatus, CallTheme, Programme
 from avustamo.programmes.reference import DATA_DIR, load_reference_data
+from avustamo.reference.models import Municipality, Region
 from avustamo.register.imports import CALLS_FILE, GRANTS_FILE
 from avustamo.register.models import GrantOutcome, PublishedGrant
 from avustamo.reports.models import ReportStatus

@@ -16,8 +16,9 @@ from django.utils.translation import ngettext
 from avustamo.core.money import format_euros
 from avustamo.core.templatetags.avustamo import number
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
-from avustamo.programmes.models import Agency, Municipality, Programme, Region
+from avustamo.programmes.models import Agency, Programme
 from avustamo.programmes.reference import NGO_PROGRAMME
+from avustamo.reference.models import Municipality, Region
 from avustamo.register import charts, selectors
 from avustamo.register.forms import GrantSearchForm
 from avustamo.register.models import GrantOutcome, PublishedGrant

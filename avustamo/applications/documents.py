@@ -6,7 +6,7 @@ from weasyprint import HTML
 
 from avustamo.organisations.identifiers import format_iban
 from avustamo.programmes.application_form.presentation import present
-from avustamo.programmes.models import Municipality, Region
+from avustamo.reference.models import Municipality, Region
 
 
 def application_pdf(application, language: str) -> bytes:

@@ -90,7 +90,7 @@ class Application(models.Model):
     period_start = models.DateField(_("period of use starts"), null=True, blank=True)
     period_end = models.DateField(_("period of use ends"), null=True, blank=True)
     regions = models.ManyToManyField(
-        "programmes.Region", verbose_name=_("regions"), blank=True, related_name="applications"
+        "reference.Region", verbose_name=_("regions"), blank=True, related_name="applications"
     )
     applicant_name = models.CharField(_("applicant's name at submission"), max_length=255, blank=True)
     applicant_business_id = models.CharField(

@@ -33,8 +33,9 @@ from avustamo.core.tasks import queue_email
 from avustamo.core.translation import language_code
 from avustamo.programmes.application_form.budget import BudgetFigures
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
-from avustamo.programmes.models import Call, CallStatus, Municipality, Region, RequiredAttachment
+from avustamo.programmes.models import Call, CallStatus, RequiredAttachment
 from avustamo.programmes.selectors import current_form
+from avustamo.reference.models import Municipality, Region
 
 # Kinds accepted for the call's required attachments; form questions name their own.
 DEFAULT_ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "odt", "ods", "jpeg", "png")

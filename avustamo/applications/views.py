@@ -19,8 +19,8 @@ from avustamo.decisions.selectors import published_decision
 from avustamo.organisations.models import Organisation
 from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
-from avustamo.programmes.models import Municipality, Region
 from avustamo.programmes.selectors import public_call
+from avustamo.reference.models import Municipality, Region
 
 
 def _application(request, pk):

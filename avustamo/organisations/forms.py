@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from avustamo.organisations.identifiers import clean_business_id, clean_iban, format_iban
 from avustamo.organisations.models import Membership, Organisation
 from avustamo.organisations.services import ORGANISATION_FIELDS
-from avustamo.programmes.models import Municipality
+from avustamo.reference.models import Municipality
 
 
 class OrganisationForm(forms.ModelForm):

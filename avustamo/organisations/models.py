@@ -34,7 +34,7 @@ class Organisation(models.Model):
     )
     organisation_type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)
     home_municipality = models.ForeignKey(
-        "programmes.Municipality",
+        "reference.Municipality",
         verbose_name=_("home municipality"),
         on_delete=models.PROTECT,
         related_name="organisations",

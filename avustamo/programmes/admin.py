@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from avustamo.core.admin import ReadOnlyAdminMixin
-from avustamo.programmes.models import Agency, Call, Municipality, Programme, Region
+from avustamo.programmes.models import Agency, Call, Programme
 
 
 @admin.register(Agency)
@@ -14,18 +14,6 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name_fi", "code", "agency", "grant_type", "budget_line", "default_max_share_percent"]
     list_filter = ["agency", "grant_type"]
     search_fields = ["name_fi", "name_sv", "name_en", "code"]
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_fi", "name_sv", "name_en"]
-
-
-@admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_fi", "name_sv", "region", "valid_from_year", "valid_until_year"]
-    list_filter = ["region"]
-    search_fields = ["code", "name_fi", "name_sv"]
 
 
 @admin.register(Call)

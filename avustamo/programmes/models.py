@@ -19,65 +19,6 @@ PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 
-class Region(models.Model):
-    """A region (maakunta) with its Statistics Finland code, 01–21 (not the ISO 3166-2:FI code)."""
-
-    code = models.CharField(_("code"), max_length=2, primary_key=True)
-    name_fi = models.CharField(_("name in Finnish"), max_length=100)
-    name_sv = models.CharField(_("name in Swedish"), max_length=100)
-    name_en = models.CharField(_("name in English"), max_length=100)
-
-    name = Translated("name")
-
-    class Meta:
-        verbose_name = _("region")
-        verbose_name_plural = _("regions")
-        ordering = ["code"]
-
-    def __str__(self):
-        return f"{self.code} {self.name}"
-
-
-class MunicipalityQuerySet(models.QuerySet):
-    def valid_in(self, year: int):
-        return self.filter(
-            models.Q(valid_from_year__isnull=True) | models.Q(valid_from_year__lte=year),
-            models.Q(valid_until_year__isnull=True) | models.Q(valid_until_year__gte=year),
-        )
-
-
-class Municipality(models.Model):
-    """A municipality by its kuntanumero; mergers end a municipality, so each has its years of validity."""
-
-    code = models.CharField(_("municipality number"), max_length=3, primary_key=True)
-    name_fi = models.CharField(_("name in Finnish"), max_length=100)
-    name_sv = models.CharField(_("name in Swedish"), max_length=100)
-    region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="municipalities"
-    )
-    valid_from_year = models.PositiveSmallIntegerField(
-        _("valid from (year)"),
-        null=True,
-        blank=True,
-        help_text=_("Empty when in force since before the code list begins."),
-    )
-    valid_until_year = models.PositiveSmallIntegerField(
-        _("valid until (year)"), null=True, blank=True, help_text=_("The last year the municipality existed.")
-    )
-
-    objects = MunicipalityQuerySet.as_manager()
-
-    name = Translated("name")
-
-    class Meta:
-        verbose_name = _("municipality")
-        verbose_name_plural = _("municipalities")
-        ordering = ["name_fi"]
-
-    def __str__(self):
-        return self.name
-
-
 class Agency(models.Model):
     """A grant authority, such as a ministry."""
 

@@ -1,20 +1,15 @@
-"""The reference data the service ships with: agencies, the integration programmes and the code lists.
+"""The reference data the service ships with: the code lists (`avustamo.reference`), agencies and the
+integration programmes."""
 
-Regions use Statistics Finland's codes 01–21. Municipalities use Statistics Finland's numbers (kuntanumero) and
-names as carried in Posti's postal code file of 2024-04-13, each placed in its region of 2024; municipalities
-merged since 2016 keep their last year. See docs/adr/0005-code-lists-source.md.
-"""
-
-import csv
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
-from avustamo.core.sync import upsert
 from avustamo.organisations.models import OrganisationType
-from avustamo.programmes.models import Agency, GrantType, Municipality, Programme, Region
+from avustamo.programmes.models import Agency, GrantType, Programme
+from avustamo.reference.code_lists import load_code_lists
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEGAL_BASIS = "Valtionavustuslaki 688/2001"
@@ -146,40 +141,13 @@ PROGRAMMES = [
 ]
 
 
-def _read_csv(name: str) -> list[dict]:
-    with (DATA_DIR / name).open(encoding="utf-8", newline="") as source:
-        return list(csv.DictReader(source))
-
-
-def _year(value: str) -> int | None:
-    return int(value) if value else None
-
-
 @transaction.atomic
 def load_reference_data() -> Counter:
     """Bring the code lists up to date and create missing agencies and programmes; returns outcome counts.
 
     Agencies and programmes are only created, never overwritten: administrators edit them afterwards.
     """
-    outcomes: Counter = Counter()
-    for row in _read_csv("regions.csv"):
-        _, outcome = upsert(
-            Region, {"code": row["code"]}, {k: row[k] for k in ("name_fi", "name_sv", "name_en")}
-        )
-        outcomes[outcome] += 1
-    for row in _read_csv("municipalities.csv"):
-        _, outcome = upsert(
-            Municipality,
-            {"code": row["code"]},
-            {
-                "name_fi": row["name_fi"],
-                "name_sv": row["name_sv"],
-                "region_id": row["region_code"],
-                "valid_from_year": _year(row["valid_from_year"]),
-                "valid_until_year": _year(row["valid_until_year"]),
-            },
-        )
-        outcomes[outcome] += 1
+    outcomes = load_code_lists()
     agencies = {}
     for row in AGENCIES:
         agencies[row["code"]], created = Agency.objects.get_or_create(

@@ -27,7 +27,8 @@ from avustamo.programmes.forms import (
     part_formsets,
     parts_from_formsets,
 )
-from avustamo.programmes.models import CallStatus, Municipality, Programme, Region
+from avustamo.programmes.models import CallStatus, Programme
+from avustamo.reference.models import Municipality, Region
 
 STATUS_TABS = [
     (CallStatus.OPEN, gettext_lazy("Open")),

@@ -33,7 +33,8 @@ from django.utils.translation import gettext_lazy as _
 from avustamo.core.dates import in_helsinki
 from avustamo.core.links import site_url
 from avustamo.organisations.models import OrganisationType
-from avustamo.programmes.models import Agency, Call, Municipality, Programme, Region
+from avustamo.programmes.models import Agency, Call, Programme
+from avustamo.reference.models import Municipality, Region
 from avustamo.register import selectors
 from avustamo.register.models import GrantOutcome
 from avustamo.reviews.exports import FORMULA_PREFIXES, neutralised

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.organisations.models import OrganisationType
-from avustamo.programmes.models import Agency, Programme, Region
+from avustamo.programmes.models import Agency, Programme
+from avustamo.reference.models import Region
 from avustamo.register.models import GrantOutcome
 from avustamo.register.selectors import ALL_OUTCOMES, DEFAULT_SORT, GrantFilters, TotalsFilters
 

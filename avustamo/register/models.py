@@ -65,7 +65,7 @@ class PublishedGrant(models.Model):
         _("organisation type"), max_length=40, choices=OrganisationType.choices, blank=True
     )
     municipality = models.ForeignKey(
-        "programmes.Municipality",
+        "reference.Municipality",
         verbose_name=_("home municipality"),
         null=True,
         blank=True,
@@ -73,7 +73,7 @@ class PublishedGrant(models.Model):
         related_name="+",
     )
     region = models.ForeignKey(
-        "programmes.Region",
+        "reference.Region",
         verbose_name=_("region"),
         null=True,
         blank=True,
@@ -174,7 +174,7 @@ class GrantTotal(models.Model):
     agency = models.ForeignKey("programmes.Agency", on_delete=models.CASCADE, related_name="+")
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
     region = models.ForeignKey(
-        "programmes.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "reference.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     outcome = models.CharField(max_length=20, choices=GrantOutcome.choices)
     grants = models.PositiveIntegerField()

@@ -33,7 +33,8 @@ from stdnum.fi import ytunnus
 
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_datetime, helsinki_today
-from avustamo.programmes.models import Agency, Call, Municipality, Programme, Region
+from avustamo.programmes.models import Agency, Call, Programme
+from avustamo.reference.models import Municipality, Region
 from avustamo.register.exports import MUNICIPALITY_CODE_TYPE, REGION_CODE_TYPE
 from avustamo.register.models import GrantOutcome, PublishedGrant
 from avustamo.register.services import refresh_derived

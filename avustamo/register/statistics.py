@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from avustamo.core.translation import FALLBACK_ORDER, language_code
-from avustamo.programmes.models import Region
+from avustamo.reference.models import Region
 from avustamo.register import charts, selectors
 from avustamo.register.charts import AMOUNT, GRANTS, Row
 from avustamo.register.forms import OUTCOME_CHOICES, GrantSearchForm

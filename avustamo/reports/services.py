@@ -34,7 +34,8 @@ from avustamo.programmes.application_form.schema import (
     parse_definition,
 )
 from avustamo.programmes.application_form.standard import standard_report_definition
-from avustamo.programmes.models import Call, Municipality, Region
+from avustamo.programmes.models import Call
+from avustamo.reference.models import Municipality, Region
 from avustamo.reports import selectors
 from avustamo.reports.models import (
     Report,

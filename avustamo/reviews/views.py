@@ -20,7 +20,8 @@ from avustamo.core.translation import language_code
 from avustamo.decisions.forms import AllocationForm
 from avustamo.decisions.models import Decision, DecisionStatus
 from avustamo.programmes.application_form.presentation import present
-from avustamo.programmes.models import Call, Municipality, Region
+from avustamo.programmes.models import Call
+from avustamo.reference.models import Municipality, Region
 from avustamo.reviews import selectors, services
 from avustamo.reviews.exports import handling_workbook
 from avustamo.reviews.forms import (
