@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "avustamo.reviews",
     "avustamo.decisions",
     "avustamo.register",
+    "avustamo.grants",
     "avustamo.payments",
     "avustamo.reports",
     "avustamo.api",

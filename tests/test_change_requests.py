@@ -14,7 +14,8 @@ from django.utils import translation
 from avustamo.accounts.services import api_token_create
 from avustamo.core.models import AuditEntry
 from avustamo.decisions import selectors, services
-from avustamo.decisions.models import ChangeOutcome, ChangePart, ChangeRequest, ChangeRequestStatus, Decision
+from avustamo.decisions.models import Decision
+from avustamo.grants.models import ChangeOutcome, ChangePart, ChangeRequest, ChangeRequestStatus
 from avustamo.payments import services as payment_services
 from avustamo.reviews import services as review_services
 from tests.access import LOGIN, assert_access

@@ -16,8 +16,8 @@ from avustamo.applications.models import ApplicationStatus
 from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
 from avustamo.decisions.tasks import publish_one
+from avustamo.grants.models import Grant, GrantStatus
 from avustamo.payments import services
-from avustamo.payments.models import Grant, GrantStatus
 from avustamo.reviews.selectors import call_totals
 from tests.access import LOGIN, assert_access
 from tests.factories import ApplicationFactory, CallFactory, MembershipFactory, UserFactory

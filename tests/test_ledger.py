@@ -14,15 +14,9 @@ from hypothesis import strategies as st
 
 from avustamo.core.dates import helsinki_today
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
+from avustamo.grants.models import GrantStatus
 from avustamo.payments import selectors, services
-from avustamo.payments.models import (
-    BatchStatus,
-    GrantStatus,
-    LedgerKind,
-    PaymentBatch,
-    ReferenceRate,
-    ReturnGround,
-)
+from avustamo.payments.models import BatchStatus, LedgerKind, PaymentBatch, ReferenceRate, ReturnGround
 from avustamo.payments.reference_rates import load_reference_rates
 from avustamo.reports import services as report_services
 from tests.factories import (

@@ -16,8 +16,9 @@ from avustamo.core.money import to_cents
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.demo.content import PEOPLE
 from avustamo.demo.loader import _funding_year, load_demo
+from avustamo.grants.models import Grant, GrantStatus
 from avustamo.organisations.models import Membership, Organisation
-from avustamo.payments.models import Grant, GrantStatus, InstalmentStatus
+from avustamo.payments.models import InstalmentStatus
 from avustamo.programmes.models import Agency, Call, CallStatus, CallTheme, Programme
 from avustamo.programmes.reference import DATA_DIR, load_reference_data
 from avustamo.reference.models import Municipality, Region

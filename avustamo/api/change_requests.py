@@ -14,7 +14,7 @@ from pydantic import Field
 from avustamo.api.applicant import NO_GRANT, TokenAuth, _my_grant
 from avustamo.api.schemas import ErrorOut, validation_refusal
 from avustamo.decisions import selectors, services
-from avustamo.decisions.models import ChangeRequest
+from avustamo.grants.models import ChangeRequest
 
 router = Router(auth=TokenAuth(), tags=["applicant"])
 REASONS = {"min_length": 1, "max_length": 4000, "description": "why the change is needed"}

@@ -14,7 +14,8 @@ from django.utils.html import format_html
 from weasyprint import HTML
 
 from avustamo.core.money import to_cents
-from avustamo.decisions.models import ChangeRequest, Decision, DecisionStatus
+from avustamo.decisions.models import Decision, DecisionStatus
+from avustamo.grants.models import ChangeRequest
 
 LANGUAGES = ("fi", "sv", "en")
 # PDF/A-3 level B: archival PDF whose look is fixed and whose fonts (DejaVu Sans) are embedded.

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.accounts.models import User
-from avustamo.decisions.models import ChangeKind, ChangeOutcome, Decision, Outcome
+from avustamo.decisions.models import Decision, Outcome
+from avustamo.grants.models import ChangeKind, ChangeOutcome
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.forms import DATE_INPUT
 

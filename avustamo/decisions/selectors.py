@@ -4,16 +4,8 @@ import dataclasses
 import datetime
 
 from avustamo.core.money import to_cents
-from avustamo.decisions.models import (
-    ChangeKind,
-    ChangeOutcome,
-    ChangePart,
-    ChangeRequest,
-    ChangeRequestStatus,
-    Decision,
-    DecisionStatus,
-    Outcome,
-)
+from avustamo.decisions.models import Decision, DecisionStatus, Outcome
+from avustamo.grants.models import ChangeKind, ChangeOutcome, ChangePart, ChangeRequest, ChangeRequestStatus
 from avustamo.programmes.application_form.budget import COST_CATEGORIES, BudgetFigures
 from avustamo.reviews.models import ScreeningResult
 

@@ -17,20 +17,18 @@ from avustamo.core.dates import helsinki_today
 from avustamo.core.money import format_euros, to_cents
 from avustamo.core.permissions import staff_roles
 from avustamo.decisions import selectors
-from avustamo.decisions.models import (
+from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
+from avustamo.decisions.selectors import decision_language
+from avustamo.grants.models import (
     ChangeKind,
     ChangeOutcome,
     ChangePart,
     ChangeRequest,
     ChangeRequestStatus,
-    Decision,
-    DecisionStatus,
-    FundingProposal,
-    Outcome,
+    Grant,
+    GrantStatus,
     PublicationRun,
 )
-from avustamo.decisions.selectors import decision_language
-from avustamo.payments.models import Grant, GrantStatus
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.models import Call, CallStatus
 from avustamo.reviews.models import ScreeningResult

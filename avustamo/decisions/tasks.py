@@ -11,13 +11,8 @@ from django_tasks import task
 from avustamo.core.audit import audit
 from avustamo.core.links import site_url
 from avustamo.core.tasks import queue_email
-from avustamo.decisions.models import (
-    ChangeRequest,
-    ChangeRequestStatus,
-    Decision,
-    DecisionStatus,
-    PublicationRun,
-)
+from avustamo.decisions.models import Decision, DecisionStatus
+from avustamo.grants.models import ChangeRequest, ChangeRequestStatus, PublicationRun
 from avustamo.payments.services import grant_open
 from avustamo.register.services import register_decision
 

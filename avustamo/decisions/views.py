@@ -26,7 +26,8 @@ from avustamo.decisions.forms import (
     ReturnForm,
     SendForSigningForm,
 )
-from avustamo.decisions.models import ChangeRequest, Decision, DecisionStatus
+from avustamo.decisions.models import Decision, DecisionStatus
+from avustamo.grants.models import ChangeRequest
 from avustamo.payments.forms import (
     AcceptGrantForm,
     DeclineGrantForm,

@@ -24,10 +24,11 @@ from avustamo.decisions.selectors import decision_language
 from avustamo.decisions.tasks import publish_one
 from avustamo.demo import content
 from avustamo.demo.documents import one_page_pdf
+from avustamo.grants.models import Grant, GrantStatus
 from avustamo.organisations.models import Membership, Organisation
 from avustamo.payments import services as payment_services
 from avustamo.payments.interest import half_year_start, next_half_year
-from avustamo.payments.models import Grant, GrantStatus, ReferenceRate, ReturnGround
+from avustamo.payments.models import ReferenceRate, ReturnGround
 from avustamo.payments.reference_rates import load_reference_rates
 from avustamo.payments.tasks import return_decision_publish
 from avustamo.programmes import services as call_services

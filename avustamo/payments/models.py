@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from avustamo.core.dates import in_helsinki, shift_years
 from avustamo.decisions.models import Decision
+from avustamo.grants.models import Grant
 from avustamo.payments.interest import ADDED_POINTS, InterestKind
 
 
@@ -70,73 +71,6 @@ class ReferenceRate(models.Model):
     @property
     def penalty_interest_rate(self) -> Decimal:
         return self.rate + ADDED_POINTS[InterestKind.PENALTY]
-
-
-class GrantStatus(models.TextChoices):
-    AWAITING_ACCEPTANCE = "awaiting_acceptance", _("awaiting acceptance")
-    ACCEPTED = "accepted", _("accepted")
-    DECLINED = "declined", _("declined")
-    CLOSED = "closed", _("closed by a correcting decision")
-
-
-class Grant(models.Model):
-    """The money of one positive decision from its publication to the last euro: whether the recipient has
-    accepted the terms, and (as issue 6 goes on) its payments, changes, reports and returns.
-
-    Opened when a positive decision is published (`services.grant_open`); a correction moves it to the correcting
-    decision. The recipient accepts the terms or declines the grant; declining frees the money for the call.
-    """
-
-    application = models.OneToOneField(
-        "applications.Application",
-        verbose_name=_("application"),
-        on_delete=models.PROTECT,
-        related_name="grant",
-    )
-    decision = models.OneToOneField(
-        "decisions.Decision",
-        verbose_name=_("decision in force"),
-        on_delete=models.PROTECT,
-        related_name="grant",
-    )
-    status = models.CharField(
-        _("status"), max_length=30, choices=GrantStatus.choices, default=GrantStatus.AWAITING_ACCEPTANCE
-    )
-    answered_at = models.DateTimeField(_("accepted or declined at"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("accepted or declined by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
-    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("grant")
-        verbose_name_plural = _("grants")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(
-                    status="awaiting_acceptance", answered_at__isnull=True, answered_by__isnull=True
-                )
-                | models.Q(status__in=["accepted", "declined"], answered_at__isnull=False)
-                | models.Q(status="closed"),
-                name="grant_answered_when_accepted_or_declined",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.application}: {self.get_status_display()}"
-
-    @property
-    def may_be_paid(self) -> bool:
-        """Whether payments may be made: accepted, or opened in a call that does not ask for acceptance."""
-        if self.status in (GrantStatus.DECLINED, GrantStatus.CLOSED):
-            return False
-        return self.status == GrantStatus.ACCEPTED or not self.application.call.requires_acceptance
 
 
 class InstalmentStatus(models.TextChoices):

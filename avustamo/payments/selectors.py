@@ -9,10 +9,9 @@ from django.db.models.functions import Coalesce
 
 from avustamo.core.dates import shift_years
 from avustamo.core.money import to_cents
+from avustamo.grants.models import Grant, GrantStatus
 from avustamo.payments.interest import half_year_start
 from avustamo.payments.models import (
-    Grant,
-    GrantStatus,
     Instalment,
     InstalmentStatus,
     LedgerKind,

@@ -18,13 +18,12 @@ from avustamo.core.money import format_euros, to_cents
 from avustamo.core.tasks import queue_email
 from avustamo.decisions.models import Decision
 from avustamo.decisions.selectors import period_in_force
+from avustamo.grants.models import Grant, GrantStatus
 from avustamo.payments import selectors
 from avustamo.payments.interest import InterestKind, calculate_interest
 from avustamo.payments.models import (
     RECOVERY_YEARS_AFTER_LEARNING,
     BatchStatus,
-    Grant,
-    GrantStatus,
     Instalment,
     InstalmentStatus,
     LedgerEntry,

@@ -60,7 +60,7 @@ class Report(models.Model):
     final report)."""
 
     grant = models.ForeignKey(
-        "payments.Grant", verbose_name=_("grant"), on_delete=models.PROTECT, related_name="reports"
+        "grants.Grant", verbose_name=_("grant"), on_delete=models.PROTECT, related_name="reports"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
     due_date = models.DateField(_("due date"))
@@ -197,7 +197,7 @@ class ReportReminder(models.Model):
         AFTER = "after", _("after the deadline")
 
     grant = models.ForeignKey(
-        "payments.Grant", verbose_name=_("grant"), on_delete=models.CASCADE, related_name="report_reminders"
+        "grants.Grant", verbose_name=_("grant"), on_delete=models.CASCADE, related_name="report_reminders"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
     due_date = models.DateField(_("due date"))

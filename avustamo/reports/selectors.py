@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from avustamo.decisions.selectors import period_in_force
-from avustamo.payments.models import Grant, GrantStatus
+from avustamo.grants.models import Grant, GrantStatus
 from avustamo.reports.models import Report, ReportKind, ReportStatus
 
 # Reminders go out this many days before a report's deadline, and once the day after it has passed unsent.

@@ -23,8 +23,8 @@ from avustamo.core.links import site_url
 from avustamo.core.money import format_euros, to_cents
 from avustamo.core.tasks import queue_email
 from avustamo.core.translation import language_code
+from avustamo.grants.models import Grant, GrantStatus
 from avustamo.payments import services as payment_services
-from avustamo.payments.models import Grant, GrantStatus
 from avustamo.payments.settlement import Settlement
 from avustamo.programmes.application_form.budget import BudgetFigures
 from avustamo.programmes.application_form.schema import (

@@ -15,7 +15,7 @@ from avustamo.applications.answers import parse_post
 from avustamo.core.forms import add_service_errors
 from avustamo.core.translation import language_code
 from avustamo.decisions.selectors import approved_budget
-from avustamo.payments.models import Grant
+from avustamo.grants.models import Grant
 from avustamo.payments.services import settlement_of
 from avustamo.programmes.application_form.budget import COST_CATEGORIES, BudgetFigures
 from avustamo.programmes.application_form.presentation import present

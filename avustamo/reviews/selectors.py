@@ -8,7 +8,7 @@ from django.db.models import Avg, Count, Prefetch, Q, Sum
 from avustamo.applications.models import Application, ApplicationStatus, CompletionRequest
 from avustamo.core.dates import helsinki_today
 from avustamo.decisions.models import Decision
-from avustamo.payments.models import GrantStatus
+from avustamo.grants.models import GrantStatus
 from avustamo.programmes.models import Call
 from avustamo.reviews.models import ReviewAssignment, ScreeningResult
 

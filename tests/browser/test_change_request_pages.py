@@ -22,7 +22,7 @@ def _checked(page: Page) -> None:
 
 def test_a_recipient_asks_for_a_change_and_the_presenter_decides_it(page: Page, site: str):
     from avustamo.decisions import selectors
-    from avustamo.decisions.models import ChangeRequest
+    from avustamo.grants.models import ChangeRequest
     from avustamo.payments import services
     from tests.factories import CallFactory
     from tests.test_change_requests import _assigned_presenter, _with_answers

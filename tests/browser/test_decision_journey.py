@@ -153,7 +153,7 @@ def test_from_closed_call_to_published_decision(page: Page, live_server, closed_
     page.get_by_role("button", name="Ota avustus vastaan ja hyväksy sen ehdot").click()
     expect(page.get_by_role("main")).to_contain_text("Ehdot hyväksyi")
     assert_no_axe_violations(page)
-    from avustamo.payments.models import GrantStatus
+    from avustamo.grants.models import GrantStatus
 
     decision.grant.refresh_from_db()
     assert decision.grant.status == GrantStatus.ACCEPTED

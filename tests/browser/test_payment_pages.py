@@ -18,8 +18,9 @@ def _visit(page: Page, url: str) -> None:
 
 
 def test_two_finance_officers_pay_a_due_grant(page: Page, site: str):
+    from avustamo.grants.models import Grant, GrantStatus
     from avustamo.payments import services
-    from avustamo.payments.models import Grant, GrantStatus, PaymentBatch
+    from avustamo.payments.models import PaymentBatch
 
     grant = Grant.objects.get(
         status=GrantStatus.AWAITING_ACCEPTANCE, application__submitted_by__email="applicant-a@example.org"

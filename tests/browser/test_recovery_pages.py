@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 
 def test_a_manager_notes_grounds_decides_a_recovery_and_opens_its_decision(page: Page, site: str):
     from avustamo.core.dates import helsinki_today
-    from avustamo.payments.models import Grant, RecoveryGrounds, ReturnClaim
+    from avustamo.grants.models import Grant
+    from avustamo.payments.models import RecoveryGrounds, ReturnClaim
 
     grant = Grant.objects.get(application__organisation__name__contains="Närpes", instalments__status="paid")
     today = helsinki_today()
