@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "avustamo.grants",
     "avustamo.payments",
     "avustamo.reports",
+    "avustamo.portal",
     "avustamo.api",
     "avustamo.demo",
 ]

@@ -14,13 +14,13 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("avustamo.core.urls")),
+    path("", include("avustamo.portal.front_urls")),
     path("accounts/", include("avustamo.accounts.urls")),
     path("organisations/", include("avustamo.organisations.urls")),
-    path("applications/", include("avustamo.applications.urls")),
-    path("calls/", include("avustamo.programmes.urls")),
+    path("applications/", include("avustamo.portal.applicant_urls")),
+    path("calls/", include("avustamo.portal.call_urls")),
     path("register/", include("avustamo.register.urls")),
-    path("official/", include("avustamo.core.official_urls")),
+    path("official/", include("avustamo.portal.official_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -62,24 +62,20 @@ from avustamo.accounts.models import RoleGrant, User  # noqa: E402
 from avustamo.applications.models import Application, ApplicationStatus, CompletionRequest  # noqa: E402
 from avustamo.decisions.models import Decision, FundingProposal, Outcome  # noqa: E402
 from avustamo.organisations.models import Organisation, OrganisationType  # noqa: E402
+from avustamo.portal.handling_workbook import handling_workbook  # noqa: E402
+from avustamo.portal.selectors import HandlingFilters, call_totals, handling_list  # noqa: E402
 from avustamo.programmes.application_form.schema import parse_definition  # noqa: E402
 from avustamo.programmes.application_form.standard import standard_definition  # noqa: E402
 from avustamo.programmes.models import Agency, Call, CallForm, Programme  # noqa: E402
 from avustamo.programmes.reference import load_reference_data  # noqa: E402
 from avustamo.reference.models import Municipality, Region  # noqa: E402
-from avustamo.reviews.exports import handling_workbook  # noqa: E402
 from avustamo.reviews.models import (  # noqa: E402
     CallAssignment,
     ReviewAssignment,
     Screening,
     ScreeningResult,
 )
-from avustamo.reviews.selectors import (  # noqa: E402
-    HandlingFilters,
-    call_ranking,
-    call_totals,
-    handling_list,
-)
+from avustamo.reviews.selectors import call_ranking  # noqa: E402
 
 BATCH = 500
 REVIEWERS = 20

@@ -15,8 +15,9 @@ from avustamo.accounts.services import api_token_create
 from avustamo.core.models import AuditEntry
 from avustamo.decisions import selectors, services
 from avustamo.decisions.models import Decision
+from avustamo.grants import selectors as grant_selectors
+from avustamo.grants import services as grant_services
 from avustamo.grants.models import ChangeOutcome, ChangePart, ChangeRequest, ChangeRequestStatus
-from avustamo.payments import services as payment_services
 from avustamo.reviews import services as review_services
 from tests.access import LOGIN, assert_access
 from tests.factories import CallFactory, MembershipFactory, UserFactory
@@ -44,7 +45,7 @@ def _with_answers(decision):
 def _grant(period=PERIOD, call=None, accept=True):
     decision = _with_answers(_published(period=period, call=call or CallFactory(closed=True)))
     if accept:
-        payment_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+        grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
     decision.grant.refresh_from_db()
     return decision.grant
 
@@ -68,7 +69,9 @@ def grant():
 
 def _request(grant, user=None, **asked):
     asked = asked or {"period_end": D(2028, 3, 31), "extension_reasons": "Kevään ryhmät jatkuvat."}
-    return services.change_request_submit(grant=grant, acting_user=user or _member(grant.decision), **asked)
+    return grant_services.change_request_submit(
+        grant=grant, acting_user=user or _member(grant.decision), **asked
+    )
 
 
 ALL_PARTS = {
@@ -82,7 +85,7 @@ ALL_PARTS = {
 
 
 def _decide(part, outcome=ChangeOutcome.ACCEPTED, user=None, **decided):
-    return services.change_part_decide(
+    return grant_services.change_part_decide(
         part=part, outcome=outcome, acting_user=user or _assigned_presenter(part.request.grant), **decided
     )
 
@@ -115,7 +118,7 @@ class TestAsking:
         entry = AuditEntry.objects.get(action="change_request.submitted")
         assert entry.details["parts"] == ["extension", "budget", "content"]
         # Asking changes nothing in force.
-        assert selectors.period_in_force(grant) == PERIOD
+        assert grant_selectors.period_in_force(grant) == PERIOD
 
     def test_an_extension_is_refused_later_than_the_calls_days_before_the_end(self):
         grant = _grant(period=(D(2026, 1, 1), TODAY + datetime.timedelta(days=29)))
@@ -209,7 +212,7 @@ class TestAsking:
 
     def test_a_declined_grant_cannot_be_changed(self):
         grant = _grant(accept=False)
-        payment_services.grant_decline(
+        grant_services.grant_decline(
             grant=grant, reason="Hanke ei toteudu.", acting_user=_member(grant.decision)
         )
         with translation.override("en"):
@@ -235,19 +238,21 @@ class TestDeciding:
         _decide(extension, user=presenter)
         _decide(budget, user=presenter)
         assert ChangeRequest.objects.get().is_open  # one part still waits
-        assert selectors.period_in_force(grant) == PERIOD  # nothing is in force before the change decision
+        assert (
+            grant_selectors.period_in_force(grant) == PERIOD
+        )  # nothing is in force before the change decision
         with django_capture_on_commit_callbacks(execute=True):
             _decide(content, user=presenter)
         change_request.refresh_from_db()
         assert change_request.status == ChangeRequestStatus.DECIDED
         assert (change_request.decided_by, change_request.decision_date) == (presenter, TODAY)
-        assert selectors.period_in_force(grant) == (D(2027, 1, 1), D(2028, 3, 31))
-        budget_now = selectors.approved_budget(grant)
+        assert grant_selectors.period_in_force(grant) == (D(2027, 1, 1), D(2028, 3, 31))
+        budget_now = grant_selectors.approved_budget(grant)
         assert budget_now.costs["travel"] == Decimal("5000.00") and budget_now.costs["personnel"] == Decimal(
             "55000.00"
         )
         assert budget_now.total_eligible_costs == Decimal("65000.00")
-        assert [part.decided_content for part in selectors.content_changes_in_force(grant)] == [
+        assert [part.decided_content for part in grant_selectors.content_changes_in_force(grant)] == [
             "Ryhmiä pidetään myös Vantaalla."
         ]
         decision = Decision.objects.get(pk=grant.decision_id)
@@ -282,14 +287,14 @@ class TestDeciding:
             content="Ryhmiä myös Vantaalla keväällä.",
             reasons="Rajattu.",
         )
-        assert selectors.period_in_force(grant) == (D(2027, 1, 1), D(2028, 1, 31))
-        costs = selectors.approved_budget(grant).costs
+        assert grant_selectors.period_in_force(grant) == (D(2027, 1, 1), D(2028, 1, 31))
+        costs = grant_selectors.approved_budget(grant).costs
         assert (costs["personnel"], costs["travel"], costs["rents"]) == (
             Decimal("57000.00"),
             Decimal("3000.00"),
             Decimal("5000.00"),
         )
-        assert [part.decided_content for part in selectors.content_changes_in_force(grant)] == [
+        assert [part.decided_content for part in grant_selectors.content_changes_in_force(grant)] == [
             "Ryhmiä myös Vantaalla keväällä."
         ]
 
@@ -298,15 +303,17 @@ class TestDeciding:
         for part in change_request.parts.all():
             _decide(part, ChangeOutcome.REJECTED, reasons="Ei perusteita.")
         assert ChangeRequest.objects.get().status == ChangeRequestStatus.DECIDED
-        assert selectors.period_in_force(grant) == PERIOD
-        assert selectors.approved_budget(grant).costs == selectors.applied_budget(grant.application).costs
-        assert selectors.content_changes_in_force(grant) == []
+        assert grant_selectors.period_in_force(grant) == PERIOD
+        assert (
+            grant_selectors.approved_budget(grant).costs == selectors.applied_budget(grant.application).costs
+        )
+        assert grant_selectors.content_changes_in_force(grant) == []
 
     def test_change_decisions_apply_in_order(self, grant):
         for end in (D(2028, 3, 31), D(2028, 6, 30)):
             [part] = _request(grant, period_end=end, extension_reasons="Lisäaikaa.").parts.all()
             _decide(part)
-        assert selectors.period_in_force(grant) == (D(2027, 1, 1), D(2028, 6, 30))
+        assert grant_selectors.period_in_force(grant) == (D(2027, 1, 1), D(2028, 6, 30))
 
     @pytest.mark.parametrize(
         ("decided", "field", "message"),
@@ -374,7 +381,7 @@ class TestDeciding:
     def test_a_request_on_a_grant_declined_since_can_only_be_rejected(self):
         grant = _grant(accept=False, call=CallFactory(closed=True, requires_acceptance=False))
         [part] = _request(grant).parts.all()
-        payment_services.grant_decline(
+        grant_services.grant_decline(
             grant=grant, reason="Hanke päättyi.", acting_user=_member(grant.decision)
         )
         presenter = _assigned_presenter(grant)
@@ -386,13 +393,13 @@ class TestDeciding:
     def test_a_correcting_decision_restates_the_terms(self, grant):
         [part] = _request(grant).parts.all()
         _decide(part)
-        assert selectors.period_in_force(grant)[1] == D(2028, 3, 31)
+        assert grant_selectors.period_in_force(grant)[1] == D(2028, 3, 31)
         correction = _published(
             corrects=grant.decision, application=grant.application, period=(D(2027, 1, 1), D(2027, 10, 31))
         )
         grant.refresh_from_db()
         assert grant.decision == correction
-        assert selectors.period_in_force(grant) == (D(2027, 1, 1), D(2027, 10, 31))
+        assert grant_selectors.period_in_force(grant) == (D(2027, 1, 1), D(2027, 10, 31))
 
     def test_a_new_request_may_follow_a_decided_one(self, grant):
         [part] = _request(grant).parts.all()
@@ -467,8 +474,8 @@ class TestPages:
                 | {f"part-{budget.pk}-cost_{category}": amount for category, amount in MOVED.items()},
             )
         assert done.status_code == 302
-        assert selectors.period_in_force(grant)[1] == D(2028, 2, 29)
-        assert selectors.approved_budget(grant).costs["travel"] == Decimal("5000.00")
+        assert grant_selectors.period_in_force(grant)[1] == D(2028, 2, 29)
+        assert grant_selectors.approved_budget(grant).costs["travel"] == Decimal("5000.00")
 
         client.force_login(member)
         page = client.get(decision_page).content.decode()

@@ -15,10 +15,9 @@ from avustamo.accounts.services import api_token_create
 from avustamo.applications.models import ApplicationStatus
 from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
-from avustamo.decisions.tasks import publish_one
+from avustamo.grants import services as grant_services
 from avustamo.grants.models import Grant, GrantStatus
-from avustamo.payments import services
-from avustamo.reviews.selectors import call_totals
+from avustamo.portal.selectors import call_totals
 from tests.access import LOGIN, assert_access
 from tests.factories import ApplicationFactory, CallFactory, MembershipFactory, UserFactory
 
@@ -72,7 +71,7 @@ def _published(
         signed_at=timezone.now(),
         decision_date=datetime.date(2026, 11, 20),
     )
-    publish_one(decision.pk, acting_user=presenter)
+    grant_services.decision_publish(decision_id=decision.pk, acting_user=presenter)
     mail.outbox.clear()
     decision.refresh_from_db()
     return decision
@@ -100,7 +99,7 @@ class TestOpening:
 
     def test_a_correction_moves_the_grant_and_asks_for_acceptance_again(self):
         original = _published()
-        services.grant_accept(grant=original.grant, acting_user=_member(original))
+        grant_services.grant_accept(grant=original.grant, acting_user=_member(original))
         correction = _published(corrects=original, application=original.application, amount="10000.00")
         grant = Grant.objects.get(application=original.application)
         assert grant.decision == correction and grant.status == GrantStatus.AWAITING_ACCEPTANCE
@@ -119,7 +118,7 @@ class TestAnswering:
     def test_a_member_accepts_and_payment_becomes_possible(self):
         decision = _published()
         member = _member(decision)
-        grant = services.grant_accept(grant=decision.grant, acting_user=member)
+        grant = grant_services.grant_accept(grant=decision.grant, acting_user=member)
         assert grant.status == GrantStatus.ACCEPTED and grant.answered_by == member and grant.may_be_paid
         assert AuditEntry.objects.filter(action="grant.accepted", actor=member).exists()
 
@@ -131,7 +130,7 @@ class TestAnswering:
         )
         assert call_totals(call).left == Decimal("38000.00")
         with django_capture_on_commit_callbacks(execute=True):
-            grant = services.grant_decline(
+            grant = grant_services.grant_decline(
                 grant=decision.grant, reason="Hanke ei toteudu.", acting_user=_member(decision)
             )
         assert grant.status == GrantStatus.DECLINED and not grant.may_be_paid
@@ -143,16 +142,16 @@ class TestAnswering:
     def test_a_decline_needs_a_reason_and_changes_nothing_without_one(self):
         decision = _published()
         with pytest.raises(ValidationError) as refusal:
-            services.grant_decline(grant=decision.grant, reason="   ", acting_user=_member(decision))
+            grant_services.grant_decline(grant=decision.grant, reason="   ", acting_user=_member(decision))
         assert "reason" in refusal.value.error_dict
         decision.grant.refresh_from_db()
         assert decision.grant.status == GrantStatus.AWAITING_ACCEPTANCE and not mail.outbox
 
     def test_an_answer_is_given_once(self):
         decision = _published()
-        services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+        grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
         with pytest.raises(ValidationError) as refusal:
-            services.grant_decline(
+            grant_services.grant_decline(
                 grant=decision.grant, reason="Muutimme mielemme.", acting_user=_member(decision)
             )
         assert refusal.value.code == "already_answered"
@@ -167,7 +166,7 @@ class TestAnswering:
             "presenter": lambda: decision.presenter,
         }[who]()
         with pytest.raises(PermissionDenied):
-            services.grant_accept(grant=decision.grant, acting_user=person)
+            grant_services.grant_accept(grant=decision.grant, acting_user=person)
         assert Grant.objects.get(pk=decision.grant.pk).status == GrantStatus.AWAITING_ACCEPTANCE
 
 

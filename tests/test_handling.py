@@ -16,6 +16,7 @@ from avustamo.applications.models import ApplicationStatus
 from avustamo.core.models import AuditEntry, OutboundEmail
 from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
+from avustamo.grants import services as grant_services
 from avustamo.register.models import PublishedGrant
 from avustamo.reviews import services as review_services
 from avustamo.reviews.models import ReviewAssignment, Screening
@@ -411,7 +412,7 @@ class TestProposalsAndDecisions:
             )
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            run = decision_services.decisions_publish(call=ranked[1].call, acting_user=officials["presenter"])
+            run = grant_services.decisions_publish(call=ranked[1].call, acting_user=officials["presenter"])
         run.refresh_from_db()
         assert (run.status, run.done, run.total) == ("finished", 1, 1)
         signed.refresh_from_db()
@@ -426,7 +427,7 @@ class TestProposalsAndDecisions:
         assert ranked[1].register_number in text
         # publishing again sends nothing twice
         with pytest.raises(ValidationError):
-            decision_services.decisions_publish(call=ranked[1].call, acting_user=officials["presenter"])
+            grant_services.decisions_publish(call=ranked[1].call, acting_user=officials["presenter"])
         assert OutboundEmail.objects.filter(key=f"decision-published:{signed.pk}").count() == 1
 
         applicant = ranked[1].submitted_by
@@ -510,7 +511,7 @@ def test_the_manager_gives_every_application_the_calls_reviewers(applications, o
 
 
 def test_the_handling_list_filters_searches_and_sorts(applications, officials, client):
-    from avustamo.reviews.selectors import HandlingFilters, handling_list
+    from avustamo.portal.selectors import HandlingFilters, handling_list
 
     call = applications[0].call
     request = application_services.completion_request_create(

@@ -9,10 +9,12 @@ import pytest
 from django.utils import timezone, translation
 
 from avustamo.applications.models import ApplicationStatus
+from avustamo.core.spreadsheets import neutralised, sheet_name
 from avustamo.decisions.models import Decision, FundingProposal, Outcome
-from avustamo.reviews.exports import handling_workbook, neutralised, sheet_name
+from avustamo.portal.handling_workbook import handling_workbook
+from avustamo.portal.selectors import HandlingFilters, handling_list
 from avustamo.reviews.models import ReviewAssignment, Screening, ScreeningResult
-from avustamo.reviews.selectors import HandlingFilters, call_ranking, handling_list
+from avustamo.reviews.selectors import call_ranking
 from tests.factories import ApplicationFactory, CallFactory, CallFormFactory, RegionFactory, UserFactory
 
 HEADERS = [

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from avustamo.core.dates import helsinki_today
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
+from avustamo.grants import services as grant_services
 from avustamo.grants.models import GrantStatus
 from avustamo.payments import selectors, services
 from avustamo.payments.models import BatchStatus, LedgerKind, PaymentBatch, ReferenceRate, ReturnGround
@@ -147,7 +148,7 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
             valid_from=half_year, defaults={"rate": Decimal("2.0"), "source": "testi"}
         )
     decision = _decision(application, presenter, decider, amount=amount, shares=shares)
-    grant = services.grant_open(decision=decision, acting_user=presenter)
+    grant = grant_services.grant_open(decision=decision, acting_user=presenter)
     paid_before = Decimal("0")
 
     for step in steps:
@@ -157,17 +158,19 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
                 decision = _decision(
                     application, presenter, decider, amount=step[1], shares=step[2], corrects=grant.decision
                 )
-                services.grant_open(decision=decision, acting_user=presenter)
+                grant_services.grant_open(decision=decision, acting_user=presenter)
             elif step[0] == "reject" and grant.status != GrantStatus.CLOSED:
                 decision = _decision(
                     application, presenter, decider, amount=0, shares=[], corrects=grant.decision,
                     outcome=Outcome.REJECTED,
                 )  # fmt: skip
-                services.grant_open(decision=decision, acting_user=presenter)
+                grant_services.grant_open(decision=decision, acting_user=presenter)
             elif step[0] == "accept":
-                services.grant_accept(grant=grant, acting_user=membership.person)
+                grant_services.grant_accept(grant=grant, acting_user=membership.person)
             elif step[0] == "decline":
-                services.grant_decline(grant=grant, reason="Ei tarvetta.", acting_user=membership.person)
+                grant_services.grant_decline(
+                    grant=grant, reason="Ei tarvetta.", acting_user=membership.person
+                )
             elif step[0] == "arrears":
                 left = services.arrears_left(grant)
                 asked = max(Decimal("0.01"), (left * step[1]).quantize(Decimal("0.01")))

@@ -23,6 +23,7 @@ from avustamo.applications import services as application_services
 from avustamo.core.dates import in_helsinki
 from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
+from avustamo.grants import services as grant_services
 from avustamo.reference.models import Municipality
 from avustamo.register import exports
 from avustamo.register.models import GrantOutcome, PublishedGrant
@@ -573,7 +574,7 @@ def published_call(reference_data, django_capture_on_commit_callbacks):
         decision=waiting, decision_maker=decider, acting_user=presenter
     )
     with django_capture_on_commit_callbacks(execute=True):
-        decision_services.decisions_publish(call=call, acting_user=presenter)
+        grant_services.decisions_publish(call=call, acting_user=presenter)
     mail.outbox.clear()
     statuses = {decision.pk: decision.status for decision in Decision.objects.all()}
     assert statuses == {

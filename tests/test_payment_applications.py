@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from avustamo.accounts.services import api_token_create
+from avustamo.grants import services as grant_services
 from avustamo.payments import selectors, services
 from avustamo.payments.models import InstalmentStatus, PaymentApplication, PaymentApplicationStatus
 from avustamo.reviews import services as review_services
@@ -27,7 +28,7 @@ def grant():
     decision = _published(
         amount="10000.00", instalments=IN_ARREARS, period=LAST_YEAR, call=CallFactory(closed=True)
     )
-    return services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+    return grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
 
 
 def _apply(
@@ -78,7 +79,7 @@ class TestApplying:
         decision = _published(amount="5000.00", instalments=IN_ARREARS, period=LAST_YEAR)
         with pytest.raises(ValidationError):
             _apply(decision.grant)
-        services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+        grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
         with pytest.raises(PermissionDenied):
             services.payment_application_submit(
                 grant=decision.grant,

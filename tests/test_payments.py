@@ -17,6 +17,7 @@ from django.utils import translation
 
 from avustamo.core.dates import helsinki_today
 from avustamo.core.models import AuditEntry
+from avustamo.grants import services as grant_services
 from avustamo.payments import selectors, services
 from avustamo.payments.models import BatchStatus, Instalment, InstalmentStatus, PaymentBatch
 from tests.access import LOGIN, assert_access
@@ -51,7 +52,7 @@ def call(agency):
 
 def _accepted(call, amount="12345.50", shares=()):
     decision = _published(call=call, amount=amount, instalments=shares)
-    services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+    grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
     return decision
 
 
@@ -75,7 +76,7 @@ class TestPlan:
     def test_a_decision_without_instalments_is_paid_at_once_on_acceptance(self, call):
         decision = _published(call=call, amount="5000.00")
         assert _plan(decision) == [(1, Decimal("5000.00"), "on_acceptance", InstalmentStatus.PLANNED)]
-        services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+        grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
         assert _plan(decision)[0][3] == InstalmentStatus.DUE
 
     def test_only_the_instalment_on_acceptance_falls_due(self, call):
@@ -93,7 +94,9 @@ class TestPlan:
 
     def test_declining_cancels_what_was_not_paid(self, call):
         decision = _published(call=call)
-        services.grant_decline(grant=decision.grant, reason="Ei tarvetta.", acting_user=_member(decision))
+        grant_services.grant_decline(
+            grant=decision.grant, reason="Ei tarvetta.", acting_user=_member(decision)
+        )
         assert {status for *_, status in _plan(decision)} == {InstalmentStatus.CANCELLED}
 
 
@@ -370,7 +373,9 @@ class TestMoneyShown:
         _accepted(call, amount="2000.00", shares=SIXTY_THIRTY_TEN)
         _accepted(call, amount="500.00")
         declined = _published(call=call, amount="700.00")
-        services.grant_decline(grant=declined.grant, reason="Ei tarvetta.", acting_user=_member(declined))
+        grant_services.grant_decline(
+            grant=declined.grant, reason="Ei tarvetta.", acting_user=_member(declined)
+        )
         batch = services.batch_prepare(
             agency=call.programme.agency, execution_date=TODAY, acting_user=finance
         )

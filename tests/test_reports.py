@@ -16,9 +16,10 @@ from django.core.management import call_command
 from django.utils import translation
 
 from avustamo.accounts.services import api_token_create
+from avustamo.core.dates import helsinki_today
 from avustamo.core.models import AuditEntry
-from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import Decision
+from avustamo.grants import services as grant_services
 from avustamo.payments import selectors as payment_selectors
 from avustamo.payments import services as payment_services
 from avustamo.payments.models import InstalmentStatus, ReferenceRate, ReturnGround
@@ -34,7 +35,7 @@ from tests.test_grant_acceptance import _member, _published
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-TODAY = payment_services.helsinki_today()
+TODAY = helsinki_today()
 FINAL_DUE = TODAY + datetime.timedelta(days=60)
 INTERIM_DUE = TODAY + datetime.timedelta(days=10)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -64,7 +65,7 @@ def _grant(call, *, instalments=((60, ON_ACCEPTANCE), (40, AFTER_FINAL)), report
     application = decision.application
     application.answers = {"budget": {"costs": {"personnel": "12000.00", "rents": "3000.00"}}}
     application.save(update_fields=["answers"])
-    payment_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+    grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
     return decision.grant
 
 
@@ -742,14 +743,14 @@ class TestWithOtherChanges:
             period=(TODAY - datetime.timedelta(days=100), TODAY + datetime.timedelta(days=100)),
             reports_due=[{"kind": "final", "due": (TODAY + datetime.timedelta(days=160)).isoformat()}],
         )
-        grant = payment_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
-        request = decision_services.change_request_submit(
+        grant = grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+        request = grant_services.change_request_submit(
             grant=grant,
             period_end=TODAY + datetime.timedelta(days=160),
             extension_reasons="Syksyn ryhmät jatkuvat.",
             acting_user=_member(decision),
         )
-        decision_services.change_part_decide(
+        grant_services.change_part_decide(
             part=request.parts.get(), outcome="accepted", acting_user=_presenter(grant)
         )
         [final] = reports_due(grant)

@@ -9,6 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from avustamo.core.dates import helsinki_today
+from avustamo.grants import services as grant_services
 from avustamo.payments import selectors, services
 from avustamo.payments.models import InstalmentStatus, ReferenceRate, ReturnClaim, ReturnGround
 from tests.factories import AgencyFactory, CallFactory, ProgrammeFactory, UserFactory
@@ -16,7 +18,7 @@ from tests.test_grant_acceptance import _member, _published
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-TODAY = services.helsinki_today()
+TODAY = helsinki_today()
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +35,7 @@ def paid_grant():
     agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785")
     call = CallFactory(closed=True, programme=ProgrammeFactory(agency=agency))
     decision = _published(call=call, amount="10000.00")
-    services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+    grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
     finance, approver = UserFactory(roles=["finance_officer"]), UserFactory(roles=["finance_officer"])
     batch = services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
     services.batch_approve(batch=batch, acting_user=approver)
@@ -129,7 +131,7 @@ def test_a_claim_stops_the_payments_not_yet_made():
             {"percent": "40", "condition": "after_final_report"},
         ],
     )
-    services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+    grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
     finance, approver = UserFactory(roles=["finance_officer"]), UserFactory(roles=["finance_officer"])
     batch = services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
     services.batch_approve(batch=batch, acting_user=approver)

@@ -20,10 +20,12 @@ from avustamo.applications import selectors, services
 from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.ids import MAX_ID, id_or_none
 from avustamo.decisions.selectors import published_decision
+from avustamo.grants import services as grant_services
+from avustamo.grants.selectors import grant_of_application
 from avustamo.organisations.models import Organisation
 from avustamo.organisations.selectors import memberships_for_person
 from avustamo.payments import services as payment_services
-from avustamo.payments.selectors import grant_of_application, payment_applications_of
+from avustamo.payments.selectors import payment_applications_of
 from avustamo.programmes.selectors import public_call
 from avustamo.reports.selectors import reports_due
 
@@ -454,7 +456,7 @@ def accept_grant(request, application_id: int):
     if grant is None:
         return Status(404, NO_GRANT)
     try:
-        grant = payment_services.grant_accept(grant=grant, acting_user=request.auth)
+        grant = grant_services.grant_accept(grant=grant, acting_user=request.auth)
     except ValidationError as error:
         return _refused(error)
     return _grant(grant)
@@ -477,7 +479,7 @@ def decline_grant(request, application_id: int, payload: DeclineIn):
     if grant is None:
         return Status(404, NO_GRANT)
     try:
-        grant = payment_services.grant_decline(grant=grant, reason=payload.reason, acting_user=request.auth)
+        grant = grant_services.grant_decline(grant=grant, reason=payload.reason, acting_user=request.auth)
     except ValidationError as error:
         return _refused(error)
     return _grant(grant)

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from avustamo.api.applicant import NO_GRANT, TokenAuth, _my_grant
 from avustamo.api.schemas import ErrorOut, validation_refusal
-from avustamo.decisions import selectors, services
+from avustamo.grants import selectors, services
 from avustamo.grants.models import ChangeRequest
 
 router = Router(auth=TokenAuth(), tags=["applicant"])

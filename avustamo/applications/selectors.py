@@ -13,21 +13,6 @@ def applications_for_person(*, person):
     )
 
 
-def applications_with_published_decisions(*, person):
-    """The person's applications, each with `published_decisions` (newest first) for the list of applications."""
-    from django.db.models import Prefetch
-
-    from avustamo.decisions.models import Decision
-
-    return applications_for_person(person=person).prefetch_related(
-        Prefetch(
-            "decisions",
-            queryset=Decision.objects.published().order_by("-published_at", "-pk"),
-            to_attr="published_decisions",
-        )
-    )
-
-
 def application_for_person(*, person, pk: int) -> Application | None:
     """One application, only if the person acts for its organisation; otherwise nothing is revealed."""
     return (

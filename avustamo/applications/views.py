@@ -15,7 +15,6 @@ from avustamo.applications.models import ApplicationStatus
 from avustamo.core.feedback import perform
 from avustamo.core.ids import id_or_none
 from avustamo.core.translation import language_code
-from avustamo.decisions.selectors import published_decision
 from avustamo.organisations.models import Organisation
 from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
@@ -28,18 +27,6 @@ def _application(request, pk):
     if application is None:
         raise Http404
     return application
-
-
-@login_required
-def my_applications(request):
-    return render(
-        request,
-        "applications/mine.html",
-        {
-            "applications": selectors.applications_with_published_decisions(person=request.user),
-            "open_calls": selectors.calls_open_to_person(person=request.user),
-        },
-    )
 
 
 @login_required
@@ -84,7 +71,6 @@ def _page(request, application, *, answers=None, errors=None, problems=(), statu
             "completion_request": services.open_completion_request(application)
             if application.status == ApplicationStatus.COMPLETION_REQUESTED
             else None,
-            "decision": published_decision(application_pk=application.pk),
             "sections": present(
                 definition,
                 language_code(),

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "avustamo.core"
     verbose_name = _("Core")
-
-    def ready(self):
-        from avustamo.core import permissions  # noqa: F401  (registers the permission rules)

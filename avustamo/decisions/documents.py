@@ -15,7 +15,6 @@ from weasyprint import HTML
 
 from avustamo.core.money import to_cents
 from avustamo.decisions.models import Decision, DecisionStatus
-from avustamo.grants.models import ChangeRequest
 
 LANGUAGES = ("fi", "sv", "en")
 # PDF/A-3 level B: archival PDF whose look is fixed and whose fonts (DejaVu Sans) are embedded.
@@ -78,33 +77,3 @@ def _instalments(decision: Decision) -> list[dict]:
             }
         )
     return rows
-
-
-def change_decision_pdf(change_request: ChangeRequest) -> bytes:
-    """The change decision (muutospäätös) in the language of the grant's decision: each part as asked and as
-    decided, and the terms in force after it."""
-    from avustamo.decisions.selectors import approved_budget, period_in_force
-    from avustamo.decisions.templatetags.change_requests import cost_rows
-
-    grant = change_request.grant
-    application = grant.application
-    programme = application.call.programme
-    start, end = period_in_force(grant)
-    context = {
-        "change_request": change_request,
-        "parts": list(change_request.parts.all()),
-        "decision": grant.decision,
-        "application": application,
-        "organisation": application.organisation,
-        "call": application.call,
-        "programme": programme,
-        "agency": programme.agency,
-        "language": change_request.language,
-        "register_number_nowrap": format_html('<span class="nowrap">{}</span>', application.register_number),
-        "period_start": start,
-        "period_end": end,
-        "budget_rows": cost_rows(approved_budget(grant).costs),
-    }
-    with translation.override(change_request.language):
-        html = render_to_string("decisions/pdf/change_decision.html", context)
-    return HTML(string=html, base_url=BASE_URL).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)

@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.transitions import Transitions
+
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -64,6 +66,18 @@ class DecisionStatus(models.TextChoices):
     FOR_SIGNING = "for_signing", _("sent for signing")
     SIGNED = "signed", _("signed")
     PUBLISHED = "published", _("published")
+
+
+# Publication is done by the grants app (`grants.services.decision_publish`): it opens the decision's grant.
+DECISION_TRANSITIONS = Transitions(
+    DecisionStatus,
+    {
+        "send_for_signing": ([DecisionStatus.DRAFT], DecisionStatus.FOR_SIGNING, "decision.sent_for_signing"),
+        "return": ([DecisionStatus.FOR_SIGNING], DecisionStatus.DRAFT, "decision.returned"),
+        "sign": ([DecisionStatus.FOR_SIGNING], DecisionStatus.SIGNED, "decision.signed"),
+        "publish": ([DecisionStatus.SIGNED], DecisionStatus.PUBLISHED, "decision.published"),
+    },
+)
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -157,6 +171,7 @@ class Decision(models.Model):
     courtesy_document = models.FileField(_("courtesy copy in English"), upload_to="decisions/%Y/", blank=True)
 
     objects = DecisionQuerySet.as_manager()
+    transitions = DECISION_TRANSITIONS
 
     class Meta:
         verbose_name = _("decision")

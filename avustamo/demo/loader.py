@@ -17,13 +17,13 @@ from avustamo.accounts.models import RoleGrant, User
 from avustamo.applications import services as application_services
 from avustamo.applications.models import Application, CompletionRequest
 from avustamo.core.dates import helsinki_datetime, helsinki_today, in_helsinki
-from avustamo.decisions import selectors as decision_selectors
 from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import Outcome
 from avustamo.decisions.selectors import decision_language
-from avustamo.decisions.tasks import publish_one
 from avustamo.demo import content
 from avustamo.demo.documents import one_page_pdf
+from avustamo.grants import selectors as grant_selectors
+from avustamo.grants import services as grant_services
 from avustamo.grants.models import Grant, GrantStatus
 from avustamo.organisations.models import Membership, Organisation
 from avustamo.payments import services as payment_services
@@ -439,7 +439,7 @@ def _handled_call(
     # decisions_publish would hand the publishing to the task worker, which does not run during load_demo;
     # publishing each signed decision here, as the worker's task does, leaves the demo complete without it.
     for decision_id in signed:
-        publish_one(decision_id, acting_user=presenter)
+        grant_services.decision_publish(decision_id=decision_id, acting_user=presenter)
 
 
 def _earlier_ngo_call(people: dict[str, User], today: datetime.date) -> None:
@@ -487,7 +487,7 @@ def _grant_payments(people: dict[str, User], today: datetime.date) -> None:
     if grant is None:
         return
     member = grant.application.organisation.memberships.order_by("pk").first().person
-    payment_services.grant_accept(grant=grant, acting_user=member)
+    grant_services.grant_accept(grant=grant, acting_user=member)
     finance, approver = people["finance@example.org"], people["finance-approver@example.org"]
     batch = payment_services.batch_prepare(agency=agency, execution_date=today, acting_user=finance)
     payment_services.batch_approve(batch=batch, acting_user=approver)
@@ -556,7 +556,7 @@ def _grant_reports(people: dict[str, User], today: datetime.date) -> None:
     if northern is None:
         return
     member = northern.application.organisation.memberships.order_by("pk").first().person
-    payment_services.grant_accept(grant=northern, acting_user=member)
+    grant_services.grant_accept(grant=northern, acting_user=member)
     finance, approver = people["finance@example.org"], people["finance-approver@example.org"]
     batch = payment_services.batch_prepare(
         agency=northern.application.call.programme.agency, execution_date=today, acting_user=finance
@@ -604,7 +604,7 @@ def _grant_in_change_request() -> None:
     if grant is None or grant.change_requests.exists():
         return
     member = grant.application.organisation.memberships.order_by("pk").first().person
-    costs = decision_selectors.approved_budget(grant).costs
+    costs = grant_selectors.approved_budget(grant).costs
     asked = {
         "costs": {"rents": costs["rents"] - 1000, "travel": costs["travel"] + 1000},
         "budget_reasons": (
@@ -612,13 +612,13 @@ def _grant_in_change_request() -> None:
             "hyrorna minskar."
         ),
     }
-    _start, end = decision_selectors.period_in_force(grant)
-    if helsinki_today() <= decision_selectors.extension_deadline(grant):
+    _start, end = grant_selectors.period_in_force(grant)
+    if helsinki_today() <= grant_selectors.extension_deadline(grant):
         asked |= {
             "period_end": end + datetime.timedelta(days=61),
             "extension_reasons": "Sommarfesten flyttades till augusti på grund av växthussäsongen.",
         }
-    decision_services.change_request_submit(grant=grant, **asked, acting_user=member)
+    grant_services.change_request_submit(grant=grant, **asked, acting_user=member)
 
 
 def _grant_in_recovery(people: dict[str, User], today: datetime.date) -> None:
@@ -640,7 +640,7 @@ def _grant_in_recovery(people: dict[str, User], today: datetime.date) -> None:
         application__call__reference=row["reference"]
     )
     member = grant.application.organisation.memberships.order_by("pk").first().person
-    payment_services.grant_accept(grant=grant, acting_user=member)
+    grant_services.grant_accept(grant=grant, acting_user=member)
     agency = grant.application.call.programme.agency
     finance, approver = people["finance@example.org"], people["finance-approver@example.org"]
     batch = payment_services.batch_prepare(agency=agency, execution_date=today, acting_user=finance)

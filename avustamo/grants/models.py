@@ -2,12 +2,14 @@
 the decisions that open grants, and the recipient's change requests with the presenter's change decisions.
 
 The tables keep the names they had in the apps these models came from (payments, decisions), so that moving
-them into this app rebuilt nothing (docs/adr/0010-layers.md).
+them into this app rebuilt nothing (docs/adr/0008-layers.md).
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from avustamo.core.transitions import Transitions
 
 
 class GrantStatus(models.TextChoices):
@@ -15,6 +17,19 @@ class GrantStatus(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
     DECLINED = "declined", _("declined")
     CLOSED = "closed", _("closed by a correcting decision")
+
+
+# A correcting decision may come at any point of the grant's life: it restates the terms (to be accepted anew)
+# or, when negative, closes the grant.
+GRANT_TRANSITIONS = Transitions(
+    GrantStatus,
+    {
+        "accept": ([GrantStatus.AWAITING_ACCEPTANCE], GrantStatus.ACCEPTED, "grant.accepted"),
+        "decline": ([GrantStatus.AWAITING_ACCEPTANCE], GrantStatus.DECLINED, "grant.declined"),
+        "reopen_by_correction": (GrantStatus.values, GrantStatus.AWAITING_ACCEPTANCE, "grant.opened"),
+        "close_by_correction": (GrantStatus.values, GrantStatus.CLOSED, "grant.closed_by_correction"),
+    },
+)
 
 
 class Grant(models.Model):
@@ -52,6 +67,8 @@ class Grant(models.Model):
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
+    transitions = GRANT_TRANSITIONS
+
     class Meta:
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
@@ -87,6 +104,16 @@ class PublicationRun(models.Model):
         FINISHED = "finished", _("finished")
         FAILED = "failed", _("failed")
 
+    transitions = Transitions(
+        Status,
+        {
+            # A run started again (the worker was stopped, or it failed) goes on where it stopped.
+            "start": ([Status.QUEUED, Status.FAILED, Status.FINISHED], Status.RUNNING, "publication.started"),
+            "finish": ([Status.RUNNING], Status.FINISHED, "publication.finished"),
+            "fail": ([Status.RUNNING], Status.FAILED, "publication.failed"),
+        },
+    )
+
     call = models.ForeignKey(
         "programmes.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="publication_runs"
     )
@@ -117,6 +144,12 @@ class PublicationRun(models.Model):
 class ChangeRequestStatus(models.TextChoices):
     OPEN = "open", _("waiting for the presenter's decision")
     DECIDED = "decided", _("decided")
+
+
+CHANGE_REQUEST_TRANSITIONS = Transitions(
+    ChangeRequestStatus,
+    {"decide": ([ChangeRequestStatus.OPEN], ChangeRequestStatus.DECIDED, "change_request.decided")},
+)
 
 
 class ChangeRequest(models.Model):
@@ -153,6 +186,8 @@ class ChangeRequest(models.Model):
     decision_date = models.DateField(_("date of the change decision"), null=True, blank=True)
     language = models.CharField(_("language of the change decision"), max_length=2, default="fi")
     document = models.FileField(_("change decision document"), upload_to="change-decisions/%Y/", blank=True)
+
+    transitions = CHANGE_REQUEST_TRANSITIONS
 
     class Meta:
         verbose_name = _("change request")

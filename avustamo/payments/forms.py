@@ -61,21 +61,6 @@ class ReferenceRateForm(forms.Form):
     )
 
 
-class AcceptGrantForm(forms.Form):
-    confirm = forms.BooleanField(
-        label=_("I have read the decision and its terms, and I accept them on behalf of the organisation."),
-    )
-
-
-class DeclineGrantForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why is the grant declined?"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The presenter of the decision reads this. The money is then free for other applicants."),
-    )
-
-
 class PrepareBatchForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Paying agency"), queryset=Agency.objects.order_by("code"))
     execution_date = forms.DateField(label=_("Day of payment"), widget=DATE_INPUT)

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from avustamo.core.dates import shift_years
 from avustamo.core.money import to_cents
+from avustamo.core.spreadsheets import neutralised
 from avustamo.grants.models import Grant, GrantStatus
 from avustamo.payments.interest import half_year_start
 from avustamo.payments.models import (
@@ -22,7 +23,6 @@ from avustamo.payments.models import (
     ReturnClaim,
     VoluntaryReturn,
 )
-from avustamo.reviews.exports import neutralised
 
 
 def reference_rates(start: datetime.date, end: datetime.date) -> dict[datetime.date, Decimal]:
@@ -33,10 +33,6 @@ def reference_rates(start: datetime.date, end: datetime.date) -> dict[datetime.d
 
 def all_reference_rates():
     return ReferenceRate.objects.select_related("entered_by").order_by("-valid_from")
-
-
-def grant_of_application(application) -> Grant | None:
-    return Grant.objects.filter(application=application).select_related("answered_by").first()
 
 
 def due_instalments():
@@ -212,12 +208,6 @@ def payment_application(pk: int) -> PaymentApplication | None:
 def payment_applications_of(grant: Grant) -> list[PaymentApplication]:
     return list(
         grant.payment_applications.select_related("submitted_by", "decided_by").order_by("submitted_at")
-    )
-
-
-def grant_of_application_pk(application_pk: int) -> Grant | None:
-    return (
-        Grant.objects.select_related("decision", "application").filter(application_id=application_pk).first()
     )
 
 

@@ -15,25 +15,21 @@ from django.views.decorators.http import require_POST
 
 from avustamo.core.dates import helsinki_today
 from avustamo.core.forms import add_service_errors
-from avustamo.decisions.selectors import published_decision
-from avustamo.decisions.views import my_decision_context
+from avustamo.grants import selectors as grant_selectors
+from avustamo.grants.views import own_grant
 from avustamo.payments import selectors, services
 from avustamo.payments.forms import (
-    AcceptGrantForm,
     CloseGroundsForm,
-    DeclineGrantForm,
     GroundsClaimForm,
     InterestForm,
     MarkPaidForm,
     PaymentApplicationDecisionForm,
-    PaymentApplicationForm,
     PrepareBatchForm,
     RecordVoluntaryReturnForm,
     RecoveryGroundsForm,
     ReferenceRateForm,
     ReturnClaimForm,
     ReturnReceivedForm,
-    VoluntaryReturnForm,
     close_prefix,
     grounds_prefix,
     voluntary_prefix,
@@ -80,58 +76,6 @@ def reference_rates(request):
     status = 400 if form is not None and form.errors else 200
     context = {"rates": selectors.all_reference_rates(), "form": form}
     return render(request, "payments/reference_rates.html", context, status=status)
-
-
-def _answerable_grant(request, pk: int):
-    """The grant of the signed-in member's own published decision, else 404: nobody learns of others' grants."""
-    decision = published_decision(application_pk=pk)
-    if decision is None or not request.user.has_perm("decisions.read_own_decision", decision):
-        raise Http404
-    grant = selectors.grant_of_application(decision.application)
-    if grant is None:
-        raise Http404
-    return grant
-
-
-def _decision_page(request, grant, accept_form, decline_form, status: int):
-    context = my_decision_context(grant.decision) | {"accept_form": accept_form, "decline_form": decline_form}
-    return render(request, "decisions/my_decision.html", context, status=status)
-
-
-@login_required
-@require_POST
-def grant_accept(request, pk: int):
-    grant = _answerable_grant(request, pk)
-    form = AcceptGrantForm(request.POST)
-    if form.is_valid():
-        try:
-            services.grant_accept(grant=grant, acting_user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("You have accepted the terms. The grant can now be paid as the decision says.")
-            )
-            return redirect("applications:decision", pk=pk)
-    return _decision_page(request, grant, form, DeclineGrantForm(), status=400)
-
-
-@login_required
-@require_POST
-def grant_decline(request, pk: int):
-    grant = _answerable_grant(request, pk)
-    form = DeclineGrantForm(request.POST)
-    if form.is_valid():
-        try:
-            services.grant_decline(grant=grant, reason=form.cleaned_data["reason"], acting_user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("You have declined the grant. The presenter of the decision has been told.")
-            )
-            return redirect("applications:decision", pk=pk)
-    return _decision_page(request, grant, AcceptGrantForm(), form, status=400)
 
 
 VIEW_PAYMENTS_PERMISSION = "payments.view_payments"
@@ -252,23 +196,6 @@ def payment_batch_csv(request, pk: int):
 
 @login_required
 @require_POST
-def payment_application_submit(request, pk: int):
-    grant = _answerable_grant(request, pk)
-    form = PaymentApplicationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.payment_application_submit(grant=grant, **form.cleaned_data, acting_user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The payment application has been sent."))
-            return redirect("applications:decision", pk=pk)
-    context = my_decision_context(grant.decision) | {"payment_form": form}
-    return render(request, "decisions/my_decision.html", context, status=400)
-
-
-@login_required
-@require_POST
 def payment_application_decide(request, pk: int):
     payment_application = selectors.payment_application(pk)
     if payment_application is None:
@@ -294,7 +221,7 @@ def payment_application_decide(request, pk: int):
 
 
 def _official_grant(request, application_pk: int, permission: str):
-    grant = selectors.grant_of_application_pk(application_pk)
+    grant = grant_selectors.grant_of_application_pk(application_pk)
     if grant is None:
         raise Http404
     if not request.user.has_perm(permission, grant.decision):
@@ -455,27 +382,8 @@ def return_decision_document(request, pk: int):
 
 
 @login_required
-@require_POST
-def voluntary_return_announce(request, pk: int):
-    grant = _answerable_grant(request, pk)
-    form = VoluntaryReturnForm(request.POST, prefix="voluntary")
-    if form.is_valid():
-        try:
-            services.voluntary_return_announce(grant=grant, **form.cleaned_data, acting_user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("The return is announced. The authority decides it and sends you the decision.")
-            )
-            return redirect("applications:decision", pk=pk)
-    context = my_decision_context(grant.decision) | {"voluntary_return_form": form}
-    return render(request, "decisions/my_decision.html", context, status=400)
-
-
-@login_required
 def my_return_decision_document(request, pk: int, claim_pk: int):
-    grant = _answerable_grant(request, pk)
+    grant = own_grant(request, pk)
     claim = selectors.return_claim(claim_pk)
     if claim is None or claim.grant_id != grant.pk:
         raise Http404

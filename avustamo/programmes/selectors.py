@@ -1,8 +1,6 @@
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from avustamo.programmes.models import Call, CallStatus, Programme
-from avustamo.register.models import GrantOutcome, PublishedGrant
 
 PUBLIC_ORDER = {
     CallStatus.OPEN: ["closes_at", "reference"],
@@ -32,12 +30,6 @@ def public_call(*, pk: int) -> Call | None:
             "declarations",
             "criteria",
             "required_attachments",
-            Prefetch(
-                "grants",
-                queryset=PublishedGrant.objects.filter(outcome=GrantOutcome.AWARDED).order_by(
-                    "recipient_name"
-                ),
-            ),
         )
         .filter(pk=pk)
         .first()

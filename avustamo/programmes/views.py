@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from avustamo.applications.selectors import organisations_that_may_apply
 from avustamo.core.dates import shift_years
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
@@ -27,7 +26,7 @@ from avustamo.programmes.forms import (
     part_formsets,
     parts_from_formsets,
 )
-from avustamo.programmes.models import CallStatus, Programme
+from avustamo.programmes.models import Call, CallStatus, Programme
 from avustamo.reference.models import Municipality, Region
 
 STATUS_TABS = [
@@ -35,6 +34,16 @@ STATUS_TABS = [
     (CallStatus.UPCOMING, gettext_lazy("Upcoming")),
     (CallStatus.CLOSED, gettext_lazy("Closed")),
 ]
+
+
+def permitted_call(request, pk: int, permission: str) -> Call:
+    """The call, if `permission` on it is the signed-in official's; 404 for an unknown call, else 403."""
+    call = Call.objects.select_related("programme__agency").filter(pk=pk).first()
+    if call is None:
+        raise Http404
+    if not request.user.has_perm(permission, call):
+        raise PermissionDenied
+    return call
 
 
 def call_list(request):
@@ -52,20 +61,6 @@ def call_list(request):
             "programmes": selectors.programmes_with_agency(),
             "programme": programme,
         },
-    )
-
-
-def call_detail(request, pk):
-    call = selectors.public_call(pk=pk)
-    if call is None:
-        raise Http404
-    applying = (
-        organisations_that_may_apply(person=request.user, call=call) if request.user.is_authenticated else []
-    )
-    return render(
-        request,
-        "programmes/call_detail.html",
-        {"call": call, "status": call.status(), "applying_organisations": applying},
     )
 
 

@@ -7,7 +7,7 @@ municipalities come from their small tables once per download instead of being j
 
 CSV is UTF-8 without a byte order mark: it is for programs, which read a mark as part of the first column's
 name; people who open the data in a spreadsheet take the Excel file. In CSV and Excel a text that a spreadsheet
-would run as a formula gets a leading apostrophe (see `reviews.exports.neutralised`); JSON carries texts as they
+would run as a formula gets a leading apostrophe (see `core.spreadsheets.neutralised`); JSON carries texts as they
 are.
 """
 
@@ -32,12 +32,12 @@ from django.utils.translation import gettext_lazy as _
 
 from avustamo.core.dates import in_helsinki
 from avustamo.core.links import site_url
+from avustamo.core.spreadsheets import FORMULA_PREFIXES, neutralised
 from avustamo.organisations.models import OrganisationType
 from avustamo.programmes.models import Agency, Call, Programme
 from avustamo.reference.models import Municipality, Region
 from avustamo.register import selectors
 from avustamo.register.models import GrantOutcome
-from avustamo.reviews.exports import FORMULA_PREFIXES, neutralised
 
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 CHUNK_SIZE = 2000

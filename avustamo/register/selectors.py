@@ -358,3 +358,10 @@ def register_years() -> list[int]:
     return list(
         GrantTotal.objects.order_by("-funding_year").values_list("funding_year", flat=True).distinct()
     )
+
+
+def awarded_grants_of_call(call) -> list[PublishedGrant]:
+    """The grants awarded in one call, by recipient, for the call's public page."""
+    return list(
+        PublishedGrant.objects.filter(call=call, outcome=GrantOutcome.AWARDED).order_by("recipient_name")
+    )

@@ -3,8 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from avustamo.decisions.selectors import period_in_force
 from avustamo.grants.models import Grant, GrantStatus
+from avustamo.grants.selectors import period_in_force
 from avustamo.reports.models import Report, ReportKind, ReportStatus
 
 # Reminders go out this many days before a report's deadline, and once the day after it has passed unsent.

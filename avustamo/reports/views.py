@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from avustamo.applications.answers import parse_post
 from avustamo.core.forms import add_service_errors
 from avustamo.core.translation import language_code
-from avustamo.decisions.selectors import approved_budget
 from avustamo.grants.models import Grant
+from avustamo.grants.selectors import approved_budget
 from avustamo.payments.services import settlement_of
 from avustamo.programmes.application_form.budget import COST_CATEGORIES, BudgetFigures
 from avustamo.programmes.application_form.presentation import present

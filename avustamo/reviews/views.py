@@ -3,105 +3,33 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustamo.accounts.models import StaffRole, User
 from avustamo.applications import services as application_services
-from avustamo.applications.models import Application
+from avustamo.applications.workspace import log_application_view, official_application, workspace_context
 from avustamo.core.audit import audit
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
 from avustamo.core.models import AuditEntry
 from avustamo.core.translation import language_code
-from avustamo.decisions.forms import AllocationForm
-from avustamo.decisions.models import Decision, DecisionStatus
 from avustamo.programmes.application_form.presentation import present
-from avustamo.programmes.models import Call
+from avustamo.programmes.views import permitted_call
 from avustamo.reference.models import Municipality, Region
 from avustamo.reviews import selectors, services
-from avustamo.reviews.exports import handling_workbook
 from avustamo.reviews.forms import (
     CallAssignmentForm,
     CompletionRequestForm,
     ConflictForm,
-    HandlingFilterForm,
     PresenterForm,
     ReviewerAssignmentForm,
     ScoreForm,
     ScreeningForm,
 )
 from avustamo.reviews.models import CallAssignment, ReviewAssignment
-
-PAGE_SIZE = 100
-
-
-def _call(request, pk: int, permission: str) -> Call:
-    call = Call.objects.select_related("programme__agency").filter(pk=pk).first()
-    if call is None:
-        raise Http404
-    if not request.user.has_perm(permission, call):
-        raise PermissionDenied
-    return call
-
-
-def _filters(request, call):
-    form = HandlingFilterForm(request.GET or None, regions=Region.objects.order_by("code"))
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.HandlingFilters(
-        query=data.get("q", ""),
-        status=data.get("status", ""),
-        screening=data.get("screening", ""),
-        region=data.get("region", ""),
-        sort=data.get("sort") or "number",
-    )
-    return form, filters
-
-
-@login_required
-def handling_list(request, pk):
-    call = _call(request, pk, "reviews.view_handling_list")
-    form, filters = _filters(request, call)
-    page = Paginator(selectors.handling_list(call, filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    ranking = selectors.call_ranking(call)
-    for application in page:
-        application.rank = ranking.get(application.pk)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "reviews/handling_list.html",
-        {
-            "call": call,
-            "form": form,
-            "page": page,
-            "totals": selectors.call_totals(call),
-            "query": query.urlencode(),
-            "latest_run": call.publication_runs.first(),
-            "may_propose": request.user.has_perm("decisions.propose_funding", call),
-            "may_publish": request.user.has_perm("decisions.publish_decisions", call),
-            "allocation_form": AllocationForm(),
-            "signed_count": Decision.objects.filter(
-                application__call=call, status=DecisionStatus.SIGNED
-            ).count(),
-        },
-    )
-
-
-@login_required
-def handling_export(request, pk):
-    call = _call(request, pk, "reviews.view_handling_list")
-    _form, filters = _filters(request, call)
-    workbook = handling_workbook(call, selectors.handling_list(call, filters), selectors.call_ranking(call))
-    audit(acting_user=request.user, action="call.handling_list_exported", target=call)
-    response = HttpResponse(
-        workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{call.reference}-applications.xlsx"'
-    return response
 
 
 def _officials_with(role: str):
@@ -110,7 +38,7 @@ def _officials_with(role: str):
 
 @login_required
 def call_team(request, pk):
-    call = _call(request, pk, "reviews.view_handling_list")
+    call = permitted_call(request, pk, "reviews.view_handling_list")
     may_assign = request.user.has_perm("reviews.assign_reviewers", call)
     people = User.objects.filter(
         is_active=True, is_staff=True, role_grants__role__in=[StaffRole.REVIEWER, StaffRole.PRESENTER]
@@ -148,7 +76,7 @@ def call_team(request, pk):
 @login_required
 @require_POST
 def call_unassign(request, pk, assignment_pk):
-    call = _call(request, pk, "reviews.assign_reviewers")
+    call = permitted_call(request, pk, "reviews.assign_reviewers")
     assignment = get_object_or_404(CallAssignment, pk=assignment_pk, call=call)
     perform(
         request,
@@ -162,7 +90,7 @@ def call_unassign(request, pk, assignment_pk):
 @require_POST
 def call_assign_reviewers_to_all(request, pk):
     """Give each application lacking reviewers the call's reviewers, up to the number the call asks for."""
-    call = _call(request, pk, "reviews.assign_reviewers")
+    call = permitted_call(request, pk, "reviews.assign_reviewers")
     perform(
         request,
         lambda: services.reviewers_fill_from_call(call=call, acting_user=request.user),
@@ -174,56 +102,10 @@ def call_assign_reviewers_to_all(request, pk):
 # --- One application ---------------------------------------------------------------------------------------
 
 
-def official_application(request, pk: int, permission: str = "applications.read_as_official") -> Application:
-    """The application for an official allowed to see it; the view is logged (Information Management Act §17)."""
-    application = (
-        Application.objects.select_related(
-            "call__programme__agency", "organisation", "form", "submitted_by", "screening", "proposal"
-        )
-        .exclude(status="draft")
-        .filter(pk=pk)
-        .first()
-    )
-    if application is None:
-        raise Http404
-    if not request.user.has_perm(permission, application):
-        raise PermissionDenied
-    return application
-
-
-def _log_view(request, application, page: str) -> None:
-    audit(acting_user=request.user, action="application.viewed", target=application, page=page)
-
-
-def _tabs(request, application) -> list[tuple[str, str]]:
-    user = request.user
-    tabs = [("official:application", _("Application")), ("official:application_history", _("History"))]
-    if user.has_perm("reviews.screen_application", application):
-        tabs.append(("official:application_screening", _("Screening")))
-    if user.has_perm("reviews.assign_reviewers", application.call):
-        tabs.append(("official:application_reviewers", _("Reviewers")))
-    if user.has_perm("reviews.review_application", application):
-        tabs.append(("official:application_review", _("My review")))
-    if user.has_perm("decisions.draft_decision", application) or user.has_perm(
-        "decisions.read_decision_as_official", application
-    ):
-        tabs.append(("official:application_decision", _("Proposal and decision")))
-    return tabs
-
-
-def _context(request, application, **extra) -> dict:
-    return {
-        "application": application,
-        "call": application.call,
-        "tabs": _tabs(request, application),
-        **extra,
-    }
-
-
 @login_required
 def application_detail(request, pk):
     application = official_application(request, pk)
-    _log_view(request, application, "application")
+    log_application_view(request, application, "application")
     reviewer = request.user.has_perm("reviews.review_application", application)
     undeclared = (
         reviewer
@@ -242,7 +124,7 @@ def application_detail(request, pk):
     return render(
         request,
         "reviews/application_detail.html",
-        _context(
+        workspace_context(
             request,
             application,
             sections=sections,
@@ -270,14 +152,14 @@ def application_attachment(request, pk, attachment_pk):
 @login_required
 def application_history(request, pk):
     application = official_application(request, pk)
-    _log_view(request, application, "history")
+    log_application_view(request, application, "history")
     entries = AuditEntry.objects.filter(
         target_type=application._meta.label_lower, target_id=str(application.pk)
     ).select_related("actor")
     return render(
         request,
         "reviews/application_history.html",
-        _context(
+        workspace_context(
             request,
             application,
             entries=entries,
@@ -298,7 +180,7 @@ def _screening_page(request, application, *, form=None, completion_form=None, st
     return render(
         request,
         "reviews/application_screening.html",
-        _context(
+        workspace_context(
             request,
             application,
             form=form or ScreeningForm(initial=_screening_initial(application)),
@@ -382,7 +264,7 @@ def application_reviewers(request, pk):
     return render(
         request,
         "reviews/application_reviewers.html",
-        _context(
+        workspace_context(
             request,
             application,
             form=form,
@@ -469,7 +351,7 @@ def application_review(request, pk):
     return render(
         request,
         "reviews/application_review.html",
-        _context(
+        workspace_context(
             request,
             application,
             assignment=assignment,

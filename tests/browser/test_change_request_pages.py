@@ -21,9 +21,9 @@ def _checked(page: Page) -> None:
 
 
 def test_a_recipient_asks_for_a_change_and_the_presenter_decides_it(page: Page, site: str):
-    from avustamo.decisions import selectors
+    from avustamo.grants import selectors
+    from avustamo.grants import services as grant_services
     from avustamo.grants.models import ChangeRequest
-    from avustamo.payments import services
     from tests.factories import CallFactory
     from tests.test_change_requests import _assigned_presenter, _with_answers
     from tests.test_grant_acceptance import _member, _published
@@ -35,7 +35,7 @@ def test_a_recipient_asks_for_a_change_and_the_presenter_decides_it(page: Page, 
         )
     )
     member = _member(decision)
-    grant = services.grant_accept(grant=decision.grant, acting_user=member)
+    grant = grant_services.grant_accept(grant=decision.grant, acting_user=member)
     presenter = _assigned_presenter(grant)
     application_id = decision.application_id
 

@@ -14,7 +14,7 @@ PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
 
 
 def test_a_recipient_applies_for_payment_and_a_finance_officer_approves_part(page: Page, site: str):
-    from avustamo.payments import services
+    from avustamo.grants import services as grant_services
     from avustamo.payments.models import PaymentApplication
     from tests.factories import CallFactory, UserFactory
     from tests.test_grant_acceptance import _member, _published
@@ -26,7 +26,7 @@ def test_a_recipient_applies_for_payment_and_a_finance_officer_approves_part(pag
         call=CallFactory(closed=True, reference="TEM-OHJAUS-2025"),
     )
     member = _member(decision)
-    services.grant_accept(grant=decision.grant, acting_user=member)
+    grant_services.grant_accept(grant=decision.grant, acting_user=member)
     finance = UserFactory(roles=["finance_officer"], email="maksaja@ministry.example.org")
 
     sign_in(page, site, member.email, PASSWORD)

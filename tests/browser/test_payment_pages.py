@@ -18,14 +18,14 @@ def _visit(page: Page, url: str) -> None:
 
 
 def test_two_finance_officers_pay_a_due_grant(page: Page, site: str):
+    from avustamo.grants import services as grant_services
     from avustamo.grants.models import Grant, GrantStatus
-    from avustamo.payments import services
     from avustamo.payments.models import PaymentBatch
 
     grant = Grant.objects.get(
         status=GrantStatus.AWAITING_ACCEPTANCE, application__submitted_by__email="applicant-a@example.org"
     )
-    services.grant_accept(grant=grant, acting_user=grant.application.submitted_by)
+    grant_services.grant_accept(grant=grant, acting_user=grant.application.submitted_by)
     settled = Grant.objects.get(reports__kind="final", reports__status="approved")
     paid_batch = PaymentBatch.objects.get(
         instalments__grant__application__organisation__name__contains="Närpes"

@@ -2,7 +2,7 @@
 
 from django import template
 
-from avustamo.decisions import selectors
+from avustamo.grants import selectors
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
 
 register = template.Library()

@@ -1,14 +1,18 @@
+"""The applicant's pages under /applications/: the application, its decision, grant, payments and reports."""
+
 from django.urls import path
 
 from avustamo.applications import views
 from avustamo.decisions import views as decision_views
+from avustamo.grants import views as grant_views
 from avustamo.payments import views as payment_views
+from avustamo.portal import views as portal_views
 from avustamo.reports import views as report_views
 
 app_name = "applications"
 
 urlpatterns = [
-    path("", views.my_applications, name="mine"),
+    path("", portal_views.my_applications, name="mine"),
     path("start/<int:call_pk>/", views.start, name="start"),
     path("<int:pk>/", views.edit, name="edit"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
@@ -16,12 +20,12 @@ urlpatterns = [
         "<int:pk>/attachments/<int:attachment_pk>/remove/", views.remove_attachment, name="remove_attachment"
     ),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
-    path("<int:pk>/decision/", decision_views.my_decision, name="decision"),
-    path("<int:pk>/decision/accept/", payment_views.grant_accept, name="grant_accept"),
-    path("<int:pk>/decision/decline/", payment_views.grant_decline, name="grant_decline"),
+    path("<int:pk>/decision/", portal_views.my_decision, name="decision"),
+    path("<int:pk>/decision/accept/", portal_views.grant_accept, name="grant_accept"),
+    path("<int:pk>/decision/decline/", portal_views.grant_decline, name="grant_decline"),
     path(
         "<int:pk>/decision/payment-application/",
-        payment_views.payment_application_submit,
+        portal_views.payment_application_submit,
         name="payment_application_submit",
     ),
     path("<int:pk>/reports/start/", report_views.report_start, name="report_start"),
@@ -34,7 +38,7 @@ urlpatterns = [
     path("report-attachments/<int:attachment_pk>/", report_views.report_attachment, name="report_attachment"),
     path(
         "<int:pk>/decision/voluntary-return/",
-        payment_views.voluntary_return_announce,
+        portal_views.voluntary_return_announce,
         name="voluntary_return_announce",
     ),
     path(
@@ -45,10 +49,10 @@ urlpatterns = [
     path(
         "<int:pk>/decision-<str:language>.pdf", decision_views.my_decision_document, name="decision_document"
     ),
-    path("<int:pk>/decision/change-request/", decision_views.change_request_new, name="change_request"),
+    path("<int:pk>/decision/change-request/", grant_views.change_request_new, name="change_request"),
     path(
         "<int:pk>/change-decisions/<int:request_pk>.pdf",
-        decision_views.my_change_decision_document,
+        grant_views.my_change_decision_document,
         name="change_decision_document",
     ),
 ]

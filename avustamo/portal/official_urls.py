@@ -1,9 +1,12 @@
+"""The officials' pages under /official/: every app's pages for officials, in one table."""
+
 from django.urls import path
 
-from avustamo.core import views as core_views
 from avustamo.decisions import views as decision_views
+from avustamo.grants import views as grant_views
 from avustamo.organisations import views as organisation_views
 from avustamo.payments import views as payment_views
+from avustamo.portal import views as portal_views
 from avustamo.programmes import views as programme_views
 from avustamo.register import treasury_views
 from avustamo.reports import views as report_views
@@ -12,7 +15,7 @@ from avustamo.reviews import views as review_views
 app_name = "official"
 
 urlpatterns = [
-    path("", core_views.official_home, name="home"),
+    path("", portal_views.official_home, name="home"),
     path("calls/", programme_views.official_call_list, name="calls"),
     path("calls/new/", programme_views.official_call_create, name="call_create"),
     path("calls/<int:pk>/", programme_views.official_call_detail, name="call"),
@@ -25,18 +28,18 @@ urlpatterns = [
         "calls/<int:pk>/form/preview/", programme_views.official_call_form_preview, name="call_form_preview"
     ),
     path("calls/<int:pk>/form.json", programme_views.official_call_form_export, name="call_form_export"),
-    path("calls/<int:pk>/applications/", review_views.handling_list, name="handling_list"),
-    path("calls/<int:pk>/applications.xlsx", review_views.handling_export, name="handling_export"),
+    path("calls/<int:pk>/applications/", portal_views.handling_list, name="handling_list"),
+    path("calls/<int:pk>/applications.xlsx", portal_views.handling_export, name="handling_export"),
     path("calls/<int:pk>/team/", review_views.call_team, name="call_team"),
     path("calls/<int:pk>/team/<int:assignment_pk>/remove/", review_views.call_unassign, name="call_unassign"),
     path(
         "calls/<int:pk>/team/assign-all/", review_views.call_assign_reviewers_to_all, name="call_assign_all"
     ),
     path("calls/<int:pk>/allocation/", decision_views.call_allocation, name="call_allocation"),
-    path("calls/<int:pk>/publish-decisions/", decision_views.call_publish, name="call_publish_decisions"),
+    path("calls/<int:pk>/publish-decisions/", grant_views.call_publish, name="call_publish_decisions"),
     path(
         "calls/<int:pk>/publication/",
-        decision_views.call_publication_progress,
+        grant_views.call_publication_progress,
         name="call_publication_progress",
     ),
     path("applications/<int:pk>/", review_views.application_detail, name="application"),
@@ -66,7 +69,7 @@ urlpatterns = [
         "applications/<int:pk>/presenter/", review_views.application_presenter, name="application_presenter"
     ),
     path("applications/<int:pk>/review/", review_views.application_review, name="application_review"),
-    path("applications/<int:pk>/decision/", decision_views.application_decision, name="application_decision"),
+    path("applications/<int:pk>/decision/", portal_views.application_decision, name="application_decision"),
     path("decisions/for-signing/", decision_views.decisions_for_signing, name="decisions_for_signing"),
     path("decisions/<int:pk>/send/", decision_views.decision_send, name="decision_send"),
     path("decisions/<int:pk>/return/", decision_views.decision_return, name="decision_return"),
@@ -77,10 +80,10 @@ urlpatterns = [
         decision_views.decision_document,
         name="decision_document",
     ),
-    path("change-requests/<int:pk>/", decision_views.change_request_detail, name="change_request"),
+    path("change-requests/<int:pk>/", grant_views.change_request_detail, name="change_request"),
     path(
         "change-requests/<int:pk>/decision.pdf",
-        decision_views.change_decision_document,
+        grant_views.change_decision_document,
         name="change_decision_document",
     ),
     path("reviews/", review_views.my_reviews, name="my_reviews"),

@@ -1,8 +1,7 @@
 """The handling list of a call as an Excel workbook, for the officials who share it outside the service.
 
-Every text goes in with `write_string`, never `write`, so nothing an applicant typed becomes a formula; and a
-text that a spreadsheet would read as one when copied or re-saved as CSV (`=`, `+`, `-`, `@`, tab, carriage
-return at its start) is written with a leading apostrophe.
+Every text goes in through `core.spreadsheets.neutralised` with `write_string`, so nothing an applicant typed
+becomes a formula.
 """
 
 from io import BytesIO
@@ -10,20 +9,7 @@ from io import BytesIO
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-SHEET_NAME_MAX = 31
-SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
-
-
-def neutralised(text) -> str:
-    """The text as a cell may safely hold it: a leading apostrophe before anything that starts a formula."""
-    text = "" if text is None else str(text)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
-def sheet_name(reference: str) -> str:
-    name = (reference or "").translate(SHEET_NAME_FORBIDDEN).strip("'")[:SHEET_NAME_MAX]
-    return name or "Sheet1"
+from avustamo.core.spreadsheets import neutralised, sheet_name
 
 
 def _screening(application):

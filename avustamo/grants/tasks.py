@@ -1,0 +1,15 @@
+"""The grants' background work: thin tasks that call the services, so a run killed mid-way can be started again."""
+
+from django_tasks import task
+
+from avustamo.grants import services
+
+
+@task()
+def publish_decisions(*, run_id: int) -> None:
+    services.publication_run_execute(run_id=run_id)
+
+
+@task()
+def change_decision_send(*, change_request_id: int) -> None:
+    services.change_decision_send(change_request_id=change_request_id)

@@ -1,0 +1,158 @@
+"""The pages of the grant's life: publishing a call's decisions and its progress, change requests (the recipient
+asks, the presenter decides each part) and the change decisions both read."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from avustamo.applications.workspace import official_application
+from avustamo.core.audit import audit
+from avustamo.core.feedback import perform
+from avustamo.core.forms import add_service_errors
+from avustamo.decisions.views import own_published_decision
+from avustamo.grants import selectors, services
+from avustamo.grants.forms import ChangePartDecisionForm, ChangeRequestForm
+from avustamo.grants.models import ChangeRequest
+from avustamo.programmes.views import permitted_call
+
+
+def own_grant(request, pk: int):
+    """The grant of the signed-in member's own published decision, else 404: nobody learns of others' grants."""
+    grant = selectors.grant_of_application(own_published_decision(request, pk).application)
+    if grant is None:
+        raise Http404
+    return grant
+
+
+@login_required
+def change_request_new(request, pk):
+    """The recipient's change request: a later end of the period of use, money moved, or new content."""
+    grant = own_grant(request, pk)
+    form = ChangeRequestForm(request.POST or None, costs_in_force=selectors.approved_budget(grant).costs)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.change_request_submit(grant=grant, **form.service_values(), acting_user=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("The change request has been sent. The presenter decides each part of it.")
+                )
+                return redirect("applications:decision", pk=pk)
+        status = 400
+    start, end = selectors.period_in_force(grant)
+    context = {
+        "grant": grant,
+        "application": grant.application,
+        "form": form,
+        "period_start": start,
+        "period_end": end,
+        "extension_deadline": selectors.extension_deadline(grant),
+        "open_request": selectors.open_change_request(grant),
+    }
+    return render(request, "grants/change_request_form.html", context, status=status)
+
+
+def _official_change_request(request, pk) -> ChangeRequest:
+    change_request = selectors.change_request(pk)
+    if change_request is None:
+        raise Http404
+    official_application(request, change_request.grant.application_id, "decisions.read_decision_as_official")
+    return change_request
+
+
+@login_required
+def change_request_detail(request, pk):
+    """A change request for officials; its presenter decides the parts here, one form each."""
+    change_request = _official_change_request(request, pk)
+    grant = change_request.grant
+    may_decide = request.user.has_perm("decisions.decide_change_request", grant.decision)
+    parts = list(change_request.parts.select_related("decided_by"))
+    forms = {part.pk: ChangePartDecisionForm(part=part) for part in parts if not part.is_decided}
+    status = 200
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied
+        part = next((part for part in parts if str(part.pk) == request.POST.get("part")), None)
+        if part is None or part.is_decided:
+            raise Http404
+        form = ChangePartDecisionForm(request.POST, part=part)
+        if form.is_valid():
+            try:
+                services.change_part_decide(part=part, **form.service_values(), acting_user=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The decision on the part has been saved."))
+                return redirect("official:change_request", pk=pk)
+        forms[part.pk] = form
+        status = 400
+    context = {
+        "change_request": change_request,
+        "grant": grant,
+        "application": grant.application,
+        "parts": [(part, forms.get(part.pk)) for part in parts],
+        "may_decide": may_decide,
+    }
+    return render(request, "grants/change_request.html", context, status=status)
+
+
+def _change_decision_response(change_request: ChangeRequest):
+    """The stored change decision; 404 until the task worker has made it."""
+    if not change_request.document:
+        raise Http404
+    number = change_request.grant.application.register_number.replace("/", "-")
+    return FileResponse(
+        change_request.document.open("rb"),
+        as_attachment=True,
+        filename=f"{number}-change-{change_request.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def change_decision_document(request, pk):
+    change_request = _official_change_request(request, pk)
+    audit(
+        acting_user=request.user,
+        action="change_request.document_viewed",
+        target=change_request.grant.application,
+        change_request=change_request.pk,
+    )
+    return _change_decision_response(change_request)
+
+
+@login_required
+def my_change_decision_document(request, pk, request_pk):
+    change_request = own_grant(request, pk).change_requests.filter(pk=request_pk).first()
+    if change_request is None:
+        raise Http404
+    return _change_decision_response(change_request)
+
+
+@login_required
+@require_POST
+def call_publish(request, pk):
+    call = permitted_call(request, pk, "decisions.publish_decisions")
+    perform(
+        request,
+        lambda: services.decisions_publish(call=call, acting_user=request.user),
+        _("Publishing has started; the progress shows below."),
+    )
+    return redirect("official:handling_list", pk=call.pk)
+
+
+@login_required
+def call_publication_progress(request, pk):
+    call = permitted_call(request, pk, "reviews.view_handling_list")
+    return render(
+        request,
+        "grants/includes/publication_progress.html",
+        {"call": call, "run": call.publication_runs.first()},
+    )

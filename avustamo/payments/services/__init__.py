@@ -1,0 +1,45 @@
+"""Writes of payments and recovery, one module a subject; each checks its rule, writes an audit entry and returns
+the new state. The public services are collected here, so that callers write `services.batch_approve(...)`."""
+
+from avustamo.payments.services.batches import (
+    batch_approve,
+    batch_credit_transfer,
+    batch_mark_paid,
+    batch_prepare,
+)
+from avustamo.payments.services.instalments import report_approved
+from avustamo.payments.services.payment_applications import (
+    arrears_left,
+    payment_application_decide,
+    payment_application_submit,
+)
+from avustamo.payments.services.rates import reference_rate_enter
+from avustamo.payments.services.recovery import (
+    recovery_grounds_close,
+    recovery_grounds_note,
+    return_claim_create,
+    return_claim_received,
+    voluntary_return_announce,
+    voluntary_return_record,
+)
+from avustamo.payments.services.settlement import grant_settle, settlement_of
+
+__all__ = [
+    "arrears_left",
+    "batch_approve",
+    "batch_credit_transfer",
+    "batch_mark_paid",
+    "batch_prepare",
+    "grant_settle",
+    "payment_application_decide",
+    "payment_application_submit",
+    "recovery_grounds_close",
+    "recovery_grounds_note",
+    "reference_rate_enter",
+    "report_approved",
+    "return_claim_create",
+    "return_claim_received",
+    "settlement_of",
+    "voluntary_return_announce",
+    "voluntary_return_record",
+]

@@ -1,0 +1,181 @@
+"""Payment batches under four eyes: prepared from the due instalments, approved by a second finance officer,
+exported as an ISO 20022 credit transfer and marked paid."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from sepaxml import SepaTransfer
+
+from avustamo.core.audit import audit
+from avustamo.core.dates import helsinki_today
+from avustamo.core.permissions import require_permission
+from avustamo.payments.models import (
+    BatchStatus,
+    Instalment,
+    InstalmentStatus,
+    LedgerEntry,
+    LedgerKind,
+    PaymentBatch,
+)
+from avustamo.programmes.models import Agency
+
+
+@transaction.atomic
+def batch_prepare(*, agency: Agency, execution_date: datetime.date, acting_user) -> PaymentBatch:
+    """Gather every instalment due from the agency's grants into a new batch, to be approved by a second person.
+
+    An instalment joins a batch by one conditional update, so two finance officers preparing batches at the same
+    moment never put the same payment in both."""
+    require_permission(acting_user, "payments.prepare_payments")
+    if execution_date < helsinki_today():
+        raise ValidationError({"execution_date": _("The day of payment cannot be in the past.")})
+    if not agency.payment_iban:
+        raise ValidationError(
+            _("Enter the IBAN of the account %(agency)s pays grants from before preparing payments.")
+            % {"agency": agency.code},
+            code="no_payer_account",
+        )
+    due = list(
+        Instalment.objects.filter(
+            status=InstalmentStatus.DUE, grant__application__call__programme__agency=agency
+        ).values_list("pk", flat=True)
+    )
+    batch = PaymentBatch.objects.create(agency=agency, execution_date=execution_date, prepared_by=acting_user)
+    # The conditions stand on the instalment's own row, without joins, so that PostgreSQL checks them again on a
+    # row another batch has just taken, and skips it.
+    taken = Instalment.objects.filter(pk__in=due, status=InstalmentStatus.DUE, batch__isnull=True).update(
+        batch=batch, status=InstalmentStatus.IN_BATCH
+    )
+    if not taken:
+        raise ValidationError(
+            _("No payment of %(agency)s is due.") % {"agency": agency.code}, code="nothing_due"
+        )
+    instalments = list(batch.instalments.select_related("grant__application__organisation"))
+    for instalment in instalments:
+        application = instalment.grant.application
+        instalment.payee_name = application.applicant_name or application.organisation.name
+        instalment.payee_iban = application.organisation.iban
+    Instalment.objects.bulk_update(instalments, ["payee_name", "payee_iban"])
+    audit(
+        acting_user=acting_user,
+        action="payment_batch.prepared",
+        target=batch,
+        payments=len(instalments),
+        amount=sum(instalment.amount for instalment in instalments),
+    )
+    return batch
+
+
+def _locked_batch(batch: PaymentBatch) -> PaymentBatch:
+    return PaymentBatch.objects.select_for_update(of=("self",)).select_related("agency").get(pk=batch.pk)
+
+
+@transaction.atomic
+def batch_approve(*, batch: PaymentBatch, acting_user) -> PaymentBatch:
+    """A second finance officer approves the batch; the one who prepared it cannot."""
+    require_permission(acting_user, "payments.approve_payments")
+    batch = _locked_batch(batch)
+    if batch.status != BatchStatus.PREPARED:
+        raise ValidationError(_("This batch has already been approved."), code="already_approved")
+    if batch.prepared_by_id == acting_user.pk:
+        raise ValidationError(
+            _("A batch is approved by a second person, not by the one who prepared it."), code="four_eyes"
+        )
+    batch.status = BatchStatus.APPROVED
+    batch.approved_by = acting_user
+    batch.approved_at = timezone.now()
+    batch.save(update_fields=["status", "approved_by", "approved_at"])
+    audit(acting_user=acting_user, action="payment_batch.approved", target=batch)
+    return batch
+
+
+def _remittance(instalment: Instalment, count: int) -> str:
+    application = instalment.grant.application
+    return f"{application.register_number} {instalment.number}/{count} {application.call.reference}"
+
+
+class _BatchTransfer(SepaTransfer):
+    """sepaxml's credit transfer with the batch's own reference as its message id, which banks use to refuse a file
+    sent twice (sepaxml would draw a random one while building the header)."""
+
+    def __init__(self, config: dict, *, message_id: str):
+        self._message_id = message_id
+        super().__init__(config, schema="pain.001.001.03", clean=True)
+
+    def _create_header(self):
+        self.msg_id = self._message_id
+        super()._create_header()
+
+
+def _credit_transfer(batch: PaymentBatch) -> bytes:
+    agency = batch.agency
+    config = {"name": agency.name_fi, "IBAN": agency.payment_iban, "batch": True, "currency": "EUR"}
+    if agency.payment_bic:
+        config["BIC"] = agency.payment_bic
+    transfer = _BatchTransfer(config, message_id=batch.reference)
+    instalments = batch.instalments.select_related("grant__application__call").order_by("pk")
+    counts = dict(
+        Instalment.objects.filter(grant__in={instalment.grant_id for instalment in instalments})
+        .values_list("grant")
+        .annotate(count=models.Count("pk"))
+    )
+    for instalment in instalments:
+        transfer.add_payment(
+            {
+                "name": instalment.payee_name,
+                "IBAN": instalment.payee_iban,
+                "amount": int(instalment.amount * 100),
+                "execution_date": batch.execution_date,
+                "description": _remittance(instalment, counts[instalment.grant_id]),
+                "endtoend_id": instalment.reference,
+            }
+        )
+    return transfer.export(validate=True)
+
+
+@transaction.atomic
+def batch_credit_transfer(*, batch: PaymentBatch, acting_user) -> bytes:
+    """The approved batch as an ISO 20022 pain.001.001.03 credit transfer. Made once and kept: every later
+    download is the same file, so the bank cannot be sent the same payments under a new message id."""
+    require_permission(acting_user, "payments.prepare_payments")
+    batch = _locked_batch(batch)
+    if batch.status == BatchStatus.PREPARED:
+        raise ValidationError(_("The batch must be approved by a second person first."), code="not_approved")
+    if not batch.credit_transfer:
+        batch.credit_transfer = _credit_transfer(batch)
+        batch.exported_at = timezone.now()
+        batch.save(update_fields=["credit_transfer", "exported_at"])
+        audit(acting_user=acting_user, action="payment_batch.exported", target=batch)
+    return bytes(batch.credit_transfer)
+
+
+@transaction.atomic
+def batch_mark_paid(*, batch: PaymentBatch, paid_on: datetime.date, acting_user) -> PaymentBatch:
+    """Record the day the bank paid the batch; its instalments are then paid."""
+    require_permission(acting_user, "payments.prepare_payments")
+    batch = _locked_batch(batch)
+    if batch.status != BatchStatus.APPROVED or not batch.credit_transfer:
+        raise ValidationError(
+            _("Only an approved batch sent to the bank can be marked paid."), code="not_sent"
+        )
+    if paid_on > helsinki_today():
+        raise ValidationError({"paid_on": _("The day of payment cannot be in the future.")})
+    batch.status = BatchStatus.PAID
+    batch.paid_on = paid_on
+    batch.save(update_fields=["status", "paid_on"])
+    batch.instalments.update(status=InstalmentStatus.PAID, paid_on=paid_on)
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            grant_id=instalment.grant_id,
+            kind=LedgerKind.PAID,
+            amount=-instalment.amount,
+            occurred_on=paid_on,
+            batch=batch,
+        )
+        for instalment in batch.instalments.all()
+    )
+    audit(acting_user=acting_user, action="payment_batch.paid", target=batch, paid_on=paid_on)
+    return batch

@@ -1,0 +1,153 @@
+"""Payment applications (maksatushakemus): the recipient asks for a grant paid in arrears, an official decides."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avustamo.core.audit import audit
+from avustamo.core.dates import helsinki_today
+from avustamo.core.money import format_euros
+from avustamo.decisions.models import Decision
+from avustamo.grants.models import Grant
+from avustamo.grants.selectors import period_in_force
+from avustamo.grants.services import lock_grant
+from avustamo.payments.models import (
+    Instalment,
+    InstalmentStatus,
+    PaymentApplication,
+    PaymentApplicationStatus,
+)
+from avustamo.payments.services.instalments import added_up
+
+
+def arrears_left(grant: Grant) -> Decimal:
+    """What may still be applied for in arrears: the grant's planned in-arrears instalments, less what pending
+    payment applications ask."""
+    planned = added_up(
+        grant.instalments.filter(
+            status=InstalmentStatus.PLANNED,
+            condition=Decision.InstalmentCondition.IN_ARREARS,
+            payment_application__isnull=True,
+        )
+    )
+    pending = added_up(grant.payment_applications.filter(status=PaymentApplicationStatus.SUBMITTED))
+    return planned - pending
+
+
+@transaction.atomic
+def payment_application_submit(
+    *,
+    grant: Grant,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    costs_incurred: Decimal,
+    amount: Decimal,
+    description: str,
+    acting_user,
+) -> PaymentApplication:
+    """The recipient applies for payment of costs incurred, within the grant's period of use and what is left."""
+    grant = lock_grant(grant)
+    if not acting_user.has_perm("payments.answer_grant", grant):
+        raise PermissionDenied
+    errors = {}
+    if not grant.may_be_paid:
+        raise ValidationError(_("Accept the grant's terms before applying for payment."), code="not_payable")
+    # The period as change decisions have extended it since the decision.
+    in_force_start, in_force_end = period_in_force(grant)
+    if period_end < period_start:
+        errors["period_end"] = _("The period cannot end before it starts.")
+    elif (in_force_start and period_start < in_force_start) or (in_force_end and period_end > in_force_end):
+        errors["period_start"] = _("The costs must fall within the period of use of the grant.")
+    if period_end > helsinki_today():
+        errors["period_end"] = _("Apply for costs already incurred: the period cannot end in the future.")
+    if amount > costs_incurred:
+        errors["amount"] = _("The amount cannot be more than the costs incurred.")
+    elif amount > (left := arrears_left(grant)):
+        errors["amount"] = _("At most %(left)s is left to apply for.") % {"left": format_euros(left)}
+    if errors:
+        raise ValidationError(errors)
+    application = PaymentApplication.objects.create(
+        grant=grant,
+        period_start=period_start,
+        period_end=period_end,
+        costs_incurred=costs_incurred,
+        amount=amount,
+        description=description.strip(),
+        submitted_by=acting_user,
+    )
+    audit(acting_user=acting_user, action="payment_application.submitted", target=application, amount=amount)
+    return application
+
+
+@transaction.atomic
+def payment_application_decide(
+    *, payment_application: PaymentApplication, approved_amount: Decimal | None, reason: str, acting_user
+) -> PaymentApplication:
+    """An official approves the amount to pay (all or part of what was asked) or rejects the application with a
+    reason. The approved amount becomes a due instalment taken from the planned in-arrears instalments."""
+    payment_application = PaymentApplication.objects.select_for_update().get(pk=payment_application.pk)
+    grant = lock_grant(payment_application.grant)
+    if not acting_user.has_perm("payments.decide_payment_application", grant.decision):
+        raise PermissionDenied
+    if payment_application.status != PaymentApplicationStatus.SUBMITTED:
+        raise ValidationError(_("This payment application has already been decided."), code="already_decided")
+    reason = reason.strip()
+    if approved_amount is None or approved_amount == 0:
+        if not reason:
+            raise ValidationError({"reason": _("Give the reasons for rejecting the application.")})
+        payment_application.status = PaymentApplicationStatus.REJECTED
+    else:
+        if not 0 < approved_amount <= payment_application.amount:
+            raise ValidationError(
+                {"approved_amount": _("Approve more than 0 and at most the amount applied for.")}
+            )
+        if approved_amount < payment_application.amount and not reason:
+            raise ValidationError({"reason": _("Give the reasons for approving less than was applied for.")})
+        payment_application.instalment = _take_from_arrears(grant, approved_amount)
+        payment_application.status = PaymentApplicationStatus.APPROVED
+        payment_application.approved_amount = approved_amount
+    payment_application.decided_by = acting_user
+    payment_application.decided_at = timezone.now()
+    payment_application.reason = reason
+    payment_application.save()
+    audit(
+        acting_user=acting_user,
+        action=f"payment_application.{payment_application.status}",
+        target=payment_application,
+        approved_amount=payment_application.approved_amount,
+    )
+    return payment_application
+
+
+def _take_from_arrears(grant: Grant, amount: Decimal) -> Instalment:
+    """A due instalment of `amount`, taken from the planned in-arrears instalments so the plan's total stays."""
+    left = amount
+    for planned in grant.instalments.filter(
+        status=InstalmentStatus.PLANNED,
+        condition=Decision.InstalmentCondition.IN_ARREARS,
+        payment_application__isnull=True,
+    ).order_by("number"):
+        taken = min(left, planned.amount)
+        if taken == planned.amount:
+            planned.status = InstalmentStatus.CANCELLED
+        else:
+            planned.amount -= taken
+        planned.save(update_fields=["status", "amount"])
+        left -= taken
+        if not left:
+            break
+    if left:
+        raise ValidationError({"approved_amount": _("More than is left of the grant cannot be approved.")})
+    number = (grant.instalments.aggregate(last=Max("number"))["last"] or 0) + 1
+    return Instalment.objects.create(
+        grant=grant,
+        number=number,
+        amount=amount,
+        condition=Decision.InstalmentCondition.IN_ARREARS,
+        status=InstalmentStatus.DUE,
+    )

@@ -1,0 +1,39 @@
+"""The table of reference rates that the interest of returns and recoveries is reckoned from."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from avustamo.core.audit import audit
+from avustamo.payments.models import (
+    ReferenceRate,
+)
+
+
+@transaction.atomic
+def reference_rate_enter(*, valid_from, rate: Decimal, source: str, acting_user) -> ReferenceRate:
+    """Enter the reference rate of a half-year, or correct the one entered."""
+    if valid_from.day != 1 or valid_from.month not in (1, 7):
+        raise ValidationError(
+            {"valid_from": _("A reference rate is set for a half-year: give 1 January or 1 July.")}
+        )
+    existing = ReferenceRate.objects.select_for_update().filter(valid_from=valid_from).first()
+    previous = existing.rate if existing else None
+    rate_row = existing or ReferenceRate(valid_from=valid_from)
+    rate_row.rate = rate
+    rate_row.source = source.strip()
+    rate_row.entered_by = acting_user
+    rate_row.full_clean()
+    rate_row.save()
+    audit(
+        acting_user=acting_user,
+        action="payments.reference_rate_corrected" if existing else "payments.reference_rate_entered",
+        target=rate_row,
+        valid_from=valid_from,
+        rate=rate,
+        previous_rate=previous,
+        source=rate_row.source,
+    )
+    return rate_row

@@ -1,0 +1,93 @@
+"""The architecture's rules that import-linter does not see: a status changes only through the transition helper,
+which refuses a wrong source state and audits from/to, and docs/workflows.md shows the tables as the code has them
+(docs/adr/0009-one-way-to-change-a-status.md)."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from avustamo.core.models import AuditEntry
+from avustamo.core.transitions import Transitions, transition, workflow_tables_markdown
+from avustamo.grants.models import Grant, GrantStatus
+from tests.test_grant_acceptance import _member, _published
+
+ROOT = Path(settings.BASE_DIR)
+SERVICES = sorted([*ROOT.glob("avustamo/*/services.py"), *ROOT.glob("avustamo/*/services/*.py")])
+# Set in bulk, not one object at a time: the instalment plan (recorded in the grant's ledger) and the outbox's claim
+# of an email, a conditional UPDATE so that two workers cannot both send it (ADR 0006, ADR 0009).
+STATUSES_OUTSIDE_THE_HELPER = {"payments.Instalment", "core.OutboundEmail"}
+MARKERS = ("<!-- transition tables: start -->", "<!-- transition tables: end -->")
+
+
+def test_services_change_a_status_only_through_the_transition_helper():
+    assert SERVICES, "no services modules found"
+    assignments = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in SERVICES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"\.status\s*=(?!=)", line)
+    ]
+    assert assignments == []
+
+
+def test_every_model_with_a_status_has_a_transition_table():
+    without = [
+        model._meta.label
+        for model in apps.get_app_config("core").apps.get_models()
+        if model.__module__.startswith("avustamo.")
+        and any(field.name == "status" and field.choices for field in model._meta.concrete_fields)
+        and not isinstance(getattr(model, "transitions", None), Transitions)
+        and model._meta.label not in STATUSES_OUTSIDE_THE_HELPER
+    ]
+    assert without == []
+
+
+def test_the_workflow_document_shows_the_tables_as_the_code_has_them():
+    text = (ROOT / "docs" / "workflows.md").read_text(encoding="utf-8")
+    start, end = (text.index(marker) for marker in MARKERS)
+    shown = text[start + len(MARKERS[0]) : end].strip()
+    assert shown == workflow_tables_markdown().strip(), "run: manage.py workflow_tables, and paste it in"
+
+
+@pytest.mark.django_db
+class TestTheTransitionHelper:
+    def test_a_move_from_a_wrong_state_is_refused_with_a_stable_code_and_nothing_changes(self):
+        grant = _published().grant
+        Grant.objects.filter(pk=grant.pk).update(status=GrantStatus.DECLINED)
+        audited = AuditEntry.objects.count()
+        # The object in memory still says "awaiting acceptance", as a second request racing the first would see it:
+        # the helper reads the status again under the lock and refuses.
+        with pytest.raises(ValidationError) as refusal, transaction.atomic():
+            transition(grant, "accept", acting_user=_member(grant.decision))
+        assert refusal.value.code == "not_awaiting_acceptance"
+        grant.refresh_from_db()
+        assert grant.status == GrantStatus.DECLINED
+        assert AuditEntry.objects.count() == audited
+
+    def test_a_move_sets_the_status_and_the_changes_and_audits_from_and_to(self):
+        grant = _published().grant
+        member = _member(grant.decision)
+        with transaction.atomic():
+            transition(
+                grant,
+                "decline",
+                acting_user=member,
+                changes={"decline_reason": "Ei tarvetta.", "answered_at": timezone.now(), "answered_by": member},
+                why="x",
+            )
+        grant.refresh_from_db()
+        assert (grant.status, grant.decline_reason) == (GrantStatus.DECLINED, "Ei tarvetta.")
+        entry = AuditEntry.objects.filter(target_type="grants.grant", target_id=str(grant.pk)).first()
+        assert entry.action == "grant.declined" and entry.actor == member
+        assert entry.details == {"from": "awaiting_acceptance", "to": "declined", "why": "x"}
+
+    def test_a_move_outside_a_transaction_is_a_programming_error(self):
+        grant = _published().grant
+        with pytest.raises(RuntimeError):
+            transition(grant, "accept", acting_user=_member(grant.decision))
