@@ -338,6 +338,29 @@ class TestProposalsAndDecisions:
         assert "amount" in error.value.error_dict
         assert not FundingProposal.objects.exists()
 
+    def test_amounts_in_fractions_of_a_cent_are_rounded_half_up(self, ranked, officials):
+        # Half-even rounding would make each of these 20 000,00 €.
+        proposal = decision_services.proposal_set(
+            application=ranked[1],
+            amount=Decimal("20000.005"),
+            eligible_costs=Decimal("40000.01"),
+            max_share_percent=Decimal("50"),
+            justification="",
+            acting_user=officials["presenter"],
+        )
+        assert proposal.amount == Decimal("20000.01")
+        draft = decision_services.decision_save_draft(
+            application=ranked[1],
+            outcome=Outcome.PARTIALLY_APPROVED,
+            amount=Decimal("20000.005"),
+            reasons="Osa kustannuksista ei ole hyväksyttäviä.",
+            acting_user=officials["presenter"],
+        )
+        draft.refresh_from_db()
+        assert draft.amount == Decimal("20000.01")
+        entry = AuditEntry.objects.get(action="decision.drafted", target_id=str(ranked[1].pk))
+        assert entry.details["amount"] == "20000.01"
+
     def _complete_draft(self, application, presenter):
         return decision_services.decision_save_draft(
             application=application,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from avustamo.core.money import format_euros
+from avustamo.core.money import format_euros, is_whole_cents
 from avustamo.core.templatetags.avustamo import day
 from avustamo.core.translation import language_code
 from avustamo.organisations.identifiers import clean_business_id, clean_iban
@@ -127,7 +127,7 @@ def _value_problem(
         number = _decimal(value)
         if number is None:
             return _("Enter a number, e.g. 1500 or 1500,50.")
-        if kind == "money" and number != number.quantize(Decimal("0.01")):
+        if kind == "money" and not is_whole_cents(number):
             return _("Euros have at most two decimals.")
         if item.min is not None and number < item.min:
             return _("The smallest allowed value is %(min)s.") % {"min": item.min}
@@ -176,7 +176,7 @@ def _value_problem(
             if amount in (None, ""):
                 continue
             number = _decimal(amount)
-            if number is None or number < 0 or number != number.quantize(Decimal("0.01")):
+            if number is None or number < 0 or not is_whole_cents(number):
                 return _("Enter the budget's amounts as euros and cents, none of them negative.")
     elif kind == "contact_persons":
         for person in value:

@@ -35,7 +35,6 @@ from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.models import Call, CallStatus
 from avustamo.reviews.models import ScreeningResult
 
-CENT = Decimal("0.01")
 HANDLED = (ApplicationStatus.SUBMITTED, ApplicationStatus.COMPLETION_REQUESTED)
 
 
@@ -90,7 +89,7 @@ def proposal_set(
         raise ValidationError(
             _("Only an application screened eligible gets a proposal."), code="not_eligible"
         )
-    amount = Decimal(amount).quantize(CENT)
+    amount = to_cents(amount)
     justification = justification.strip()
     errors = {
         field: ValidationError(message, code="invalid_amount")
@@ -103,7 +102,7 @@ def proposal_set(
     if (
         eligible_costs
         and max_share_percent is not None
-        and amount > (eligible_costs * max_share_percent / 100).quantize(CENT)
+        and amount > to_cents(eligible_costs * max_share_percent / 100)
     ):
         errors["max_share_percent"] = ValidationError(
             _("The grant would exceed the maximum share of the eligible costs."), code="above_share"
@@ -242,7 +241,7 @@ def _clean_instalments(instalments) -> list[dict]:
     cleaned = []
     for entry in instalments or []:
         try:
-            percent = Decimal(str(entry.get("percent", ""))).quantize(CENT)
+            percent = Decimal(str(entry.get("percent", ""))).quantize(Decimal("0.01"))
         except InvalidOperation:
             percent = Decimal(0)
         if percent <= 0 or entry.get("condition") not in Decision.InstalmentCondition.values:
@@ -315,7 +314,7 @@ def decision_save_draft(
     ):
         raise _field_error("outcome", _("The application was screened eligible."), "screened_eligible")
     positive = outcome in Outcome.positive()
-    amount = Decimal(amount or 0).quantize(CENT) if positive else Decimal(0)
+    amount = to_cents(amount or 0) if positive else Decimal(0)
     if positive:
         problems = proposal_problems(application, amount)
         if amount <= 0:
