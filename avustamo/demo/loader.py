@@ -370,10 +370,8 @@ def _decide(application: Application, spec: dict, presenter: User, decider: User
         }
     decision = decision_services.decision_save_draft(
         application=application,
-        outcome=spec["outcome"],
-        reasons=spec["reasons"],
+        terms=decision_services.DecisionTerms(outcome=spec["outcome"], reasons=spec["reasons"], **details),
         acting_user=presenter,
-        **details,
     )
     if spec["status"] in ("for_signing", "published"):
         decision = decision_services.decision_send_for_signing(
