@@ -78,7 +78,11 @@ class TestTheTransitionHelper:
                 grant,
                 "decline",
                 acting_user=member,
-                changes={"decline_reason": "Ei tarvetta.", "answered_at": timezone.now(), "answered_by": member},
+                changes={
+                    "decline_reason": "Ei tarvetta.",
+                    "answered_at": timezone.now(),
+                    "answered_by": member,
+                },
                 why="x",
             )
         grant.refresh_from_db()

@@ -12,10 +12,11 @@ from pypdf import PdfReader
 
 from avustamo.accounts.services import api_token_create
 from avustamo.applications import services as application_services
-from avustamo.applications.models import ApplicationStatus
+from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.models import AuditEntry, OutboundEmail
 from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
+from avustamo.decisions.services import DecisionTerms
 from avustamo.grants import services as grant_services
 from avustamo.register.models import PublishedGrant
 from avustamo.reviews import services as review_services
@@ -339,34 +340,116 @@ class TestProposalsAndDecisions:
         assert "amount" in error.value.error_dict
         assert not FundingProposal.objects.exists()
 
+    def test_amounts_in_fractions_of_a_cent_are_rounded_half_up(self, ranked, officials):
+        # Half-even rounding would make each of these 20 000,00 €.
+        proposal = decision_services.proposal_set(
+            application=ranked[1],
+            amount=Decimal("20000.005"),
+            eligible_costs=Decimal("40000.01"),
+            max_share_percent=Decimal("50"),
+            justification="",
+            acting_user=officials["presenter"],
+        )
+        assert proposal.amount == Decimal("20000.01")
+        draft = decision_services.decision_save_draft(
+            application=ranked[1],
+            terms=DecisionTerms(
+                outcome=Outcome.PARTIALLY_APPROVED,
+                amount=Decimal("20000.005"),
+                reasons="Osa kustannuksista ei ole hyväksyttäviä.",
+            ),
+            acting_user=officials["presenter"],
+        )
+        draft.refresh_from_db()
+        assert draft.amount == Decimal("20000.01")
+        entry = AuditEntry.objects.get(action="decision.drafted", target_id=str(ranked[1].pk))
+        assert entry.details["amount"] == "20000.01"
+
+    def test_the_terms_are_checked_field_by_field_without_the_database(
+        self, ranked, django_assert_num_queries
+    ):
+        application = Application.objects.select_related("call").get(pk=ranked[1].pk)
+        terms = DecisionTerms(
+            outcome=Outcome.APPROVED,
+            amount=Decimal("40000.00"),
+            eligible_costs=Decimal("30000.00"),
+            period_start=datetime.date(2027, 12, 31),
+            period_end=datetime.date(2027, 1, 1),
+            instalments=[{"percent": "50", "condition": "on_acceptance"}],
+            reports_due=[{"kind": "final", "due": "2026-12-31"}],
+        )
+        with django_assert_num_queries(0):
+            problems = decision_services.decision_terms_problems(application, terms, screened_eligible=True)
+            refused = decision_services.decision_terms_problems(application, terms, screened_eligible=False)
+        assert {field: error.code for field, error in problems.items()} == {
+            "outcome": "not_in_full",
+            "eligible_costs": "above",
+            "period_end": "period",
+            "instalments": "not_hundred",
+            "reports_due": "final_too_early",
+        }
+        assert {field: error.code for field, error in refused.items()} == {"outcome": "not_screened_eligible"}
+
+    def test_the_presenter_drafts_on_the_decision_page_and_sees_every_refused_term(
+        self, ranked, officials, client
+    ):
+        client.force_login(officials["presenter"])
+        url = f"/official/applications/{ranked[1].pk}/decision/"
+        form = {
+            "step": "decision",
+            "decision-outcome": Outcome.PARTIALLY_APPROVED,
+            "decision-language": "fi",
+            "decision-amount": "40000.00",
+            "decision-eligible_costs": "30000.00",
+            "decision-period_start": "2027-12-31",
+            "decision-period_end": "2027-01-01",
+            "decision-reasons": "Osa kustannuksista ei ole hyväksyttäviä.",
+        }
+        refused = client.post(url, form)
+        assert refused.status_code == 200 and not Decision.objects.exists()
+        assert set(refused.context["decision_form"].errors) == {"eligible_costs", "period_end"}
+        form.update({"decision-eligible_costs": "50000.00", "decision-period_start": "2027-01-01"})
+        assert client.post(url, form).status_code == 302
+        draft = Decision.objects.get(application=ranked[1])
+        assert (draft.outcome, draft.amount, draft.eligible_costs) == (
+            Outcome.PARTIALLY_APPROVED,
+            Decimal("40000.00"),
+            Decimal("50000.00"),
+        )
+
     def _complete_draft(self, application, presenter):
         return decision_services.decision_save_draft(
             application=application,
-            outcome=Outcome.APPROVED,
-            amount=application.requested_amount,
-            purpose="Perheiden kotoutumisen tuki vuonna 2027",
-            eligible_costs=application.total_eligible_costs,
-            max_share_percent=Decimal("80"),
-            period_start=datetime.date(2027, 1, 1),
-            period_end=datetime.date(2027, 12, 31),
-            instalments=[
-                {"percent": "60", "condition": "on_acceptance"},
-                {"percent": "40", "condition": "after_interim_report"},
-            ],
-            reports_due=[
-                {"kind": "interim", "due": "2027-08-31"},
-                {"kind": "final", "due": "2028-02-28"},
-            ],
-            conditions="Avustusta ei saa siirtää toiselle.",
-            reasons="Hanke vastaa haun tavoitteisiin.",
+            terms=DecisionTerms(
+                outcome=Outcome.APPROVED,
+                amount=application.requested_amount,
+                purpose="Perheiden kotoutumisen tuki vuonna 2027",
+                eligible_costs=application.total_eligible_costs,
+                max_share_percent=Decimal("80"),
+                period_start=datetime.date(2027, 1, 1),
+                period_end=datetime.date(2027, 12, 31),
+                instalments=[
+                    {"percent": "60", "condition": "on_acceptance"},
+                    {"percent": "40", "condition": "after_interim_report"},
+                ],
+                reports_due=[
+                    {"kind": "interim", "due": "2027-08-31"},
+                    {"kind": "final", "due": "2028-02-28"},
+                ],
+                conditions="Avustusta ei saa siirtää toiselle.",
+                reasons="Hanke vastaa haun tavoitteisiin.",
+            ),
             acting_user=presenter,
         )
 
     def test_a_decision_lacking_a_section_11_element_cannot_be_sent(self, ranked, officials):
         draft = decision_services.decision_save_draft(
-            application=ranked[1], outcome=Outcome.APPROVED, amount=ranked[1].requested_amount,
-            reasons="Hyvä hanke.", acting_user=officials["presenter"],
-        )  # fmt: skip
+            application=ranked[1],
+            terms=DecisionTerms(
+                outcome=Outcome.APPROVED, amount=ranked[1].requested_amount, reasons="Hyvä hanke."
+            ),
+            acting_user=officials["presenter"],
+        )
         with pytest.raises(ValidationError) as error:
             decision_services.decision_send_for_signing(
                 decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]
@@ -406,8 +489,7 @@ class TestProposalsAndDecisions:
         with pytest.raises(ValidationError):
             decision_services.decision_save_draft(
                 application=ranked[1],
-                outcome=Outcome.REJECTED,
-                reasons="x",
+                terms=DecisionTerms(outcome=Outcome.REJECTED, reasons="x"),
                 acting_user=officials["presenter"],
             )
         mail.outbox.clear()

@@ -515,17 +515,19 @@ def _submitted(call, *, organisation_name: str, project_name: str):
 def _draft_decision(application, presenter, *, purpose: str):
     return decision_services.decision_save_draft(
         application=application,
-        outcome=Outcome.APPROVED,
-        amount=application.requested_amount,
-        purpose=purpose,
-        eligible_costs=application.total_eligible_costs,
-        max_share_percent=Decimal("80"),
-        period_start=datetime.date(2027, 1, 1),
-        period_end=datetime.date(2027, 12, 31),
-        instalments=[{"percent": "100", "condition": "on_acceptance"}],
-        reports_due=[{"kind": "final", "due": "2028-02-28"}],
-        conditions="Avustusta ei saa siirtää toiselle.",
-        reasons="Hanke vastaa haun tavoitteisiin.",
+        terms=decision_services.DecisionTerms(
+            outcome=Outcome.APPROVED,
+            amount=application.requested_amount,
+            purpose=purpose,
+            eligible_costs=application.total_eligible_costs,
+            max_share_percent=Decimal("80"),
+            period_start=datetime.date(2027, 1, 1),
+            period_end=datetime.date(2027, 12, 31),
+            instalments=[{"percent": "100", "condition": "on_acceptance"}],
+            reports_due=[{"kind": "final", "due": "2028-02-28"}],
+            conditions="Avustusta ei saa siirtää toiselle.",
+            reasons="Hanke vastaa haun tavoitteisiin.",
+        ),
         acting_user=presenter,
     )
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from avustamo.core.money import format_euros
+from avustamo.core.money import format_euros, is_whole_cents
 from avustamo.core.templatetags.avustamo import day
 from avustamo.core.translation import language_code
 from avustamo.organisations.identifiers import clean_business_id, clean_iban
@@ -57,6 +57,27 @@ def _read_value(item, data, name: str):
     return value or None
 
 
+def _read_values(questions, data, prefix: str) -> dict:
+    """The answers to `questions` from posted data, each from the input named `prefix` and its id."""
+    values = {question.id: _read_value(question, data, f"{prefix}{question.id}") for question in questions}
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _read_group(group: Group, data) -> dict:
+    """A group's answers from posted data: a repeating group's rows under its id, another's by question."""
+    questions = [
+        member for member in group.questions if not isinstance(member, Info) and member.type != "attachment"
+    ]
+    if not group.repeat:
+        return _read_values(questions, data, f"{NAME_PREFIX}-")
+    rows = [
+        _read_values(questions, data, f"{_name(group.id)}-{row}-")
+        for row in range(min(group.max_items, MAX_REPEAT_ROWS))
+    ]
+    rows = [values for values in rows if values]
+    return {group.id: rows} if rows else {}
+
+
 def parse_post(definition: FormDefinition, data) -> dict:
     """Answers from a posted application page (input names as in `presentation`)."""
     answers = {}
@@ -65,26 +86,7 @@ def parse_post(definition: FormDefinition, data) -> dict:
             if isinstance(item, Info) or item.type in ("applicant", "attachment"):
                 continue
             if isinstance(item, Group):
-                if item.repeat:
-                    rows = []
-                    for row in range(min(item.max_items, MAX_REPEAT_ROWS)):
-                        values = {
-                            member.id: _read_value(member, data, f"{_name(item.id)}-{row}-{member.id}")
-                            for member in item.questions
-                            if not isinstance(member, Info) and member.type != "attachment"
-                        }
-                        values = {key: value for key, value in values.items() if value is not None}
-                        if values:
-                            rows.append(values)
-                    if rows:
-                        answers[item.id] = rows
-                else:
-                    for member in item.questions:
-                        if isinstance(member, Info) or member.type == "attachment":
-                            continue
-                        value = _read_value(member, data, _name(member.id))
-                        if value is not None:
-                            answers[member.id] = value
+                answers.update(_read_group(item, data))
                 continue
             value = _read_value(item, data, _name(item.id))
             if value is not None:
@@ -108,84 +110,133 @@ def _date(value) -> datetime.date | None:
         return None
 
 
-def _value_problem(
-    item, value, *, municipalities: set[str], regions: set[str], declarations: set[str]
-) -> str | None:
+def _text_problem(item, value, context) -> str | None:
+    if len(value) > item.max_length:
+        return _("At most %(limit)s characters; this has %(count)s.") % {
+            "limit": item.max_length,
+            "count": len(value),
+        }
+    return None
+
+
+def _number_problem(item, value, context) -> str | None:
+    number = _decimal(value)
+    if number is None:
+        return _("Enter a number, e.g. 1500 or 1500,50.")
+    if item.type == "money" and not is_whole_cents(number):
+        return _("Euros have at most two decimals.")
+    if item.min is not None and number < item.min:
+        return _("The smallest allowed value is %(min)s.") % {"min": item.min}
+    if item.max is not None and number > item.max:
+        return _("The largest allowed value is %(max)s.") % {"max": item.max}
+    return None
+
+
+def _date_problem(item, value, context) -> str | None:
+    return _("Enter a date.") if _date(value) is None else None
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _email_problem(item, value, context) -> str | None:
+    return None if _is_email(value) else _("Enter a valid email address.")
+
+
+def _identifier_problem(clean):
+    """The check of an identifier that `clean` refuses with its own message."""
+
+    def problem(item, value, context) -> str | None:
+        try:
+            clean(value)
+        except ValidationError as error:
+            return error.messages[0]
+        return None
+
+    return problem
+
+
+def _chosen(value) -> set[str]:
+    """The values chosen, whether the question allows one or several."""
+    return set(value if isinstance(value, list) else [value])
+
+
+def _choice_problem(item, value, context) -> str | None:
+    allowed = {option.value for option in item.options}
+    return None if _chosen(value) <= allowed else _("Choose from the options given.")
+
+
+def _yes_no_problem(item, value, context) -> str | None:
+    return None if value in ("yes", "no") else _("Choose yes or no.")
+
+
+def _place_problem(item, value, context) -> str | None:
+    places = context.regions if item.type == "region" else context.municipalities
+    return None if _chosen(value) <= places else _("Choose from the list.")
+
+
+def _declarations_problem(item, value, context) -> str | None:
+    return None if set(value) <= context.declarations else _("Choose from the declarations given.")
+
+
+def _period_problem(item, value, context) -> str | None:
+    if any(value.get(part) and _date(value[part]) is None for part in ("start", "end")):
+        return _("Enter the dates of the period.")
+    return None
+
+
+def _budget_problem(item, value, context) -> str | None:
+    amounts = list((value.get("costs") or {}).values()) + [value.get(line) for line in FINANCING_LINES]
+    for amount in amounts:
+        if amount in (None, ""):
+            continue
+        number = _decimal(amount)
+        if number is None or number < 0 or not is_whole_cents(number):
+            return _("Enter the budget's amounts as euros and cents, none of them negative.")
+    return None
+
+
+def _contact_persons_problem(item, value, context) -> str | None:
+    if any(person.get("email") and not _is_email(person["email"]) for person in value):
+        return _("Enter a valid email address for each contact person.")
+    return None
+
+
+# Each question type's own check of an answer's value; a type not here takes any well-shaped value.
+VALUE_PROBLEMS = {
+    "short_text": _text_problem,
+    "long_text": _text_problem,
+    "number": _number_problem,
+    "money": _number_problem,
+    "date": _date_problem,
+    "email": _email_problem,
+    "business_id": _identifier_problem(clean_business_id),
+    "iban": _identifier_problem(clean_iban),
+    "single_choice": _choice_problem,
+    "multiple_choice": _choice_problem,
+    "yes_no": _yes_no_problem,
+    "region": _place_problem,
+    "municipality": _place_problem,
+    "declarations": _declarations_problem,
+    "period": _period_problem,
+    "budget": _budget_problem,
+    "contact_persons": _contact_persons_problem,
+}
+
+
+def _value_problem(item, value, context) -> str | None:
     """What is wrong with a given answer's shape, or None. Emptiness is not judged here."""
-    kind = item.type
     if not _has_shape(item, value):
         return _("This answer is not of the kind the question asks for.")
     if _holds_nul(value):
         return _("The answer contains a NUL character (U+0000); remove it and save again.")
-    if kind in ("short_text", "long_text"):
-        if len(value) > item.max_length:
-            return _("At most %(limit)s characters; this has %(count)s.") % {
-                "limit": item.max_length,
-                "count": len(value),
-            }
-    elif kind in ("number", "money"):
-        number = _decimal(value)
-        if number is None:
-            return _("Enter a number, e.g. 1500 or 1500,50.")
-        if kind == "money" and number != number.quantize(Decimal("0.01")):
-            return _("Euros have at most two decimals.")
-        if item.min is not None and number < item.min:
-            return _("The smallest allowed value is %(min)s.") % {"min": item.min}
-        if item.max is not None and number > item.max:
-            return _("The largest allowed value is %(max)s.") % {"max": item.max}
-    elif kind == "date":
-        if _date(value) is None:
-            return _("Enter a date.")
-    elif kind == "email":
-        try:
-            validate_email(value)
-        except ValidationError:
-            return _("Enter a valid email address.")
-    elif kind == "business_id":
-        try:
-            clean_business_id(value)
-        except ValidationError as error:
-            return error.messages[0]
-    elif kind == "iban":
-        try:
-            clean_iban(value)
-        except ValidationError as error:
-            return error.messages[0]
-    elif kind in ("single_choice", "multiple_choice"):
-        allowed = {option.value for option in item.options}
-        chosen = value if isinstance(value, list) else [value]
-        if not set(chosen) <= allowed:
-            return _("Choose from the options given.")
-    elif kind == "yes_no":
-        if value not in ("yes", "no"):
-            return _("Choose yes or no.")
-    elif kind in ("region", "municipality"):
-        chosen = value if isinstance(value, list) else [value]
-        if not set(chosen) <= (regions if kind == "region" else municipalities):
-            return _("Choose from the list.")
-    elif kind == "declarations":
-        if not set(value) <= declarations:
-            return _("Choose from the declarations given.")
-    elif kind == "period":
-        for part in ("start", "end"):
-            if value.get(part) and _date(value[part]) is None:
-                return _("Enter the dates of the period.")
-    elif kind == "budget":
-        amounts = list((value.get("costs") or {}).values()) + [value.get(line) for line in FINANCING_LINES]
-        for amount in amounts:
-            if amount in (None, ""):
-                continue
-            number = _decimal(amount)
-            if number is None or number < 0 or number != number.quantize(Decimal("0.01")):
-                return _("Enter the budget's amounts as euros and cents, none of them negative.")
-    elif kind == "contact_persons":
-        for person in value:
-            if person.get("email"):
-                try:
-                    validate_email(person["email"])
-                except ValidationError:
-                    return _("Enter a valid email address for each contact person.")
-    return None
+    check = VALUE_PROBLEMS.get(item.type)
+    return check(item, value, context) if check else None
 
 
 TEXT_KINDS = {
@@ -266,8 +317,19 @@ def _questions(definition: FormDefinition):
         yield item, (group if group is not None and group.repeat else None)
 
 
-def malformed_answers(definition: FormDefinition, answers: dict, context: AnswerContext) -> dict[str, str]:
-    """Field name → message for each answer that cannot be stored as given."""
+def _row_problems(item, group: Group, rows: list, context: AnswerContext) -> dict[str, str]:
+    """Field name → message for each answer to `item` in the rows of its repeating group that cannot be stored."""
+    problems = {}
+    for row, values in enumerate(rows):
+        if values.get(item.id) not in (None, ""):
+            message = _value_problem(item, values[item.id], context)
+            if message:
+                problems[f"{_name(group.id)}-{row}-{item.id}"] = message
+    return problems
+
+
+def _misplaced_answers(definition: FormDefinition, answers: dict) -> dict[str, str]:
+    """Field name → message for each answer to no question of the form and each repeating group not in rows."""
     problems = {}
     groups = {
         item.id: item for item, _group in definition.elements() if isinstance(item, Group) and item.repeat
@@ -280,32 +342,21 @@ def malformed_answers(definition: FormDefinition, answers: dict, context: Answer
         group = groups.get(group_id)
         if group is not None and not (isinstance(rows, list) and all(isinstance(row, dict) for row in rows)):
             problems[_name(group_id)] = _("This answer is not of the kind the question asks for.")
+    return problems
+
+
+def malformed_answers(definition: FormDefinition, answers: dict, context: AnswerContext) -> dict[str, str]:
+    """Field name → message for each answer that cannot be stored as given."""
+    problems = _misplaced_answers(definition, answers)
     for item, group in _questions(definition):
         if group is not None:
-            if _name(group.id) in problems:
-                continue
-            for row, values in enumerate(answers.get(group.id) or []):
-                if values.get(item.id) not in (None, ""):
-                    message = _value_problem(
-                        item,
-                        values[item.id],
-                        municipalities=context.municipalities,
-                        regions=context.regions,
-                        declarations=context.declarations,
-                    )
-                    if message:
-                        problems[f"{_name(group.id)}-{row}-{item.id}"] = message
+            if _name(group.id) not in problems:
+                problems |= _row_problems(item, group, answers.get(group.id) or [], context)
             continue
         value = answers.get(item.id)
         if value in (None, "", [], {}):
             continue
-        message = _value_problem(
-            item,
-            value,
-            municipalities=context.municipalities,
-            regions=context.regions,
-            declarations=context.declarations,
-        )
+        message = _value_problem(item, value, context)
         if message:
             problems[_name(item.id)] = message
     for key, value in answers.items():
@@ -385,41 +436,53 @@ def answer_problems(definition: FormDefinition, answers: dict, context: AnswerCo
         if not _shown(section.show_if, answers):
             continue
         for item in section.questions:
-            if isinstance(item, Info) or not _shown(item.show_if, answers):
-                continue
-            if isinstance(item, Group):
-                if item.repeat:
-                    rows = answers.get(item.id) or []
-                    if len(rows) < item.min_items:
-                        refuse(
-                            _name(item.id),
-                            "too_few_rows",
-                            _("Fill in at least %(count)s rows.") % {"count": item.min_items},
-                        )
-                    for row, values in enumerate(rows):
-                        for member in item.questions:
-                            if getattr(member, "required", False) and values.get(member.id) in (None, "", []):
-                                refuse(
-                                    f"{_name(item.id)}-{row}-{member.id}",
-                                    "required",
-                                    _answer_this(member),
-                                )
-                else:
-                    for member in item.questions:
-                        if (
-                            not isinstance(member, Info)
-                            and member.type != "attachment"
-                            and member.required
-                            and _shown(member.show_if, answers)
-                            and answers.get(member.id) in (None, "", [])
-                        ):
-                            refuse(_name(member.id), "required", _answer_this(member))
-                continue
-            if item.type in ("applicant", "attachment", "declarations", "budget", "period"):
-                continue
-            if item.required and answers.get(item.id) in (None, "", [], {}):
-                refuse(_name(item.id), "required", _answer_this(item))
+            if not isinstance(item, Info) and _shown(item.show_if, answers):
+                _refuse_missing(item, answers, refuse)
     return problems, refuse
+
+
+def _refuse_missing(item, answers: dict, refuse) -> None:
+    """Refuse each required answer missing from a section's question or group."""
+    if isinstance(item, Group):
+        if item.repeat:
+            _refuse_missing_rows(item, answers, refuse)
+        else:
+            _refuse_missing_members(item, answers, refuse)
+        return
+    if item.type in ("applicant", "attachment", "declarations", "budget", "period"):
+        return
+    if item.required and answers.get(item.id) in (None, "", [], {}):
+        refuse(_name(item.id), "required", _answer_this(item))
+
+
+def _refuse_missing_rows(group: Group, answers: dict, refuse) -> None:
+    rows = answers.get(group.id) or []
+    if len(rows) < group.min_items:
+        refuse(
+            _name(group.id),
+            "too_few_rows",
+            _("Fill in at least %(count)s rows.") % {"count": group.min_items},
+        )
+    for row, values in enumerate(rows):
+        for member in group.questions:
+            if getattr(member, "required", False) and values.get(member.id) in (None, "", []):
+                refuse(
+                    f"{_name(group.id)}-{row}-{member.id}",
+                    "required",
+                    _answer_this(member),
+                )
+
+
+def _refuse_missing_members(group: Group, answers: dict, refuse) -> None:
+    for member in group.questions:
+        if (
+            not isinstance(member, Info)
+            and member.type != "attachment"
+            and member.required
+            and _shown(member.show_if, answers)
+            and answers.get(member.id) in (None, "", [])
+        ):
+            refuse(_name(member.id), "required", _answer_this(member))
 
 
 def _answer_this(item) -> str:

@@ -15,6 +15,11 @@ def to_cents(amount) -> Decimal:
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def is_whole_cents(amount: Decimal) -> bool:
+    """Whether the amount has at most two decimals, so that rounding it to the cent would change nothing."""
+    return amount == to_cents(amount)
+
+
 def format_euros(amount, language: str | None = None) -> str:
     """`12 345,67 €` in Finnish and Swedish, `€12,345.67` in English; whole euros drop the cents."""
     if amount is None:

@@ -50,7 +50,6 @@ class Transitions:
         return status in self.moves[action].sources
 
 
-
 def transition(
     obj: models.Model,
     action: str,

@@ -1,6 +1,8 @@
 """Writes for funding proposals and decisions: one transaction each, checked against the law and audited."""
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,13 +15,13 @@ from avustamo.accounts.models import StaffRole
 from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
+from avustamo.core.money import to_cents
 from avustamo.core.permissions import staff_roles
 from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
 from avustamo.decisions.selectors import decision_language
 from avustamo.programmes.models import Call
 from avustamo.reviews.models import ScreeningResult
 
-CENT = Decimal("0.01")
 HANDLED = (ApplicationStatus.SUBMITTED, ApplicationStatus.COMPLETION_REQUESTED)
 
 
@@ -74,7 +76,7 @@ def proposal_set(
         raise ValidationError(
             _("Only an application screened eligible gets a proposal."), code="not_eligible"
         )
-    amount = Decimal(amount).quantize(CENT)
+    amount = to_cents(amount)
     justification = justification.strip()
     errors = {
         field: ValidationError(message, code="invalid_amount")
@@ -87,7 +89,7 @@ def proposal_set(
     if (
         eligible_costs
         and max_share_percent is not None
-        and amount > (eligible_costs * max_share_percent / 100).quantize(CENT)
+        and amount > to_cents(eligible_costs * max_share_percent / 100)
     ):
         errors["max_share_percent"] = ValidationError(
             _("The grant would exceed the maximum share of the eligible costs."), code="above_share"
@@ -192,10 +194,6 @@ def allocation_suggest(*, call: Call, min_score: Decimal, acting_user) -> list[F
 # --- Decisions ---------------------------------------------------------------------------------------------
 
 
-def _decimal_or_none(value):
-    return None if value in (None, "") else Decimal(value)
-
-
 def missing_elements(decision: Decision) -> list[str]:
     """The elements Valtionavustuslaki §11 requires that the decision still lacks, in words."""
     missing = []
@@ -222,99 +220,149 @@ def missing_elements(decision: Decision) -> list[str]:
     return missing
 
 
+def _instalment_percent(entry: dict) -> Decimal:
+    """The instalment's share of the grant in percent, to two places (a share, not money); 0 when no number."""
+    try:
+        return Decimal(str(entry.get("percent", ""))).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _instalments_problem(instalments) -> ValidationError | None:
+    for entry in instalments:
+        if (
+            _instalment_percent(entry) <= 0
+            or entry.get("condition") not in Decision.InstalmentCondition.values
+        ):
+            return ValidationError(_("Give each instalment a share and when it is paid."), code="invalid")
+    if instalments and sum(_instalment_percent(entry) for entry in instalments) != 100:
+        return ValidationError(_("The instalments must add up to 100 %."), code="not_hundred")
+    return None
+
+
 def _clean_instalments(instalments) -> list[dict]:
-    cleaned = []
-    for entry in instalments or []:
-        try:
-            percent = Decimal(str(entry.get("percent", ""))).quantize(CENT)
-        except InvalidOperation:
-            percent = Decimal(0)
-        if percent <= 0 or entry.get("condition") not in Decision.InstalmentCondition.values:
-            raise _field_error(
-                "instalments", _("Give each instalment a share and when it is paid."), "invalid"
-            )
-        cleaned.append({"percent": f"{percent:f}", "condition": entry["condition"]})
-    if cleaned and sum(Decimal(entry["percent"]) for entry in cleaned) != 100:
-        raise _field_error("instalments", _("The instalments must add up to 100 %."), "not_hundred")
-    return cleaned
+    return [
+        {"percent": f"{_instalment_percent(entry):f}", "condition": entry["condition"]}
+        for entry in instalments
+    ]
 
 
-def _clean_reports(reports, period_end) -> list[dict]:
-    cleaned = []
-    for entry in reports or []:
-        kind, due = entry.get("kind"), entry.get("due")
-        try:
-            due = datetime.date.fromisoformat(due) if isinstance(due, str) else due
-        except ValueError:
-            due = None
+def _report_due(entry: dict):
+    """The report's due date, given as a date or in ISO text; None when the text is no date."""
+    due = entry.get("due")
+    try:
+        return datetime.date.fromisoformat(due) if isinstance(due, str) else due
+    except ValueError:
+        return None
+
+
+def _reports_problem(reports, period_end) -> ValidationError | None:
+    for entry in reports:
+        kind, due = entry.get("kind"), _report_due(entry)
         if kind not in Decision.ReportKind.values or not isinstance(due, datetime.date):
-            raise _field_error("reports_due", _("Give each report its kind and due date."), "invalid")
+            return ValidationError(_("Give each report its kind and due date."), code="invalid")
         if kind == Decision.ReportKind.FINAL and period_end and due <= period_end:
-            raise _field_error(
-                "reports_due", _("The final report is due after the period of use ends."), "final_too_early"
+            return ValidationError(
+                _("The final report is due after the period of use ends."), code="final_too_early"
             )
-        cleaned.append({"kind": kind, "due": due.isoformat()})
+    return None
+
+
+def _clean_reports(reports) -> list[dict]:
+    cleaned = [{"kind": entry["kind"], "due": _report_due(entry).isoformat()} for entry in reports]
     return sorted(cleaned, key=lambda entry: entry["due"])
 
 
+@dataclass(frozen=True)
+class DecisionTerms:
+    """What the presenter drafts; the terms after the outcome apply only when it gives a grant."""
+
+    outcome: str
+    amount: Decimal | None = None
+    purpose: str = ""
+    eligible_costs: Decimal | None = None
+    max_share_percent: Decimal | None = None
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
+    instalments: Sequence[dict] = ()
+    reports_due: Sequence[dict] = ()
+    conditions: str = ""
+    reasons: str = ""
+    language: str = ""
+
+    @property
+    def is_positive(self) -> bool:
+        return self.outcome in Outcome.positive()
+
+    @property
+    def awarded_amount(self) -> Decimal:
+        """The amount to the cent; nothing unless the outcome gives a grant."""
+        return to_cents(self.amount or 0) if self.is_positive else Decimal(0)
+
+
+def decision_terms_problems(
+    application: Application, terms: DecisionTerms, *, screened_eligible: bool
+) -> dict[str, ValidationError]:
+    """What is wrong with the terms of a draft decision on the application, by field; empty when none is. Reads
+    nothing from the database: the application comes with its call, and whether it was screened eligible is given."""
+    outcome = terms.outcome
+    if outcome not in Outcome.values:
+        return {"outcome": ValidationError(_("Choose the outcome."), code="invalid_outcome")}
+    if outcome != Outcome.NOT_EXAMINED and not screened_eligible:
+        return {
+            "outcome": ValidationError(
+                _("An application not screened eligible is decided as not examined."),
+                code="not_screened_eligible",
+            )
+        }
+    if outcome == Outcome.NOT_EXAMINED and screened_eligible:
+        return {
+            "outcome": ValidationError(_("The application was screened eligible."), code="screened_eligible")
+        }
+    if not terms.is_positive:
+        return {}
+    problems = {}
+    amount = terms.awarded_amount
+    requested = application.requested_amount
+    if amount <= 0:
+        problems["amount"] = ValidationError(_("An approved grant has an amount."), code="invalid_amount")
+    elif amount_problem := proposal_problems(application, amount).get("amount"):
+        problems["amount"] = ValidationError(amount_problem, code="invalid_amount")
+    elif outcome == Outcome.APPROVED and requested is not None and amount != requested:
+        problems["outcome"] = ValidationError(
+            _("A grant smaller than applied for is approved in part."), code="not_in_full"
+        )
+    if terms.eligible_costs is not None and amount > terms.eligible_costs:
+        problems["eligible_costs"] = ValidationError(
+            _("The grant cannot exceed the eligible costs."), code="above"
+        )
+    if terms.period_start and terms.period_end and terms.period_end < terms.period_start:
+        problems["period_end"] = ValidationError(
+            _("The period of use cannot end before it starts."), code="period"
+        )
+    if instalments_problem := _instalments_problem(terms.instalments):
+        problems["instalments"] = instalments_problem
+    if reports_problem := _reports_problem(terms.reports_due, terms.period_end):
+        problems["reports_due"] = reports_problem
+    return problems
+
+
 @transaction.atomic
-def decision_save_draft(
-    *,
-    application: Application,
-    outcome: str,
-    amount: Decimal | None = None,
-    purpose: str = "",
-    eligible_costs: Decimal | None = None,
-    max_share_percent: Decimal | None = None,
-    period_start: datetime.date | None = None,
-    period_end: datetime.date | None = None,
-    instalments: list | None = None,
-    reports_due: list | None = None,
-    conditions: str = "",
-    reasons: str = "",
-    language: str = "",
-    acting_user,
-) -> Decision:
+def decision_save_draft(*, application: Application, terms: DecisionTerms, acting_user) -> Decision:
     """Create or update the presenter's draft decision on an application."""
     _require(acting_user, "decisions.draft_decision", application)
     application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     if application.status not in HANDLED:
         raise ValidationError(_("Only submitted applications get a decision."), code="not_submitted")
     _refuse_unless_undecided(application)
-    if outcome not in Outcome.values:
-        raise _field_error("outcome", _("Choose the outcome."), "invalid_outcome")
     screening = getattr(application, "screening", None)
-    if outcome != Outcome.NOT_EXAMINED and (
-        screening is None or screening.result != ScreeningResult.ELIGIBLE
-    ):
-        raise _field_error(
-            "outcome",
-            _("An application not screened eligible is decided as not examined."),
-            "not_screened_eligible",
-        )
-    if (
-        outcome == Outcome.NOT_EXAMINED
-        and screening is not None
-        and screening.result == ScreeningResult.ELIGIBLE
-    ):
-        raise _field_error("outcome", _("The application was screened eligible."), "screened_eligible")
-    positive = outcome in Outcome.positive()
-    amount = Decimal(amount or 0).quantize(CENT) if positive else Decimal(0)
-    if positive:
-        problems = proposal_problems(application, amount)
-        if amount <= 0:
-            problems = {"amount": _("An approved grant has an amount.")}
-        if problems:
-            raise _field_error("amount", problems["amount"], "invalid_amount")
-        requested = application.requested_amount
-        if outcome == Outcome.APPROVED and requested is not None and amount != requested:
-            raise _field_error(
-                "outcome", _("A grant smaller than applied for is approved in part."), "not_in_full"
-            )
-        if eligible_costs is not None and amount > eligible_costs:
-            raise _field_error("eligible_costs", _("The grant cannot exceed the eligible costs."), "above")
-        if period_start and period_end and period_end < period_start:
-            raise _field_error("period_end", _("The period of use cannot end before it starts."), "period")
+    problems = decision_terms_problems(
+        application,
+        terms,
+        screened_eligible=screening is not None and screening.result == ScreeningResult.ELIGIBLE,
+    )
+    if problems:
+        raise ValidationError(problems)
     draft = (
         application.decisions.filter(status__in=[DecisionStatus.DRAFT, DecisionStatus.FOR_SIGNING])
         .select_for_update()
@@ -324,19 +372,20 @@ def decision_save_draft(
         raise ValidationError(
             _("The decision is with the decision maker; take it back before changing it."), code="for_signing"
         )
+    positive, amount = terms.is_positive, terms.awarded_amount
     values = {
-        "outcome": outcome,
+        "outcome": terms.outcome,
         "amount": amount,
-        "purpose": purpose.strip() if positive else "",
-        "eligible_costs": eligible_costs if positive else None,
-        "max_share_percent": max_share_percent if positive else None,
-        "period_start": period_start if positive else None,
-        "period_end": period_end if positive else None,
-        "instalments": _clean_instalments(instalments) if positive else [],
-        "reports_due": _clean_reports(reports_due, period_end) if positive else [],
-        "conditions": conditions.strip() if positive else "",
-        "reasons": reasons.strip(),
-        "language": language if language in ("fi", "sv") else decision_language(application),
+        "purpose": terms.purpose.strip() if positive else "",
+        "eligible_costs": terms.eligible_costs if positive else None,
+        "max_share_percent": terms.max_share_percent if positive else None,
+        "period_start": terms.period_start if positive else None,
+        "period_end": terms.period_end if positive else None,
+        "instalments": _clean_instalments(terms.instalments) if positive else [],
+        "reports_due": _clean_reports(terms.reports_due) if positive else [],
+        "conditions": terms.conditions.strip() if positive else "",
+        "reasons": terms.reasons.strip(),
+        "language": terms.language if terms.language in ("fi", "sv") else decision_language(application),
         "presenter": acting_user,
     }
     if draft is None:
@@ -352,7 +401,7 @@ def decision_save_draft(
         action=action,
         target=application,
         decision=draft.pk,
-        outcome=outcome,
+        outcome=terms.outcome,
         amount=amount,
     )
     return draft

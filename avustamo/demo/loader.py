@@ -17,6 +17,7 @@ from avustamo.accounts.models import RoleGrant, User
 from avustamo.applications import services as application_services
 from avustamo.applications.models import Application, CompletionRequest
 from avustamo.core.dates import helsinki_datetime, helsinki_today, in_helsinki
+from avustamo.core.money import to_cents
 from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import Outcome
 from avustamo.decisions.selectors import decision_language
@@ -370,10 +371,8 @@ def _decide(application: Application, spec: dict, presenter: User, decider: User
         }
     decision = decision_services.decision_save_draft(
         application=application,
-        outcome=spec["outcome"],
-        reasons=spec["reasons"],
+        terms=decision_services.DecisionTerms(outcome=spec["outcome"], reasons=spec["reasons"], **details),
         acting_user=presenter,
-        **details,
     )
     if spec["status"] in ("for_signing", "published"):
         decision = decision_services.decision_send_for_signing(
@@ -659,7 +658,7 @@ def _grant_in_recovery(people: dict[str, User], today: datetime.date) -> None:
     claim = payment_services.return_claim_create(
         grant=grant,
         ground=grounds.ground,
-        amount=(grant.decision.amount / 10).quantize(Decimal("0.01")),
+        amount=to_cents(grant.decision.amount / 10),
         due_date=today + datetime.timedelta(days=30),
         learned_on=grounds.learned_on,
         reasons=content.RECOVERY_REASONS,

@@ -232,7 +232,9 @@ def application_decision(request, pk):
             if decision_form.is_valid():
                 try:
                     decision_services.decision_save_draft(
-                        application=application, acting_user=user, **decision_form.service_values()
+                        application=application,
+                        terms=decision_services.DecisionTerms(**decision_form.service_values()),
+                        acting_user=user,
                     )
                 except ValidationError as error:
                     add_service_errors(decision_form, error)

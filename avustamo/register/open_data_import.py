@@ -33,6 +33,7 @@ from stdnum.fi import ytunnus
 
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_datetime, helsinki_today
+from avustamo.core.money import is_whole_cents, to_cents
 from avustamo.programmes.models import Agency, Call, Programme
 from avustamo.reference.models import Municipality, Region
 from avustamo.register.exports import MUNICIPALITY_CODE_TYPE, REGION_CODE_TYPE
@@ -418,11 +419,11 @@ def parse_amount(value) -> tuple[Decimal, bool]:
         raise _Refused("not_positive", _("The amount awarded must be more than zero."))
     if amount >= LARGEST_AMOUNT:
         raise _Refused("too_large", _("“%(value)s” is larger than any grant.") % {"value": text})
-    if amount != amount.quantize(Decimal("0.01")):
+    if not is_whole_cents(amount):
         raise _Refused(
             "too_many_decimals", _("“%(value)s” has more than two decimals (cents).") % {"value": text}
         )
-    return amount.quantize(Decimal("0.01")), written_in_euros
+    return to_cents(amount), written_in_euros
 
 
 def parse_business_id(organisation_id: str) -> str:
