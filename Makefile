@@ -58,10 +58,12 @@ test: install messages system-deps
 	$(BIN)/python -m pytest -n 2 -m "not browser"
 	$(BIN)/python -m pytest -m browser
 
-lint:
+# ruff, the migrations' check, and the layers' contract ([tool.importlinter] in pyproject.toml, docs/adr/0008-layers.md).
+lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=avustamo.test_settings $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 format:
 	$(BIN)/ruff check --fix .
