@@ -81,6 +81,25 @@ def home(request):
     )
 
 
+def call_detail(request, pk):
+    call = public_call(pk=pk)
+    if call is None:
+        raise Http404
+    applying = (
+        organisations_that_may_apply(person=request.user, call=call) if request.user.is_authenticated else []
+    )
+    return render(
+        request,
+        "portal/call_detail.html",
+        {
+            "call": call,
+            "status": call.status(),
+            "applying_organisations": applying,
+            "grants": awarded_grants_of_call(call),
+        },
+    )
+
+
 @login_required
 def official_home(request):
     user = request.user
@@ -293,6 +312,9 @@ def grant_money(application) -> dict:
     }
 
 
+# --- The applicant's decision with its grant, payments and returns -----------------------------------------
+
+
 def my_decision_context(decision: Decision) -> dict:
     """What the recipient's decision page shows: the decision, the grant to accept or decline and its payments."""
     return {
@@ -392,22 +414,3 @@ def voluntary_return_announce(request, pk: int):
             return redirect("applications:decision", pk=pk)
     context = my_decision_context(grant.decision) | {"voluntary_return_form": form}
     return render(request, "portal/my_decision.html", context, status=400)
-
-
-def call_detail(request, pk):
-    call = public_call(pk=pk)
-    if call is None:
-        raise Http404
-    applying = (
-        organisations_that_may_apply(person=request.user, call=call) if request.user.is_authenticated else []
-    )
-    return render(
-        request,
-        "portal/call_detail.html",
-        {
-            "call": call,
-            "status": call.status(),
-            "applying_organisations": applying,
-            "grants": awarded_grants_of_call(call),
-        },
-    )
