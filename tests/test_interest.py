@@ -104,6 +104,24 @@ class TestHandComputedInterest:
         assert _lines(result) == [(D(2020, 1, 1), D(2020, 6, 30), 182, Decimal("3.00"), Decimal("29.92"))]
 
 
+def test_a_return_reckons_each_payment_from_its_own_day_and_keeps_every_line_for_the_decision():
+    # Grant interest (reference rate + 3 points) to the due date 15.8.2025 on two payments:
+    # 5 000 € paid 15.5.: x 6.5 % x 47 / 365 = 41.849… and x 5.5 % x 45 / 365 = 33.904…;
+    # 1 000 € paid 1.7.: x 5.5 % x 45 / 365 = 6.780…
+    rates = {D(2025, 1, 1): Decimal("3.5"), D(2025, 7, 1): Decimal("2.5")}
+    parts = [(D(2025, 5, 15), Decimal("5000.00")), (D(2025, 7, 1), Decimal("1000.00"))]
+    result = interest.return_interest(parts=parts, due_date=D(2025, 8, 15), rates=rates)
+    assert [
+        (line["paid_on"], line["first_day"], line["days"], line["rate"], line["interest"])
+        for line in result.lines
+    ] == [
+        ("2025-05-15", "2025-05-15", 47, "6.5", "41.85"),
+        ("2025-05-15", "2025-07-01", 45, "5.5", "33.90"),
+        ("2025-07-01", "2025-07-01", 45, "5.5", "6.78"),
+    ]
+    assert result.total == Decimal("82.53")
+
+
 class TestRefusals:
     @pytest.mark.parametrize(
         ("amount", "start", "end", "field"),

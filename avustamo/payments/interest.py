@@ -142,3 +142,41 @@ def calculate_interest(
             code="missing_reference_rate",
         )
     return Interest(amount=amount, start=start, end=end, kind=kind, periods=tuple(periods))
+
+
+@dataclass(frozen=True)
+class ReturnInterest:
+    """The interest of 24 § on a returned or recovered amount: its total and every line the decision shows."""
+
+    total: Decimal
+    lines: list[dict]
+
+
+def return_interest(
+    *,
+    parts: list[tuple[datetime.date, Decimal]],
+    due_date: datetime.date,
+    rates: dict[datetime.date, Decimal],
+) -> ReturnInterest:
+    """The grant interest on each part of a returned amount, from the day it was paid to the due date, half-year by
+    half-year; `parts` are (payment day, part of the amount), `rates` cover every half-year from the earliest
+    payment. The lines are stored with the claim as its decision shows them."""
+    total, lines = Decimal("0.00"), []
+    for paid_on, part in parts:
+        reckoned = calculate_interest(
+            amount=part, start=paid_on, end=due_date, kind=InterestKind.GRANT, rates=rates
+        )
+        total += reckoned.total
+        lines += [
+            {
+                "paid_on": paid_on.isoformat(),
+                "amount": str(part),
+                "first_day": period.first_day.isoformat(),
+                "last_day": period.last_day.isoformat(),
+                "days": period.days,
+                "rate": str(period.rate),
+                "interest": str(period.interest),
+            }
+            for period in reckoned.periods
+        ]
+    return ReturnInterest(total=total, lines=lines)

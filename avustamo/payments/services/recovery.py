@@ -17,7 +17,7 @@ from avustamo.core.permissions import require_permission
 from avustamo.grants.models import Grant
 from avustamo.grants.services import lock_grant
 from avustamo.payments import selectors
-from avustamo.payments.interest import InterestKind, calculate_interest
+from avustamo.payments.interest import InterestKind, calculate_interest, return_interest
 from avustamo.payments.models import (
     RECOVERY_YEARS_AFTER_LEARNING,
     InstalmentStatus,
@@ -115,28 +115,12 @@ def return_claim_create(
         ) % {"day": date_format(limit.last_payment_on, "SHORT_DATE_FORMAT")}
     if errors:
         raise ValidationError(errors)
-    lines, total = [], Decimal("0.00")
-    for paid_on, part in _paid_from(grant, amount):
-        reckoned = calculate_interest(
-            amount=part,
-            start=paid_on,
-            end=due_date,
-            kind=InterestKind.GRANT,
-            rates=selectors.reference_rates(paid_on, due_date),
-        )
-        total += reckoned.total
-        lines += [
-            {
-                "paid_on": paid_on.isoformat(),
-                "amount": str(part),
-                "first_day": period.first_day.isoformat(),
-                "last_day": period.last_day.isoformat(),
-                "days": period.days,
-                "rate": str(period.rate),
-                "interest": str(period.interest),
-            }
-            for period in reckoned.periods
-        ]
+    parts = _paid_from(grant, amount)
+    interest = return_interest(
+        parts=parts,
+        due_date=due_date,
+        rates=selectors.reference_rates(min(paid_on for paid_on, _part in parts), due_date) if parts else {},
+    )
     claim = ReturnClaim.objects.create(
         grant=grant,
         ground=ground,
@@ -144,8 +128,8 @@ def return_claim_create(
         due_date=due_date,
         learned_on=learned_on,
         reasons=reasons.strip(),
-        interest=total,
-        interest_lines=lines,
+        interest=interest.total,
+        interest_lines=interest.lines,
         decided_by=acting_user,
         language=grant.decision.language,
     )
@@ -163,7 +147,7 @@ def return_claim_create(
         action="return_claim.decided",
         target=claim,
         amount=amount,
-        interest=total,
+        interest=interest.total,
         grounds=grounds.pk if grounds else None,
     )
     transaction.on_commit(lambda: make_return_decision.enqueue(claim_id=claim.pk))
