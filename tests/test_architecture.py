@@ -59,7 +59,7 @@ def test_the_workflow_document_shows_the_tables_as_the_code_has_them():
 class TestTheTransitionHelper:
     def test_a_move_from_a_wrong_state_is_refused_with_a_stable_code_and_nothing_changes(self):
         grant = _published().grant
-        Grant.objects.filter(pk=grant.pk).update(status=GrantStatus.DECLINED)
+        Grant.objects.filter(pk=grant.pk).update(status=GrantStatus.DECLINED, answered_at=timezone.now())
         audited = AuditEntry.objects.count()
         # The object in memory still says "awaiting acceptance", as a second request racing the first would see it:
         # the helper reads the status again under the lock and refuses.
@@ -91,6 +91,8 @@ class TestTheTransitionHelper:
         assert entry.action == "grant.declined" and entry.actor == member
         assert entry.details == {"from": "awaiting_acceptance", "to": "declined", "why": "x"}
 
+    # Not inside the test's own transaction, which would hide a service's missing one.
+    @pytest.mark.django_db(transaction=True)
     def test_a_move_outside_a_transaction_is_a_programming_error(self):
         grant = _published().grant
         with pytest.raises(RuntimeError):

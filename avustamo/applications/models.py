@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.core.dates import end_of_day
+from avustamo.core.transitions import Transitions
 
 
 class ApplicationStatus(models.TextChoices):
@@ -13,6 +14,30 @@ class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     COMPLETION_REQUESTED = "completion_requested", _("completion requested")
     WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# An application not yet withdrawn may be withdrawn while the call is open (`services.application_withdraw`).
+APPLICATION_TRANSITIONS = Transitions(
+    ApplicationStatus,
+    {
+        "submit": ([ApplicationStatus.DRAFT], ApplicationStatus.SUBMITTED, "application.submitted"),
+        "withdraw": (
+            [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.COMPLETION_REQUESTED],
+            ApplicationStatus.WITHDRAWN,
+            "application.withdrawn",
+        ),
+        "request_completion": (
+            [ApplicationStatus.SUBMITTED],
+            ApplicationStatus.COMPLETION_REQUESTED,
+            "application.completion_requested",
+        ),
+        "complete": (
+            [ApplicationStatus.COMPLETION_REQUESTED],
+            ApplicationStatus.SUBMITTED,
+            "application.completed",
+        ),
+    },
+)
 
 
 class Application(models.Model):
@@ -97,6 +122,8 @@ class Application(models.Model):
         _("applicant's Business ID at submission"), max_length=9, blank=True
     )
     iban = models.CharField(_("IBAN at submission"), max_length=34, blank=True)
+
+    transitions = APPLICATION_TRANSITIONS
 
     class Meta:
         verbose_name = _("application")

@@ -30,6 +30,7 @@ from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
 from avustamo.core.tasks import queue_email
+from avustamo.core.transitions import transition
 from avustamo.core.translation import language_code
 from avustamo.programmes.application_form.budget import BudgetFigures
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
@@ -382,20 +383,22 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
     _refuse_unless_draft(application)
     _refuse_unless_open(application.call, now)
     _refuse_problems(application)
-    _copy_facts(application)
-    application.status = ApplicationStatus.SUBMITTED
-    application.submitted_at = now
-    application.submitted_by = acting_user
-    application.register_number = _next_register_number(application, now)
-    application.save()
+    facts = _copy_facts(application)
+    register_number = _next_register_number(application, now)
+    transition(
+        application,
+        "submit",
+        acting_user=acting_user,
+        changes={
+            **facts,
+            "submitted_at": now,
+            "submitted_by": acting_user,
+            "register_number": register_number,
+        },
+        register_number=register_number,
+    )
     _set_regions(application)
     _keep_version(application, acting_user=acting_user, now=now)
-    audit(
-        acting_user=acting_user,
-        action="application.submitted",
-        target=application,
-        register_number=application.register_number,
-    )
     language = acting_user.preferred_language or language_code()
     transaction.on_commit(
         lambda: send_submission_receipt.enqueue(application_id=application.pk, language=language)
@@ -410,25 +413,31 @@ def _refuse_problems(application: Application) -> None:
         raise SubmissionRefused(problems)
 
 
-def _copy_facts(application: Application) -> None:
-    """Copy the facts the service relies on from the answers into typed columns."""
+def _copy_facts(application: Application) -> dict:
+    """Copy the facts the service relies on from the answers into typed columns; the columns and their values,
+    to be saved with the status."""
     facts = application.form.parsed.fact_questions()
     answers = application.answers
     figures = BudgetFigures.from_answer(answers.get(facts["budget"].id))
     period = answers[facts["period"].id]
     organisation = application.organisation
-    application.project_name = answers[facts["project_name"].id]
-    application.project_summary = answers[facts["project_summary"].id]
-    application.total_eligible_costs = figures.total_eligible_costs
-    application.income = figures.income
-    application.other_public_funding = figures.other_public_funding
-    application.own_funding = figures.own_funding
-    application.requested_amount = figures.requested
-    application.period_start = datetime.date.fromisoformat(period["start"])
-    application.period_end = datetime.date.fromisoformat(period["end"])
-    application.applicant_name = organisation.name
-    application.applicant_business_id = organisation.business_id
-    application.iban = organisation.iban
+    columns = {
+        "project_name": answers[facts["project_name"].id],
+        "project_summary": answers[facts["project_summary"].id],
+        "total_eligible_costs": figures.total_eligible_costs,
+        "income": figures.income,
+        "other_public_funding": figures.other_public_funding,
+        "own_funding": figures.own_funding,
+        "requested_amount": figures.requested,
+        "period_start": datetime.date.fromisoformat(period["start"]),
+        "period_end": datetime.date.fromisoformat(period["end"]),
+        "applicant_name": organisation.name,
+        "applicant_business_id": organisation.business_id,
+        "iban": organisation.iban,
+    }
+    for field, value in columns.items():
+        setattr(application, field, value)
+    return columns
 
 
 def _set_regions(application: Application) -> None:
@@ -457,10 +466,7 @@ def application_withdraw(*, application: Application, acting_user) -> Applicatio
     if application.status == ApplicationStatus.WITHDRAWN:
         return application
     _refuse_unless_open(application.call)
-    application.status = ApplicationStatus.WITHDRAWN
-    application.withdrawn_at = timezone.now()
-    application.save(update_fields=["status", "withdrawn_at", "updated_at"])
-    audit(acting_user=acting_user, action="application.withdrawn", target=application)
+    transition(application, "withdraw", acting_user=acting_user, changes={"withdrawn_at": timezone.now()})
     return application
 
 
@@ -514,13 +520,11 @@ def completion_request_create(
         requested_by=acting_user,
     )
     request.required_attachments.set(required_attachments)
-    application.status = ApplicationStatus.COMPLETION_REQUESTED
-    application.save(update_fields=["status", "updated_at"])
-    audit(
+    transition(
+        application,
+        "request_completion",
         acting_user=acting_user,
-        action="application.completion_requested",
-        target=application,
-        **{"from": ApplicationStatus.SUBMITTED, "to": application.status, "reason": request.message},
+        reason=request.message,
         reply_by=reply_by,
     )
     recipient = application.submitted_by
@@ -559,21 +563,13 @@ def completion_submit(*, application: Application, acting_user, now=None) -> App
         return application
     request = _open_request_or_refuse(application, now)
     _refuse_problems(application)
-    _copy_facts(application)
-    application.status = ApplicationStatus.SUBMITTED
-    application.save()
+    facts = _copy_facts(application)
     _set_regions(application)
     version = _keep_version(application, acting_user=acting_user, now=now, completion_request=request)
     request.answered_at = now
     request.answered_by = acting_user
     request.save(update_fields=["answered_at", "answered_by"])
-    audit(
-        acting_user=acting_user,
-        action="application.completed",
-        target=application,
-        **{"from": ApplicationStatus.COMPLETION_REQUESTED, "to": application.status},
-        version=version.number,
-    )
+    transition(application, "complete", acting_user=acting_user, changes=facts, version=version.number)
     language = acting_user.preferred_language or language_code()
     transaction.on_commit(
         lambda: send_submission_receipt.enqueue(

@@ -18,6 +18,7 @@ from avustamo.core.translation import language_code
 from avustamo.organisations.models import Organisation
 from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
+from avustamo.programmes.models import CallStatus
 from avustamo.programmes.selectors import public_call
 from avustamo.reference.models import Municipality, Region
 
@@ -54,7 +55,7 @@ def _editable(application) -> bool:
     if application.status == ApplicationStatus.COMPLETION_REQUESTED:
         request = services.open_completion_request(application)
         return request is not None and not request.is_overdue()
-    return application.status == ApplicationStatus.DRAFT and application.call.status() == "open"
+    return application.status == ApplicationStatus.DRAFT and application.call.status() == CallStatus.OPEN
 
 
 def _page(request, application, *, answers=None, errors=None, problems=(), status=200):

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from avustamo.applications.models import Application
+from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.audit import audit
 
 
@@ -16,7 +16,7 @@ def official_application(request, pk: int, permission: str = "applications.read_
         Application.objects.select_related(
             "call__programme__agency", "organisation", "form", "submitted_by", "screening", "proposal"
         )
-        .exclude(status="draft")
+        .exclude(status=ApplicationStatus.DRAFT)
         .filter(pk=pk)
         .first()
     )

@@ -17,6 +17,7 @@ from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.money import to_cents
 from avustamo.core.permissions import staff_roles
+from avustamo.core.transitions import transition
 from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
 from avustamo.decisions.selectors import decision_language
 from avustamo.programmes.models import Call
@@ -432,16 +433,13 @@ def decision_send_for_signing(*, decision: Decision, decision_maker, acting_user
             _("The presenter cannot decide on their own presentation."),
             "four_eyes",
         )
-    decision.status = DecisionStatus.FOR_SIGNING
-    decision.decision_maker = decision_maker
-    decision.sent_for_signing_at = timezone.now()
-    decision.save(update_fields=["status", "decision_maker", "sent_for_signing_at", "updated_at"])
-    audit(
+    transition(
+        decision,
+        "send_for_signing",
         acting_user=acting_user,
-        action="decision.sent_for_signing",
-        target=decision.application,
+        changes={"decision_maker": decision_maker, "sent_for_signing_at": timezone.now()},
+        audit_target=decision.application,
         decision=decision.pk,
-        **{"from": DecisionStatus.DRAFT, "to": decision.status},
         decision_maker=decision_maker.email,
     )
     return decision
@@ -460,16 +458,14 @@ def decision_return(*, decision: Decision, reason: str, acting_user) -> Decision
         )
     if not reason.strip():
         raise _field_error("reason", _("Say why the decision is returned."), "reason_required")
-    decision.status = DecisionStatus.DRAFT
-    decision.decision_maker = None
-    decision.sent_for_signing_at = None
-    decision.save(update_fields=["status", "decision_maker", "sent_for_signing_at", "updated_at"])
-    audit(
+    transition(
+        decision,
+        "return",
         acting_user=acting_user,
-        action="decision.returned",
-        target=decision.application,
+        changes={"decision_maker": None, "sent_for_signing_at": None},
+        audit_target=decision.application,
         decision=decision.pk,
-        **{"from": DecisionStatus.FOR_SIGNING, "to": decision.status, "reason": reason.strip()},
+        reason=reason.strip(),
     )
     return decision
 
@@ -488,16 +484,13 @@ def decision_sign(*, decision: Decision, acting_user, now=None) -> Decision:
         raise PermissionDenied(_("The decision was sent to another decision maker."))
     if missing_elements(decision):
         raise ValidationError(_("The decision lacks what the law requires."), code="incomplete")
-    decision.status = DecisionStatus.SIGNED
-    decision.signed_at = now
-    decision.decision_date = helsinki_today(now)
-    decision.save(update_fields=["status", "signed_at", "decision_date", "updated_at"])
-    audit(
+    transition(
+        decision,
+        "sign",
         acting_user=acting_user,
-        action="decision.signed",
-        target=decision.application,
+        changes={"signed_at": now, "decision_date": helsinki_today(now)},
+        audit_target=decision.application,
         decision=decision.pk,
-        **{"from": DecisionStatus.FOR_SIGNING, "to": decision.status},
     )
     return decision
 

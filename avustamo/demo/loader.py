@@ -19,7 +19,7 @@ from avustamo.applications.models import Application, CompletionRequest
 from avustamo.core.dates import helsinki_datetime, helsinki_today, in_helsinki
 from avustamo.core.money import to_cents
 from avustamo.decisions import services as decision_services
-from avustamo.decisions.models import Outcome
+from avustamo.decisions.models import DecisionStatus, Outcome
 from avustamo.decisions.selectors import decision_language
 from avustamo.demo import content
 from avustamo.demo.documents import one_page_pdf
@@ -374,11 +374,11 @@ def _decide(application: Application, spec: dict, presenter: User, decider: User
         terms=decision_services.DecisionTerms(outcome=spec["outcome"], reasons=spec["reasons"], **details),
         acting_user=presenter,
     )
-    if spec["status"] in ("for_signing", "published"):
+    if spec["status"] in (DecisionStatus.FOR_SIGNING, DecisionStatus.PUBLISHED):
         decision = decision_services.decision_send_for_signing(
             decision=decision, decision_maker=decider, acting_user=presenter
         )
-    if spec["status"] == "published":
+    if spec["status"] == DecisionStatus.PUBLISHED:
         decision = decision_services.decision_sign(decision=decision, acting_user=decider)
     return decision
 
@@ -433,7 +433,7 @@ def _handled_call(
             )
         if "decision" in application_row:
             decision = _decide(application, application_row["decision"], presenter, decider)
-            if application_row["decision"]["status"] == "published":
+            if application_row["decision"]["status"] == DecisionStatus.PUBLISHED:
                 signed.append(decision.pk)
     # decisions_publish would hand the publishing to the task worker, which does not run during load_demo;
     # publishing each signed decision here, as the worker's task does, leaves the demo complete without it.

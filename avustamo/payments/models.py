@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.core.dates import in_helsinki, shift_years
+from avustamo.core.transitions import Transitions
 from avustamo.decisions.models import Decision
 from avustamo.grants.models import Grant
 from avustamo.payments.interest import ADDED_POINTS, InterestKind
@@ -141,6 +142,15 @@ class BatchStatus(models.TextChoices):
     PAID = "paid", _("paid")
 
 
+BATCH_TRANSITIONS = Transitions(
+    BatchStatus,
+    {
+        "approve": ([BatchStatus.PREPARED], BatchStatus.APPROVED, "payment_batch.approved"),
+        "mark_paid": ([BatchStatus.APPROVED], BatchStatus.PAID, "payment_batch.paid"),
+    },
+)
+
+
 class PaymentBatch(models.Model):
     """Due instalments gathered by a finance officer, approved by a second person, exported as an ISO 20022
     credit transfer (pain.001.001.03) from the agency's account, and marked paid when the bank has paid it."""
@@ -168,6 +178,8 @@ class PaymentBatch(models.Model):
     credit_transfer = models.BinaryField(_("credit transfer file"), editable=False, blank=True, default=b"")
     exported_at = models.DateTimeField(_("first exported at"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    transitions = BATCH_TRANSITIONS
 
     class Meta:
         verbose_name = _("payment batch")
@@ -252,6 +264,23 @@ class PaymentApplicationStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+PAYMENT_APPLICATION_TRANSITIONS = Transitions(
+    PaymentApplicationStatus,
+    {
+        "approve": (
+            [PaymentApplicationStatus.SUBMITTED],
+            PaymentApplicationStatus.APPROVED,
+            "payment_application.approved",
+        ),
+        "reject": (
+            [PaymentApplicationStatus.SUBMITTED],
+            PaymentApplicationStatus.REJECTED,
+            "payment_application.rejected",
+        ),
+    },
+)
+
+
 class PaymentApplication(models.Model):
     """A recipient's application for payment in arrears (maksatushakemus): the costs incurred in a period and the
     amount asked for them, decided by an official. An approved amount becomes a due instalment, taken from the
@@ -296,6 +325,8 @@ class PaymentApplication(models.Model):
         on_delete=models.PROTECT,
         related_name="payment_application",
     )
+
+    transitions = PAYMENT_APPLICATION_TRANSITIONS
 
     class Meta:
         verbose_name = _("payment application")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.transitions import Transitions
 from avustamo.decisions.models import AMOUNT, Decision
 from avustamo.programmes.application_form.schema import FormDefinition
 
@@ -53,6 +54,41 @@ class ReportStatus(models.TextChoices):
     COMPLETION_REQUESTED = "completion_requested", _("completion requested")
     CONTENT_APPROVED = "content_approved", _("content approved, finances in review")
     APPROVED = "approved", _("approved")
+
+
+# A report completed at the finance step returns to it, its content still approved; an interim report's content
+# approval approves it, a final report's goes on to the finances.
+REPORT_TRANSITIONS = Transitions(
+    ReportStatus,
+    {
+        "submit": (
+            [ReportStatus.DRAFT, ReportStatus.COMPLETION_REQUESTED],
+            ReportStatus.SUBMITTED,
+            "report.submitted",
+        ),
+        "submit_to_finance_review": (
+            [ReportStatus.COMPLETION_REQUESTED],
+            ReportStatus.CONTENT_APPROVED,
+            "report.submitted",
+        ),
+        "request_completion": (
+            [ReportStatus.SUBMITTED, ReportStatus.CONTENT_APPROVED],
+            ReportStatus.COMPLETION_REQUESTED,
+            "report.completion_requested",
+        ),
+        "approve_interim": ([ReportStatus.SUBMITTED], ReportStatus.APPROVED, "report.content_approved"),
+        "approve_final_content": (
+            [ReportStatus.SUBMITTED],
+            ReportStatus.CONTENT_APPROVED,
+            "report.content_approved",
+        ),
+        "approve_finances": (
+            [ReportStatus.CONTENT_APPROVED],
+            ReportStatus.APPROVED,
+            "report.finances_approved",
+        ),
+    },
+)
 
 
 class Report(models.Model):
@@ -117,6 +153,8 @@ class Report(models.Model):
         blank=True,
         help_text=_("The settlement's figures when it was approved."),
     )
+
+    transitions = REPORT_TRANSITIONS
 
     class Meta:
         verbose_name = _("report")

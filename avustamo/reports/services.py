@@ -22,6 +22,7 @@ from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
 from avustamo.core.money import format_euros, to_cents
 from avustamo.core.tasks import queue_email
+from avustamo.core.transitions import transition
 from avustamo.core.translation import language_code
 from avustamo.grants.models import Grant, GrantStatus
 from avustamo.payments import services as payment_services
@@ -270,11 +271,13 @@ def report_submit(*, report: Report, acting_user) -> Report:
     if completing:
         report.completion_requests.filter(answered_at__isnull=True).update(answered_at=now)
     # A report completed at the finance step returns to it; the content stays approved.
-    report.status = ReportStatus.CONTENT_APPROVED if report.content_reviewed_at else ReportStatus.SUBMITTED
-    report.submitted_at = now
-    report.submitted_by = acting_user
-    report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    audit(acting_user=acting_user, action="report.submitted", target=report, completion=completing)
+    transition(
+        report,
+        "submit_to_finance_review" if report.content_reviewed_at else "submit",
+        acting_user=acting_user,
+        changes={"submitted_at": now, "submitted_by": acting_user},
+        completion=completing,
+    )
     application = report.grant.application
     presenter = report.grant.decision.presenter
     queue_email(
@@ -320,15 +323,7 @@ def report_request_completion(
     request = ReportCompletionRequest.objects.create(
         report=report, message=message, due_date=due_date, requested_by=acting_user
     )
-    report.status = ReportStatus.COMPLETION_REQUESTED
-    report.save(update_fields=["status", "updated_at"])
-    audit(
-        acting_user=acting_user,
-        action="report.completion_requested",
-        target=report,
-        step=step,
-        message=message,
-    )
+    transition(report, "request_completion", acting_user=acting_user, step=step, message=message)
     recipient = report.submitted_by
     queue_email(
         key=f"report-completion:{request.pk}",
@@ -357,15 +352,17 @@ def report_approve_content(*, report: Report, notes: str, acting_user) -> Report
     report = _locked(report)
     if _require_step(report, acting_user) != "content":
         raise ValidationError(_("The content of this report has been approved already."), code="wrong_step")
-    report.content_reviewed_at = timezone.now()
-    report.content_reviewed_by = acting_user
-    report.content_notes = notes.strip()
-    report.status = ReportStatus.CONTENT_APPROVED if report.is_final else ReportStatus.APPROVED
-    report.save(
-        update_fields=["content_reviewed_at", "content_reviewed_by", "content_notes", "status", "updated_at"]
-    )
-    audit(
-        acting_user=acting_user, action="report.content_approved", target=report, notes=report.content_notes
+    notes = notes.strip()
+    transition(
+        report,
+        "approve_final_content" if report.is_final else "approve_interim",
+        acting_user=acting_user,
+        changes={
+            "content_reviewed_at": timezone.now(),
+            "content_reviewed_by": acting_user,
+            "content_notes": notes,
+        },
+        notes=notes,
     )
     if report.status == ReportStatus.APPROVED:
         payment_services.report_approved(grant=report.grant)
@@ -406,31 +403,31 @@ def report_approve_finances(
     settlement = payment_services.grant_settle(
         grant=report.grant, accepted_costs=accepted_costs, acting_user=acting_user
     )
-    report.accepted_costs = accepted_costs
-    report.finances_reviewed_at = timezone.now()
-    report.finances_reviewed_by = acting_user
-    report.finances_notes = notes
-    report.status = ReportStatus.APPROVED
-    report.settlement = {
-        "accepted_costs": str(settlement.accepted_costs),
-        "max_share_percent": str(settlement.max_share_percent),
-        "share_of_costs": str(settlement.share_of_costs),
-        "awarded": str(settlement.awarded),
-        "earned": str(settlement.earned),
-        "paid": str(settlement.paid),
-        "to_pay": str(settlement.to_pay),
-        "over_paid": str(settlement.over_paid),
-        "to_return": str(settlement.to_return),
-    }
-    report.save()
-    payment_services.report_approved(grant=report.grant)
-    audit(
+    transition(
+        report,
+        "approve_finances",
         acting_user=acting_user,
-        action="report.finances_approved",
-        target=report,
+        changes={
+            "accepted_costs": accepted_costs,
+            "finances_reviewed_at": timezone.now(),
+            "finances_reviewed_by": acting_user,
+            "finances_notes": notes,
+            "settlement": {
+                "accepted_costs": str(settlement.accepted_costs),
+                "max_share_percent": str(settlement.max_share_percent),
+                "share_of_costs": str(settlement.share_of_costs),
+                "awarded": str(settlement.awarded),
+                "earned": str(settlement.earned),
+                "paid": str(settlement.paid),
+                "to_pay": str(settlement.to_pay),
+                "over_paid": str(settlement.over_paid),
+                "to_return": str(settlement.to_return),
+            },
+        },
         accepted_costs=str(accepted_costs),
         notes=notes,
     )
+    payment_services.report_approved(grant=report.grant)
     _tell_recipient_approved(report)
     return settlement
 

@@ -12,6 +12,7 @@ from sepaxml import SepaTransfer
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.permissions import require_permission
+from avustamo.core.transitions import transition
 from avustamo.payments.models import (
     BatchStatus,
     Instalment,
@@ -84,11 +85,12 @@ def batch_approve(*, batch: PaymentBatch, acting_user) -> PaymentBatch:
         raise ValidationError(
             _("A batch is approved by a second person, not by the one who prepared it."), code="four_eyes"
         )
-    batch.status = BatchStatus.APPROVED
-    batch.approved_by = acting_user
-    batch.approved_at = timezone.now()
-    batch.save(update_fields=["status", "approved_by", "approved_at"])
-    audit(acting_user=acting_user, action="payment_batch.approved", target=batch)
+    transition(
+        batch,
+        "approve",
+        acting_user=acting_user,
+        changes={"approved_by": acting_user, "approved_at": timezone.now()},
+    )
     return batch
 
 
@@ -163,9 +165,7 @@ def batch_mark_paid(*, batch: PaymentBatch, paid_on: datetime.date, acting_user)
         )
     if paid_on > helsinki_today():
         raise ValidationError({"paid_on": _("The day of payment cannot be in the future.")})
-    batch.status = BatchStatus.PAID
-    batch.paid_on = paid_on
-    batch.save(update_fields=["status", "paid_on"])
+    transition(batch, "mark_paid", acting_user=acting_user, changes={"paid_on": paid_on}, paid_on=paid_on)
     batch.instalments.update(status=InstalmentStatus.PAID, paid_on=paid_on)
     LedgerEntry.objects.bulk_create(
         LedgerEntry(
@@ -177,5 +177,4 @@ def batch_mark_paid(*, batch: PaymentBatch, paid_on: datetime.date, acting_user)
         )
         for instalment in batch.instalments.all()
     )
-    audit(acting_user=acting_user, action="payment_batch.paid", target=batch, paid_on=paid_on)
     return batch

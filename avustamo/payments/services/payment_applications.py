@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.money import format_euros
+from avustamo.core.transitions import transition
 from avustamo.decisions.models import Decision
 from avustamo.grants.models import Grant
 from avustamo.grants.selectors import period_in_force
@@ -97,10 +98,11 @@ def payment_application_decide(
     if payment_application.status != PaymentApplicationStatus.SUBMITTED:
         raise ValidationError(_("This payment application has already been decided."), code="already_decided")
     reason = reason.strip()
+    changes = {"decided_by": acting_user, "decided_at": timezone.now(), "reason": reason}
     if approved_amount is None or approved_amount == 0:
         if not reason:
             raise ValidationError({"reason": _("Give the reasons for rejecting the application.")})
-        payment_application.status = PaymentApplicationStatus.REJECTED
+        action = "reject"
     else:
         if not 0 < approved_amount <= payment_application.amount:
             raise ValidationError(
@@ -108,18 +110,17 @@ def payment_application_decide(
             )
         if approved_amount < payment_application.amount and not reason:
             raise ValidationError({"reason": _("Give the reasons for approving less than was applied for.")})
-        payment_application.instalment = _take_from_arrears(grant, approved_amount)
-        payment_application.status = PaymentApplicationStatus.APPROVED
-        payment_application.approved_amount = approved_amount
-    payment_application.decided_by = acting_user
-    payment_application.decided_at = timezone.now()
-    payment_application.reason = reason
-    payment_application.save()
-    audit(
+        action = "approve"
+        changes |= {
+            "instalment": _take_from_arrears(grant, approved_amount),
+            "approved_amount": approved_amount,
+        }
+    transition(
+        payment_application,
+        action,
         acting_user=acting_user,
-        action=f"payment_application.{payment_application.status}",
-        target=payment_application,
-        approved_amount=payment_application.approved_amount,
+        changes=changes,
+        approved_amount=changes.get("approved_amount"),
     )
     return payment_application
 
@@ -134,10 +135,11 @@ def _take_from_arrears(grant: Grant, amount: Decimal) -> Instalment:
     ).order_by("number"):
         taken = min(left, planned.amount)
         if taken == planned.amount:
-            planned.status = InstalmentStatus.CANCELLED
+            # A change of the instalment plan: set by a queryset update, as the plan's other states are (ADR 0009).
+            grant.instalments.filter(pk=planned.pk).update(status=InstalmentStatus.CANCELLED)
         else:
             planned.amount -= taken
-        planned.save(update_fields=["status", "amount"])
+            planned.save(update_fields=["amount"])
         left -= taken
         if not left:
             break
