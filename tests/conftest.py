@@ -1,9 +1,42 @@
+import datetime
+from decimal import Decimal
+
 import pytest
+import time_machine
 from django.utils import translation
 
+from avustamo.core.dates import helsinki_today
+from avustamo.payments.models import ReferenceRate
 from avustamo.payments.reference_rates import load_reference_rates
 from avustamo.programmes.reference import load_reference_data
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock-shift-days",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Run the whole suite with the clock N days ahead, to show that no test depends on the calendar year.",
+    )
+
+
+def pytest_configure(config):
+    # Started here, before collection, so that dates a test module computes on import are shifted too. pytest-xdist
+    # hands the option to each worker, whose own pytest_configure shifts its clock.
+    days = config.getoption("clock_shift_days")
+    if days:
+        travel = time_machine.travel(datetime.timedelta(days=days), tick=True)
+        travel.start()
+        config.add_cleanup(travel.stop)
+
+
+def pytest_report_header(config):
+    days = config.getoption("clock_shift_days")
+    if days:
+        return f"clock shifted {days} days ahead: today is {helsinki_today():%d.%m.%Y} in Helsinki"
+    return None
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +55,25 @@ def reference_rates(db):
     """The Interest Act's reference rates, as migration payments 0002 enters them; loaded again because a test that
     runs in transactions empties every table after it."""
     load_reference_rates()
+
+
+@pytest.fixture
+def reference_rates_of_last_and_this_year(reference_rates):
+    """The reference rates of the four half-years of last year and this year, entered for the cases of returns and
+    recoveries whatever the Bank of Finland announced, so that their hand computations do not depend on the year:
+    3.5 %, 2.5 %, 2.5 % and 2.0 % (those of 2025 and of the first half of 2026 as announced, 2.0 % after)."""
+    this_year = helsinki_today().year
+    rates = {
+        datetime.date(this_year - 1, 1, 1): Decimal("3.5"),
+        datetime.date(this_year - 1, 7, 1): Decimal("2.5"),
+        datetime.date(this_year, 1, 1): Decimal("2.5"),
+        datetime.date(this_year, 7, 1): Decimal("2.0"),
+    }
+    for valid_from, rate in rates.items():
+        ReferenceRate.objects.update_or_create(
+            valid_from=valid_from, defaults={"rate": rate, "source": "testi"}
+        )
+    return rates
 
 
 @pytest.fixture

@@ -4,13 +4,18 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.core import mail
 from django.utils import timezone
 from stdnum.fi import ytunnus
 from stdnum.iban import calc_check_digits
 
 from avustamo.accounts.models import RoleGrant, User
-from avustamo.applications.models import Application
+from avustamo.applications.models import Application, ApplicationStatus
+from avustamo.core.dates import helsinki_today
+from avustamo.decisions.models import Decision, DecisionStatus, Outcome
+from avustamo.grants import services as grant_services
 from avustamo.organisations.models import Membership, Organisation, OrganisationType
+from avustamo.payments import services as payment_services
 from avustamo.programmes.application_form.schema import parse_definition
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import (
@@ -26,6 +31,7 @@ from avustamo.programmes.models import (
 from avustamo.reference.models import Municipality, Region
 from avustamo.register.models import PublishedGrant
 from avustamo.register.services import refresh_derived
+from avustamo.reviews import services as review_services
 
 
 def valid_business_id(n: int) -> str:
@@ -309,3 +315,148 @@ def close_call(call, *, closed_for=datetime.timedelta(minutes=1)):
     )
     call.refresh_from_db()
     return call
+
+
+def published_decision(
+    *,
+    outcome=Outcome.APPROVED,
+    amount="12000.00",
+    call=None,
+    corrects=None,
+    application=None,
+    instalments=(),
+    period=(datetime.date(2027, 1, 1), datetime.date(2027, 12, 31)),
+    reports_due=(),
+    max_share_percent=None,
+):
+    """A decision signed and published the way the service publishes it (documents, register, grant, email)."""
+    presenter = (
+        corrects.presenter if corrects else UserFactory(roles=["presenter"], full_name="Esa Esittelijä")
+    )
+    if application is None:
+        membership = MembershipFactory()
+        application = ApplicationFactory(
+            call=call or CallFactory(closed=True, appropriation=Decimal("50000.00")),
+            organisation=membership.organisation,
+            created_by=membership.person,
+            submitted_by=membership.person,
+            status=ApplicationStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+            register_number=f"TEM/{ApplicationFactory._meta.model.objects.count() + 100}/2026",
+            applicant_name=membership.organisation.name,
+            requested_amount=Decimal("20000.00"),
+        )
+    decision = Decision.objects.create(
+        application=application,
+        corrects=corrects,
+        outcome=outcome,
+        amount=Decimal(amount) if outcome != Outcome.REJECTED else 0,
+        purpose="Vertaistukiryhmät perheille." if outcome != Outcome.REJECTED else "",
+        period_start=period[0],
+        period_end=period[1],
+        reasons="Perustelut.",
+        instalments=list(instalments),
+        reports_due=list(reports_due),
+        max_share_percent=max_share_percent,
+        presenter=presenter,
+        decision_maker=UserFactory(roles=["decision_maker"]),
+        status=DecisionStatus.SIGNED,
+        signed_at=timezone.now(),
+        decision_date=datetime.date(2026, 11, 20),
+    )
+    grant_services.decision_publish(decision_id=decision.pk, acting_user=presenter)
+    mail.outbox.clear()
+    decision.refresh_from_db()
+    return decision
+
+
+def recipient_member(decision):
+    """The member of the recipient organisation who applied (published_decision makes one member)."""
+    return decision.application.organisation.memberships.first().person
+
+
+def with_applied_budget(decision):
+    """The standard form's answers on the decision's application, so that the budget by category exists."""
+    application = decision.application
+    application.answers = complete_answers(application.call)
+    application.save(update_fields=["answers"])
+    return decision
+
+
+def assigned_presenter(grant):
+    """The decision's presenter, assigned through the service to present the call, as the permissions ask."""
+    presenter = grant.decision.presenter
+    review_services.call_assign(
+        call=grant.application.call,
+        person=presenter,
+        role="presenter",
+        acting_user=UserFactory(roles=["programme_manager"]),
+    )
+    return presenter
+
+
+def screened_eligible(application, official):
+    """The application screened as eligible on every point."""
+    return review_services.screening_record(
+        application=application,
+        arrived_on_time=True,
+        applicant_type_eligible=True,
+        declarations_given=True,
+        attachments_present=True,
+        result="eligible",
+        reason="",
+        acting_user=official,
+    )
+
+
+def pay_due_instalments(grant, paid_on=None):
+    """Pay what is due of the grant's agency in one batch prepared today and approved by a second finance officer,
+    marked paid on `paid_on` (today unless given)."""
+    agency = grant.application.call.programme.agency
+    finance, approver = UserFactory(roles=["finance_officer"]), UserFactory(roles=["finance_officer"])
+    batch = payment_services.batch_prepare(
+        agency=agency, execution_date=helsinki_today(), acting_user=finance
+    )
+    payment_services.batch_approve(batch=batch, acting_user=approver)
+    payment_services.batch_credit_transfer(batch=batch, acting_user=finance)
+    payment_services.batch_mark_paid(batch=batch, paid_on=paid_on or helsinki_today(), acting_user=finance)
+
+
+def accepted_and_paid_grant(*, paid_on, amount="10000.00", instalments=()):
+    """A grant of `amount` decided by TEM, accepted by the recipient, and what is due on acceptance (all of it
+    unless `instalments` say otherwise) paid on `paid_on`."""
+    agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785")
+    call = CallFactory(closed=True, programme=ProgrammeFactory(agency=agency))
+    decision = published_decision(call=call, amount=amount, instalments=instalments)
+    grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
+    pay_due_instalments(decision.grant, paid_on=paid_on)
+    return decision.grant
+
+
+def grant_to_report_on(
+    call,
+    *,
+    instalments=(
+        (60, Decision.InstalmentCondition.ON_ACCEPTANCE),
+        (40, Decision.InstalmentCondition.AFTER_FINAL_REPORT),
+    ),
+    reports=None,
+):
+    """An accepted grant of 12 000 € at most 80 % of the eligible costs, with the application's budget, its period of
+    use ended five days ago; the reports due are `reports` as (kind, due date), by default the final one in 60 days."""
+    today = helsinki_today()
+    if reports is None:
+        reports = (("final", today + datetime.timedelta(days=60)),)
+    decision = published_decision(
+        call=call,
+        amount="12000.00",
+        max_share_percent=Decimal("80.00"),
+        period=(today - datetime.timedelta(days=300), today - datetime.timedelta(days=5)),
+        instalments=[{"percent": str(percent), "condition": condition} for percent, condition in instalments],
+        reports_due=[{"kind": kind, "due": due.isoformat()} for kind, due in reports],
+    )
+    application = decision.application
+    application.answers = {"budget": {"costs": {"personnel": "12000.00", "rents": "3000.00"}}}
+    application.save(update_fields=["answers"])
+    grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
+    return decision.grant

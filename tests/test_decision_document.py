@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from avustamo.applications.models import ApplicationStatus
 from avustamo.decisions.documents import decision_pdf
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
+from tests.documents import pdf_text
 from tests.factories import (
     AgencyFactory,
     ApplicationFactory,
@@ -23,12 +24,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ["fi", "sv", "en"]
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text of every page, with runs of white space (line breaks, no-break spaces) as one space."""
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())
 
 
 def xmp(pdf: bytes) -> bytes:

@@ -2,112 +2,56 @@
 or through the API; declining frees the money and tells the presenter; nothing may be paid before acceptance where
 the call asks for it."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from avustamo.accounts.services import api_token_create
-from avustamo.applications.models import ApplicationStatus
 from avustamo.core.models import AuditEntry
-from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
+from avustamo.decisions.models import FundingProposal, Outcome
 from avustamo.grants import services as grant_services
 from avustamo.grants.models import Grant, GrantStatus
 from avustamo.portal.selectors import call_totals
 from tests.access import LOGIN, assert_access
-from tests.factories import ApplicationFactory, CallFactory, MembershipFactory, UserFactory
+from tests.factories import CallFactory, MembershipFactory, UserFactory, published_decision, recipient_member
 
 pytestmark = pytest.mark.django_db
 
 
-def _published(
-    *,
-    outcome=Outcome.APPROVED,
-    amount="12000.00",
-    call=None,
-    corrects=None,
-    application=None,
-    instalments=(),
-    period=(datetime.date(2027, 1, 1), datetime.date(2027, 12, 31)),
-    reports_due=(),
-    max_share_percent=None,
-):
-    """A decision signed and published the way the service publishes it (documents, register, grant, email)."""
-    presenter = (
-        corrects.presenter if corrects else UserFactory(roles=["presenter"], full_name="Esa Esittelijä")
-    )
-    if application is None:
-        membership = MembershipFactory()
-        application = ApplicationFactory(
-            call=call or CallFactory(closed=True, appropriation=Decimal("50000.00")),
-            organisation=membership.organisation,
-            created_by=membership.person,
-            submitted_by=membership.person,
-            status=ApplicationStatus.SUBMITTED,
-            submitted_at=timezone.now(),
-            register_number=f"TEM/{ApplicationFactory._meta.model.objects.count() + 100}/2026",
-            applicant_name=membership.organisation.name,
-            requested_amount=Decimal("20000.00"),
-        )
-    decision = Decision.objects.create(
-        application=application,
-        corrects=corrects,
-        outcome=outcome,
-        amount=Decimal(amount) if outcome != Outcome.REJECTED else 0,
-        purpose="Vertaistukiryhmät perheille." if outcome != Outcome.REJECTED else "",
-        period_start=period[0],
-        period_end=period[1],
-        reasons="Perustelut.",
-        instalments=list(instalments),
-        reports_due=list(reports_due),
-        max_share_percent=max_share_percent,
-        presenter=presenter,
-        decision_maker=UserFactory(roles=["decision_maker"]),
-        status=DecisionStatus.SIGNED,
-        signed_at=timezone.now(),
-        decision_date=datetime.date(2026, 11, 20),
-    )
-    grant_services.decision_publish(decision_id=decision.pk, acting_user=presenter)
-    mail.outbox.clear()
-    decision.refresh_from_db()
-    return decision
-
-
-def _member(decision):
-    return decision.application.organisation.memberships.first().person
-
-
 class TestOpening:
     def test_publishing_a_positive_decision_opens_its_grant_awaiting_acceptance(self):
-        decision = _published()
+        decision = published_decision()
         grant = Grant.objects.get(application=decision.application)
         assert grant.decision == decision and grant.status == GrantStatus.AWAITING_ACCEPTANCE
         assert not grant.may_be_paid
         assert AuditEntry.objects.filter(action="grant.opened", target_id=str(grant.pk)).exists()
 
     def test_a_rejection_opens_no_grant(self):
-        decision = _published(outcome=Outcome.REJECTED)
+        decision = published_decision(outcome=Outcome.REJECTED)
         assert not Grant.objects.filter(application=decision.application).exists()
 
     def test_a_call_without_acceptance_may_pay_at_once(self):
-        decision = _published(call=CallFactory(closed=True, requires_acceptance=False))
+        decision = published_decision(call=CallFactory(closed=True, requires_acceptance=False))
         assert decision.grant.may_be_paid
 
     def test_a_correction_moves_the_grant_and_asks_for_acceptance_again(self):
-        original = _published()
-        grant_services.grant_accept(grant=original.grant, acting_user=_member(original))
-        correction = _published(corrects=original, application=original.application, amount="10000.00")
+        original = published_decision()
+        grant_services.grant_accept(grant=original.grant, acting_user=recipient_member(original))
+        correction = published_decision(
+            corrects=original, application=original.application, amount="10000.00"
+        )
         grant = Grant.objects.get(application=original.application)
         assert grant.decision == correction and grant.status == GrantStatus.AWAITING_ACCEPTANCE
         assert grant.answered_at is None
 
     def test_a_negative_correction_closes_the_grant(self):
-        original = _published()
-        correction = _published(corrects=original, application=original.application, outcome=Outcome.REJECTED)
+        original = published_decision()
+        correction = published_decision(
+            corrects=original, application=original.application, outcome=Outcome.REJECTED
+        )
         grant = Grant.objects.get(application=original.application)
         assert grant.status == GrantStatus.CLOSED and grant.decision == correction and not grant.may_be_paid
         assert not grant.instalments.exclude(status="cancelled").exists()
@@ -116,22 +60,22 @@ class TestOpening:
 
 class TestAnswering:
     def test_a_member_accepts_and_payment_becomes_possible(self):
-        decision = _published()
-        member = _member(decision)
+        decision = published_decision()
+        member = recipient_member(decision)
         grant = grant_services.grant_accept(grant=decision.grant, acting_user=member)
         assert grant.status == GrantStatus.ACCEPTED and grant.answered_by == member and grant.may_be_paid
         assert AuditEntry.objects.filter(action="grant.accepted", actor=member).exists()
 
     def test_declining_frees_the_money_and_tells_the_presenter(self, django_capture_on_commit_callbacks):
         call = CallFactory(closed=True, appropriation=Decimal("50000.00"))
-        decision = _published(call=call, amount="12000.00")
+        decision = published_decision(call=call, amount="12000.00")
         FundingProposal.objects.create(
             application=decision.application, amount=Decimal("12000.00"), proposed_by=decision.presenter
         )
         assert call_totals(call).left == Decimal("38000.00")
         with django_capture_on_commit_callbacks(execute=True):
             grant = grant_services.grant_decline(
-                grant=decision.grant, reason="Hanke ei toteudu.", acting_user=_member(decision)
+                grant=decision.grant, reason="Hanke ei toteudu.", acting_user=recipient_member(decision)
             )
         assert grant.status == GrantStatus.DECLINED and not grant.may_be_paid
         assert call_totals(call).left == Decimal("50000.00")
@@ -140,26 +84,28 @@ class TestAnswering:
         assert "Hanke ei toteudu." in email.body and decision.application.register_number in email.subject
 
     def test_a_decline_needs_a_reason_and_changes_nothing_without_one(self):
-        decision = _published()
+        decision = published_decision()
         with pytest.raises(ValidationError) as refusal:
-            grant_services.grant_decline(grant=decision.grant, reason="   ", acting_user=_member(decision))
+            grant_services.grant_decline(
+                grant=decision.grant, reason="   ", acting_user=recipient_member(decision)
+            )
         assert "reason" in refusal.value.error_dict
         decision.grant.refresh_from_db()
         assert decision.grant.status == GrantStatus.AWAITING_ACCEPTANCE and not mail.outbox
 
     def test_an_answer_is_given_once(self):
-        decision = _published()
-        grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+        decision = published_decision()
+        grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
         with pytest.raises(ValidationError) as refusal:
             grant_services.grant_decline(
-                grant=decision.grant, reason="Muutimme mielemme.", acting_user=_member(decision)
+                grant=decision.grant, reason="Muutimme mielemme.", acting_user=recipient_member(decision)
             )
         assert refusal.value.code == "already_answered"
         assert Grant.objects.get(pk=decision.grant.pk).status == GrantStatus.ACCEPTED
 
     @pytest.mark.parametrize("who", ["other_organisation", "official", "presenter"])
     def test_only_the_recipients_members_may_answer(self, who):
-        decision = _published()
+        decision = published_decision()
         person = {
             "other_organisation": lambda: MembershipFactory().person,
             "official": lambda: UserFactory(roles=["programme_manager"]),
@@ -172,8 +118,8 @@ class TestAnswering:
 
 class TestPages:
     def test_the_decision_page_offers_both_answers_and_acceptance_needs_the_tick(self, client):
-        decision = _published()
-        client.force_login(_member(decision))
+        decision = published_decision()
+        client.force_login(recipient_member(decision))
         page = client.get(f"/en/applications/{decision.application.pk}/decision/").content.decode()
         assert "Accept the grant and its terms" in page and "Decline the grant" in page
         refused = client.post(f"/en/applications/{decision.application.pk}/decision/accept/", {})
@@ -187,8 +133,8 @@ class TestPages:
         assert "The terms were accepted on" in page and "Accept the grant and its terms" not in page
 
     def test_declining_without_a_reason_is_refused_on_the_page(self, client):
-        decision = _published()
-        client.force_login(_member(decision))
+        decision = published_decision()
+        client.force_login(recipient_member(decision))
         response = client.post(
             f"/en/applications/{decision.application.pk}/decision/decline/", {"reason": ""}
         )
@@ -198,7 +144,7 @@ class TestPages:
 
 ROLES = {
     "anonymous": lambda decision: AnonymousUser(),
-    "member": _member,
+    "member": recipient_member,
     "other_organisation": lambda decision: MembershipFactory().person,
     "presenter": lambda decision: decision.presenter,
     "manager": lambda decision: UserFactory(roles=["programme_manager"]),
@@ -210,7 +156,7 @@ ANSWERS = [("accept", {"confirm": "on"}), ("decline", {"reason": "Emme tarvitse 
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize(("answer", "data"), ANSWERS, ids=[answer for answer, _ in ANSWERS])
 def test_who_may_answer_through_the_pages(client, role, answer, data):
-    decision = _published()
+    decision = published_decision()
     expected = {"anonymous": LOGIN, "member": 302}.get(role, 404)
     assert_access(
         client,
@@ -235,8 +181,8 @@ class TestApi:
         )
 
     def test_a_member_reads_and_accepts_the_grant(self, client):
-        decision = _published()
-        member = _member(decision)
+        decision = published_decision()
+        member = recipient_member(decision)
         _token, token = api_token_create(name="CRM", acting_user=member)
         read = client.get(
             f"/api/v1/applications/{decision.application.pk}/grant", HTTP_AUTHORIZATION=f"Bearer {token}"
@@ -255,21 +201,23 @@ class TestApi:
         assert response.json()["may_be_paid"] is True
 
     def test_a_decline_through_the_api_needs_a_reason(self, client):
-        decision = _published()
-        refused = self._post(client, _member(decision), decision, "decline", {"reason": ""})
+        decision = published_decision()
+        refused = self._post(client, recipient_member(decision), decision, "decline", {"reason": ""})
         assert refused.status_code == 422
         assert refused.json()["errors"][0]["field"] == "reason"
-        declined = self._post(client, _member(decision), decision, "decline", {"reason": "Ei tarvetta."})
+        declined = self._post(
+            client, recipient_member(decision), decision, "decline", {"reason": "Ei tarvetta."}
+        )
         assert declined.status_code == 200 and declined.json()["status"] == "declined"
 
     def test_answering_twice_is_a_conflict(self, client):
-        decision = _published()
-        self._post(client, _member(decision), decision, "accept")
-        again = self._post(client, _member(decision), decision, "accept")
+        decision = published_decision()
+        self._post(client, recipient_member(decision), decision, "accept")
+        again = self._post(client, recipient_member(decision), decision, "accept")
         assert again.status_code == 409
 
     def test_another_organisations_token_finds_nothing(self, client):
-        decision = _published()
+        decision = published_decision()
         response = self._post(client, MembershipFactory().person, decision, "accept")
         assert response.status_code == 404
         assert Grant.objects.get(pk=decision.grant.pk).status == GrantStatus.AWAITING_ACCEPTANCE

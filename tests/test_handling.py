@@ -30,6 +30,7 @@ from tests.factories import (
     UserFactory,
     close_call,
     complete_answers,
+    screened_eligible,
 )
 
 
@@ -79,19 +80,6 @@ def applications(call, officials):
         call=call, person=officials["presenter"], role="presenter", acting_user=officials["manager"]
     )
     return submitted
-
-
-def _screen_eligible(application, official):
-    return review_services.screening_record(
-        application=application,
-        arrived_on_time=True,
-        applicant_type_eligible=True,
-        declarations_given=True,
-        attachments_present=True,
-        result="eligible",
-        reason="",
-        acting_user=official,
-    )
 
 
 def _score(application, reviewer, scores):
@@ -149,7 +137,7 @@ class TestScreening:
 
     def test_a_reviewer_cannot_screen(self, applications, officials):
         with pytest.raises(PermissionDenied):
-            _screen_eligible(applications[0], officials["reviewer_1"])
+            screened_eligible(applications[0], officials["reviewer_1"])
 
 
 class TestCompletionRequest:
@@ -308,7 +296,7 @@ class TestProposalsAndDecisions:
     @pytest.fixture
     def ranked(self, applications, officials):
         for application, scores in zip(applications, ([3, 3], [5, 5], [4, 4]), strict=True):
-            _screen_eligible(application, officials["presenter"])
+            screened_eligible(application, officials["presenter"])
             review_services.reviewers_assign(
                 application=application, reviewers=[officials["reviewer_1"]], acting_user=officials["manager"]
             )
@@ -607,7 +595,7 @@ def test_the_handling_list_filters_searches_and_sorts(applications, officials, c
     type(request).objects.filter(pk=request.pk).update(
         reply_by=timezone.localdate() - datetime.timedelta(days=1)
     )
-    _screen_eligible(applications[2], officials["manager"])
+    screened_eligible(applications[2], officials["manager"])
 
     def numbers(**filters):
         return [row.register_number for row in handling_list(call, HandlingFilters(**filters))]
@@ -646,7 +634,7 @@ def test_the_decision_maker_returns_a_decision_and_the_presenter_corrects_a_sign
     applications, officials, client
 ):
     application = applications[0]
-    _screen_eligible(application, officials["presenter"])
+    screened_eligible(application, officials["presenter"])
     draft = TestProposalsAndDecisions()._complete_draft(application, officials["presenter"])
     decision_services.decision_send_for_signing(
         decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]

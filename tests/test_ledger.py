@@ -142,8 +142,14 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
     finance, approver = UserFactory(roles=["finance_officer"]), UserFactory(roles=["finance_officer"])
     manager = UserFactory(roles=["programme_manager"])
     load_reference_rates()
-    # Rates not yet announced are entered for the test, so that claims due in them are reckoned.
-    for half_year in (datetime.date(2026, 7, 1), datetime.date(2027, 1, 1), datetime.date(2027, 7, 1)):
+    # Rates not yet announced are entered for the test, so that claims are reckoned: money is paid today and
+    # claimed back by a due date 30 days on, in this half-year or the next.
+    today = helsinki_today()
+    this_half_year = datetime.date(today.year, 1 if today.month <= 6 else 7, 1)
+    next_half_year = (
+        datetime.date(today.year, 7, 1) if this_half_year.month == 1 else datetime.date(today.year + 1, 1, 1)
+    )
+    for half_year in (this_half_year, next_half_year):
         ReferenceRate.objects.get_or_create(
             valid_from=half_year, defaults={"rate": Decimal("2.0"), "source": "testi"}
         )

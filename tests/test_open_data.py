@@ -39,9 +39,9 @@ from tests.factories import (
     UserFactory,
     close_call,
     complete_answers,
+    screened_eligible,
     valid_business_id,
 )
-from tests.test_handling import _screen_eligible
 
 SCHEMA_DIR = Path(exports.__file__).resolve().parent / "data" / "360giving"
 # The package schema of 1.4.3 still refers to the grant schema by its 1.4.2 address.
@@ -554,7 +554,7 @@ def published_call(reference_data, django_capture_on_commit_callbacks):
     review_services.call_assign(call=call, person=presenter, role="presenter", acting_user=manager)
     for application in (published, drafted, unsigned):
         application.refresh_from_db()
-        _screen_eligible(application, presenter)
+        screened_eligible(application, presenter)
         review_services.reviewers_assign(application=application, reviewers=[reviewer], acting_user=manager)
         assignment = ReviewAssignment.objects.get(application=application, reviewer=reviewer)
         review_services.conflict_declare(

@@ -14,8 +14,7 @@ from avustamo.grants import services as grant_services
 from avustamo.payments import selectors, services
 from avustamo.payments.models import InstalmentStatus, PaymentApplication, PaymentApplicationStatus
 from avustamo.reviews import services as review_services
-from tests.factories import CallFactory, UserFactory
-from tests.test_grant_acceptance import _member, _published
+from tests.factories import CallFactory, UserFactory, published_decision, recipient_member
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +24,10 @@ LAST_YEAR = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
 
 @pytest.fixture
 def grant():
-    decision = _published(
+    decision = published_decision(
         amount="10000.00", instalments=IN_ARREARS, period=LAST_YEAR, call=CallFactory(closed=True)
     )
-    return grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+    return grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
 
 
 def _apply(
@@ -41,7 +40,7 @@ def _apply(
         costs_incurred=Decimal(costs),
         amount=Decimal(amount),
         description="Palkat ja vuokrat tammi–kesäkuu.",
-        acting_user=_member(grant.decision),
+        acting_user=recipient_member(grant.decision),
     )
 
 
@@ -76,10 +75,10 @@ class TestApplying:
         assert "At most €4,000 is left to apply for." in refusal.value.messages
 
     def test_only_an_accepted_grant_and_its_recipient_may_apply(self):
-        decision = _published(amount="5000.00", instalments=IN_ARREARS, period=LAST_YEAR)
+        decision = published_decision(amount="5000.00", instalments=IN_ARREARS, period=LAST_YEAR)
         with pytest.raises(ValidationError):
             _apply(decision.grant)
-        grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+        grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
         with pytest.raises(PermissionDenied):
             services.payment_application_submit(
                 grant=decision.grant,
@@ -166,7 +165,7 @@ class TestDeciding:
 
 class TestPages:
     def test_the_recipient_applies_and_an_official_approves_through_the_pages(self, client, grant):
-        client.force_login(_member(grant.decision))
+        client.force_login(recipient_member(grant.decision))
         url = f"/en/applications/{grant.application_id}/decision/"
         assert "You can still apply for €10,000." in client.get(url).content.decode()
         refused = client.post(f"{url}payment-application/", {"period_start": "2025-01-01"})
@@ -200,7 +199,7 @@ class TestPages:
     @pytest.mark.parametrize("role", ["applicant", "auditor", "reviewer"])
     def test_others_cannot_decide(self, client, grant, role):
         application = _apply(grant)
-        user = _member(grant.decision) if role == "applicant" else UserFactory(roles=[role])
+        user = recipient_member(grant.decision) if role == "applicant" else UserFactory(roles=[role])
         client.force_login(user)
         response = client.post(
             f"/official/payment-applications/{application.pk}/decide/", {"approved_amount": "1"}
@@ -215,7 +214,7 @@ class TestApi:
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     def test_a_member_applies_and_reads_the_decision(self, client, grant):
-        headers = self._client(client, _member(grant.decision))
+        headers = self._client(client, recipient_member(grant.decision))
         url = f"/api/v1/applications/{grant.application_id}/grant/payment-applications"
         body = {
             "period_start": "2025-01-01",

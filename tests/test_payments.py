@@ -21,8 +21,15 @@ from avustamo.grants import services as grant_services
 from avustamo.payments import selectors, services
 from avustamo.payments.models import BatchStatus, Instalment, InstalmentStatus, PaymentBatch
 from tests.access import LOGIN, assert_access
-from tests.factories import AgencyFactory, CallFactory, MembershipFactory, ProgrammeFactory, UserFactory
-from tests.test_grant_acceptance import _member, _published
+from tests.factories import (
+    AgencyFactory,
+    CallFactory,
+    MembershipFactory,
+    ProgrammeFactory,
+    UserFactory,
+    published_decision,
+    recipient_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +58,8 @@ def call(agency):
 
 
 def _accepted(call, amount="12345.50", shares=()):
-    decision = _published(call=call, amount=amount, instalments=shares)
-    grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+    decision = published_decision(call=call, amount=amount, instalments=shares)
+    grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
     return decision
 
 
@@ -65,7 +72,7 @@ SIXTY_THIRTY_TEN = [
 
 class TestPlan:
     def test_instalments_add_up_to_the_grant_exactly(self, call):
-        decision = _published(call=call, amount="12345.50", instalments=SIXTY_THIRTY_TEN)
+        decision = published_decision(call=call, amount="12345.50", instalments=SIXTY_THIRTY_TEN)
         # 60 % = 7 407.30, 30 % = 3 703.65, the last the remainder 1 234.55: 12 345.50 in all.
         assert [(number, amount) for number, amount, _, _ in _plan(decision)] == [
             (1, Decimal("7407.30")),
@@ -74,9 +81,9 @@ class TestPlan:
         ]
 
     def test_a_decision_without_instalments_is_paid_at_once_on_acceptance(self, call):
-        decision = _published(call=call, amount="5000.00")
+        decision = published_decision(call=call, amount="5000.00")
         assert _plan(decision) == [(1, Decimal("5000.00"), "on_acceptance", InstalmentStatus.PLANNED)]
-        grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+        grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
         assert _plan(decision)[0][3] == InstalmentStatus.DUE
 
     def test_only_the_instalment_on_acceptance_falls_due(self, call):
@@ -89,13 +96,13 @@ class TestPlan:
 
     def test_without_acceptance_in_the_call_payment_is_due_at_once(self, agency):
         call = CallFactory(closed=True, programme=ProgrammeFactory(agency=agency), requires_acceptance=False)
-        decision = _published(call=call, amount="800.00")
+        decision = published_decision(call=call, amount="800.00")
         assert _plan(decision)[0][3] == InstalmentStatus.DUE
 
     def test_declining_cancels_what_was_not_paid(self, call):
-        decision = _published(call=call)
+        decision = published_decision(call=call)
         grant_services.grant_decline(
-            grant=decision.grant, reason="Ei tarvetta.", acting_user=_member(decision)
+            grant=decision.grant, reason="Ei tarvetta.", acting_user=recipient_member(decision)
         )
         assert {status for *_, status in _plan(decision)} == {InstalmentStatus.CANCELLED}
 
@@ -113,7 +120,7 @@ def approver():
 class TestBatches:
     def test_a_batch_takes_every_due_payment_of_the_agency(self, call, finance):
         first, second = _accepted(call, amount="1000.00"), _accepted(call, amount="2500.50")
-        _published(call=call, amount="700.00")  # not accepted: not due
+        published_decision(call=call, amount="700.00")  # not accepted: not due
         other_agency = _accepted(
             CallFactory(
                 closed=True, programme=ProgrammeFactory(code="okm-muu", agency=AgencyFactory(code="OKM"))
@@ -362,7 +369,7 @@ class TestMoneyShown:
         services.batch_approve(batch=batch, acting_user=approver)
         services.batch_credit_transfer(batch=batch, acting_user=finance)
         services.batch_mark_paid(batch=batch, paid_on=TODAY, acting_user=finance)
-        client.force_login(_member(decision))
+        client.force_login(recipient_member(decision))
         page = client.get(f"/en/applications/{decision.application.pk}/decision/").content.decode()
         payments = page.split("The grant's instalments and what has been paid", 1)[1]
         assert "€1,200" in payments and "€600" in payments and "€200" in payments
@@ -372,9 +379,9 @@ class TestMoneyShown:
     def test_officials_see_each_calls_money(self, client, call, finance, approver):
         _accepted(call, amount="2000.00", shares=SIXTY_THIRTY_TEN)
         _accepted(call, amount="500.00")
-        declined = _published(call=call, amount="700.00")
+        declined = published_decision(call=call, amount="700.00")
         grant_services.grant_decline(
-            grant=declined.grant, reason="Ei tarvetta.", acting_user=_member(declined)
+            grant=declined.grant, reason="Ei tarvetta.", acting_user=recipient_member(declined)
         )
         batch = services.batch_prepare(
             agency=call.programme.agency, execution_date=TODAY, acting_user=finance
@@ -404,5 +411,5 @@ class TestMoneyShown:
         assert f"/official/applications/{decision.application.pk}/decision/" in batch_page
         page = client.get(f"/en/official/applications/{decision.application.pk}/decision/").content.decode()
         grant = page.split("The grant", 1)[1]
-        assert "Status: accepted" in grant and _member(decision).full_name in grant
+        assert "Status: accepted" in grant and recipient_member(decision).full_name in grant
         assert "Awarded €2,000, paid €0, still to be paid €2,000." in grant and "In a payment batch" in grant

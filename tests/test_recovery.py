@@ -1,6 +1,7 @@
 """Return and recovery decisions (issue 6, section 7): the decision document with the interest of 24 § line by line,
 grounds noted before deciding with the one-year warning of 29 §, and the recipient's voluntary return. Hand-computed
-on the grant of tests.test_returns: 10 000 € paid on 1.3.2025."""
+on a grant of 10 000 € paid on 1 March of last year, with the reference rates of
+conftest.reference_rates_of_last_and_this_year."""
 
 import datetime
 from decimal import Decimal
@@ -11,7 +12,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from avustamo.core.dates import helsinki_today, shift_years
 from avustamo.core.models import OutboundEmail
+from avustamo.core.money import to_cents
 from avustamo.payments import services
 from avustamo.payments.models import (
     RecoveryGrounds,
@@ -21,20 +24,44 @@ from avustamo.payments.models import (
     months_before,
 )
 from avustamo.payments.tasks import return_decision_publish
-from tests import test_returns
 from tests.access import LOGIN, assert_access
-from tests.factories import MembershipFactory, UserFactory
-from tests.test_decision_document import pdf_text
-from tests.test_grant_acceptance import _member
-from tests.test_returns import END_OF_2026, TODAY
+from tests.documents import pdf_text
+from tests.factories import (
+    MembershipFactory,
+    UserFactory,
+    accepted_and_paid_grant,
+    assigned_presenter,
+    recipient_member,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rates_of_last_and_this_year")]
 D = datetime.date
-# The grant of the returns' tests and its reference rates, shared as fixtures.
-paid_grant = test_returns.paid_grant
-second_half_of_2026 = test_returns.second_half_of_2026
-LEARNED = D(2026, 11, 1)
+TODAY = helsinki_today()
+LAST_YEAR, THIS_YEAR = TODAY.year - 1, TODAY.year
+END_OF_THIS_YEAR = D(THIS_YEAR, 12, 31)  # never in the past: the due date of the claims
+# Within the year of 29 §, and the same day as ever for a reader: the latest 1 November up to today.
+LEARNED = D(THIS_YEAR if D(THIS_YEAR, 11, 1) <= TODAY else LAST_YEAR, 11, 1)
+A_YEAR_AND_A_DAY_AGO = shift_years(TODAY, -1) - datetime.timedelta(days=1)
 REASONS = "Loppuselvityksen mukaan avustusta jäi käyttämättä."
+# 181 days, 182 in a leap year: the one piece of the interest whose days depend on the year, computed by the
+# formula of 24 § (amount x rate x days / 365, to the cent); the other pieces are computed by hand in the tests.
+FIRST_HALF_OF_THIS_YEAR = (D(THIS_YEAR, 7, 1) - D(THIS_YEAR, 1, 1)).days
+
+
+def _first_half_interest(amount: str) -> Decimal:
+    """`amount` x (2.5 + 3) % over the first half of this year: 1 000 € gives 27.27 (27.42 in a leap year)."""
+    return to_cents(Decimal(amount) * Decimal("5.5") / 100 * FIRST_HALF_OF_THIS_YEAR / 365)
+
+
+def _finnish(amount: Decimal) -> str:
+    """1101.80 as 1 101,80, the way the Finnish decision writes it (before the € sign)."""
+    return f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+
+
+@pytest.fixture
+def paid_grant():
+    """10 000 € paid in one instalment on 1 March of last year."""
+    return accepted_and_paid_grant(paid_on=D(LAST_YEAR, 3, 1), amount="10000.00")
 
 
 def _manager():
@@ -42,7 +69,7 @@ def _manager():
 
 
 def _claim(grant, amount="1000.00", ground=ReturnGround.NOT_USED_AS_DECIDED, **extra):
-    values = {"due_date": END_OF_2026, "learned_on": D(2026, 11, 1), "reasons": REASONS} | extra
+    values = {"due_date": END_OF_THIS_YEAR, "learned_on": LEARNED, "reasons": REASONS} | extra
     return services.return_claim_create(
         grant=grant, ground=ground, amount=Decimal(amount), acting_user=_manager(), **values
     )
@@ -61,16 +88,19 @@ class TestTheDecisionDocument:
         with django_capture_on_commit_callbacks(execute=True):
             claim = _claim(paid_grant)
         text = _pdf(claim)
-        # 1 000 € x 6.5 % x 122/365 = 21.73; x 5.5 % x 184/365 = 27.73; x 5.5 % x 181/365 = 27.27;
-        # x 5 % x 183/365 = 25.07; in all 101.80, and 1 101.80 to pay by 31.12.2026.
+        # 1 000 € x 6.5 % x 122/365 = 21.73; x 5.5 % x 184/365 = 27.73; x 5.5 % x 181/365 = 27.27 (182/365 = 27.42
+        # in a leap year); x 5 % x 183/365 = 25.07; in all 101.80 (101.95), and 1 101.80 (1 101.95) to pay by 31.12.
+        first_half = _first_half_interest("1000")
+        interest = Decimal("21.73") + Decimal("27.73") + first_half + Decimal("25.07")
+        paid = f"1.3.{LAST_YEAR} 1 000 €"
         for line in [
-            "1.3.2025 1 000 € 1.3.2025 – 30.6.2025 122 6,5 % 21,73 €",
-            "1.3.2025 1 000 € 1.7.2025 – 31.12.2025 184 5,5 % 27,73 €",
-            "1.3.2025 1 000 € 1.1.2026 – 30.6.2026 181 5,5 % 27,27 €",
-            "1.3.2025 1 000 € 1.7.2026 – 30.12.2026 183 5 % 25,07 €",
-            "101,80 €",
-            "1 101,80 €",
-            "31.12.2026",
+            f"{paid} 1.3.{LAST_YEAR} – 30.6.{LAST_YEAR} 122 6,5 % 21,73 €",
+            f"{paid} 1.7.{LAST_YEAR} – 31.12.{LAST_YEAR} 184 5,5 % 27,73 €",
+            f"{paid} 1.1.{THIS_YEAR} – 30.6.{THIS_YEAR} {FIRST_HALF_OF_THIS_YEAR} 5,5 % {_finnish(first_half)} €",
+            f"{paid} 1.7.{THIS_YEAR} – 30.12.{THIS_YEAR} 183 5 % 25,07 €",
+            f"{_finnish(interest)} €",
+            f"{_finnish(1000 + interest)} €",
+            f"31.12.{THIS_YEAR}",
             "FI2112345600000785",
             REASONS,
             "Oikaisuvaatimusohje",
@@ -82,7 +112,7 @@ class TestTheDecisionDocument:
         (email,) = mail.outbox
         assert email.to == [paid_grant.application.submitted_by.email]
         assert email.attachments[0][0] == f"return-decision-TEM-100-2026-{claim.pk}-fi.pdf"
-        assert "101,80\xa0€" in email.body
+        assert f"{_finnish(interest)}\xa0€" in email.body
         stored = claim.document.name
         assert return_decision_publish(claim.pk) is False
         claim.refresh_from_db()
@@ -100,12 +130,14 @@ class TestTheDecisionDocument:
             claim = _claim(paid_grant, ground=ReturnGround.OTHER_PURPOSE)
         text = _pdf(claim)
         assert claim.language == "sv" and claim.is_recovery
-        assert "Anvisning om begäran om omprövning" in text and "101,80 €" in text
+        # 21.73 + 27.73 + 27.27 (27.42 in a leap year) + 25.07, as in the Finnish decision above.
+        interest = Decimal("21.73") + Decimal("27.73") + _first_half_interest("1000") + Decimal("25.07")
+        assert "Anvisning om begäran om omprövning" in text and f"{_finnish(interest)} €" in text
 
 
 ROLES = {
     "anonymous": lambda grant: AnonymousUser(),
-    "member": lambda grant: _member(grant.decision),
+    "member": lambda grant: recipient_member(grant.decision),
     "other_organisation": lambda grant: MembershipFactory().person,
     "presenter": lambda grant: grant.decision.presenter,
     "manager": lambda grant: UserFactory(roles=["programme_manager"]),
@@ -117,16 +149,6 @@ OFFICIAL_READERS = {"presenter", "manager", "finance", "auditor"}
 DECIDERS = {"presenter", "manager"}
 
 
-def _presented(grant):
-    """The decision's presenter presents the call too, as the service assigns them."""
-    grant.application.call.assignments.create(
-        person=grant.decision.presenter,
-        role="presenter",
-        assigned_by=UserFactory(roles=["programme_manager"]),
-    )
-    return grant
-
-
 def _expected(role: str, allowed: set, code: int, refused: int = 403):
     if role == "anonymous":
         return LOGIN
@@ -135,7 +157,7 @@ def _expected(role: str, allowed: set, code: int, refused: int = 403):
 
 @pytest.fixture
 def claimed(paid_grant, django_capture_on_commit_callbacks):
-    _presented(paid_grant)
+    assigned_presenter(paid_grant)
     with django_capture_on_commit_callbacks(execute=True):
         return _claim(paid_grant)
 
@@ -156,7 +178,7 @@ def test_who_may_download_the_decision_as_the_recipient(client, claimed, role):
 
 def test_the_download_waits_for_the_document(client, paid_grant):
     claim = _claim(paid_grant)  # the task runs on commit, which this test never reaches
-    client.force_login(_member(paid_grant.decision))
+    client.force_login(recipient_member(paid_grant.decision))
     path = f"/applications/{paid_grant.application_id}/returns/{claim.pk}/decision.pdf"
     assert client.get(path).status_code == 404
     page = client.get(f"/en/applications/{paid_grant.application_id}/decision/").content.decode()
@@ -164,7 +186,7 @@ def test_the_download_waits_for_the_document(client, paid_grant):
 
 
 def test_the_pages_link_the_decision(client, claimed):
-    client.force_login(_member(claimed.grant.decision))
+    client.force_login(recipient_member(claimed.grant.decision))
     page = client.get(f"/en/applications/{claimed.grant.application_id}/decision/").content.decode()
     assert f"/returns/{claimed.pk}/decision.pdf" in page and "Download the return decision (PDF)" in page
     client.force_login(UserFactory(roles=["auditor"]))
@@ -190,7 +212,11 @@ def _note(
 class TestGroundsNotedBeforeDeciding:
     def test_a_claim_on_noted_grounds_takes_their_day_and_closes_them(self, paid_grant):
         grounds = _note(paid_grant)
-        assert grounds.is_open and grounds.decide_by == D(2027, 11, 1) and grounds.warn_from == D(2027, 8, 1)
+        assert grounds.is_open
+        assert (grounds.decide_by, grounds.warn_from) == (
+            D(LEARNED.year + 1, 11, 1),
+            D(LEARNED.year + 1, 8, 1),
+        )
         claim = _claim(paid_grant, ground=ReturnGround.OTHER_PURPOSE, grounds=grounds)
         grounds.refresh_from_db()
         assert grounds.claim == claim and not grounds.is_open
@@ -199,7 +225,7 @@ class TestGroundsNotedBeforeDeciding:
         ("change", "field"),
         [
             ({"learned_on": TODAY + datetime.timedelta(days=1)}, "learned_on"),
-            ({"learned_on": D(2025, 11, 30)}, "learned_on"),
+            ({"learned_on": A_YEAR_AND_A_DAY_AGO}, "learned_on"),
             ({"description": "  "}, "description"),
         ],
         ids=["future", "a_year_ago", "no_description"],
@@ -239,7 +265,12 @@ class TestGroundsNotedBeforeDeciding:
     def test_closed_grounds_take_no_claim_and_a_claim_keeps_their_ground_and_day(self, paid_grant):
         grounds = _note(paid_grant)
         with pytest.raises(ValidationError) as differs:
-            _claim(paid_grant, ground=ReturnGround.OTHER_PURPOSE, grounds=grounds, learned_on=D(2026, 11, 2))
+            _claim(
+                paid_grant,
+                ground=ReturnGround.OTHER_PURPOSE,
+                grounds=grounds,
+                learned_on=LEARNED - datetime.timedelta(days=1),
+            )
         assert differs.value.code == "grounds_differ"
         services.recovery_grounds_close(grounds=grounds, reasons="Ei perintää.", acting_user=_manager())
         with pytest.raises(ValidationError) as closed:
@@ -261,7 +292,7 @@ class TestGroundsNotedBeforeDeciding:
     def test_the_pages_warn_in_the_last_three_months_of_the_year(self, client, paid_grant):
         learned = months_before(TODAY, 10)
         _note(paid_grant, learned_on=learned)
-        decide_by = learned.replace(year=learned.year + 1)
+        decide_by = shift_years(learned, 1)  # learned on 29 February, decided by 28 February
         client.force_login(_manager())
         page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
         day = f"{decide_by.day} {decide_by:%B %Y}"
@@ -295,7 +326,7 @@ class TestGroundsNotedBeforeDeciding:
             f"/en/official/applications/{application}/recovery-grounds/",
             {
                 "grounds-ground": "21_other_purpose",
-                "grounds-learned_on": "2026-11-01",
+                "grounds-learned_on": LEARNED.isoformat(),
                 "grounds-description": "Havainto.",
             },
         )
@@ -305,16 +336,17 @@ class TestGroundsNotedBeforeDeciding:
             f"/en/official/recovery-grounds/{grounds.pk}/claim/",
             {
                 f"grounds-{grounds.pk}-amount": "1000",
-                f"grounds-{grounds.pk}-due_date": "2026-12-31",
+                f"grounds-{grounds.pk}-due_date": END_OF_THIS_YEAR.isoformat(),
                 f"grounds-{grounds.pk}-reasons": REASONS,
             },
         )
         assert decided.status_code == 302
         claim = ReturnClaim.objects.get()
+        # 21.73 + 27.73 + 27.27 (27.42 in a leap year) + 25.07, as in the decision document's test.
         assert (claim.ground, claim.learned_on, claim.interest) == (
             "21_other_purpose",
-            D(2026, 11, 1),
-            Decimal("101.80"),
+            LEARNED,
+            Decimal("21.73") + Decimal("27.73") + _first_half_interest("1000") + Decimal("25.07"),
         )
         again = client.post(
             f"/en/official/recovery-grounds/{grounds.pk}/close/", {f"close-{grounds.pk}-reasons": "Ei."}
@@ -329,7 +361,7 @@ GROUNDS_POSTS = [
             f"/official/applications/{grant.application_id}/recovery-grounds/",
             {
                 "grounds-ground": "22_discretionary",
-                "grounds-learned_on": "2026-11-01",
+                "grounds-learned_on": LEARNED.isoformat(),
                 "grounds-description": "x",
             },
         ),
@@ -347,7 +379,7 @@ GROUNDS_POSTS = [
             f"/official/recovery-grounds/{grounds.pk}/claim/",
             {
                 f"grounds-{grounds.pk}-amount": "500",
-                f"grounds-{grounds.pk}-due_date": "2026-12-31",
+                f"grounds-{grounds.pk}-due_date": END_OF_THIS_YEAR.isoformat(),
                 f"grounds-{grounds.pk}-reasons": "x",
             },
         ),
@@ -358,7 +390,7 @@ GROUNDS_POSTS = [
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize(("action", "post"), GROUNDS_POSTS, ids=[action for action, _ in GROUNDS_POSTS])
 def test_who_may_note_close_and_decide_on_grounds(client, paid_grant, role, action, post):
-    _presented(paid_grant)
+    assigned_presenter(paid_grant)
     grounds = _note(paid_grant)
     path, data = post(paid_grant, grounds)
     assert_access(client, ROLES[role](paid_grant), "POST", path, _expected(role, DECIDERS, 302), data=data)
@@ -368,7 +400,10 @@ def test_who_may_note_close_and_decide_on_grounds(client, paid_grant, role, acti
 
 def _announce(grant, amount="400.00", reasons="Kesäleiri peruttiin, rahaa jäi käyttämättä.", user=None):
     return services.voluntary_return_announce(
-        grant=grant, amount=Decimal(amount), reasons=reasons, acting_user=user or _member(grant.decision)
+        grant=grant,
+        amount=Decimal(amount),
+        reasons=reasons,
+        acting_user=user or recipient_member(grant.decision),
     )
 
 
@@ -381,18 +416,21 @@ class TestVoluntaryReturn:
             claim = services.voluntary_return_record(
                 voluntary_return=announcement,
                 ground=ReturnGround.NOT_USED_AS_DECIDED,
-                due_date=END_OF_2026,
+                due_date=END_OF_THIS_YEAR,
                 reasons="",
                 acting_user=_manager(),
             )
         announcement.refresh_from_db()
         assert announcement.claim == claim and claim.amount == Decimal("400.00")
         assert claim.learned_on == announcement.announced_on and claim.reasons == announcement.reasons
-        # 400 € x 6.5 % x 122/365 = 8.69; x 5.5 % x 184/365 = 11.09; x 5.5 % x 181/365 = 10.91;
-        # x 5 % x 183/365 = 10.03; in all 40.72.
-        assert claim.interest == Decimal("40.72")
+        # 400 € x 6.5 % x 122/365 = 8.69; x 5.5 % x 184/365 = 11.09; x 5.5 % x 181/365 = 10.91 (182/365 = 10.97 in a
+        # leap year); x 5 % x 183/365 = 10.03; in all 40.72 (40.78).
+        interest = Decimal("8.69") + Decimal("11.09") + _first_half_interest("400") + Decimal("10.03")
+        assert claim.interest == interest
         text = _pdf(claim)
-        assert "8,69 €" in text and "40,72 €" in text and "440,72 €" in text
+        assert (
+            "8,69 €" in text and f"{_finnish(interest)} €" in text and f"{_finnish(400 + interest)} €" in text
+        )
 
     @pytest.mark.parametrize(
         ("change", "field"),
@@ -420,7 +458,7 @@ class TestVoluntaryReturn:
             services.voluntary_return_record(
                 voluntary_return=announcement,
                 ground=ReturnGround.OTHER_PURPOSE,
-                due_date=END_OF_2026,
+                due_date=END_OF_THIS_YEAR,
                 reasons="",
                 acting_user=_manager(),
             )
@@ -428,7 +466,7 @@ class TestVoluntaryReturn:
         services.voluntary_return_record(
             voluntary_return=announcement,
             ground=ReturnGround.IN_ERROR,
-            due_date=END_OF_2026,
+            due_date=END_OF_THIS_YEAR,
             reasons="",
             acting_user=_manager(),
         )
@@ -436,14 +474,14 @@ class TestVoluntaryReturn:
             services.voluntary_return_record(
                 voluntary_return=announcement,
                 ground=ReturnGround.IN_ERROR,
-                due_date=END_OF_2026,
+                due_date=END_OF_THIS_YEAR,
                 reasons="",
                 acting_user=_manager(),
             )
         assert twice.value.code == "already_recorded" and ReturnClaim.objects.count() == 1
 
     def test_both_sides_see_the_announcement(self, client, paid_grant):
-        member = _member(paid_grant.decision)
+        member = recipient_member(paid_grant.decision)
         client.force_login(member)
         application = paid_grant.application_id
         page = client.get(f"/en/applications/{application}/decision/").content.decode()
@@ -477,12 +515,12 @@ def test_who_may_announce_a_voluntary_return(client, paid_grant, role):
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_who_may_decide_an_announced_return(client, paid_grant, role):
-    _presented(paid_grant)
+    assigned_presenter(paid_grant)
     announcement = _announce(paid_grant)
     path = f"/official/voluntary-returns/{announcement.pk}/record/"
     data = {
         f"voluntary-{announcement.pk}-ground": "20_not_used",
-        f"voluntary-{announcement.pk}-due_date": "2026-12-31",
+        f"voluntary-{announcement.pk}-due_date": END_OF_THIS_YEAR.isoformat(),
     }
     assert_access(client, ROLES[role](paid_grant), "POST", path, _expected(role, DECIDERS, 302), data=data)
     assert ReturnClaim.objects.exists() == (role in DECIDERS)
@@ -496,7 +534,7 @@ def test_a_claim_on_grounds_whose_year_has_passed_is_refused_on_the_page(client,
         f"/en/official/recovery-grounds/{grounds.pk}/claim/",
         {
             f"grounds-{grounds.pk}-amount": "1000",
-            f"grounds-{grounds.pk}-due_date": END_OF_2026.isoformat(),
+            f"grounds-{grounds.pk}-due_date": END_OF_THIS_YEAR.isoformat(),
             f"grounds-{grounds.pk}-reasons": "Käytetty muuhun tarkoitukseen.",
         },
     )

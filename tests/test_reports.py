@@ -22,21 +22,30 @@ from avustamo.decisions.models import Decision
 from avustamo.grants import services as grant_services
 from avustamo.payments import selectors as payment_selectors
 from avustamo.payments import services as payment_services
-from avustamo.payments.models import InstalmentStatus, ReferenceRate, ReturnGround
+from avustamo.payments.models import InstalmentStatus, ReturnGround
 from avustamo.programmes.application_form.schema import REPORT_FACTS, FormDefinitionError, parse_definition
 from avustamo.programmes.application_form.standard import standard_definition, standard_report_definition
 from avustamo.reports import services
 from avustamo.reports.models import Report, ReportAttachment, ReportReminder, ReportStatus
 from avustamo.reports.selectors import reports_due
-from avustamo.reviews.models import CallAssignment
 from tests.access import LOGIN, assert_access
-from tests.factories import AgencyFactory, CallFactory, MembershipFactory, ProgrammeFactory, UserFactory
-from tests.test_grant_acceptance import _member, _published
+from tests.factories import (
+    AgencyFactory,
+    CallFactory,
+    MembershipFactory,
+    ProgrammeFactory,
+    UserFactory,
+    assigned_presenter,
+    grant_to_report_on,
+    pay_due_instalments,
+    published_decision,
+    recipient_member,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 TODAY = helsinki_today()
-FINAL_DUE = TODAY + datetime.timedelta(days=60)
+FINAL_DUE = TODAY + datetime.timedelta(days=60)  # as factories.grant_to_report_on asks it by default
 INTERIM_DUE = TODAY + datetime.timedelta(days=10)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ON_ACCEPTANCE = Decision.InstalmentCondition.ON_ACCEPTANCE
@@ -50,32 +59,6 @@ def call():
     return CallFactory(
         closed=True, programme=ProgrammeFactory(agency=agency), appropriation=Decimal("90000.00")
     )
-
-
-def _grant(call, *, instalments=((60, ON_ACCEPTANCE), (40, AFTER_FINAL)), reports=(("final", FINAL_DUE),)):
-    """An accepted grant of 12 000 € at most 80 % of the eligible costs, with the application's budget."""
-    decision = _published(
-        call=call,
-        amount="12000.00",
-        max_share_percent=Decimal("80.00"),
-        period=(TODAY - datetime.timedelta(days=300), TODAY - datetime.timedelta(days=5)),
-        instalments=[{"percent": str(percent), "condition": condition} for percent, condition in instalments],
-        reports_due=[{"kind": kind, "due": due.isoformat()} for kind, due in reports],
-    )
-    application = decision.application
-    application.answers = {"budget": {"costs": {"personnel": "12000.00", "rents": "3000.00"}}}
-    application.save(update_fields=["answers"])
-    grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
-    return decision.grant
-
-
-def _pay_due(grant, paid_on=TODAY):
-    agency = grant.application.call.programme.agency
-    finance, approver = UserFactory(roles=["finance_officer"]), UserFactory(roles=["finance_officer"])
-    batch = payment_services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
-    payment_services.batch_approve(batch=batch, acting_user=approver)
-    payment_services.batch_credit_transfer(batch=batch, acting_user=finance)
-    payment_services.batch_mark_paid(batch=batch, paid_on=paid_on, acting_user=finance)
 
 
 def _answers(costs=None):
@@ -109,18 +92,6 @@ def _sent(grant, **kwargs):
     return services.report_submit(report=report, acting_user=report.created_by)
 
 
-def _presenter(grant):
-    """The decision's presenter, who presents the call."""
-    presenter = grant.decision.presenter
-    CallAssignment.objects.get_or_create(
-        call=grant.application.call,
-        person=presenter,
-        role=CallAssignment.Role.PRESENTER,
-        defaults={"assigned_by": UserFactory(roles=["programme_manager"])},
-    )
-    return presenter
-
-
 def _content_approved(report):
     return services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
 
@@ -149,7 +120,7 @@ class TestReportForms:
         assert [problem["code"] for problem in error.value.problems] == ["fact_missing"]
 
     def test_a_call_manager_saves_a_new_version_and_started_reports_keep_theirs(self, call):
-        grant = _grant(call)
+        grant = grant_to_report_on(call)
         started = _written(grant)
         definition = standard_report_definition(True)
         definition["sections"][0]["title"]["fi"] = "Tulokset ja vaikutukset"
@@ -171,24 +142,26 @@ class TestReportForms:
 
 class TestWriting:
     def test_a_report_is_started_only_after_acceptance(self, call):
-        decision = _published(call=call, reports_due=[{"kind": "final", "due": FINAL_DUE.isoformat()}])
+        decision = published_decision(
+            call=call, reports_due=[{"kind": "final", "due": FINAL_DUE.isoformat()}]
+        )
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_start(
-                grant=decision.grant, kind="final", due_date=FINAL_DUE, acting_user=_member(decision)
+                grant=decision.grant, kind="final", due_date=FINAL_DUE, acting_user=recipient_member(decision)
             )
         assert error.value.messages == ["Reports are written once the decision's terms have been accepted."]
         assert not Report.objects.exists()
 
     def test_only_the_reports_the_decision_asks_for(self, call):
-        grant = _grant(call)
-        member = _member(grant.decision)
+        grant = grant_to_report_on(call)
+        member = recipient_member(grant.decision)
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_start(grant=grant, kind="interim", due_date=FINAL_DUE, acting_user=member)
         assert error.value.messages == ["The decision asks for no such report."]
         assert not Report.objects.exists()
 
     def test_another_organisation_cannot_write_it(self, call):
-        grant = _grant(call)
+        grant = grant_to_report_on(call)
         with pytest.raises(PermissionDenied):
             services.report_start(
                 grant=grant, kind="final", due_date=FINAL_DUE, acting_user=MembershipFactory().person
@@ -196,15 +169,15 @@ class TestWriting:
         assert not Report.objects.exists()
 
     def test_starting_again_opens_the_same_report(self, call):
-        grant = _grant(call)
+        grant = grant_to_report_on(call)
         first = _written(grant, attach=False)
         again = services.report_start(
-            grant=grant, kind="final", due_date=FINAL_DUE, acting_user=_member(grant.decision)
+            grant=grant, kind="final", due_date=FINAL_DUE, acting_user=recipient_member(grant.decision)
         )
         assert again == first and Report.objects.count() == 1
 
     def test_malformed_answers_are_refused_and_nothing_is_saved(self, call):
-        grant = _grant(call)
+        grant = grant_to_report_on(call)
         report = _written(grant, attach=False)
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_save(
@@ -218,7 +191,7 @@ class TestWriting:
         assert report.answers["age-18-29"] == "14"
 
     def test_a_save_on_an_old_version_is_refused(self, call):
-        report = _written(_grant(call), attach=False)
+        report = _written(grant_to_report_on(call), attach=False)
         with pytest.raises(ValidationError) as error:
             services.report_save(
                 report=report, answers={}, version=report.version - 1, acting_user=report.created_by
@@ -226,8 +199,8 @@ class TestWriting:
         assert error.value.code == "stale"
 
     def test_sending_asks_for_everything_required(self, call):
-        grant = _grant(call)
-        member = _member(grant.decision)
+        grant = grant_to_report_on(call)
+        member = recipient_member(grant.decision)
         report = services.report_start(grant=grant, kind="final", due_date=FINAL_DUE, acting_user=member)
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_submit(report=report, acting_user=member)
@@ -240,7 +213,7 @@ class TestWriting:
         assert report.status == ReportStatus.DRAFT and report.submitted_at is None
 
     def test_a_file_of_another_type_is_refused(self, call):
-        report = _written(_grant(call), attach=False)
+        report = _written(grant_to_report_on(call), attach=False)
         with pytest.raises(ValidationError) as error:
             services.report_attachment_add(
                 report=report,
@@ -254,11 +227,13 @@ class TestWriting:
     def test_sending_tells_the_presenter_and_freezes_the_report(
         self, call, django_capture_on_commit_callbacks
     ):
-        grant = _grant(call)
+        grant = grant_to_report_on(call)
         with django_capture_on_commit_callbacks(execute=True):
             report = _sent(grant)
-        assert report.status == ReportStatus.SUBMITTED and report.submitted_by == _member(grant.decision)
-        assert [message.to for message in mail.outbox] == [[_presenter(grant).email]]
+        assert report.status == ReportStatus.SUBMITTED and report.submitted_by == recipient_member(
+            grant.decision
+        )
+        assert [message.to for message in mail.outbox] == [[assigned_presenter(grant).email]]
         with pytest.raises(ValidationError) as error:
             services.report_save(
                 report=report, answers={}, version=report.version, acting_user=report.created_by
@@ -268,7 +243,7 @@ class TestWriting:
 
 class TestReview:
     def test_an_approved_interim_report_releases_the_instalment_waiting_for_it(self, call):
-        grant = _grant(
+        grant = grant_to_report_on(
             call,
             instalments=((50, ON_ACCEPTANCE), (50, AFTER_INTERIM)),
             reports=(("interim", INTERIM_DUE), ("final", FINAL_DUE)),
@@ -277,7 +252,7 @@ class TestReview:
         second = grant.instalments.get(number=2)
         assert second.status == InstalmentStatus.PLANNED
         approved = services.report_approve_content(
-            report=report, notes="Hyvä.", acting_user=_presenter(grant)
+            report=report, notes="Hyvä.", acting_user=assigned_presenter(grant)
         )
         assert approved.status == ReportStatus.APPROVED
         second.refresh_from_db()
@@ -285,7 +260,7 @@ class TestReview:
         assert payment_selectors.reconciliation_problems(grant) == []
 
     def test_a_final_report_goes_from_content_to_finances(self, call):
-        report = _content_approved(_sent(_grant(call)))
+        report = _content_approved(_sent(grant_to_report_on(call)))
         assert report.status == ReportStatus.CONTENT_APPROVED
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_approve_content(
@@ -296,7 +271,7 @@ class TestReview:
             services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
 
     def test_content_is_reviewed_by_the_presenter_or_a_programme_manager_only(self, call):
-        report = _sent(_grant(call))
+        report = _sent(grant_to_report_on(call))
         for user in (
             UserFactory(roles=["finance_officer"]),
             UserFactory(roles=["reviewer"]),
@@ -308,14 +283,14 @@ class TestReview:
         assert report.status == ReportStatus.SUBMITTED
 
     def test_finances_are_reviewed_by_a_finance_officer_only(self, call):
-        report = _content_approved(_sent(_grant(call)))
+        report = _content_approved(_sent(grant_to_report_on(call)))
         with pytest.raises(PermissionDenied):
             services.report_approve_finances(
                 report=report, accepted_costs=Decimal("12000.00"), notes="", acting_user=_content_reviewer()
             )
 
     def test_no_more_costs_are_accepted_than_reported(self, call):
-        report = _content_approved(_sent(_grant(call)))
+        report = _content_approved(_sent(grant_to_report_on(call)))
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_approve_finances(
                 report=report,
@@ -330,7 +305,7 @@ class TestReview:
         assert report.status == ReportStatus.CONTENT_APPROVED and report.accepted_costs is None
 
     def test_costs_left_out_need_reasons(self, call):
-        report = _content_approved(_sent(_grant(call)))
+        report = _content_approved(_sent(grant_to_report_on(call)))
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_approve_finances(
                 report=report,
@@ -344,8 +319,8 @@ class TestReview:
 
 class TestSettlement:
     def _settled(self, call, accepted):
-        grant = _grant(call)
-        _pay_due(grant)  # 60 %: 7 200 €
+        grant = grant_to_report_on(call)
+        pay_due_instalments(grant)  # 60 %: 7 200 €
         report = _content_approved(_sent(grant))
         settlement = services.report_approve_finances(
             report=report,
@@ -407,7 +382,7 @@ class TestCompletion:
     def test_a_completed_report_returns_to_the_step_it_was_asked_at(
         self, call, django_capture_on_commit_callbacks
     ):
-        report = _content_approved(_sent(_grant(call)))
+        report = _content_approved(_sent(grant_to_report_on(call)))
         finance = UserFactory(roles=["finance_officer"])
         with django_capture_on_commit_callbacks(execute=True):
             services.report_request_completion(
@@ -428,23 +403,23 @@ class TestCompletion:
         assert report.completion_requests.get().answered_at is not None
 
     def test_a_request_needs_a_message_and_a_future_date(self, call):
-        report = _sent(_grant(call))
+        report = _sent(grant_to_report_on(call))
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_request_completion(
-                report=report, message=" ", due_date=TODAY, acting_user=_presenter(report.grant)
+                report=report, message=" ", due_date=TODAY, acting_user=assigned_presenter(report.grant)
             )
         assert set(error.value.message_dict) == {"message", "due_date"}
         report.refresh_from_db()
         assert report.status == ReportStatus.SUBMITTED and not report.completion_requests.exists()
 
     def test_a_draft_cannot_be_asked_to_be_completed(self, call):
-        report = _written(_grant(call))
+        report = _written(grant_to_report_on(call))
         with pytest.raises(ValidationError) as error:
             services.report_request_completion(
                 report=report,
                 message="x",
                 due_date=TODAY + datetime.timedelta(days=3),
-                acting_user=_presenter(report.grant),
+                acting_user=assigned_presenter(report.grant),
             )
         assert error.value.code == "not_in_review"
 
@@ -453,8 +428,8 @@ class TestReminders:
     def test_reminders_go_before_and_after_the_deadline_once_each(
         self, call, django_capture_on_commit_callbacks
     ):
-        grant = _grant(call, reports=(("final", TODAY + datetime.timedelta(days=14)),))
-        member = _member(grant.decision)
+        grant = grant_to_report_on(call, reports=(("final", TODAY + datetime.timedelta(days=14)),))
+        member = recipient_member(grant.decision)
         with django_capture_on_commit_callbacks(execute=True):
             assert services.send_report_reminders(today=TODAY - datetime.timedelta(days=1)) == 0
             assert services.send_report_reminders(today=TODAY) == 1
@@ -465,12 +440,12 @@ class TestReminders:
         assert set(ReportReminder.objects.values_list("timing", flat=True)) == {"before", "after"}
 
     def test_a_sent_report_is_not_reminded_of(self, call):
-        grant = _grant(call, reports=(("final", TODAY + datetime.timedelta(days=3)),))
+        grant = grant_to_report_on(call, reports=(("final", TODAY + datetime.timedelta(days=3)),))
         _sent(grant, due=TODAY + datetime.timedelta(days=3))
         assert services.send_report_reminders(today=TODAY) == 0
 
     def test_the_command_runs_the_reminders(self, call, capsys):
-        _grant(call, reports=(("final", TODAY + datetime.timedelta(days=3)),))
+        grant_to_report_on(call, reports=(("final", TODAY + datetime.timedelta(days=3)),))
         call_command("send_report_reminders")
         assert capsys.readouterr().out.strip() == "1 reminders queued."
 
@@ -483,7 +458,7 @@ ROLES = {
     "anonymous": lambda report: AnonymousUser(),
     "member": lambda report: report.created_by,
     "other_member": lambda report: MembershipFactory().person,
-    "presenter": lambda report: _presenter(report.grant),
+    "presenter": lambda report: assigned_presenter(report.grant),
     "programme_manager": lambda report: UserFactory(roles=["programme_manager"]),
     "finance_officer": lambda report: UserFactory(roles=["finance_officer"]),
     "reviewer": lambda report: UserFactory(roles=["reviewer"]),
@@ -508,7 +483,7 @@ PAGES = [
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize("page", range(len(PAGES)))
 def test_who_may_see_a_report(client, call, role, page):
-    report = _sent(_grant(call))
+    report = _sent(grant_to_report_on(call))
     path, allowed = PAGES[page]
     user = ROLES[role](report)
     expected = LOGIN if role == "anonymous" else (200 if role in allowed else 404)
@@ -517,7 +492,7 @@ def test_who_may_see_a_report(client, call, role, page):
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_who_may_open_the_review_list(client, call, role):
-    report = _sent(_grant(call))
+    report = _sent(grant_to_report_on(call))
     user = ROLES[role](report)
     officials = {
         "presenter",
@@ -533,9 +508,9 @@ def test_who_may_open_the_review_list(client, call, role):
 
 
 def test_the_review_list_shows_each_official_the_step_they_take(client, call):
-    grant = _grant(call)
+    grant = grant_to_report_on(call)
     report = _sent(grant)
-    client.force_login(_presenter(grant))
+    client.force_login(assigned_presenter(grant))
     assert grant.application.register_number in client.get("/official/reports/").content.decode()
     client.force_login(UserFactory(roles=["finance_officer"]))
     assert grant.application.register_number not in client.get("/official/reports/").content.decode()
@@ -544,8 +519,8 @@ def test_the_review_list_shows_each_official_the_step_they_take(client, call):
 
 
 def test_the_recipient_writes_and_sends_a_report_through_the_pages(client, call):
-    grant = _grant(call)
-    member = _member(grant.decision)
+    grant = grant_to_report_on(call)
+    member = recipient_member(grant.decision)
     client.force_login(member)
     decision_page = client.get(f"/applications/{grant.application_id}/decision/")
     assert "Write the final report" in decision_page.content.decode() or decision_page.status_code == 200
@@ -570,7 +545,7 @@ def test_the_recipient_writes_and_sends_a_report_through_the_pages(client, call)
 
 
 def test_a_report_with_problems_is_shown_again_with_them(client, call):
-    grant = _grant(call)
+    grant = grant_to_report_on(call)
     report = _written(grant, attach=False)
     client.force_login(report.created_by)
     with translation.override("en"):
@@ -585,10 +560,10 @@ def test_a_report_with_problems_is_shown_again_with_them(client, call):
 
 
 def test_the_official_approves_through_the_review_page(client, call):
-    grant = _grant(call)
-    _pay_due(grant)
+    grant = grant_to_report_on(call)
+    pay_due_instalments(grant)
     report = _sent(grant)
-    client.force_login(_presenter(grant))
+    client.force_login(assigned_presenter(grant))
     assert (
         client.post(f"/official/reports/{report.pk}/", {"action": "approve", "notes": ""}).status_code == 302
     )
@@ -609,7 +584,7 @@ REVIEWERS_OF_CONTENT = {"presenter", "programme_manager"}
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_who_may_approve_a_reports_content(client, call, role):
-    report = _sent(_grant(call))
+    report = _sent(grant_to_report_on(call))
     user = ROLES[role](report)
     readers = {"presenter", "programme_manager", "finance_officer", "auditor", "decision_maker"}
     if role == "anonymous":
@@ -687,8 +662,8 @@ class TestApi:
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     def test_a_member_reads_the_reports_and_the_settlement(self, client, call):
-        grant = _grant(call, reports=(("interim", INTERIM_DUE), ("final", FINAL_DUE)))
-        _pay_due(grant)
+        grant = grant_to_report_on(call, reports=(("interim", INTERIM_DUE), ("final", FINAL_DUE)))
+        pay_due_instalments(grant)
         report = _content_approved(_sent(grant))
         services.report_approve_finances(
             report=report,
@@ -697,7 +672,7 @@ class TestApi:
             acting_user=UserFactory(roles=["finance_officer"]),
         )
         url = f"/api/v1/applications/{grant.application_id}/grant/reports"
-        interim, final = client.get(url, **self._headers(_member(grant.decision))).json()
+        interim, final = client.get(url, **self._headers(recipient_member(grant.decision))).json()
         assert interim == {
             "kind": "interim",
             "due_date": INTERIM_DUE.isoformat(),
@@ -713,7 +688,7 @@ class TestApi:
         )  # fmt: skip
 
     def test_another_organisation_finds_nothing(self, client, call):
-        grant = _grant(call)
+        grant = grant_to_report_on(call)
         url = f"/api/v1/applications/{grant.application_id}/grant/reports"
         assert client.get(url, **self._headers(MembershipFactory().person)).status_code == 404
 
@@ -723,7 +698,7 @@ class TestWithOtherChanges:
 
     def test_each_approved_interim_report_releases_one_instalment(self, call):
         first, second = INTERIM_DUE, INTERIM_DUE + datetime.timedelta(days=20)
-        grant = _grant(
+        grant = grant_to_report_on(
             call,
             instalments=((40, ON_ACCEPTANCE), (30, AFTER_INTERIM), (30, AFTER_INTERIM)),
             reports=(("interim", first), ("interim", second), ("final", FINAL_DUE)),
@@ -737,40 +712,39 @@ class TestWithOtherChanges:
         assert grant.instalments.get(number=3).status == InstalmentStatus.DUE
 
     def test_an_extension_moves_the_final_reports_deadline_as_much(self, call):
-        decision = _published(
+        decision = published_decision(
             call=call,
             amount="12000.00",
             period=(TODAY - datetime.timedelta(days=100), TODAY + datetime.timedelta(days=100)),
             reports_due=[{"kind": "final", "due": (TODAY + datetime.timedelta(days=160)).isoformat()}],
         )
-        grant = grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
+        grant = grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
         request = grant_services.change_request_submit(
             grant=grant,
             period_end=TODAY + datetime.timedelta(days=160),
             extension_reasons="Syksyn ryhmät jatkuvat.",
-            acting_user=_member(decision),
+            acting_user=recipient_member(decision),
         )
         grant_services.change_part_decide(
-            part=request.parts.get(), outcome="accepted", acting_user=_presenter(grant)
+            part=request.parts.get(), outcome="accepted", acting_user=assigned_presenter(grant)
         )
         [final] = reports_due(grant)
         assert final.due_date == TODAY + datetime.timedelta(days=220)
         report = services.report_start(
-            grant=grant, kind="final", due_date=final.due_date, acting_user=_member(decision)
+            grant=grant, kind="final", due_date=final.due_date, acting_user=recipient_member(decision)
         )
         assert report.due_date == TODAY + datetime.timedelta(days=220)
 
-    def test_money_claimed_back_is_not_claimed_again_by_the_settlement(self, call, reference_rates):
-        ReferenceRate.objects.get_or_create(
-            valid_from=D(2026, 7, 1), defaults={"rate": Decimal("2.0"), "source": "testi"}
-        )
-        grant = _grant(call)
-        _pay_due(grant, paid_on=D(2026, 3, 2))  # 7 200 €
+    def test_money_claimed_back_is_not_claimed_again_by_the_settlement(
+        self, call, reference_rates_of_last_and_this_year
+    ):
+        grant = grant_to_report_on(call)
+        pay_due_instalments(grant)  # 7 200 €
         payment_services.return_claim_create(
             grant=grant,
             ground=ReturnGround.NOT_USED_AS_DECIDED,
             amount=Decimal("1000.00"),
-            due_date=D(2026, 12, 31),
+            due_date=D(TODAY.year, 12, 31),
             learned_on=TODAY,
             reasons="Osa avustuksesta jäi käyttämättä.",
             acting_user=UserFactory(roles=["programme_manager"]),
@@ -791,7 +765,7 @@ class TestWithOtherChanges:
         assert payment_selectors.reconciliation_problems(grant) == []
 
     def test_a_grant_no_longer_in_force_sends_no_report(self, call):
-        grant = _grant(call)
+        grant = grant_to_report_on(call)
         report = _written(grant)
         type(grant).objects.filter(pk=grant.pk).update(status="closed")
         with pytest.raises(ValidationError) as error:
@@ -802,8 +776,8 @@ class TestWithOtherChanges:
 
 
 def test_officials_do_not_see_a_draft(client, call):
-    report = _written(_grant(call))
-    for user in (_presenter(report.grant), UserFactory(roles=["auditor"])):
+    report = _written(grant_to_report_on(call))
+    for user in (assigned_presenter(report.grant), UserFactory(roles=["auditor"])):
         assert_access(client, user, "GET", f"/official/reports/{report.pk}/", 404)
         assert_access(
             client, user, "GET", f"/applications/report-attachments/{report.attachments.get().pk}/", 404
@@ -811,7 +785,7 @@ def test_officials_do_not_see_a_draft(client, call):
 
 
 def test_an_amount_beyond_any_budget_is_refused_not_a_server_error(client, call):
-    report = _written(_grant(call), attach=False)
+    report = _written(grant_to_report_on(call), attach=False)
     client.force_login(report.created_by)
     response = client.post(
         _report_path(report),

@@ -1,6 +1,7 @@
 """Returns and recoveries (issue 6, section 7): the amount claimed back with the interest of 24 § reckoned from the
 payments it is taken from, the 100 € rule of 20 §, the penalty interest of 25 § after the due date, and the
-ledger after each. Hand-computed."""
+ledger after each. Hand-computed on dates placed in last year and this year, with the reference rates of
+conftest.reference_rates_of_last_and_this_year."""
 
 import datetime
 from decimal import Decimal
@@ -9,51 +10,41 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from avustamo.core.dates import helsinki_today
-from avustamo.grants import services as grant_services
+from avustamo.core.dates import helsinki_today, shift_years
+from avustamo.core.money import to_cents
 from avustamo.payments import selectors, services
-from avustamo.payments.models import InstalmentStatus, ReferenceRate, ReturnClaim, ReturnGround
-from tests.factories import AgencyFactory, CallFactory, ProgrammeFactory, UserFactory
-from tests.test_grant_acceptance import _member, _published
+from avustamo.payments.models import InstalmentStatus, ReturnClaim, ReturnGround
+from tests.factories import UserFactory, accepted_and_paid_grant
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rates_of_last_and_this_year")]
 D = datetime.date
 TODAY = helsinki_today()
-
-
-@pytest.fixture(autouse=True)
-def second_half_of_2026(reference_rates):
-    """The reference rate of 1.7.–31.12.2026, not yet in the table, entered as 2 % for these cases."""
-    ReferenceRate.objects.get_or_create(
-        valid_from=D(2026, 7, 1), defaults={"rate": Decimal("2.0"), "source": "testi"}
-    )
+LAST_YEAR, THIS_YEAR = TODAY.year - 1, TODAY.year
+PAID_ON = D(LAST_YEAR, 3, 1)
+END_OF_THIS_YEAR = D(THIS_YEAR, 12, 31)  # never in the past: the due date of the claims
+# Within the year of 29 §, and the same day as ever for a reader: the latest 1 November up to today.
+LEARNED = D(THIS_YEAR if D(THIS_YEAR, 11, 1) <= TODAY else LAST_YEAR, 11, 1)
+# 181 days, 182 in a leap year: the one piece of the interest whose days depend on the year.
+FIRST_HALF_OF_THIS_YEAR = (D(THIS_YEAR, 7, 1) - D(THIS_YEAR, 1, 1)).days
+# 1 000 € x (2.5 + 3) % over the first half of this year, by the formula of 24 §: amount x rate x days / 365.
+INTEREST_OF_THE_FIRST_HALF = to_cents(Decimal("1000") * Decimal("5.5") / 100 * FIRST_HALF_OF_THIS_YEAR / 365)
+# With 21.73 + 27.73 + 25.07 of the other half-years (see the first test): 101.80, or 101.95 in a leap year.
+INTEREST_ON_1000 = Decimal("21.73") + Decimal("27.73") + INTEREST_OF_THE_FIRST_HALF + Decimal("25.07")
 
 
 @pytest.fixture
 def paid_grant():
-    """10 000 € paid in one instalment on 1.3.2025."""
-    agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785")
-    call = CallFactory(closed=True, programme=ProgrammeFactory(agency=agency))
-    decision = _published(call=call, amount="10000.00")
-    grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
-    finance, approver = UserFactory(roles=["finance_officer"]), UserFactory(roles=["finance_officer"])
-    batch = services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
-    services.batch_approve(batch=batch, acting_user=approver)
-    services.batch_credit_transfer(batch=batch, acting_user=finance)
-    services.batch_mark_paid(batch=batch, paid_on=D(2025, 3, 1), acting_user=finance)
-    return decision.grant
+    """10 000 € paid in one instalment on 1 March of last year."""
+    return accepted_and_paid_grant(paid_on=PAID_ON, amount="10000.00")
 
 
-END_OF_2026 = D(2026, 12, 31)
-
-
-def _claim(grant, amount="1000.00", ground=ReturnGround.NOT_USED_AS_DECIDED, due=END_OF_2026, user=None):
+def _claim(grant, amount="1000.00", ground=ReturnGround.NOT_USED_AS_DECIDED, due=END_OF_THIS_YEAR, user=None):
     return services.return_claim_create(
         grant=grant,
         ground=ground,
         amount=Decimal(amount),
         due_date=due,
-        learned_on=D(2026, 11, 1),
+        learned_on=LEARNED,
         reasons="Loppuselvityksen mukaan avustusta jäi käyttämättä.",
         acting_user=user or UserFactory(roles=["programme_manager"]),
     )
@@ -61,16 +52,18 @@ def _claim(grant, amount="1000.00", ground=ReturnGround.NOT_USED_AS_DECIDED, due
 
 def test_the_interest_of_section_24_runs_from_the_payment_to_the_due_date(paid_grant):
     claim = _claim(paid_grant)
-    # 1 000 € x 6.5 % x 122/365 = 21.73; x 5.5 % x 184/365 = 27.73; x 5.5 % x 181/365 = 27.27; x 5 % x 183/365 = 25.07
+    # From 1.3. of last year to 31.12. of this year, 3.5, 2.5, 2.5 and 2.0 % reference rates + 3 points:
+    # 1 000 € x 6.5 % x 122/365 = 21.73; x 5.5 % x 184/365 = 27.73; x 5.5 % x 181/365 = 27.27 (182/365 = 27.42 in a
+    # leap year); x 5 % x 183/365 = 25.07 (the due date itself does not count).
     assert [
         (line["first_day"], line["days"], line["rate"], line["interest"]) for line in claim.interest_lines
     ] == [
-        ("2025-03-01", 122, "6.50", "21.73"),
-        ("2025-07-01", 184, "5.50", "27.73"),
-        ("2026-01-01", 181, "5.50", "27.27"),
-        ("2026-07-01", 183, "5.00", "25.07"),
+        (f"{LAST_YEAR}-03-01", 122, "6.50", "21.73"),
+        (f"{LAST_YEAR}-07-01", 184, "5.50", "27.73"),
+        (f"{THIS_YEAR}-01-01", FIRST_HALF_OF_THIS_YEAR, "5.50", str(INTEREST_OF_THE_FIRST_HALF)),
+        (f"{THIS_YEAR}-07-01", 183, "5.00", "25.07"),
     ]
-    assert claim.interest == Decimal("101.80")
+    assert claim.interest == INTEREST_ON_1000
 
 
 def test_the_ledger_owes_the_amount_back_until_it_is_received(paid_grant):
@@ -92,12 +85,13 @@ def test_the_ledger_owes_the_amount_back_until_it_is_received(paid_grant):
 
 def test_money_back_after_the_due_date_bears_penalty_interest(paid_grant):
     claim = _claim(paid_grant)
-    ReturnClaim.objects.filter(pk=claim.pk).update(due_date=D(2026, 6, 30))  # the due date has passed
+    # The due date has passed: it was 30.6. of last year.
+    ReturnClaim.objects.filter(pk=claim.pk).update(due_date=D(LAST_YEAR, 6, 30))
     received = services.return_claim_received(
-        claim=claim, received_on=D(2026, 11, 30), acting_user=UserFactory(roles=["finance_officer"])
+        claim=claim, received_on=D(LAST_YEAR, 11, 30), acting_user=UserFactory(roles=["finance_officer"])
     )
-    # 1.7.–30.11.2026: 153 days at 2 + 7 = 9 %: 1 000 € x 9 % x 153/365 = 37.73
-    assert received.penalty_interest == Decimal("37.73")
+    # 1.7.–30.11. of last year: 153 days at 2.5 + 7 = 9.5 %: 1 000 € x 9.5 % x 153/365 = 39.82
+    assert received.penalty_interest == Decimal("39.82")
 
 
 def test_section_20_leaves_100_euros_or_less_unclaimed_but_recovery_may_claim_it(paid_grant):
@@ -121,33 +115,20 @@ def test_what_cannot_be_claimed_is_refused_and_nothing_saved(paid_grant, change,
 
 
 def test_a_claim_stops_the_payments_not_yet_made():
-    agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785")
-    call = CallFactory(closed=True, programme=ProgrammeFactory(agency=agency))
-    decision = _published(
-        call=call,
+    grant = accepted_and_paid_grant(
+        paid_on=D(LAST_YEAR, 3, 2),
         amount="10000.00",
         instalments=[
             {"percent": "60", "condition": "on_acceptance"},
             {"percent": "40", "condition": "after_final_report"},
         ],
     )
-    grant_services.grant_accept(grant=decision.grant, acting_user=_member(decision))
-    finance, approver = UserFactory(roles=["finance_officer"]), UserFactory(roles=["finance_officer"])
-    batch = services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
-    services.batch_approve(batch=batch, acting_user=approver)
-    services.batch_credit_transfer(batch=batch, acting_user=finance)
-    services.batch_mark_paid(batch=batch, paid_on=D(2026, 3, 2), acting_user=finance)
-    _claim(
-        decision.grant,
-        amount="6000.00",
-        ground=ReturnGround.FALSE_INFORMATION,
-        due=END_OF_2026,
-    )
-    statuses = dict(decision.grant.instalments.values_list("number", "status"))
+    _claim(grant, amount="6000.00", ground=ReturnGround.FALSE_INFORMATION, due=END_OF_THIS_YEAR)
+    statuses = dict(grant.instalments.values_list("number", "status"))
     assert statuses == {1: InstalmentStatus.PAID, 2: InstalmentStatus.CANCELLED}
-    ledger = selectors.ledger_of(decision.grant)
+    ledger = selectors.ledger_of(grant)
     assert (ledger.in_force, ledger.owed) == (Decimal("0.00"), Decimal("-6000.00"))
-    assert selectors.reconciliation_problems(decision.grant) == []
+    assert selectors.reconciliation_problems(grant) == []
 
 
 @pytest.mark.parametrize("role", ["finance_officer", "auditor", "reviewer"])
@@ -167,8 +148,8 @@ def test_a_return_through_the_pages(client, paid_grant):
         {
             "ground": "20_not_used",
             "amount": "50",
-            "due_date": "2026-12-31",
-            "learned_on": "2026-11-01",
+            "due_date": END_OF_THIS_YEAR.isoformat(),
+            "learned_on": LEARNED.isoformat(),
             "reasons": "x",
         },
     )
@@ -178,14 +159,14 @@ def test_a_return_through_the_pages(client, paid_grant):
         {
             "ground": "20_not_used",
             "amount": "1000",
-            "due_date": "2026-12-31",
-            "learned_on": "2026-11-01",
+            "due_date": END_OF_THIS_YEAR.isoformat(),
+            "learned_on": LEARNED.isoformat(),
             "reasons": "Käyttämättä.",
         },
     )
     assert created.status_code == 302
     page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
-    assert "Interest of section 24 up to the due date: €101.80" in page
+    assert f"Interest of section 24 up to the due date: €{INTEREST_ON_1000}" in page
     claim = ReturnClaim.objects.get()
     finance = UserFactory(roles=["finance_officer"])
     client.force_login(finance)
@@ -208,8 +189,8 @@ def test_who_may_decide_a_return_on_the_page(client, paid_grant, role):
         {
             "ground": "21_other_purpose",
             "amount": "500",
-            "due_date": "2026-12-31",
-            "learned_on": "2026-11-01",
+            "due_date": END_OF_THIS_YEAR.isoformat(),
+            "learned_on": LEARNED.isoformat(),
             "reasons": "x",
         },
     )
@@ -221,19 +202,20 @@ class TestTimeLimitsOfSection29:
         client.force_login(UserFactory(roles=["programme_manager"]))
         page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
         assert (
-            "A recovery can be decided until 1 March 2035, ten years after the last payment on 1 March 2025"
-            in page
+            f"A recovery can be decided until 1 March {LAST_YEAR + 10}, ten years after the last payment on "
+            f"1 March {LAST_YEAR}" in page
         )
         assert "Less than a year is left." not in page
 
     def test_the_page_warns_in_the_last_year(self, client, paid_grant):
-        paid_grant.instalments.update(paid_on=D(2016, 12, 31))
+        paid_grant.instalments.update(paid_on=D(THIS_YEAR - 10, 12, 31))
         client.force_login(UserFactory(roles=["programme_manager"]))
         page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
-        assert "until 31 December 2026" in page and "Less than a year is left." in page
+        assert f"until 31 December {THIS_YEAR}" in page and "Less than a year is left." in page
 
     def test_a_recovery_after_ten_years_is_refused(self, paid_grant):
-        paid_grant.instalments.update(paid_on=D(2016, 11, 29))
+        # Paid ten years and a day ago: the last day to recover it has passed.
+        paid_grant.instalments.update(paid_on=shift_years(TODAY, -10) - datetime.timedelta(days=1))
         with translation.override("en"), pytest.raises(ValidationError) as refusal:
             _claim(paid_grant, ground=ReturnGround.OTHER_PURPOSE)
         assert (
@@ -247,8 +229,8 @@ class TestTimeLimitsOfSection29:
                 grant=paid_grant,
                 ground=ReturnGround.OTHER_PURPOSE,
                 amount=Decimal("500.00"),
-                due_date=END_OF_2026,
-                learned_on=D(2025, 11, 1),
+                due_date=END_OF_THIS_YEAR,
+                learned_on=shift_years(TODAY, -1) - datetime.timedelta(days=1),  # a year and a day ago
                 reasons="Myöhässä.",
                 acting_user=UserFactory(roles=["programme_manager"]),
             )

@@ -670,18 +670,20 @@ def _grant_in_recovery(people: dict[str, User], today: datetime.date) -> None:
 
 
 def _carry_reference_rate_forward(administrator: User, today: datetime.date) -> None:
-    """Interest is reckoned up to a due date in the current half-year. Until an administrator enters the rate the
-    Bank of Finland announced for it, the demo carries the latest one forward and says so in its source."""
+    """Interest is reckoned from the payments up to a due date in the current or the next half-year. Until an
+    administrator enters the rates the Bank of Finland announced for the half-years since the last one the service
+    ships with, the demo carries that one forward into each of them, and says so in its source."""
     latest = ReferenceRate.objects.order_by("-valid_from").first()
-    current = half_year_start(today)
-    for valid_from in (current, next_half_year(current)):
-        if latest.valid_from < valid_from:
-            payment_services.reference_rate_enter(
-                valid_from=valid_from,
-                rate=latest.rate,
-                source=content.CARRIED_RATE_SOURCE,
-                acting_user=administrator,
-            )
+    last_needed = next_half_year(half_year_start(today))
+    valid_from = next_half_year(latest.valid_from)
+    while valid_from <= last_needed:
+        payment_services.reference_rate_enter(
+            valid_from=valid_from,
+            rate=latest.rate,
+            source=content.CARRIED_RATE_SOURCE,
+            acting_user=administrator,
+        )
+        valid_from = next_half_year(valid_from)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from avustamo.demo.content import DEMO_PASSWORD
 from avustamo.demo.documents import one_page_pdf
-from tests.browser.test_public_pages_accessibility import assert_no_axe_violations, assert_page_basics
+from tests.browser.page_checks import assert_no_axe_violations, assert_page_basics
 
 pytestmark = pytest.mark.browser
 

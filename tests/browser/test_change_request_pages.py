@@ -8,8 +8,8 @@ import datetime
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.page_checks import assert_no_axe_violations, assert_page_basics
 from tests.browser.signing import sign_in
-from tests.browser.test_public_pages_accessibility import assert_no_axe_violations, assert_page_basics
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
@@ -21,22 +21,26 @@ def _checked(page: Page) -> None:
 
 
 def test_a_recipient_asks_for_a_change_and_the_presenter_decides_it(page: Page, site: str):
-    from avustamo.grants import selectors
+    from avustamo.grants import selectors as grant_selectors
     from avustamo.grants import services as grant_services
     from avustamo.grants.models import ChangeRequest
-    from tests.factories import CallFactory
-    from tests.test_change_requests import _assigned_presenter, _with_answers
-    from tests.test_grant_acceptance import _member, _published
+    from tests.factories import (
+        CallFactory,
+        assigned_presenter,
+        published_decision,
+        recipient_member,
+        with_applied_budget,
+    )
 
-    decision = _with_answers(
-        _published(
+    decision = with_applied_budget(
+        published_decision(
             period=(datetime.date(2027, 1, 1), datetime.date(2027, 12, 31)),
             call=CallFactory(closed=True, reference="TEM-MUUTOS-2027"),
         )
     )
-    member = _member(decision)
+    member = recipient_member(decision)
     grant = grant_services.grant_accept(grant=decision.grant, acting_user=member)
-    presenter = _assigned_presenter(grant)
+    presenter = assigned_presenter(grant)
     application_id = decision.application_id
 
     sign_in(page, site, member.email, PASSWORD)
@@ -85,7 +89,7 @@ def test_a_recipient_asks_for_a_change_and_the_presenter_decides_it(page: Page, 
     _checked(page)
 
     assert ChangeRequest.objects.get(grant=grant).document
-    assert selectors.period_in_force(grant)[1] == datetime.date(2028, 1, 31)
+    assert grant_selectors.period_in_force(grant)[1] == datetime.date(2028, 1, 31)
 
     sign_in(page, site, member.email, PASSWORD)
     page.goto(f"{site}/en/applications/{application_id}/decision/")

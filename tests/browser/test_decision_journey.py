@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.page_checks import assert_no_axe_violations, assert_page_basics
 from tests.browser.signing import sign_in
-from tests.browser.test_public_pages_accessibility import assert_no_axe_violations, assert_page_basics
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct-horse-battery"

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.page_checks import assert_no_axe_violations
 from tests.browser.signing import sign_in
-from tests.browser.test_public_pages_accessibility import assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
@@ -16,16 +16,15 @@ PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
 def test_a_recipient_applies_for_payment_and_a_finance_officer_approves_part(page: Page, site: str):
     from avustamo.grants import services as grant_services
     from avustamo.payments.models import PaymentApplication
-    from tests.factories import CallFactory, UserFactory
-    from tests.test_grant_acceptance import _member, _published
+    from tests.factories import CallFactory, UserFactory, published_decision, recipient_member
 
-    decision = _published(
+    decision = published_decision(
         amount="10000.00",
         instalments=[{"percent": "100", "condition": "in_arrears"}],
         period=(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
         call=CallFactory(closed=True, reference="TEM-OHJAUS-2025"),
     )
-    member = _member(decision)
+    member = recipient_member(decision)
     grant_services.grant_accept(grant=decision.grant, acting_user=member)
     finance = UserFactory(roles=["finance_officer"], email="maksaja@ministry.example.org")
 

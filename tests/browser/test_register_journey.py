@@ -4,7 +4,7 @@ statistics with charts and the open data page, each without axe violations."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_public_pages_accessibility import assert_no_axe_violations, assert_page_basics
+from tests.browser.page_checks import assert_no_axe_violations, assert_page_basics
 
 pytestmark = pytest.mark.browser
 

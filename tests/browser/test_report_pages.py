@@ -5,8 +5,8 @@ finds nothing on any page."""
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.page_checks import assert_no_axe_violations
 from tests.browser.signing import sign_in
-from tests.browser.test_public_pages_accessibility import assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
@@ -19,17 +19,24 @@ def test_a_final_report_is_written_reviewed_in_two_steps_and_settles_the_grant(
     from decimal import Decimal
 
     from avustamo.reports.models import Report, ReportStatus
-    from tests.factories import AgencyFactory, CallFactory, ProgrammeFactory, UserFactory
-    from tests.test_reports import _grant, _pay_due, _presenter
+    from tests.factories import (
+        AgencyFactory,
+        CallFactory,
+        ProgrammeFactory,
+        UserFactory,
+        assigned_presenter,
+        grant_to_report_on,
+        pay_due_instalments,
+    )
 
     agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785", payment_bic="NDEAFIHH")
     call = CallFactory(
         closed=True, programme=ProgrammeFactory(agency=agency), appropriation=Decimal("90000.00")
     )
-    grant = _grant(call)
-    _pay_due(grant)
+    grant = grant_to_report_on(call)
+    pay_due_instalments(grant)
     member = grant.application.organisation.memberships.first().person
-    presenter = _presenter(grant)
+    presenter = assigned_presenter(grant)
     finance = UserFactory(roles=["finance_officer"], email="talous@ministry.example.org")
     accounts = tmp_path / "tuloslaskelma.pdf"
     accounts.write_bytes(PDF)
