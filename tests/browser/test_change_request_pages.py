@@ -21,6 +21,7 @@ def _checked(page: Page) -> None:
 
 
 def test_a_recipient_asks_for_a_change_and_the_presenter_decides_it(page: Page, site: str):
+    from avustamo.core.dates import helsinki_today
     from avustamo.grants import selectors as grant_selectors
     from avustamo.grants import services as grant_services
     from avustamo.grants.models import ChangeRequest
@@ -32,10 +33,12 @@ def test_a_recipient_asks_for_a_change_and_the_presenter_decides_it(page: Page, 
         with_applied_budget,
     )
 
+    # The period of use is next year, so that an extension is asked in time whatever today is.
+    next_year = helsinki_today().year + 1
     decision = with_applied_budget(
         published_decision(
-            period=(datetime.date(2027, 1, 1), datetime.date(2027, 12, 31)),
-            call=CallFactory(closed=True, reference="TEM-MUUTOS-2027"),
+            period=(datetime.date(next_year, 1, 1), datetime.date(next_year, 12, 31)),
+            call=CallFactory(closed=True, reference=f"TEM-MUUTOS-{next_year}"),
         )
     )
     member = recipient_member(decision)
@@ -50,7 +53,7 @@ def test_a_recipient_asks_for_a_change_and_the_presenter_decides_it(page: Page, 
     page.get_by_role("link", name="Make a change request").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change request")
     _checked(page)
-    page.get_by_label("New end of the period of use").fill("2028-03-31")
+    page.get_by_label("New end of the period of use").fill(f"{next_year + 1}-03-31")
     page.get_by_label("Reasons for the extension").fill("The spring groups continue until March.")
     page.get_by_label("Personnel costs (€)").fill("58000")
     page.get_by_label("Travel (€)").fill("3000")
@@ -71,10 +74,10 @@ def test_a_recipient_asks_for_a_change_and_the_presenter_decides_it(page: Page, 
     _checked(page)
     extension = page.get_by_role("form", name="Decide: extension of the period of use")
     extension.get_by_label("accepted with changes").check()
-    extension.get_by_label("Period of use ends on, as decided").fill("2028-01-31")
+    extension.get_by_label("Period of use ends on, as decided").fill(f"{next_year + 1}-01-31")
     extension.get_by_label("Reasons").fill("One month is enough for the spring groups.")
     extension.get_by_role("button", name="Save the decision on this part").click()
-    expect(page.get_by_role("main")).to_contain_text("The period of use ends on 31 January 2028")
+    expect(page.get_by_role("main")).to_contain_text(f"The period of use ends on 31 January {next_year + 1}")
     _checked(page)
     budget = page.get_by_role("form", name="Decide: moving money between cost categories")
     budget.get_by_label("rejected").check()
@@ -89,11 +92,11 @@ def test_a_recipient_asks_for_a_change_and_the_presenter_decides_it(page: Page, 
     _checked(page)
 
     assert ChangeRequest.objects.get(grant=grant).document
-    assert grant_selectors.period_in_force(grant)[1] == datetime.date(2028, 1, 31)
+    assert grant_selectors.period_in_force(grant)[1] == datetime.date(next_year + 1, 1, 31)
 
     sign_in(page, site, member.email, PASSWORD)
     page.goto(f"{site}/en/applications/{application_id}/decision/")
-    expect(page.get_by_role("main")).to_contain_text("1 January 2027 – 31 January 2028")
+    expect(page.get_by_role("main")).to_contain_text(f"1 January {next_year} – 31 January {next_year + 1}")
     _checked(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Change decision of").click()

@@ -50,6 +50,9 @@ def test_a_finance_officer_reckons_interest_across_half_years(page: Page, site: 
 
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_an_administrator_enters_the_next_reference_rate(page: Page, site: str, language: str):
+    from avustamo.core.dates import helsinki_today
+    from avustamo.payments.interest import half_year_start, next_half_year
+
     sign_in(page, site, "official@example.org")
     prefix = "" if language == "fi" else "/sv"
     page.goto(f"{site}{prefix}/official/reference-rates/")
@@ -59,9 +62,12 @@ def test_an_administrator_enters_the_next_reference_rate(page: Page, site: str, 
         "fi": ("Voimassa alkaen", "Viitekorko (%)", "Lähde", "Tallenna viitekorko"),
         "sv": ("Gäller från", "Referensränta (%)", "Källa", "Spara referensräntan"),
     }[language]
-    page.get_by_label(labels[0]).fill("2026-07-01")
+    # The demo has rates up to the next half-year: the one after it is still to be announced.
+    valid_from = next_half_year(next_half_year(half_year_start(helsinki_today())))
+    source = f"Suomen Pankin ilmoitus {valid_from:%d.%m.%Y}"
+    page.get_by_label(labels[0]).fill(valid_from.isoformat())
     page.get_by_label(labels[1]).fill("2")
-    page.get_by_label(labels[2]).fill("Suomen Pankin ilmoitus 1.7.–31.12.2026")
+    page.get_by_label(labels[2]).fill(source)
     page.get_by_role("button", name=labels[3]).click()
-    expect(page.get_by_role("table")).to_contain_text("Suomen Pankin ilmoitus 1.7.–31.12.2026")
+    expect(page.get_by_role("table")).to_contain_text(source)
     assert_no_axe_violations(page)

@@ -14,15 +14,17 @@ PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
 
 
 def test_a_recipient_applies_for_payment_and_a_finance_officer_approves_part(page: Page, site: str):
+    from avustamo.core.dates import helsinki_today
     from avustamo.grants import services as grant_services
     from avustamo.payments.models import PaymentApplication
     from tests.factories import CallFactory, UserFactory, published_decision, recipient_member
 
+    last_year = helsinki_today().year - 1
     decision = published_decision(
         amount="10000.00",
         instalments=[{"percent": "100", "condition": "in_arrears"}],
-        period=(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
-        call=CallFactory(closed=True, reference="TEM-OHJAUS-2025"),
+        period=(datetime.date(last_year, 1, 1), datetime.date(last_year, 12, 31)),
+        call=CallFactory(closed=True, reference=f"TEM-OHJAUS-{last_year}"),
     )
     member = recipient_member(decision)
     grant_services.grant_accept(grant=decision.grant, acting_user=member)
@@ -32,8 +34,8 @@ def test_a_recipient_applies_for_payment_and_a_finance_officer_approves_part(pag
     page.goto(f"{site}/applications/{decision.application_id}/decision/")
     expect(page.get_by_role("heading", name="Hae maksatusta")).to_be_visible()
     assert_no_axe_violations(page)
-    page.get_by_label("Kustannukset alkaen").fill("2025-01-01")
-    page.get_by_label("Kustannukset päättyen").fill("2025-06-30")
+    page.get_by_label("Kustannukset alkaen").fill(f"{last_year}-01-01")
+    page.get_by_label("Kustannukset päättyen").fill(f"{last_year}-06-30")
     page.get_by_label("Toteutuneet hyväksyttävät kustannukset (€)").fill("3000")
     page.get_by_label("Haettava maksu (€)").fill("4000")
     page.get_by_label("Mihin kustannukset käytettiin").fill("Ohjaajien palkat tammi–kesäkuu.")
