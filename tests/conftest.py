@@ -1,9 +1,12 @@
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 import time_machine
+import weasyprint
 from django.utils import translation
+from pypdf import PdfWriter
 
 from avustamo.core.dates import helsinki_today
 from avustamo.payments.models import ReferenceRate
@@ -43,6 +46,26 @@ def pytest_report_header(config):
 def _finnish_by_default():
     with translation.override("fi"):
         yield
+
+
+def _placeholder_pdf() -> bytes:
+    document = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(document)
+    return document.getvalue()
+
+
+PLACEHOLDER_PDF = _placeholder_pdf()
+
+
+@pytest.fixture(autouse=True)
+def _documents_laid_out_only_where_read(request, monkeypatch):
+    """WeasyPrint's layout of a PDF takes most of the time of a test that publishes a decision or sends a receipt.
+    A test that reads a document is marked `reads_pdf` and gets the real one; elsewhere each document is a blank
+    one-page PDF. Its template is still rendered into HTML and parsed, so a broken template still fails the test."""
+    if request.node.get_closest_marker("reads_pdf") is None:
+        monkeypatch.setattr(weasyprint.HTML, "write_pdf", lambda html, *args, **kwargs: PLACEHOLDER_PDF)
 
 
 @pytest.fixture

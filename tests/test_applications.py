@@ -302,6 +302,7 @@ class TestAttachments:
 
 
 class TestReceiptEmail:
+    @pytest.mark.reads_pdf
     def test_submitter_gets_a_receipt_with_a_pdf_copy_in_their_language(
         self, draft, applicant, call, django_capture_on_commit_callbacks
     ):

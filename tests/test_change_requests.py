@@ -477,6 +477,7 @@ class TestPages:
         pdf = client.get(f"/applications/{grant.application_id}/change-decisions/{change_request.pk}.pdf")
         assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
 
+    @pytest.mark.reads_pdf
     def test_the_change_decision_document_says_what_was_decided(
         self, grant, django_capture_on_commit_callbacks
     ):

@@ -21,7 +21,8 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Every test here reads the document itself: WeasyPrint lays it out for real.
+pytestmark = [pytest.mark.django_db, pytest.mark.reads_pdf]
 
 LANGUAGES = ["fi", "sv", "en"]
 

@@ -465,6 +465,7 @@ class TestProposalsAndDecisions:
         draft.refresh_from_db()
         assert draft.status == DecisionStatus.FOR_SIGNING
 
+    @pytest.mark.reads_pdf
     def test_signed_decisions_are_published_with_pdf_email_register_and_api(
         self, ranked, officials, client, django_capture_on_commit_callbacks
     ):

@@ -82,6 +82,7 @@ def _pdf(claim) -> str:
 
 
 class TestTheDecisionDocument:
+    @pytest.mark.reads_pdf
     def test_the_decision_is_made_stored_and_sent_once_with_the_interest_line_by_line(
         self, paid_grant, django_capture_on_commit_callbacks
     ):
@@ -121,6 +122,7 @@ class TestTheDecisionDocument:
             and OutboundEmail.objects.filter(key__startswith="return-decided").count() == 1
         )
 
+    @pytest.mark.reads_pdf
     def test_a_swedish_grant_decision_gets_its_recovery_decision_in_swedish(
         self, paid_grant, django_capture_on_commit_callbacks
     ):
@@ -408,6 +410,7 @@ def _announce(grant, amount="400.00", reasons="Kesäleiri peruttiin, rahaa jäi 
 
 
 class TestVoluntaryReturn:
+    @pytest.mark.reads_pdf
     def test_the_recipient_announces_and_an_official_decides_it_on_section_20(
         self, paid_grant, django_capture_on_commit_callbacks
     ):

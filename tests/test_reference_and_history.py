@@ -186,6 +186,7 @@ def _pdf_text(file) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
+@pytest.mark.reads_pdf
 def test_demo__officials_side_has_every_state_of_handling():
     load_demo()
     funding_year = _funding_year(timezone.localdate())

@@ -14,6 +14,7 @@ from tests.browser.signing import sign_in
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.reads_pdf
 def test_a_manager_notes_grounds_decides_a_recovery_and_opens_its_decision(page: Page, site: str):
     from avustamo.core.dates import helsinki_today
     from avustamo.grants.models import Grant
