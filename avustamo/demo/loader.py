@@ -40,7 +40,7 @@ from avustamo.register.imports import import_tem_history
 from avustamo.reports import services as report_services
 from avustamo.reports.selectors import reports_due
 from avustamo.reviews import services as review_services
-from avustamo.reviews.models import ReviewAssignment, ScreeningResult
+from avustamo.reviews.models import CallAssignment, ReviewAssignment, ScreeningResult
 
 
 def _funding_year(today: datetime.date) -> int:
@@ -407,8 +407,8 @@ def _handled_call(
     call.refresh_from_db()
 
     for reviewer in ("reviewer-1@example.org", "reviewer-2@example.org"):
-        review_services.call_assign(call=call, person=people[reviewer], role="reviewer", acting_user=manager)
-    review_services.call_assign(call=call, person=presenter, role="presenter", acting_user=manager)
+        review_services.call_assign(call=call, person=people[reviewer], role=CallAssignment.Role.REVIEWER, acting_user=manager)
+    review_services.call_assign(call=call, person=presenter, role=CallAssignment.Role.PRESENTER, acting_user=manager)
     for application_row, pk in submitted:
         application = Application.objects.select_related("call").get(pk=pk)
         if "completion" in application_row:
