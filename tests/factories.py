@@ -567,14 +567,19 @@ class GrantFactory(factory.django.DjangoModelFactory):
         ),
         reports=None,
     ) -> Grant:
-        """An accepted grant of 12 000 € at most 80 % of the eligible costs, its period of use ended five days ago,
-        paid in `instalments` given as (percent, condition); the reports due are `reports` as (kind, due date), by
-        default the final one in 60 days."""
+        """An accepted grant of 12 000 € at most 80 % of the eligible costs, applied for with a budget of 15 000 €
+        (personnel 12 000 €, rents 3 000 €) to `call` (whose smallest grant must allow it), its period of use
+        ended five days ago, paid in `instalments` given as (percent, condition); the reports due are `reports`
+        as (kind, due date), by default the final one in 60 days."""
         today = helsinki_today()
         if reports is None:
             reports = (("final", today + datetime.timedelta(days=60)),)
+        budget = {"costs": {"personnel": "12000.00", "rents": "3000.00"}, "own_funding": "3000.00"}
+        application = ApplicationFactory.submitted(
+            call or CallFactory(closed=True, min_grant=Decimal("10000.00")), answers={"budget": budget}
+        )
         return cls.accepted(
-            call=call,
+            application=application,
             amount="12000.00",
             max_share_percent=Decimal("80.00"),
             period=(today - datetime.timedelta(days=300), today - datetime.timedelta(days=5)),

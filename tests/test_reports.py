@@ -58,7 +58,10 @@ AFTER_FINAL = Decision.InstalmentCondition.AFTER_FINAL_REPORT
 def call():
     agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785", payment_bic="NDEAFIHH")
     return CallFactory(
-        closed=True, programme=ProgrammeFactory(agency=agency), appropriation=Decimal("90000.00")
+        closed=True,
+        programme=ProgrammeFactory(agency=agency),
+        appropriation=Decimal("90000.00"),
+        min_grant=Decimal("10000.00"),  # the grant to report on is of 12 000 €
     )
 
 
