@@ -22,7 +22,7 @@ from stdnum.iban import calc_check_digits
 
 from avustamo.accounts.models import RoleGrant, User
 from avustamo.applications import services as application_services
-from avustamo.applications.models import Application
+from avustamo.applications.models import Application, CompletionRequest
 from avustamo.core.dates import helsinki_today
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.grants import services as grant_services
@@ -352,6 +352,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         applicant = applicant or MembershipFactory().person
         organisation = applicant.memberships.get().organisation
         answers = complete_answers(call, requested=requested, regions=regions) | (answers or {})
+        # The services take an application only while its call is open: for a call that has closed, the clock
+        # is set back to an hour before the closing, so that every time they record is one the call was open.
         moment = timezone.now()
         if call.status() != CallStatus.OPEN:
             moment = call.closes_at - datetime.timedelta(hours=1)
@@ -412,6 +414,26 @@ class ScreeningFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *, screened_by, **screening):
         return review_services.screening_record(**screening, acting_user=screened_by)
+
+
+class CompletionRequestFactory(factory.django.DjangoModelFactory):
+    """A request to complete a submitted application once its call has closed, made through the service by a
+    programme manager (`requested_by`): by default the objectives to answer again within a week. The applicant's
+    email about it is queued for when the transaction commits."""
+
+    class Meta:
+        model = CompletionRequest
+
+    application = factory.LazyFunction(lambda: ApplicationFactory.submitted(CallFactory(closed=True)))
+    question_ids = factory.LazyFunction(lambda: ["objectives"])
+    required_attachments = factory.LazyFunction(list)
+    message = "Tavoitteet puuttuvat."
+    reply_by = factory.LazyFunction(lambda: helsinki_today() + datetime.timedelta(days=7))
+    requested_by = factory.SubFactory(UserFactory, roles=["programme_manager"])
+
+    @classmethod
+    def _create(cls, model_class, *, requested_by, **request):
+        return application_services.completion_request_create(**request, acting_user=requested_by)
 
 
 # --- Decisions -------------------------------------------------------------------------------------------------

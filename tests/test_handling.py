@@ -27,6 +27,7 @@ from tests.factories import (
     CallDeclarationFactory,
     CallFactory,
     CallFormFactory,
+    CompletionRequestFactory,
     EvaluationCriterionFactory,
     ScreeningFactory,
     UserFactory,
@@ -579,13 +580,12 @@ def test_the_handling_list_filters_searches_and_sorts(applications, officials, c
     from avustamo.portal.selectors import HandlingFilters, handling_list
 
     call = applications[0].call
-    request = application_services.completion_request_create(
+    request = CompletionRequestFactory(
         application=applications[1],
         question_ids=["objectives"],
-        required_attachments=[],
         message="Tavoitteet puuttuvat.",
         reply_by=timezone.localdate() + datetime.timedelta(days=2),
-        acting_user=officials["manager"],
+        requested_by=officials["manager"],
     )
     type(request).objects.filter(pk=request.pk).update(
         reply_by=timezone.localdate() - datetime.timedelta(days=1)

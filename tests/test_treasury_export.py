@@ -29,6 +29,7 @@ from tests.factories import (
     CallDeclarationFactory,
     CallFactory,
     CallFormFactory,
+    CompletionRequestFactory,
     EvaluationCriterionFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -300,7 +301,7 @@ class TestRecords:
 
     def test_an_application_asked_to_complete_is_in_with_its_status(self, world):
         undecided = world["applications"]["undecided"]
-        type(undecided).objects.filter(pk=undecided.pk).update(status=ApplicationStatus.COMPLETION_REQUESTED)
+        CompletionRequestFactory(application=undecided)
 
         rows = export_json(of_call(world["call"]))["applications"]
 
