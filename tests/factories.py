@@ -612,10 +612,6 @@ class GrantFactory(factory.django.DjangoModelFactory):
         )
 
 
-def _three_months_after(day: datetime.date) -> datetime.date:
-    return months_before(day, -3)
-
-
 class ChangeRequestFactory(factory.django.DjangoModelFactory):
     """A change request sent by the recipient through the service and open, waiting for the presenter: by default
     on an accepted grant, asking to extend the period of use in force by three months. Other changes are asked as
@@ -631,13 +627,14 @@ class ChangeRequestFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *, grant, submitted_by, **asked):
         if not asked:
             asked = {
-                "period_end": _three_months_after(period_in_force(grant)[1]),
+                "period_end": months_before(period_in_force(grant)[1], -3),  # three months later
                 "extension_reasons": "Ryhmät jatkuvat kevääseen.",
             }
         return grant_services.change_request_submit(grant=grant, acting_user=submitted_by, **asked)
 
     @classmethod
     def open(cls, **kwargs) -> ChangeRequest:
+        """The request as the recipient sent it: open, each part waiting for the presenter's decision."""
         return cls(**kwargs)
 
     @classmethod
@@ -674,6 +671,11 @@ class PaymentBatchFactory(factory.django.DjangoModelFactory):
         return payment_services.batch_prepare(
             agency=agency, execution_date=execution_date, acting_user=prepared_by
         )
+
+    @classmethod
+    def prepared(cls, **kwargs) -> PaymentBatch:
+        """The batch as prepared: its payments taken from those due, awaiting a second officer's approval."""
+        return cls(**kwargs)
 
     @classmethod
     def approved(cls, approved_by=None, **kwargs) -> PaymentBatch:
@@ -734,6 +736,11 @@ class ReportFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *, grant, kind, due_date, created_by):
         return report_services.report_start(grant=grant, kind=kind, due_date=due_date, acting_user=created_by)
+
+    @classmethod
+    def started(cls, **kwargs) -> Report:
+        """The report as the recipient starts it: a draft on the call's report form, nothing answered."""
+        return cls(**kwargs)
 
     @classmethod
     def draft(cls, costs=None, attach=True, **kwargs) -> Report:

@@ -177,7 +177,7 @@ class TestAsking:
         _refused(lambda: _request(grant, content="  "), code="nothing_asked")
 
     def test_one_request_waits_at_a_time(self, grant):
-        ChangeRequestFactory(grant=grant)
+        ChangeRequestFactory.open(grant=grant)
         with translation.override("en"):
             refusal = _refused(
                 lambda: _request(grant, content="Uusi.", content_reasons="Syy."), code="already_open"
@@ -219,7 +219,7 @@ class TestDeciding:
     def test_accepted_parts_change_the_terms_in_force_and_the_decision_stays(
         self, grant, django_capture_on_commit_callbacks
     ):
-        change_request = ChangeRequestFactory(grant=grant, **ALL_PARTS)
+        change_request = ChangeRequestFactory.open(grant=grant, **ALL_PARTS)
         presenter = CallAssignmentFactory.presenter_of(grant)
         extension, budget, content = change_request.parts.order_by("pk")
         _decide(extension, user=presenter)
@@ -254,7 +254,7 @@ class TestDeciding:
         assert name.endswith(".pdf") and content_bytes.startswith(b"%PDF") and mimetype == "application/pdf"
 
     def test_accepted_with_changes_puts_the_presenters_figures_in_force(self, grant):
-        change_request = ChangeRequestFactory(grant=grant, **ALL_PARTS)
+        change_request = ChangeRequestFactory.open(grant=grant, **ALL_PARTS)
         extension, budget, content = change_request.parts.order_by("pk")
         _decide(
             extension,
@@ -286,7 +286,7 @@ class TestDeciding:
         ]
 
     def test_rejected_parts_change_nothing(self, grant):
-        change_request = ChangeRequestFactory(grant=grant, **ALL_PARTS)
+        change_request = ChangeRequestFactory.open(grant=grant, **ALL_PARTS)
         for part in change_request.parts.all():
             _decide(part, ChangeOutcome.REJECTED, reasons="Ei perusteita.")
         assert ChangeRequest.objects.get().status == ChangeRequestStatus.DECIDED
@@ -298,7 +298,7 @@ class TestDeciding:
 
     def test_change_decisions_apply_in_order(self, grant):
         for end in (D(NEXT_YEAR + 1, 3, 31), D(NEXT_YEAR + 1, 6, 30)):
-            [part] = ChangeRequestFactory(
+            [part] = ChangeRequestFactory.open(
                 grant=grant, period_end=end, extension_reasons="Lisäaikaa."
             ).parts.all()
             _decide(part)
@@ -317,7 +317,7 @@ class TestDeciding:
         ids=["not_later", "no_reasons"],
     )
     def test_the_presenters_own_figures_are_held_to_the_same_rules(self, grant, decided, field, message):
-        [part] = ChangeRequestFactory(grant=grant).parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
         with translation.override("en"):
             refusal = _refused(
                 lambda: _decide(part, ChangeOutcome.ACCEPTED_WITH_CHANGES, **decided), field=field
@@ -326,7 +326,7 @@ class TestDeciding:
         assert not ChangePart.objects.get().is_decided and ChangeRequest.objects.get().is_open
 
     def test_the_presenters_budget_keeps_the_total(self, grant):
-        [part] = ChangeRequestFactory(grant=grant, costs=MOVED, budget_reasons="Matkat.").parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant, costs=MOVED, budget_reasons="Matkat.").parts.all()
         with translation.override("en"):
             refusal = _refused(
                 lambda: _decide(
@@ -338,12 +338,12 @@ class TestDeciding:
         assert not ChangePart.objects.get().is_decided
 
     def test_a_rejection_needs_reasons(self, grant):
-        [part] = ChangeRequestFactory(grant=grant).parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
         _refused(lambda: _decide(part, ChangeOutcome.REJECTED), field="reasons")
         assert not ChangePart.objects.get().is_decided
 
     def test_a_part_is_decided_once(self, grant):
-        [part] = ChangeRequestFactory(grant=grant).parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
         presenter = CallAssignmentFactory.presenter_of(grant)
         _decide(part, user=presenter)
         with translation.override("en"):
@@ -356,7 +356,7 @@ class TestDeciding:
 
     @pytest.mark.parametrize("who", ["unassigned_presenter", "manager", "finance", "member"])
     def test_only_the_presenter_decides(self, grant, who):
-        [part] = ChangeRequestFactory(grant=grant).parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
         person = {
             "unassigned_presenter": lambda: UserFactory(roles=["presenter"]),
             "manager": lambda: UserFactory(roles=["programme_manager"]),
@@ -371,7 +371,7 @@ class TestDeciding:
         grant = GrantFactory.awaiting_acceptance(
             period=PERIOD, call=CallFactory(closed=True, requires_acceptance=False)
         )
-        [part] = ChangeRequestFactory(grant=grant).parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
         grant_services.grant_decline(
             grant=grant, reason="Hanke päättyi.", acting_user=grant.application.submitted_by
         )
@@ -382,7 +382,7 @@ class TestDeciding:
         assert ChangeRequest.objects.get().status == ChangeRequestStatus.DECIDED
 
     def test_a_correcting_decision_restates_the_terms(self, grant):
-        [part] = ChangeRequestFactory(grant=grant).parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
         _decide(part)
         assert grant_selectors.period_in_force(grant)[1] == D(NEXT_YEAR + 1, 3, 31)
         correction = DecisionFactory.published(
@@ -395,7 +395,7 @@ class TestDeciding:
         assert grant_selectors.period_in_force(grant) == (D(NEXT_YEAR, 1, 1), D(NEXT_YEAR, 10, 31))
 
     def test_a_new_request_may_follow_a_decided_one(self, grant):
-        [part] = ChangeRequestFactory(grant=grant).parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
         _decide(part, ChangeOutcome.REJECTED, reasons="Ei perusteita.")
         assert _request(grant, content="Uusi kohderyhmä.", content_reasons="Tarve.").is_open
 
@@ -546,7 +546,7 @@ def test_who_may_ask_and_who_may_decide_through_the_pages(client, grant, role):
     )
     assert ChangeRequest.objects.exists() == (role == "member")
     client.logout()
-    change_request = ChangeRequest.objects.first() or ChangeRequestFactory(grant=grant)
+    change_request = ChangeRequest.objects.first() or ChangeRequestFactory.open(grant=grant)
     [part] = change_request.parts.all()
     decided = {
         "anonymous": LOGIN,

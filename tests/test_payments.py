@@ -158,7 +158,7 @@ class TestBatches:
 
     def test_the_one_who_prepared_cannot_approve(self, call, finance, approver):
         GrantFactory.accepted(call=call, amount="1000.00")
-        batch = PaymentBatchFactory(agency=call.programme.agency, prepared_by=finance)
+        batch = PaymentBatchFactory.prepared(agency=call.programme.agency, prepared_by=finance)
         with pytest.raises(ValidationError) as refusal:
             services.batch_approve(batch=batch, acting_user=finance)
         assert refusal.value.code == "four_eyes"
@@ -168,7 +168,7 @@ class TestBatches:
 
     def test_the_database_refuses_a_batch_approved_by_its_preparer(self, call, finance):
         GrantFactory.accepted(call=call, amount="1000.00")
-        batch = PaymentBatchFactory(agency=call.programme.agency, prepared_by=finance)
+        batch = PaymentBatchFactory.prepared(agency=call.programme.agency, prepared_by=finance)
         with pytest.raises(IntegrityError), transaction.atomic():
             PaymentBatch.objects.filter(pk=batch.pk).update(status="approved", approved_by=finance)
 
@@ -188,7 +188,7 @@ class TestBatches:
     def test_the_credit_transfer_is_valid_pain_001_and_made_once(self, call, finance, approver):
         GrantFactory.accepted(call=call, amount="1000.00")
         GrantFactory.accepted(call=call, amount="2500.50", instalments=SIXTY_THIRTY_TEN)
-        batch = PaymentBatchFactory(agency=call.programme.agency, prepared_by=finance)
+        batch = PaymentBatchFactory.prepared(agency=call.programme.agency, prepared_by=finance)
         with pytest.raises(ValidationError):
             services.batch_credit_transfer(batch=batch, acting_user=finance)
         services.batch_approve(batch=batch, acting_user=approver)
@@ -326,7 +326,7 @@ READERS = {"finance", "auditor", "manager"}
 @pytest.fixture
 def prepared_batch(call):
     GrantFactory.accepted(call=call, amount="1000.00")
-    return PaymentBatchFactory(agency=call.programme.agency)
+    return PaymentBatchFactory.prepared(agency=call.programme.agency)
 
 
 PAGE_CASES = [
@@ -365,7 +365,7 @@ class TestMoneyShown:
         GrantFactory.accepted(call=call, amount="2000.00", instalments=SIXTY_THIRTY_TEN)
         GrantFactory.accepted(call=call, amount="500.00")
         GrantFactory.declined(call=call, amount="700.00", reason="Ei tarvetta.")
-        batch = PaymentBatchFactory(agency=call.programme.agency, prepared_by=finance)
+        batch = PaymentBatchFactory.prepared(agency=call.programme.agency, prepared_by=finance)
         [row] = selectors.money_by_call()
         assert row["reference"] == call.reference and row["grants"] == 2
         assert (row["total"], row["in_batch"], row["due"], row["planned"], row["paid"]) == (

@@ -168,7 +168,7 @@ class TestWriting:
         assert error.value.code == "stale"
 
     def test_sending_asks_for_everything_required(self, call):
-        report = ReportFactory(grant=GrantFactory.to_report_on(call))
+        report = ReportFactory.started(grant=GrantFactory.to_report_on(call))
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_submit(report=report, acting_user=report.created_by)
         assert {
