@@ -26,6 +26,7 @@ from tests.factories import (
     RegionFactory,
     RequiredAttachmentFactory,
     complete_answers,
+    next_year,
 )
 
 pytestmark = pytest.mark.django_db
@@ -137,10 +138,7 @@ class TestSubmit:
         assert submitted.register_number == f"TEM/1/{timezone.localtime(submitted.submitted_at).year}"
         assert submitted.requested_amount == Decimal("50000.00")
         assert submitted.total_eligible_costs == Decimal("65000.00")
-        assert (submitted.period_start, submitted.period_end) == (
-            datetime.date(2027, 1, 1),
-            datetime.date(2027, 12, 31),
-        )
+        assert (submitted.period_start, submitted.period_end) == next_year()  # as complete_answers gives it
         assert list(submitted.regions.values_list("code", flat=True)) == ["01"]
         assert (submitted.iban, submitted.applicant_business_id) == (
             organisation.iban,

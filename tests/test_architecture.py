@@ -15,7 +15,7 @@ from django.utils import timezone
 from avustamo.core.models import AuditEntry
 from avustamo.core.transitions import Transitions, transition, workflow_tables_markdown
 from avustamo.grants.models import Grant, GrantStatus
-from tests.factories import published_decision, recipient_member
+from tests.factories import GrantFactory
 
 ROOT = Path(settings.BASE_DIR)
 SERVICES = sorted([*ROOT.glob("avustamo/*/services.py"), *ROOT.glob("avustamo/*/services/*.py")])
@@ -58,21 +58,21 @@ def test_the_workflow_document_shows_the_tables_as_the_code_has_them():
 @pytest.mark.django_db
 class TestTheTransitionHelper:
     def test_a_move_from_a_wrong_state_is_refused_with_a_stable_code_and_nothing_changes(self):
-        grant = published_decision().grant
+        grant = GrantFactory.awaiting_acceptance()
         Grant.objects.filter(pk=grant.pk).update(status=GrantStatus.DECLINED, answered_at=timezone.now())
         audited = AuditEntry.objects.count()
         # The object in memory still says "awaiting acceptance", as a second request racing the first would see it:
         # the helper reads the status again under the lock and refuses.
         with pytest.raises(ValidationError) as refusal, transaction.atomic():
-            transition(grant, "accept", acting_user=recipient_member(grant.decision))
+            transition(grant, "accept", acting_user=grant.application.submitted_by)
         assert refusal.value.code == "not_awaiting_acceptance"
         grant.refresh_from_db()
         assert grant.status == GrantStatus.DECLINED
         assert AuditEntry.objects.count() == audited
 
     def test_a_move_sets_the_status_and_the_changes_and_audits_from_and_to(self):
-        grant = published_decision().grant
-        member = recipient_member(grant.decision)
+        grant = GrantFactory.awaiting_acceptance()
+        member = grant.application.submitted_by
         with transaction.atomic():
             transition(
                 grant,
@@ -94,6 +94,6 @@ class TestTheTransitionHelper:
     # Not inside the test's own transaction, which would hide a service's missing one.
     @pytest.mark.django_db(transaction=True)
     def test_a_move_outside_a_transaction_is_a_programming_error(self):
-        grant = published_decision().grant
+        grant = GrantFactory.awaiting_acceptance()
         with pytest.raises(RuntimeError):
-            transition(grant, "accept", acting_user=recipient_member(grant.decision))
+            transition(grant, "accept", acting_user=grant.application.submitted_by)

@@ -19,6 +19,7 @@ from tests.factories import (
     ProgrammeFactory,
     RequiredAttachmentFactory,
     UserFactory,
+    next_year,
 )
 
 pytestmark = pytest.mark.django_db
@@ -215,8 +216,9 @@ class TestEditCopyPublish:
         )
         assert copy.reference == "TEM-KOTO-2027"
         assert copy.published_at is None and copy.copied_from == source
-        assert copy.period_earliest_start == datetime.date(2028, 1, 1)
-        assert copy.period_latest_end == datetime.date(2028, 12, 31)
+        year_after_next = next_year()[0].year + 1  # the source's period is next year, as CallFactory's
+        assert copy.period_earliest_start == datetime.date(year_after_next, 1, 1)
+        assert copy.period_latest_end == datetime.date(year_after_next, 12, 31)
         for name in ("themes", "declarations", "criteria", "required_attachments"):
             assert getattr(copy, name).count() == 1, name
         assert copy.criteria.get().weight == Decimal("2")

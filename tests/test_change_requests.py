@@ -21,13 +21,13 @@ from avustamo.grants import services as grant_services
 from avustamo.grants.models import ChangeOutcome, ChangePart, ChangeRequest, ChangeRequestStatus
 from tests.access import LOGIN, assert_access
 from tests.factories import (
+    CallAssignmentFactory,
     CallFactory,
+    ChangeRequestFactory,
+    DecisionFactory,
+    GrantFactory,
     MembershipFactory,
     UserFactory,
-    assigned_presenter,
-    published_decision,
-    recipient_member,
-    with_applied_budget,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,28 +39,21 @@ NEXT_YEAR = TODAY.year + 1
 PERIOD = (D(NEXT_YEAR, 1, 1), D(NEXT_YEAR, 12, 31))
 # The presenter's shorter extension: to the end of February, the 29th in a leap year.
 END_OF_FEBRUARY = D(NEXT_YEAR + 1, 3, 1) - datetime.timedelta(days=1)
-# complete_answers with 50 000 € applied for: personnel 60 000 €, rents 5 000 €, 65 000 € in all.
+# The budget applied for, as ApplicationFactory.submitted answers the form (complete_answers, 50 000 € applied
+# for): personnel 60 000 €, rents 5 000 €, 65 000 € in all.
 APPLIED = {"personnel": Decimal("60000.00"), "rents": Decimal("5000.00")}
 MOVED = {"personnel": "55000.00", "rents": "5000.00", "travel": "5000.00"}
 
 
-def _grant(period=PERIOD, call=None, accept=True):
-    decision = with_applied_budget(published_decision(period=period, call=call or CallFactory(closed=True)))
-    if accept:
-        grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
-    decision.grant.refresh_from_db()
-    return decision.grant
-
-
 @pytest.fixture
 def grant():
-    return _grant()
+    return GrantFactory.accepted(period=PERIOD)
 
 
 def _request(grant, user=None, **asked):
     asked = asked or {"period_end": D(NEXT_YEAR + 1, 3, 31), "extension_reasons": "Kevään ryhmät jatkuvat."}
     return grant_services.change_request_submit(
-        grant=grant, acting_user=user or recipient_member(grant.decision), **asked
+        grant=grant, acting_user=user or grant.application.submitted_by, **asked
     )
 
 
@@ -76,7 +69,10 @@ ALL_PARTS = {
 
 def _decide(part, outcome=ChangeOutcome.ACCEPTED, user=None, **decided):
     return grant_services.change_part_decide(
-        part=part, outcome=outcome, acting_user=user or assigned_presenter(part.request.grant), **decided
+        part=part,
+        outcome=outcome,
+        acting_user=user or CallAssignmentFactory.presenter_of(part.request.grant),
+        **decided,
     )
 
 
@@ -111,7 +107,7 @@ class TestAsking:
         assert grant_selectors.period_in_force(grant) == PERIOD
 
     def test_an_extension_is_refused_later_than_the_calls_days_before_the_end(self):
-        grant = _grant(period=(D(TODAY.year - 1, 1, 1), TODAY + datetime.timedelta(days=29)))
+        grant = GrantFactory.accepted(period=(D(TODAY.year - 1, 1, 1), TODAY + datetime.timedelta(days=29)))
         deadline = TODAY - datetime.timedelta(days=1)
         with translation.override("en"):
             refusal = _refused(
@@ -126,7 +122,9 @@ class TestAsking:
 
     def test_the_number_of_days_is_the_calls(self):
         call = CallFactory(closed=True, extension_notice_days=10)
-        grant = _grant(period=(D(TODAY.year - 1, 1, 1), TODAY + datetime.timedelta(days=10)), call=call)
+        grant = GrantFactory.accepted(
+            period=(D(TODAY.year - 1, 1, 1), TODAY + datetime.timedelta(days=10)), call=call
+        )
         assert _request(grant, period_end=D(NEXT_YEAR, 6, 30), extension_reasons="Viivästys.").is_open
 
     def test_an_extension_must_end_later(self, grant):
@@ -179,7 +177,7 @@ class TestAsking:
         _refused(lambda: _request(grant, content="  "), code="nothing_asked")
 
     def test_one_request_waits_at_a_time(self, grant):
-        _request(grant)
+        ChangeRequestFactory.open(grant=grant)
         with translation.override("en"):
             refusal = _refused(
                 lambda: _request(grant, content="Uusi.", content_reasons="Syy."), code="already_open"
@@ -193,7 +191,7 @@ class TestAsking:
     def test_only_the_recipients_members_may_ask(self, grant, who):
         person = {
             "other_organisation": lambda: MembershipFactory().person,
-            "presenter": lambda: assigned_presenter(grant),
+            "presenter": lambda: CallAssignmentFactory.presenter_of(grant),
             "manager": lambda: UserFactory(roles=["programme_manager"]),
         }[who]()
         with pytest.raises(PermissionDenied):
@@ -201,20 +199,19 @@ class TestAsking:
         assert not ChangeRequest.objects.exists()
 
     def test_a_declined_grant_cannot_be_changed(self):
-        grant = _grant(accept=False)
-        grant_services.grant_decline(
-            grant=grant, reason="Hanke ei toteudu.", acting_user=recipient_member(grant.decision)
-        )
+        grant = GrantFactory.declined(period=PERIOD, reason="Hanke ei toteudu.")
         with translation.override("en"):
             refusal = _refused(lambda: _request(grant), code="grant_not_in_force")
         assert refusal.messages == ["The grant has been declined: its terms can no longer be changed."]
         assert not ChangeRequest.objects.exists()
 
     def test_terms_not_yet_accepted_cannot_be_changed_where_the_call_asks_for_acceptance(self):
-        grant = _grant(accept=False)
+        grant = GrantFactory.awaiting_acceptance(period=PERIOD)
         _refused(lambda: _request(grant), code="not_accepted")
         assert _request(
-            _grant(accept=False, call=CallFactory(closed=True, requires_acceptance=False))
+            GrantFactory.awaiting_acceptance(
+                period=PERIOD, call=CallFactory(closed=True, requires_acceptance=False)
+            )
         ).is_open
 
 
@@ -222,8 +219,8 @@ class TestDeciding:
     def test_accepted_parts_change_the_terms_in_force_and_the_decision_stays(
         self, grant, django_capture_on_commit_callbacks
     ):
-        change_request = _request(grant, **ALL_PARTS)
-        presenter = assigned_presenter(grant)
+        change_request = ChangeRequestFactory.open(grant=grant, **ALL_PARTS)
+        presenter = CallAssignmentFactory.presenter_of(grant)
         extension, budget, content = change_request.parts.order_by("pk")
         _decide(extension, user=presenter)
         _decide(budget, user=presenter)
@@ -251,13 +248,13 @@ class TestDeciding:
         assert AuditEntry.objects.filter(action="change_request.decided").exists()
         assert AuditEntry.objects.filter(action="change_request.document_made").exists()
         [email] = mail.outbox
-        assert email.to == [recipient_member(grant.decision).email]
+        assert email.to == [grant.application.submitted_by.email]
         assert grant.application.register_number in email.subject
         [(name, content_bytes, mimetype)] = email.attachments
         assert name.endswith(".pdf") and content_bytes.startswith(b"%PDF") and mimetype == "application/pdf"
 
     def test_accepted_with_changes_puts_the_presenters_figures_in_force(self, grant):
-        change_request = _request(grant, **ALL_PARTS)
+        change_request = ChangeRequestFactory.open(grant=grant, **ALL_PARTS)
         extension, budget, content = change_request.parts.order_by("pk")
         _decide(
             extension,
@@ -289,7 +286,7 @@ class TestDeciding:
         ]
 
     def test_rejected_parts_change_nothing(self, grant):
-        change_request = _request(grant, **ALL_PARTS)
+        change_request = ChangeRequestFactory.open(grant=grant, **ALL_PARTS)
         for part in change_request.parts.all():
             _decide(part, ChangeOutcome.REJECTED, reasons="Ei perusteita.")
         assert ChangeRequest.objects.get().status == ChangeRequestStatus.DECIDED
@@ -301,7 +298,9 @@ class TestDeciding:
 
     def test_change_decisions_apply_in_order(self, grant):
         for end in (D(NEXT_YEAR + 1, 3, 31), D(NEXT_YEAR + 1, 6, 30)):
-            [part] = _request(grant, period_end=end, extension_reasons="Lisäaikaa.").parts.all()
+            [part] = ChangeRequestFactory.open(
+                grant=grant, period_end=end, extension_reasons="Lisäaikaa."
+            ).parts.all()
             _decide(part)
         assert grant_selectors.period_in_force(grant) == (D(NEXT_YEAR, 1, 1), D(NEXT_YEAR + 1, 6, 30))
 
@@ -318,7 +317,7 @@ class TestDeciding:
         ids=["not_later", "no_reasons"],
     )
     def test_the_presenters_own_figures_are_held_to_the_same_rules(self, grant, decided, field, message):
-        [part] = _request(grant).parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
         with translation.override("en"):
             refusal = _refused(
                 lambda: _decide(part, ChangeOutcome.ACCEPTED_WITH_CHANGES, **decided), field=field
@@ -327,7 +326,7 @@ class TestDeciding:
         assert not ChangePart.objects.get().is_decided and ChangeRequest.objects.get().is_open
 
     def test_the_presenters_budget_keeps_the_total(self, grant):
-        [part] = _request(grant, costs=MOVED, budget_reasons="Matkat.").parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant, costs=MOVED, budget_reasons="Matkat.").parts.all()
         with translation.override("en"):
             refusal = _refused(
                 lambda: _decide(
@@ -339,13 +338,13 @@ class TestDeciding:
         assert not ChangePart.objects.get().is_decided
 
     def test_a_rejection_needs_reasons(self, grant):
-        [part] = _request(grant).parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
         _refused(lambda: _decide(part, ChangeOutcome.REJECTED), field="reasons")
         assert not ChangePart.objects.get().is_decided
 
     def test_a_part_is_decided_once(self, grant):
-        [part] = _request(grant).parts.all()
-        presenter = assigned_presenter(grant)
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
+        presenter = CallAssignmentFactory.presenter_of(grant)
         _decide(part, user=presenter)
         with translation.override("en"):
             refusal = _refused(
@@ -357,34 +356,36 @@ class TestDeciding:
 
     @pytest.mark.parametrize("who", ["unassigned_presenter", "manager", "finance", "member"])
     def test_only_the_presenter_decides(self, grant, who):
-        [part] = _request(grant).parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
         person = {
             "unassigned_presenter": lambda: UserFactory(roles=["presenter"]),
             "manager": lambda: UserFactory(roles=["programme_manager"]),
             "finance": lambda: UserFactory(roles=["finance_officer"]),
-            "member": lambda: recipient_member(grant.decision),
+            "member": lambda: grant.application.submitted_by,
         }[who]()
         with pytest.raises(PermissionDenied):
             _decide(part, user=person)
         assert not ChangePart.objects.get().is_decided
 
     def test_a_request_on_a_grant_declined_since_can_only_be_rejected(self):
-        grant = _grant(accept=False, call=CallFactory(closed=True, requires_acceptance=False))
-        [part] = _request(grant).parts.all()
-        grant_services.grant_decline(
-            grant=grant, reason="Hanke päättyi.", acting_user=recipient_member(grant.decision)
+        grant = GrantFactory.awaiting_acceptance(
+            period=PERIOD, call=CallFactory(closed=True, requires_acceptance=False)
         )
-        presenter = assigned_presenter(grant)
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
+        grant_services.grant_decline(
+            grant=grant, reason="Hanke päättyi.", acting_user=grant.application.submitted_by
+        )
+        presenter = CallAssignmentFactory.presenter_of(grant)
         _refused(lambda: _decide(part, user=presenter), code="grant_not_in_force")
         assert not ChangePart.objects.get().is_decided
         _decide(part, ChangeOutcome.REJECTED, user=presenter, reasons="Avustuksesta on luovuttu.")
         assert ChangeRequest.objects.get().status == ChangeRequestStatus.DECIDED
 
     def test_a_correcting_decision_restates_the_terms(self, grant):
-        [part] = _request(grant).parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
         _decide(part)
         assert grant_selectors.period_in_force(grant)[1] == D(NEXT_YEAR + 1, 3, 31)
-        correction = published_decision(
+        correction = DecisionFactory.published(
             corrects=grant.decision,
             application=grant.application,
             period=(D(NEXT_YEAR, 1, 1), D(NEXT_YEAR, 10, 31)),
@@ -394,24 +395,24 @@ class TestDeciding:
         assert grant_selectors.period_in_force(grant) == (D(NEXT_YEAR, 1, 1), D(NEXT_YEAR, 10, 31))
 
     def test_a_new_request_may_follow_a_decided_one(self, grant):
-        [part] = _request(grant).parts.all()
+        [part] = ChangeRequestFactory.open(grant=grant).parts.all()
         _decide(part, ChangeOutcome.REJECTED, reasons="Ei perusteita.")
         assert _request(grant, content="Uusi kohderyhmä.", content_reasons="Tarve.").is_open
 
 
 def _decided(grant, django_capture_on_commit_callbacks):
     """A change request decided in full, its document made by the task worker."""
-    [part] = _request(grant).parts.all()
     with django_capture_on_commit_callbacks(execute=True):
-        _decide(part)
-    return ChangeRequest.objects.get()
+        change_request = ChangeRequestFactory.decided(grant=grant)
+    change_request.refresh_from_db()
+    return change_request
 
 
 class TestPages:
     def test_the_recipient_asks_and_the_presenter_decides_through_the_pages(
         self, client, grant, django_capture_on_commit_callbacks
     ):
-        member = recipient_member(grant.decision)
+        member = grant.application.submitted_by
         client.force_login(member)
         decision_page = f"/en/applications/{grant.application_id}/decision/"
         page = client.get(decision_page).content.decode()
@@ -441,7 +442,7 @@ class TestPages:
         assert {part.kind for part in change_request.parts.all()} == {"extension", "budget"}
         assert "waits for the presenter" in client.get(decision_page).content.decode()
 
-        client.force_login(assigned_presenter(grant))
+        client.force_login(CallAssignmentFactory.presenter_of(grant))
         official = client.get(f"/en/official/applications/{grant.application_id}/decision/").content.decode()
         assert "Decide the change request" in official
         detail = f"/en/official/change-requests/{change_request.pk}/"
@@ -495,9 +496,9 @@ class TestPages:
 
 ROLES = {
     "anonymous": lambda grant: AnonymousUser(),
-    "member": lambda grant: recipient_member(grant.decision),
+    "member": lambda grant: grant.application.submitted_by,
     "other_organisation": lambda grant: MembershipFactory().person,
-    "presenter": assigned_presenter,
+    "presenter": CallAssignmentFactory.presenter_of,
     "unassigned_presenter": lambda grant: UserFactory(roles=["presenter"]),
     "manager": lambda grant: UserFactory(roles=["programme_manager"]),
     "finance": lambda grant: UserFactory(roles=["finance_officer"]),
@@ -546,7 +547,7 @@ def test_who_may_ask_and_who_may_decide_through_the_pages(client, grant, role):
     )
     assert ChangeRequest.objects.exists() == (role == "member")
     client.logout()
-    change_request = ChangeRequest.objects.first() or _request(grant)
+    change_request = ChangeRequest.objects.first() or ChangeRequestFactory.open(grant=grant)
     [part] = change_request.parts.all()
     decided = {
         "anonymous": LOGIN,
@@ -575,7 +576,7 @@ class TestApi:
     def test_a_member_asks_and_reads_the_change_decision(
         self, client, grant, django_capture_on_commit_callbacks
     ):
-        headers = self._headers(recipient_member(grant.decision))
+        headers = self._headers(grant.application.submitted_by)
         url = f"/api/v1/applications/{grant.application_id}/grant/change-requests"
         body = {
             "extension": {"period_end": f"{NEXT_YEAR + 1}-03-31", "reasons": "Ryhmät jatkuvat."},
@@ -594,7 +595,7 @@ class TestApi:
         assert [part["kind"] for part in created.json()["parts"]] == ["extension", "budget"]
         again = client.post(url, body, content_type="application/json", **headers)
         assert again.status_code == 409
-        presenter = assigned_presenter(grant)
+        presenter = CallAssignmentFactory.presenter_of(grant)
         with django_capture_on_commit_callbacks(execute=True):
             for part in ChangeRequest.objects.get().parts.all():
                 _decide(part, user=presenter)

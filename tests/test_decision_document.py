@@ -16,6 +16,7 @@ from tests.factories import (
     AgencyFactory,
     ApplicationFactory,
     CallFactory,
+    DecisionFactory,
     OrganisationFactory,
     ProgrammeFactory,
     UserFactory,
@@ -70,8 +71,8 @@ def decision_maker():
 
 
 def _signed(**fields):
+    """The moment of signing the expected texts show."""
     return {
-        "status": DecisionStatus.SIGNED,
         "signed_at": timezone.make_aware(datetime.datetime(2026, 11, 20, 10, 0)),
         "decision_date": datetime.date(2026, 11, 20),
         **fields,
@@ -83,7 +84,7 @@ def positive(presenter, decision_maker):
     application = _application(
         "TEM/1234/2026", organisation_name="Kotipiha ry", project_name="Perheiden kotoutumisen tuki"
     )
-    return Decision.objects.create(
+    return DecisionFactory.signed(
         application=application,
         outcome=Outcome.PARTIALLY_APPROVED,
         amount=Decimal("12345.50"),
@@ -114,7 +115,7 @@ def rejected(presenter, decision_maker):
     application = _application(
         "TEM/1299/2026", organisation_name="Naapuriapu ry", project_name="Naapuriavun verkosto"
     )
-    return Decision.objects.create(
+    return DecisionFactory.signed(
         application=application,
         outcome=Outcome.REJECTED,
         reasons="Hakemus ei vastaa haun painopisteitä.",
@@ -337,7 +338,7 @@ def test_unsigned_decision_is_marked_as_a_draft_without_decision_maker(positive,
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_correcting_decision_says_which_decision_it_replaces(positive, presenter, decision_maker, language):
-    correction = Decision.objects.create(
+    correction = DecisionFactory.signed(
         application=positive.application,
         corrects=positive,
         outcome=Outcome.APPROVED,

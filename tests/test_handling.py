@@ -22,15 +22,16 @@ from avustamo.register.models import PublishedGrant
 from avustamo.reviews import services as review_services
 from avustamo.reviews.models import ReviewAssignment, Screening
 from tests.factories import (
+    ApplicationFactory,
+    CallAssignmentFactory,
     CallDeclarationFactory,
     CallFactory,
     CallFormFactory,
+    CompletionRequestFactory,
     EvaluationCriterionFactory,
-    MembershipFactory,
+    ScreeningFactory,
     UserFactory,
     close_call,
-    complete_answers,
-    screened_eligible,
 )
 
 
@@ -45,21 +46,6 @@ def officials(db):
     }
 
 
-def _submitted(call, requested: str):
-    membership = MembershipFactory()
-    applicant = membership.person
-    draft = application_services.application_start(
-        call=call, organisation=membership.organisation, acting_user=applicant
-    )
-    draft = application_services.application_save(
-        application=draft,
-        answers=complete_answers(call, requested=requested),
-        version=draft.version,
-        acting_user=applicant,
-    )
-    return application_services.application_submit(application=draft, acting_user=applicant)
-
-
 @pytest.fixture
 def call(officials):
     call = CallFactory(min_reviewers=2, appropriation=Decimal("100000.00"))
@@ -72,13 +58,14 @@ def call(officials):
 
 @pytest.fixture
 def applications(call, officials):
-    submitted = [_submitted(call, amount) for amount in ("60000.00", "50000.00", "40000.00")]
+    submitted = [
+        ApplicationFactory.submitted(call, requested=amount)
+        for amount in ("60000.00", "50000.00", "40000.00")
+    ]
     close_call(call)
     for application in submitted:
         application.refresh_from_db()
-    review_services.call_assign(
-        call=call, person=officials["presenter"], role="presenter", acting_user=officials["manager"]
-    )
+    CallAssignmentFactory(call=call, person=officials["presenter"], assigned_by=officials["manager"])
     return submitted
 
 
@@ -137,7 +124,16 @@ class TestScreening:
 
     def test_a_reviewer_cannot_screen(self, applications, officials):
         with pytest.raises(PermissionDenied):
-            screened_eligible(applications[0], officials["reviewer_1"])
+            review_services.screening_record(
+                application=applications[0],
+                arrived_on_time=True,
+                applicant_type_eligible=True,
+                declarations_given=True,
+                attachments_present=True,
+                result="eligible",
+                reason="",
+                acting_user=officials["reviewer_1"],
+            )
 
 
 class TestCompletionRequest:
@@ -296,7 +292,7 @@ class TestProposalsAndDecisions:
     @pytest.fixture
     def ranked(self, applications, officials):
         for application, scores in zip(applications, ([3, 3], [5, 5], [4, 4]), strict=True):
-            screened_eligible(application, officials["presenter"])
+            ScreeningFactory(application=application, screened_by=officials["presenter"])
             review_services.reviewers_assign(
                 application=application, reviewers=[officials["reviewer_1"]], acting_user=officials["manager"]
             )
@@ -557,7 +553,7 @@ def test_the_handling_list_runs_a_constant_number_of_queries(applications, offic
         call = applications[0].call
         type(call).objects.filter(pk=call.pk).update(closes_at=timezone.now() + datetime.timedelta(days=1))
         call.refresh_from_db()
-        _submitted(call, amount)
+        ApplicationFactory.submitted(call, requested=amount)
         close_call(call)
     with CaptureQueriesContext(connection) as more:
         page = client.get(url)
@@ -568,8 +564,8 @@ def test_the_handling_list_runs_a_constant_number_of_queries(applications, offic
 def test_the_manager_gives_every_application_the_calls_reviewers(applications, officials, client):
     call = applications[0].call
     for reviewer in ("reviewer_1", "reviewer_2"):
-        review_services.call_assign(
-            call=call, person=officials[reviewer], role="reviewer", acting_user=officials["manager"]
+        CallAssignmentFactory(
+            call=call, person=officials[reviewer], role="reviewer", assigned_by=officials["manager"]
         )
     client.force_login(officials["manager"])
     team = client.get(f"/official/calls/{call.pk}/team/").content.decode()
@@ -585,18 +581,17 @@ def test_the_handling_list_filters_searches_and_sorts(applications, officials, c
     from avustamo.portal.selectors import HandlingFilters, handling_list
 
     call = applications[0].call
-    request = application_services.completion_request_create(
+    request = CompletionRequestFactory(
         application=applications[1],
         question_ids=["objectives"],
-        required_attachments=[],
         message="Tavoitteet puuttuvat.",
         reply_by=timezone.localdate() + datetime.timedelta(days=2),
-        acting_user=officials["manager"],
+        requested_by=officials["manager"],
     )
     type(request).objects.filter(pk=request.pk).update(
         reply_by=timezone.localdate() - datetime.timedelta(days=1)
     )
-    screened_eligible(applications[2], officials["manager"])
+    ScreeningFactory(application=applications[2], screened_by=officials["manager"])
 
     def numbers(**filters):
         return [row.register_number for row in handling_list(call, HandlingFilters(**filters))]
@@ -635,7 +630,7 @@ def test_the_decision_maker_returns_a_decision_and_the_presenter_corrects_a_sign
     applications, officials, client
 ):
     application = applications[0]
-    screened_eligible(application, officials["presenter"])
+    ScreeningFactory(application=application, screened_by=officials["presenter"])
     draft = TestProposalsAndDecisions()._complete_draft(application, officials["presenter"])
     decision_services.decision_send_for_signing(
         decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -19,13 +18,13 @@ from avustamo.grants.models import GrantStatus
 from avustamo.payments import selectors, services
 from avustamo.payments.models import BatchStatus, LedgerKind, PaymentBatch, ReferenceRate, ReturnGround
 from avustamo.payments.reference_rates import load_reference_rates
-from avustamo.reports import services as report_services
 from tests.factories import (
     AgencyFactory,
     ApplicationFactory,
     CallFactory,
     MembershipFactory,
     ProgrammeFactory,
+    ReportFactory,
     UserFactory,
 )
 
@@ -96,35 +95,24 @@ REPORTS_DUE = [
     {"kind": "interim", "due": (helsinki_today() + datetime.timedelta(days=30)).isoformat()},
     {"kind": "final", "due": (helsinki_today() + datetime.timedelta(days=260)).isoformat()},
 ]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _report(grant, member, kind, accepted_share, reviewer, finance):
     """The report of `kind` written, sent and approved, the final one with `accepted_share` of its costs."""
-    due = datetime.date.fromisoformat(next(entry["due"] for entry in REPORTS_DUE if entry["kind"] == kind))
-    report = report_services.report_start(grant=grant, kind=kind, due_date=due, acting_user=member)
-    answers = {
-        "activities-done": "Toimintaa.",
-        "results": "Tuloksia.",
-        "actual-budget": {"costs": {"personnel": str(grant.decision.amount)}},
-    }
-    report = report_services.report_save(
-        report=report, answers=answers, version=report.version, acting_user=member
+    amount = grant.decision.amount
+    ReportFactory.approved(
+        grant=grant,
+        kind=kind,
+        due_date=datetime.date.fromisoformat(
+            next(entry["due"] for entry in REPORTS_DUE if entry["kind"] == kind)
+        ),
+        created_by=member,
+        costs={"personnel": str(amount)},
+        content_reviewer=reviewer,
+        accepted_costs=(amount * accepted_share).quantize(Decimal("0.01")),
+        notes="Osa kuluista ei ollut hyväksyttäviä.",
+        finance_officer=finance,
     )
-    report_services.report_attachment_add(
-        report=report, question_id="accounts", upload=SimpleUploadedFile("tilit.pdf", PDF), acting_user=member
-    )
-    report = report_services.report_submit(report=report, acting_user=member)
-    report = report_services.report_approve_content(report=report, notes="", acting_user=reviewer)
-    if kind == "final":
-        report_services.report_approve_finances(
-            report=report,
-            accepted_costs=(report_services.reported_costs(report) * accepted_share).quantize(
-                Decimal("0.01")
-            ),
-            notes="Osa kuluista ei ollut hyväksyttäviä.",
-            acting_user=finance,
-        )
 
 
 @pytest.mark.django_db

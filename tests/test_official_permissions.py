@@ -5,19 +5,20 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from avustamo.applications import services as application_services
-from avustamo.decisions.models import Decision
+from avustamo.decisions.models import Outcome
 from avustamo.reviews import services as review_services
 from tests.access import LOGIN, assert_access
 from tests.factories import (
+    ApplicationFactory,
+    CallAssignmentFactory,
     CallDeclarationFactory,
     CallFactory,
     CallFormFactory,
+    DecisionFactory,
     EvaluationCriterionFactory,
     MembershipFactory,
     UserFactory,
     close_call,
-    complete_answers,
 )
 
 ROLES = [
@@ -59,26 +60,21 @@ def world(db):
     membership = MembershipFactory()
     users["applicant"] = membership.person
     users["other_applicant"] = MembershipFactory(administrator=True).person
-    draft = application_services.application_start(
-        call=call, organisation=membership.organisation, acting_user=membership.person
-    )
-    draft = application_services.application_save(
-        application=draft, answers=complete_answers(call), version=1, acting_user=membership.person
-    )
-    application = application_services.application_submit(application=draft, acting_user=membership.person)
+    application = ApplicationFactory.submitted(call, applicant=membership.person)
     close_call(call)
     application.refresh_from_db()
-    review_services.call_assign(
-        call=call, person=users["presenter"], role="presenter", acting_user=users["manager"]
-    )
+    CallAssignmentFactory(call=call, person=users["presenter"], assigned_by=users["manager"])
     review_services.reviewers_assign(
         application=application, reviewers=[users["reviewer"]], acting_user=users["manager"]
     )
     review_services.application_presenter_assign(
         application=application, person=users["application_presenter"], acting_user=users["manager"]
     )
-    decision = Decision.objects.create(
-        application=application, outcome="rejected", reasons="Ei rahoitusta.", presenter=users["presenter"]
+    decision = DecisionFactory(
+        application=application,
+        outcome=Outcome.REJECTED,
+        reasons="Ei rahoitusta.",
+        presenter=users["presenter"],
     )
     return {"users": users, "call": call, "application": application, "decision": decision}
 

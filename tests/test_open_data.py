@@ -19,7 +19,6 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 from stdnum.fi import ytunnus
 
-from avustamo.applications import services as application_services
 from avustamo.core.dates import in_helsinki
 from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
@@ -30,16 +29,17 @@ from avustamo.register.models import GrantOutcome, PublishedGrant
 from avustamo.reviews import services as review_services
 from avustamo.reviews.models import ReviewAssignment
 from tests.factories import (
+    ApplicationFactory,
+    CallAssignmentFactory,
     CallDeclarationFactory,
     CallFactory,
     CallFormFactory,
     EvaluationCriterionFactory,
     MembershipFactory,
     PublishedGrantFactory,
+    ScreeningFactory,
     UserFactory,
     close_call,
-    complete_answers,
-    screened_eligible,
     valid_business_id,
 )
 
@@ -500,16 +500,9 @@ def _submitted(call, *, organisation_name: str, project_name: str):
     membership = MembershipFactory(
         organisation__name=organisation_name, person__email=f"{project_name[:5]}@example.org"
     )
-    applicant = membership.person
-    answers = complete_answers(call)
-    answers.update({"project-name": project_name, "objectives": SECRET_PHRASE})
-    draft = application_services.application_start(
-        call=call, organisation=membership.organisation, acting_user=applicant
+    return ApplicationFactory.submitted(
+        call, applicant=membership.person, answers={"project-name": project_name, "objectives": SECRET_PHRASE}
     )
-    draft = application_services.application_save(
-        application=draft, answers=answers, version=draft.version, acting_user=applicant
-    )
-    return application_services.application_submit(application=draft, acting_user=applicant)
 
 
 def _draft_decision(application, presenter, *, purpose: str):
@@ -551,10 +544,10 @@ def published_call(reference_data, django_capture_on_commit_callbacks):
         call, organisation_name="Allekirjoittamaton yhdistys ry", project_name="Odottava hanke"
     )
     close_call(call)
-    review_services.call_assign(call=call, person=presenter, role="presenter", acting_user=manager)
+    CallAssignmentFactory(call=call, person=presenter, assigned_by=manager)
     for application in (published, drafted, unsigned):
         application.refresh_from_db()
-        screened_eligible(application, presenter)
+        ScreeningFactory(application=application, screened_by=presenter)
         review_services.reviewers_assign(application=application, reviewers=[reviewer], acting_user=manager)
         assignment = ReviewAssignment.objects.get(application=application, reviewer=reviewer)
         review_services.conflict_declare(

@@ -13,8 +13,7 @@ from avustamo.accounts.services import api_token_create
 from avustamo.grants import services as grant_services
 from avustamo.payments import selectors, services
 from avustamo.payments.models import InstalmentStatus, PaymentApplication, PaymentApplicationStatus
-from avustamo.reviews import services as review_services
-from tests.factories import CallFactory, UserFactory, published_decision, recipient_member
+from tests.factories import CallAssignmentFactory, CallFactory, GrantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +23,9 @@ LAST_YEAR = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
 
 @pytest.fixture
 def grant():
-    decision = published_decision(
+    return GrantFactory.accepted(
         amount="10000.00", instalments=IN_ARREARS, period=LAST_YEAR, call=CallFactory(closed=True)
     )
-    return grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
 
 
 def _apply(
@@ -40,7 +38,7 @@ def _apply(
         costs_incurred=Decimal(costs),
         amount=Decimal(amount),
         description="Palkat ja vuokrat tammi–kesäkuu.",
-        acting_user=recipient_member(grant.decision),
+        acting_user=grant.application.submitted_by,
     )
 
 
@@ -75,13 +73,13 @@ class TestApplying:
         assert "At most €4,000 is left to apply for." in refusal.value.messages
 
     def test_only_an_accepted_grant_and_its_recipient_may_apply(self):
-        decision = published_decision(amount="5000.00", instalments=IN_ARREARS, period=LAST_YEAR)
+        grant = GrantFactory.awaiting_acceptance(amount="5000.00", instalments=IN_ARREARS, period=LAST_YEAR)
         with pytest.raises(ValidationError):
-            _apply(decision.grant)
-        grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
+            _apply(grant)
+        grant_services.grant_accept(grant=grant, acting_user=grant.application.submitted_by)
         with pytest.raises(PermissionDenied):
             services.payment_application_submit(
-                grant=decision.grant,
+                grant=grant,
                 period_start=LAST_YEAR[0],
                 period_end=LAST_YEAR[1],
                 costs_incurred=Decimal("100"),
@@ -141,13 +139,8 @@ class TestDeciding:
     def test_the_calls_presenter_may_decide_another_presenter_may_not(self, grant):
         application = _apply(grant)
         call = grant.application.call
-        presenter, other = UserFactory(roles=["presenter"]), UserFactory(roles=["presenter"])
-        review_services.call_assign(
-            call=call,
-            person=presenter,
-            role="presenter",
-            acting_user=UserFactory(roles=["programme_manager"]),
-        )
+        presenter = CallAssignmentFactory(call=call).person
+        other = UserFactory(roles=["presenter"])
         with pytest.raises(PermissionDenied):
             services.payment_application_decide(
                 payment_application=application,
@@ -165,7 +158,7 @@ class TestDeciding:
 
 class TestPages:
     def test_the_recipient_applies_and_an_official_approves_through_the_pages(self, client, grant):
-        client.force_login(recipient_member(grant.decision))
+        client.force_login(grant.application.submitted_by)
         url = f"/en/applications/{grant.application_id}/decision/"
         assert "You can still apply for €10,000." in client.get(url).content.decode()
         refused = client.post(f"{url}payment-application/", {"period_start": "2025-01-01"})
@@ -199,7 +192,7 @@ class TestPages:
     @pytest.mark.parametrize("role", ["applicant", "auditor", "reviewer"])
     def test_others_cannot_decide(self, client, grant, role):
         application = _apply(grant)
-        user = recipient_member(grant.decision) if role == "applicant" else UserFactory(roles=[role])
+        user = grant.application.submitted_by if role == "applicant" else UserFactory(roles=[role])
         client.force_login(user)
         response = client.post(
             f"/official/payment-applications/{application.pk}/decide/", {"approved_amount": "1"}
@@ -214,7 +207,7 @@ class TestApi:
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     def test_a_member_applies_and_reads_the_decision(self, client, grant):
-        headers = self._client(client, recipient_member(grant.decision))
+        headers = self._client(client, grant.application.submitted_by)
         url = f"/api/v1/applications/{grant.application_id}/grant/payment-applications"
         body = {
             "period_start": "2025-01-01",

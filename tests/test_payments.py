@@ -24,11 +24,11 @@ from tests.access import LOGIN, assert_access
 from tests.factories import (
     AgencyFactory,
     CallFactory,
+    GrantFactory,
     MembershipFactory,
+    PaymentBatchFactory,
     ProgrammeFactory,
     UserFactory,
-    published_decision,
-    recipient_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +38,10 @@ NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 TODAY = helsinki_today()
 
 
-def _plan(decision) -> list[tuple]:
+def _plan(grant) -> list[tuple]:
     return [
         (instalment.number, instalment.amount, instalment.condition, instalment.status)
-        for instalment in Instalment.objects.filter(grant__decision=decision).order_by("number")
+        for instalment in Instalment.objects.filter(grant=grant).order_by("number")
     ]
 
 
@@ -57,12 +57,6 @@ def call(agency):
     )
 
 
-def _accepted(call, amount="12345.50", shares=()):
-    decision = published_decision(call=call, amount=amount, instalments=shares)
-    grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
-    return decision
-
-
 SIXTY_THIRTY_TEN = [
     {"percent": "60", "condition": "on_acceptance"},
     {"percent": "30", "condition": "after_interim_report"},
@@ -72,23 +66,23 @@ SIXTY_THIRTY_TEN = [
 
 class TestPlan:
     def test_instalments_add_up_to_the_grant_exactly(self, call):
-        decision = published_decision(call=call, amount="12345.50", instalments=SIXTY_THIRTY_TEN)
+        grant = GrantFactory.awaiting_acceptance(call=call, amount="12345.50", instalments=SIXTY_THIRTY_TEN)
         # 60 % = 7 407.30, 30 % = 3 703.65, the last the remainder 1 234.55: 12 345.50 in all.
-        assert [(number, amount) for number, amount, _, _ in _plan(decision)] == [
+        assert [(number, amount) for number, amount, _, _ in _plan(grant)] == [
             (1, Decimal("7407.30")),
             (2, Decimal("3703.65")),
             (3, Decimal("1234.55")),
         ]
 
     def test_a_decision_without_instalments_is_paid_at_once_on_acceptance(self, call):
-        decision = published_decision(call=call, amount="5000.00")
-        assert _plan(decision) == [(1, Decimal("5000.00"), "on_acceptance", InstalmentStatus.PLANNED)]
-        grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
-        assert _plan(decision)[0][3] == InstalmentStatus.DUE
+        grant = GrantFactory.awaiting_acceptance(call=call, amount="5000.00")
+        assert _plan(grant) == [(1, Decimal("5000.00"), "on_acceptance", InstalmentStatus.PLANNED)]
+        grant_services.grant_accept(grant=grant, acting_user=grant.application.submitted_by)
+        assert _plan(grant)[0][3] == InstalmentStatus.DUE
 
     def test_only_the_instalment_on_acceptance_falls_due(self, call):
-        decision = _accepted(call, shares=SIXTY_THIRTY_TEN)
-        assert [status for *_, status in _plan(decision)] == [
+        grant = GrantFactory.accepted(call=call, amount="12345.50", instalments=SIXTY_THIRTY_TEN)
+        assert [status for *_, status in _plan(grant)] == [
             InstalmentStatus.DUE,
             InstalmentStatus.PLANNED,
             InstalmentStatus.PLANNED,
@@ -96,15 +90,15 @@ class TestPlan:
 
     def test_without_acceptance_in_the_call_payment_is_due_at_once(self, agency):
         call = CallFactory(closed=True, programme=ProgrammeFactory(agency=agency), requires_acceptance=False)
-        decision = published_decision(call=call, amount="800.00")
-        assert _plan(decision)[0][3] == InstalmentStatus.DUE
+        grant = GrantFactory.awaiting_acceptance(call=call, amount="800.00")
+        assert _plan(grant)[0][3] == InstalmentStatus.DUE
 
     def test_declining_cancels_what_was_not_paid(self, call):
-        decision = published_decision(call=call)
+        grant = GrantFactory.awaiting_acceptance(call=call)
         grant_services.grant_decline(
-            grant=decision.grant, reason="Ei tarvetta.", acting_user=recipient_member(decision)
+            grant=grant, reason="Ei tarvetta.", acting_user=grant.application.submitted_by
         )
-        assert {status for *_, status in _plan(decision)} == {InstalmentStatus.CANCELLED}
+        assert {status for *_, status in _plan(grant)} == {InstalmentStatus.CANCELLED}
 
 
 @pytest.fixture
@@ -119,10 +113,13 @@ def approver():
 
 class TestBatches:
     def test_a_batch_takes_every_due_payment_of_the_agency(self, call, finance):
-        first, second = _accepted(call, amount="1000.00"), _accepted(call, amount="2500.50")
-        published_decision(call=call, amount="700.00")  # not accepted: not due
-        other_agency = _accepted(
-            CallFactory(
+        first, second = (
+            GrantFactory.accepted(call=call, amount="1000.00"),
+            GrantFactory.accepted(call=call, amount="2500.50"),
+        )
+        GrantFactory.awaiting_acceptance(call=call, amount="700.00")  # not accepted: not due
+        other_agency = GrantFactory.accepted(
+            call=CallFactory(
                 closed=True, programme=ProgrammeFactory(code="okm-muu", agency=AgencyFactory(code="OKM"))
             ),
             amount="99.00",
@@ -130,10 +127,10 @@ class TestBatches:
         batch = services.batch_prepare(
             agency=call.programme.agency, execution_date=TODAY, acting_user=finance
         )
-        paid = {instalment.grant.decision_id: instalment for instalment in batch.instalments.all()}
+        paid = {instalment.grant_id: instalment for instalment in batch.instalments.all()}
         assert set(paid) == {first.pk, second.pk}
         assert paid[first.pk].payee_iban == first.application.organisation.iban
-        assert Instalment.objects.get(grant__decision=other_agency).status == InstalmentStatus.DUE
+        assert Instalment.objects.get(grant=other_agency).status == InstalmentStatus.DUE
         assert AuditEntry.objects.filter(action="payment_batch.prepared", actor=finance).exists()
 
     @pytest.mark.parametrize(
@@ -148,7 +145,7 @@ class TestBatches:
         self, call, finance, change, message
     ):
         if change != "nothing_due":
-            _accepted(call, amount="1000.00")
+            GrantFactory.accepted(call=call, amount="1000.00")
         if change == "no_account":
             call.programme.agency.payment_iban = ""
             call.programme.agency.save()
@@ -160,10 +157,8 @@ class TestBatches:
         assert not Instalment.objects.filter(status=InstalmentStatus.IN_BATCH).exists()
 
     def test_the_one_who_prepared_cannot_approve(self, call, finance, approver):
-        _accepted(call, amount="1000.00")
-        batch = services.batch_prepare(
-            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
-        )
+        GrantFactory.accepted(call=call, amount="1000.00")
+        batch = PaymentBatchFactory.prepared(agency=call.programme.agency, prepared_by=finance)
         with pytest.raises(ValidationError) as refusal:
             services.batch_approve(batch=batch, acting_user=finance)
         assert refusal.value.code == "four_eyes"
@@ -172,16 +167,14 @@ class TestBatches:
         assert approved.status == BatchStatus.APPROVED and approved.approved_by == approver
 
     def test_the_database_refuses_a_batch_approved_by_its_preparer(self, call, finance):
-        _accepted(call, amount="1000.00")
-        batch = services.batch_prepare(
-            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
-        )
+        GrantFactory.accepted(call=call, amount="1000.00")
+        batch = PaymentBatchFactory.prepared(agency=call.programme.agency, prepared_by=finance)
         with pytest.raises(IntegrityError), transaction.atomic():
             PaymentBatch.objects.filter(pk=batch.pk).update(status="approved", approved_by=finance)
 
     @pytest.mark.parametrize("role", ["auditor", "programme_manager", "presenter"])
     def test_only_finance_officers_prepare_and_approve(self, call, finance, role):
-        _accepted(call, amount="1000.00")
+        GrantFactory.accepted(call=call, amount="1000.00")
         with pytest.raises(PermissionDenied):
             services.batch_prepare(
                 agency=call.programme.agency, execution_date=TODAY, acting_user=UserFactory(roles=[role])
@@ -193,11 +186,9 @@ class TestBatches:
             services.batch_approve(batch=batch, acting_user=UserFactory(roles=[role]))
 
     def test_the_credit_transfer_is_valid_pain_001_and_made_once(self, call, finance, approver):
-        _accepted(call, amount="1000.00")
-        _accepted(call, amount="2500.50", shares=SIXTY_THIRTY_TEN)
-        batch = services.batch_prepare(
-            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
-        )
+        GrantFactory.accepted(call=call, amount="1000.00")
+        GrantFactory.accepted(call=call, amount="2500.50", instalments=SIXTY_THIRTY_TEN)
+        batch = PaymentBatchFactory.prepared(agency=call.programme.agency, prepared_by=finance)
         with pytest.raises(ValidationError):
             services.batch_credit_transfer(batch=batch, acting_user=finance)
         services.batch_approve(batch=batch, acting_user=approver)
@@ -220,11 +211,10 @@ class TestBatches:
         assert services.batch_credit_transfer(batch=batch, acting_user=finance) == xml
 
     def test_marking_paid_records_the_day_on_every_payment(self, call, finance, approver):
-        _accepted(call, amount="1000.00")
-        batch = services.batch_prepare(
-            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+        GrantFactory.accepted(call=call, amount="1000.00")
+        batch = PaymentBatchFactory.approved(
+            agency=call.programme.agency, prepared_by=finance, approved_by=approver
         )
-        services.batch_approve(batch=batch, acting_user=approver)
         with pytest.raises(ValidationError):
             services.batch_mark_paid(batch=batch, paid_on=TODAY, acting_user=finance)  # not sent to the bank
         services.batch_credit_transfer(batch=batch, acting_user=finance)
@@ -239,7 +229,7 @@ class TestBatches:
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_preparing_at_once_never_batch_a_payment_twice(call):
     for amount in ("1000.00", "2000.00", "3000.00"):
-        _accepted(call, amount=amount)
+        GrantFactory.accepted(call=call, amount=amount)
     officers = [UserFactory(roles=["finance_officer"]) for _ in range(2)]
     barrier = threading.Barrier(2)
     outcomes = []
@@ -273,10 +263,10 @@ def test_two_officers_preparing_at_once_never_batch_a_payment_twice(call):
 
 class TestPages:
     def test_a_batch_from_due_payments_to_paid_through_the_pages(self, client, call, finance, approver):
-        decision = _accepted(call, amount="1500.00")
+        grant = GrantFactory.accepted(call=call, amount="1500.00")
         client.force_login(finance)
         overview = client.get("/en/official/payments/").content.decode()
-        assert decision.application.register_number in overview and "Prepare the batch" in overview
+        assert grant.application.register_number in overview and "Prepare the batch" in overview
         prepared = client.post(
             "/en/official/payments/",
             {"agency": call.programme.agency.pk, "execution_date": TODAY.isoformat()},
@@ -335,10 +325,8 @@ READERS = {"finance", "auditor", "manager"}
 
 @pytest.fixture
 def prepared_batch(call):
-    _accepted(call, amount="1000.00")
-    return services.batch_prepare(
-        agency=call.programme.agency, execution_date=TODAY, acting_user=UserFactory(roles=["finance_officer"])
-    )
+    GrantFactory.accepted(call=call, amount="1000.00")
+    return PaymentBatchFactory.prepared(agency=call.programme.agency)
 
 
 PAGE_CASES = [
@@ -362,30 +350,22 @@ def test_who_may_use_the_payment_pages(client, prepared_batch, role, method, pat
 
 class TestMoneyShown:
     def test_the_recipient_sees_each_instalment_and_what_was_paid(self, client, call, finance, approver):
-        decision = _accepted(call, amount="2000.00", shares=SIXTY_THIRTY_TEN)
-        batch = services.batch_prepare(
-            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+        grant = GrantFactory.accepted(call=call, amount="2000.00", instalments=SIXTY_THIRTY_TEN)
+        PaymentBatchFactory.paid(
+            agency=call.programme.agency, prepared_by=finance, approved_by=approver, paid_on=TODAY
         )
-        services.batch_approve(batch=batch, acting_user=approver)
-        services.batch_credit_transfer(batch=batch, acting_user=finance)
-        services.batch_mark_paid(batch=batch, paid_on=TODAY, acting_user=finance)
-        client.force_login(recipient_member(decision))
-        page = client.get(f"/en/applications/{decision.application.pk}/decision/").content.decode()
+        client.force_login(grant.application.submitted_by)
+        page = client.get(f"/en/applications/{grant.application_id}/decision/").content.decode()
         payments = page.split("The grant's instalments and what has been paid", 1)[1]
         assert "€1,200" in payments and "€600" in payments and "€200" in payments
         assert "Paid" in payments and "after the interim report has been approved" in payments
         assert "Awarded €2,000, paid €1,200, still to be paid €800." in page
 
     def test_officials_see_each_calls_money(self, client, call, finance, approver):
-        _accepted(call, amount="2000.00", shares=SIXTY_THIRTY_TEN)
-        _accepted(call, amount="500.00")
-        declined = published_decision(call=call, amount="700.00")
-        grant_services.grant_decline(
-            grant=declined.grant, reason="Ei tarvetta.", acting_user=recipient_member(declined)
-        )
-        batch = services.batch_prepare(
-            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
-        )
+        GrantFactory.accepted(call=call, amount="2000.00", instalments=SIXTY_THIRTY_TEN)
+        GrantFactory.accepted(call=call, amount="500.00")
+        GrantFactory.declined(call=call, amount="700.00", reason="Ei tarvetta.")
+        batch = PaymentBatchFactory.prepared(agency=call.programme.agency, prepared_by=finance)
         [row] = selectors.money_by_call()
         assert row["reference"] == call.reference and row["grants"] == 2
         assert (row["total"], row["in_batch"], row["due"], row["planned"], row["paid"]) == (
@@ -401,15 +381,14 @@ class TestMoneyShown:
         assert "Money by call" in page and "€2,500" in page and "€1,700" in page
 
     def test_officials_see_the_grant_on_the_applications_decision_page(self, client, call, finance, approver):
-        decision = _accepted(call, amount="2000.00", shares=SIXTY_THIRTY_TEN)
-        batch = services.batch_prepare(
-            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+        grant = GrantFactory.accepted(call=call, amount="2000.00", instalments=SIXTY_THIRTY_TEN)
+        batch = PaymentBatchFactory.approved(
+            agency=call.programme.agency, prepared_by=finance, approved_by=approver
         )
-        services.batch_approve(batch=batch, acting_user=approver)
         client.force_login(finance)
         batch_page = client.get(f"/en/official/payments/batches/{batch.pk}/").content.decode()
-        assert f"/official/applications/{decision.application.pk}/decision/" in batch_page
-        page = client.get(f"/en/official/applications/{decision.application.pk}/decision/").content.decode()
-        grant = page.split("The grant", 1)[1]
-        assert "Status: accepted" in grant and recipient_member(decision).full_name in grant
-        assert "Awarded €2,000, paid €0, still to be paid €2,000." in grant and "In a payment batch" in grant
+        assert f"/official/applications/{grant.application_id}/decision/" in batch_page
+        page = client.get(f"/en/official/applications/{grant.application_id}/decision/").content.decode()
+        shown = page.split("The grant", 1)[1]
+        assert "Status: accepted" in shown and grant.application.submitted_by.full_name in shown
+        assert "Awarded €2,000, paid €0, still to be paid €2,000." in shown and "In a payment batch" in shown

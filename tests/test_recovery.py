@@ -27,11 +27,10 @@ from avustamo.payments.tasks import return_decision_publish
 from tests.access import LOGIN, assert_access
 from tests.documents import pdf_text
 from tests.factories import (
+    CallAssignmentFactory,
+    GrantFactory,
     MembershipFactory,
     UserFactory,
-    accepted_and_paid_grant,
-    assigned_presenter,
-    recipient_member,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rates_of_last_and_this_year")]
@@ -61,7 +60,7 @@ def _finnish(amount: Decimal) -> str:
 @pytest.fixture
 def paid_grant():
     """10 000 € paid in one instalment on 1 March of last year."""
-    return accepted_and_paid_grant(paid_on=D(LAST_YEAR, 3, 1), amount="10000.00")
+    return GrantFactory.paid(paid_on=D(LAST_YEAR, 3, 1), amount="10000.00")
 
 
 def _manager():
@@ -112,7 +111,8 @@ class TestTheDecisionDocument:
         assert claim.language == "fi"
         (email,) = mail.outbox
         assert email.to == [paid_grant.application.submitted_by.email]
-        assert email.attachments[0][0] == f"return-decision-TEM-100-2026-{claim.pk}-fi.pdf"
+        register_number = paid_grant.application.register_number.replace("/", "-")
+        assert email.attachments[0][0] == f"return-decision-{register_number}-{claim.pk}-fi.pdf"
         assert f"{_finnish(interest)}\xa0€" in email.body
         stored = claim.document.name
         assert return_decision_publish(claim.pk) is False
@@ -139,7 +139,7 @@ class TestTheDecisionDocument:
 
 ROLES = {
     "anonymous": lambda grant: AnonymousUser(),
-    "member": lambda grant: recipient_member(grant.decision),
+    "member": lambda grant: grant.application.submitted_by,
     "other_organisation": lambda grant: MembershipFactory().person,
     "presenter": lambda grant: grant.decision.presenter,
     "manager": lambda grant: UserFactory(roles=["programme_manager"]),
@@ -159,7 +159,7 @@ def _expected(role: str, allowed: set, code: int, refused: int = 403):
 
 @pytest.fixture
 def claimed(paid_grant, django_capture_on_commit_callbacks):
-    assigned_presenter(paid_grant)
+    CallAssignmentFactory.presenter_of(paid_grant)
     with django_capture_on_commit_callbacks(execute=True):
         return _claim(paid_grant)
 
@@ -180,7 +180,7 @@ def test_who_may_download_the_decision_as_the_recipient(client, claimed, role):
 
 def test_the_download_waits_for_the_document(client, paid_grant):
     claim = _claim(paid_grant)  # the task runs on commit, which this test never reaches
-    client.force_login(recipient_member(paid_grant.decision))
+    client.force_login(paid_grant.application.submitted_by)
     path = f"/applications/{paid_grant.application_id}/returns/{claim.pk}/decision.pdf"
     assert client.get(path).status_code == 404
     page = client.get(f"/en/applications/{paid_grant.application_id}/decision/").content.decode()
@@ -188,7 +188,7 @@ def test_the_download_waits_for_the_document(client, paid_grant):
 
 
 def test_the_pages_link_the_decision(client, claimed):
-    client.force_login(recipient_member(claimed.grant.decision))
+    client.force_login(claimed.grant.application.submitted_by)
     page = client.get(f"/en/applications/{claimed.grant.application_id}/decision/").content.decode()
     assert f"/returns/{claimed.pk}/decision.pdf" in page and "Download the return decision (PDF)" in page
     client.force_login(UserFactory(roles=["auditor"]))
@@ -392,7 +392,7 @@ GROUNDS_POSTS = [
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize(("action", "post"), GROUNDS_POSTS, ids=[action for action, _ in GROUNDS_POSTS])
 def test_who_may_note_close_and_decide_on_grounds(client, paid_grant, role, action, post):
-    assigned_presenter(paid_grant)
+    CallAssignmentFactory.presenter_of(paid_grant)
     grounds = _note(paid_grant)
     path, data = post(paid_grant, grounds)
     assert_access(client, ROLES[role](paid_grant), "POST", path, _expected(role, DECIDERS, 302), data=data)
@@ -405,7 +405,7 @@ def _announce(grant, amount="400.00", reasons="Kesäleiri peruttiin, rahaa jäi 
         grant=grant,
         amount=Decimal(amount),
         reasons=reasons,
-        acting_user=user or recipient_member(grant.decision),
+        acting_user=user or grant.application.submitted_by,
     )
 
 
@@ -484,7 +484,7 @@ class TestVoluntaryReturn:
         assert twice.value.code == "already_recorded" and ReturnClaim.objects.count() == 1
 
     def test_both_sides_see_the_announcement(self, client, paid_grant):
-        member = recipient_member(paid_grant.decision)
+        member = paid_grant.application.submitted_by
         client.force_login(member)
         application = paid_grant.application_id
         page = client.get(f"/en/applications/{application}/decision/").content.decode()
@@ -518,7 +518,7 @@ def test_who_may_announce_a_voluntary_return(client, paid_grant, role):
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_who_may_decide_an_announced_return(client, paid_grant, role):
-    assigned_presenter(paid_grant)
+    CallAssignmentFactory.presenter_of(paid_grant)
     announcement = _announce(paid_grant)
     path = f"/official/voluntary-returns/{announcement.pk}/record/"
     data = {

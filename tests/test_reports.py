@@ -18,8 +18,7 @@ from django.utils import translation
 from avustamo.accounts.services import api_token_create
 from avustamo.core.dates import helsinki_today
 from avustamo.core.models import AuditEntry
-from avustamo.decisions.models import Decision
-from avustamo.grants import services as grant_services
+from avustamo.decisions.models import Decision, Outcome
 from avustamo.payments import selectors as payment_selectors
 from avustamo.payments import services as payment_services
 from avustamo.payments.models import InstalmentStatus, ReturnGround
@@ -31,21 +30,23 @@ from avustamo.reports.selectors import reports_due
 from tests.access import LOGIN, assert_access
 from tests.factories import (
     AgencyFactory,
+    CallAssignmentFactory,
     CallFactory,
+    ChangeRequestFactory,
+    DecisionFactory,
+    GrantFactory,
     MembershipFactory,
+    PaymentBatchFactory,
     ProgrammeFactory,
+    ReportFactory,
     UserFactory,
-    assigned_presenter,
-    grant_to_report_on,
-    pay_due_instalments,
-    published_decision,
-    recipient_member,
+    report_answers,
 )
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 TODAY = helsinki_today()
-FINAL_DUE = TODAY + datetime.timedelta(days=60)  # as factories.grant_to_report_on asks it by default
+FINAL_DUE = TODAY + datetime.timedelta(days=60)  # as GrantFactory.to_report_on asks it by default
 INTERIM_DUE = TODAY + datetime.timedelta(days=10)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ON_ACCEPTANCE = Decision.InstalmentCondition.ON_ACCEPTANCE
@@ -57,43 +58,11 @@ AFTER_FINAL = Decision.InstalmentCondition.AFTER_FINAL_REPORT
 def call():
     agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785", payment_bic="NDEAFIHH")
     return CallFactory(
-        closed=True, programme=ProgrammeFactory(agency=agency), appropriation=Decimal("90000.00")
+        closed=True,
+        programme=ProgrammeFactory(agency=agency),
+        appropriation=Decimal("90000.00"),
+        min_grant=Decimal("10000.00"),  # the grant to report on is of 12 000 €
     )
-
-
-def _answers(costs=None):
-    return {
-        "activities-done": "Pidimme 24 vertaistukiryhmää.",
-        "results": "Tavoitteet saavutettiin.",
-        "age-18-29": "14",
-        "gender-women": "20",
-        "actual-budget": {"costs": costs or {"personnel": "10000.00", "rents": "2000.00"}},
-    }
-
-
-def _written(grant, kind="final", due=FINAL_DUE, costs=None, attach=True):
-    member = grant.application.organisation.memberships.first().person
-    report = services.report_start(grant=grant, kind=kind, due_date=due, acting_user=member)
-    report = services.report_save(
-        report=report, answers=_answers(costs), version=report.version, acting_user=member
-    )
-    if attach:
-        services.report_attachment_add(
-            report=report,
-            question_id="accounts",
-            upload=SimpleUploadedFile("tuloslaskelma.pdf", PDF),
-            acting_user=member,
-        )
-    return report
-
-
-def _sent(grant, **kwargs):
-    report = _written(grant, **kwargs)
-    return services.report_submit(report=report, acting_user=report.created_by)
-
-
-def _content_approved(report):
-    return services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
 
 
 def _content_reviewer():
@@ -120,8 +89,8 @@ class TestReportForms:
         assert [problem["code"] for problem in error.value.problems] == ["fact_missing"]
 
     def test_a_call_manager_saves_a_new_version_and_started_reports_keep_theirs(self, call):
-        grant = grant_to_report_on(call)
-        started = _written(grant)
+        grant = GrantFactory.to_report_on(call)
+        started = ReportFactory.draft(grant=grant)
         definition = standard_report_definition(True)
         definition["sections"][0]["title"]["fi"] = "Tulokset ja vaikutukset"
         manager = UserFactory(roles=["programme_manager"])
@@ -142,26 +111,26 @@ class TestReportForms:
 
 class TestWriting:
     def test_a_report_is_started_only_after_acceptance(self, call):
-        decision = published_decision(
+        grant = GrantFactory.awaiting_acceptance(
             call=call, reports_due=[{"kind": "final", "due": FINAL_DUE.isoformat()}]
         )
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_start(
-                grant=decision.grant, kind="final", due_date=FINAL_DUE, acting_user=recipient_member(decision)
+                grant=grant, kind="final", due_date=FINAL_DUE, acting_user=grant.application.submitted_by
             )
         assert error.value.messages == ["Reports are written once the decision's terms have been accepted."]
         assert not Report.objects.exists()
 
     def test_only_the_reports_the_decision_asks_for(self, call):
-        grant = grant_to_report_on(call)
-        member = recipient_member(grant.decision)
+        grant = GrantFactory.to_report_on(call)
+        member = grant.application.submitted_by
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_start(grant=grant, kind="interim", due_date=FINAL_DUE, acting_user=member)
         assert error.value.messages == ["The decision asks for no such report."]
         assert not Report.objects.exists()
 
     def test_another_organisation_cannot_write_it(self, call):
-        grant = grant_to_report_on(call)
+        grant = GrantFactory.to_report_on(call)
         with pytest.raises(PermissionDenied):
             services.report_start(
                 grant=grant, kind="final", due_date=FINAL_DUE, acting_user=MembershipFactory().person
@@ -169,20 +138,20 @@ class TestWriting:
         assert not Report.objects.exists()
 
     def test_starting_again_opens_the_same_report(self, call):
-        grant = grant_to_report_on(call)
-        first = _written(grant, attach=False)
+        grant = GrantFactory.to_report_on(call)
+        first = ReportFactory.draft(grant=grant, attach=False)
         again = services.report_start(
-            grant=grant, kind="final", due_date=FINAL_DUE, acting_user=recipient_member(grant.decision)
+            grant=grant, kind="final", due_date=FINAL_DUE, acting_user=grant.application.submitted_by
         )
         assert again == first and Report.objects.count() == 1
 
     def test_malformed_answers_are_refused_and_nothing_is_saved(self, call):
-        grant = grant_to_report_on(call)
-        report = _written(grant, attach=False)
+        grant = GrantFactory.to_report_on(call)
+        report = ReportFactory.draft(grant=grant, attach=False)
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_save(
                 report=report,
-                answers=_answers() | {"age-18-29": "neljätoista"},
+                answers=report_answers() | {"age-18-29": "neljätoista"},
                 version=report.version,
                 acting_user=report.created_by,
             )
@@ -191,7 +160,7 @@ class TestWriting:
         assert report.answers["age-18-29"] == "14"
 
     def test_a_save_on_an_old_version_is_refused(self, call):
-        report = _written(grant_to_report_on(call), attach=False)
+        report = ReportFactory.draft(grant=GrantFactory.to_report_on(call), attach=False)
         with pytest.raises(ValidationError) as error:
             services.report_save(
                 report=report, answers={}, version=report.version - 1, acting_user=report.created_by
@@ -199,11 +168,9 @@ class TestWriting:
         assert error.value.code == "stale"
 
     def test_sending_asks_for_everything_required(self, call):
-        grant = grant_to_report_on(call)
-        member = recipient_member(grant.decision)
-        report = services.report_start(grant=grant, kind="final", due_date=FINAL_DUE, acting_user=member)
+        report = ReportFactory.started(grant=GrantFactory.to_report_on(call))
         with pytest.raises(ValidationError) as error, translation.override("en"):
-            services.report_submit(report=report, acting_user=member)
+            services.report_submit(report=report, acting_user=report.created_by)
         assert {
             "Answer “What did the project do?”.",
             "Enter the costs actually incurred.",
@@ -213,7 +180,7 @@ class TestWriting:
         assert report.status == ReportStatus.DRAFT and report.submitted_at is None
 
     def test_a_file_of_another_type_is_refused(self, call):
-        report = _written(grant_to_report_on(call), attach=False)
+        report = ReportFactory.draft(grant=GrantFactory.to_report_on(call), attach=False)
         with pytest.raises(ValidationError) as error:
             services.report_attachment_add(
                 report=report,
@@ -227,13 +194,13 @@ class TestWriting:
     def test_sending_tells_the_presenter_and_freezes_the_report(
         self, call, django_capture_on_commit_callbacks
     ):
-        grant = grant_to_report_on(call)
+        grant = GrantFactory.to_report_on(call)
         with django_capture_on_commit_callbacks(execute=True):
-            report = _sent(grant)
-        assert report.status == ReportStatus.SUBMITTED and report.submitted_by == recipient_member(
-            grant.decision
+            report = ReportFactory.sent(grant=grant)
+        assert (
+            report.status == ReportStatus.SUBMITTED and report.submitted_by == grant.application.submitted_by
         )
-        assert [message.to for message in mail.outbox] == [[assigned_presenter(grant).email]]
+        assert [message.to for message in mail.outbox] == [[CallAssignmentFactory.presenter_of(grant).email]]
         with pytest.raises(ValidationError) as error:
             services.report_save(
                 report=report, answers={}, version=report.version, acting_user=report.created_by
@@ -243,16 +210,16 @@ class TestWriting:
 
 class TestReview:
     def test_an_approved_interim_report_releases_the_instalment_waiting_for_it(self, call):
-        grant = grant_to_report_on(
+        grant = GrantFactory.to_report_on(
             call,
             instalments=((50, ON_ACCEPTANCE), (50, AFTER_INTERIM)),
             reports=(("interim", INTERIM_DUE), ("final", FINAL_DUE)),
         )
-        report = _sent(grant, kind="interim", due=INTERIM_DUE)
+        report = ReportFactory.sent(grant=grant, kind="interim", due_date=INTERIM_DUE)
         second = grant.instalments.get(number=2)
         assert second.status == InstalmentStatus.PLANNED
         approved = services.report_approve_content(
-            report=report, notes="Hyvä.", acting_user=assigned_presenter(grant)
+            report=report, notes="Hyvä.", acting_user=CallAssignmentFactory.presenter_of(grant)
         )
         assert approved.status == ReportStatus.APPROVED
         second.refresh_from_db()
@@ -260,7 +227,7 @@ class TestReview:
         assert payment_selectors.reconciliation_problems(grant) == []
 
     def test_a_final_report_goes_from_content_to_finances(self, call):
-        report = _content_approved(_sent(grant_to_report_on(call)))
+        report = ReportFactory.content_approved(grant=GrantFactory.to_report_on(call))
         assert report.status == ReportStatus.CONTENT_APPROVED
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_approve_content(
@@ -271,7 +238,7 @@ class TestReview:
             services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
 
     def test_content_is_reviewed_by_the_presenter_or_a_programme_manager_only(self, call):
-        report = _sent(grant_to_report_on(call))
+        report = ReportFactory.sent(grant=GrantFactory.to_report_on(call))
         for user in (
             UserFactory(roles=["finance_officer"]),
             UserFactory(roles=["reviewer"]),
@@ -283,14 +250,14 @@ class TestReview:
         assert report.status == ReportStatus.SUBMITTED
 
     def test_finances_are_reviewed_by_a_finance_officer_only(self, call):
-        report = _content_approved(_sent(grant_to_report_on(call)))
+        report = ReportFactory.content_approved(grant=GrantFactory.to_report_on(call))
         with pytest.raises(PermissionDenied):
             services.report_approve_finances(
                 report=report, accepted_costs=Decimal("12000.00"), notes="", acting_user=_content_reviewer()
             )
 
     def test_no_more_costs_are_accepted_than_reported(self, call):
-        report = _content_approved(_sent(grant_to_report_on(call)))
+        report = ReportFactory.content_approved(grant=GrantFactory.to_report_on(call))
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_approve_finances(
                 report=report,
@@ -305,7 +272,7 @@ class TestReview:
         assert report.status == ReportStatus.CONTENT_APPROVED and report.accepted_costs is None
 
     def test_costs_left_out_need_reasons(self, call):
-        report = _content_approved(_sent(grant_to_report_on(call)))
+        report = ReportFactory.content_approved(grant=GrantFactory.to_report_on(call))
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_approve_finances(
                 report=report,
@@ -319,9 +286,9 @@ class TestReview:
 
 class TestSettlement:
     def _settled(self, call, accepted):
-        grant = grant_to_report_on(call)
-        pay_due_instalments(grant)  # 60 %: 7 200 €
-        report = _content_approved(_sent(grant))
+        grant = GrantFactory.to_report_on(call)
+        PaymentBatchFactory.paid(agency=call.programme.agency)  # 60 %: 7 200 €
+        report = ReportFactory.content_approved(grant=grant)
         settlement = services.report_approve_finances(
             report=report,
             accepted_costs=Decimal(accepted),
@@ -382,7 +349,7 @@ class TestCompletion:
     def test_a_completed_report_returns_to_the_step_it_was_asked_at(
         self, call, django_capture_on_commit_callbacks
     ):
-        report = _content_approved(_sent(grant_to_report_on(call)))
+        report = ReportFactory.content_approved(grant=GrantFactory.to_report_on(call))
         finance = UserFactory(roles=["finance_officer"])
         with django_capture_on_commit_callbacks(execute=True):
             services.report_request_completion(
@@ -396,30 +363,33 @@ class TestCompletion:
         assert [message.to for message in mail.outbox] == [[report.submitted_by.email]]
         assert "Liitä tositeluettelo." in mail.outbox[0].body
         report = services.report_save(
-            report=report, answers=_answers(), version=report.version, acting_user=report.created_by
+            report=report, answers=report_answers(), version=report.version, acting_user=report.created_by
         )
         report = services.report_submit(report=report, acting_user=report.created_by)
         assert report.status == ReportStatus.CONTENT_APPROVED
         assert report.completion_requests.get().answered_at is not None
 
     def test_a_request_needs_a_message_and_a_future_date(self, call):
-        report = _sent(grant_to_report_on(call))
+        report = ReportFactory.sent(grant=GrantFactory.to_report_on(call))
         with pytest.raises(ValidationError) as error, translation.override("en"):
             services.report_request_completion(
-                report=report, message=" ", due_date=TODAY, acting_user=assigned_presenter(report.grant)
+                report=report,
+                message=" ",
+                due_date=TODAY,
+                acting_user=CallAssignmentFactory.presenter_of(report.grant),
             )
         assert set(error.value.message_dict) == {"message", "due_date"}
         report.refresh_from_db()
         assert report.status == ReportStatus.SUBMITTED and not report.completion_requests.exists()
 
     def test_a_draft_cannot_be_asked_to_be_completed(self, call):
-        report = _written(grant_to_report_on(call))
+        report = ReportFactory.draft(grant=GrantFactory.to_report_on(call))
         with pytest.raises(ValidationError) as error:
             services.report_request_completion(
                 report=report,
                 message="x",
                 due_date=TODAY + datetime.timedelta(days=3),
-                acting_user=assigned_presenter(report.grant),
+                acting_user=CallAssignmentFactory.presenter_of(report.grant),
             )
         assert error.value.code == "not_in_review"
 
@@ -428,8 +398,8 @@ class TestReminders:
     def test_reminders_go_before_and_after_the_deadline_once_each(
         self, call, django_capture_on_commit_callbacks
     ):
-        grant = grant_to_report_on(call, reports=(("final", TODAY + datetime.timedelta(days=14)),))
-        member = recipient_member(grant.decision)
+        grant = GrantFactory.to_report_on(call, reports=(("final", TODAY + datetime.timedelta(days=14)),))
+        member = grant.application.submitted_by
         with django_capture_on_commit_callbacks(execute=True):
             assert services.send_report_reminders(today=TODAY - datetime.timedelta(days=1)) == 0
             assert services.send_report_reminders(today=TODAY) == 1
@@ -440,12 +410,12 @@ class TestReminders:
         assert set(ReportReminder.objects.values_list("timing", flat=True)) == {"before", "after"}
 
     def test_a_sent_report_is_not_reminded_of(self, call):
-        grant = grant_to_report_on(call, reports=(("final", TODAY + datetime.timedelta(days=3)),))
-        _sent(grant, due=TODAY + datetime.timedelta(days=3))
+        grant = GrantFactory.to_report_on(call, reports=(("final", TODAY + datetime.timedelta(days=3)),))
+        ReportFactory.sent(grant=grant, due_date=TODAY + datetime.timedelta(days=3))
         assert services.send_report_reminders(today=TODAY) == 0
 
     def test_the_command_runs_the_reminders(self, call, capsys):
-        grant_to_report_on(call, reports=(("final", TODAY + datetime.timedelta(days=3)),))
+        GrantFactory.to_report_on(call, reports=(("final", TODAY + datetime.timedelta(days=3)),))
         call_command("send_report_reminders")
         assert capsys.readouterr().out.strip() == "1 reminders queued."
 
@@ -458,7 +428,7 @@ ROLES = {
     "anonymous": lambda report: AnonymousUser(),
     "member": lambda report: report.created_by,
     "other_member": lambda report: MembershipFactory().person,
-    "presenter": lambda report: assigned_presenter(report.grant),
+    "presenter": lambda report: CallAssignmentFactory.presenter_of(report.grant),
     "programme_manager": lambda report: UserFactory(roles=["programme_manager"]),
     "finance_officer": lambda report: UserFactory(roles=["finance_officer"]),
     "reviewer": lambda report: UserFactory(roles=["reviewer"]),
@@ -483,7 +453,7 @@ PAGES = [
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize("page", range(len(PAGES)))
 def test_who_may_see_a_report(client, call, role, page):
-    report = _sent(grant_to_report_on(call))
+    report = ReportFactory.sent(grant=GrantFactory.to_report_on(call))
     path, allowed = PAGES[page]
     user = ROLES[role](report)
     expected = LOGIN if role == "anonymous" else (200 if role in allowed else 404)
@@ -492,7 +462,7 @@ def test_who_may_see_a_report(client, call, role, page):
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_who_may_open_the_review_list(client, call, role):
-    report = _sent(grant_to_report_on(call))
+    report = ReportFactory.sent(grant=GrantFactory.to_report_on(call))
     user = ROLES[role](report)
     officials = {
         "presenter",
@@ -508,19 +478,19 @@ def test_who_may_open_the_review_list(client, call, role):
 
 
 def test_the_review_list_shows_each_official_the_step_they_take(client, call):
-    grant = grant_to_report_on(call)
-    report = _sent(grant)
-    client.force_login(assigned_presenter(grant))
+    grant = GrantFactory.to_report_on(call)
+    report = ReportFactory.sent(grant=grant)
+    client.force_login(CallAssignmentFactory.presenter_of(grant))
     assert grant.application.register_number in client.get("/official/reports/").content.decode()
     client.force_login(UserFactory(roles=["finance_officer"]))
     assert grant.application.register_number not in client.get("/official/reports/").content.decode()
-    _content_approved(report)
+    services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
     assert grant.application.register_number in client.get("/official/reports/").content.decode()
 
 
 def test_the_recipient_writes_and_sends_a_report_through_the_pages(client, call):
-    grant = grant_to_report_on(call)
-    member = recipient_member(grant.decision)
+    grant = GrantFactory.to_report_on(call)
+    member = grant.application.submitted_by
     client.force_login(member)
     decision_page = client.get(f"/applications/{grant.application_id}/decision/")
     assert "Write the final report" in decision_page.content.decode() or decision_page.status_code == 200
@@ -545,8 +515,8 @@ def test_the_recipient_writes_and_sends_a_report_through_the_pages(client, call)
 
 
 def test_a_report_with_problems_is_shown_again_with_them(client, call):
-    grant = grant_to_report_on(call)
-    report = _written(grant, attach=False)
+    grant = GrantFactory.to_report_on(call)
+    report = ReportFactory.draft(grant=grant, attach=False)
     client.force_login(report.created_by)
     with translation.override("en"):
         response = client.post(
@@ -560,10 +530,10 @@ def test_a_report_with_problems_is_shown_again_with_them(client, call):
 
 
 def test_the_official_approves_through_the_review_page(client, call):
-    grant = grant_to_report_on(call)
-    pay_due_instalments(grant)
-    report = _sent(grant)
-    client.force_login(assigned_presenter(grant))
+    grant = GrantFactory.to_report_on(call)
+    PaymentBatchFactory.paid(agency=call.programme.agency)
+    report = ReportFactory.sent(grant=grant)
+    client.force_login(CallAssignmentFactory.presenter_of(grant))
     assert (
         client.post(f"/official/reports/{report.pk}/", {"action": "approve", "notes": ""}).status_code == 302
     )
@@ -584,7 +554,7 @@ REVIEWERS_OF_CONTENT = {"presenter", "programme_manager"}
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_who_may_approve_a_reports_content(client, call, role):
-    report = _sent(grant_to_report_on(call))
+    report = ReportFactory.sent(grant=GrantFactory.to_report_on(call))
     user = ROLES[role](report)
     readers = {"presenter", "programme_manager", "finance_officer", "auditor", "decision_maker"}
     if role == "anonymous":
@@ -662,9 +632,9 @@ class TestApi:
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     def test_a_member_reads_the_reports_and_the_settlement(self, client, call):
-        grant = grant_to_report_on(call, reports=(("interim", INTERIM_DUE), ("final", FINAL_DUE)))
-        pay_due_instalments(grant)
-        report = _content_approved(_sent(grant))
+        grant = GrantFactory.to_report_on(call, reports=(("interim", INTERIM_DUE), ("final", FINAL_DUE)))
+        PaymentBatchFactory.paid(agency=call.programme.agency)
+        report = ReportFactory.content_approved(grant=grant)
         services.report_approve_finances(
             report=report,
             accepted_costs=Decimal("11000.00"),
@@ -672,7 +642,7 @@ class TestApi:
             acting_user=UserFactory(roles=["finance_officer"]),
         )
         url = f"/api/v1/applications/{grant.application_id}/grant/reports"
-        interim, final = client.get(url, **self._headers(recipient_member(grant.decision))).json()
+        interim, final = client.get(url, **self._headers(grant.application.submitted_by)).json()
         assert interim == {
             "kind": "interim",
             "due_date": INTERIM_DUE.isoformat(),
@@ -688,7 +658,7 @@ class TestApi:
         )  # fmt: skip
 
     def test_another_organisation_finds_nothing(self, client, call):
-        grant = grant_to_report_on(call)
+        grant = GrantFactory.to_report_on(call)
         url = f"/api/v1/applications/{grant.application_id}/grant/reports"
         assert client.get(url, **self._headers(MembershipFactory().person)).status_code == 404
 
@@ -698,48 +668,43 @@ class TestWithOtherChanges:
 
     def test_each_approved_interim_report_releases_one_instalment(self, call):
         first, second = INTERIM_DUE, INTERIM_DUE + datetime.timedelta(days=20)
-        grant = grant_to_report_on(
+        grant = GrantFactory.to_report_on(
             call,
             instalments=((40, ON_ACCEPTANCE), (30, AFTER_INTERIM), (30, AFTER_INTERIM)),
             reports=(("interim", first), ("interim", second), ("final", FINAL_DUE)),
         )
-        report = _sent(grant, kind="interim", due=first)
+        report = ReportFactory.sent(grant=grant, kind="interim", due_date=first)
         services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
         statuses = dict(grant.instalments.values_list("number", "status"))
         assert statuses == {1: InstalmentStatus.DUE, 2: InstalmentStatus.DUE, 3: InstalmentStatus.PLANNED}
-        report = _sent(grant, kind="interim", due=second)
+        report = ReportFactory.sent(grant=grant, kind="interim", due_date=second)
         services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
         assert grant.instalments.get(number=3).status == InstalmentStatus.DUE
 
     def test_an_extension_moves_the_final_reports_deadline_as_much(self, call):
-        decision = published_decision(
+        grant = GrantFactory.accepted(
             call=call,
             amount="12000.00",
             period=(TODAY - datetime.timedelta(days=100), TODAY + datetime.timedelta(days=100)),
             reports_due=[{"kind": "final", "due": (TODAY + datetime.timedelta(days=160)).isoformat()}],
         )
-        grant = grant_services.grant_accept(grant=decision.grant, acting_user=recipient_member(decision))
-        request = grant_services.change_request_submit(
+        ChangeRequestFactory.decided(
             grant=grant,
             period_end=TODAY + datetime.timedelta(days=160),
             extension_reasons="Syksyn ryhmät jatkuvat.",
-            acting_user=recipient_member(decision),
-        )
-        grant_services.change_part_decide(
-            part=request.parts.get(), outcome="accepted", acting_user=assigned_presenter(grant)
         )
         [final] = reports_due(grant)
         assert final.due_date == TODAY + datetime.timedelta(days=220)
         report = services.report_start(
-            grant=grant, kind="final", due_date=final.due_date, acting_user=recipient_member(decision)
+            grant=grant, kind="final", due_date=final.due_date, acting_user=grant.application.submitted_by
         )
         assert report.due_date == TODAY + datetime.timedelta(days=220)
 
     def test_money_claimed_back_is_not_claimed_again_by_the_settlement(
         self, call, reference_rates_of_last_and_this_year
     ):
-        grant = grant_to_report_on(call)
-        pay_due_instalments(grant)  # 7 200 €
+        grant = GrantFactory.to_report_on(call)
+        PaymentBatchFactory.paid(agency=call.programme.agency)  # 7 200 €
         payment_services.return_claim_create(
             grant=grant,
             ground=ReturnGround.NOT_USED_AS_DECIDED,
@@ -749,7 +714,7 @@ class TestWithOtherChanges:
             reasons="Osa avustuksesta jäi käyttämättä.",
             acting_user=UserFactory(roles=["programme_manager"]),
         )
-        report = _content_approved(_sent(grant))
+        report = ReportFactory.content_approved(grant=grant)
         # 7 750 € x 80 % = 6 200 € earned: exactly the 7 200 € paid less the 1 000 € claimed back.
         settlement = services.report_approve_finances(
             report=report,
@@ -765,9 +730,9 @@ class TestWithOtherChanges:
         assert payment_selectors.reconciliation_problems(grant) == []
 
     def test_a_grant_no_longer_in_force_sends_no_report(self, call):
-        grant = grant_to_report_on(call)
-        report = _written(grant)
-        type(grant).objects.filter(pk=grant.pk).update(status="closed")
+        grant = GrantFactory.to_report_on(call)
+        report = ReportFactory.draft(grant=grant)
+        DecisionFactory.published(corrects=grant.decision, outcome=Outcome.REJECTED)  # closes the grant
         with pytest.raises(ValidationError) as error:
             services.report_submit(report=report, acting_user=report.created_by)
         assert error.value.code == "not_in_force"
@@ -776,8 +741,8 @@ class TestWithOtherChanges:
 
 
 def test_officials_do_not_see_a_draft(client, call):
-    report = _written(grant_to_report_on(call))
-    for user in (assigned_presenter(report.grant), UserFactory(roles=["auditor"])):
+    report = ReportFactory.draft(grant=GrantFactory.to_report_on(call))
+    for user in (CallAssignmentFactory.presenter_of(report.grant), UserFactory(roles=["auditor"])):
         assert_access(client, user, "GET", f"/official/reports/{report.pk}/", 404)
         assert_access(
             client, user, "GET", f"/applications/report-attachments/{report.attachments.get().pk}/", 404
@@ -785,7 +750,7 @@ def test_officials_do_not_see_a_draft(client, call):
 
 
 def test_an_amount_beyond_any_budget_is_refused_not_a_server_error(client, call):
-    report = _written(grant_to_report_on(call), attach=False)
+    report = ReportFactory.draft(grant=GrantFactory.to_report_on(call), attach=False)
     client.force_login(report.created_by)
     response = client.post(
         _report_path(report),

@@ -14,7 +14,7 @@ from avustamo.core.dates import helsinki_today, shift_years
 from avustamo.core.money import to_cents
 from avustamo.payments import selectors, services
 from avustamo.payments.models import InstalmentStatus, ReturnClaim, ReturnGround
-from tests.factories import UserFactory, accepted_and_paid_grant
+from tests.factories import GrantFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rates_of_last_and_this_year")]
 D = datetime.date
@@ -35,7 +35,7 @@ INTEREST_ON_1000 = Decimal("21.73") + Decimal("27.73") + INTEREST_OF_THE_FIRST_H
 @pytest.fixture
 def paid_grant():
     """10 000 € paid in one instalment on 1 March of last year."""
-    return accepted_and_paid_grant(paid_on=PAID_ON, amount="10000.00")
+    return GrantFactory.paid(paid_on=PAID_ON, amount="10000.00")
 
 
 def _claim(grant, amount="1000.00", ground=ReturnGround.NOT_USED_AS_DECIDED, due=END_OF_THIS_YEAR, user=None):
@@ -115,7 +115,7 @@ def test_what_cannot_be_claimed_is_refused_and_nothing_saved(paid_grant, change,
 
 
 def test_a_claim_stops_the_payments_not_yet_made():
-    grant = accepted_and_paid_grant(
+    grant = GrantFactory.paid(
         paid_on=D(LAST_YEAR, 3, 2),
         amount="10000.00",
         instalments=[

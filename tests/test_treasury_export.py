@@ -29,6 +29,7 @@ from tests.factories import (
     CallDeclarationFactory,
     CallFactory,
     CallFormFactory,
+    CompletionRequestFactory,
     EvaluationCriterionFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -36,6 +37,7 @@ from tests.factories import (
     UserFactory,
     close_call,
     complete_answers,
+    next_year,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +51,8 @@ SUMMARY = "Vertaistukea maahanmuuttaneille perheille."
 OBJECTIVES = "Perheet tuntevat palvelut."
 SCORE_JUSTIFICATION = "Arvioijan luottamuksellinen perustelu."
 REASONS = "Hakemus ei vastaa haun painopisteitä."
+# The period of use the application form is answered with and the call asks for, by the factories' default.
+NEXT_YEAR = next_year()
 
 
 def _start(call, organisation_name: str, *, requested: str = "50000.00", regions=("01",)):
@@ -67,10 +71,10 @@ def _start(call, organisation_name: str, *, requested: str = "50000.00", regions
 
 
 def _submitted(call, organisation_name: str, **answers):
-    draft = _start(call, organisation_name, **answers)
-    return application_services.application_submit(
-        application=draft, acting_user=draft.organisation.memberships.get().person
-    )
+    applicant = MembershipFactory(
+        organisation__name=organisation_name, person__full_name="Sanna Hakija"
+    ).person
+    return ApplicationFactory.submitted(call, applicant=applicant, **answers)
 
 
 def _withdraw(application):
@@ -280,8 +284,8 @@ class TestRecords:
             "income": "5000.00",
             "other_public_funding": "0.00",
             "own_funding": "10000.00",
-            "period_start": "2027-01-01",
-            "period_end": "2027-12-31",
+            "period_start": NEXT_YEAR[0].isoformat(),
+            "period_end": NEXT_YEAR[1].isoformat(),
         }
         assert record["submitted_at"].endswith(("+02:00", "+03:00"))
 
@@ -297,7 +301,7 @@ class TestRecords:
 
     def test_an_application_asked_to_complete_is_in_with_its_status(self, world):
         undecided = world["applications"]["undecided"]
-        type(undecided).objects.filter(pk=undecided.pk).update(status=ApplicationStatus.COMPLETION_REQUESTED)
+        CompletionRequestFactory(application=undecided)
 
         rows = export_json(of_call(world["call"]))["applications"]
 
@@ -333,7 +337,7 @@ class TestRecords:
         assert record["appropriation"] == "600000.00"
         assert (record["min_grant"], record["max_grant"]) == ("20000.00", "100000.00")
         assert record["opens_at"] == timezone.localtime(call.opens_at).isoformat(timespec="seconds")
-        assert record["period_earliest_start"] == "2027-01-01"
+        assert record["period_earliest_start"] == NEXT_YEAR[0].isoformat()
         assert record["eligible_organisation_types"] == ["registered_association"]
         assert record["call_url"].endswith(f"/calls/{call.pk}/")
 

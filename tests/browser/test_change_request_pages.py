@@ -23,28 +23,18 @@ def _checked(page: Page) -> None:
 def test_a_recipient_asks_for_a_change_and_the_presenter_decides_it(page: Page, site: str):
     from avustamo.core.dates import helsinki_today
     from avustamo.grants import selectors as grant_selectors
-    from avustamo.grants import services as grant_services
     from avustamo.grants.models import ChangeRequest
-    from tests.factories import (
-        CallFactory,
-        assigned_presenter,
-        published_decision,
-        recipient_member,
-        with_applied_budget,
-    )
+    from tests.factories import CallAssignmentFactory, CallFactory, GrantFactory
 
     # The period of use is next year, so that an extension is asked in time whatever today is.
     next_year = helsinki_today().year + 1
-    decision = with_applied_budget(
-        published_decision(
-            period=(datetime.date(next_year, 1, 1), datetime.date(next_year, 12, 31)),
-            call=CallFactory(closed=True, reference=f"TEM-MUUTOS-{next_year}"),
-        )
+    grant = GrantFactory.accepted(
+        period=(datetime.date(next_year, 1, 1), datetime.date(next_year, 12, 31)),
+        call=CallFactory(closed=True, reference=f"TEM-MUUTOS-{next_year}"),
     )
-    member = recipient_member(decision)
-    grant = grant_services.grant_accept(grant=decision.grant, acting_user=member)
-    presenter = assigned_presenter(grant)
-    application_id = decision.application_id
+    member = grant.application.submitted_by
+    presenter = CallAssignmentFactory.presenter_of(grant)
+    application_id = grant.application_id
 
     sign_in(page, site, member.email, PASSWORD)
     page.goto(f"{site}/en/applications/{application_id}/decision/")

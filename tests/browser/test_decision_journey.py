@@ -19,9 +19,10 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture
 def closed_call(transactional_db):
-    from avustamo.applications import services as application_services
     from avustamo.reviews import services as review_services
     from tests.factories import (
+        ApplicationFactory,
+        CallAssignmentFactory,
         CallDeclarationFactory,
         CallFactory,
         CallFormFactory,
@@ -29,7 +30,6 @@ def closed_call(transactional_db):
         MembershipFactory,
         UserFactory,
         close_call,
-        complete_answers,
     )
 
     people = {
@@ -48,18 +48,10 @@ def closed_call(transactional_db):
     CallFormFactory(call=call)
     membership = MembershipFactory(person__email="treasurer@association.example.org")
     applicant = membership.person
-    draft = application_services.application_start(
-        call=call, organisation=membership.organisation, acting_user=applicant
-    )
-    draft = application_services.application_save(
-        application=draft, answers=complete_answers(call), version=1, acting_user=applicant
-    )
-    application = application_services.application_submit(application=draft, acting_user=applicant)
+    application = ApplicationFactory.submitted(call, applicant=applicant)
     close_call(call)
     application.refresh_from_db()
-    review_services.call_assign(
-        call=call, person=people["presenter"], role="presenter", acting_user=people["manager"]
-    )
+    CallAssignmentFactory(call=call, person=people["presenter"], assigned_by=people["manager"])
     review_services.reviewers_assign(
         application=application, reviewers=[people["reviewer"]], acting_user=people["manager"]
     )

@@ -15,23 +15,21 @@ PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
 
 def test_a_recipient_applies_for_payment_and_a_finance_officer_approves_part(page: Page, site: str):
     from avustamo.core.dates import helsinki_today
-    from avustamo.grants import services as grant_services
     from avustamo.payments.models import PaymentApplication
-    from tests.factories import CallFactory, UserFactory, published_decision, recipient_member
+    from tests.factories import CallFactory, GrantFactory, UserFactory
 
     last_year = helsinki_today().year - 1
-    decision = published_decision(
+    grant = GrantFactory.accepted(
         amount="10000.00",
         instalments=[{"percent": "100", "condition": "in_arrears"}],
         period=(datetime.date(last_year, 1, 1), datetime.date(last_year, 12, 31)),
         call=CallFactory(closed=True, reference=f"TEM-OHJAUS-{last_year}"),
     )
-    member = recipient_member(decision)
-    grant_services.grant_accept(grant=decision.grant, acting_user=member)
+    member = grant.application.submitted_by
     finance = UserFactory(roles=["finance_officer"], email="maksaja@ministry.example.org")
 
     sign_in(page, site, member.email, PASSWORD)
-    page.goto(f"{site}/applications/{decision.application_id}/decision/")
+    page.goto(f"{site}/applications/{grant.application_id}/decision/")
     expect(page.get_by_role("heading", name="Hae maksatusta")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Kustannukset alkaen").fill(f"{last_year}-01-01")
@@ -48,7 +46,7 @@ def test_a_recipient_applies_for_payment_and_a_finance_officer_approves_part(pag
     assert_no_axe_violations(page)
 
     sign_in(page, site, finance.email, PASSWORD)
-    page.goto(f"{site}/official/applications/{decision.application_id}/decision/")
+    page.goto(f"{site}/official/applications/{grant.application_id}/decision/")
     assert_no_axe_violations(page)
     page.get_by_label("Hyväksytty määrä (€)").fill("2000")
     page.get_by_label("Perustelut").fill("Matkakulut eivät ole hyväksyttäviä.")

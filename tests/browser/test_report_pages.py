@@ -21,22 +21,25 @@ def test_a_final_report_is_written_reviewed_in_two_steps_and_settles_the_grant(
     from avustamo.reports.models import Report, ReportStatus
     from tests.factories import (
         AgencyFactory,
+        CallAssignmentFactory,
         CallFactory,
+        GrantFactory,
+        PaymentBatchFactory,
         ProgrammeFactory,
         UserFactory,
-        assigned_presenter,
-        grant_to_report_on,
-        pay_due_instalments,
     )
 
     agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785", payment_bic="NDEAFIHH")
     call = CallFactory(
-        closed=True, programme=ProgrammeFactory(agency=agency), appropriation=Decimal("90000.00")
+        closed=True,
+        programme=ProgrammeFactory(agency=agency),
+        appropriation=Decimal("90000.00"),
+        min_grant=Decimal("10000.00"),  # the grant to report on is of 12 000 €
     )
-    grant = grant_to_report_on(call)
-    pay_due_instalments(grant)
-    member = grant.application.organisation.memberships.first().person
-    presenter = assigned_presenter(grant)
+    grant = GrantFactory.to_report_on(call)
+    PaymentBatchFactory.paid(agency=agency)
+    member = grant.application.submitted_by
+    presenter = CallAssignmentFactory.presenter_of(grant)
     finance = UserFactory(roles=["finance_officer"], email="talous@ministry.example.org")
     accounts = tmp_path / "tuloslaskelma.pdf"
     accounts.write_bytes(PDF)
