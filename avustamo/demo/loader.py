@@ -407,8 +407,12 @@ def _handled_call(
     call.refresh_from_db()
 
     for reviewer in ("reviewer-1@example.org", "reviewer-2@example.org"):
-        review_services.call_assign(call=call, person=people[reviewer], role=CallAssignment.Role.REVIEWER, acting_user=manager)
-    review_services.call_assign(call=call, person=presenter, role=CallAssignment.Role.PRESENTER, acting_user=manager)
+        review_services.call_assign(
+            call=call, person=people[reviewer], role=CallAssignment.Role.REVIEWER, acting_user=manager
+        )
+    review_services.call_assign(
+        call=call, person=presenter, role=CallAssignment.Role.PRESENTER, acting_user=manager
+    )
     for application_row, pk in submitted:
         application = Application.objects.select_related("call").get(pk=pk)
         if "completion" in application_row:
