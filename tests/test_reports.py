@@ -729,6 +729,34 @@ class TestWithOtherChanges:
         assert (ledger.in_force, ledger.owed) == (Decimal("6200.00"), Decimal("-1000.00"))
         assert payment_selectors.reconciliation_problems(grant) == []
 
+    def test_money_recovered_is_not_paid_again_however_high_the_accepted_costs(
+        self, call, reference_rates_of_last_and_this_year
+    ):
+        grant = GrantFactory.to_report_on(call)
+        PaymentBatchFactory.paid(agency=call.programme.agency)  # 7 200 € of the 12 000 €
+        payment_services.return_claim_create(
+            grant=grant,
+            ground=ReturnGround.NOT_USED_AS_DECIDED,
+            amount=Decimal("7200.00"),
+            due_date=D(TODAY.year, 12, 31),
+            learned_on=TODAY,
+            reasons="Avustusta ei käytetty päätöksen mukaisesti.",
+            acting_user=UserFactory(roles=["programme_manager"]),
+        )
+        report = ReportFactory.content_approved(grant=grant)
+        # 12 000 € x 80 % = 9 600 € would be earned by the costs, but the return decision stopped the payments (the
+        # 4 800 € not yet paid) and took the 7 200 € claimed back from the award: nothing is paid again.
+        settlement = services.report_approve_finances(
+            report=report,
+            accepted_costs=Decimal("12000.00"),
+            notes="Kulut hyväksytty.",
+            acting_user=UserFactory(roles=["finance_officer"]),
+        )
+        assert (settlement.awarded, settlement.earned, settlement.paid, settlement.to_pay) == (
+            Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), Decimal("0.00"),
+        )  # fmt: skip
+        assert payment_selectors.reconciliation_problems(grant) == []
+
     def test_a_grant_no_longer_in_force_sends_no_report(self, call):
         grant = GrantFactory.to_report_on(call)
         report = ReportFactory.draft(grant=grant)

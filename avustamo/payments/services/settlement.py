@@ -24,14 +24,16 @@ def _paid_or_on_its_way(grant: Grant) -> Decimal:
 
 
 def settlement_of(grant: Grant, accepted_costs: Decimal) -> Settlement:
-    """The settlement the final report's accepted costs would give now. Money in a batch counts as paid; money
-    returned or claimed back counts neither as paid nor as taken from the award, so that it is not claimed twice."""
+    """The settlement the final report's accepted costs would give now. Money in a batch counts as paid. Money
+    returned or claimed back by a return or recovery decision counts as not paid, and that decision has taken it
+    from the award in force: so the settlement neither claims it twice nor pays it again, however high the
+    accepted costs."""
     ledger = selectors.ledger_of(grant)
     claimed_back = -ledger.by_kind.get(LedgerKind.RECLAIMED, Decimal("0"))
     return settle(
         accepted_costs=accepted_costs,
         max_share_percent=grant.decision.max_share_percent,
-        awarded=ledger.in_force + claimed_back,
+        awarded=ledger.in_force,
         paid=_paid_or_on_its_way(grant) - claimed_back,
     )
 
