@@ -414,7 +414,7 @@ def main() -> None:
     if page_missing:
         print(
             f"\nNot there yet, answered 404: {', '.join(page_missing)}. Their figures show once the views are"
-            "\nwired into avustamo/core/official_urls.py (calls/<pk>/applications/ and calls/<pk>/applications.xlsx)."
+            "\nwired into avustamo/portal/official_urls.py (calls/<pk>/applications/ and calls/<pk>/applications.xlsx)."
         )
 
 
