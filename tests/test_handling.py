@@ -32,7 +32,12 @@ from tests.factories import (
     ScreeningFactory,
     UserFactory,
     close_call,
+    next_year,
 )
+
+# The period of use is next year, whatever today is; the final report is due two months after it.
+PERIOD_START, PERIOD_END = next_year()
+FINAL_REPORT_DUE = f"{PERIOD_END.year + 1}-02-28"
 
 
 @pytest.fixture
@@ -357,10 +362,10 @@ class TestProposalsAndDecisions:
             outcome=Outcome.APPROVED,
             amount=Decimal("40000.00"),
             eligible_costs=Decimal("30000.00"),
-            period_start=datetime.date(2027, 12, 31),
-            period_end=datetime.date(2027, 1, 1),
+            period_start=PERIOD_END,
+            period_end=PERIOD_START,
             instalments=[{"percent": "50", "condition": "on_acceptance"}],
-            reports_due=[{"kind": "final", "due": "2026-12-31"}],
+            reports_due=[{"kind": "final", "due": (PERIOD_START - datetime.timedelta(days=1)).isoformat()}],
         )
         with django_assert_num_queries(0):
             problems = decision_services.decision_terms_problems(application, terms, screened_eligible=True)
@@ -385,14 +390,16 @@ class TestProposalsAndDecisions:
             "decision-language": "fi",
             "decision-amount": "40000.00",
             "decision-eligible_costs": "30000.00",
-            "decision-period_start": "2027-12-31",
-            "decision-period_end": "2027-01-01",
+            "decision-period_start": PERIOD_END.isoformat(),
+            "decision-period_end": PERIOD_START.isoformat(),
             "decision-reasons": "Osa kustannuksista ei ole hyväksyttäviä.",
         }
         refused = client.post(url, form)
         assert refused.status_code == 200 and not Decision.objects.exists()
         assert set(refused.context["decision_form"].errors) == {"eligible_costs", "period_end"}
-        form.update({"decision-eligible_costs": "50000.00", "decision-period_start": "2027-01-01"})
+        form.update(
+            {"decision-eligible_costs": "50000.00", "decision-period_start": PERIOD_START.isoformat()}
+        )
         assert client.post(url, form).status_code == 302
         draft = Decision.objects.get(application=ranked[1])
         assert (draft.outcome, draft.amount, draft.eligible_costs) == (
@@ -407,18 +414,18 @@ class TestProposalsAndDecisions:
             terms=DecisionTerms(
                 outcome=Outcome.APPROVED,
                 amount=application.requested_amount,
-                purpose="Perheiden kotoutumisen tuki vuonna 2027",
+                purpose=f"Perheiden kotoutumisen tuki vuonna {PERIOD_START.year}",
                 eligible_costs=application.total_eligible_costs,
                 max_share_percent=Decimal("80"),
-                period_start=datetime.date(2027, 1, 1),
-                period_end=datetime.date(2027, 12, 31),
+                period_start=PERIOD_START,
+                period_end=PERIOD_END,
                 instalments=[
                     {"percent": "60", "condition": "on_acceptance"},
                     {"percent": "40", "condition": "after_interim_report"},
                 ],
                 reports_due=[
-                    {"kind": "interim", "due": "2027-08-31"},
-                    {"kind": "final", "due": "2028-02-28"},
+                    {"kind": "interim", "due": f"{PERIOD_START.year}-08-31"},
+                    {"kind": "final", "due": FINAL_REPORT_DUE},
                 ],
                 conditions="Avustusta ei saa siirtää toiselle.",
                 reasons="Hanke vastaa haun tavoitteisiin.",
@@ -511,7 +518,7 @@ class TestProposalsAndDecisions:
         headers = {"HTTP_AUTHORIZATION": f"Bearer {text}"}
         body = client.get(f"/api/v1/applications/{ranked[1].pk}/decision", **headers).json()
         assert (body["outcome"], body["amount"], body["language"]) == ("approved", "50000.00", "fi")
-        assert body["reports_due"][-1] == {"kind": "final", "due": "2028-02-28"}
+        assert body["reports_due"][-1] == {"kind": "final", "due": FINAL_REPORT_DUE}
         document = client.get(f"/api/v1/applications/{ranked[1].pk}/decision.pdf", **headers)
         assert document.status_code == 200 and document["Content-Type"] == "application/pdf"
         _token, other_text = api_token_create(name="theirs", acting_user=other)
