@@ -39,7 +39,7 @@ def test_services_change_a_status_only_through_the_transition_helper():
 def test_every_model_with_a_status_has_a_transition_table():
     without = [
         model._meta.label
-        for model in apps.get_app_config("core").apps.get_models()
+        for model in apps.get_models()
         if model.__module__.startswith("avustamo.")
         and any(field.name == "status" and field.choices for field in model._meta.concrete_fields)
         and not isinstance(getattr(model, "transitions", None), Transitions)

@@ -9,8 +9,10 @@ documentation is the code. docs/adr/0009-one-way-to-change-a-status.md says why.
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
@@ -96,9 +98,6 @@ def transition(
 def workflow_tables_markdown() -> str:
     """Every model's transition table as Markdown, in the order of the apps: the part of docs/workflows.md
     between its markers, written by `manage.py workflow_tables` and checked by a test to be current."""
-    from django.apps import apps
-    from django.utils import translation
-
     sections = []
     with translation.override("en"):
         for model in apps.get_models():
@@ -111,8 +110,8 @@ def workflow_tables_markdown() -> str:
                 "| action | from | to | audit entry |",
                 "|---|---|---|---|",
             ]
+            label = dict(table.statuses.choices)
             for action, move in table.moves.items():
-                label = dict(table.statuses.choices)
                 sources = ", ".join(str(label[source]) for source in move.sources)
                 lines.append(f"| `{action}` | {sources} | {label[move.target]} | `{move.audit_action}` |")
             sections.append("\n".join(lines) + "\n")
