@@ -47,10 +47,6 @@ class Transitions:
     def __getitem__(self, action: str) -> Move:
         return self.moves[action]
 
-    def allows(self, action: str, status: str) -> bool:
-        """Whether `action` may start from `status` (for pages that show a button only when it would work)."""
-        return status in self.moves[action].sources
-
 
 def transition(
     obj: models.Model,
