@@ -173,3 +173,10 @@ LOGGING = {
     # PDF rendering reports every font subset and stylesheet at INFO; only its warnings matter.
     "loggers": {name: {"level": "WARNING"} for name in ("fontTools", "weasyprint")},
 }
+
+# Strong identification and the right to act for an organisation (docs/identity.md).
+# The key of the hash that recognises a strongly identified person again without storing their identity code.
+# Kept apart from SECRET_KEY because changing it makes every stored identity unrecognisable.
+PERSON_KEY_SECRET = env("PERSON_KEY_SECRET", default="")
+# How long an answer about a person's right to act for an organisation is relied on before it is asked again.
+AUTHORITY_CHECK_VALID_MINUTES = env.int("AUTHORITY_CHECK_VALID_MINUTES", default=15)

@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-suite-only")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("PERSON_KEY_SECRET", "test-suite-only-person-key")
 
 from avustamo.settings import *  # noqa: F403
 

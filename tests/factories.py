@@ -17,10 +17,11 @@ import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from stdnum.fi import ytunnus
+from stdnum.fi import hetu, ytunnus
 from stdnum.iban import calc_check_digits
 
-from avustamo.accounts.models import RoleGrant, User
+from avustamo.accounts.identities import person_key
+from avustamo.accounts.models import RoleGrant, StrongIdentity, User
 from avustamo.applications import services as application_services
 from avustamo.applications.models import Application, CompletionRequest
 from avustamo.core.dates import helsinki_today
@@ -28,7 +29,15 @@ from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.grants import services as grant_services
 from avustamo.grants.models import ChangeOutcome, ChangeRequest, Grant
 from avustamo.grants.selectors import period_in_force
-from avustamo.organisations.models import Membership, Organisation, OrganisationType
+from avustamo.organisations.models import (
+    AuthorityCheck,
+    AuthoritySource,
+    Membership,
+    Organisation,
+    OrganisationType,
+    RepresentationVerification,
+    VerificationStatus,
+)
 from avustamo.payments import services as payment_services
 from avustamo.payments.models import PaymentBatch, months_before
 from avustamo.programmes.application_form.schema import parse_definition
@@ -70,6 +79,17 @@ def valid_business_id(n: int) -> str:
 def valid_iban(n: int) -> str:
     bban = f"{n:014d}"
     return f"FI{calc_check_digits('FI00' + bban)}{bban}"
+
+
+def test_identity_code(n: int) -> str:
+    """A valid personal identity code with a test individual number (900–999), one per `n`."""
+    day = datetime.date(1960, 1, 1) + datetime.timedelta(days=n // 100)
+    individual = 900 + n % 100
+    for check in "0123456789ABCDEFHJKLMNPRSTUVWXY":
+        candidate = f"{day:%d%m%y}-{individual:03d}{check}"
+        if hetu.is_valid(candidate, allow_temporary=True):
+            return candidate
+    raise AssertionError(candidate)
 
 
 def next_year() -> tuple[datetime.date, datetime.date]:
@@ -148,9 +168,64 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"board{n}@association.example.org")
 
 
+class StrongIdentityFactory(factory.django.DjangoModelFactory):
+    """A person identified at Suomi.fi e-Identification; the identity code is a test code (individual number
+    900–999), kept only as its keyed hash."""
+
+    class Meta:
+        model = StrongIdentity
+        django_get_or_create = ("user",)
+
+    class Params:
+        national_identification_number = factory.Sequence(test_identity_code)
+
+    user = factory.SubFactory(UserFactory)
+    person_key = factory.LazyAttribute(lambda identity: person_key(identity.national_identification_number))
+    given_name = "Testi"
+    family_name = "Henkilö"
+    first_identified_at = factory.LazyFunction(timezone.now)
+    last_identified_at = factory.LazyFunction(timezone.now)
+    level_of_assurance = "http://ftn.ficora.fi/2017/loa2"
+
+
+class RepresentationVerificationFactory(factory.django.DjangoModelFactory):
+    """A person's right to act for an organisation as an official verified it."""
+
+    class Meta:
+        model = RepresentationVerification
+
+    person = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = VerificationStatus.VERIFIED
+    explanation = "Hallituksen päätös 12.1., 7 §."
+    proof = "representation/test/paatos.pdf"
+    proof_name = "paatos.pdf"
+    proof_kind = "pdf"
+    decided_at = factory.LazyFunction(timezone.now)
+
+
+class AuthorityCheckFactory(factory.django.DjangoModelFactory):
+    """An answer of Suomi.fi e-Authorizations, by default just now and allowing."""
+
+    class Meta:
+        model = AuthorityCheck
+
+    person = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    source = AuthoritySource.E_AUTHORIZATIONS
+    allowed = True
+    basis = "PJ, NIMKO"
+    answer = factory.LazyAttribute(lambda check: {"roles": ["PJ", "NIMKO"]})
+    checked_at = factory.LazyFunction(timezone.now)
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
+    """A person acting for an organisation; by default strongly identified and with a right to act verified by an
+    official, so that they may also send in the organisation's name (`right_to_act=False`: collaboration only)."""
+
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     person = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -158,6 +233,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     class Params:
         administrator = factory.Trait(role=Membership.Role.ADMINISTRATOR)
+
+    @factory.post_generation
+    def right_to_act(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        StrongIdentityFactory(user=self.person)
+        if not RepresentationVerification.objects.filter(
+            person=self.person, organisation=self.organisation, status=VerificationStatus.VERIFIED
+        ).exists():
+            RepresentationVerificationFactory(person=self.person, organisation=self.organisation)
 
 
 # --- Programmes and calls --------------------------------------------------------------------------------------

@@ -134,3 +134,30 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.person}: {self.get_role_display()}"
+
+
+class StrongIdentity(models.Model):
+    """A person identified strongly (Suomi.fi e-Identification), linked to one account.
+
+    The personal identity code is never stored: `person_key` is a keyed hash of it, enough to recognise the same
+    person at their next identification and useless to anyone without the key. Name and birth date are kept as
+    the provider gave them.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="strong_identity"
+    )
+    person_key = models.CharField(max_length=64, unique=True, editable=False)
+    given_name = models.CharField(_("given names"), max_length=200)
+    family_name = models.CharField(_("family name"), max_length=200)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    first_identified_at = models.DateTimeField(_("first identified"))
+    last_identified_at = models.DateTimeField(_("last identified"))
+    level_of_assurance = models.CharField(_("level of assurance"), max_length=100)
+
+    class Meta:
+        verbose_name = _("strong identity")
+        verbose_name_plural = _("strong identities")
+
+    def __str__(self):
+        return f"{self.given_name} {self.family_name}"

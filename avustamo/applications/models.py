@@ -91,6 +91,15 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    authority_check = models.ForeignKey(
+        "organisations.AuthorityCheck",
+        verbose_name=_("right to act, as checked"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The check of the right to act for the organisation that this was sent under."),
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     register_number = models.CharField(
         _("register number"), max_length=40, unique=True, null=True, blank=True

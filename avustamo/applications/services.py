@@ -4,7 +4,6 @@ import datetime
 import hashlib
 from pathlib import Path
 
-import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +31,8 @@ from avustamo.core.links import site_url
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
 from avustamo.core.translation import language_code
+from avustamo.core.uploads import accepted_upload_kind
+from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.programmes.application_form.budget import BudgetFigures
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
 from avustamo.programmes.models import Call, CallStatus, RequiredAttachment
@@ -41,8 +42,6 @@ from avustamo.reference.models import Municipality, Region
 # Kinds accepted for the call's required attachments; form questions name their own.
 DEFAULT_ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "odt", "ods", "jpeg", "png")
 DEFAULT_MAX_ATTACHMENT_MB = 20
-# filetype's names for the kinds the form schema uses.
-DETECTED_KIND = {"jpg": "jpeg"}
 
 
 class SubmissionRefused(ValidationError):
@@ -216,32 +215,6 @@ def application_save(
     return application
 
 
-def _detected_kind(upload) -> str | None:
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None:
-        return None
-    return DETECTED_KIND.get(kind.extension, kind.extension)
-
-
-def accepted_upload_kind(upload, *, kinds, max_mb: int) -> str:
-    """The uploaded file's type as its content shows it; refused when too large or not one of `kinds`."""
-    if upload.size > max_mb * 1024 * 1024:
-        raise ValidationError(
-            _("The file is larger than %(limit)s MB.") % {"limit": max_mb}, code="too_large"
-        )
-    kind = _detected_kind(upload)
-    if kind not in kinds:
-        raise ValidationError(
-            _("The file's content is not an accepted type. Accepted: %(kinds)s.")
-            % {"kinds": ", ".join(kind.upper() for kind in kinds)},
-            code="unaccepted_type",
-        )
-    return kind
-
-
 def _attachment_rules(
     application: Application, *, question_id: str, required_attachment: RequiredAttachment | None
 ):
@@ -383,6 +356,7 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
     _refuse_unless_draft(application)
     _refuse_unless_open(application.call, now)
     _refuse_problems(application)
+    authority = require_authority(person=acting_user, organisation=application.organisation, now=now)
     facts = _copy_facts(application)
     register_number = _next_register_number(application, now)
     transition(
@@ -394,8 +368,10 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
             "submitted_at": now,
             "submitted_by": acting_user,
             "register_number": register_number,
+            "authority_check": authority,
         },
         register_number=register_number,
+        **authority_details(authority),
     )
     _set_regions(application)
     _keep_version(application, acting_user=acting_user, now=now)
@@ -563,13 +539,21 @@ def completion_submit(*, application: Application, acting_user, now=None) -> App
         return application
     request = _open_request_or_refuse(application, now)
     _refuse_problems(application)
+    authority = require_authority(person=acting_user, organisation=application.organisation, now=now)
     facts = _copy_facts(application)
     _set_regions(application)
     version = _keep_version(application, acting_user=acting_user, now=now, completion_request=request)
     request.answered_at = now
     request.answered_by = acting_user
     request.save(update_fields=["answered_at", "answered_by"])
-    transition(application, "complete", acting_user=acting_user, changes=facts, version=version.number)
+    transition(
+        application,
+        "complete",
+        acting_user=acting_user,
+        changes={**facts, "authority_check": authority},
+        version=version.number,
+        **authority_details(authority),
+    )
     language = acting_user.preferred_language or language_code()
     transaction.on_commit(
         lambda: send_submission_receipt.enqueue(

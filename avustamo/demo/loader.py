@@ -6,14 +6,19 @@ Everything is created only when missing, so running it again changes nothing.
 """
 
 import datetime
+import json
 from decimal import ROUND_UP, Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
+from stdnum.fi import hetu
 
-from avustamo.accounts.models import RoleGrant, User
+from avustamo.accounts.identities import person_key
+from avustamo.accounts.models import RoleGrant, StrongIdentity, User
 from avustamo.applications import services as application_services
 from avustamo.applications.models import Application, CompletionRequest
 from avustamo.core.dates import helsinki_datetime, helsinki_today, in_helsinki
@@ -26,7 +31,13 @@ from avustamo.demo.documents import one_page_pdf
 from avustamo.grants import selectors as grant_selectors
 from avustamo.grants import services as grant_services
 from avustamo.grants.models import Grant, GrantStatus
-from avustamo.organisations.models import Membership, Organisation
+from avustamo.organisations.models import (
+    TYPES_VERIFIED_BY_OFFICIALS,
+    Membership,
+    Organisation,
+    RepresentationVerification,
+    VerificationStatus,
+)
 from avustamo.payments import services as payment_services
 from avustamo.payments.interest import half_year_start, next_half_year
 from avustamo.payments.models import ReferenceRate, ReturnGround
@@ -71,6 +82,47 @@ def _people() -> dict[str, User]:
     return people
 
 
+def _test_persons() -> dict[str, dict]:
+    """The local identification stand-in's test persons by name, so that identifying there as Aino
+    Rahastonhoitaja signs in as the demo's Aino."""
+    persons = json.loads((settings.BASE_DIR / "stand_ins" / "test_persons.json").read_text())["persons"]
+    return {f"{person['given_name']} {person['family_name']}": person for person in persons}
+
+
+def _identities(people: dict[str, User]) -> None:
+    """The demo's applicants as strongly identified persons: those with a test person of the stand-in by that
+    person's identity code, the rest by a test code of their own (individual numbers 900–999 are test codes)."""
+    test_persons = _test_persons()
+    now = timezone.now()
+    applicants = [row for row in content.PEOPLE if not row.get("roles") and "is_staff" not in row]
+    for number, row in enumerate(applicants):
+        person = people[row["email"]]
+        test_person = test_persons.get(person.full_name)
+        if test_person:
+            code = test_person["national_identification_number"]
+            given_name, family_name = test_person["given_name"], test_person["family_name"]
+            birth_date = datetime.date.fromisoformat(test_person["birth_date"])
+        else:
+            code = f"0101{80 + number:02d}-9{number:02d}"
+            given_name, _space, family_name = person.full_name.partition(" ")
+            birth_date = datetime.date(1980 + number, 1, 1)
+            code += next(
+                check for check in "0123456789ABCDEFHJKLMNPRSTUVWXY" if hetu.is_valid(code + check, True)
+            )
+        StrongIdentity.objects.get_or_create(
+            user=person,
+            defaults={
+                "person_key": person_key(code),
+                "given_name": given_name,
+                "family_name": family_name,
+                "birth_date": birth_date,
+                "first_identified_at": now,
+                "last_identified_at": now,
+                "level_of_assurance": "http://ftn.ficora.fi/2017/loa2",
+            },
+        )
+
+
 def _organisations(people: dict[str, User]) -> None:
     for row in content.ORGANISATIONS:
         values = {key: value for key, value in row.items() if key != "administrators"}
@@ -86,6 +138,35 @@ def _organisations(people: dict[str, User]) -> None:
                 organisation=organisation,
                 defaults={"role": Membership.Role.ADMINISTRATOR},
             )
+            _verified_representation(people[email], organisation, verifier=people["manager@example.org"])
+
+
+def _verified_representation(person: User, organisation: Organisation, *, verifier: User) -> None:
+    """The administrator's right to act as an official verified it from the organisation's document."""
+    if RepresentationVerification.objects.filter(person=person, organisation=organisation).exists():
+        return
+    verification = RepresentationVerification(
+        person=person,
+        organisation=organisation,
+        status=VerificationStatus.VERIFIED,
+        explanation=(
+            "Kaupunginhallituksen delegointipäätös, 7 §."
+            if organisation.organisation_type in TYPES_VERIFIED_BY_OFFICIALS
+            else "Yhdistysrekisteriote: hallituksen puheenjohtaja, nimenkirjoittaja."
+        ),
+        proof_name="edustusoikeus.pdf",
+        proof_kind="pdf",
+        decided_by=verifier,
+        decided_at=timezone.now(),
+    )
+    verification.proof.save(
+        "edustusoikeus.pdf",
+        SimpleUploadedFile(
+            "edustusoikeus.pdf", one_page_pdf("Edustusoikeus", [organisation.name, person.full_name])
+        ),
+        save=False,
+    )
+    verification.save()
 
 
 def _texts(rows, names) -> list[dict]:
@@ -692,10 +773,18 @@ def _carry_reference_rate_forward(administrator: User, today: datetime.date) -> 
 
 @transaction.atomic
 def load_demo() -> None:
+    # The demo's history was sent under rights to act that officials verified, as in a deployment before it took
+    # Suomi.fi e-Authorizations into use; acts from now on are checked by the deployment's own settings.
+    with override_settings(SUOMIFI_AUTHORIZATIONS_URL=""):
+        _load_demo()
+
+
+def _load_demo() -> None:
     load_reference_data()
     load_reference_rates()
     import_tem_history()
     people = _people()
+    _identities(people)
     _organisations(people)
     today = timezone.localdate()
     _calls(people["official@example.org"], today)

@@ -64,6 +64,15 @@ class Grant(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    authority_check = models.ForeignKey(
+        "organisations.AuthorityCheck",
+        verbose_name=_("right to act, as checked"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The check of the right to act for the organisation that this was sent under."),
+    )
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
@@ -168,6 +177,15 @@ class ChangeRequest(models.Model):
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    authority_check = models.ForeignKey(
+        "organisations.AuthorityCheck",
+        verbose_name=_("right to act, as checked"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The check of the right to act for the organisation that this was sent under."),
     )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     submitted_on = models.DateField(

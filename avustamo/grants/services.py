@@ -36,6 +36,7 @@ from avustamo.grants.models import (
     GrantStatus,
     PublicationRun,
 )
+from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.models import Call, CallStatus
 from avustamo.register.services import register_decision
@@ -115,12 +116,14 @@ def grant_accept(*, grant: Grant, acting_user) -> Grant:
     """The recipient accepts the decision's terms; payments may then be made."""
     grant = lock_grant(grant)
     _require_answerable(grant, acting_user)
+    authority = require_authority(person=acting_user, organisation=grant.application.organisation)
     transition(
         grant,
         "accept",
         acting_user=acting_user,
-        changes={"answered_at": timezone.now(), "answered_by": acting_user},
+        changes={"answered_at": timezone.now(), "answered_by": acting_user, "authority_check": authority},
         decision=grant.decision_id,
+        **authority_details(authority),
     )
     signals.grant_accepted.send(Grant, grant=grant)
     return grant
@@ -135,13 +138,20 @@ def grant_decline(*, grant: Grant, reason: str, acting_user) -> Grant:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Tell us briefly why the grant is declined.")})
+    authority = require_authority(person=acting_user, organisation=grant.application.organisation)
     transition(
         grant,
         "decline",
         acting_user=acting_user,
-        changes={"answered_at": timezone.now(), "answered_by": acting_user, "decline_reason": reason},
+        changes={
+            "answered_at": timezone.now(),
+            "answered_by": acting_user,
+            "decline_reason": reason,
+            "authority_check": authority,
+        },
         decision=grant.decision_id,
         reason=reason,
+        **authority_details(authority),
     )
     signals.grant_declined.send(Grant, grant=grant, day=helsinki_today())
     presenter = grant.decision.presenter
@@ -397,8 +407,13 @@ def change_request_submit(
         parts.append(ChangePart(kind=ChangeKind.CONTENT, asked_content=content, reasons=content_reasons))
     if errors:
         raise ValidationError(errors)
+    authority = require_authority(person=acting_user, organisation=grant.application.organisation)
     change_request = ChangeRequest.objects.create(
-        grant=grant, submitted_by=acting_user, submitted_on=today, language=grant.decision.language
+        grant=grant,
+        submitted_by=acting_user,
+        submitted_on=today,
+        language=grant.decision.language,
+        authority_check=authority,
     )
     for part in parts:
         part.request = change_request
@@ -410,6 +425,7 @@ def change_request_submit(
         target=change_request,
         grant=grant.pk,
         parts=[part.kind for part in parts],
+        **authority_details(authority),
     )
     return change_request
 

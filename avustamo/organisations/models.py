@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from avustamo.core.transitions import Transitions
 from avustamo.organisations.identifiers import format_iban
 
 
@@ -149,3 +150,138 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+# Bodies with no roles in the trade, association or foundation registers: Suomi.fi e-Authorizations cannot
+# answer for their representatives, so an official verifies them from a document.
+TYPES_VERIFIED_BY_OFFICIALS = (
+    OrganisationType.MUNICIPALITY,
+    OrganisationType.JOINT_MUNICIPAL_AUTHORITY,
+    OrganisationType.WELLBEING_SERVICES_COUNTY,
+    OrganisationType.RELIGIOUS_COMMUNITY,
+    OrganisationType.OTHER,
+)
+
+
+class AuthoritySource(models.TextChoices):
+    """Where an answer about a person's right to act for an organisation comes from."""
+
+    E_AUTHORIZATIONS = "e_authorizations", _("Suomi.fi e-Authorizations")
+    OFFICIAL_VERIFICATION = "official_verification", _("verification by an official")
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting verification")
+    VERIFIED = "verified", _("verified")
+    REFUSED = "refused", _("refused")
+    ENDED = "ended", _("ended")
+
+
+class RepresentationVerification(models.Model):
+    """A person's right to act for an organisation, shown by a document and verified by an official.
+
+    For municipalities, wellbeing services counties, parishes and other bodies without register roles, and for
+    every organisation where the deployment does not use Suomi.fi e-Authorizations.
+    """
+
+    transitions = Transitions(
+        VerificationStatus,
+        {
+            "verify": ([VerificationStatus.PENDING], VerificationStatus.VERIFIED, "representation.verified"),
+            "refuse": ([VerificationStatus.PENDING], VerificationStatus.REFUSED, "representation.refused"),
+            "end": (
+                [VerificationStatus.PENDING, VerificationStatus.VERIFIED],
+                VerificationStatus.ENDED,
+                "representation.ended",
+            ),
+        },
+    )
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="representation_verifications",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="representation_verifications",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
+    )
+    explanation = models.TextField(
+        _("what the document shows"),
+        help_text=_("For example: the city board's delegation decision of 12 January, section 7."),
+    )
+    proof = models.FileField(_("document"), upload_to="representation/%Y/%m/")
+    proof_name = models.CharField(_("file name"), max_length=255)
+    proof_kind = models.CharField(_("file type"), max_length=10)
+    requested_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("verification of the right to act")
+        verbose_name_plural = _("verifications of the right to act")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation"],
+                condition=models.Q(status__in=["pending", "verified"]),
+                name="representation_one_open_per_person_organisation",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | ~models.Q(reason=""),
+                name="representation_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.organisation.name}: {self.get_status_display()}"
+
+
+class AuthorityCheck(models.Model):
+    """One answer to "may this person act for this organisation now?", with its source and its time.
+
+    Every submission, acceptance, report and change request made for an organisation refers to the check it
+    was made under, so the record shows on what authority it was sent.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="authority_checks",
+    )
+    source = models.CharField(_("source"), max_length=30, choices=AuthoritySource.choices)
+    allowed = models.BooleanField(_("may act"))
+    basis = models.CharField(
+        _("basis"), max_length=300, help_text=_("The roles or mandate, or the verification relied on.")
+    )
+    answer = models.JSONField(_("answer"), default=dict, help_text=_("The source's answer as received."))
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("check of the right to act")
+        verbose_name_plural = _("checks of the right to act")
+        ordering = ["-checked_at"]
+        indexes = [
+            models.Index(fields=["person", "organisation", "-checked_at"], name="authority_check_latest_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.organisation.name} ({self.get_source_display()}, {self.checked_at:%Y-%m-%d %H:%M})"

@@ -303,6 +303,15 @@ class PaymentApplication(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
     )
+    authority_check = models.ForeignKey(
+        "organisations.AuthorityCheck",
+        verbose_name=_("right to act, as checked"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The check of the right to act for the organisation that this was sent under."),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     approved_amount = models.DecimalField(
         _("amount approved (€)"), max_digits=14, decimal_places=2, null=True, blank=True

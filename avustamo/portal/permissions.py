@@ -137,3 +137,8 @@ rules.add_perm("reports.write_report", is_member_of_applicant)
 rules.add_perm("reports.review_content", presents | manages_calls)
 rules.add_perm("reports.review_finances", is_finance_officer)
 rules.add_perm("reports.read_report_as_official", reads_everything | presents | is_decision_maker)
+
+# The right to act for an organisation (docs/identity.md): a member asks, a programme manager or an administrator
+# verifies from a document.
+rules.add_perm("organisations.ask_verification", is_organisation_member)
+rules.add_perm("organisations.verify_representation", is_programme_manager | is_administrator)

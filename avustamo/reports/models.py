@@ -126,6 +126,15 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    authority_check = models.ForeignKey(
+        "organisations.AuthorityCheck",
+        verbose_name=_("right to act, as checked"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The check of the right to act for the organisation that this was sent under."),
+    )
     content_reviewed_at = models.DateTimeField(_("content approved at"), null=True, blank=True)
     content_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -16,7 +16,6 @@ from avustamo.applications.answers import (
     malformed_answers,
     normalised_answers,
 )
-from avustamo.applications.services import accepted_upload_kind
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
@@ -24,7 +23,9 @@ from avustamo.core.money import format_euros, to_cents
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
 from avustamo.core.translation import language_code
+from avustamo.core.uploads import accepted_upload_kind
 from avustamo.grants.models import Grant, GrantStatus
+from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.payments import services as payment_services
 from avustamo.payments.settlement import Settlement
 from avustamo.programmes.application_form.budget import BudgetFigures
@@ -267,6 +268,9 @@ def report_submit(*, report: Report, acting_user) -> Report:
             [ValidationError(problem["message"], code=problem["code"]) for problem in problems]
         )
     now = timezone.now()
+    authority = require_authority(
+        person=acting_user, organisation=report.grant.application.organisation, now=now
+    )
     completing = report.status == ReportStatus.COMPLETION_REQUESTED
     if completing:
         report.completion_requests.filter(answered_at__isnull=True).update(answered_at=now)
@@ -275,8 +279,9 @@ def report_submit(*, report: Report, acting_user) -> Report:
         report,
         "submit_to_finance_review" if report.content_reviewed_at else "submit",
         acting_user=acting_user,
-        changes={"submitted_at": now, "submitted_by": acting_user},
+        changes={"submitted_at": now, "submitted_by": acting_user, "authority_check": authority},
         completion=completing,
+        **authority_details(authority),
     )
     application = report.grant.application
     presenter = report.grant.decision.presenter

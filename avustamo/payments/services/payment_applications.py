@@ -17,6 +17,7 @@ from avustamo.decisions.models import Decision
 from avustamo.grants.models import Grant
 from avustamo.grants.selectors import period_in_force
 from avustamo.grants.services import lock_grant
+from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.payments.models import (
     Instalment,
     InstalmentStatus,
@@ -72,6 +73,7 @@ def payment_application_submit(
         errors["amount"] = _("At most %(left)s is left to apply for.") % {"left": format_euros(left)}
     if errors:
         raise ValidationError(errors)
+    authority = require_authority(person=acting_user, organisation=grant.application.organisation)
     application = PaymentApplication.objects.create(
         grant=grant,
         period_start=period_start,
@@ -80,8 +82,15 @@ def payment_application_submit(
         amount=amount,
         description=description.strip(),
         submitted_by=acting_user,
+        authority_check=authority,
     )
-    audit(acting_user=acting_user, action="payment_application.submitted", target=application, amount=amount)
+    audit(
+        acting_user=acting_user,
+        action="payment_application.submitted",
+        target=application,
+        amount=amount,
+        **authority_details(authority),
+    )
     return application
 
 
