@@ -10,6 +10,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    path("auth/suomifi/", include("avustamo.portal.identification_urls")),
     path("open-data/360giving.json", register_360giving, name="open_data_360giving"),
 ]
 

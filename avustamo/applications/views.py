@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from avustamo.applications.models import ApplicationStatus
 from avustamo.core.feedback import perform
 from avustamo.core.ids import id_or_none
 from avustamo.core.translation import language_code
+from avustamo.organisations.authority_views import confirm_right_to_act
 from avustamo.organisations.models import Organisation
 from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
@@ -139,6 +141,11 @@ def edit(request, pk):
     if request.POST.get("action") != "submit":
         messages.success(request, _("Saved."))
         return redirect("applications:edit", pk=application.pk)
+    refused = confirm_right_to_act(
+        request, application.organisation, back_to=reverse("applications:edit", args=[application.pk])
+    )
+    if refused is not None:
+        return refused
     submit = (
         services.completion_submit
         if application.status == ApplicationStatus.COMPLETION_REQUESTED

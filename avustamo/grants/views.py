@@ -17,6 +17,7 @@ from avustamo.decisions.views import own_published_decision
 from avustamo.grants import selectors, services
 from avustamo.grants.forms import ChangePartDecisionForm, ChangeRequestForm
 from avustamo.grants.models import ChangeRequest
+from avustamo.organisations.authority_views import confirm_right_to_act
 from avustamo.programmes.views import permitted_call
 
 
@@ -35,6 +36,13 @@ def change_request_new(request, pk):
     form = ChangeRequestForm(request.POST or None, costs_in_force=selectors.approved_budget(grant).costs)
     status = 200
     if request.method == "POST":
+        refused = (
+            confirm_right_to_act(request, grant.application.organisation, back_to=request.get_full_path())
+            if form.is_valid()
+            else None
+        )
+        if refused is not None:
+            return refused
         if form.is_valid():
             try:
                 services.change_request_submit(grant=grant, **form.service_values(), acting_user=request.user)

@@ -314,3 +314,33 @@ def representation_end_for_member(*, membership: Membership, acting_user) -> Non
             verification=verification.pk,
             person=verification.person_id,
         )
+
+
+def has_current_check(*, person, organisation: Organisation, now=None) -> bool:
+    """Whether an answer of e-Authorizations about the person and the organisation is recent enough to rely on."""
+    now = now or timezone.now()
+    return AuthorityCheck.objects.filter(
+        person=person,
+        organisation=organisation,
+        source=AuthoritySource.E_AUTHORIZATIONS,
+        checked_at__gte=now - _valid_for(),
+    ).exists()
+
+
+@transaction.atomic
+def membership_from_authority(*, check: AuthorityCheck) -> Membership:
+    """A person whom e-Authorizations lets act for the organisation works in it as an administrator."""
+    if not check.allowed:
+        raise ValidationError(_("The check did not give the right to act."), code="not_allowed")
+    membership, created = Membership.objects.get_or_create(
+        person=check.person, organisation=check.organisation, defaults={"role": Membership.Role.ADMINISTRATOR}
+    )
+    if created:
+        audit(
+            acting_user=check.person,
+            action="membership.from_authority",
+            target=check.organisation,
+            authority_check=check.pk,
+            role=membership.role,
+        )
+    return membership

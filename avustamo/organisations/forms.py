@@ -51,3 +51,28 @@ class OrganisationForm(forms.ModelForm):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+
+
+class VerificationRequestForm(forms.Form):
+    explanation = forms.CharField(
+        label=_("What the document shows"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_(
+            "For example: the city board's delegation decision of 12 January, section 7, names me to apply for "
+            "state grants."
+        ),
+    )
+    proof = forms.FileField(
+        label=_("Document"),
+        help_text=_("PDF, Word, OpenDocument text or an image, at most 20 MB."),
+    )
+
+
+class VerificationRefusalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for refusing"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The person sees this and can ask again with a better document."),
+    )

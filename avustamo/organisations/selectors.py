@@ -1,7 +1,14 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from avustamo.organisations.models import Invitation, Membership, Organisation
+from avustamo.organisations.models import (
+    AuthorityCheck,
+    Invitation,
+    Membership,
+    Organisation,
+    RepresentationVerification,
+    VerificationStatus,
+)
 
 
 def memberships_for_person(*, person):
@@ -33,3 +40,30 @@ def pending_invitations(*, organisation):
         revoked_at__isnull=True,
         expires_at__gt=timezone.now(),
     ).select_related("invited_by")
+
+
+def representation_of(*, person, organisation) -> RepresentationVerification | None:
+    """The person's latest verification of their right to act for the organisation, whatever its status."""
+    return (
+        RepresentationVerification.objects.filter(person=person, organisation=organisation)
+        .select_related("decided_by")
+        .order_by("-requested_at")
+        .first()
+    )
+
+
+def latest_authority_check(*, person, organisation) -> AuthorityCheck | None:
+    return (
+        AuthorityCheck.objects.filter(person=person, organisation=organisation)
+        .order_by("-checked_at")
+        .first()
+    )
+
+
+def verifications_for_officials(*, status: str = VerificationStatus.PENDING):
+    """Verifications of the right to act in one status, the oldest waiting first."""
+    return (
+        RepresentationVerification.objects.filter(status=status)
+        .select_related("person", "organisation", "decided_by")
+        .order_by("requested_at" if status == VerificationStatus.PENDING else "-decided_at")
+    )

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
 from avustamo.core.tasks import queue_email
+from avustamo.organisations.authority import authority_source, representation_end_for_member
 from avustamo.organisations.identifiers import clean_business_id, clean_iban
-from avustamo.organisations.models import Invitation, Membership, Organisation
+from avustamo.organisations.models import AuthoritySource, Invitation, Membership, Organisation
 
 ORGANISATION_FIELDS = (
     "name",
@@ -55,11 +56,30 @@ def _require(user, permission: str, obj=None) -> None:
 
 
 @transaction.atomic
-def organisation_register(*, acting_user, **fields) -> Organisation:
-    """Register an organisation; the person registering it becomes its first administrator."""
+def organisation_register(*, acting_user, chosen_in_e_authorizations: str = "", **fields) -> Organisation:
+    """Register an organisation; the person registering it becomes its first administrator.
+
+    Where Suomi.fi e-Authorizations answers for the organisation, it is registered only by choosing it there
+    (`chosen_in_e_authorizations` is the Business ID chosen), so nobody registers an association they have nothing
+    to do with; the others show their right to an official after registering."""
     _require(acting_user, "organisations.register_organisation")
     organisation = Organisation()
     _apply_and_validate(organisation, fields)
+    if (
+        authority_source(organisation) == AuthoritySource.E_AUTHORIZATIONS
+        and organisation.business_id != chosen_in_e_authorizations
+    ):
+        raise ValidationError(
+            {
+                "business_id": ValidationError(
+                    _(
+                        "Associations, foundations and companies are registered by choosing them in Suomi.fi "
+                        "e-Authorizations, which shows that you may act for them."
+                    ),
+                    code="choose_in_e_authorizations",
+                )
+            }
+        )
     if Organisation.objects.filter(business_id=organisation.business_id).exists():
         raise ValidationError(
             {
@@ -233,6 +253,7 @@ def membership_remove(*, membership: Membership, acting_user) -> None:
         person=membership.person.email,
         role=membership.role,
     )
+    representation_end_for_member(membership=membership, acting_user=acting_user)
     membership.delete()
 
 

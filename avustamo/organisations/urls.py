@@ -1,6 +1,6 @@
 from django.urls import path
 
-from avustamo.organisations import views
+from avustamo.organisations import authority_views, views
 
 app_name = "organisations"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:pk>/members/<int:membership_pk>/remove/", views.remove_member, name="remove_member"),
     path("<int:pk>/members/<int:membership_pk>/role/", views.change_role, name="change_role"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("<int:pk>/right-to-act/", views.ask_verification, name="ask_verification"),
+    path("act-for/", authority_views.act_for, name="act_for"),
+    path("verifications/<int:pk>/document/", views.verification_document, name="verification_document"),
 ]

@@ -2,16 +2,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
-from avustamo.organisations import selectors, services
-from avustamo.organisations.forms import InvitationForm, OrganisationForm
-from avustamo.organisations.models import Invitation, Membership, Organisation
+from avustamo.organisations import authority, authority_views, selectors, services
+from avustamo.organisations.e_authorizations import authorizations_configured
+from avustamo.organisations.forms import (
+    InvitationForm,
+    OrganisationForm,
+    VerificationRefusalForm,
+    VerificationRequestForm,
+)
+from avustamo.organisations.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    RepresentationVerification,
+    VerificationStatus,
+)
 
 
 def _organisation_for(request, pk: int, permission: str) -> Organisation:
@@ -33,30 +45,63 @@ def my_organisations(request):
 
 @login_required
 def register_organisation(request):
-    form = OrganisationForm(request.POST or None)
+    chosen = request.session.get(authority_views.CHOSEN_TO_REGISTER) or {}
+    initial = {"business_id": chosen.get("business_id", ""), "name": chosen.get("name", "")}
+    form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = services.organisation_register(acting_user=request.user, **form.cleaned_data)
+            organisation = services.organisation_register(
+                acting_user=request.user,
+                chosen_in_e_authorizations=chosen.get("business_id", ""),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            request.session.pop(authority_views.CHOSEN_TO_REGISTER, None)
             messages.success(
                 request,
                 _("%(name)s has been registered. You are its administrator.") % {"name": organisation.name},
             )
+            if chosen:
+                response = authority_views.after_choice(request, organisation, chosen.get("next", ""))
+                if response is not None:
+                    return response
             return redirect("organisations:detail", pk=organisation.pk)
-    return render(request, "organisations/form.html", {"form": form, "organisation": None})
+    return render(
+        request,
+        "organisations/form.html",
+        {
+            "form": form,
+            "organisation": None,
+            "e_authorizations": authorizations_configured(),
+            "chosen": chosen,
+        },
+    )
 
 
 def _detail_page(
-    request, organisation: Organisation, invitation_form: InvitationForm | None = None, status=200
+    request,
+    organisation: Organisation,
+    invitation_form: InvitationForm | None = None,
+    verification_form: VerificationRequestForm | None = None,
+    status=200,
 ):
     can_manage = request.user.has_perm("organisations.manage_members", organisation)
+    is_member = organisation.memberships.filter(person=request.user).exists()
     return render(
         request,
         "organisations/detail.html",
         {
             "organisation": organisation,
+            "authority_source": authority.authority_source(organisation),
+            "is_member": is_member,
+            "identified": hasattr(request.user, "strong_identity"),
+            "my_verification": selectors.representation_of(person=request.user, organisation=organisation),
+            "my_latest_check": selectors.latest_authority_check(
+                person=request.user, organisation=organisation
+            ),
+            "verification_form": (verification_form or VerificationRequestForm()) if is_member else None,
             "members": selectors.organisation_members(organisation=organisation),
             "invitations": selectors.pending_invitations(organisation=organisation) if can_manage else [],
             "can_edit": request.user.has_perm("organisations.edit_organisation", organisation),
@@ -195,3 +240,98 @@ def official_list(request):
         "organisations/official_list.html",
         {"organisations": selectors.organisations_for_officials(query=query), "query": query},
     )
+
+
+@login_required
+def ask_verification(request, pk):
+    """A member sends the document that shows their right to act, for an official to verify."""
+    organisation = _organisation_for(request, pk, "organisations.ask_verification")
+    if request.method != "POST":
+        return redirect("organisations:detail", pk=organisation.pk)
+    form = VerificationRequestForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            authority.representation_verification_request(
+                organisation=organisation,
+                explanation=form.cleaned_data["explanation"],
+                proof=form.cleaned_data["proof"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. An official verifies your right to act for %(name)s; you will see the answer here."
+                )
+                % {"name": organisation.name},
+            )
+            return redirect("organisations:detail", pk=organisation.pk)
+    return _detail_page(request, organisation, verification_form=form, status=422)
+
+
+def _verification_for(request, pk: int) -> RepresentationVerification:
+    verification = get_object_or_404(
+        RepresentationVerification.objects.select_related("person", "organisation", "decided_by"), pk=pk
+    )
+    if verification.person_id != request.user.pk and not request.user.has_perm(
+        "organisations.verify_representation"
+    ):
+        raise Http404
+    return verification
+
+
+@login_required
+def verification_document(request, pk):
+    """The document sent for a verification: to the person who sent it and to the officials who verify."""
+    verification = _verification_for(request, pk)
+    return FileResponse(verification.proof.open("rb"), as_attachment=True, filename=verification.proof_name)
+
+
+@login_required
+def official_verifications(request):
+    if not request.user.has_perm("organisations.verify_representation"):
+        raise PermissionDenied
+    return render(
+        request,
+        "organisations/official_verifications.html",
+        {
+            "pending": selectors.verifications_for_officials(status=VerificationStatus.PENDING),
+            "refusal_form": VerificationRefusalForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def verify_representation(request, pk):
+    verification = _verification_for(request, pk)
+    if not request.user.has_perm("organisations.verify_representation"):
+        raise PermissionDenied
+    perform(
+        request,
+        lambda: authority.representation_verify(verification=verification, acting_user=request.user),
+        _("The right of %(person)s to act for %(organisation)s is verified.")
+        % {"person": verification.person.full_name, "organisation": verification.organisation.name},
+    )
+    return redirect("official:representation_verifications")
+
+
+@login_required
+@require_POST
+def refuse_representation(request, pk):
+    verification = _verification_for(request, pk)
+    if not request.user.has_perm("organisations.verify_representation"):
+        raise PermissionDenied
+    form = VerificationRefusalForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    perform(
+        request,
+        lambda: authority.representation_refuse(
+            verification=verification, reason=reason, acting_user=request.user
+        ),
+        _("The verification was refused; %(person)s sees the reason.")
+        % {"person": verification.person.full_name},
+    )
+    return redirect("official:representation_verifications")

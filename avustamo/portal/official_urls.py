@@ -88,6 +88,21 @@ urlpatterns = [
     ),
     path("reviews/", review_views.my_reviews, name="my_reviews"),
     path("organisations/", organisation_views.official_list, name="organisations"),
+    path(
+        "organisations/verifications/",
+        organisation_views.official_verifications,
+        name="representation_verifications",
+    ),
+    path(
+        "organisations/verifications/<int:pk>/verify/",
+        organisation_views.verify_representation,
+        name="verify_representation",
+    ),
+    path(
+        "organisations/verifications/<int:pk>/refuse/",
+        organisation_views.refuse_representation,
+        name="refuse_representation",
+    ),
     path("treasury-export/", treasury_views.treasury_export, name="treasury_export"),
     path("payments/", payment_views.payments_overview, name="payments"),
     path("reports/", report_views.reports_for_review, name="reports"),

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,6 +38,8 @@ from avustamo.grants import services as grant_services
 from avustamo.grants.forms import AcceptGrantForm, DeclineGrantForm
 from avustamo.grants.selectors import grant_of_application
 from avustamo.grants.views import own_grant
+from avustamo.organisations.authority_views import confirm_right_to_act
+from avustamo.organisations.selectors import verifications_for_officials
 from avustamo.payments import services as payment_services
 from avustamo.payments.forms import (
     PaymentApplicationDecisionForm,
@@ -121,6 +124,9 @@ def official_home(request):
             "presented_applications": applications_presented_by(user),
             "review_count": assignments_for_reviewer(user).filter(submitted_at__isnull=True).count(),
             "signing_count": decisions_waiting_for(user).count(),
+            "verification_count": verifications_for_officials().count()
+            if user.has_perm("organisations.verify_representation")
+            else 0,
         },
     )
 
@@ -344,6 +350,11 @@ def grant_accept(request, pk: int):
     grant = own_grant(request, pk)
     form = AcceptGrantForm(request.POST)
     if form.is_valid():
+        refused = confirm_right_to_act(
+            request, grant.application.organisation, back_to=reverse("applications:decision", args=[pk])
+        )
+        if refused is not None:
+            return refused
         try:
             grant_services.grant_accept(grant=grant, acting_user=request.user)
         except ValidationError as error:
@@ -362,6 +373,11 @@ def grant_decline(request, pk: int):
     grant = own_grant(request, pk)
     form = DeclineGrantForm(request.POST)
     if form.is_valid():
+        refused = confirm_right_to_act(
+            request, grant.application.organisation, back_to=reverse("applications:decision", args=[pk])
+        )
+        if refused is not None:
+            return refused
         try:
             grant_services.grant_decline(
                 grant=grant, reason=form.cleaned_data["reason"], acting_user=request.user
@@ -382,6 +398,11 @@ def payment_application_submit(request, pk: int):
     grant = own_grant(request, pk)
     form = PaymentApplicationForm(request.POST)
     if form.is_valid():
+        refused = confirm_right_to_act(
+            request, grant.application.organisation, back_to=reverse("applications:decision", args=[pk])
+        )
+        if refused is not None:
+            return refused
         try:
             payment_services.payment_application_submit(
                 grant=grant, **form.cleaned_data, acting_user=request.user

@@ -16,6 +16,7 @@ from avustamo.core.forms import add_service_errors
 from avustamo.core.translation import language_code
 from avustamo.grants.models import Grant
 from avustamo.grants.selectors import approved_budget
+from avustamo.organisations.authority_views import confirm_right_to_act
 from avustamo.payments.services import settlement_of
 from avustamo.programmes.application_form.budget import COST_CATEGORIES, BudgetFigures
 from avustamo.programmes.application_form.presentation import present
@@ -155,10 +156,17 @@ def report_edit(request, pk, report_pk):
     if request.POST.get("action") != "submit":
         messages.success(request, _("The report has been saved."))
         return redirect("applications:report", pk=pk, report_pk=report.pk)
+    refused = confirm_right_to_act(
+        request, report.grant.application.organisation, back_to=request.get_full_path()
+    )
+    if refused is not None:
+        return refused
     try:
         services.report_submit(report=report, acting_user=request.user)
-    except ValidationError:
-        problems = services.submission_problems(report)
+    except ValidationError as refusal:
+        problems = services.submission_problems(report) or [
+            {"field": "", "message": message} for message in refusal.messages
+        ]
         errors = {problem["field"]: problem["message"] for problem in problems}
         context = _report_context(report, errors=errors)
         return render(

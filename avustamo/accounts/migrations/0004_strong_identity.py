@@ -6,28 +6,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_staff_roles'),
+        ("accounts", "0003_staff_roles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StrongIdentity',
+            name="StrongIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_key', models.CharField(editable=False, max_length=64, unique=True)),
-                ('given_name', models.CharField(max_length=200, verbose_name='given names')),
-                ('family_name', models.CharField(max_length=200, verbose_name='family name')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('first_identified_at', models.DateTimeField(verbose_name='first identified')),
-                ('last_identified_at', models.DateTimeField(verbose_name='last identified')),
-                ('level_of_assurance', models.CharField(max_length=100, verbose_name='level of assurance')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='strong_identity', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("person_key", models.CharField(editable=False, max_length=64, unique=True)),
+                ("given_name", models.CharField(max_length=200, verbose_name="given names")),
+                ("family_name", models.CharField(max_length=200, verbose_name="family name")),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="date of birth")),
+                ("first_identified_at", models.DateTimeField(verbose_name="first identified")),
+                ("last_identified_at", models.DateTimeField(verbose_name="last identified")),
+                ("level_of_assurance", models.CharField(max_length=100, verbose_name="level of assurance")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="strong_identity",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'strong identity',
-                'verbose_name_plural': 'strong identities',
+                "verbose_name": "strong identity",
+                "verbose_name_plural": "strong identities",
             },
         ),
     ]

@@ -5,21 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0001_grants_moved_from_payments_and_decisions'),
-        ('organisations', '0003_authority_checks_and_verifications'),
+        ("grants", "0001_grants_moved_from_payments_and_decisions"),
+        ("organisations", "0003_authority_checks_and_verifications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='changerequest',
-            name='authority_check',
-            field=models.ForeignKey(blank=True, help_text='The check of the right to act for the organisation that this was sent under.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.authoritycheck', verbose_name='right to act, as checked'),
+            model_name="changerequest",
+            name="authority_check",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The check of the right to act for the organisation that this was sent under.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.authoritycheck",
+                verbose_name="right to act, as checked",
+            ),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='authority_check',
-            field=models.ForeignKey(blank=True, help_text='The check of the right to act for the organisation that this was sent under.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.authoritycheck', verbose_name='right to act, as checked'),
+            model_name="grant",
+            name="authority_check",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The check of the right to act for the organisation that this was sent under.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.authoritycheck",
+                verbose_name="right to act, as checked",
+            ),
         ),
     ]

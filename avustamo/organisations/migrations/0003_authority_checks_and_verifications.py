@@ -7,53 +7,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_code_lists_in_reference_app'),
+        ("organisations", "0002_code_lists_in_reference_app"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuthorityCheck',
+            name="AuthorityCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('e_authorizations', 'Suomi.fi e-Authorizations'), ('official_verification', 'verification by an official')], max_length=30, verbose_name='source')),
-                ('allowed', models.BooleanField(verbose_name='may act')),
-                ('basis', models.CharField(help_text='The roles or mandate, or the verification relied on.', max_length=300, verbose_name='basis')),
-                ('answer', models.JSONField(default=dict, help_text="The source's answer as received.", verbose_name='answer')),
-                ('checked_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='checked at')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='authority_checks', to='organisations.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("e_authorizations", "Suomi.fi e-Authorizations"),
+                            ("official_verification", "verification by an official"),
+                        ],
+                        max_length=30,
+                        verbose_name="source",
+                    ),
+                ),
+                ("allowed", models.BooleanField(verbose_name="may act")),
+                (
+                    "basis",
+                    models.CharField(
+                        help_text="The roles or mandate, or the verification relied on.",
+                        max_length=300,
+                        verbose_name="basis",
+                    ),
+                ),
+                (
+                    "answer",
+                    models.JSONField(
+                        default=dict, help_text="The source's answer as received.", verbose_name="answer"
+                    ),
+                ),
+                (
+                    "checked_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="checked at"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="authority_checks",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'check of the right to act',
-                'verbose_name_plural': 'checks of the right to act',
-                'ordering': ['-checked_at'],
-                'indexes': [models.Index(fields=['person', 'organisation', '-checked_at'], name='authority_check_latest_idx')],
+                "verbose_name": "check of the right to act",
+                "verbose_name_plural": "checks of the right to act",
+                "ordering": ["-checked_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["person", "organisation", "-checked_at"], name="authority_check_latest_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RepresentationVerification',
+            name="RepresentationVerification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'awaiting verification'), ('verified', 'verified'), ('refused', 'refused'), ('ended', 'ended')], default='pending', max_length=20, verbose_name='status')),
-                ('explanation', models.TextField(help_text="For example: the city board's delegation decision of 12 January, section 7.", verbose_name='what the document shows')),
-                ('proof', models.FileField(upload_to='representation/%Y/%m/', verbose_name='document')),
-                ('proof_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('proof_kind', models.CharField(max_length=10, verbose_name='file type')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='asked for')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='representation_verifications', to='organisations.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='representation_verifications', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "awaiting verification"),
+                            ("verified", "verified"),
+                            ("refused", "refused"),
+                            ("ended", "ended"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "explanation",
+                    models.TextField(
+                        help_text="For example: the city board's delegation decision of 12 January, section 7.",
+                        verbose_name="what the document shows",
+                    ),
+                ),
+                ("proof", models.FileField(upload_to="representation/%Y/%m/", verbose_name="document")),
+                ("proof_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("proof_kind", models.CharField(max_length=10, verbose_name="file type")),
+                (
+                    "requested_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="asked for"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided at")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="representation_verifications",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="representation_verifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'verification of the right to act',
-                'verbose_name_plural': 'verifications of the right to act',
-                'ordering': ['-requested_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['pending', 'verified'])), fields=('person', 'organisation'), name='representation_one_open_per_person_organisation'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'refused'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='representation_refusal_has_reason')],
+                "verbose_name": "verification of the right to act",
+                "verbose_name_plural": "verifications of the right to act",
+                "ordering": ["-requested_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["pending", "verified"])),
+                        fields=("person", "organisation"),
+                        name="representation_one_open_per_person_organisation",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "refused"), _negated=True),
+                            models.Q(("reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="representation_refusal_has_reason",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0003_authority_checks_and_verifications'),
-        ('reports', '0002_grants_in_their_own_app'),
+        ("organisations", "0003_authority_checks_and_verifications"),
+        ("reports", "0002_grants_in_their_own_app"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='report',
-            name='authority_check',
-            field=models.ForeignKey(blank=True, help_text='The check of the right to act for the organisation that this was sent under.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.authoritycheck', verbose_name='right to act, as checked'),
+            model_name="report",
+            name="authority_check",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The check of the right to act for the organisation that this was sent under.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.authoritycheck",
+                verbose_name="right to act, as checked",
+            ),
         ),
     ]
