@@ -84,8 +84,11 @@ def authorizations_stand_in(_stand_in_process, settings):
     settings.SUOMIFI_AUTHORIZATIONS_TIMEOUT_SECONDS = 5.0
     # The suite may run with its clock shifted (--clock-shift-days), but the stand-in's process keeps the real
     # one and, like the real API, refuses time stamps five minutes off it.
-    real_now = datetime.datetime.fromtimestamp(time_machine.escape_hatch.time.time(), datetime.UTC)
-    with time_machine.travel(real_now, tick=True):
+    if time_machine.escape_hatch.is_travelling():
+        real_now = datetime.datetime.fromtimestamp(time_machine.escape_hatch.time.time(), datetime.UTC)
+        with time_machine.travel(real_now, tick=True):
+            yield _stand_in_process
+    else:
         yield _stand_in_process
     _stand_in_process.control("reset")
 
