@@ -181,3 +181,15 @@ LOGGING = {
 PERSON_KEY_SECRET = env("PERSON_KEY_SECRET", default="")
 # How long an answer about a person's right to act for an organisation is relied on before it is asked again.
 AUTHORITY_CHECK_VALID_MINUTES = env.int("AUTHORITY_CHECK_VALID_MINUTES", default=15)
+
+# Suomi.fi e-Authorizations (Suomi.fi-valtuudet) Web API: the right to act for an organisation. Off unless the
+# address and the three credentials DVV issues (Web API client id, API key, OAuth password) are all set.
+# SUOMIFI_AUTHORIZATIONS_ISSUE is the issue code of the mandates this service accepts.
+SUOMIFI_AUTHORIZATIONS_URL = env("SUOMIFI_AUTHORIZATIONS_URL", default="")
+SUOMIFI_AUTHORIZATIONS_CLIENT_ID = env("SUOMIFI_AUTHORIZATIONS_CLIENT_ID", default="")
+SUOMIFI_AUTHORIZATIONS_API_KEY = env("SUOMIFI_AUTHORIZATIONS_API_KEY", default="")
+SUOMIFI_AUTHORIZATIONS_OAUTH_PASSWORD = env("SUOMIFI_AUTHORIZATIONS_OAUTH_PASSWORD", default="")
+SUOMIFI_AUTHORIZATIONS_ISSUE = env("SUOMIFI_AUTHORIZATIONS_ISSUE", default="")
+SUOMIFI_AUTHORIZATIONS_TIMEOUT_SECONDS = env.float("SUOMIFI_AUTHORIZATIONS_TIMEOUT_SECONDS", default=10.0)
+# The registration's address holds the personal identity code, and urllib3 logs every address it opens at DEBUG.
+LOGGING["loggers"]["urllib3.connectionpool"] = {"level": "INFO"}

@@ -14,6 +14,9 @@ from avustamo.payments.reference_rates import load_reference_rates
 from avustamo.programmes.reference import load_reference_data
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
+# The e-Authorizations stand-in as a process of its own: the `authorizations_stand_in` fixture.
+pytest_plugins = ["tests.authorizations_stand_in"]
+
 
 def pytest_addoption(parser):
     parser.addoption(
