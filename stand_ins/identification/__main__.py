@@ -21,7 +21,9 @@ class QuietHandler(WSGIRequestHandler):
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Local stand-in of Suomi.fi e-Identification (OpenID Connect)")
+    parser = argparse.ArgumentParser(
+        description="Local stand-in of Suomi.fi e-Identification (OpenID Connect)"
+    )
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--host", default="127.0.0.1")
     arguments = parser.parse_args()
@@ -34,7 +36,11 @@ def main():
     django.setup()
     application = get_wsgi_application()
     with make_server(
-        arguments.host, arguments.port, application, server_class=ThreadingWSGIServer, handler_class=QuietHandler
+        arguments.host,
+        arguments.port,
+        application,
+        server_class=ThreadingWSGIServer,
+        handler_class=QuietHandler,
     ) as server:
         print(f"Identification stand-in ready at {os.environ['IDENTIFICATION_STAND_IN_ISSUER']}", flush=True)
         try:

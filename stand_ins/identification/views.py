@@ -32,7 +32,9 @@ def authorize(request):
     except OAuth2Error as error:
         return refusal(request, error)
     client_parameters = {
-        name: value for name, value in {**request.GET.dict(), **request.POST.dict()}.items() if name not in PAGE_FIELDS
+        name: value
+        for name, value in {**request.GET.dict(), **request.POST.dict()}.items()
+        if name not in PAGE_FIELDS
     }
     server = provider.server()
     if request.method == "POST":
