@@ -112,7 +112,9 @@ def suomifi_stand_in_settings(settings, identification_stand_in):
     settings.SUOMIFI_OIDC_ISSUER = identification_stand_in.issuer
     settings.SUOMIFI_OIDC_CLIENT_ID = CLIENT_ID
     settings.SUOMIFI_OIDC_SIGNING_KEY = json.dumps(identification_stand_in.signing_key.as_dict(private=True))
-    settings.SUOMIFI_OIDC_ENCRYPTION_KEY = json.dumps(identification_stand_in.encryption_key.as_dict(private=True))
+    settings.SUOMIFI_OIDC_ENCRYPTION_KEY = json.dumps(
+        identification_stand_in.encryption_key.as_dict(private=True)
+    )
     settings.SUOMIFI_OIDC_ACR = "substantial"
     settings.SUOMIFI_OIDC_TIMEOUT_SECONDS = 5
     cache.clear()

@@ -12,7 +12,12 @@ from joserfc import jwk
 from joserfc.jws import serialize_compact
 
 from avustamo.accounts.suomifi import IdentificationFailed, complete_identification, start_identification
-from tests.identification_stand_in import CLIENT_ID, REDIRECT_URI, identification_stand_in, suomifi_stand_in_settings
+from tests.identification_stand_in import (
+    CLIENT_ID,
+    REDIRECT_URI,
+    identification_stand_in,
+    suomifi_stand_in_settings,
+)
 
 __all__ = ["identification_stand_in", "suomifi_stand_in_settings"]
 
@@ -40,7 +45,9 @@ def open_test_page(authorization_url: str) -> tuple[requests.Response, dict]:
 def choose(authorization_url: str, **choice) -> dict:
     """Post the stand-in's form as a person would, and return the parameters it sends back to our callback."""
     _page, fields = open_test_page(authorization_url)
-    answer = requests.post(authorization_url.split("?")[0], data={**fields, **choice}, allow_redirects=False, timeout=10)
+    answer = requests.post(
+        authorization_url.split("?")[0], data={**fields, **choice}, allow_redirects=False, timeout=10
+    )
     assert answer.status_code == 302, answer.text
     location = answer.headers["Location"]
     assert location.startswith(REDIRECT_URI)
@@ -103,7 +110,9 @@ def test_a_slow_stand_in_runs_into_the_client_timeout(suomifi_stand_in_settings,
     assert failure.value.code == "provider_timeout"
 
 
-def test_the_stand_in_refuses_an_authorization_request_without_a_signed_request_object(suomifi_stand_in_settings):
+def test_the_stand_in_refuses_an_authorization_request_without_a_signed_request_object(
+    suomifi_stand_in_settings,
+):
     url = (
         f"{suomifi_stand_in_settings.issuer}/oidc/authorize?response_type=code&scope=openid&client_id={CLIENT_ID}"
         f"&redirect_uri={REDIRECT_URI}&state=s&nonce=n&code_challenge_method=S256&code_challenge={'a' * 43}"
@@ -134,7 +143,12 @@ class TestTheTokenEndpoint:
         return serialize_compact({"alg": "RS256", "kid": key.kid}, json.dumps(claims), key)
 
     def token_request(self, stand_in, **extra):
-        data = {"grant_type": "authorization_code", "code": self.code(), "redirect_uri": REDIRECT_URI, **extra}
+        data = {
+            "grant_type": "authorization_code",
+            "code": self.code(),
+            "redirect_uri": REDIRECT_URI,
+            **extra,
+        }
         return requests.post(f"{stand_in.issuer}/oidc/token", data=data, timeout=10)
 
     def test_without_a_client_assertion_is_refused(self, suomifi_stand_in_settings):
