@@ -50,6 +50,7 @@ class FakeProvider:
         self.encrypt_to = OUR_ENCRYPTION_KEY
         self.id_token_changes = {}
         self.userinfo_changes = {}
+        self.metadata_changes = {}
         self.encrypt_id_token = True
         self.failure = None
         self.failing_path = None
@@ -73,6 +74,7 @@ class FakeProvider:
             "userinfo_signing_alg_values_supported": ["RS256"],
             "userinfo_encryption_alg_values_supported": ["RSA-OAEP-256"],
             "userinfo_encryption_enc_values_supported": ["A256GCM"],
+            **self.metadata_changes,
         }
 
     def nested(self, claims, encrypt=True):
@@ -408,3 +410,10 @@ def started_with_the_configured_keys(provider):
     url = start_identification({}, redirect_uri=REDIRECT_URI, language="fi")
     query = {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
     return {}, query, None
+
+
+def test_a_discovery_document_naming_another_issuer_is_not_used(provider):
+    provider.metadata_changes = {"issuer": "https://other.test"}
+    with pytest.raises(IdentificationFailed) as failure:
+        start_identification({}, redirect_uri=REDIRECT_URI, language="fi")
+    assert failure.value.code == "wrong_issuer"

@@ -49,7 +49,8 @@ IDENTIFICATION_TIMEOUT_SECONDS = 15 * 60
 # Clock difference tolerated between the provider and us, in seconds.
 LEEWAY_SECONDS = 60
 METADATA_CACHE_SECONDS = 60 * 60
-REQUEST_OBJECT_LIFETIME_SECONDS = 5 * 60
+# Long enough for a person to choose how to identify at the provider, which may check it again then.
+REQUEST_OBJECT_LIFETIME_SECONDS = 10 * 60
 
 # The levels of assurance: the Finnish Trust Network URIs Suomi.fi e-Identification has used, and the eIDAS URIs
 # of the same levels. Both are understood in a response; the request uses the kind the provider lists.
@@ -187,11 +188,12 @@ def _get_json(url: str) -> dict:
         raise IdentificationFailed("invalid_response") from error
 
 
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+
+
 def _discovery_url() -> str:
-    issuer = settings.SUOMIFI_OIDC_ISSUER.rstrip("/")
-    if issuer.endswith("/.well-known/openid-configuration"):
-        return issuer
-    return f"{issuer}/.well-known/openid-configuration"
+    configured = settings.SUOMIFI_OIDC_ISSUER.rstrip("/")
+    return configured if configured.endswith(DISCOVERY_PATH) else f"{configured}{DISCOVERY_PATH}"
 
 
 def _cache_key(kind: str, url: str) -> str:
@@ -209,6 +211,9 @@ def provider_metadata() -> dict:
             metadata.get(name) for name in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
         ):
             raise IdentificationFailed("invalid_response")
+        # The document must name the issuer it was fetched from (OpenID Connect Discovery 4.3).
+        if metadata["issuer"].rstrip("/") != url.removesuffix(DISCOVERY_PATH):
+            raise IdentificationFailed("wrong_issuer")
         cache.set(key, metadata, METADATA_CACHE_SECONDS)
     return metadata
 
