@@ -193,3 +193,16 @@ SUOMIFI_AUTHORIZATIONS_ISSUE = env("SUOMIFI_AUTHORIZATIONS_ISSUE", default="")
 SUOMIFI_AUTHORIZATIONS_TIMEOUT_SECONDS = env.float("SUOMIFI_AUTHORIZATIONS_TIMEOUT_SECONDS", default=10.0)
 # The registration's address holds the personal identity code, and urllib3 logs every address it opens at DEBUG.
 LOGGING["loggers"]["urllib3.connectionpool"] = {"level": "INFO"}
+
+# Strong identification through Suomi.fi e-Identification's OpenID Connect interface (avustamo/accounts/suomifi.py).
+# Off unless the provider, our client id and our two private RSA keys (JWK JSON or PEM) are all given; the public
+# halves are published at our jwks_uri. SUOMIFI_OIDC_ISSUER is the provider's issuer or its discovery address.
+SUOMIFI_OIDC_ISSUER = env("SUOMIFI_OIDC_ISSUER", default="")
+SUOMIFI_OIDC_CLIENT_ID = env("SUOMIFI_OIDC_CLIENT_ID", default="")
+SUOMIFI_OIDC_SIGNING_KEY = env("SUOMIFI_OIDC_SIGNING_KEY", default="")
+SUOMIFI_OIDC_ENCRYPTION_KEY = env("SUOMIFI_OIDC_ENCRYPTION_KEY", default="")
+# The lowest level of assurance accepted: substantial or high.
+SUOMIFI_OIDC_ACR = env("SUOMIFI_OIDC_ACR", default="substantial")
+SUOMIFI_OIDC_SCOPE = env("SUOMIFI_OIDC_SCOPE", default="openid")
+# Seconds to wait for each answer of the provider (discovery, keys, token, userinfo).
+SUOMIFI_OIDC_TIMEOUT_SECONDS = env.float("SUOMIFI_OIDC_TIMEOUT_SECONDS", default=10)
