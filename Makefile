@@ -29,13 +29,21 @@ var/demo_secret_key:
 	mkdir -p var
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-demo: install messages system-deps var/demo_secret_key
+# The demo's secrets and the local Suomi.fi stand-ins' settings, made once (docs/identity.md).
+var/demo-$(PORT).env: | var/demo_secret_key
+	$(DEMO_ENV) $(BIN)/python manage.py demo_environment --port $(PORT) > $@.tmp && mv $@.tmp $@
+
+demo: install messages system-deps var/demo_secret_key var/demo-$(PORT).env
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(DEMO_ENV) $(BIN)/python manage.py load_demo
-	@echo "Serving Avustamo on http://127.0.0.1:$(PORT) (the task worker runs beside it; Ctrl-C stops both)"
-	$(DEMO_ENV) sh -c '$(BIN)/python manage.py db_worker & worker=$$!; \
-		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	set -a; . ./var/demo-$(PORT).env; set +a; $(DEMO_ENV) $(BIN)/python manage.py load_demo
+	@echo "Serving Avustamo on http://127.0.0.1:$(PORT), with the task worker and the local stand-ins of Suomi.fi"
+	@echo "e-Identification (port $$(($(PORT) + 101))) and e-Authorizations (port $$(($(PORT) + 102))) beside it; Ctrl-C stops them all."
+	set -a; . ./var/demo-$(PORT).env; set +a; $(DEMO_ENV) sh -c '\
+		$(BIN)/python -m stand_ins.identification --port $$(($(PORT) + 101)) & identification=$$!; \
+		$(BIN)/python -m stand_ins.authorizations --port $$(($(PORT) + 102)) & authorizations=$$!; \
+		$(BIN)/python manage.py db_worker & worker=$$!; \
+		trap "kill $$worker $$identification $$authorizations 2>/dev/null" EXIT INT TERM; \
 		$(BIN)/gunicorn avustamo.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -'
 
 # Debian packages: WeasyPrint's text layout and fonts for PDFs, and chromium for the browser tests (nothing

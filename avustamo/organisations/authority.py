@@ -23,6 +23,7 @@ from avustamo.accounts.models import StrongIdentity
 from avustamo.core.audit import audit
 from avustamo.core.transitions import transition
 from avustamo.core.uploads import accepted_upload_kind
+from avustamo.organisations import e_authorizations
 from avustamo.organisations.models import (
     TYPES_VERIFIED_BY_OFFICIALS,
     AuthorityCheck,
@@ -37,15 +38,11 @@ PROOF_KINDS = ("pdf", "docx", "odt", "jpeg", "png")
 PROOF_MAX_MB = 20
 
 
-def _e_authorizations_configured() -> bool:
-    return bool(getattr(settings, "SUOMIFI_AUTHORIZATIONS_URL", ""))
-
-
 def authority_source(organisation: Organisation) -> str:
     """Where the right to act for this organisation is checked."""
     if organisation.organisation_type in TYPES_VERIFIED_BY_OFFICIALS:
         return AuthoritySource.OFFICIAL_VERIFICATION
-    if not _e_authorizations_configured():
+    if not e_authorizations.authorizations_configured():
         return AuthoritySource.OFFICIAL_VERIFICATION
     return AuthoritySource.E_AUTHORIZATIONS
 

@@ -1,0 +1,59 @@
+"""The demo's secrets and the two local stand-ins' settings, as an environment file made once under var/."""
+
+import json
+import secrets
+
+from django.core.management.base import BaseCommand
+from joserfc import jwk
+
+# The stand-ins' ports beside the service's; the demo's only, never a deployment's.
+IDENTIFICATION_PORT_OFFSET = 101
+AUTHORIZATIONS_PORT_OFFSET = 102
+# The Web API client id DVV gives is eight characters.
+AUTHORIZATIONS_CLIENT_ID = "avustamo"
+# The issue code of mandates the demo accepts; Samira Ahmed's test mandate in stand_ins/test_persons.json.
+AUTHORIZATIONS_ISSUE = "valtionavustus"
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the demo's environment: PERSON_KEY_SECRET, our identification keys, and the settings that point the "
+        "service at the local identification and e-Authorizations stand-ins and those at the service."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000, help="the port the demo serves on")
+
+    def handle(self, *args, port: int, **options):
+        site = f"http://127.0.0.1:{port}"
+        identification = f"http://127.0.0.1:{port + IDENTIFICATION_PORT_OFFSET}"
+        authorizations = f"http://127.0.0.1:{port + AUTHORIZATIONS_PORT_OFFSET}"
+        api_key, oauth_password = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        keys = {
+            name: jwk.generate_key("RSA", 2048, parameters={"use": use}, auto_kid=True).as_dict(private=True)
+            for name, use in (("SUOMIFI_OIDC_SIGNING_KEY", "sig"), ("SUOMIFI_OIDC_ENCRYPTION_KEY", "enc"))
+        }
+        clients = {
+            "avustamo": {
+                "redirect_uris": [f"{site}/auth/suomifi/return/"],
+                "jwks_uri": f"{site}/auth/suomifi/jwks.json",
+            }
+        }
+        values = {
+            "PERSON_KEY_SECRET": secrets.token_urlsafe(32),
+            "SUOMIFI_OIDC_ISSUER": identification,
+            "SUOMIFI_OIDC_CLIENT_ID": "avustamo",
+            **{name: json.dumps(key, separators=(",", ":")) for name, key in keys.items()},
+            "SUOMIFI_AUTHORIZATIONS_URL": authorizations,
+            "SUOMIFI_AUTHORIZATIONS_CLIENT_ID": AUTHORIZATIONS_CLIENT_ID,
+            "SUOMIFI_AUTHORIZATIONS_API_KEY": api_key,
+            "SUOMIFI_AUTHORIZATIONS_OAUTH_PASSWORD": oauth_password,
+            "SUOMIFI_AUTHORIZATIONS_ISSUE": AUTHORIZATIONS_ISSUE,
+            "IDENTIFICATION_STAND_IN_CLIENTS": json.dumps(clients, separators=(",", ":")),
+            "AUTHORIZATIONS_STAND_IN_CLIENT_ID": AUTHORIZATIONS_CLIENT_ID,
+            "AUTHORIZATIONS_STAND_IN_API_KEY": api_key,
+            "AUTHORIZATIONS_STAND_IN_OAUTH_PASSWORD": oauth_password,
+            "AUTHORIZATIONS_STAND_IN_REDIRECT_URIS": f"{site}/auth/suomifi/authorizations/return/",
+        }
+        for name, value in values.items():
+            self.stdout.write(f"{name}='{value}'")
