@@ -206,3 +206,5 @@ SUOMIFI_OIDC_ACR = env("SUOMIFI_OIDC_ACR", default="substantial")
 SUOMIFI_OIDC_SCOPE = env("SUOMIFI_OIDC_SCOPE", default="openid")
 # Seconds to wait for each answer of the provider (discovery, keys, token, userinfo).
 SUOMIFI_OIDC_TIMEOUT_SECONDS = env.float("SUOMIFI_OIDC_TIMEOUT_SECONDS", default=10)
+# A test environment's identification (the demo's local stand-in, Suomi.fi's test environment): the button says so.
+SUOMIFI_OIDC_TEST_ENVIRONMENT = env.bool("SUOMIFI_OIDC_TEST_ENVIRONMENT", default=False)

@@ -74,7 +74,7 @@ def _failed(request, failure: suomifi.IdentificationFailed):
         request,
         "portal/identification_failed.html",
         {"message": failure.message, "next": request.session.get(NEXT_PAGE, "")},
-        status=502 if failure.code in ("provider_unavailable", "provider_slow") else 400,
+        status=502 if failure.code in ("provider_unreachable", "provider_timeout") else 400,
     )
 
 

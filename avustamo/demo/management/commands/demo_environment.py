@@ -43,6 +43,7 @@ class Command(BaseCommand):
             "PERSON_KEY_SECRET": secrets.token_urlsafe(32),
             "SUOMIFI_OIDC_ISSUER": identification,
             "SUOMIFI_OIDC_CLIENT_ID": "avustamo",
+            "SUOMIFI_OIDC_TEST_ENVIRONMENT": "true",
             **{name: json.dumps(key, separators=(",", ":")) for name, key in keys.items()},
             "SUOMIFI_AUTHORIZATIONS_URL": authorizations,
             "SUOMIFI_AUTHORIZATIONS_CLIENT_ID": AUTHORIZATIONS_CLIENT_ID,
