@@ -569,3 +569,22 @@ def test_applications_made_by_the_factories_are_sent_under_a_recorded_check():
     application = ApplicationFactory.submitted()
     assert application.authority_check is not None
     assert application.authority_check.person == application.submitted_by
+
+
+def test_the_officials_list_asks_the_database_as_often_for_many_requests_as_for_one(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    manager = UserFactory(roles=["programme_manager"])
+    client.force_login(manager)
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("official:representation_verifications")).status_code == 200
+        return len(queries)
+
+    RepresentationVerificationFactory(status=VerificationStatus.PENDING)
+    one = statements()
+    for _ in range(5):
+        RepresentationVerificationFactory(status=VerificationStatus.PENDING)
+    assert statements() == one
