@@ -31,6 +31,7 @@ var/demo_secret_key:
 
 demo: install messages system-deps var/demo_secret_key
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py createcachetable
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	@echo "Serving Avustamo on http://127.0.0.1:$(PORT) (the task worker runs beside it; Ctrl-C stops both)"

@@ -15,7 +15,7 @@ from avustamo.decisions.models import FundingProposal, Outcome
 from avustamo.grants import services as grant_services
 from avustamo.grants.models import Grant, GrantStatus
 from avustamo.portal.selectors import call_totals
-from tests.access import LOGIN, assert_access
+from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import CallFactory, DecisionFactory, GrantFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +119,7 @@ class TestAnswering:
 class TestPages:
     def test_the_decision_page_offers_both_answers_and_acceptance_needs_the_tick(self, client):
         decision = DecisionFactory.published()
-        client.force_login(decision.application.submitted_by)
+        sign_in(client, decision.application.submitted_by)
         page = client.get(f"/en/applications/{decision.application.pk}/decision/").content.decode()
         assert "Accept the grant and its terms" in page and "Decline the grant" in page
         refused = client.post(f"/en/applications/{decision.application.pk}/decision/accept/", {})
@@ -134,7 +134,7 @@ class TestPages:
 
     def test_declining_without_a_reason_is_refused_on_the_page(self, client):
         decision = DecisionFactory.published()
-        client.force_login(decision.application.submitted_by)
+        sign_in(client, decision.application.submitted_by)
         response = client.post(
             f"/en/applications/{decision.application.pk}/decision/decline/", {"reason": ""}
         )

@@ -46,7 +46,9 @@ class AccountAdapter(DefaultAccountAdapter):
         """Render allauth's email in the recipient's language and put it in the outbox (ADR 0006), to be sent
         after the transaction commits; never sent from the request."""
         person = User.objects.filter(email__iexact=email).first()
-        language = person.preferred_language if person else translation.get_language() or settings.LANGUAGE_CODE
+        language = (
+            person.preferred_language if person else translation.get_language() or settings.LANGUAGE_CODE
+        )
         with translation.override(language):
             message = self.render_mail(
                 template_prefix,

@@ -89,4 +89,3 @@ class StaffSecondFactorMiddleware:
                 return self.get_response(request)
             return redirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
         return self.get_response(request)
-

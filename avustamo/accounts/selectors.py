@@ -25,9 +25,7 @@ def has_second_factor(user) -> bool:
 
 def session_used_second_factor(request) -> bool:
     """Whether the person signed in to this session with a second factor, or has since confirmed with one."""
-    return any(
-        record.get("method") == "mfa" for record in get_authentication_records(request, request.user)
-    )
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
 
 
 def api_tokens_of(*, person):

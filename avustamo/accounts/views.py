@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +32,8 @@ def api_tokens(request):
         {
             "tokens": api_tokens_of(person=request.user),
             "scopes": ApiToken.Scope.choices,
+            "token_days": settings.API_TOKEN_DAYS,
+            "now": timezone.now(),
             "created_token": created_token,
             "error": error,
         },
