@@ -36,7 +36,9 @@ def _link_in(message) -> str:
 # --- Signup and email verification --------------------------------------------------------------------------
 
 
-def test_sign_up__creates_the_person_and_asks_to_verify_the_address(client, django_capture_on_commit_callbacks):
+def test_sign_up__creates_the_person_and_asks_to_verify_the_address(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/signup/", SIGN_UP)
     assert response["Location"] == "/accounts/confirm-email/"
@@ -122,7 +124,9 @@ def test_sign_in__wrong_password_is_refused_with_a_clear_message(client):
     UserFactory(email="bertil@example.org", password=PASSWORD)
     response = _sign_in(client, "bertil@example.org", "wrong")
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors()[0].startswith("Sähköpostiosoite tai salasana on väärin.")
+    assert (
+        response.context["form"].non_field_errors()[0].startswith("Sähköpostiosoite tai salasana on väärin.")
+    )
 
 
 def test_sign_in__repeated_failures_lock_the_account_until_the_period_ends(client, settings):
@@ -170,7 +174,9 @@ def test_password_reset__link_sent_in_the_persons_language(client, django_captur
     assert stored.status == OutboundEmail.Status.SENT and "/accounts/password/reset/key/" not in stored.body
 
 
-def test_password_reset__known_and_unknown_addresses_get_the_same_answer(client, django_capture_on_commit_callbacks):
+def test_password_reset__known_and_unknown_addresses_get_the_same_answer(
+    client, django_capture_on_commit_callbacks
+):
     UserFactory(email="bertil@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         known = client.post("/accounts/password/reset/", {"email": "bertil@example.org"})

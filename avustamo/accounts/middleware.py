@@ -56,13 +56,15 @@ class StaffSessionLimitsMiddleware:
             started = request.session.setdefault(SESSION_STARTED, now)
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
             idle_limit = settings.STAFF_SESSION_IDLE_MINUTES * 60
-            if now - last_seen > idle_limit or now - started > settings.STAFF_SESSION_MAX_HOURS * 3600:
+            max_length = settings.STAFF_SESSION_MAX_HOURS * 3600
+            if now - last_seen >= idle_limit or now - started >= max_length:
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
                 return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
             request.session[SESSION_LAST_SEEN] = now
-            # The cookie and the stored session end with the idle limit too.
-            request.session.set_expiry(idle_limit)
+            # The stored session and its cookie end at the maximum at the latest; until then it is kept, so that
+            # a person back after idling is told why they must sign in again.
+            request.session.set_expiry(int(max_length - (now - started)) + 1)
         return self.get_response(request)
 
 
