@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create
 from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import FundingProposal, Outcome
@@ -172,7 +173,7 @@ def test_who_may_answer_through_the_pages(client, role, answer, data):
 
 class TestApi:
     def _post(self, client, user, decision, answer, payload=None):
-        _token, token = api_token_create(name="CRM", acting_user=user)
+        _token, token = api_token_create(name="CRM", scope=ApiToken.Scope.READ_WRITE, acting_user=user)
         return client.post(
             f"/api/v1/applications/{decision.application.pk}/grant/{answer}",
             payload or {},
@@ -183,7 +184,7 @@ class TestApi:
     def test_a_member_reads_and_accepts_the_grant(self, client):
         decision = DecisionFactory.published()
         member = decision.application.submitted_by
-        _token, token = api_token_create(name="CRM", acting_user=member)
+        _token, token = api_token_create(name="CRM", scope=ApiToken.Scope.READ_WRITE, acting_user=member)
         read = client.get(
             f"/api/v1/applications/{decision.application.pk}/grant", HTTP_AUTHORIZATION=f"Bearer {token}"
         )

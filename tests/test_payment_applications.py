@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create
 from avustamo.grants import services as grant_services
 from avustamo.payments import selectors, services
@@ -204,7 +205,7 @@ class TestPages:
 
 class TestApi:
     def _client(self, client, user):
-        _token, token = api_token_create(name="talous", acting_user=user)
+        _token, token = api_token_create(name="talous", scope=ApiToken.Scope.READ_WRITE, acting_user=user)
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     def test_a_member_applies_and_reads_the_decision(self, client, grant):
