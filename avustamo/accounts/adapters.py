@@ -78,14 +78,23 @@ class AccountAdapter(DefaultAccountAdapter):
         person_password_set(person=user, password=password)
 
 
+# The provider id of the ministry's OpenID provider in SOCIALACCOUNT_PROVIDERS (settings.py).
+STAFF_SSO_PROVIDER = "ministry"
+
+
 class OfficialSingleSignOnAdapter(DefaultSocialAccountAdapter):
     """The ministry's OpenID provider signs in officials who already have an account here, matched by an email
-    address both sides have verified. It never creates an account, nor signs in anyone who is not staff."""
+    address both sides have verified. It never creates an account, nor signs in anyone who is not staff. Other
+    providers, if any, keep allauth's behaviour."""
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
+        if sociallogin.account.provider != STAFF_SSO_PROVIDER:
+            return super().is_open_for_signup(request, sociallogin)
         return False
 
     def pre_social_login(self, request, sociallogin) -> None:
+        if sociallogin.account.provider != STAFF_SSO_PROVIDER:
+            return super().pre_social_login(request, sociallogin)
         person = sociallogin.user if sociallogin.is_existing else self._staff_person_by_email(sociallogin)
         if person is None or not person.is_active or not is_staff_person(person):
             messages.error(
