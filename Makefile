@@ -35,6 +35,7 @@ var/demo-$(PORT).env: | var/demo_secret_key
 
 demo: install messages system-deps var/demo_secret_key var/demo-$(PORT).env
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py createcachetable
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	set -a; . ./var/demo-$(PORT).env; set +a; $(DEMO_ENV) $(BIN)/python manage.py load_demo
 	@echo "Serving Avustamo on http://127.0.0.1:$(PORT), with the task worker and the local stand-ins of Suomi.fi"

@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "avustamo.portal",
     "avustamo.api",
     "avustamo.demo",
+    # After our apps, so that our templates of the account pages come first.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -67,7 +73,10 @@ MIDDLEWARE = [
     "avustamo.core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "avustamo.accounts.middleware.StaffSessionLimitsMiddleware",
+    "avustamo.accounts.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -105,7 +114,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 AUTH_PASSWORD_VALIDATORS = [
@@ -116,7 +125,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 LANGUAGE_CODE = "fi"
@@ -152,6 +161,11 @@ TASKS = {
     }
 }
 
+# The shared cache holds the sign-in throttles: every app server must see the same counts, so production uses
+# Redis (`CACHE_URL=redis://127.0.0.1:6379/1`) or the database cache (`dbcache://avustamo_cache`, the default,
+# whose table `manage.py createcachetable` makes); a per-process cache (`locmemcache://`) is for one process only.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://avustamo_cache")}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -160,6 +174,79 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Password accounts (django-allauth): the email address is the login, and a new address is verified by an emailed
+# link before it can be used. Signup and password reset answer the same whether or not an address has an account.
+ACCOUNT_ADAPTER = "avustamo.accounts.adapters.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "avustamo.accounts.forms.PersonDetailsForm"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Avustamo: "
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = True
+# Failed password sign-ins lock one account (whatever the address) and one client address (whatever the
+# account) for the window: a lock ends by itself when its oldest failure is older than the window.
+SIGN_IN_FAILURES_PER_ACCOUNT = env.int("SIGN_IN_FAILURES_PER_ACCOUNT", default=5)
+SIGN_IN_FAILURES_PER_ADDRESS = env.int("SIGN_IN_FAILURES_PER_ADDRESS", default=20)
+SIGN_IN_LOCK_MINUTES = env.int("SIGN_IN_LOCK_MINUTES", default=15)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{SIGN_IN_FAILURES_PER_ADDRESS}/{SIGN_IN_LOCK_MINUTES}m/ip,"
+        f"{SIGN_IN_FAILURES_PER_ACCOUNT}/{SIGN_IN_LOCK_MINUTES}m/key"
+    ),
+}
+# Behind a reverse proxy the client's address is the last one it appends to X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Officials' second factor (allauth.mfa): an authenticator app (TOTP) or a passkey (WebAuthn), with recovery
+# codes. Every staff person must have one and must have used it in the session (accounts.middleware).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Avustamo"
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# Staff sessions end after this long without a request, and this long after signing in, whatever happens.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=10)
+
+# Personal API tokens expire after this many days.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+
+# Optional single sign-on for officials through the ministry's own OpenID provider; off unless all three are
+# set. It signs in existing staff accounts by their verified email address and never creates accounts.
+SOCIALACCOUNT_ADAPTER = "avustamo.accounts.adapters.OfficialSingleSignOnAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+STAFF_SSO_SERVER_URL = env("STAFF_SSO_SERVER_URL", default="")
+STAFF_SSO_CLIENT_ID = env("STAFF_SSO_CLIENT_ID", default="")
+STAFF_SSO_CLIENT_SECRET = env("STAFF_SSO_CLIENT_SECRET", default="")
+STAFF_SSO_NAME = env("STAFF_SSO_NAME", default="")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "ministry",
+                "name": STAFF_SSO_NAME or "ministry",
+                "client_id": STAFF_SSO_CLIENT_ID,
+                "secret": STAFF_SSO_CLIENT_SECRET,
+                "settings": {"server_url": STAFF_SSO_SERVER_URL, "oauth_pkce_enabled": True},
+            }
+        ]
+        if STAFF_SSO_SERVER_URL and STAFF_SSO_CLIENT_ID and STAFF_SSO_CLIENT_SECRET
+        else [],
+    }
+}
 
 # Invitations to act for an organisation expire after this many days.
 ORGANISATION_INVITATION_DAYS = env.int("ORGANISATION_INVITATION_DAYS", default=14)

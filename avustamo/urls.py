@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("avustamo.portal.front_urls")),
     path("accounts/", include("avustamo.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("organisations/", include("avustamo.organisations.urls")),
     path("applications/", include("avustamo.portal.applicant_urls")),
     path("calls/", include("avustamo.portal.call_urls")),

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 import weasyprint
+from django.core.cache import cache
 from django.utils import translation
 from pypdf import PdfWriter
 
@@ -43,6 +44,12 @@ def pytest_report_header(config):
     if days:
         return f"clock shifted {days} days ahead: today is {helsinki_today():%d.%m.%Y} in Helsinki"
     return None
+
+
+@pytest.fixture(autouse=True)
+def _no_sign_in_failures_from_earlier_tests():
+    """The sign-in throttles count in the cache, which outlives a test."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

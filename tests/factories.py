@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import factory
 import time_machine
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -129,6 +130,14 @@ class UserFactory(factory.django.DjangoModelFactory):
                 self.save(update_fields=["is_staff"])
             for role in extracted:
                 RoleGrant.objects.get_or_create(person=self, role=role)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        """The address is verified, as after following the signup link; `verified_email=False`: not yet."""
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

@@ -14,6 +14,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
+from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create
 from avustamo.api.register_schemas import EXAMPLE_BUSINESS_ID
 from avustamo.register.models import GrantOutcome
@@ -62,7 +63,9 @@ def token(db, keep_test_connection):
     )
     PublishedGrantFactory(**published, outcome=GrantOutcome.REJECTED, amount_awarded=Decimal("0"))
     PublishedGrantFactory(funding_year=2016)
-    _api_token, token = api_token_create(name="schemathesis", acting_user=membership.person)
+    _api_token, token = api_token_create(
+        name="schemathesis", scope=ApiToken.Scope.READ_WRITE, acting_user=membership.person
+    )
     return token
 
 

@@ -8,6 +8,7 @@ from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create, api_token_revoke
 from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.demo.documents import one_page_pdf
+from tests.access import sign_in
 from tests.factories import (
     CallDeclarationFactory,
     CallFactory,
@@ -36,7 +37,7 @@ def member():
 
 
 def _headers(user) -> dict:
-    _api_token, token = api_token_create(name="our system", acting_user=user)
+    _api_token, token = api_token_create(name="our system", scope=ApiToken.Scope.READ_WRITE, acting_user=user)
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
@@ -179,7 +180,7 @@ def test_another_organisations_application_is_not_found(client, call, member):
 
 
 def test_tokens_page_creates_and_revokes(client, member):
-    client.force_login(member.person)
+    sign_in(client, member.person)
     page = client.post("/accounts/api-tokens/", {"name": "Kirjanpito"}).content.decode()
     token = ApiToken.objects.get()
     assert token.prefix in page

@@ -15,6 +15,7 @@ from avustamo.programmes.application_form.schema import FACTS, FormDefinitionErr
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import CallForm
 from avustamo.programmes.selectors import current_form
+from tests.access import sign_in
 from tests.factories import CallFactory, ProgrammeFactory
 from tests.oph_form import Converter, oph_form_fields
 
@@ -352,7 +353,7 @@ class TestFormEditorPages:
     def test_editor_shows_json_and_a_preview_in_the_page_language(
         self, client, official, call, reference_data
     ):
-        client.force_login(official)
+        sign_in(client, official)
         page = client.get(f"/official/calls/{call.pk}/form/").content.decode()
         assert "&quot;schema&quot;: &quot;avustamo.form/1&quot;" in page
         assert "Hankkeen nimi" in page
@@ -361,7 +362,7 @@ class TestFormEditorPages:
         assert "Nyland" in swedish
 
     def test_live_preview_lists_problems_without_saving(self, client, official, call):
-        client.force_login(official)
+        sign_in(client, official)
         response = client.post(
             f"/official/calls/{call.pk}/form/preview/", {"definition": '{"schema": "avustamo.form/1"}'}
         )
@@ -370,7 +371,7 @@ class TestFormEditorPages:
         assert call.forms.get().version == 1
 
     def test_save_from_the_editor(self, client, official, call):
-        client.force_login(official)
+        sign_in(client, official)
         changed = standard_definition()
         _question(changed, "project-name")["label"]["fi"] = "Hankkeen virallinen nimi"
         response = client.post(
@@ -383,7 +384,7 @@ class TestFormEditorPages:
         )
 
     def test_invalid_form_shows_its_problems_and_saves_nothing(self, client, official, call):
-        client.force_login(official)
+        sign_in(client, official)
         before = current_form(call=call).definition
         response = client.post(
             f"/official/calls/{call.pk}/form/", {"definition": "{not json", "action": "save"}
@@ -395,7 +396,7 @@ class TestFormEditorPages:
     def test_import_from_a_file(self, client, official, call):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        client.force_login(official)
+        sign_in(client, official)
         changed = standard_definition()
         _question(changed, "objectives")["max_length"] = 1500
         upload = SimpleUploadedFile(
@@ -406,7 +407,7 @@ class TestFormEditorPages:
         assert _question(current_form(call=call).definition, "objectives")["max_length"] == 1500
 
     def test_export_downloads_the_current_version(self, client, official, call):
-        client.force_login(official)
+        sign_in(client, official)
         response = client.get(f"/official/calls/{call.pk}/form.json")
         assert response["Content-Disposition"] == f'attachment; filename="{call.reference}-form-v1.json"'
         assert parse_definition(response.content).to_json() == current_form(call=call).definition

@@ -17,6 +17,7 @@ import avustamo.urls
 from avustamo.applications import services
 from avustamo.applications.models import Application, ApplicationStatus, Attachment
 from avustamo.core.models import AuditEntry
+from tests.access import sign_in
 from tests.factories import (
     CallDeclarationFactory,
     CallFactory,
@@ -335,7 +336,7 @@ class TestReceiptEmail:
 
 class TestPages:
     def test_autosave_answers_with_the_new_version(self, client, draft, applicant):
-        client.force_login(applicant)
+        sign_in(client, applicant)
         response = client.post(
             f"/applications/{draft.pk}/",
             {"version": "1", "q-project-name": "Autosaved"},
@@ -348,7 +349,7 @@ class TestPages:
         assert draft.answers == {"project-name": "Autosaved"}
 
     def test_autosave_from_a_stale_tab_is_refused_and_says_so(self, client, draft, applicant):
-        client.force_login(applicant)
+        sign_in(client, applicant)
         _save(draft, {"project-name": "Toinen välilehti"}, applicant)
         response = client.post(
             f"/applications/{draft.pk}/", {"version": "1", "q-project-name": "Vanha"}, HTTP_HX_REQUEST="true"
@@ -359,7 +360,7 @@ class TestPages:
         assert draft.answers == {"project-name": "Toinen välilehti"}
 
     def test_save_button_without_javascript_keeps_what_was_typed_when_refused(self, client, draft, applicant):
-        client.force_login(applicant)
+        sign_in(client, applicant)
         response = client.post(
             f"/applications/{draft.pk}/", {"version": "1", "q-project-name": "x" * 250, "action": "save"}
         )
@@ -371,7 +372,7 @@ class TestPages:
         assert draft.answers == {}
 
     def test_a_pages_own_autosave_does_not_make_its_save_button_stale(self, client, draft, applicant):
-        client.force_login(applicant)
+        sign_in(client, applicant)
         client.post(
             f"/applications/{draft.pk}/",
             {"version": "1", "edit_key": "tab-1", "q-project-name": "A"},
@@ -412,6 +413,6 @@ def test_uploaded_files_are_not_served_by_address_even_in_debug(client, draft, a
 
 @pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "-1", ""])
 def test_starting_with_a_malformed_organisation_is_not_found(client, call, applicant, value):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     assert client.post(f"/applications/start/{call.pk}/", {"organisation": value}).status_code == 404
     assert not Application.objects.exists()

@@ -11,6 +11,7 @@ from avustamo.core.models import AuditEntry
 from avustamo.programmes import services
 from avustamo.programmes.models import Call, CallStatus
 from avustamo.programmes.selectors import public_calls
+from tests.access import sign_in
 from tests.factories import (
     CallDeclarationFactory,
     CallFactory,
@@ -135,7 +136,7 @@ class TestCreateAndValidate:
 
     def test_form__reports_rule_on_its_field(self, client, official):
         programme = ProgrammeFactory()
-        client.force_login(official)
+        sign_in(client, official)
         data = {
             "reference": "TEM-KOTO-2027",
             "title_fi": "Haku",
@@ -157,7 +158,7 @@ class TestCreateAndValidate:
 
     def test_form__times_are_entered_in_helsinki_time(self, client, official):
         programme = ProgrammeFactory()
-        client.force_login(official)
+        sign_in(client, official)
         data = {
             "reference": "TEM-KOTO-2027",
             "title_fi": "Haku",

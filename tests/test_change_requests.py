@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create
 from avustamo.core.dates import helsinki_today
 from avustamo.core.models import AuditEntry
@@ -19,7 +20,7 @@ from avustamo.decisions.models import Decision
 from avustamo.grants import selectors as grant_selectors
 from avustamo.grants import services as grant_services
 from avustamo.grants.models import ChangeOutcome, ChangePart, ChangeRequest, ChangeRequestStatus
-from tests.access import LOGIN, assert_access
+from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import (
     CallAssignmentFactory,
     CallFactory,
@@ -413,7 +414,7 @@ class TestPages:
         self, client, grant, django_capture_on_commit_callbacks
     ):
         member = grant.application.submitted_by
-        client.force_login(member)
+        sign_in(client, member)
         decision_page = f"/en/applications/{grant.application_id}/decision/"
         page = client.get(decision_page).content.decode()
         assert "Terms in force" in page and "Make a change request" in page
@@ -442,7 +443,7 @@ class TestPages:
         assert {part.kind for part in change_request.parts.all()} == {"extension", "budget"}
         assert "waits for the presenter" in client.get(decision_page).content.decode()
 
-        client.force_login(CallAssignmentFactory.presenter_of(grant))
+        sign_in(client, CallAssignmentFactory.presenter_of(grant))
         official = client.get(f"/en/official/applications/{grant.application_id}/decision/").content.decode()
         assert "Decide the change request" in official
         detail = f"/en/official/change-requests/{change_request.pk}/"
@@ -471,7 +472,7 @@ class TestPages:
         assert grant_selectors.period_in_force(grant)[1] == END_OF_FEBRUARY
         assert grant_selectors.approved_budget(grant).costs["travel"] == Decimal("5000.00")
 
-        client.force_login(member)
+        sign_in(client, member)
         page = client.get(decision_page).content.decode()
         assert f"1 January {NEXT_YEAR} – {END_OF_FEBRUARY.day} February {NEXT_YEAR + 1}" in page
         assert f"/applications/{grant.application_id}/change-decisions/{change_request.pk}.pdf" in page
@@ -570,7 +571,7 @@ def test_who_may_ask_and_who_may_decide_through_the_pages(client, grant, role):
 
 class TestApi:
     def _headers(self, user):
-        _token, token = api_token_create(name="talous", acting_user=user)
+        _token, token = api_token_create(name="talous", scope=ApiToken.Scope.READ_WRITE, acting_user=user)
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     def test_a_member_asks_and_reads_the_change_decision(

@@ -9,13 +9,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create
 from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import FundingProposal, Outcome
 from avustamo.grants import services as grant_services
 from avustamo.grants.models import Grant, GrantStatus
 from avustamo.portal.selectors import call_totals
-from tests.access import LOGIN, assert_access
+from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import CallFactory, DecisionFactory, GrantFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,7 @@ class TestAnswering:
 class TestPages:
     def test_the_decision_page_offers_both_answers_and_acceptance_needs_the_tick(self, client):
         decision = DecisionFactory.published()
-        client.force_login(decision.application.submitted_by)
+        sign_in(client, decision.application.submitted_by)
         page = client.get(f"/en/applications/{decision.application.pk}/decision/").content.decode()
         assert "Accept the grant and its terms" in page and "Decline the grant" in page
         refused = client.post(f"/en/applications/{decision.application.pk}/decision/accept/", {})
@@ -134,7 +135,7 @@ class TestPages:
 
     def test_declining_without_a_reason_is_refused_on_the_page(self, client):
         decision = DecisionFactory.published()
-        client.force_login(decision.application.submitted_by)
+        sign_in(client, decision.application.submitted_by)
         response = client.post(
             f"/en/applications/{decision.application.pk}/decision/decline/", {"reason": ""}
         )
@@ -172,7 +173,7 @@ def test_who_may_answer_through_the_pages(client, role, answer, data):
 
 class TestApi:
     def _post(self, client, user, decision, answer, payload=None):
-        _token, token = api_token_create(name="CRM", acting_user=user)
+        _token, token = api_token_create(name="CRM", scope=ApiToken.Scope.READ_WRITE, acting_user=user)
         return client.post(
             f"/api/v1/applications/{decision.application.pk}/grant/{answer}",
             payload or {},
@@ -183,7 +184,7 @@ class TestApi:
     def test_a_member_reads_and_accepts_the_grant(self, client):
         decision = DecisionFactory.published()
         member = decision.application.submitted_by
-        _token, token = api_token_create(name="CRM", acting_user=member)
+        _token, token = api_token_create(name="CRM", scope=ApiToken.Scope.READ_WRITE, acting_user=member)
         read = client.get(
             f"/api/v1/applications/{decision.application.pk}/grant", HTTP_AUTHORIZATION=f"Bearer {token}"
         )

@@ -21,6 +21,7 @@ from avustamo.grants import services as grant_services
 from avustamo.register.models import PublishedGrant
 from avustamo.reviews import services as review_services
 from avustamo.reviews.models import ReviewAssignment, Screening
+from tests.access import sign_in
 from tests.factories import (
     ApplicationFactory,
     CallAssignmentFactory,
@@ -184,7 +185,7 @@ class TestCompletionRequest:
     def test_the_applicant_completes_on_the_application_page(self, applications, officials, client):
         application = applications[0]
         self._request(application, officials["manager"])
-        client.force_login(application.submitted_by)
+        sign_in(client, application.submitted_by)
         page = client.get(f"/applications/{application.pk}/")
         assert "Tavoitteet puuttuvat" in page.content.decode()
         application.refresh_from_db()
@@ -271,7 +272,7 @@ class TestReview:
         )
         first = _score(application, officials["reviewer_1"], [5, 2])
         assert first.weighted_score == Decimal("4.000")
-        client.force_login(officials["reviewer_2"])
+        sign_in(client, officials["reviewer_2"])
         url = f"/official/applications/{application.pk}/review/"
         client.post(url, {"step": "declare", "conflicted": "no"})
         page = client.get(url).content.decode()
@@ -382,7 +383,7 @@ class TestProposalsAndDecisions:
     def test_the_presenter_drafts_on_the_decision_page_and_sees_every_refused_term(
         self, ranked, officials, client
     ):
-        client.force_login(officials["presenter"])
+        sign_in(client, officials["presenter"])
         url = f"/official/applications/{ranked[1].pk}/decision/"
         form = {
             "step": "decision",
@@ -505,12 +506,12 @@ class TestProposalsAndDecisions:
         assert OutboundEmail.objects.filter(key=f"decision-published:{signed.pk}").count() == 1
 
         applicant = ranked[1].submitted_by
-        client.force_login(applicant)
+        sign_in(client, applicant)
         assert client.get(f"/applications/{ranked[1].pk}/decision/").status_code == 200
         pdf = client.get(f"/applications/{ranked[1].pk}/decision-fi.pdf")
         assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
         other = ranked[0].submitted_by
-        client.force_login(other)
+        sign_in(client, other)
         assert client.get(f"/applications/{ranked[1].pk}/decision/").status_code == 404
         assert AuditEntry.objects.filter(action="decision.published", actor=officials["presenter"]).exists()
 
@@ -549,7 +550,7 @@ class TestProposalsAndDecisions:
 
 
 def test_the_handling_list_runs_a_constant_number_of_queries(applications, officials, client):
-    client.force_login(officials["manager"])
+    sign_in(client, officials["manager"])
     url = f"/official/calls/{applications[0].call_id}/applications/"
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -574,7 +575,7 @@ def test_the_manager_gives_every_application_the_calls_reviewers(applications, o
         CallAssignmentFactory(
             call=call, person=officials[reviewer], role="reviewer", assigned_by=officials["manager"]
         )
-    client.force_login(officials["manager"])
+    sign_in(client, officials["manager"])
     team = client.get(f"/official/calls/{call.pk}/team/").content.decode()
     assert all(application.register_number in team for application in applications)
     client.post(f"/official/calls/{call.pk}/team/assign-all/")
@@ -609,7 +610,7 @@ def test_the_handling_list_filters_searches_and_sorts(applications, officials, c
     assert numbers(query=applications[0].applicant_name) == [applications[0].register_number]
     assert numbers(sort="-requested") == [a.register_number for a in applications]
     assert numbers(sort="requested") == [a.register_number for a in reversed(applications)]
-    client.force_login(officials["manager"])
+    sign_in(client, officials["manager"])
     page = client.get(
         f"/official/calls/{call.pk}/applications/", {"status": "completion_overdue"}
     ).content.decode()
@@ -642,7 +643,7 @@ def test_the_decision_maker_returns_a_decision_and_the_presenter_corrects_a_sign
     decision_services.decision_send_for_signing(
         decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]
     )
-    client.force_login(officials["decider"])
+    sign_in(client, officials["decider"])
     assert client.post(f"/official/decisions/{draft.pk}/return/", {"reason": ""}).status_code == 302
     draft.refresh_from_db()
     assert draft.status == DecisionStatus.FOR_SIGNING
@@ -659,7 +660,7 @@ def test_the_decision_maker_returns_a_decision_and_the_presenter_corrects_a_sign
     client.post(f"/official/decisions/{draft.pk}/sign/")
     draft.refresh_from_db()
     assert draft.status == DecisionStatus.SIGNED
-    client.force_login(officials["presenter"])
+    sign_in(client, officials["presenter"])
     client.post(f"/official/decisions/{draft.pk}/correct/")
     correction = Decision.objects.get(corrects=draft)
     assert correction.status == DecisionStatus.DRAFT and correction.terms() == draft.terms()
@@ -675,7 +676,7 @@ def test_a_repeating_group_is_asked_for_as_a_whole(applications, officials, clie
     definition["sections"][-1]["questions"] += JOINT_PROJECT_QUESTIONS
     form = applications[0].form
     type(form).objects.filter(pk=form.pk).update(definition=definition)
-    client.force_login(officials["manager"])
+    sign_in(client, officials["manager"])
     page = client.get(f"/official/applications/{applications[0].pk}/screening/").content.decode()
     assert 'name="question_ids" value="partners"' in page
     assert 'value="partner-name"' not in page

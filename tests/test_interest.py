@@ -14,7 +14,7 @@ from avustamo.accounts.services import api_token_create
 from avustamo.core.models import AuditEntry
 from avustamo.payments import interest, selectors
 from avustamo.payments.models import ReferenceRate
-from tests.access import LOGIN, assert_access
+from tests.access import LOGIN, assert_access, give_second_factor, sign_in
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rates")]
@@ -151,7 +151,7 @@ def _official(role: str | None = None):
 
 class TestCalculatorPage:
     def test_shows_each_half_year_and_the_total(self, client):
-        client.force_login(_official("finance_officer"))
+        sign_in(client, _official("finance_officer"))
         response = client.get(
             "/official/interest/",
             {"amount": "5000", "start": "2025-05-15", "end": "2025-08-15", "kind": "grant"},
@@ -162,7 +162,7 @@ class TestCalculatorPage:
         assert "6,5 %" in html and "5,5 %" in html
 
     def test_a_missing_rate_is_explained_not_a_server_error(self, client):
-        client.force_login(_official())
+        sign_in(client, _official())
         response = client.get(
             "/official/interest/",
             {"amount": "100", "start": "2026-06-01", "end": "2026-08-01", "kind": "penalty"},
@@ -180,7 +180,7 @@ class TestCalculatorPage:
         ],
     )
     def test_invalid_input_gets_a_message(self, client, query):
-        client.force_login(_official())
+        sign_in(client, _official())
         response = client.get("/en/official/interest/", query)
         assert response.status_code == 400
         assert "Please correct the following" in response.content.decode()
@@ -189,7 +189,7 @@ class TestCalculatorPage:
 class TestReferenceRateTable:
     def test_an_administrator_enters_the_next_half_years_rate_and_it_is_logged(self, client):
         administrator = _official("administrator")
-        client.force_login(administrator)
+        sign_in(client, administrator)
         response = client.post(
             "/official/reference-rates/",
             {"valid_from": "2026-07-01", "rate": "2.0", "source": "Suomen Pankin ilmoitus 1.7.–31.12.2026"},
@@ -201,7 +201,7 @@ class TestReferenceRateTable:
         assert _calculate("100.00", D(2026, 6, 1), D(2026, 8, 1)).periods[-1].rate == Decimal("5.00")
 
     def test_a_correction_keeps_the_previous_rate_in_the_log(self, client):
-        client.force_login(_official("administrator"))
+        sign_in(client, _official("administrator"))
         client.post(
             "/official/reference-rates/", {"valid_from": "2026-01-01", "rate": "3.0", "source": "Korjaus"}
         )
@@ -221,7 +221,7 @@ class TestReferenceRateTable:
         ],
     )
     def test_a_wrong_entry_is_refused_with_a_message_and_nothing_saved(self, client, data, message):
-        client.force_login(_official("administrator"))
+        sign_in(client, _official("administrator"))
         response = client.post("/en/official/reference-rates/", data)
         assert response.status_code == 400
         assert message in response.content.decode()
@@ -229,7 +229,7 @@ class TestReferenceRateTable:
         assert not ReferenceRate.objects.filter(valid_from=D(2026, 3, 1)).exists()
 
     def test_other_officials_read_the_table_but_cannot_enter(self, client):
-        client.force_login(_official("finance_officer"))
+        sign_in(client, _official("finance_officer"))
         page = client.get("/official/reference-rates/")
         assert page.status_code == 200 and "<form" not in page.content.decode().split("<main", 1)[-1]
         refused = client.post(
@@ -274,6 +274,8 @@ class TestApiTool:
     PATH = "/api/v1/tools/interest"
 
     def _get(self, client, user, **query):
+        if user.is_staff:
+            give_second_factor(user)
         _token, token = api_token_create(name="laskenta", acting_user=user)
         return client.get(self.PATH, query, HTTP_AUTHORIZATION=f"Bearer {token}")
 

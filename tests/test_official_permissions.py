@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from avustamo.decisions.models import Outcome
 from avustamo.reviews import services as review_services
-from tests.access import LOGIN, assert_access
+from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import (
     ApplicationFactory,
     CallAssignmentFactory,
@@ -164,7 +164,7 @@ def test_access(client, world, role, method, url, expected):
 def test_officials_views_of_an_application_are_logged(client, world):
     from avustamo.core.models import AuditEntry
 
-    client.force_login(world["users"]["auditor"])
+    sign_in(client, world["users"]["auditor"])
     client.get(f"/official/applications/{world['application'].pk}/")
     entry = AuditEntry.objects.get(action="application.viewed")
     assert entry.actor == world["users"]["auditor"] and entry.target_id == str(world["application"].pk)

@@ -10,6 +10,7 @@ from avustamo.core.models import AuditEntry
 from avustamo.organisations import services
 from avustamo.organisations.identifiers import clean_business_id, clean_iban
 from avustamo.organisations.models import Invitation, Membership, Organisation, OrganisationType
+from tests.access import sign_in
 from tests.factories import MunicipalityFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,7 @@ class TestRegisterOrganisation:
         assert Organisation.objects.count() == 1
 
     def test_register_page__wrong_check_digit_shows_message_and_saves_nothing(self, client):
-        client.force_login(UserFactory())
+        sign_in(client, UserFactory())
         data = organisation_fields(business_id="1618033-4")
         data["home_municipality"] = data["home_municipality"].pk
         response = client.post(reverse("organisations:register"), data)
@@ -236,12 +237,12 @@ class TestInvitations:
 
 
 def test_other_organisations_page_is_not_found(client, organisation, other_organisation_admin):
-    client.force_login(other_organisation_admin)
+    sign_in(client, other_organisation_admin)
     assert client.get(reverse("organisations:detail", args=[organisation.pk])).status_code == 404
 
 
 def test_members_see_their_organisation_but_cannot_edit(client, organisation, organisation_member):
-    client.force_login(organisation_member)
+    sign_in(client, organisation_member)
     page = client.get(reverse("organisations:detail", args=[organisation.pk]))
     assert page.status_code == 200
     assert organisation.business_id in page.content.decode()

@@ -9,10 +9,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create
 from avustamo.grants import services as grant_services
 from avustamo.payments import selectors, services
 from avustamo.payments.models import InstalmentStatus, PaymentApplication, PaymentApplicationStatus
+from tests.access import sign_in
 from tests.factories import CallAssignmentFactory, CallFactory, GrantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +160,7 @@ class TestDeciding:
 
 class TestPages:
     def test_the_recipient_applies_and_an_official_approves_through_the_pages(self, client, grant):
-        client.force_login(grant.application.submitted_by)
+        sign_in(client, grant.application.submitted_by)
         url = f"/en/applications/{grant.application_id}/decision/"
         assert "You can still apply for €10,000." in client.get(url).content.decode()
         refused = client.post(f"{url}payment-application/", {"period_start": "2025-01-01"})
@@ -176,7 +178,7 @@ class TestPages:
         assert sent.status_code == 302
         application = PaymentApplication.objects.get()
 
-        client.force_login(UserFactory(roles=["finance_officer"]))
+        sign_in(client, UserFactory(roles=["finance_officer"]))
         page = client.get(f"/en/official/applications/{grant.application_id}/decision/").content.decode()
         assert "Decide the payment application" in page
         bad = client.post(
@@ -193,7 +195,7 @@ class TestPages:
     def test_others_cannot_decide(self, client, grant, role):
         application = _apply(grant)
         user = grant.application.submitted_by if role == "applicant" else UserFactory(roles=[role])
-        client.force_login(user)
+        sign_in(client, user)
         response = client.post(
             f"/official/payment-applications/{application.pk}/decide/", {"approved_amount": "1"}
         )
@@ -203,7 +205,7 @@ class TestPages:
 
 class TestApi:
     def _client(self, client, user):
-        _token, token = api_token_create(name="talous", acting_user=user)
+        _token, token = api_token_create(name="talous", scope=ApiToken.Scope.READ_WRITE, acting_user=user)
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     def test_a_member_applies_and_reads_the_decision(self, client, grant):

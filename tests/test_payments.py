@@ -20,7 +20,7 @@ from avustamo.core.models import AuditEntry
 from avustamo.grants import services as grant_services
 from avustamo.payments import selectors, services
 from avustamo.payments.models import BatchStatus, Instalment, InstalmentStatus, PaymentBatch
-from tests.access import LOGIN, assert_access
+from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import (
     AgencyFactory,
     CallFactory,
@@ -264,7 +264,7 @@ def test_two_officers_preparing_at_once_never_batch_a_payment_twice(call):
 class TestPages:
     def test_a_batch_from_due_payments_to_paid_through_the_pages(self, client, call, finance, approver):
         grant = GrantFactory.accepted(call=call, amount="1500.00")
-        client.force_login(finance)
+        sign_in(client, finance)
         overview = client.get("/en/official/payments/").content.decode()
         assert grant.application.register_number in overview and "Prepare the batch" in overview
         prepared = client.post(
@@ -280,7 +280,7 @@ class TestPages:
         not_yet = client.get(f"/en/official/payments/batches/{batch.pk}/credit-transfer.xml")
         assert not_yet.status_code == 400 and "approved by a second person first" in not_yet.content.decode()
 
-        client.force_login(approver)
+        sign_in(client, approver)
         assert client.post(f"/en/official/payments/batches/{batch.pk}/approve/").status_code == 302
         xml = client.get(f"/en/official/payments/batches/{batch.pk}/credit-transfer.xml")
         assert xml.status_code == 200 and xml["Content-Type"] == "application/xml"
@@ -296,7 +296,7 @@ class TestPages:
         assert PaymentBatch.objects.get().status == BatchStatus.PAID
 
     def test_an_invalid_batch_request_is_explained(self, client, call, finance):
-        client.force_login(finance)
+        sign_in(client, finance)
         response = client.post(
             "/en/official/payments/", {"agency": call.programme.agency.pk, "execution_date": ""}
         )
@@ -354,7 +354,7 @@ class TestMoneyShown:
         PaymentBatchFactory.paid(
             agency=call.programme.agency, prepared_by=finance, approved_by=approver, paid_on=TODAY
         )
-        client.force_login(grant.application.submitted_by)
+        sign_in(client, grant.application.submitted_by)
         page = client.get(f"/en/applications/{grant.application_id}/decision/").content.decode()
         payments = page.split("The grant's instalments and what has been paid", 1)[1]
         assert "€1,200" in payments and "€600" in payments and "€200" in payments
@@ -376,7 +376,7 @@ class TestMoneyShown:
             Decimal("0"),
         )
         services.batch_approve(batch=batch, acting_user=approver)
-        client.force_login(approver)
+        sign_in(client, approver)
         page = client.get("/en/official/payments/").content.decode()
         assert "Money by call" in page and "€2,500" in page and "€1,700" in page
 
@@ -385,7 +385,7 @@ class TestMoneyShown:
         batch = PaymentBatchFactory.approved(
             agency=call.programme.agency, prepared_by=finance, approved_by=approver
         )
-        client.force_login(finance)
+        sign_in(client, finance)
         batch_page = client.get(f"/en/official/payments/batches/{batch.pk}/").content.decode()
         assert f"/official/applications/{grant.application_id}/decision/" in batch_page
         page = client.get(f"/en/official/applications/{grant.application_id}/decision/").content.decode()

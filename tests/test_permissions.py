@@ -8,7 +8,7 @@ from avustamo.applications.models import Application
 from avustamo.organisations.models import Invitation, Membership
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import CallForm
-from tests.access import LOGIN, assert_access
+from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import (
     CallFactory,
     EvaluationCriterionFactory,
@@ -123,7 +123,7 @@ CASES = [
     ("GET", lambda w: "/api/v1/docs", ALL_200),
     ("GET", lambda w: "/accounts/login/", {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),
     ("GET", lambda w: "/accounts/signup/", {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),
-    ("GET", lambda w: "/accounts/password-reset/", ALL_200),
+    ("GET", lambda w: "/accounts/password/reset/", ALL_200),
     ("GET", lambda w: "/organisations/", SIGNED_IN_200),
     ("GET", lambda w: "/organisations/new/", SIGNED_IN_200),
     ("GET", lambda w: f"/organisations/{w['organisation'].pk}/", ORGANISATION_READERS),
@@ -219,7 +219,7 @@ def test_refused_writes_change_nothing(client, world):
     before = (Membership.objects.count(), Invitation.objects.filter(revoked_at__isnull=True).count())
     organisation, invitation, removable = world["organisation"], world["invitation"], world["removable"]
     for role in ("member", "other_org_admin", "official"):
-        client.force_login(world["users"][role])
+        sign_in(client, world["users"][role])
         client.post(f"/organisations/{organisation.pk}/invitations/{invitation.pk}/revoke/")
         client.post(f"/organisations/{organisation.pk}/members/{removable.pk}/remove/")
         client.post(
@@ -229,7 +229,7 @@ def test_refused_writes_change_nothing(client, world):
             f"/organisations/{organisation.pk}/invite/", {"email": "x@example.org", "role": "administrator"}
         )
     for role in ("member", "org_admin", "other_org_admin"):
-        client.force_login(world["users"][role])
+        sign_in(client, world["users"][role])
         client.post(f"/official/calls/{world['draft'].pk}/publish/")
     assert (Membership.objects.count(), Invitation.objects.filter(revoked_at__isnull=True).count()) == before
     removable.refresh_from_db()

@@ -24,7 +24,7 @@ from avustamo.payments.models import (
     months_before,
 )
 from avustamo.payments.tasks import return_decision_publish
-from tests.access import LOGIN, assert_access
+from tests.access import LOGIN, assert_access, sign_in
 from tests.documents import pdf_text
 from tests.factories import (
     CallAssignmentFactory,
@@ -180,7 +180,7 @@ def test_who_may_download_the_decision_as_the_recipient(client, claimed, role):
 
 def test_the_download_waits_for_the_document(client, paid_grant):
     claim = _claim(paid_grant)  # the task runs on commit, which this test never reaches
-    client.force_login(paid_grant.application.submitted_by)
+    sign_in(client, paid_grant.application.submitted_by)
     path = f"/applications/{paid_grant.application_id}/returns/{claim.pk}/decision.pdf"
     assert client.get(path).status_code == 404
     page = client.get(f"/en/applications/{paid_grant.application_id}/decision/").content.decode()
@@ -188,10 +188,10 @@ def test_the_download_waits_for_the_document(client, paid_grant):
 
 
 def test_the_pages_link_the_decision(client, claimed):
-    client.force_login(claimed.grant.application.submitted_by)
+    sign_in(client, claimed.grant.application.submitted_by)
     page = client.get(f"/en/applications/{claimed.grant.application_id}/decision/").content.decode()
     assert f"/returns/{claimed.pk}/decision.pdf" in page and "Download the return decision (PDF)" in page
-    client.force_login(UserFactory(roles=["auditor"]))
+    sign_in(client, UserFactory(roles=["auditor"]))
     page = client.get(f"/en/official/applications/{claimed.grant.application_id}/decision/").content.decode()
     assert f"/official/returns/{claimed.pk}/decision.pdf" in page
 
@@ -295,7 +295,7 @@ class TestGroundsNotedBeforeDeciding:
         learned = months_before(TODAY, 10)
         _note(paid_grant, learned_on=learned)
         decide_by = shift_years(learned, 1)  # learned on 29 February, decided by 28 February
-        client.force_login(_manager())
+        sign_in(client, _manager())
         page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
         day = f"{decide_by.day} {decide_by:%B %Y}"
         assert f"must be decided by {day} (section 29)" in page and "Less than three months are left." in page
@@ -307,12 +307,12 @@ class TestGroundsNotedBeforeDeciding:
 
     def test_no_warning_before_the_last_three_months(self, client, paid_grant):
         _note(paid_grant, learned_on=months_before(TODAY, 8))
-        client.force_login(_manager())
+        sign_in(client, _manager())
         page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
         assert "Open: decide by" in page and "Less than three months are left." not in page
 
     def test_noting_deciding_and_closing_through_the_pages(self, client, paid_grant):
-        client.force_login(_manager())
+        sign_in(client, _manager())
         application = paid_grant.application_id
         refused = client.post(
             f"/en/official/applications/{application}/recovery-grounds/",
@@ -485,7 +485,7 @@ class TestVoluntaryReturn:
 
     def test_both_sides_see_the_announcement(self, client, paid_grant):
         member = paid_grant.application.submitted_by
-        client.force_login(member)
+        sign_in(client, member)
         application = paid_grant.application_id
         page = client.get(f"/en/applications/{application}/decision/").content.decode()
         assert "Announce the return" in page and "Up to €10,000 can be returned." in page
@@ -501,7 +501,7 @@ class TestVoluntaryReturn:
         assert announced.status_code == 302
         page = client.get(f"/en/applications/{application}/decision/").content.decode()
         assert "that you return €400" in page
-        client.force_login(_manager())
+        sign_in(client, _manager())
         page = client.get(f"/en/official/applications/{application}/decision/").content.decode()
         assert "Voluntary returns announced by the recipient" in page and "Leiri peruttiin." in page
 
@@ -532,7 +532,7 @@ def test_who_may_decide_an_announced_return(client, paid_grant, role):
 def test_a_claim_on_grounds_whose_year_has_passed_is_refused_on_the_page(client, paid_grant):
     grounds = _note(paid_grant)
     RecoveryGrounds.objects.filter(pk=grounds.pk).update(learned_on=TODAY - datetime.timedelta(days=400))
-    client.force_login(_manager())
+    sign_in(client, _manager())
     response = client.post(
         f"/en/official/recovery-grounds/{grounds.pk}/claim/",
         {

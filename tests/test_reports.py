@@ -27,7 +27,7 @@ from avustamo.programmes.application_form.standard import standard_definition, s
 from avustamo.reports import services
 from avustamo.reports.models import Report, ReportAttachment, ReportReminder, ReportStatus
 from avustamo.reports.selectors import reports_due
-from tests.access import LOGIN, assert_access
+from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import (
     AgencyFactory,
     CallAssignmentFactory,
@@ -480,9 +480,9 @@ def test_who_may_open_the_review_list(client, call, role):
 def test_the_review_list_shows_each_official_the_step_they_take(client, call):
     grant = GrantFactory.to_report_on(call)
     report = ReportFactory.sent(grant=grant)
-    client.force_login(CallAssignmentFactory.presenter_of(grant))
+    sign_in(client, CallAssignmentFactory.presenter_of(grant))
     assert grant.application.register_number in client.get("/official/reports/").content.decode()
-    client.force_login(UserFactory(roles=["finance_officer"]))
+    sign_in(client, UserFactory(roles=["finance_officer"]))
     assert grant.application.register_number not in client.get("/official/reports/").content.decode()
     services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
     assert grant.application.register_number in client.get("/official/reports/").content.decode()
@@ -491,7 +491,7 @@ def test_the_review_list_shows_each_official_the_step_they_take(client, call):
 def test_the_recipient_writes_and_sends_a_report_through_the_pages(client, call):
     grant = GrantFactory.to_report_on(call)
     member = grant.application.submitted_by
-    client.force_login(member)
+    sign_in(client, member)
     decision_page = client.get(f"/applications/{grant.application_id}/decision/")
     assert "Write the final report" in decision_page.content.decode() or decision_page.status_code == 200
     response = client.post(
@@ -517,7 +517,7 @@ def test_the_recipient_writes_and_sends_a_report_through_the_pages(client, call)
 def test_a_report_with_problems_is_shown_again_with_them(client, call):
     grant = GrantFactory.to_report_on(call)
     report = ReportFactory.draft(grant=grant, attach=False)
-    client.force_login(report.created_by)
+    sign_in(client, report.created_by)
     with translation.override("en"):
         response = client.post(
             _report_path(report),
@@ -533,12 +533,12 @@ def test_the_official_approves_through_the_review_page(client, call):
     grant = GrantFactory.to_report_on(call)
     PaymentBatchFactory.paid(agency=call.programme.agency)
     report = ReportFactory.sent(grant=grant)
-    client.force_login(CallAssignmentFactory.presenter_of(grant))
+    sign_in(client, CallAssignmentFactory.presenter_of(grant))
     assert (
         client.post(f"/official/reports/{report.pk}/", {"action": "approve", "notes": ""}).status_code == 302
     )
     finance = UserFactory(roles=["finance_officer"])
-    client.force_login(finance)
+    sign_in(client, finance)
     page = client.get(f"/official/reports/{report.pk}/").content.decode()
     assert "Step 2" in page or "Vaihe 2" in page
     response = client.post(
@@ -573,7 +573,7 @@ def test_who_may_approve_a_reports_content(client, call, role):
 class TestReportFormEditor:
     def test_a_manager_saves_the_calls_final_report_form(self, client, call):
         manager = UserFactory(roles=["programme_manager"])
-        client.force_login(manager)
+        sign_in(client, manager)
         page = client.get(f"/official/calls/{call.pk}/report-forms/final/")
         assert page.status_code == 200 and "actual-budget" in page.content.decode()
         definition = standard_report_definition(True)
@@ -589,7 +589,7 @@ class TestReportFormEditor:
         assert export.json() == saved.definition
 
     def test_a_form_without_its_standard_blocks_is_refused_and_nothing_is_saved(self, client, call):
-        client.force_login(UserFactory(roles=["programme_manager"]))
+        sign_in(client, UserFactory(roles=["programme_manager"]))
         definition = standard_report_definition(False)
         definition["sections"].pop(2)  # the finances
         response = client.post(
@@ -614,7 +614,7 @@ class TestReportFormEditor:
         assert_access(client, user, "GET", f"/official/calls/{call.pk}/report-forms/final/", expected)
 
     def test_only_managers_save(self, client, call):
-        client.force_login(UserFactory(roles=["presenter"]))
+        sign_in(client, UserFactory(roles=["presenter"]))
         response = client.post(
             f"/official/calls/{call.pk}/report-forms/final/",
             {"definition": json.dumps(standard_report_definition(True)), "action": "save"},
@@ -622,7 +622,7 @@ class TestReportFormEditor:
         assert response.status_code == 403 and not call.report_forms.exists()
 
     def test_there_is_no_third_kind_of_report(self, client, call):
-        client.force_login(UserFactory(roles=["programme_manager"]))
+        sign_in(client, UserFactory(roles=["programme_manager"]))
         assert client.get(f"/official/calls/{call.pk}/report-forms/annual/").status_code == 404
 
 
@@ -779,7 +779,7 @@ def test_officials_do_not_see_a_draft(client, call):
 
 def test_an_amount_beyond_any_budget_is_refused_not_a_server_error(client, call):
     report = ReportFactory.draft(grant=GrantFactory.to_report_on(call), attach=False)
-    client.force_login(report.created_by)
+    sign_in(client, report.created_by)
     response = client.post(
         _report_path(report),
         {"version": report.version, "action": "save", "q-actual-budget-personnel": "1e30"},

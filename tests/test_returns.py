@@ -14,6 +14,7 @@ from avustamo.core.dates import helsinki_today, shift_years
 from avustamo.core.money import to_cents
 from avustamo.payments import selectors, services
 from avustamo.payments.models import InstalmentStatus, ReturnClaim, ReturnGround
+from tests.access import sign_in
 from tests.factories import GrantFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rates_of_last_and_this_year")]
@@ -140,7 +141,7 @@ def test_only_the_presenter_or_a_programme_manager_decides(paid_grant, role):
 
 def test_a_return_through_the_pages(client, paid_grant):
     manager = UserFactory(roles=["programme_manager"])
-    client.force_login(manager)
+    sign_in(client, manager)
     page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
     assert "Decide a return or recovery" in page
     refused = client.post(
@@ -169,7 +170,7 @@ def test_a_return_through_the_pages(client, paid_grant):
     assert f"Interest of section 24 up to the due date: €{INTEREST_ON_1000}" in page
     claim = ReturnClaim.objects.get()
     finance = UserFactory(roles=["finance_officer"])
-    client.force_login(finance)
+    sign_in(client, finance)
     assert (
         client.post(f"/official/returns/{claim.pk}/received/", {"received_on": "2099-01-01"}).status_code
         == 400
@@ -183,7 +184,7 @@ def test_a_return_through_the_pages(client, paid_grant):
 
 @pytest.mark.parametrize("role", ["finance_officer", "auditor", "reviewer"])
 def test_who_may_decide_a_return_on_the_page(client, paid_grant, role):
-    client.force_login(UserFactory(roles=[role]))
+    sign_in(client, UserFactory(roles=[role]))
     response = client.post(
         f"/official/applications/{paid_grant.application_id}/returns/",
         {
@@ -199,7 +200,7 @@ def test_who_may_decide_a_return_on_the_page(client, paid_grant, role):
 
 class TestTimeLimitsOfSection29:
     def test_the_page_says_until_when_recovery_is_possible(self, client, paid_grant):
-        client.force_login(UserFactory(roles=["programme_manager"]))
+        sign_in(client, UserFactory(roles=["programme_manager"]))
         page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
         assert (
             f"A recovery can be decided until 1 March {LAST_YEAR + 10}, ten years after the last payment on "
@@ -209,7 +210,7 @@ class TestTimeLimitsOfSection29:
 
     def test_the_page_warns_in_the_last_year(self, client, paid_grant):
         paid_grant.instalments.update(paid_on=D(THIS_YEAR - 10, 12, 31))
-        client.force_login(UserFactory(roles=["programme_manager"]))
+        sign_in(client, UserFactory(roles=["programme_manager"]))
         page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
         assert f"until 31 December {THIS_YEAR}" in page and "Less than a year is left." in page
 

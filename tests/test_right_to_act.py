@@ -30,7 +30,7 @@ from avustamo.organisations.models import (
     RepresentationVerification,
     VerificationStatus,
 )
-from tests.access import LOGIN, assert_access
+from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import (
     ApplicationFactory,
     AuthorityCheckFactory,
@@ -509,7 +509,7 @@ class TestPages:
 
     def test_a_member_sends_the_document_on_the_organisation_page(self, client):
         member = MembershipFactory(organisation__organisation_type="municipality", right_to_act=False)
-        client.force_login(member.person)
+        sign_in(client, member.person)
         page = client.get(reverse("organisations:detail", args=[member.organisation.pk]))
         assert "Lähetä vahvistettavaksi" in page.content.decode()
 
@@ -523,7 +523,7 @@ class TestPages:
 
     def test_a_request_without_a_document_shows_the_form_again_with_its_error(self, client):
         member = MembershipFactory(organisation__organisation_type="municipality", right_to_act=False)
-        client.force_login(member.person)
+        sign_in(client, member.person)
         response = client.post(
             reverse("organisations:ask_verification", args=[member.organisation.pk]),
             {"explanation": "Päätös."},
@@ -536,7 +536,7 @@ class TestPages:
         grant = GrantFactory.awaiting_acceptance()
         member = MembershipFactory(organisation=grant.application.organisation, right_to_act=False)
         StrongIdentityFactory(user=member.person)
-        client.force_login(member.person)
+        sign_in(client, member.person)
 
         response = client.post(
             reverse("applications:grant_accept", args=[grant.application.pk]), {"confirm": "on"}
@@ -553,7 +553,7 @@ class TestPages:
             setattr(settings, name, value)
         member = MembershipFactory(organisation=grant.application.organisation, right_to_act=False)
         StrongIdentityFactory(user=member.person)
-        client.force_login(member.person)
+        sign_in(client, member.person)
 
         response = client.post(
             reverse("applications:grant_accept", args=[grant.application.pk]), {"confirm": "on"}
@@ -576,7 +576,7 @@ def test_the_officials_list_asks_the_database_as_often_for_many_requests_as_for_
     from django.test.utils import CaptureQueriesContext
 
     manager = UserFactory(roles=["programme_manager"])
-    client.force_login(manager)
+    sign_in(client, manager)
 
     def statements() -> int:
         with CaptureQueriesContext(connection) as queries:

@@ -23,7 +23,7 @@ from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.register import treasury
 from avustamo.reviews.models import CriterionScore, ReviewAssignment
-from tests.access import LOGIN, assert_access
+from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import (
     ApplicationFactory,
     CallDeclarationFactory,
@@ -668,7 +668,7 @@ class TestDownload:
             assert not AuditEntry.objects.filter(action="register.treasury_exported").exists()
 
     def test_the_form_offers_published_calls_and_both_formats(self, client, users):
-        client.force_login(users["auditor"])
+        sign_in(client, users["auditor"])
         CallFactory(reference="TEM-UNPUBLISHED", draft=True)
 
         page = client.get(URL).content.decode()
@@ -679,7 +679,7 @@ class TestDownload:
 
     def test_a_download_is_the_file_and_an_audit_entry(self, client, users):
         auditor = users["auditor"]
-        client.force_login(auditor)
+        sign_in(client, auditor)
 
         response = client.get(URL, {"call": "TEM-KOTO-2027", "file_format": "csv"})
 
@@ -701,7 +701,7 @@ class TestDownload:
         }
 
     def test_a_period_downloads_as_json(self, client, users, dated):
-        client.force_login(users["finance"])
+        sign_in(client, users["finance"])
 
         response = client.get(
             URL, {"first_day": "2024-11-01", "last_day": "2024-11-30", "file_format": "json"}
@@ -732,7 +732,7 @@ class TestDownload:
         ],
     )
     def test_refusals_show_the_form_with_the_reason_and_log_nothing(self, client, users, query, message):
-        client.force_login(users["manager"])
+        sign_in(client, users["manager"])
 
         response = client.get(f"/en{URL}", {"file_format": "json", **query})
 

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.accounts.models import User
+from avustamo.accounts.services import person_deactivate
 
 
 @admin.register(User)
@@ -23,3 +24,11 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
     filter_horizontal = ["groups"]
+
+    def save_model(self, request, obj, form, change):
+        closing = change and "is_active" in form.changed_data and not obj.is_active
+        if closing:
+            obj.is_active = True  # closed by the service, which also revokes the person's tokens
+        super().save_model(request, obj, form, change)
+        if closing:
+            person_deactivate(person=obj, acting_user=request.user)

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
@@ -165,6 +166,8 @@ def identified_person_sign_up(*, identification: Identification, email: str, pre
     user = User.objects.create_user(
         email=email, password=None, full_name=identification.full_name, preferred_language=preferred_language
     )
+    # Verified by the link the page sends, like any new address.
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     audit(acting_user=user, action="person.signed_up", target=user, by="strong_identification")
     identity_link(identification=identification, acting_user=user)
     return user

@@ -77,7 +77,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class ApiToken(models.Model):
-    """A personal API token. Only a hash is stored; the token itself is shown once, when created."""
+    """A personal API token. Only a hash is stored; the token itself is shown once, when created.
+
+    A token works until it expires or is revoked: by its owner, or when the owner's password is reset or changed,
+    when they leave an organisation, or when their account is closed.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read only")
+        READ_WRITE = "read_write", _("read and write")
 
     user = models.ForeignKey(
         User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="api_tokens"
@@ -87,9 +95,12 @@ class ApiToken(models.Model):
     )
     prefix = models.CharField(_("beginning of the token"), max_length=12)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(_("rights"), max_length=10, choices=Scope.choices, default=Scope.READ)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_because = models.CharField(_("revoked because"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -98,6 +109,10 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def allows_writing(self) -> bool:
+        return self.scope == self.Scope.READ_WRITE
 
 
 class StaffRole(models.TextChoices):

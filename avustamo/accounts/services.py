@@ -1,11 +1,24 @@
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avustamo.accounts.models import ApiToken, User
+from avustamo.accounts.selectors import has_second_factor, is_staff_person
 from avustamo.accounts.tokens import hash_token, new_token
 from avustamo.core.audit import audit
+
+
+class RevocationReason:
+    """Why a token stopped working; stored in `ApiToken.revoked_because` and shown in refusals."""
+
+    BY_OWNER = "owner"
+    PASSWORD_CHANGED = "password"
+    LEFT_ORGANISATION = "left_organisation"
+    ACCOUNT_CLOSED = "account_closed"
 
 
 @transaction.atomic
@@ -19,8 +32,22 @@ def person_sign_up(*, email: str, full_name: str, password: str, preferred_langu
 
 
 @transaction.atomic
-def api_token_create(*, name: str, acting_user) -> tuple[ApiToken, str]:
-    """Create a token for the acting person; returns it with the token text, which is never stored."""
+def person_password_set(*, person: User, password: str) -> User:
+    """A new password (reset by an emailed link, or changed): every API token of the person stops working,
+    since whoever knew the old password may have made one."""
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    audit(acting_user=person, action="person.password_set", target=person)
+    api_tokens_revoke_all(person=person, reason=RevocationReason.PASSWORD_CHANGED, acting_user=person)
+    return person
+
+
+@transaction.atomic
+def api_token_create(*, name: str, scope: str = ApiToken.Scope.READ, acting_user) -> tuple[ApiToken, str]:
+    """Create a token for the acting person; returns it with the token text, which is never stored.
+
+    An official's token reaches the officials' tools, so an official needs a second factor first.
+    """
     name = (name or "").strip()
     if not name:
         raise ValidationError(
@@ -30,11 +57,32 @@ def api_token_create(*, name: str, acting_user) -> tuple[ApiToken, str]:
                 )
             }
         )
+    if scope not in ApiToken.Scope.values:
+        raise ValidationError(
+            {"scope": ValidationError(_("Choose what the token may do."), code="invalid_scope")}
+        )
+    if is_staff_person(acting_user) and not has_second_factor(acting_user):
+        raise ValidationError(
+            _("Officials need a second factor before creating an API token. Set one up first."),
+            code="second_factor_required",
+        )
     token = new_token()
     api_token = ApiToken.objects.create(
-        user=acting_user, name=name[:100], prefix=token[:12], token_hash=hash_token(token)
+        user=acting_user,
+        name=name[:100],
+        scope=scope,
+        prefix=token[:12],
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS),
     )
-    audit(acting_user=acting_user, action="api_token.created", target=api_token, name=api_token.name)
+    audit(
+        acting_user=acting_user,
+        action="api_token.created",
+        target=api_token,
+        name=api_token.name,
+        scope=scope,
+        expires_at=api_token.expires_at.isoformat(),
+    )
     return api_token, token
 
 
@@ -45,19 +93,73 @@ def api_token_revoke(*, api_token: ApiToken, acting_user) -> ApiToken:
     api_token = ApiToken.objects.select_for_update().get(pk=api_token.pk)
     if api_token.revoked_at is None:
         api_token.revoked_at = timezone.now()
-        api_token.save(update_fields=["revoked_at"])
+        api_token.revoked_because = RevocationReason.BY_OWNER
+        api_token.save(update_fields=["revoked_at", "revoked_because"])
         audit(acting_user=acting_user, action="api_token.revoked", target=api_token)
     return api_token
 
 
-def user_for_api_token(token: str):
-    """The active person a token belongs to, or None; records when the token was last used."""
-    api_token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if api_token is None:
-        return None
+@transaction.atomic
+def api_tokens_revoke_all(*, person: User, reason: str, acting_user) -> int:
+    """Revoke every working token of `person`; returns how many. Called by the services that end what the
+    tokens rest on (the password, a membership, the account)."""
+    revoked = 0
+    for api_token in ApiToken.objects.select_for_update().filter(user=person, revoked_at__isnull=True):
+        api_token.revoked_at = timezone.now()
+        api_token.revoked_because = reason
+        api_token.save(update_fields=["revoked_at", "revoked_because"])
+        audit(acting_user=acting_user, action="api_token.revoked", target=api_token, reason=reason)
+        revoked += 1
+    return revoked
+
+
+@transaction.atomic
+def person_deactivate(*, person: User, acting_user) -> User:
+    """Close an account: the person can no longer sign in, and their tokens stop working."""
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person.is_active:
+        person.is_active = False
+        person.save(update_fields=["is_active"])
+        audit(acting_user=acting_user, action="person.deactivated", target=person)
+    api_tokens_revoke_all(person=person, reason=RevocationReason.ACCOUNT_CLOSED, acting_user=acting_user)
+    return person
+
+
+class TokenRefused(Exception):
+    """A token that does not open the API, with the message that says why (in English, like the API's other
+    messages). `forbidden`: the token is valid but may not do this."""
+
+    def __init__(self, message: str, *, forbidden: bool = False):
+        super().__init__(message)
+        self.forbidden = forbidden
+
+
+def user_for_api_token(token: str, *, writing: bool = False) -> User:
+    """The active person a token belongs to; records when the token was last used.
+
+    Raises TokenRefused with a clear message for an unknown, revoked or expired token, for a read-only token
+    used to write, and for an official's token when the official has no second factor.
+    """
+    api_token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+    if api_token is None or not api_token.user.is_active:
+        raise TokenRefused("The token is not valid.")
+    if api_token.revoked_at is not None:
+        raise TokenRefused(
+            f"The token was revoked on {timezone.localtime(api_token.revoked_at):%Y-%m-%d %H:%M}. "
+            "Create a new one on the API tokens page."
+        )
+    if api_token.expires_at <= timezone.now():
+        raise TokenRefused(
+            f"The token expired on {timezone.localtime(api_token.expires_at):%Y-%m-%d %H:%M}. "
+            "Create a new one on the API tokens page."
+        )
+    if is_staff_person(api_token.user) and not has_second_factor(api_token.user):
+        raise TokenRefused(
+            "An official's token works only while the official has a second factor.", forbidden=True
+        )
     ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+    if writing and not api_token.allows_writing:
+        raise TokenRefused(
+            "This token may only read. Create a token with the right to read and write.", forbidden=True
+        )
     return api_token.user

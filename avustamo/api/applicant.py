@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
 from pydantic import Field
 
-from avustamo.accounts.services import user_for_api_token
+from avustamo.accounts.services import TokenRefused, user_for_api_token
 from avustamo.api.schemas import ErrorOut, validation_refusal
 from avustamo.applications import selectors, services
 from avustamo.applications.models import Application, ApplicationStatus
@@ -31,10 +32,17 @@ from avustamo.reports.selectors import reports_due
 
 
 class TokenAuth(HttpBearer):
+    """A personal token: refused with its reason (401: unknown, revoked or expired; 403: a read-only token asked
+    to write, or an official's token without a second factor)."""
+
     def authenticate(self, request, token: str):
-        user = user_for_api_token(token)
-        if user is not None:
-            request.user = user
+        try:
+            user = user_for_api_token(token, writing=request.method not in ("GET", "HEAD", "OPTIONS"))
+        except TokenRefused as refusal:
+            if refusal.forbidden:
+                raise AuthorizationError(403, str(refusal)) from refusal
+            raise AuthenticationError(401, str(refusal)) from refusal
+        request.user = user
         return user
 
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 from avustamo.organisations.models import OrganisationType
 
 DEMO_PASSWORD = "avustamo-demo-2026"
+# The demo officials' authenticator app secret (base32). Demo only: published, so that anyone can sign in as them.
+DEMO_TOTP_SECRET = "AVUSTAMODEMOTOTPAVUSTAMODEMOTOTP"
 
 PEOPLE = [
     {

@@ -9,6 +9,9 @@ import datetime
 import json
 from decimal import ROUND_UP, Decimal
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,6 +22,7 @@ from stdnum.fi import hetu
 
 from avustamo.accounts.identities import person_key
 from avustamo.accounts.models import RoleGrant, StrongIdentity, User
+from avustamo.accounts.selectors import is_staff_person
 from avustamo.applications import services as application_services
 from avustamo.applications.models import Application, CompletionRequest
 from avustamo.core.dates import helsinki_datetime, helsinki_today, in_helsinki
@@ -73,12 +77,23 @@ def _people() -> dict[str, User]:
             user.password = password
             user.save(update_fields=["password"])
         people[user.email] = user
+        # The demo's addresses count as verified, as if each person had followed the signup link.
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
     # Roles are granted by the administrator as RoleGrant rows; there is no service for them.
     for row in content.PEOPLE:
         for role in row.get("roles", ()):
             RoleGrant.objects.get_or_create(
                 person=people[row["email"]], role=role, defaults={"granted_by": people["admin@example.org"]}
             )
+    # Officials sign in with a second factor. In the demo only, every official's authenticator app shares one
+    # published secret (README, `manage.py demo_totp EMAIL` prints the current code).
+    for user in people.values():
+        if is_staff_person(user) and not Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ):
+            TOTP.activate(user, content.DEMO_TOTP_SECRET)
     return people
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from avustamo.accounts.services import RevocationReason, api_tokens_revoke_all
 from avustamo.core.audit import audit
 from avustamo.core.tasks import queue_email
 from avustamo.organisations.authority import authority_source, representation_end_for_member
@@ -234,7 +235,8 @@ def invitation_revoke(*, invitation: Invitation, acting_user) -> Invitation:
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, acting_user) -> None:
-    """Remove a person from an organisation; the last administrator cannot be removed."""
+    """Remove a person from an organisation, revoking their API tokens; the last administrator cannot be
+    removed."""
     organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
     _require(acting_user, "organisations.manage_members", organisation)
     is_last_administrator = (
@@ -255,6 +257,10 @@ def membership_remove(*, membership: Membership, acting_user) -> None:
     )
     representation_end_for_member(membership=membership, acting_user=acting_user)
     membership.delete()
+    # The person's tokens may be in the organisation's systems, which they no longer act for.
+    api_tokens_revoke_all(
+        person=membership.person, reason=RevocationReason.LEFT_ORGANISATION, acting_user=acting_user
+    )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ shown (docs/identity.md).
 import datetime
 import logging
 
+from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -165,7 +166,7 @@ def identified_sign_up(request):
     if timezone.now() - identification.identified_at > SIGN_UP_WITHIN:
         request.session.pop(PENDING_SIGN_UP, None)
         messages.error(request, _("The identification is too old. Please identify yourself again."))
-        return redirect("accounts:login")
+        return redirect("account_login")
     form = IdentifiedSignUpForm(request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,7 +182,15 @@ def identified_sign_up(request):
             request.session.pop(PENDING_SIGN_UP, None)
             login(request, user, backend=LOGIN_BACKEND)
             _mark_identified(request, identification)
-            messages.success(request, _("Welcome! Your account has been created."))
+            EmailAddress.objects.get_primary(user).send_confirmation(request, signup=True)
+            messages.success(
+                request,
+                _(
+                    "Welcome! Your account has been created. We sent a link to %(email)s: follow it to confirm "
+                    "the address."
+                )
+                % {"email": user.email},
+            )
             return redirect(pending.get("next") or "organisations:mine")
     return render(
         request,

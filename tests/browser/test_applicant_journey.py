@@ -54,7 +54,7 @@ def _journey(page: Page, site: str, language: str, *, check_axe: bool = True) ->
         .first()
     )
     page.goto(f"{site}{prefix}/accounts/login/")
-    page.fill("#id_username", "applicant-a@example.org")
+    page.fill("#id_login", "applicant-a@example.org")
     page.fill("#id_password", DEMO_PASSWORD)
     page.locator("form.stacked button[type=submit]").click()
 

@@ -89,7 +89,7 @@ def test_swedish_call_to_finnish_and_my_organisations(page: Page, site: str):
     page.locator('nav.main a[href^="/accounts/login/"]').click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     assert_page_basics(page, "fi")
-    page.locator("#id_username").fill("applicant-a@example.org")
+    page.locator("#id_login").fill("applicant-a@example.org")
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.locator("form.stacked button[type=submit]").click()
     expect(page).to_have_url(f"{site}/calls/{call.pk}/")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_staff_roles"),
+        ("accounts", "0005_verified_email_addresses"),
     ]
 
     operations = [

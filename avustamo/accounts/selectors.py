@@ -1,0 +1,32 @@
+"""Who must use a second factor, and whether they have one and have used it in this session."""
+
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+
+from avustamo.accounts.models import ApiToken
+
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+
+def is_staff_person(user) -> bool:
+    """An official (is_staff) or anyone granted a staff role; read once per user object (one request)."""
+    if not (user and user.is_authenticated):
+        return False
+    if not hasattr(user, "_is_staff_person"):
+        user._is_staff_person = user.is_staff or user.role_grants.exists()
+    return user._is_staff_person
+
+
+def has_second_factor(user) -> bool:
+    """An authenticator app or a passkey; recovery codes alone are not one."""
+    return is_mfa_enabled(user, SECOND_FACTORS)
+
+
+def session_used_second_factor(request) -> bool:
+    """Whether the person signed in to this session with a second factor, or has since confirmed with one."""
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+
+
+def api_tokens_of(*, person):
+    return ApiToken.objects.filter(user=person).order_by("-created_at")
