@@ -107,10 +107,6 @@ def _start_application(page: Page, site: str, call) -> int:
     page.goto(f"{site}/calls/{call.pk}/")
     page.locator('form[action*="/applications/start/"] button[type=submit]').click()
     expect(page.locator('[name="q-project-name"]')).to_be_visible()
-    return _application_pk(page)
-
-
-def _application_pk(page: Page) -> int:
     return int(re.search(r"/applications/(\d+)/", page.url).group(1))
 
 
@@ -295,6 +291,7 @@ def test_a_slow_or_stopped_identification_provider_gives_a_clear_page_and_the_dr
     _check_page(page)
 
     page.get_by_role("link", name="Takaisin palveluun").click()
+    expect(page.locator("h1")).to_have_text("Valitse organisaatio, jonka puolesta asioit")
     page.goto(f"{site}/applications/{pk}/")
     expect(page.locator('[name="q-project-name"]')).to_have_value("Perhekerhot Hervannassa")
     application = Application.objects.get(pk=pk)
