@@ -196,6 +196,7 @@ def test_a_person_with_no_role_or_mandate_has_nothing_to_choose_and_cancels(page
 def _first_identification_of_niko(page: Page, site: str) -> None:
     """Niko identifies from the sign-in page for the first time and creates his account there."""
     page.goto(f"{site}/accounts/login/")
+    _check_page(page)
     _identify(page, "Niko Roolitonta")
     expect(page.locator("h1")).to_have_text("Luo käyttäjätili")
     expect(page.locator("p.lead")).to_contain_text("Niko Roolitonta")
