@@ -11,6 +11,7 @@ import socket
 from types import SimpleNamespace
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from playwright.sync_api import Browser, Page, expect
 
@@ -34,6 +35,7 @@ HELMI = "2645751-9"
 # A valid Business ID of no organisation in the demo.
 NEW_MUNICIPALITY = "2828427-9"
 SAMIRA_CODE = "011265-938B"
+NIKO_EMAIL = "niko.roolitonta@example.org"
 MESSAGES = "ul.messages"
 ERROR_SUMMARY = "#error-summary"
 
@@ -173,7 +175,7 @@ def test_a_person_with_no_role_or_mandate_has_nothing_to_choose_and_cancels(page
 
     organisations_before = Organisation.objects.count()
     _first_identification_of_niko(page, site)
-    niko = User.objects.get(email="niko.roolitonta@example.org")
+    niko = User.objects.get(email=NIKO_EMAIL)
 
     page.goto(f"{site}/organisations/act-for/")
     _go_to_selection(page)
@@ -194,16 +196,30 @@ def test_a_person_with_no_role_or_mandate_has_nothing_to_choose_and_cancels(page
 
 
 def _first_identification_of_niko(page: Page, site: str) -> None:
-    """Niko identifies from the sign-in page for the first time and creates his account there."""
+    """Niko identifies from the sign-in page for the first time, creates his account there and confirms its
+    address from the link sent to it, signed in all the while."""
     page.goto(f"{site}/accounts/login/")
     _check_page(page)
     _identify(page, "Niko Roolitonta")
     expect(page.locator("h1")).to_have_text("Luo käyttäjätili")
     expect(page.locator("p.lead")).to_contain_text("Niko Roolitonta")
     _check_page(page)
-    page.fill("#id_email", "niko.roolitonta@example.org")
+    page.fill("#id_email", NIKO_EMAIL)
     page.get_by_role("button", name="Luo käyttäjätili").click()
-    expect(page.locator(MESSAGES)).to_contain_text("Tervetuloa! Käyttäjätilisi on luotu.")
+    expect(page.locator(MESSAGES)).to_contain_text(
+        f"Tervetuloa! Käyttäjätilisi on luotu. Lähetimme linkin osoitteeseen {NIKO_EMAIL}"
+    )
+
+    page.goto(_link_sent_to(NIKO_EMAIL))
+    expect(page.locator("h1")).to_have_text("Vahvista sähköpostiosoite")
+    _check_page(page)
+    page.get_by_role("button", name="Vahvista", exact=True).click()
+    expect(page.locator("nav.main")).to_contain_text("Kirjaudu ulos")
+
+
+def _link_sent_to(email: str) -> str:
+    message = next(message for message in reversed(mail.outbox) if message.to == [email])
+    return re.search(r"https?://\S+", message.body).group(0)
 
 
 def test_a_mandate_ended_after_the_choice_refuses_submitting_and_keeps_every_answer(
@@ -309,6 +325,7 @@ def test_a_municipality_is_verified_by_an_official_before_its_application_can_be
     call = _open_call("TEM-NEUVO-")
     _first_identification_of_niko(page, site)
 
+    page.locator("nav.main").get_by_role("link", name="Omat organisaatiot").click()
     expect(page.locator("h1")).to_have_text("Omat organisaatiot")
     _check_page(page)
     page.get_by_role("link", name="Rekisteröi organisaatio").click()
