@@ -2,7 +2,9 @@
 
 `authorizations_stand_in` starts `python -m stand_ins.authorizations --port 0`, waits for its line saying on which
 port it listens, points the service's SUOMIFI_AUTHORIZATIONS_* settings at it and stops it afterwards.
-`choose_organisation` and `cancel_selection` do what a person does on its selection page.
+`choose_organisation` and `cancel_selection` do what a person does on its selection page. The browser tests start
+their own with `started_authorizations_stand_in`, registered with the live server's return address, and point the
+service at it with `service_using_authorizations_stand_in`.
 """
 
 import datetime
@@ -10,6 +12,8 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -42,15 +46,16 @@ class StandIn:
         )
 
 
-@pytest.fixture(scope="module")
-def _stand_in_process():
+@contextmanager
+def started_authorizations_stand_in(*, redirect_uris: list[str]) -> Iterator[StandIn]:
+    """A stand-in process that sends people back only to `redirect_uris` after the selection."""
     environment = {
         **os.environ,
         "AUTHORIZATIONS_STAND_IN_CLIENT_ID": CLIENT_ID,
         "AUTHORIZATIONS_STAND_IN_API_KEY": API_KEY,
         "AUTHORIZATIONS_STAND_IN_OAUTH_PASSWORD": OAUTH_PASSWORD,
         "AUTHORIZATIONS_STAND_IN_CONTROL_TOKEN": CONTROL_TOKEN,
-        "AUTHORIZATIONS_STAND_IN_REDIRECT_URIS": REDIRECT_URI,
+        "AUTHORIZATIONS_STAND_IN_REDIRECT_URIS": ",".join(redirect_uris),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "stand_ins.authorizations", "--port", "0"],
@@ -74,9 +79,11 @@ def _stand_in_process():
             process.wait()
 
 
-@pytest.fixture
-def authorizations_stand_in(_stand_in_process, settings):
-    settings.SUOMIFI_AUTHORIZATIONS_URL = _stand_in_process.url
+@contextmanager
+def service_using_authorizations_stand_in(settings, stand_in: StandIn) -> Iterator[StandIn]:
+    """Points the service's SUOMIFI_AUTHORIZATIONS_* settings (pytest-django's `settings`) at the stand-in, and
+    resets the stand-in's roles, mandates and behaviour afterwards."""
+    settings.SUOMIFI_AUTHORIZATIONS_URL = stand_in.url
     settings.SUOMIFI_AUTHORIZATIONS_CLIENT_ID = CLIENT_ID
     settings.SUOMIFI_AUTHORIZATIONS_API_KEY = API_KEY
     settings.SUOMIFI_AUTHORIZATIONS_OAUTH_PASSWORD = OAUTH_PASSWORD
@@ -87,10 +94,22 @@ def authorizations_stand_in(_stand_in_process, settings):
     if time_machine.escape_hatch.is_travelling():
         real_now = datetime.datetime.fromtimestamp(time_machine.escape_hatch.time.time(), datetime.UTC)
         with time_machine.travel(real_now, tick=True):
-            yield _stand_in_process
+            yield stand_in
     else:
-        yield _stand_in_process
-    _stand_in_process.control("reset")
+        yield stand_in
+    stand_in.control("reset")
+
+
+@pytest.fixture(scope="module")
+def _stand_in_process():
+    with started_authorizations_stand_in(redirect_uris=[REDIRECT_URI]) as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+def authorizations_stand_in(_stand_in_process, settings):
+    with service_using_authorizations_stand_in(settings, _stand_in_process) as stand_in:
+        yield stand_in
 
 
 def choose_organisation(selection_url: str, business_id: str) -> dict:

@@ -4,6 +4,8 @@
 
 The stand-in fetches the client's public keys from the client's jwks_uri, as it would the service's, so the
 fixture serves them from a small http.server thread in the test process (the test's Django has no live server).
+The browser tests start their own with `started_identification_stand_in`, registered with the live server's
+return address and JWKS, and point the service at it with `service_using_identification_stand_in`.
 """
 
 import json
@@ -13,6 +15,8 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -69,17 +73,21 @@ class StandIn:
         requests.post(f"{self.issuer}/control/delay", data={"seconds": seconds}, timeout=5).raise_for_status()
 
 
-@pytest.fixture(scope="session")
-def identification_stand_in():
+@contextmanager
+def started_identification_stand_in(*, redirect_uris: list[str], jwks_uri: str = "") -> Iterator[StandIn]:
+    """A stand-in process with one registered client, CLIENT_ID, whose keys are made here.
+
+    The stand-in reads the client's public keys from `jwks_uri`: the service's own JWKS where a live server
+    publishes it (the browser tests), else a small server of this fixture's."""
     signing, encryption = private_keys()
-    keys_server = serve_json({"keys": [signing.as_dict(private=False), encryption.as_dict(private=False)]})
+    keys_server = None
+    if not jwks_uri:
+        keys_server = serve_json(
+            {"keys": [signing.as_dict(private=False), encryption.as_dict(private=False)]}
+        )
+        jwks_uri = f"http://127.0.0.1:{keys_server.server_address[1]}/jwks.json"
     port = free_port()
-    registration = {
-        CLIENT_ID: {
-            "redirect_uris": [REDIRECT_URI],
-            "jwks_uri": f"http://127.0.0.1:{keys_server.server_address[1]}/jwks.json",
-        }
-    }
+    registration = {CLIENT_ID: {"redirect_uris": redirect_uris, "jwks_uri": jwks_uri}}
     environment = {**os.environ, "IDENTIFICATION_STAND_IN_CLIENTS": json.dumps(registration)}
     process = subprocess.Popen(
         [sys.executable, "-m", "stand_ins.identification", "--port", str(port)],
@@ -103,21 +111,33 @@ def identification_stand_in():
             process.kill()
             process.wait()
         process.stdout.close()
-        keys_server.shutdown()
-        keys_server.server_close()
+        if keys_server is not None:
+            keys_server.shutdown()
+            keys_server.server_close()
+
+
+@contextmanager
+def service_using_identification_stand_in(settings, stand_in: StandIn) -> Iterator[StandIn]:
+    """Points the service's SUOMIFI_OIDC_* settings (pytest-django's `settings`) at the stand-in, with our keys."""
+    settings.SUOMIFI_OIDC_ISSUER = stand_in.issuer
+    settings.SUOMIFI_OIDC_CLIENT_ID = CLIENT_ID
+    settings.SUOMIFI_OIDC_SIGNING_KEY = json.dumps(stand_in.signing_key.as_dict(private=True))
+    settings.SUOMIFI_OIDC_ENCRYPTION_KEY = json.dumps(stand_in.encryption_key.as_dict(private=True))
+    settings.SUOMIFI_OIDC_ACR = "substantial"
+    settings.SUOMIFI_OIDC_TIMEOUT_SECONDS = 5
+    cache.clear()
+    yield stand_in
+    stand_in.set_delay(0)
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def identification_stand_in():
+    with started_identification_stand_in(redirect_uris=[REDIRECT_URI]) as stand_in:
+        yield stand_in
 
 
 @pytest.fixture
 def suomifi_stand_in_settings(settings, identification_stand_in):
-    settings.SUOMIFI_OIDC_ISSUER = identification_stand_in.issuer
-    settings.SUOMIFI_OIDC_CLIENT_ID = CLIENT_ID
-    settings.SUOMIFI_OIDC_SIGNING_KEY = json.dumps(identification_stand_in.signing_key.as_dict(private=True))
-    settings.SUOMIFI_OIDC_ENCRYPTION_KEY = json.dumps(
-        identification_stand_in.encryption_key.as_dict(private=True)
-    )
-    settings.SUOMIFI_OIDC_ACR = "substantial"
-    settings.SUOMIFI_OIDC_TIMEOUT_SECONDS = 5
-    cache.clear()
-    yield identification_stand_in
-    identification_stand_in.set_delay(0)
-    cache.clear()
+    with service_using_identification_stand_in(settings, identification_stand_in) as stand_in:
+        yield stand_in

@@ -210,6 +210,30 @@ class TestSubmit:
             services.application_submit(application=application, acting_user=applicant)
         assert [problem["code"] for problem in refusal.value.problems] == [code]
 
+    def test_submit__a_share_refusal_gives_its_percentages_as_the_language_writes_them(
+        self, applicant, organisation
+    ):
+        call = CallFactory(max_share_percent=Decimal("70.00"), own_funding_min_percent=Decimal("12.50"))
+        CallFormFactory(call=call)
+        RegionFactory()
+        application = services.application_start(call=call, organisation=organisation, acting_user=applicant)
+        answers = complete_answers(call)
+        answers["budget"] = {
+            "costs": {"personnel": "40000.00", "rents": "5000.00"},
+            "income": "0.00",
+            "own_funding": "5000.00",
+        }
+        application = _save(application, answers, applicant)
+        with pytest.raises(services.SubmissionRefused) as refusal:
+            services.application_submit(application=application, acting_user=applicant)
+        messages = {problem["code"]: problem["message"] for problem in refusal.value.problems}
+        assert (
+            "enintään 70 % hyväksyttävistä kustannuksista; tässä talousarviossa haetaan 88,89 %"
+            in (messages["share_too_large"])
+        )
+        assert "vähintään 12,5 % " in messages["own_funding_too_small"]
+        assert "11,11 %" in messages["own_funding_too_small"]
+
     def test_submit__one_second_after_the_deadline_is_refused(self, draft, applicant, call):
         draft = _save(draft, complete_answers(call), applicant)
         with pytest.raises(ValidationError) as error:

@@ -9,9 +9,21 @@ from django.utils import timezone
 from avustamo.core.models import AuditEntry
 from avustamo.organisations import services
 from avustamo.organisations.identifiers import clean_business_id, clean_iban
-from avustamo.organisations.models import Invitation, Membership, Organisation, OrganisationType
+from avustamo.organisations.models import (
+    AuthoritySource,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationType,
+)
 from tests.access import sign_in
-from tests.factories import MunicipalityFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    AuthorityCheckFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    StrongIdentityFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -247,6 +259,38 @@ def test_members_see_their_organisation_but_cannot_edit(client, organisation, or
     assert page.status_code == 200
     assert organisation.business_id in page.content.decode()
     assert client.get(reverse("organisations:edit", args=[organisation.pk])).status_code == 403
+
+
+def test_the_page_shows_the_last_answer_of_e_authorizations_not_an_earlier_officials_verification(
+    client, organisation, organisation_admin, settings
+):
+    # e-Authorizations answers for associations once the deployment is configured for it; the page calls nothing.
+    settings.SUOMIFI_AUTHORIZATIONS_URL = "http://127.0.0.1:9"
+    settings.SUOMIFI_AUTHORIZATIONS_CLIENT_ID = "avust001"
+    settings.SUOMIFI_AUTHORIZATIONS_API_KEY = "key"
+    settings.SUOMIFI_AUTHORIZATIONS_OAUTH_PASSWORD = "password"
+    StrongIdentityFactory(user=organisation_admin)
+    now = timezone.now()
+    AuthorityCheckFactory(
+        person=organisation_admin,
+        organisation=organisation,
+        source=AuthoritySource.OFFICIAL_VERIFICATION,
+        basis="vahvistanut Virkailija",
+        checked_at=now,
+    )
+    AuthorityCheckFactory(
+        person=organisation_admin,
+        organisation=organisation,
+        allowed=False,
+        basis="ei roolia eikä valtuutta",
+        checked_at=now - datetime.timedelta(hours=1),
+    )
+    sign_in(client, organisation_admin)
+
+    page = client.get(reverse("organisations:detail", args=[organisation.pk])).content.decode()
+
+    assert "Suomi.fi-valtuudet ei antanut sinulle oikeutta asioida organisaation puolesta" in page
+    assert "vahvistanut Virkailija" not in page
 
 
 class TestRoles:

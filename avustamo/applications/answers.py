@@ -13,7 +13,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from avustamo.core.money import format_euros, is_whole_cents
-from avustamo.core.templatetags.avustamo import day
+from avustamo.core.templatetags.avustamo import day, number
 from avustamo.core.translation import language_code
 from avustamo.organisations.identifiers import clean_business_id, clean_iban
 from avustamo.programmes.application_form.budget import COST_CATEGORIES, FINANCING_LINES, BudgetFigures
@@ -577,7 +577,7 @@ def _budget_problems(definition, answers, context, refuse):
             _(
                 "The grant may cover at most %(limit)s %% of the eligible costs; this budget asks for %(share)s %%."
             )
-            % {"limit": call.max_share_percent.normalize(), "share": figures.requested_share},
+            % {"limit": number(call.max_share_percent), "share": number(figures.requested_share)},
         )
     if (
         call.own_funding_min_percent is not None
@@ -589,5 +589,5 @@ def _budget_problems(definition, answers, context, refuse):
             _(
                 "Own funding must be at least %(limit)s %% of the eligible costs; this budget has %(share)s %%."
             )
-            % {"limit": call.own_funding_min_percent.normalize(), "share": figures.own_funding_share},
+            % {"limit": number(call.own_funding_min_percent), "share": number(figures.own_funding_share)},
         )

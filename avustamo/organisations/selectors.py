@@ -52,9 +52,11 @@ def representation_of(*, person, organisation) -> RepresentationVerification | N
     )
 
 
-def latest_authority_check(*, person, organisation) -> AuthorityCheck | None:
+def latest_authority_check(*, person, organisation, source: str) -> AuthorityCheck | None:
+    """The newest check from the source that now answers for the organisation: an official's verification
+    recorded before the deployment used e-Authorizations is no answer of e-Authorizations."""
     return (
-        AuthorityCheck.objects.filter(person=person, organisation=organisation)
+        AuthorityCheck.objects.filter(person=person, organisation=organisation, source=source)
         .order_by("-checked_at")
         .first()
     )

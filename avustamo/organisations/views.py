@@ -89,17 +89,18 @@ def _detail_page(
 ):
     can_manage = request.user.has_perm("organisations.manage_members", organisation)
     is_member = organisation.memberships.filter(person=request.user).exists()
+    source = authority.authority_source(organisation)
     return render(
         request,
         "organisations/detail.html",
         {
             "organisation": organisation,
-            "authority_source": authority.authority_source(organisation),
+            "authority_source": source,
             "is_member": is_member,
             "identified": hasattr(request.user, "strong_identity"),
             "my_verification": selectors.representation_of(person=request.user, organisation=organisation),
             "my_latest_check": selectors.latest_authority_check(
-                person=request.user, organisation=organisation
+                person=request.user, organisation=organisation, source=source
             ),
             "verification_form": (verification_form or VerificationRequestForm()) if is_member else None,
             "members": selectors.organisation_members(organisation=organisation),

@@ -45,7 +45,8 @@ LANGUAGE = "identification_language"
 PENDING_SIGN_UP = "identification_pending_sign_up"
 # When this session's person last identified themselves strongly, and at which level.
 IDENTIFIED_AT = "strongly_identified_at"
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# One of AUTHENTICATION_BACKENDS: a session signed in with any other is anonymous from its next request on.
+LOGIN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 # A first identification is turned into an account within this time, or the person identifies again.
 SIGN_UP_WITHIN = datetime.timedelta(minutes=30)
 

@@ -7,41 +7,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from avustamo.demo.content import DEMO_PASSWORD
-from avustamo.demo.documents import one_page_pdf
+from tests.browser.filling import fill_application
 from tests.browser.page_checks import assert_no_axe_violations, assert_page_basics
 
 pytestmark = pytest.mark.browser
 
 LANGUAGE_PREFIX = {"fi": "", "sv": "/sv"}
 RECEIVED = {"fi": "Hakemuksesi on vastaanotettu", "sv": "Din ansökan har tagits emot"}
-
-
-def _fill_application(page: Page, funding_year: int) -> None:
-    page.fill('[name="q-contact-persons-0-name"]', "Aino Rahastonhoitaja")
-    page.fill('[name="q-contact-persons-0-email"]', "aino@kotipiha.example.org")
-    page.fill('[name="q-contact-persons-0-phone"]', "040 123 4567")
-    page.fill('[name="q-project-name"]', "Perhekerhot Hervannassa")
-    page.fill('[name="q-project-summary"]', "Vertaistukea maahanmuuttaneille perheille.")
-    page.fill('[name="q-objectives"]', "Perheet löytävät palvelut.")
-    page.fill('[name="q-target-groups"]', "Maahanmuuttaneet lapsiperheet.")
-    page.fill('[name="q-activities"]', "Perhekerhot joka viikko.")
-    page.check('[name="q-regions"][value="06"]')
-    page.fill('[name="q-period-start"]', f"{funding_year}-02-01")
-    page.fill('[name="q-period-end"]', f"{funding_year}-12-31")
-    page.fill('[name="q-budget-personnel"]', "40000")
-    page.fill('[name="q-budget-rents"]', "5000,50")
-    page.fill('[name="q-budget-own_funding"]', "5000,50")
-    page.check('[name="q-joint-project"][value="no"]')
-    for checkbox in page.locator('[name="q-declarations"]').all():
-        checkbox.check()
-    for file_input in page.locator('input[type="file"][name^="attachment-"]').all():
-        file_input.set_input_files(
-            {
-                "name": "liite.pdf",
-                "mimeType": "application/pdf",
-                "buffer": one_page_pdf("Liite", ["Kotipiha ry"]),
-            }
-        )
 
 
 def _journey(page: Page, site: str, language: str, *, check_axe: bool = True) -> None:
@@ -77,7 +49,7 @@ def _journey(page: Page, site: str, language: str, *, check_axe: bool = True) ->
     if check_axe:
         assert_no_axe_violations(page)
 
-    _fill_application(page, call.period_earliest_start.year)
+    fill_application(page, call.period_earliest_start.year)
     page.locator('button[value="submit"]').click()
     expect(page.locator("h1")).to_have_text(RECEIVED[language])
     expect(page.locator("p.lead")).to_contain_text("TEM/")
