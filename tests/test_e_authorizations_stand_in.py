@@ -74,8 +74,9 @@ def test_a_mandate_allows_its_issue_and_no_other(authorizations_stand_in):
 
     assert allowed.allowed is True
     assert other.allowed is False
-    # A mandate is not a register role.
-    assert e_authorizations.organisation_roles(web_api_session=session, access_token=token) == []
+    # A mandate is not a register role: the chosen organisation comes with none.
+    [chosen] = e_authorizations.organisation_roles(web_api_session=session, access_token=token)
+    assert (chosen.business_id, chosen.roles) == (HELMI, ())
 
 
 def test_an_ended_mandate_no_longer_allows(authorizations_stand_in):

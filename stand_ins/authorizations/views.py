@@ -129,6 +129,18 @@ def organisation_roles(request, session_id):
     if not request.GET.get("requestId"):
         return refuse("requestId is required", status=400)
     entry = registry.roles_in(session.identity_code, session.chosen_business_id or "")
+    if entry is None:
+        # Chosen by a mandate alone: the organisation with no register roles, so the service knows which one was
+        # chosen and asks Authorization about the mandate. DVV's public pages do not show this answer; the
+        # stand-in's choice is marked unverified in docs/identity.md.
+        entry = next(
+            (
+                {**choice, "roles": []}
+                for choice in registry.organisations_to_choose(session.identity_code)
+                if choice["business_id"] == session.chosen_business_id
+            ),
+            None,
+        )
     organisations = (
         [
             {

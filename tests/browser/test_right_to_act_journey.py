@@ -240,6 +240,9 @@ def test_a_mandate_ended_after_the_choice_refuses_submitting_and_keeps_every_ans
     _go_to_selection(page)
     _choose_organisation(page, helmi.name)
     expect(page.locator("h1")).to_have_text(helmi.name)
+    expect(page.get_by_role("main")).to_contain_text(
+        f"Suomi.fi-valtuudet: voit asioida organisaation {helmi.name} puolesta (valtuus asiaan valtionavustus)"
+    )
 
     pk = _start_application(page, site, call)
     fill_application(
