@@ -52,6 +52,8 @@ def _forget_used_code(email: str) -> None:
     from allauth.mfa.totp.internal.auth import TOTP
     from django.core.cache import cache
 
-    authenticator = Authenticator.objects.filter(user__email__iexact=email, type=Authenticator.Type.TOTP).first()
+    authenticator = Authenticator.objects.filter(
+        user__email__iexact=email, type=Authenticator.Type.TOTP
+    ).first()
     if authenticator is not None:
         cache.delete(TOTP(authenticator)._get_used_cache_key(current_code()))
