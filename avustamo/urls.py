@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -5,6 +6,9 @@ from django.urls import include, path
 from avustamo.api.api import api
 from avustamo.core.views import health, set_language
 from avustamo.register.downloads import register_360giving
+
+# The admin site signs in through the service's own sign-in page, with its throttling and second factor.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("health", health, name="health"),

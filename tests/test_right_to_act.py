@@ -24,6 +24,7 @@ from avustamo.grants import services as grant_services
 from avustamo.organisations import authority
 from avustamo.organisations import services as organisation_services
 from avustamo.organisations.models import (
+    AuthorityCheck,
     AuthoritySource,
     Membership,
     Organisation,
@@ -509,6 +510,7 @@ class TestPages:
 
     def test_a_member_sends_the_document_on_the_organisation_page(self, client):
         member = MembershipFactory(organisation__organisation_type="municipality", right_to_act=False)
+        StrongIdentityFactory(user=member.person)
         sign_in(client, member.person)
         page = client.get(reverse("organisations:detail", args=[member.organisation.pk]))
         assert "Lähetä vahvistettavaksi" in page.content.decode()
@@ -523,6 +525,7 @@ class TestPages:
 
     def test_a_request_without_a_document_shows_the_form_again_with_its_error(self, client):
         member = MembershipFactory(organisation__organisation_type="municipality", right_to_act=False)
+        StrongIdentityFactory(user=member.person)
         sign_in(client, member.person)
         response = client.post(
             reverse("organisations:ask_verification", args=[member.organisation.pk]),
@@ -588,3 +591,95 @@ def test_the_officials_list_asks_the_database_as_often_for_many_requests_as_for_
     for _ in range(5):
         RepresentationVerificationFactory(status=VerificationStatus.PENDING)
     assert statements() == one
+
+
+class TestWhatTheReviewFound:
+    def test_a_person_not_identified_cannot_ask_an_official_to_verify(self):
+        member = MembershipFactory(organisation__organisation_type="municipality", right_to_act=False)
+        with pytest.raises(ValidationError) as refusal:
+            authority.representation_verification_request(
+                organisation=member.organisation,
+                explanation="Päätös 7 §.",
+                proof=_document(),
+                acting_user=member.person,
+            )
+        assert refusal.value.code == "not_identified"
+        assert not RepresentationVerification.objects.exists()
+
+    def test_an_official_does_not_verify_a_person_not_identified(self):
+        member = MembershipFactory(organisation__organisation_type="municipality", right_to_act=False)
+        verification = RepresentationVerificationFactory(
+            person=member.person, organisation=member.organisation, status=VerificationStatus.PENDING
+        )
+        with pytest.raises(ValidationError) as refusal:
+            authority.representation_verify(
+                verification=verification, acting_user=UserFactory(roles=["programme_manager"])
+            )
+        assert refusal.value.code == "not_identified"
+        verification.refresh_from_db()
+        assert verification.status == VerificationStatus.PENDING
+
+    def test_the_business_id_and_type_are_fixed_at_registration(self):
+        administrator = MembershipFactory(administrator=True)
+        organisation = administrator.organisation
+        with pytest.raises(ValidationError) as refusal:
+            organisation_services.organisation_update(
+                organisation=organisation, acting_user=administrator.person, organisation_type="other"
+            )
+        assert refusal.value.error_dict["organisation_type"][0].code == "fixed_at_registration"
+        organisation.refresh_from_db()
+        assert organisation.organisation_type == "registered_association"
+
+    def test_changing_the_account_grants_are_paid_to_needs_the_right_to_act(self):
+        organisation = OrganisationFactory()
+        invited = MembershipFactory(organisation=organisation, administrator=True, right_to_act=False)
+        StrongIdentityFactory(user=invited.person)
+        old_iban = organisation.iban
+        with pytest.raises(ValidationError) as refusal:
+            organisation_services.organisation_update(
+                organisation=organisation, acting_user=invited.person, iban=valid_iban(8000)
+            )
+        assert refusal.value.code == "not_verified"
+        organisation.refresh_from_db()
+        assert organisation.iban == old_iban
+
+        representative = MembershipFactory(organisation=organisation, administrator=True)
+        organisation_services.organisation_update(
+            organisation=organisation, acting_user=representative.person, iban=valid_iban(8000)
+        )
+        entry = AuditEntry.objects.get(action="organisation.updated")
+        assert entry.details["authority_source"] == "official_verification"
+
+    def test_withdrawing_a_submitted_application_needs_the_right_to_act(self, call):
+        application = ApplicationFactory.submitted(call)
+        invited = MembershipFactory(organisation=application.organisation, right_to_act=False)
+        StrongIdentityFactory(user=invited.person)
+        with pytest.raises(ValidationError) as refusal:
+            application_services.application_withdraw(application=application, acting_user=invited.person)
+        assert refusal.value.code == "not_verified"
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.SUBMITTED
+
+    def test_a_web_api_session_opened_by_another_person_is_not_used(self, client, settings):
+        from avustamo.organisations import authority_views
+
+        organisation = OrganisationFactory()
+        member = MembershipFactory(organisation=organisation, right_to_act=False)
+        StrongIdentityFactory(user=member.person)
+        for name, value in E_AUTHORIZATIONS.items():
+            setattr(settings, name, value)
+        sign_in(client, member.person)
+        session = client.session
+        session[authority_views.WEB_API_SESSION] = {
+            "session": {"session_id": "s", "user_id": "u", "request_id": "r", "state": "x"},
+            "person_key": person_key("070772-9136"),
+        }
+        session[authority_views.ACCESS_TOKEN] = "token-of-another-person"
+        session.save()
+
+        response = client.post(reverse("organisations:act_for"), {"next": ""})
+
+        # Not sent to the selection with the other person's session: asked to identify first.
+        assert response.status_code == 200
+        assert authority_views.WEB_API_SESSION not in client.session
+        assert not AuthorityCheck.objects.exists()

@@ -10,11 +10,11 @@ SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
 def is_staff_person(user) -> bool:
-    """An official (is_staff) or anyone granted a staff role; read once per user object (one request)."""
+    """An official (is_staff), a superuser, or anyone granted a staff role; read once per user object."""
     if not (user and user.is_authenticated):
         return False
     if not hasattr(user, "_is_staff_person"):
-        user._is_staff_person = user.is_staff or user.role_grants.exists()
+        user._is_staff_person = user.is_staff or user.is_superuser or user.role_grants.exists()
     return user._is_staff_person
 
 

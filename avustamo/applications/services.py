@@ -442,7 +442,19 @@ def application_withdraw(*, application: Application, acting_user) -> Applicatio
     if application.status == ApplicationStatus.WITHDRAWN:
         return application
     _refuse_unless_open(application.call)
-    transition(application, "withdraw", acting_user=acting_user, changes={"withdrawn_at": timezone.now()})
+    # Withdrawing what was sent to the ministry is an act in the organisation's name; dropping a draft is not.
+    authority = (
+        require_authority(person=acting_user, organisation=application.organisation)
+        if application.status != ApplicationStatus.DRAFT
+        else None
+    )
+    transition(
+        application,
+        "withdraw",
+        acting_user=acting_user,
+        changes={"withdrawn_at": timezone.now()},
+        **(authority_details(authority) if authority else {}),
+    )
     return application
 
 

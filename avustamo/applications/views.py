@@ -225,6 +225,12 @@ def remove_attachment(request, pk, attachment_pk):
 @require_POST
 def withdraw(request, pk):
     application = _application(request, pk)
+    if application.status != ApplicationStatus.DRAFT:
+        refused = confirm_right_to_act(
+            request, application.organisation, back_to=reverse("applications:edit", args=[application.pk])
+        )
+        if refused is not None:
+            return refused
     perform(
         request,
         lambda: services.application_withdraw(application=application, acting_user=request.user),

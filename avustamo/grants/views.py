@@ -37,7 +37,9 @@ def change_request_new(request, pk):
     status = 200
     if request.method == "POST":
         refused = (
-            confirm_right_to_act(request, grant.application.organisation, back_to=request.get_full_path())
+            confirm_right_to_act(
+                request, grant.application.organisation, back_to=request.get_full_path(), draft_kept=False
+            )
             if form.is_valid()
             else None
         )

@@ -12,6 +12,7 @@ under.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -159,26 +160,83 @@ def authority_details(check: AuthorityCheck) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class EAuthorizationsAnswer:
+    """What Suomi.fi e-Authorizations said about one person and one organisation: the person's register roles
+    there (OrganizationalRoles) and whether a mandate for the deployment's issue allows them (Authorization)."""
+
+    business_id: str
+    roles: tuple[str, ...]
+    roles_complete: bool
+    mandate_allowed: bool
+    issue: str
+    answer: dict
+    received_at: datetime.datetime
+
+    @property
+    def allowed(self) -> bool:
+        # Register roles that let the person act alone ("complete"), or a mandate for the issue.
+        return bool(self.roles and self.roles_complete) or self.mandate_allowed
+
+    @property
+    def basis(self) -> str:
+        if self.roles:
+            return ", ".join(self.roles)
+        if self.mandate_allowed:
+            return _("mandate for %(issue)s") % {"issue": self.issue}
+        return _("no role or mandate")
+
+
+def ask_e_authorizations(
+    *, web_api_session, access_token: str, business_id: str
+) -> EAuthorizationsAnswer | None:
+    """Ask e-Authorizations about the organisation the person chose there; None when it is not the chosen one
+    and no mandate covers it (the person must choose it first), so that no refusal is recorded for a question
+    the answer could not have been about. Raises `e_authorizations.AuthorizationServiceError`."""
+    chosen = e_authorizations.organisation_roles(web_api_session=web_api_session, access_token=access_token)
+    issue = settings.SUOMIFI_AUTHORIZATIONS_ISSUE
+    mandate = e_authorizations.authorization(
+        web_api_session=web_api_session, access_token=access_token, business_id=business_id, issue=issue
+    )
+    roles = next((item for item in chosen if item.business_id == business_id), None)
+    if roles is None and not mandate.allowed:
+        return None
+    return EAuthorizationsAnswer(
+        business_id=business_id,
+        roles=roles.roles if roles else (),
+        roles_complete=bool(roles and roles.complete),
+        mandate_allowed=mandate.allowed,
+        issue=issue,
+        answer={
+            "roles": roles.raw if roles else None,
+            "roles_source": roles.source if roles else None,
+            "authorization": mandate.raw,
+            "authorization_source": mandate.source,
+        },
+        received_at=mandate.received_at,
+    )
+
+
 @transaction.atomic
 def authority_check_record(
-    *, person, organisation: Organisation, allowed: bool, basis: str, answer: dict, checked_at
+    *, person, organisation: Organisation, answer: EAuthorizationsAnswer
 ) -> AuthorityCheck:
     """Store an answer of Suomi.fi e-Authorizations about the person and the organisation, allowed or not."""
     check = AuthorityCheck.objects.create(
         person=person,
         organisation=organisation,
         source=AuthoritySource.E_AUTHORIZATIONS,
-        allowed=allowed,
-        basis=basis[:300],
-        answer=answer,
-        checked_at=checked_at,
+        allowed=answer.allowed,
+        basis=answer.basis[:300],
+        answer=answer.answer,
+        checked_at=answer.received_at,
     )
     audit(
         acting_user=person,
         action="authority.checked",
         target=organisation,
         authority_check=check.pk,
-        allowed=allowed,
+        allowed=check.allowed,
         basis=check.basis,
     )
     return check
@@ -188,10 +246,17 @@ def authority_check_record(
 def representation_verification_request(
     *, organisation: Organisation, explanation: str, proof, acting_user
 ) -> RepresentationVerification:
-    """A member asks an official to verify their right to act for the organisation, with a document."""
+    """A member asks an official to verify their right to act for the organisation, with a document. Only an
+    identified person asks: the official compares the document with the name the identification gave, not with
+    a name anyone can type into an account."""
     if not organisation.memberships.filter(person=acting_user).exists():
         raise ValidationError(
             _("You are not a member of this organisation in the service."), code="not_member"
+        )
+    if not StrongIdentity.objects.filter(user=acting_user).exists():
+        raise ValidationError(
+            _("Identify yourself with Suomi.fi e-Identification first, so the official knows who asks."),
+            code="not_identified",
         )
     explanation = (explanation or "").strip()
     errors = {}
@@ -251,6 +316,11 @@ def representation_verify(
     _require_verifier(acting_user)
     if verification.person_id == acting_user.pk:
         raise ValidationError(_("You cannot verify your own right to act."), code="own_verification")
+    if not StrongIdentity.objects.filter(user=verification.person_id).exists():
+        raise ValidationError(
+            _("The person has not been identified, so the document cannot be compared with who they are."),
+            code="not_identified",
+        )
     transition(
         verification,
         "verify",

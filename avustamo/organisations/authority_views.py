@@ -5,9 +5,9 @@ moment the service holds their identity code; it is kept in their session with t
 """
 
 import dataclasses
+import secrets
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from avustamo.accounts.models import StrongIdentity
 from avustamo.organisations import authority, e_authorizations
 from avustamo.organisations.models import AuthorityCheck, AuthoritySource, Organisation
 
@@ -35,8 +36,18 @@ def safe_next(request, candidate: str | None) -> str:
 
 
 def _web_api_session(request) -> e_authorizations.WebApiSession | None:
+    """The Web API session opened when the signed-in person identified themselves; never another person's (a
+    browser session outlives a sign-in: someone may identify, give up, and another sign in with a password)."""
     stored = request.session.get(WEB_API_SESSION)
-    return e_authorizations.WebApiSession(**stored) if stored else None
+    if not stored:
+        return None
+    identity = (
+        StrongIdentity.objects.filter(user=request.user).first() if request.user.is_authenticated else None
+    )
+    if identity is None or identity.person_key != stored["person_key"]:
+        forget_web_api_session(request)
+        return None
+    return e_authorizations.WebApiSession(**stored["session"])
 
 
 def forget_web_api_session(request) -> None:
@@ -44,8 +55,13 @@ def forget_web_api_session(request) -> None:
         request.session.pop(key, None)
 
 
-def remember_web_api_session(request, web_api_session: e_authorizations.WebApiSession) -> None:
-    request.session[WEB_API_SESSION] = dataclasses.asdict(web_api_session)
+def remember_web_api_session(
+    request, web_api_session: e_authorizations.WebApiSession, *, person_key: str
+) -> None:
+    request.session[WEB_API_SESSION] = {
+        "session": dataclasses.asdict(web_api_session),
+        "person_key": person_key,
+    }
     request.session.pop(ACCESS_TOKEN, None)
 
 
@@ -62,6 +78,12 @@ def act_for(request):
     if request.method == "POST" and configured and web_api_session is not None:
         request.session[NEXT_PAGE] = next_url
         request.session[LANGUAGE] = request.LANGUAGE_CODE
+        # A new state for each selection, so an answer to an earlier one is not taken for this one.
+        web_api_session = dataclasses.replace(web_api_session, state=secrets.token_urlsafe(32))
+        request.session[WEB_API_SESSION] = {
+            **request.session[WEB_API_SESSION],
+            "session": dataclasses.asdict(web_api_session),
+        }
         return redirect(
             e_authorizations.selection_url(
                 web_api_session=web_api_session,
@@ -110,24 +132,48 @@ def _act_for_return(request):
             forget_web_api_session(request)
         messages.error(request, error.message)
         return redirect(_act_for_page(next_url))
+    if not chosen:
+        messages.error(request, _("Suomi.fi e-Authorizations did not name an organisation you may act for."))
+        return redirect(_act_for_page(next_url))
     for organisation_roles in chosen:
         organisation = Organisation.objects.filter(business_id=organisation_roles.business_id).first()
         if organisation is None:
-            request.session[CHOSEN_TO_REGISTER] = {
-                "business_id": organisation_roles.business_id,
-                "name": organisation_roles.name,
-                "next": next_url,
-            }
-            messages.info(
-                request,
-                _("%(name)s is not yet registered in the service. Fill in its details.")
-                % {"name": organisation_roles.name},
-            )
-            return redirect("organisations:register")
+            return _register_chosen(request, organisation_roles, web_api_session, next_url)
         response = after_choice(request, organisation, next_url)
         if response is not None:
             return response
     return redirect(next_url or "organisations:mine")
+
+
+def _register_chosen(request, organisation_roles, web_api_session, next_url: str):
+    """An organisation not yet in the service is registered by a person e-Authorizations lets act for it."""
+    try:
+        answer = authority.ask_e_authorizations(
+            web_api_session=web_api_session,
+            access_token=request.session[ACCESS_TOKEN],
+            business_id=organisation_roles.business_id,
+        )
+    except e_authorizations.AuthorizationServiceError as error:
+        messages.error(request, error.message)
+        return redirect(_act_for_page(next_url))
+    if answer is None or not answer.allowed:
+        messages.error(
+            request,
+            _("Suomi.fi e-Authorizations did not give you the right to act for %(name)s in this matter.")
+            % {"name": organisation_roles.name},
+        )
+        return redirect(_act_for_page(next_url))
+    request.session[CHOSEN_TO_REGISTER] = {
+        "business_id": organisation_roles.business_id,
+        "name": organisation_roles.name,
+        "next": next_url,
+    }
+    messages.info(
+        request,
+        _("%(name)s is not yet registered in the service. Fill in its details.")
+        % {"name": organisation_roles.name},
+    )
+    return redirect("organisations:register")
 
 
 def after_choice(request, organisation: Organisation, next_url: str):
@@ -156,48 +202,30 @@ def after_choice(request, organisation: Organisation, next_url: str):
 
 def refresh_authority(request, organisation: Organisation) -> AuthorityCheck | None:
     """Ask e-Authorizations now whether the person may act for the organisation, and store the answer; None when
-    the person has no Web API session with a chosen organisation (they must identify and choose first)."""
+    the person has no Web API session, or chose another organisation there (they must identify or choose first)."""
     web_api_session = _web_api_session(request)
     access_token = request.session.get(ACCESS_TOKEN)
     if web_api_session is None or not access_token:
         return None
     try:
-        chosen = e_authorizations.organisation_roles(
-            web_api_session=web_api_session, access_token=access_token
-        )
-        answer = e_authorizations.authorization(
-            web_api_session=web_api_session,
-            access_token=access_token,
-            business_id=organisation.business_id,
-            issue=settings.SUOMIFI_AUTHORIZATIONS_ISSUE,
+        answer = authority.ask_e_authorizations(
+            web_api_session=web_api_session, access_token=access_token, business_id=organisation.business_id
         )
     except e_authorizations.AuthorizationServiceError as error:
         if error.code == "session_expired":
             forget_web_api_session(request)
         raise
-    roles = next((item for item in chosen if item.business_id == organisation.business_id), None)
-    role_names = ", ".join(roles.roles) if roles else ""
-    # Register roles that let the person act alone ("complete"), or a mandate for the deployment's issue.
-    allowed = bool(roles and roles.roles and roles.complete) or answer.allowed
-    if allowed:
-        basis = role_names or _("mandate for %(issue)s") % {"issue": settings.SUOMIFI_AUTHORIZATIONS_ISSUE}
-    else:
-        basis = role_names or _("no role or mandate")
-    return authority.authority_check_record(
-        person=request.user,
-        organisation=organisation,
-        allowed=allowed,
-        basis=basis,
-        answer={"roles": roles.raw if roles else None, "authorization": answer.raw},
-        checked_at=answer.received_at,
-    )
+    if answer is None:
+        return None
+    return authority.authority_check_record(person=request.user, organisation=organisation, answer=answer)
 
 
-def confirm_right_to_act(request, organisation: Organisation, *, back_to: str):
+def confirm_right_to_act(request, organisation: Organisation, *, back_to: str, draft_kept: bool = True):
     """Before an act in the organisation's name: ask e-Authorizations again where it answers for the organisation.
 
-    Returns a response to send instead (to identification or to the selection, with a message; nothing the person
-    wrote is touched) or None to go on to the service, which refuses with its own message if the right is missing.
+    Returns a response to send instead (to identification or to the selection, with a message) or None to go on to
+    the service, which refuses with its own message if the right is missing. `draft_kept`: whether what the person
+    wrote was saved before this (an application or a report is; a short form is not, and the message says so).
     """
     if authority.authority_source(organisation) != AuthoritySource.E_AUTHORIZATIONS:
         return None
@@ -209,13 +237,17 @@ def confirm_right_to_act(request, organisation: Organisation, *, back_to: str):
             return redirect(_act_for_page(back_to))
         return redirect(back_to)
     if check is None and not authority.has_current_check(person=request.user, organisation=organisation):
-        messages.info(
-            request,
+        message = (
             _(
                 "Confirm your right to act for %(name)s in Suomi.fi e-Authorizations. What you have written "
                 "is kept."
             )
-            % {"name": organisation.name},
+            if draft_kept
+            else _(
+                "Confirm your right to act for %(name)s in Suomi.fi e-Authorizations, then fill in the form "
+                "again."
+            )
         )
+        messages.info(request, message % {"name": organisation.name})
         return redirect(_act_for_page(back_to))
     return None

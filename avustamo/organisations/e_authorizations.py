@@ -237,7 +237,7 @@ def organisation_roles(*, web_api_session: WebApiSession, access_token: str) -> 
                 business_id=item["identifier"],
                 name=item["name"],
                 roles=tuple(roles),
-                complete=item.get("complete") is not False,
+                complete=item.get("complete") is True,
                 source=source,
                 received_at=received_at,
                 raw=_without_identity_codes(item),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from avustamo.organisations.identifiers import clean_business_id, clean_iban, format_iban
 from avustamo.organisations.models import Membership, Organisation
-from avustamo.organisations.services import ORGANISATION_FIELDS
+from avustamo.organisations.services import FIXED_AT_REGISTRATION, ORGANISATION_FIELDS
 from avustamo.reference.models import Municipality
 
 
@@ -35,6 +35,9 @@ class OrganisationForm(forms.ModelForm):
         self.fields["home_municipality"].queryset = Municipality.objects.filter(valid_until_year__isnull=True)
         if self.instance.pk:
             self.initial["iban"] = format_iban(self.instance.iban)
+            for name in FIXED_AT_REGISTRATION:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Fixed at registration; the ministry corrects it if needed.")
 
     def clean_business_id(self):
         return clean_business_id(self.cleaned_data["business_id"])

@@ -66,6 +66,6 @@ def verifications_for_officials(*, status: str = VerificationStatus.PENDING):
     """Verifications of the right to act in one status, the oldest waiting first."""
     return (
         RepresentationVerification.objects.filter(status=status)
-        .select_related("person", "organisation", "decided_by")
+        .select_related("person__strong_identity", "organisation", "decided_by")
         .order_by("requested_at" if status == VerificationStatus.PENDING else "-decided_at")
     )

@@ -14,10 +14,18 @@ from django.utils.translation import gettext as _
 from avustamo.accounts.services import RevocationReason, api_tokens_revoke_all
 from avustamo.core.audit import audit
 from avustamo.core.tasks import queue_email
-from avustamo.organisations.authority import authority_source, representation_end_for_member
+from avustamo.organisations.authority import (
+    authority_details,
+    authority_source,
+    representation_end_for_member,
+    require_authority,
+)
 from avustamo.organisations.identifiers import clean_business_id, clean_iban
 from avustamo.organisations.models import AuthoritySource, Invitation, Membership, Organisation
 
+# What identifies the organisation and decides whose word counts for it (docs/identity.md): not changed by its
+# own people once registered.
+FIXED_AT_REGISTRATION = ("business_id", "organisation_type")
 ORGANISATION_FIELDS = (
     "name",
     "business_id",
@@ -110,6 +118,24 @@ def organisation_update(*, organisation: Organisation, acting_user, **fields) ->
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = {name: str(getattr(organisation, name)) for name in fields}
     _apply_and_validate(organisation, fields)
+    fixed = {
+        name: ValidationError(
+            _("The Business ID and the type are fixed at registration; ask the ministry to correct them."),
+            code="fixed_at_registration",
+        )
+        for name in FIXED_AT_REGISTRATION
+        if name in fields and before[name] != str(getattr(organisation, name))
+    }
+    if fixed:
+        raise ValidationError(fixed)
+    # Where the money goes and whose name it is in are acts in the organisation's name.
+    authority = (
+        require_authority(person=acting_user, organisation=organisation)
+        if any(
+            name in fields and before[name] != str(getattr(organisation, name)) for name in ("iban", "name")
+        )
+        else None
+    )
     if Organisation.objects.filter(business_id=organisation.business_id).exclude(pk=organisation.pk).exists():
         raise ValidationError(
             {
@@ -124,7 +150,13 @@ def organisation_update(*, organisation: Organisation, acting_user, **fields) ->
         for name in fields
         if before[name] != str(getattr(organisation, name))
     }
-    audit(acting_user=acting_user, action="organisation.updated", target=organisation, changed=changed)
+    audit(
+        acting_user=acting_user,
+        action="organisation.updated",
+        target=organisation,
+        changed=changed,
+        **(authority_details(authority) if authority else {}),
+    )
     return organisation
 
 

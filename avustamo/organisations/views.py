@@ -125,6 +125,12 @@ def edit_organisation(request, pk):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
+        if {"iban", "name"} & set(form.changed_data):
+            refused = authority_views.confirm_right_to_act(
+                request, organisation, back_to=request.get_full_path(), draft_kept=False
+            )
+            if refused is not None:
+                return refused
         try:
             services.organisation_update(
                 organisation=organisation, acting_user=request.user, **form.cleaned_data

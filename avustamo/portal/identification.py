@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from avustamo.accounts import suomifi
@@ -43,8 +44,6 @@ logger = logging.getLogger(__name__)
 NEXT_PAGE = "identification_next"
 LANGUAGE = "identification_language"
 PENDING_SIGN_UP = "identification_pending_sign_up"
-# When this session's person last identified themselves strongly, and at which level.
-IDENTIFIED_AT = "strongly_identified_at"
 # One of AUTHENTICATION_BACKENDS: a session signed in with any other is anonymous from its next request on.
 LOGIN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 # A first identification is turned into an account within this time, or the person identifies again.
@@ -91,6 +90,7 @@ def identification_return(request):
         return _identification_return(request)
 
 
+@sensitive_variables("identified")
 def _identification_return(request):
     try:
         identified = suomifi.complete_identification(
@@ -106,7 +106,7 @@ def _identification_return(request):
         level_of_assurance=identified.acr,
         identified_at=identified.identified_at,
     )
-    web_api_session = _open_web_api_session(identified.national_identification_number)
+    web_api_session = _open_web_api_session(request, identified.national_identification_number)
     del identified
     next_url = request.session.pop(NEXT_PAGE, "")
 
@@ -122,17 +122,17 @@ def _identification_return(request):
         account = identified_account(identification)
         if account is None:
             request.session[PENDING_SIGN_UP] = {**identification.as_session_value(), "next": next_url}
-            _keep_web_api_session(request, web_api_session)
+            _keep_web_api_session(request, web_api_session, identification)
             return redirect("core:identified_sign_up")
         login(request, identity_sign_in(identification=identification), backend=LOGIN_BACKEND)
-    _mark_identified(request, identification)
-    _keep_web_api_session(request, web_api_session)
+    _keep_web_api_session(request, web_api_session, identification)
     return redirect(next_url or "organisations:mine")
 
 
-def _open_web_api_session(national_identification_number: str):
+@sensitive_variables("national_identification_number")
+def _open_web_api_session(request, national_identification_number: str):
     """The person's e-Authorizations session, for choosing whom they act for; None when not in use or down
-    (identification still succeeds: the person is told when they try to act for an organisation)."""
+    (identification still succeeds, and the person is told that acting for an organisation must wait)."""
     if not e_authorizations.authorizations_configured():
         return None
     try:
@@ -141,21 +141,15 @@ def _open_web_api_session(national_identification_number: str):
         )
     except e_authorizations.AuthorizationServiceError as error:
         logger.warning("Suomi.fi e-Authorizations session could not be opened: %s", error.code)
+        messages.warning(request, error.message)
         return None
 
 
-def _keep_web_api_session(request, web_api_session) -> None:
+def _keep_web_api_session(request, web_api_session, identification: Identification) -> None:
     if web_api_session is None:
         forget_web_api_session(request)
     else:
-        remember_web_api_session(request, web_api_session)
-
-
-def _mark_identified(request, identification: Identification) -> None:
-    request.session[IDENTIFIED_AT] = {
-        "at": identification.identified_at.isoformat(),
-        "level": identification.level_of_assurance,
-    }
+        remember_web_api_session(request, web_api_session, person_key=identification.person_key)
 
 
 def identified_sign_up(request):
@@ -182,7 +176,6 @@ def identified_sign_up(request):
         else:
             request.session.pop(PENDING_SIGN_UP, None)
             login(request, user, backend=LOGIN_BACKEND)
-            _mark_identified(request, identification)
             EmailAddress.objects.get_primary(user).send_confirmation(request, signup=True)
             messages.success(
                 request,

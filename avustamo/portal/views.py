@@ -351,7 +351,10 @@ def grant_accept(request, pk: int):
     form = AcceptGrantForm(request.POST)
     if form.is_valid():
         refused = confirm_right_to_act(
-            request, grant.application.organisation, back_to=reverse("applications:decision", args=[pk])
+            request,
+            grant.application.organisation,
+            back_to=reverse("applications:decision", args=[pk]),
+            draft_kept=False,
         )
         if refused is not None:
             return refused
@@ -374,7 +377,10 @@ def grant_decline(request, pk: int):
     form = DeclineGrantForm(request.POST)
     if form.is_valid():
         refused = confirm_right_to_act(
-            request, grant.application.organisation, back_to=reverse("applications:decision", args=[pk])
+            request,
+            grant.application.organisation,
+            back_to=reverse("applications:decision", args=[pk]),
+            draft_kept=False,
         )
         if refused is not None:
             return refused
@@ -399,7 +405,10 @@ def payment_application_submit(request, pk: int):
     form = PaymentApplicationForm(request.POST)
     if form.is_valid():
         refused = confirm_right_to_act(
-            request, grant.application.organisation, back_to=reverse("applications:decision", args=[pk])
+            request,
+            grant.application.organisation,
+            back_to=reverse("applications:decision", args=[pk]),
+            draft_kept=False,
         )
         if refused is not None:
             return refused
@@ -422,6 +431,14 @@ def voluntary_return_announce(request, pk: int):
     grant = own_grant(request, pk)
     form = VoluntaryReturnForm(request.POST, prefix="voluntary")
     if form.is_valid():
+        refused = confirm_right_to_act(
+            request,
+            grant.application.organisation,
+            back_to=reverse("applications:decision", args=[pk]),
+            draft_kept=False,
+        )
+        if refused is not None:
+            return refused
         try:
             payment_services.voluntary_return_announce(
                 grant=grant, **form.cleaned_data, acting_user=request.user

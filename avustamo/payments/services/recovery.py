@@ -16,6 +16,7 @@ from avustamo.core.money import format_euros
 from avustamo.core.permissions import require_permission
 from avustamo.grants.models import Grant
 from avustamo.grants.services import lock_grant
+from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.payments import selectors
 from avustamo.payments.interest import InterestKind, calculate_interest, return_interest
 from avustamo.payments.models import (
@@ -273,10 +274,17 @@ def voluntary_return_announce(*, grant: Grant, amount: Decimal, reasons: str, ac
         errors["reasons"] = _("Tell us why the money is returned.")
     if errors:
         raise ValidationError(errors)
+    authority = require_authority(person=acting_user, organisation=grant.application.organisation)
     announcement = VoluntaryReturn.objects.create(
         grant=grant, amount=amount, reasons=reasons.strip(), announced_by=acting_user
     )
-    audit(acting_user=acting_user, action="voluntary_return.announced", target=announcement, amount=amount)
+    audit(
+        acting_user=acting_user,
+        action="voluntary_return.announced",
+        target=announcement,
+        amount=amount,
+        **authority_details(authority),
+    )
     return announcement
 
 
