@@ -683,3 +683,27 @@ class TestWhatTheReviewFound:
         assert response.status_code == 200
         assert authority_views.WEB_API_SESSION not in client.session
         assert not AuthorityCheck.objects.exists()
+
+
+def test_no_refusal_is_recorded_for_an_organisation_not_chosen_in_e_authorizations(rf, settings):
+    """e-Authorizations answers about the organisation chosen there; asking about another would only ever say no."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from avustamo.organisations import authority_views
+
+    for name, value in E_AUTHORIZATIONS.items():
+        setattr(settings, name, value)
+    member = MembershipFactory(right_to_act=False)
+    identity = StrongIdentityFactory(user=member.person)
+    request = rf.post("/")
+    request.user = member.person
+    request.session = SessionStore()
+    request.session[authority_views.WEB_API_SESSION] = {
+        "session": {"session_id": "s", "user_id": "u", "request_id": "r", "state": "x"},
+        "person_key": identity.person_key,
+    }
+    request.session[authority_views.ACCESS_TOKEN] = "token"
+    request.session[authority_views.CHOSEN] = [valid_business_id(7777)]
+
+    assert authority_views.refresh_authority(request, member.organisation) is None
+    assert not AuthorityCheck.objects.exists()

@@ -187,20 +187,16 @@ class EAuthorizationsAnswer:
         return _("no role or mandate")
 
 
-def ask_e_authorizations(
-    *, web_api_session, access_token: str, business_id: str
-) -> EAuthorizationsAnswer | None:
-    """Ask e-Authorizations about the organisation the person chose there; None when it is not the chosen one
-    and no mandate covers it (the person must choose it first), so that no refusal is recorded for a question
-    the answer could not have been about. Raises `e_authorizations.AuthorizationServiceError`."""
+def ask_e_authorizations(*, web_api_session, access_token: str, business_id: str) -> EAuthorizationsAnswer:
+    """Ask e-Authorizations now about the person and the organisation they chose there: their register roles in
+    it and whether a mandate for the deployment's issue allows them. Raises
+    `e_authorizations.AuthorizationServiceError`."""
     chosen = e_authorizations.organisation_roles(web_api_session=web_api_session, access_token=access_token)
     issue = settings.SUOMIFI_AUTHORIZATIONS_ISSUE
     mandate = e_authorizations.authorization(
         web_api_session=web_api_session, access_token=access_token, business_id=business_id, issue=issue
     )
     roles = next((item for item in chosen if item.business_id == business_id), None)
-    if roles is None and not mandate.allowed:
-        return None
     return EAuthorizationsAnswer(
         business_id=business_id,
         roles=roles.roles if roles else (),

@@ -25,6 +25,8 @@ ACCESS_TOKEN = "e_authorizations_token"
 NEXT_PAGE = "e_authorizations_next"
 CHOSEN_TO_REGISTER = "e_authorizations_to_register"
 LANGUAGE = "e_authorizations_language"
+# The Business IDs chosen at the last selection: the Web API answers only about what was chosen.
+CHOSEN = "e_authorizations_chosen"
 
 
 def safe_next(request, candidate: str | None) -> str:
@@ -51,7 +53,7 @@ def _web_api_session(request) -> e_authorizations.WebApiSession | None:
 
 
 def forget_web_api_session(request) -> None:
-    for key in (WEB_API_SESSION, ACCESS_TOKEN):
+    for key in (WEB_API_SESSION, ACCESS_TOKEN, CHOSEN):
         request.session.pop(key, None)
 
 
@@ -63,6 +65,7 @@ def remember_web_api_session(
         "person_key": person_key,
     }
     request.session.pop(ACCESS_TOKEN, None)
+    request.session.pop(CHOSEN, None)
 
 
 def _act_for_page(next_url: str) -> str:
@@ -132,6 +135,7 @@ def _act_for_return(request):
             forget_web_api_session(request)
         messages.error(request, error.message)
         return redirect(_act_for_page(next_url))
+    request.session[CHOSEN] = [organisation_roles.business_id for organisation_roles in chosen]
     if not chosen:
         messages.error(request, _("Suomi.fi e-Authorizations did not name an organisation you may act for."))
         return redirect(_act_for_page(next_url))
@@ -156,7 +160,7 @@ def _register_chosen(request, organisation_roles, web_api_session, next_url: str
     except e_authorizations.AuthorizationServiceError as error:
         messages.error(request, error.message)
         return redirect(_act_for_page(next_url))
-    if answer is None or not answer.allowed:
+    if not answer.allowed:
         messages.error(
             request,
             _("Suomi.fi e-Authorizations did not give you the right to act for %(name)s in this matter.")
@@ -201,11 +205,14 @@ def after_choice(request, organisation: Organisation, next_url: str):
 
 
 def refresh_authority(request, organisation: Organisation) -> AuthorityCheck | None:
-    """Ask e-Authorizations now whether the person may act for the organisation, and store the answer; None when
-    the person has no Web API session, or chose another organisation there (they must identify or choose first)."""
+    """Ask e-Authorizations now whether the person may act for the organisation, and store the answer, allowing or
+    not; None when the person has no Web API session, or chose another organisation there (they must identify or
+    choose it first: an answer about an organisation not chosen would be a refusal that says nothing)."""
     web_api_session = _web_api_session(request)
     access_token = request.session.get(ACCESS_TOKEN)
     if web_api_session is None or not access_token:
+        return None
+    if organisation.business_id not in request.session.get(CHOSEN, []):
         return None
     try:
         answer = authority.ask_e_authorizations(
@@ -215,8 +222,6 @@ def refresh_authority(request, organisation: Organisation) -> AuthorityCheck | N
         if error.code == "session_expired":
             forget_web_api_session(request)
         raise
-    if answer is None:
-        return None
     return authority.authority_check_record(person=request.user, organisation=organisation, answer=answer)
 
 
