@@ -7,7 +7,6 @@ their own with `started_authorizations_stand_in`, registered with the live serve
 service at it with `service_using_authorizations_stand_in`.
 """
 
-import datetime
 import os
 import subprocess
 import sys
@@ -21,7 +20,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
-import time_machine
+
+from tests.stand_in_clock import on_the_real_clock
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_ID = "avust001"
@@ -89,13 +89,7 @@ def service_using_authorizations_stand_in(settings, stand_in: StandIn) -> Iterat
     settings.SUOMIFI_AUTHORIZATIONS_OAUTH_PASSWORD = OAUTH_PASSWORD
     settings.SUOMIFI_AUTHORIZATIONS_ISSUE = ISSUE
     settings.SUOMIFI_AUTHORIZATIONS_TIMEOUT_SECONDS = 5.0
-    # The suite may run with its clock shifted (--clock-shift-days), but the stand-in's process keeps the real
-    # one and, like the real API, refuses time stamps five minutes off it.
-    if time_machine.escape_hatch.is_travelling():
-        real_now = datetime.datetime.fromtimestamp(time_machine.escape_hatch.time.time(), datetime.UTC)
-        with time_machine.travel(real_now, tick=True):
-            yield stand_in
-    else:
+    with on_the_real_clock():
         yield stand_in
     stand_in.control("reset")
 

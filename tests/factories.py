@@ -99,7 +99,9 @@ def next_year() -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-def _at(days: int, hour: int = 16, minute: int = 15) -> datetime.datetime:
+def days_from_now_at(days: int, hour: int = 16, minute: int = 15) -> datetime.datetime:
+    """A moment `days` from today at `hour`:`minute` in Helsinki: tests freeze the clock there, never on a calendar
+    date of their own."""
     local = timezone.localtime() + datetime.timedelta(days=days)
     return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
@@ -309,8 +311,8 @@ class CallFactory(factory.django.DjangoModelFactory):
     title_en = factory.Sequence(lambda n: f"Test call {n}")
     description_fi = "Hakuun voivat osallistua yhdistykset."
     description_sv = "Föreningar kan delta i ansökan."
-    opens_at = factory.LazyFunction(lambda: _at(-10, 8, 0))
-    closes_at = factory.LazyFunction(lambda: _at(20))
+    opens_at = factory.LazyFunction(lambda: days_from_now_at(-10, 8, 0))
+    closes_at = factory.LazyFunction(lambda: days_from_now_at(20))
     appropriation = Decimal("600000.00")
     min_grant = Decimal("20000.00")
     max_grant = Decimal("100000.00")
@@ -322,12 +324,12 @@ class CallFactory(factory.django.DjangoModelFactory):
     class Params:
         draft = factory.Trait(published_at=None)
         upcoming = factory.Trait(
-            opens_at=factory.LazyFunction(lambda: _at(10, 8, 0)),
-            closes_at=factory.LazyFunction(lambda: _at(40)),
+            opens_at=factory.LazyFunction(lambda: days_from_now_at(10, 8, 0)),
+            closes_at=factory.LazyFunction(lambda: days_from_now_at(40)),
         )
         closed = factory.Trait(
-            opens_at=factory.LazyFunction(lambda: _at(-60, 8, 0)),
-            closes_at=factory.LazyFunction(lambda: _at(-30)),
+            opens_at=factory.LazyFunction(lambda: days_from_now_at(-60, 8, 0)),
+            closes_at=factory.LazyFunction(lambda: days_from_now_at(-30)),
         )
 
 

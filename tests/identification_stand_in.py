@@ -26,6 +26,8 @@ import requests
 from django.core.cache import cache
 from joserfc import jwk
 
+from tests.stand_in_clock import on_the_real_clock
+
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_ID = "avustamo-test"
 REDIRECT_URI = "http://127.0.0.1:8000/auth/suomifi/callback"
@@ -126,7 +128,8 @@ def service_using_identification_stand_in(settings, stand_in: StandIn) -> Iterat
     settings.SUOMIFI_OIDC_ACR = "substantial"
     settings.SUOMIFI_OIDC_TIMEOUT_SECONDS = 5
     cache.clear()
-    yield stand_in
+    with on_the_real_clock():
+        yield stand_in
     stand_in.set_delay(0)
     cache.clear()
 

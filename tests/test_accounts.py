@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from avustamo.accounts.models import User
 from avustamo.core.models import AuditEntry, OutboundEmail
-from tests.factories import UserFactory
+from tests.factories import UserFactory, days_from_now_at
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def test_sign_in__wrong_password_is_refused_with_a_clear_message(client):
 
 def test_sign_in__repeated_failures_lock_the_account_until_the_period_ends(client, settings):
     UserFactory(email="bertil@example.org", password=PASSWORD)
-    with time_machine.travel(datetime.datetime(2030, 3, 1, 9, 0, tzinfo=datetime.UTC), tick=False) as clock:
+    with time_machine.travel(days_from_now_at(1, hour=11, minute=0), tick=False) as clock:
         for _attempt in range(settings.SIGN_IN_FAILURES_PER_ACCOUNT):
             _sign_in(client, "bertil@example.org", "wrong", REMOTE_ADDR=f"10.0.0.{_attempt + 1}")
         # Even the right password, from yet another address, is refused while the lock lasts.
@@ -147,7 +147,7 @@ def test_sign_in__repeated_failures_lock_the_account_until_the_period_ends(clien
 def test_sign_in__many_failures_from_one_address_lock_that_address_for_every_account(client, settings):
     settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/15m/ip,100/15m/key"}
     UserFactory(email="bertil@example.org", password=PASSWORD)
-    with time_machine.travel(datetime.datetime(2030, 3, 1, 9, 0, tzinfo=datetime.UTC), tick=False) as clock:
+    with time_machine.travel(days_from_now_at(1, hour=11, minute=0), tick=False) as clock:
         for number in range(3):
             _sign_in(client, f"guess-{number}@example.org", "wrong", REMOTE_ADDR="192.0.2.7")
         locked = _sign_in(client, "bertil@example.org", REMOTE_ADDR="192.0.2.7")

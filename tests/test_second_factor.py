@@ -10,14 +10,13 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
 from tests.access import sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, days_from_now_at
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "virkamies-salasana-2030"
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 OFFICIAL_PAGE = "/official/"
-A_MORNING = datetime.datetime(2030, 3, 4, 8, 0, tzinfo=datetime.UTC)
 
 
 def _code(secret: str = SECRET, *, periods_ago: int = 0) -> str:
@@ -46,7 +45,7 @@ def test_official_without_authenticator_is_sent_to_set_one_up_before_any_page(cl
 def test_official_with_authenticator_is_asked_for_the_code_at_sign_in(client):
     official = _official()
     TOTP.activate(official, SECRET)
-    with time_machine.travel(A_MORNING, tick=False):
+    with time_machine.travel(days_from_now_at(1, hour=10, minute=0), tick=False):
         response = _password_sign_in(client)
         assert response["Location"] == "/accounts/2fa/authenticate/"
         assert not client.session.get("_auth_user_id")
@@ -73,7 +72,7 @@ def test_a_recovery_code_signs_in_once(client):
 def test_staff_page_refused_in_a_session_without_the_second_factor(client):
     official = _official()
     TOTP.activate(official, SECRET)
-    with time_machine.travel(A_MORNING, tick=False):
+    with time_machine.travel(days_from_now_at(1, hour=10, minute=0), tick=False):
         client.force_login(
             official
         )  # e.g. signed in before becoming an official: no second factor in the session
@@ -100,7 +99,7 @@ def test_applicants_are_not_asked_for_a_second_factor(client):
 
 def test_staff_session_ends_after_idling(client, settings):
     official = _official()
-    with time_machine.travel(A_MORNING, tick=False) as clock:
+    with time_machine.travel(days_from_now_at(1, hour=10, minute=0), tick=False) as clock:
         sign_in(client, official)
         assert client.get(OFFICIAL_PAGE).status_code == 200
         clock.shift(datetime.timedelta(minutes=settings.STAFF_SESSION_IDLE_MINUTES - 1))
@@ -115,7 +114,7 @@ def test_staff_session_ends_after_idling(client, settings):
 
 def test_staff_session_ends_after_the_maximum_however_busy(client, settings):
     official = _official()
-    with time_machine.travel(A_MORNING, tick=False) as clock:
+    with time_machine.travel(days_from_now_at(1, hour=10, minute=0), tick=False) as clock:
         sign_in(client, official)
         for _quarter in range(settings.STAFF_SESSION_MAX_HOURS * 4):
             assert client.get(OFFICIAL_PAGE).status_code == 200
@@ -126,7 +125,7 @@ def test_staff_session_ends_after_the_maximum_however_busy(client, settings):
 
 def test_applicant_session_does_not_end_after_idling(client):
     applicant = MembershipFactory().person
-    with time_machine.travel(A_MORNING, tick=False) as clock:
+    with time_machine.travel(days_from_now_at(1, hour=10, minute=0), tick=False) as clock:
         sign_in(client, applicant)
         clock.shift(datetime.timedelta(hours=11))
         assert client.get("/organisations/").status_code == 200

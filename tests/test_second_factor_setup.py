@@ -5,13 +5,14 @@ import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
 
-from tests.test_second_factor import A_MORNING, OFFICIAL_PAGE, PASSWORD, _code, _official, _password_sign_in
+from tests.factories import days_from_now_at
+from tests.test_second_factor import OFFICIAL_PAGE, PASSWORD, _code, _official, _password_sign_in
 
 
 @pytest.mark.django_db(transaction=True)
 def test_official_sets_up_an_authenticator_app_and_gets_recovery_codes(client):
     official = _official()
-    with time_machine.travel(A_MORNING, tick=False):
+    with time_machine.travel(days_from_now_at(1, hour=10, minute=0), tick=False):
         _password_sign_in(client)
         # Setting up asks for the password once more (allauth's reauthentication).
         asked = client.get("/accounts/2fa/totp/activate/")
