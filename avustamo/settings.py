@@ -211,6 +211,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # codes. Every staff person must have one and must have used it in the session (accounts.middleware).
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Avustamo"
+# A code typed in the last seconds of its 30-second step arrives in the next one: one step of tolerance, as RFC
+# 6238 recommends for the delay, and each code is still accepted only once.
+MFA_TOTP_TOLERANCE = 1
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 

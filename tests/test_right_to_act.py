@@ -707,3 +707,15 @@ def test_no_refusal_is_recorded_for_an_organisation_not_chosen_in_e_authorizatio
 
     assert authority_views.refresh_authority(request, member.organisation) is None
     assert not AuthorityCheck.objects.exists()
+
+
+def test_the_deployment_check_refuses_identification_without_the_person_key_secret(settings):
+    from avustamo.accounts.checks import person_key_secret_with_identification
+
+    settings.SUOMIFI_OIDC_ISSUER = "https://tunnistus.example.fi"
+    settings.SUOMIFI_OIDC_CLIENT_ID = "avustamo"
+    settings.SUOMIFI_OIDC_SIGNING_KEY = "signing"
+    settings.SUOMIFI_OIDC_ENCRYPTION_KEY = "encryption"
+    assert person_key_secret_with_identification(None) == []
+    settings.PERSON_KEY_SECRET = ""
+    assert [error.id for error in person_key_secret_with_identification(None)] == ["avustamo.E001"]

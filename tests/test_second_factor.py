@@ -42,6 +42,16 @@ def test_official_without_authenticator_is_sent_to_set_one_up_before_any_page(cl
     assert "Virkailijat käyttävät salasanan lisäksi toista tunnistustekijää" in page.content.decode()
 
 
+def test_a_code_typed_as_its_step_ended_is_accepted_and_an_older_one_is_not(client):
+    official = _official()
+    TOTP.activate(official, SECRET)
+    with time_machine.travel(days_from_now_at(1, hour=10, minute=0), tick=False):
+        _password_sign_in(client)
+        refused = client.post("/accounts/2fa/authenticate/", {"code": _code(periods_ago=2)})
+        assert refused.status_code == 200 and refused.context["form"].errors["code"]
+        assert client.post("/accounts/2fa/authenticate/", {"code": _code(periods_ago=1)}).status_code == 302
+
+
 def test_official_with_authenticator_is_asked_for_the_code_at_sign_in(client):
     official = _official()
     TOTP.activate(official, SECRET)

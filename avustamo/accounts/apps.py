@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from avustamo.accounts import signals  # noqa: F401  (connects the receivers)
+        from avustamo.accounts import checks, signals  # noqa: F401  (registers the checks, connects the receivers)

@@ -17,6 +17,8 @@ from avustamo.accounts.selectors import has_second_factor, is_staff_person, sess
 
 SESSION_STARTED = "staff_session_started_at"
 SESSION_LAST_SEEN = "staff_session_last_seen_at"
+# How stale the last-seen time may be: an idle limit of 30 minutes ends a session within 30 to 31 minutes.
+LAST_SEEN_RESOLUTION_SECONDS = 60
 
 # Pages a staff person may open before the second factor: signing out, the second factor's own pages, and the
 # account pages they lead through (confirming the password, verifying the address).
@@ -61,10 +63,12 @@ class StaffSessionLimitsMiddleware:
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
                 return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
-            request.session[SESSION_LAST_SEEN] = now
-            # The stored session and its cookie end at the maximum at the latest; until then it is kept, so that
-            # a person back after idling is told why they must sign in again.
-            request.session.set_expiry(int(max_length - (now - started)) + 1)
+            # Written at most once a minute, so that a staff page does not save its session on every request.
+            if now - request.session.get(SESSION_LAST_SEEN, 0) >= LAST_SEEN_RESOLUTION_SECONDS:
+                request.session[SESSION_LAST_SEEN] = now
+                # The stored session and its cookie end at the maximum at the latest; until then it is kept, so
+                # that a person back after idling is told why they must sign in again.
+                request.session.set_expiry(int(max_length - (now - started)) + 1)
         return self.get_response(request)
 
 

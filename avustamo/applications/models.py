@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from avustamo.core.dates import end_of_day
 from avustamo.core.transitions import Transitions
+from avustamo.organisations.models import authority_check_field
 
 
 class ApplicationStatus(models.TextChoices):
@@ -91,15 +92,7 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    authority_check = models.ForeignKey(
-        "organisations.AuthorityCheck",
-        verbose_name=_("right to act, as checked"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The check of the right to act for the organisation that this was sent under."),
-    )
+    authority_check = authority_check_field()
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     register_number = models.CharField(
         _("register number"), max_length=40, unique=True, null=True, blank=True

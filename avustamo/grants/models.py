@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.core.transitions import Transitions
+from avustamo.organisations.models import authority_check_field
 
 
 class GrantStatus(models.TextChoices):
@@ -64,15 +65,7 @@ class Grant(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    authority_check = models.ForeignKey(
-        "organisations.AuthorityCheck",
-        verbose_name=_("right to act, as checked"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The check of the right to act for the organisation that this was sent under."),
-    )
+    authority_check = authority_check_field()
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
@@ -178,15 +171,7 @@ class ChangeRequest(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
     )
-    authority_check = models.ForeignKey(
-        "organisations.AuthorityCheck",
-        verbose_name=_("right to act, as checked"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The check of the right to act for the organisation that this was sent under."),
-    )
+    authority_check = authority_check_field()
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     submitted_on = models.DateField(
         _("submitted on"),

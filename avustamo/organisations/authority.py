@@ -231,9 +231,8 @@ def authority_check_record(
         acting_user=person,
         action="authority.checked",
         target=organisation,
-        authority_check=check.pk,
         allowed=check.allowed,
-        basis=check.basis,
+        **authority_details(check),
     )
     return check
 
@@ -325,11 +324,6 @@ def representation_verify(
         audit_target=verification.organisation,
         verification=verification.pk,
         person=verification.person_id,
-    )
-    Membership.objects.get_or_create(
-        person=verification.person,
-        organisation=verification.organisation,
-        defaults={"role": Membership.Role.ADMINISTRATOR},
     )
     return verification
 

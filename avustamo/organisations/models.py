@@ -285,3 +285,17 @@ class AuthorityCheck(models.Model):
 
     def __str__(self):
         return f"{self.person} – {self.organisation.name} ({self.get_source_display()}, {self.checked_at:%Y-%m-%d %H:%M})"
+
+
+def authority_check_field() -> models.ForeignKey:
+    """The check of the right to act that an act in an organisation's name was made under (an application sent, a
+    grant answered, a report, a change request, a payment application)."""
+    return models.ForeignKey(
+        "organisations.AuthorityCheck",
+        verbose_name=_("right to act, as checked"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The check of the right to act for the organisation that this was sent under."),
+    )

@@ -62,10 +62,10 @@ def latest_authority_check(*, person, organisation, source: str) -> AuthorityChe
     )
 
 
-def verifications_for_officials(*, status: str = VerificationStatus.PENDING):
-    """Verifications of the right to act in one status, the oldest waiting first."""
+def pending_verifications():
+    """Verifications of the right to act waiting for an official, the oldest first."""
     return (
-        RepresentationVerification.objects.filter(status=status)
-        .select_related("person__strong_identity", "organisation", "decided_by")
-        .order_by("requested_at" if status == VerificationStatus.PENDING else "-decided_at")
+        RepresentationVerification.objects.filter(status=VerificationStatus.PENDING)
+        .select_related("person__strong_identity", "organisation")
+        .order_by("requested_at")
     )

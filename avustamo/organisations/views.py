@@ -22,7 +22,6 @@ from avustamo.organisations.models import (
     Membership,
     Organisation,
     RepresentationVerification,
-    VerificationStatus,
 )
 
 
@@ -289,6 +288,12 @@ def _verification_for(request, pk: int) -> RepresentationVerification:
     return verification
 
 
+def _verification_to_decide(request, pk: int) -> RepresentationVerification:
+    if not request.user.has_perm("organisations.verify_representation"):
+        raise PermissionDenied
+    return _verification_for(request, pk)
+
+
 @login_required
 def verification_document(request, pk):
     """The document sent for a verification: to the person who sent it and to the officials who verify."""
@@ -304,8 +309,7 @@ def official_verifications(request):
         request,
         "organisations/official_verifications.html",
         {
-            "pending": selectors.verifications_for_officials(status=VerificationStatus.PENDING),
-            "refusal_form": VerificationRefusalForm(),
+            "pending": selectors.pending_verifications(),
         },
     )
 
@@ -313,9 +317,7 @@ def official_verifications(request):
 @login_required
 @require_POST
 def verify_representation(request, pk):
-    verification = _verification_for(request, pk)
-    if not request.user.has_perm("organisations.verify_representation"):
-        raise PermissionDenied
+    verification = _verification_to_decide(request, pk)
     perform(
         request,
         lambda: authority.representation_verify(verification=verification, acting_user=request.user),
@@ -328,9 +330,7 @@ def verify_representation(request, pk):
 @login_required
 @require_POST
 def refuse_representation(request, pk):
-    verification = _verification_for(request, pk)
-    if not request.user.has_perm("organisations.verify_representation"):
-        raise PermissionDenied
+    verification = _verification_to_decide(request, pk)
     form = VerificationRefusalForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     perform(

@@ -13,6 +13,7 @@ from avustamo.core.dates import in_helsinki, shift_years
 from avustamo.core.transitions import Transitions
 from avustamo.decisions.models import Decision
 from avustamo.grants.models import Grant
+from avustamo.organisations.models import authority_check_field
 from avustamo.payments.interest import ADDED_POINTS, InterestKind
 
 
@@ -303,15 +304,7 @@ class PaymentApplication(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
     )
-    authority_check = models.ForeignKey(
-        "organisations.AuthorityCheck",
-        verbose_name=_("right to act, as checked"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The check of the right to act for the organisation that this was sent under."),
-    )
+    authority_check = authority_check_field()
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     approved_amount = models.DecimalField(
         _("amount approved (€)"), max_digits=14, decimal_places=2, null=True, blank=True

@@ -39,7 +39,7 @@ from avustamo.grants.forms import AcceptGrantForm, DeclineGrantForm
 from avustamo.grants.selectors import grant_of_application
 from avustamo.grants.views import own_grant
 from avustamo.organisations.authority_views import confirm_right_to_act
-from avustamo.organisations.selectors import verifications_for_officials
+from avustamo.organisations.selectors import pending_verifications
 from avustamo.payments import services as payment_services
 from avustamo.payments.forms import (
     PaymentApplicationDecisionForm,
@@ -124,7 +124,7 @@ def official_home(request):
             "presented_applications": applications_presented_by(user),
             "review_count": assignments_for_reviewer(user).filter(submitted_at__isnull=True).count(),
             "signing_count": decisions_waiting_for(user).count(),
-            "verification_count": verifications_for_officials().count()
+            "verification_count": pending_verifications().count()
             if user.has_perm("organisations.verify_representation")
             else 0,
         },
@@ -339,6 +339,17 @@ def my_decision(request, pk):
     )
 
 
+def _confirm_right_to_act_for(request, grant, pk: int):
+    """Before the recipient acts on its decision page: where e-Authorizations answers for the organisation, ask it
+    again (a short form is not kept across that detour, and the message says so)."""
+    return confirm_right_to_act(
+        request,
+        grant.application.organisation,
+        back_to=reverse("applications:decision", args=[pk]),
+        draft_kept=False,
+    )
+
+
 def _decision_page(request, grant, accept_form, decline_form, status: int):
     context = my_decision_context(grant.decision) | {"accept_form": accept_form, "decline_form": decline_form}
     return render(request, "portal/my_decision.html", context, status=status)
@@ -350,13 +361,7 @@ def grant_accept(request, pk: int):
     grant = own_grant(request, pk)
     form = AcceptGrantForm(request.POST)
     if form.is_valid():
-        refused = confirm_right_to_act(
-            request,
-            grant.application.organisation,
-            back_to=reverse("applications:decision", args=[pk]),
-            draft_kept=False,
-        )
-        if refused is not None:
+        if (refused := _confirm_right_to_act_for(request, grant, pk)) is not None:
             return refused
         try:
             grant_services.grant_accept(grant=grant, acting_user=request.user)
@@ -376,13 +381,7 @@ def grant_decline(request, pk: int):
     grant = own_grant(request, pk)
     form = DeclineGrantForm(request.POST)
     if form.is_valid():
-        refused = confirm_right_to_act(
-            request,
-            grant.application.organisation,
-            back_to=reverse("applications:decision", args=[pk]),
-            draft_kept=False,
-        )
-        if refused is not None:
+        if (refused := _confirm_right_to_act_for(request, grant, pk)) is not None:
             return refused
         try:
             grant_services.grant_decline(
@@ -404,13 +403,7 @@ def payment_application_submit(request, pk: int):
     grant = own_grant(request, pk)
     form = PaymentApplicationForm(request.POST)
     if form.is_valid():
-        refused = confirm_right_to_act(
-            request,
-            grant.application.organisation,
-            back_to=reverse("applications:decision", args=[pk]),
-            draft_kept=False,
-        )
-        if refused is not None:
+        if (refused := _confirm_right_to_act_for(request, grant, pk)) is not None:
             return refused
         try:
             payment_services.payment_application_submit(
@@ -431,13 +424,7 @@ def voluntary_return_announce(request, pk: int):
     grant = own_grant(request, pk)
     form = VoluntaryReturnForm(request.POST, prefix="voluntary")
     if form.is_valid():
-        refused = confirm_right_to_act(
-            request,
-            grant.application.organisation,
-            back_to=reverse("applications:decision", args=[pk]),
-            draft_kept=False,
-        )
-        if refused is not None:
+        if (refused := _confirm_right_to_act_for(request, grant, pk)) is not None:
             return refused
         try:
             payment_services.voluntary_return_announce(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from avustamo.core.transitions import Transitions
 from avustamo.decisions.models import AMOUNT, Decision
+from avustamo.organisations.models import authority_check_field
 from avustamo.programmes.application_form.schema import FormDefinition
 
 ReportKind = Decision.ReportKind
@@ -126,15 +127,7 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    authority_check = models.ForeignKey(
-        "organisations.AuthorityCheck",
-        verbose_name=_("right to act, as checked"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The check of the right to act for the organisation that this was sent under."),
-    )
+    authority_check = authority_check_field()
     content_reviewed_at = models.DateTimeField(_("content approved at"), null=True, blank=True)
     content_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
