@@ -285,6 +285,10 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
         OrganisationType.FOUNDATION.value,
         OrganisationType.RELIGIOUS_COMMUNITY.value,
     ]
+    budget_line = "32.50.30"
+    special_act_fi = "Laki kotoutumisen edistämisestä (681/2023)"
+    special_act_sv = "Lag om främjande av integration (681/2023)"
+    special_act_en = "Act on the Promotion of Immigrant Integration (681/2023)"
 
     class Params:
         talent_hub = factory.Trait(
@@ -295,6 +299,10 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
             eligible_organisation_types=[OrganisationType.MUNICIPALITY.value],
             default_max_share_percent=Decimal("70.00"),
             default_own_funding_percent=Decimal("30.00"),
+            budget_line="32.30.40",
+            special_act_fi="",
+            special_act_sv="",
+            special_act_en="",
         )
 
 

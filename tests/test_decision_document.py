@@ -39,7 +39,7 @@ def _application(register_number: str, *, organisation_name: str, project_name: 
         registry_email="kirjaamo.tem@gov.fi",
         registry_visiting_address="Aleksanterinkatu 4, Helsinki",
     )
-    programme = ProgrammeFactory(agency=agency, budget_line="32.50.03")
+    programme = ProgrammeFactory(agency=agency, budget_line="32.50.30")
     call = CallFactory(
         programme=programme,
         title_fi="Järjestöavustus kotoutumista edistävään toimintaan 2027",
@@ -122,6 +122,11 @@ def positive(presenter, decision_maker):
             {"kind": Decision.ReportKind.FINAL, "due": "2028-04-30"},
         ],
         conditions="Avustusta ei saa käyttää investointeihin.\nHankkeen tuloksista on tiedotettava.",
+        approved_costs={"personnel": "9000.00", "rents": "3000.00", "travel": "0.00", "other": "3432.00"},
+        non_eligible_costs=[
+            {"description": "Arvonlisävero, jonka hakija voi vähentää", "amount": "1200.00"},
+            {"description": "Ulkomaan matkat", "amount": "850.50"},
+        ],
         reasons="Hanke vastaa haun tavoitteisiin; matkakulut eivät ole hyväksyttäviä.",
         presenter=presenter,
         decision_maker=decision_maker,
@@ -164,6 +169,7 @@ EXPECTED = {
         "partial": "Hyväksytty osittain",
         "rejected": "Hylätty",
         "recovery": ["Valtionavustuksen palauttaminen ja takaisinperintä", "enintään 100 euroa"],
+        "legal_basis": "Valtionavustuslaki (688/2001) 5–7 ja 11 §",
         "review": [
             "Oikaisuvaatimusohje",
             "Oikaisuvaatimus on tehtävä 30 päivän kuluessa päätöksen tiedoksisaannista",
@@ -194,6 +200,7 @@ EXPECTED = {
         "partial": "Delvis beviljad",
         "rejected": "Avslagen",
         "recovery": ["Återbetalning och återkrav av statsunderstöd", "högst 100 euro"],
+        "legal_basis": "Statsunderstödslagen (688/2001) 5–7 och 11 §",
         "review": [
             "Anvisning om begäran om omprövning",
             "Begäran om omprövning ska framställas inom 30 dagar från delfåendet av beslutet",
@@ -224,6 +231,7 @@ EXPECTED = {
         "partial": "Approved in part",
         "rejected": "Rejected",
         "recovery": ["Return and recovery of the grant", "100 euros or less"],
+        "legal_basis": "Act on Discretionary Government Transfers (688/2001), sections 5–7 and 11",
         "review": [
             "Instructions for requesting a review",
             "must be made within 30 days of notification of the decision",
@@ -263,8 +271,8 @@ def test_positive_decision_shows_every_element_of_the_decision(positive, languag
         "Avustusta ei saa käyttää investointeihin.",
         "Hankkeen tuloksista on tiedotettava.",
         "Hanke vastaa haun tavoitteisiin; matkakulut eivät ole hyväksyttäviä.",
-        "Valtionavustuslaki 688/2001",
-        "32.50.03",
+        expected["legal_basis"],
+        "32.50.30",
         *expected["recovery"],
         *expected["review"],
         expected["review_authority"],
@@ -316,7 +324,7 @@ def test_rejected_decision_has_reasons_and_review_instructions_but_no_grant_term
         expected["labels"][1],
         expected["instalments"][2],
         expected["recovery"][0],
-        "32.50.03",
+        "32.50.30",
     ]:
         assert absent not in text, f"{absent!r} shown on a rejected {language} decision"
 
@@ -386,6 +394,120 @@ def test_decision_names_its_contact_person_the_signers_titles_and_the_registry(p
         "Aleksanterinkatu 4, Helsinki",
     ]:
         assert element in text, f"{element!r} missing from the {language} decision"
+
+
+BASIS_AND_BUDGET = {
+    "fi": {
+        "legal_basis": ["Sovelletut säännökset", "Oikeusperusta Valtionavustuslaki (688/2001) 5–7 ja 11 §"],
+        "special_act": "Erityislaki Laki kotoutumisen edistämisestä (681/2023)",
+        "budget_item": "Talousarvion momentti 32.50.30",
+        "budget": [
+            "Hyväksytty talousarvio",
+            "Henkilöstökulut 9 000 €",
+            "Vuokrat 3 000 €",
+            "Matkakulut 0 €",
+            "Muut kulut 3 432 €",
+            "Hyväksyttävät kustannukset yhteensä 15 432 €",
+        ],
+        "non_eligible": [
+            "Ei-hyväksyttävät kustannukset",
+            "Arvonlisävero, jonka hakija voi vähentää 1 200 €",
+            "Ulkomaan matkat 850,50 €",
+            "arvonlisävero, jonka avustuksen saaja voi vähentää tai saada palautuksena, ei ole hyväksyttävä kustannus",
+        ],
+        "recovery_grounds": [
+            "Valtionapuviranomaisen on määrättävä valtionavustuksen maksaminen lopetettavaksi",
+            "jättänyt palauttamatta valtionavustuksen tai sen osan, joka 20 §:n mukaan on palautettava",
+            "käyttänyt valtionavustuksen olennaisesti muuhun tarkoitukseen kuin se on myönnetty",
+            "antanut valtionapuviranomaiselle väärän tai harhaanjohtavan tiedon",
+            "taikka salannut sellaisen seikan",
+            "muutoin edellä mainittuihin verrattavalla tavalla olennaisesti rikkonut valtionavustuksen käyttämistä",
+            "muissa 22 §:ssä säädetyissä tapauksissa",
+            "Palautettavalle tai takaisin perittävälle määrälle on maksettava korkoa valtionavustuksen maksupäivästä",
+        ],
+        "authority": "valtionapuviranomai",
+        "wrong_authority": ["valtionavustusviranomai"],
+    },
+    "sv": {
+        "legal_basis": [
+            "Tillämpade bestämmelser",
+            "Rättslig grund Statsunderstödslagen (688/2001) 5–7 och 11 §",
+        ],
+        "special_act": "Speciallag Lag om främjande av integration (681/2023)",
+        "budget_item": "Moment i statsbudgeten 32.50.30",
+        "budget": [
+            "Godkänd budget",
+            "Personalkostnader 9 000 €",
+            "Hyror 3 000 €",
+            "Resekostnader 0 €",
+            "Övriga kostnader 3 432 €",
+            "Godtagbara kostnader sammanlagt 15 432 €",
+        ],
+        "non_eligible": [
+            "Icke godtagbara kostnader",
+            "Arvonlisävero, jonka hakija voi vähentää 1 200 €",
+            "Ulkomaan matkat 850,50 €",
+            "mervärdesskatt som mottagaren kan dra av eller få återbäring för är inte en godtagbar kostnad",
+        ],
+        "recovery_grounds": [
+            "Statsbidragsmyndigheten ska bestämma att utbetalningen av statsunderstödet ska upphöra",
+            "har underlåtit att återbetala statsunderstöd eller en del av det som ska återbetalas enligt 20 §",
+            "har använt statsunderstödet för ett väsentligen annat ändamål än det har beviljats för",
+            "har lämnat statsbidragsmyndigheten felaktiga eller vilseledande uppgifter",
+            "eller hemlighållit en sådan omständighet",
+            "på något annat därmed jämförbart sätt väsentligen har brutit mot bestämmelserna",
+            "i de andra fall som anges i 22 §",
+            "På ett belopp som återbetalas eller återkrävs ska ränta betalas",
+        ],
+        "authority": "statsbidragsmyndighet",
+        "wrong_authority": ["statsunderstödsmyndighet"],
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_decision_states_its_basis_its_budget_and_every_ground_for_recovery(positive, language):
+    """Administrative Procedure Act §45 (the provisions applied), the budget item, the special act, the budget the
+    decision approves by category with what is not eligible, and every ground of Valtionavustuslaki §21, in the
+    decision's own language and with one word for the authority."""
+    expected = BASIS_AND_BUDGET[language]
+    text = pdf_text(decision_pdf(positive, language))
+    for element in [
+        *expected["legal_basis"],
+        expected["special_act"],
+        expected["budget_item"],
+        *expected["budget"],
+        *expected["non_eligible"],
+        *expected["recovery_grounds"],
+    ]:
+        assert element in text, f"{element!r} missing from the {language} decision"
+    assert expected["authority"] in text.lower()
+    for wrong in expected["wrong_authority"]:
+        assert wrong not in text.lower()
+
+
+def test_swedish_decision_does_not_print_the_finnish_legal_basis(positive):
+    text = pdf_text(decision_pdf(positive, "sv"))
+    assert "Valtionavustuslaki" not in text
+    assert "Laki kotoutumisen edistämisestä" not in text
+
+
+def test_english_copy_without_english_legal_basis_shows_the_binding_text(positive):
+    programme = positive.application.call.programme
+    programme.legal_basis_en = ""
+    programme.save()
+    text = pdf_text(decision_pdf(positive, "en"))
+    assert "Valtionavustuslaki (688/2001) 5–7 ja 11 §" in text
+
+
+def test_call_overrides_the_programmes_legal_basis_and_budget_item(positive):
+    call = positive.application.call
+    call.legal_basis_fi = "Valtionavustuslaki (688/2001) 5–7 ja 11 §; valtioneuvoston asetus (1234/2026) 3 §"
+    call.budget_line = "32.50.31"
+    call.save()
+    text = pdf_text(decision_pdf(positive, "fi"))
+    assert "valtioneuvoston asetus (1234/2026) 3 §" in text
+    assert "Talousarvion momentti 32.50.31" in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

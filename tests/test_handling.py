@@ -451,6 +451,92 @@ class TestProposalsAndDecisions:
         draft.refresh_from_db()
         assert draft.status == DecisionStatus.DRAFT
 
+    def test_a_decision_without_legal_basis_in_its_language_or_budget_item_cannot_be_sent(
+        self, ranked, officials
+    ):
+        programme = ranked[1].call.programme
+        programme.legal_basis_sv = ""
+        programme.budget_line = ""
+        programme.save()
+        draft = self._complete_draft(ranked[1], officials["presenter"])
+        draft.language = "sv"
+        draft.save()
+        with pytest.raises(ValidationError) as error:
+            decision_services.decision_send_for_signing(
+                decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]
+            )
+        assert error.value.code == "incomplete"
+        message = error.value.messages[0]
+        assert "oikeusperusta päätöksen kielellä" in message and "talousarvion momentti" in message
+        draft.refresh_from_db()
+        assert draft.status == DecisionStatus.DRAFT
+
+        # The call gives what the programme lacks.
+        call = ranked[1].call
+        call.legal_basis_sv = "Statsunderstödslagen (688/2001) 5–7 och 11 §"
+        call.budget_line = "32.50.30"
+        call.save()
+        sent = decision_services.decision_send_for_signing(
+            decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]
+        )
+        assert sent.status == DecisionStatus.FOR_SIGNING
+
+    def test_a_rejection_needs_no_budget_item(self, ranked, officials):
+        programme = ranked[1].call.programme
+        programme.budget_line = ""
+        programme.save()
+        draft = decision_services.decision_save_draft(
+            application=ranked[1],
+            terms=DecisionTerms(outcome=Outcome.REJECTED, reasons="Hanke ei vastaa haun tavoitteita."),
+            acting_user=officials["presenter"],
+        )
+        assert decision_services.missing_elements(draft) == []
+
+    def test_the_approved_budget_is_kept_on_the_decision_and_adds_up_to_the_eligible_costs(
+        self, ranked, officials
+    ):
+        terms = {
+            "outcome": Outcome.APPROVED,
+            "amount": ranked[1].requested_amount,
+            "eligible_costs": Decimal("60000.00"),
+            "approved_costs": {"personnel": "45000", "rents": "10000.00", "travel": "4000.004"},
+            "non_eligible_costs": [
+                {"description": "Arvonlisävero, jonka hakija voi vähentää", "amount": "2500"}
+            ],
+            "reasons": "Hanke vastaa haun tavoitteisiin.",
+        }
+        with pytest.raises(ValidationError) as error:
+            decision_services.decision_save_draft(
+                application=ranked[1], terms=DecisionTerms(**terms), acting_user=officials["presenter"]
+            )
+        assert error.value.error_dict["eligible_costs"][0].messages == [
+            "Hyväksyttävien kustannusten on oltava hyväksytyn kustannusarvion summa, 59\xa0000\xa0€."
+        ]
+        with pytest.raises(ValidationError) as error:
+            decision_services.decision_save_draft(
+                application=ranked[1],
+                terms=DecisionTerms(
+                    **terms | {"eligible_costs": None, "non_eligible_costs": [{"amount": "5"}]}
+                ),
+                acting_user=officials["presenter"],
+            )
+        assert error.value.error_dict["non_eligible_costs"][0].messages == [
+            "Anna kustakin ei-hyväksyttävästä kustannuksesta, mikä se on, ja sen määrä."
+        ]
+        assert not Decision.objects.exists()
+
+        draft = decision_services.decision_save_draft(
+            application=ranked[1],
+            terms=DecisionTerms(**terms | {"eligible_costs": None}),
+            acting_user=officials["presenter"],
+        )
+        draft.refresh_from_db()
+        assert draft.eligible_costs == Decimal("59000.00")
+        assert draft.approved_costs == {"personnel": "45000.00", "rents": "10000.00", "travel": "4000.00"}
+        assert draft.non_eligible_costs == [
+            {"description": "Arvonlisävero, jonka hakija voi vähentää", "amount": "2500.00"}
+        ]
+
     def test_the_presenter_cannot_sign_their_own_presentation(self, ranked, officials):
         presenter = officials["presenter"]
         presenter.role_grants.create(role="decision_maker")

@@ -168,7 +168,7 @@ class TestJsonPackage:
         programme = Programme.objects.get(agency=agency)
         assert programme.code == "fi-pro-2345670-5-koto"
         assert programme.name_fi == "Kotoutumisen kulttuuriavustukset"
-        assert programme.legal_basis == ""
+        assert (programme.legal_basis_fi, programme.legal_basis_sv, programme.legal_basis_en) == ("", "", "")
         call = Call.objects.get(programme=programme)
         assert call.reference == "fi-pro-2345670-5-koto-2020"
         assert call.title_fi == "Kotoutumisen kulttuuriavustukset 2020"

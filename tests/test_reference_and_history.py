@@ -69,7 +69,12 @@ class TestReferenceData:
     def test_programmes_carry_their_rules(self, reference_data):
         talent_hub = Programme.objects.get(code="tem-talent-hub")
         assert talent_hub.agency.code == "TEM"
-        assert talent_hub.legal_basis == "Valtionavustuslaki 688/2001"
+        assert talent_hub.legal_basis_fi == "Valtionavustuslaki (688/2001) 5–7 ja 11 §"
+        assert talent_hub.legal_basis_sv == "Statsunderstödslagen (688/2001) 5–7 och 11 §"
+        assert talent_hub.budget_line == "32.30.40"
+        integration = Programme.objects.get(code="tem-kotoutuminen-jarjestoavustus")
+        assert integration.budget_line == "32.50.30"
+        assert integration.special_act_sv == "Lag om främjande av integration (681/2023)"
         assert (talent_hub.default_max_share_percent, talent_hub.default_own_funding_percent) == (
             Decimal("70"),
             Decimal("30"),

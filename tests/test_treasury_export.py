@@ -333,7 +333,8 @@ class TestRecords:
         assert record["programme_code"] == "tem-kotoutuminen-jarjestoavustus"
         assert record["title_fi"] == "Järjestöavustus kotoutumiseen 2027"
         assert record["grant_type"] == "special"
-        assert record["legal_basis"] == "Valtionavustuslaki 688/2001"
+        assert record["legal_basis"] == "Valtionavustuslaki (688/2001) 5–7 ja 11 §"
+        assert record["budget_line"] == "32.50.30"
         assert record["appropriation"] == "600000.00"
         assert (record["min_grant"], record["max_grant"]) == ("20000.00", "100000.00")
         assert record["opens_at"] == timezone.localtime(call.opens_at).isoformat(timespec="seconds")

@@ -10,12 +10,15 @@ from decimal import Decimal
 from avustamo.core.money import to_cents
 from avustamo.decisions.formal import BASE_URL, LANGUAGES, PDF_VARIANT, formal_decision_pdf, letter_context
 from avustamo.decisions.models import Decision, DecisionStatus
+from avustamo.programmes.application_form.budget import COST_CATEGORIES
 
 __all__ = ["BASE_URL", "LANGUAGES", "PDF_VARIANT", "decision_pdf"]
 
 
 def decision_pdf(decision: Decision, language: str) -> bytes:
     """The decision document in `language` ("fi", "sv", or "en" for the English courtesy copy)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"no decision document in language {language!r}")
     return formal_decision_pdf(
         template="decisions/pdf/decision.html", context=_context(decision, language), language=language
     )
@@ -32,9 +35,26 @@ def _context(decision: Decision, language: str) -> dict:
         decision_maker=decision.decision_maker,
         presenter=decision.presenter,
     )
+    call = decision.application.call
+    # The English courtesy copy shows the binding language's text where the call has no English one.
+    text_language = decision.language if language == "en" and not call.legal_basis_in("en") else language
+    approved_costs = [
+        {"label": COST_CATEGORIES[category], "amount": Decimal(amount)}
+        for category, amount in (decision.approved_costs or {}).items()
+        if category in COST_CATEGORIES
+    ]
     return context | {
         "decision": decision,
         "binding_language": decision.language,
+        "legal_basis": call.legal_basis_in(text_language),
+        "special_act": call.special_act_in(language) or call.special_act_in(decision.language),
+        "budget_item": call.budget_item,
+        "approved_costs": approved_costs,
+        "approved_total": to_cents(sum((row["amount"] for row in approved_costs), Decimal(0))),
+        "non_eligible_costs": [
+            {"description": entry["description"], "amount": Decimal(entry["amount"])}
+            for entry in decision.non_eligible_costs or []
+        ],
         "instalments": _instalments(decision),
         "reports": [
             {

@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from avustamo.accounts.models import User
 from avustamo.decisions.models import Decision, Outcome
+from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.forms import DATE_INPUT
 
 INSTALMENT_ROWS = 3
 REPORT_ROWS = 3
+NON_ELIGIBLE_ROWS = 3
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0)}
 
 
@@ -84,13 +86,29 @@ class DecisionForm(forms.Form):
             self.fields[f"report-{row}-due"] = forms.DateField(
                 label=_("Due"), required=False, widget=DATE_INPUT
             )
+        for category, label in COST_CATEGORIES.items():
+            self.fields[f"approved-{category}"] = forms.DecimalField(label=label, required=False, **MONEY)
+        for row in range(NON_ELIGIBLE_ROWS):
+            self.fields[f"non-eligible-{row}-description"] = forms.CharField(
+                label=_("Cost not eligible"),
+                required=False,
+                max_length=200,
+                help_text=_("E.g. value added tax the recipient can recover."),
+            )
+            self.fields[f"non-eligible-{row}-amount"] = forms.DecimalField(
+                label=_("Amount (€)"), required=False, **MONEY
+            )
 
     @classmethod
     def initial_from(cls, terms: dict) -> dict:
         """The form's initial values from a decision's terms (`Decision.terms()` or `draft_defaults`)."""
-        initial = {
-            field: value for field, value in terms.items() if field not in ("instalments", "reports_due")
-        }
+        rows = ("instalments", "reports_due", "approved_costs", "non_eligible_costs")
+        initial = {field: value for field, value in terms.items() if field not in rows}
+        for category, amount in terms.get("approved_costs", {}).items():
+            initial[f"approved-{category}"] = amount
+        for row, entry in enumerate(terms.get("non_eligible_costs", [])[:NON_ELIGIBLE_ROWS]):
+            initial[f"non-eligible-{row}-description"] = entry["description"]
+            initial[f"non-eligible-{row}-amount"] = entry["amount"]
         for row, entry in enumerate(terms.get("instalments", [])[:INSTALMENT_ROWS]):
             initial[f"instalment-{row}-percent"] = entry["percent"]
             initial[f"instalment-{row}-condition"] = entry["condition"]
@@ -107,6 +125,15 @@ class DecisionForm(forms.Form):
 
     def report_rows(self):
         return [(self[f"report-{row}-kind"], self[f"report-{row}-due"]) for row in range(REPORT_ROWS)]
+
+    def approved_cost_fields(self):
+        return [self[f"approved-{category}"] for category in COST_CATEGORIES]
+
+    def non_eligible_rows(self):
+        return [
+            (self[f"non-eligible-{row}-description"], self[f"non-eligible-{row}-amount"])
+            for row in range(NON_ELIGIBLE_ROWS)
+        ]
 
     def service_values(self) -> dict:
         data = self.cleaned_data
@@ -129,7 +156,25 @@ class DecisionForm(forms.Form):
                 "outcome", "language", "amount", "eligible_costs", "max_share_percent", "period_start", "period_end",
             )
         }  # fmt: skip
+        approved_costs = {
+            category: str(data[f"approved-{category}"])
+            for category in COST_CATEGORIES
+            if data.get(f"approved-{category}") is not None
+        }
+        non_eligible_costs = [
+            {
+                "description": data[f"non-eligible-{row}-description"],
+                "amount": ""
+                if data[f"non-eligible-{row}-amount"] is None
+                else str(data[f"non-eligible-{row}-amount"]),
+            }
+            for row in range(NON_ELIGIBLE_ROWS)
+            if data.get(f"non-eligible-{row}-description")
+            or data.get(f"non-eligible-{row}-amount") is not None
+        ]
         values.update(
+            approved_costs=approved_costs,
+            non_eligible_costs=non_eligible_costs,
             purpose=data.get("purpose", ""),
             conditions=data.get("conditions", ""),
             reasons=data.get("reasons", ""),

@@ -149,6 +149,21 @@ class Decision(models.Model):
         help_text=_("Each report: kind and due date."),
     )
     conditions = models.TextField(_("conditions and restrictions"), blank=True)
+    # The budget the decision approves, kept on the decision so that what it says never changes once signed.
+    approved_costs = models.JSONField(
+        _("approved costs by category"),
+        default=dict,
+        blank=True,
+        help_text=_("Each cost category of the application's budget and the amount approved as eligible."),
+    )
+    non_eligible_costs = models.JSONField(
+        _("costs not eligible"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Each cost not approved: what it is (e.g. value added tax the recipient can recover) and its amount."
+        ),
+    )
     reasons = models.TextField(_("reasons"), blank=True)
     presenter = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("presenter"), on_delete=models.PROTECT, related_name="+"
@@ -202,7 +217,7 @@ class Decision(models.Model):
     # What the presenter drafts; copied as it is into a correction.
     TERMS = (
         "language", "outcome", "amount", "purpose", "eligible_costs", "max_share_percent", "period_start",
-        "period_end", "instalments", "reports_due", "conditions", "reasons",
+        "period_end", "instalments", "reports_due", "conditions", "approved_costs", "non_eligible_costs", "reasons",
     )  # fmt: skip
 
     def terms(self) -> dict:

@@ -24,6 +24,7 @@ def draft_defaults(application) -> dict:
     if screening is not None and screening.result == ScreeningResult.INELIGIBLE:
         return {"outcome": Outcome.NOT_EXAMINED, "reasons": screening.reason, "language": language}
     proposal = getattr(application, "proposal", None)
+    eligible_costs = proposal.eligible_costs if proposal else application.total_eligible_costs
     amount = proposal.amount if proposal else application.requested_amount
     if proposal is not None and not proposal.amount:
         outcome = Outcome.REJECTED
@@ -36,7 +37,9 @@ def draft_defaults(application) -> dict:
         "language": language,
         "amount": amount,
         "purpose": application.project_name,
-        "eligible_costs": proposal.eligible_costs if proposal else application.total_eligible_costs,
+        "eligible_costs": eligible_costs,
+        "approved_costs": _approved_costs_default(application, eligible_costs),
+        "non_eligible_costs": [],
         "max_share_percent": proposal.max_share_percent if proposal else application.call.max_share_percent,
         "period_start": application.period_start,
         "period_end": application.period_end,
@@ -47,6 +50,15 @@ def draft_defaults(application) -> dict:
         if application.period_end
         else [],
     }
+
+
+def _approved_costs_default(application, eligible_costs) -> dict:
+    """The application's budget by category, as text, when the eligible costs are its total; otherwise nothing,
+    and the presenter divides the eligible costs between the categories."""
+    costs = applied_budget(application).costs if "budget" in application.form.parsed.fact_questions() else {}
+    if not costs or eligible_costs is None or sum(costs.values()) != eligible_costs:
+        return {}
+    return {category: f"{amount:f}" for category, amount in costs.items() if amount}
 
 
 def decisions_waiting_for(user):

@@ -1,5 +1,6 @@
 """Writes for funding proposals and decisions: one transaction each, checked against the law and audited."""
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,11 +16,12 @@ from avustamo.accounts.models import StaffRole
 from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
-from avustamo.core.money import to_cents
+from avustamo.core.money import format_euros, to_cents
 from avustamo.core.permissions import staff_roles
 from avustamo.core.transitions import transition
 from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
 from avustamo.decisions.selectors import decision_language
+from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.models import Call
 from avustamo.reviews.models import ScreeningResult
 
@@ -196,12 +198,18 @@ def allocation_suggest(*, call: Call, min_score: Decimal, acting_user) -> list[F
 
 
 def missing_elements(decision: Decision) -> list[str]:
-    """The elements Valtionavustuslaki §11 requires that the decision still lacks, in words."""
+    """The elements Valtionavustuslaki §11 and the Administrative Procedure Act §45 require that the decision still
+    lacks, in words."""
     missing = []
+    call = decision.application.call
     if not decision.reasons.strip():
         missing.append(_("reasons"))
+    if not call.legal_basis_in(decision.language).strip():
+        missing.append(_("the legal basis in the language of the decision"))
     if not decision.is_positive:
         return missing
+    if not call.budget_item:
+        missing.append(_("the budget item"))
     if not decision.amount or decision.amount <= 0:
         missing.append(_("amount"))
     if not decision.purpose.strip():
@@ -269,6 +277,60 @@ def _reports_problem(reports, period_end) -> ValidationError | None:
     return None
 
 
+def _money_or_none(value) -> Decimal | None:
+    """An amount given as a number or its text, to the cent; None when it is no amount of zero or more."""
+    try:
+        amount = to_cents(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount >= 0 else None
+
+
+def _approved_total(approved_costs: dict) -> Decimal:
+    return to_cents(sum((_money_or_none(amount) for amount in approved_costs.values()), Decimal(0)))
+
+
+def _approved_costs_problem(approved_costs: dict, eligible_costs) -> ValidationError | None:
+    if set(approved_costs) - set(COST_CATEGORIES) or any(
+        _money_or_none(amount) is None for amount in approved_costs.values()
+    ):
+        return ValidationError(_("Give each cost category's approved amount in euros."), code="invalid")
+    total = _approved_total(approved_costs)
+    if approved_costs and eligible_costs is not None and to_cents(eligible_costs) != total:
+        return ValidationError(
+            _("The eligible costs must be the total of the approved budget, %(total)s.")
+            % {"total": format_euros(total)},
+            code="not_budget_total",
+        )
+    return None
+
+
+def _non_eligible_costs_problem(non_eligible_costs) -> ValidationError | None:
+    for entry in non_eligible_costs:
+        amount = _money_or_none(entry.get("amount", ""))
+        if not str(entry.get("description", "")).strip() or amount is None or amount <= 0:
+            return ValidationError(
+                _("Give each cost that is not eligible what it is and its amount."), code="invalid"
+            )
+    return None
+
+
+def _clean_approved_costs(approved_costs: dict) -> dict:
+    """The approved amounts in the budget's order of categories, as text to the cent."""
+    return {
+        category: f"{_money_or_none(approved_costs[category]):f}"
+        for category in COST_CATEGORIES
+        if category in approved_costs
+    }
+
+
+def _clean_non_eligible_costs(non_eligible_costs) -> list[dict]:
+    return [
+        {"description": entry["description"].strip(), "amount": f"{_money_or_none(entry['amount']):f}"}
+        for entry in non_eligible_costs
+    ]
+
+
 def _clean_reports(reports) -> list[dict]:
     cleaned = [{"kind": entry["kind"], "due": _report_due(entry).isoformat()} for entry in reports]
     return sorted(cleaned, key=lambda entry: entry["due"])
@@ -290,6 +352,8 @@ class DecisionTerms:
     conditions: str = ""
     reasons: str = ""
     language: str = ""
+    approved_costs: dict = dataclasses.field(default_factory=dict)
+    non_eligible_costs: Sequence[dict] = ()
 
     @property
     def is_positive(self) -> bool:
@@ -345,6 +409,11 @@ def decision_terms_problems(
         problems["instalments"] = instalments_problem
     if reports_problem := _reports_problem(terms.reports_due, terms.period_end):
         problems["reports_due"] = reports_problem
+    if costs_problem := _approved_costs_problem(terms.approved_costs, terms.eligible_costs):
+        field = "eligible_costs" if costs_problem.code == "not_budget_total" else "approved_costs"
+        problems.setdefault(field, costs_problem)
+    if non_eligible_problem := _non_eligible_costs_problem(terms.non_eligible_costs):
+        problems["non_eligible_costs"] = non_eligible_problem
     return problems
 
 
@@ -378,13 +447,22 @@ def decision_save_draft(*, application: Application, terms: DecisionTerms, actin
         "outcome": terms.outcome,
         "amount": amount,
         "purpose": terms.purpose.strip() if positive else "",
-        "eligible_costs": terms.eligible_costs if positive else None,
+        # Without a total of their own, the eligible costs are the approved budget's total.
+        "eligible_costs": (
+            terms.eligible_costs
+            if terms.eligible_costs is not None or not terms.approved_costs
+            else _approved_total(terms.approved_costs)
+        )
+        if positive
+        else None,
         "max_share_percent": terms.max_share_percent if positive else None,
         "period_start": terms.period_start if positive else None,
         "period_end": terms.period_end if positive else None,
         "instalments": _clean_instalments(terms.instalments) if positive else [],
         "reports_due": _clean_reports(terms.reports_due) if positive else [],
         "conditions": terms.conditions.strip() if positive else "",
+        "approved_costs": _clean_approved_costs(terms.approved_costs) if positive else {},
+        "non_eligible_costs": _clean_non_eligible_costs(terms.non_eligible_costs) if positive else [],
         "reasons": terms.reasons.strip(),
         "language": terms.language if terms.language in ("fi", "sv") else decision_language(application),
         "presenter": acting_user,

@@ -44,6 +44,9 @@ class CallForm(forms.ModelForm):
             "how_to_apply_fi": forms.Textarea(attrs={"rows": 3}),
             "how_to_apply_sv": forms.Textarea(attrs={"rows": 3}),
             "how_to_apply_en": forms.Textarea(attrs={"rows": 3}),
+            "legal_basis_fi": forms.Textarea(attrs={"rows": 2}),
+            "legal_basis_sv": forms.Textarea(attrs={"rows": 2}),
+            "legal_basis_en": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, programme, **kwargs):

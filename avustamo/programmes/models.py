@@ -11,10 +11,17 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from avustamo.core.translation import Translated
+from avustamo.core.translation import Translated, language_code
 from avustamo.organisations.models import OrganisationType
 from avustamo.programmes.application_form.schema import FormDefinition
 
+# Every discretionary state grant is given under the Act on Discretionary Government Transfers: its sections on
+# the kinds of grant and their amount (5–7) and on the decision (11).
+GENERAL_ACT = {
+    "fi": "Valtionavustuslaki (688/2001) 5–7 ja 11 §",
+    "sv": "Statsunderstödslagen (688/2001) 5–7 och 11 §",
+    "en": "Act on Discretionary Government Transfers (688/2001), sections 5–7 and 11",
+}
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
@@ -93,12 +100,32 @@ class Programme(models.Model):
     description_fi = models.TextField(_("description in Finnish"), blank=True)
     description_sv = models.TextField(_("description in Swedish"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
-    legal_basis = models.CharField(_("legal basis"), max_length=200, default="Valtionavustuslaki 688/2001")
+    # The provisions a decision applies (Administrative Procedure Act 434/2003 section 45), in each language the
+    # decisions are written or translated in; a call may give its own.
+    legal_basis_fi = models.TextField(
+        _("legal basis in Finnish"),
+        default=GENERAL_ACT["fi"],
+        help_text=_(
+            "The acts and their sections the decisions apply, e.g. Valtionavustuslaki (688/2001) 5–7 ja 11 §."
+        ),
+    )
+    legal_basis_sv = models.TextField(_("legal basis in Swedish"), default=GENERAL_ACT["sv"])
+    legal_basis_en = models.TextField(_("legal basis in English"), default=GENERAL_ACT["en"])
+    special_act_fi = models.CharField(
+        _("special act in Finnish"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The act on the programme's field, where one applies, e.g. Laki kotoutumisen edistämisestä (681/2023)."
+        ),
+    )
+    special_act_sv = models.CharField(_("special act in Swedish"), max_length=300, blank=True)
+    special_act_en = models.CharField(_("special act in English"), max_length=300, blank=True)
     budget_line = models.CharField(
-        _("budget line"),
+        _("budget item"),
         max_length=40,
         blank=True,
-        help_text=_("State budget item (momentti), e.g. 32.30.40."),
+        help_text=_("The item (momentti) of the State budget the grants are paid from, e.g. 32.30.40."),
     )
     grant_type = models.CharField(
         _("grant type"), max_length=10, choices=GrantType.choices, default=GrantType.SPECIAL
@@ -123,6 +150,8 @@ class Programme(models.Model):
 
     name = Translated("name")
     description = Translated("description")
+    legal_basis = Translated("legal_basis")
+    special_act = Translated("special_act")
 
     class Meta:
         verbose_name = _("programme")
@@ -235,6 +264,18 @@ class Call(models.Model):
         blank=True,
         validators=PERCENT_VALIDATORS,
     )
+    legal_basis_fi = models.TextField(
+        _("legal basis in Finnish"), blank=True, help_text=_("Empty: the programme's legal basis.")
+    )
+    legal_basis_sv = models.TextField(
+        _("legal basis in Swedish"), blank=True, help_text=_("Empty: the programme's legal basis.")
+    )
+    legal_basis_en = models.TextField(
+        _("legal basis in English"), blank=True, help_text=_("Empty: the programme's legal basis.")
+    )
+    budget_line = models.CharField(
+        _("budget item"), max_length=40, blank=True, help_text=_("Empty: the programme's budget item.")
+    )
     min_reviewers = models.PositiveSmallIntegerField(_("reviewers per application"), default=2)
     requires_acceptance = models.BooleanField(
         _("recipients accept the decision's terms before payment"),
@@ -305,6 +346,23 @@ class Call(models.Model):
         if now < self.closes_at:
             return CallStatus.OPEN
         return CallStatus.CLOSED
+
+    def legal_basis_in(self, language: str) -> str:
+        """The provisions the call's decisions apply, in `language`: the call's own or its programme's."""
+        return getattr(self, f"legal_basis_{language}") or getattr(self.programme, f"legal_basis_{language}")
+
+    @property
+    def legal_basis(self) -> str:
+        """The legal basis in the active language, or in Finnish where it has none."""
+        return self.legal_basis_in(language_code()) or self.legal_basis_in("fi")
+
+    def special_act_in(self, language: str) -> str:
+        return getattr(self.programme, f"special_act_{language}")
+
+    @property
+    def budget_item(self) -> str:
+        """The State budget item (momentti) the call's grants are paid from: the call's own or its programme's."""
+        return self.budget_line or self.programme.budget_line
 
     @property
     def current_status(self) -> CallStatus:

@@ -12,7 +12,17 @@ from avustamo.programmes.models import Agency, GrantType, Programme
 from avustamo.reference.code_lists import load_code_lists
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-LEGAL_BASIS = "Valtionavustuslaki 688/2001"
+# The Integration Act (laki kotoutumisen edistämisestä 681/2023, in force from 1 January 2025) is the special act of
+# the integration programmes; each decision names it beside the general act (GENERAL_ACT in programmes.models).
+INTEGRATION_ACT = {
+    "special_act_fi": "Laki kotoutumisen edistämisestä (681/2023)",
+    "special_act_sv": "Lag om främjande av integration (681/2023)",
+    "special_act_en": "Act on the Promotion of Immigrant Integration (681/2023)",
+}
+# The State budget item (momentti) of TEM's integration grants to associations and municipalities, 32.50.30
+# "Kotouttaminen", is not verified against a budget; Talent Hub's 32.30.40 is (TEM decision of 2021). Administrators
+# correct them per programme or per call.
+INTEGRATION_BUDGET_ITEM = "32.50.30"
 
 AGENCIES = [
     {
@@ -64,7 +74,8 @@ PROGRAMMES = [
         ],
         "default_max_share_percent": None,
         "default_own_funding_percent": None,
-        "budget_line": "",
+        "budget_line": INTEGRATION_BUDGET_ITEM,
+        **INTEGRATION_ACT,
     },
     {
         "agency": "TEM",
@@ -88,7 +99,8 @@ PROGRAMMES = [
         "eligible_organisation_types": [OrganisationType.MUNICIPALITY],
         "default_max_share_percent": None,
         "default_own_funding_percent": None,
-        "budget_line": "",
+        "budget_line": INTEGRATION_BUDGET_ITEM,
+        **INTEGRATION_ACT,
     },
     {
         "agency": "TEM",
@@ -115,7 +127,8 @@ PROGRAMMES = [
         ],
         "default_max_share_percent": Decimal("70.00"),
         "default_own_funding_percent": None,
-        "budget_line": "",
+        "budget_line": INTEGRATION_BUDGET_ITEM,
+        **INTEGRATION_ACT,
     },
     {
         "agency": "TEM",
@@ -161,7 +174,6 @@ def load_reference_data() -> Counter:
         values = {k: v for k, v in row.items() if k not in ("code", "agency")}
         values["agency"] = agencies[row["agency"]]
         values["eligible_organisation_types"] = [str(code) for code in row["eligible_organisation_types"]]
-        values["legal_basis"] = LEGAL_BASIS
         _, created = Programme.objects.get_or_create(code=row["code"], defaults=values)
         outcomes["created" if created else "unchanged"] += 1
     return outcomes

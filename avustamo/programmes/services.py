@@ -46,6 +46,10 @@ CALL_FIELDS = (
     "min_reviewers",
     "requires_acceptance",
     "extension_notice_days",
+    "legal_basis_fi",
+    "legal_basis_sv",
+    "legal_basis_en",
+    "budget_line",
 )
 
 PART_MODELS = {

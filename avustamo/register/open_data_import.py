@@ -838,7 +838,9 @@ class _Planner:
                 name_sv=title,
                 name_en=title,
                 # The funder's legal basis is not in its data; a Finnish act must not be claimed for it.
-                legal_basis="",
+                legal_basis_fi="",
+                legal_basis_sv="",
+                legal_basis_en="",
             )
             self.plan.new_programmes.append(found)
             self._remember_programme(found)
