@@ -409,6 +409,49 @@ class TestProposalsAndDecisions:
             Decimal("50000.00"),
         )
 
+    def test_the_presenter_approves_the_budget_by_category_on_the_decision_page(
+        self, ranked, officials, client
+    ):
+        sign_in(client, officials["presenter"])
+        url = f"/official/applications/{ranked[1].pk}/decision/"
+        page = client.get(url)
+        form = page.context["decision_form"]
+        applied = {
+            name.removeprefix("approved-"): Decimal(str(value))
+            for name, value in form.initial.items()
+            if name.startswith("approved-")
+        }
+        assert applied and sum(applied.values()) == ranked[1].total_eligible_costs
+        assert "Hyväksytty kustannusarvio kustannuslajeittain (€)" in page.content.decode()
+        assert "Ei-hyväksyttävät kustannukset" in page.content.decode()
+
+        post = {
+            "step": "decision",
+            "decision-outcome": Outcome.PARTIALLY_APPROVED,
+            "decision-language": "fi",
+            "decision-amount": "30000.00",
+            "decision-eligible_costs": "40000.00",
+            "decision-approved-personnel": "30000.00",
+            "decision-approved-rents": "5000.00",
+            "decision-non-eligible-0-description": "Arvonlisävero, jonka hakija voi vähentää",
+            "decision-non-eligible-0-amount": "1500.00",
+            "decision-reasons": "Vuokrista hyväksytään puolet.",
+        }
+        refused = client.post(url, post)
+        assert refused.status_code == 200 and not Decision.objects.exists()
+        assert refused.context["decision_form"].errors["eligible_costs"] == [
+            "Hyväksyttävien kustannusten on oltava hyväksytyn kustannusarvion summa, 35\xa0000\xa0€."
+        ]
+        assert client.post(url, post | {"decision-eligible_costs": "35000.00"}).status_code == 302
+        draft = Decision.objects.get(application=ranked[1])
+        assert draft.approved_costs == {"personnel": "30000.00", "rents": "5000.00"}
+        assert draft.non_eligible_costs == [
+            {"description": "Arvonlisävero, jonka hakija voi vähentää", "amount": "1500.00"}
+        ]
+        again = client.get(url).context["decision_form"]
+        assert again.initial["approved-rents"] == "5000.00"
+        assert again.initial["non-eligible-0-amount"] == "1500.00"
+
     def _complete_draft(self, application, presenter):
         return decision_services.decision_save_draft(
             application=application,

@@ -182,6 +182,19 @@ def test_demo__loading_twice_changes_nothing():
     assert submitted.status == "submitted" and submitted.register_number.startswith("TEM/")
     assert submitted.attachments.count() == submitted.call.required_attachments.count() == 3
     assert Application.objects.get(organisation=applicant_b).status == "draft"
+    # What every decision prints: the approved budget, the contact person's title and telephone, the registry.
+    positive = Decision.objects.filter(outcome__in=Outcome.positive())
+    assert positive.exists()
+    for decision in positive:
+        approved = sum(Decimal(amount) for amount in decision.approved_costs.values())
+        assert decision.approved_costs and approved == decision.eligible_costs
+    presenter = User.objects.get(email="presenter@example.org")
+    assert (presenter.job_title_in("sv"), presenter.phone) == ("överinspektör", "+358 29 504 7105")
+    tem = Agency.objects.get(code="TEM")
+    assert (tem.registry_email, tem.registry_visiting_address) == (
+        "kirjaamo.tem@gov.fi",
+        "Aleksanterinkatu 4, Helsinki",
+    )
 
 
 def _pdf_text(file) -> str:

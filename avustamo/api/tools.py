@@ -59,7 +59,7 @@ class InterestOut(BaseModel):
     summary="Interest on a returned or recovered grant",
 )
 def get_interest(request, query: Query[InterestQuery]):
-    """Interest of section 24 or penalty interest of section 25 of the Act on Discretionary Government Grants,
+    """Interest of section 24 or penalty interest of section 25 of the Act on Discretionary Government Transfers,
     per half-year of the Interest Act's reference rate; actual days over a 365-day year (docs/interest.md).
 
     A half-year without an entered reference rate is refused (422) rather than guessed.

@@ -38,7 +38,7 @@ def draft_defaults(application) -> dict:
         "amount": amount,
         "purpose": application.project_name,
         "eligible_costs": eligible_costs,
-        "approved_costs": _approved_costs_default(application, eligible_costs),
+        "approved_costs": approved_costs_default(application, eligible_costs),
         "non_eligible_costs": [],
         "max_share_percent": proposal.max_share_percent if proposal else application.call.max_share_percent,
         "period_start": application.period_start,
@@ -52,7 +52,7 @@ def draft_defaults(application) -> dict:
     }
 
 
-def _approved_costs_default(application, eligible_costs) -> dict:
+def approved_costs_default(application, eligible_costs) -> dict:
     """The application's budget by category, as text, when the eligible costs are its total; otherwise nothing,
     and the presenter divides the eligible costs between the categories."""
     costs = applied_budget(application).costs if "budget" in application.form.parsed.fact_questions() else {}

@@ -29,7 +29,7 @@ from avustamo.core.dates import helsinki_datetime, helsinki_today, in_helsinki
 from avustamo.core.money import to_cents
 from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import DecisionStatus, Outcome
-from avustamo.decisions.selectors import decision_language
+from avustamo.decisions.selectors import approved_costs_default, decision_language
 from avustamo.demo import content
 from avustamo.demo.documents import one_page_pdf
 from avustamo.grants import selectors as grant_selectors
@@ -458,6 +458,7 @@ def _decide(application: Application, spec: dict, presenter: User, decider: User
             "amount": amount,
             "purpose": spec["purpose"],
             "eligible_costs": costs,
+            "approved_costs": approved_costs_default(application, costs),
             "max_share_percent": (amount / costs * 100).quantize(Decimal("0.01"), rounding=ROUND_UP),
             "period_start": application.period_start,
             "period_end": application.period_end,

@@ -1,7 +1,7 @@
 """Interest on returned and recovered grants: one calculation for recovery decisions, the officials' calculator
 and the API (`GET /api/v1/tools/interest`).
 
-- Interest (Act on Discretionary Government Grants 688/2001, 24 §): from each payment of the grant, the reference
+- Interest (Act on Discretionary Government Transfers 688/2001, 24 §): from each payment of the grant, the reference
   rate of the Interest Act (633/1982, 12 §) plus 3 percentage points.
 - Penalty interest (688/2001, 25 §): from the due date of a return or recovery until it is paid, the Interest
   Act's penalty rate (4 § 1 momentti), the reference rate plus 7 percentage points.

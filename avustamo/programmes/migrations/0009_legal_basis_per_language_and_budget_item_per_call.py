@@ -20,90 +20,142 @@ def legal_basis_per_language(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0008_agency_registry_addresses'),
+        ("programmes", "0008_agency_registry_addresses"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='call',
-            name='budget_line',
-            field=models.CharField(blank=True, help_text="Empty: the programme's budget item.", max_length=40, verbose_name='budget item'),
+            model_name="call",
+            name="budget_line",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the programme's budget item.",
+                max_length=40,
+                verbose_name="budget item",
+            ),
         ),
         migrations.AddField(
-            model_name='call',
-            name='legal_basis_en',
-            field=models.TextField(blank=True, help_text="Empty: the programme's legal basis.", verbose_name='legal basis in English'),
+            model_name="call",
+            name="legal_basis_en",
+            field=models.TextField(
+                blank=True,
+                help_text="Empty: the programme's legal basis.",
+                verbose_name="legal basis in English",
+            ),
         ),
         migrations.AddField(
-            model_name='call',
-            name='legal_basis_fi',
-            field=models.TextField(blank=True, help_text="Empty: the programme's legal basis.", verbose_name='legal basis in Finnish'),
+            model_name="call",
+            name="legal_basis_fi",
+            field=models.TextField(
+                blank=True,
+                help_text="Empty: the programme's legal basis.",
+                verbose_name="legal basis in Finnish",
+            ),
         ),
         migrations.AddField(
-            model_name='call',
-            name='legal_basis_sv',
-            field=models.TextField(blank=True, help_text="Empty: the programme's legal basis.", verbose_name='legal basis in Swedish'),
+            model_name="call",
+            name="legal_basis_sv",
+            field=models.TextField(
+                blank=True,
+                help_text="Empty: the programme's legal basis.",
+                verbose_name="legal basis in Swedish",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcall',
-            name='budget_line',
-            field=models.CharField(blank=True, help_text="Empty: the programme's budget item.", max_length=40, verbose_name='budget item'),
+            model_name="historicalcall",
+            name="budget_line",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the programme's budget item.",
+                max_length=40,
+                verbose_name="budget item",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcall',
-            name='legal_basis_en',
-            field=models.TextField(blank=True, help_text="Empty: the programme's legal basis.", verbose_name='legal basis in English'),
+            model_name="historicalcall",
+            name="legal_basis_en",
+            field=models.TextField(
+                blank=True,
+                help_text="Empty: the programme's legal basis.",
+                verbose_name="legal basis in English",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcall',
-            name='legal_basis_fi',
-            field=models.TextField(blank=True, help_text="Empty: the programme's legal basis.", verbose_name='legal basis in Finnish'),
+            model_name="historicalcall",
+            name="legal_basis_fi",
+            field=models.TextField(
+                blank=True,
+                help_text="Empty: the programme's legal basis.",
+                verbose_name="legal basis in Finnish",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcall',
-            name='legal_basis_sv',
-            field=models.TextField(blank=True, help_text="Empty: the programme's legal basis.", verbose_name='legal basis in Swedish'),
+            model_name="historicalcall",
+            name="legal_basis_sv",
+            field=models.TextField(
+                blank=True,
+                help_text="Empty: the programme's legal basis.",
+                verbose_name="legal basis in Swedish",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='legal_basis_en',
-            field=models.TextField(default='Act on Discretionary Government Transfers (688/2001), sections 5–7 and 11', verbose_name='legal basis in English'),
+            model_name="programme",
+            name="legal_basis_en",
+            field=models.TextField(
+                default="Act on Discretionary Government Transfers (688/2001), sections 5–7 and 11",
+                verbose_name="legal basis in English",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='legal_basis_fi',
-            field=models.TextField(default='Valtionavustuslaki (688/2001) 5–7 ja 11 §', help_text='The acts and their sections the decisions apply, e.g. Valtionavustuslaki (688/2001) 5–7 ja 11 §.', verbose_name='legal basis in Finnish'),
+            model_name="programme",
+            name="legal_basis_fi",
+            field=models.TextField(
+                default="Valtionavustuslaki (688/2001) 5–7 ja 11 §",
+                help_text="The acts and their sections the decisions apply, e.g. Valtionavustuslaki (688/2001) 5–7 ja 11 §.",
+                verbose_name="legal basis in Finnish",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='legal_basis_sv',
-            field=models.TextField(default='Statsunderstödslagen (688/2001) 5–7 och 11 §', verbose_name='legal basis in Swedish'),
+            model_name="programme",
+            name="legal_basis_sv",
+            field=models.TextField(
+                default="Statsunderstödslagen (688/2001) 5–7 och 11 §", verbose_name="legal basis in Swedish"
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='special_act_en',
-            field=models.CharField(blank=True, max_length=300, verbose_name='special act in English'),
+            model_name="programme",
+            name="special_act_en",
+            field=models.CharField(blank=True, max_length=300, verbose_name="special act in English"),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='special_act_fi',
-            field=models.CharField(blank=True, help_text="The act on the programme's field, where one applies, e.g. Laki kotoutumisen edistämisestä (681/2023).", max_length=300, verbose_name='special act in Finnish'),
+            model_name="programme",
+            name="special_act_fi",
+            field=models.CharField(
+                blank=True,
+                help_text="The act on the programme's field, where one applies, e.g. Laki kotoutumisen edistämisestä (681/2023).",
+                max_length=300,
+                verbose_name="special act in Finnish",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='special_act_sv',
-            field=models.CharField(blank=True, max_length=300, verbose_name='special act in Swedish'),
+            model_name="programme",
+            name="special_act_sv",
+            field=models.CharField(blank=True, max_length=300, verbose_name="special act in Swedish"),
         ),
         migrations.AlterField(
-            model_name='programme',
-            name='budget_line',
-            field=models.CharField(blank=True, help_text='The item (momentti) of the State budget the grants are paid from, e.g. 32.30.40.', max_length=40, verbose_name='budget item'),
+            model_name="programme",
+            name="budget_line",
+            field=models.CharField(
+                blank=True,
+                help_text="The item (momentti) of the State budget the grants are paid from, e.g. 32.30.40.",
+                max_length=40,
+                verbose_name="budget item",
+            ),
         ),
         migrations.RunPython(legal_basis_per_language, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='programme',
-            name='legal_basis',
+            model_name="programme",
+            name="legal_basis",
         ),
-]
+    ]
