@@ -396,6 +396,16 @@ def test_decision_names_its_contact_person_the_signers_titles_and_the_registry(p
         assert element in text, f"{element!r} missing from the {language} decision"
 
 
+def test_contact_person_without_telephone_or_swedish_title_is_given_by_email_and_finnish_title(positive):
+    presenter = positive.presenter
+    presenter.phone = ""
+    presenter.job_title_sv = ""
+    presenter.save()
+    text = pdf_text(decision_pdf(positive, "sv"))
+    assert "Esa Esittelijä, ylitarkastaja esa.esittelija@tem.fi" in text
+    assert "telefon +358" not in text
+
+
 BASIS_AND_BUDGET = {
     "fi": {
         "legal_basis": ["Sovelletut säännökset", "Oikeusperusta Valtionavustuslaki (688/2001) 5–7 ja 11 §"],
