@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from avustamo.accounts.models import User
 from avustamo.core.models import AuditEntry, OutboundEmail
-from tests.factories import UserFactory, days_from_now_at
+from tests.access import sign_in
+from tests.factories import AgencyFactory, UserFactory, days_from_now_at
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +227,21 @@ def test_demo_totp_prints_the_code_the_sign_in_accepts(client, capsys):
         response = client.post("/accounts/2fa/authenticate/", {"code": code})
     assert response.status_code == 302
     assert client.session.get("_auth_user_id")
+
+
+@pytest.mark.django_db
+def test_the_administrator_edits_an_officials_title_and_telephone_and_the_agencys_registry(client):
+    """What decisions print of the people and the authority is kept up to date in the admin."""
+    official = UserFactory(official=True, job_title_fi="ylitarkastaja", phone="+358 29 504 7105")
+    agency = AgencyFactory(registry_email="kirjaamo.tem@gov.fi")
+    sign_in(client, UserFactory(administrator=True))
+
+    person_page = client.get(f"/admin/accounts/user/{official.pk}/change/").content.decode()
+    for field in ("job_title_fi", "job_title_sv", "job_title_en", "phone"):
+        assert f'name="{field}"' in person_page
+    assert 'value="ylitarkastaja"' in person_page and 'value="+358 29 504 7105"' in person_page
+
+    agency_page = client.get(f"/admin/programmes/agency/{agency.pk}/change/").content.decode()
+    for field in ("registry_postal_address", "registry_email", "registry_visiting_address"):
+        assert f'name="{field}"' in agency_page
+    assert 'value="kirjaamo.tem@gov.fi"' in agency_page

@@ -566,6 +566,15 @@ class TestProposalsAndDecisions:
         assert error.value.error_dict["non_eligible_costs"][0].messages == [
             "Anna kustakin ei-hyväksyttävästä kustannuksesta, mikä se on, ja sen määrä."
         ]
+        with pytest.raises(ValidationError) as error:
+            decision_services.decision_save_draft(
+                application=ranked[1],
+                terms=DecisionTerms(**terms | {"eligible_costs": None, "approved_costs": {"catering": "5"}}),
+                acting_user=officials["presenter"],
+            )
+        assert error.value.error_dict["approved_costs"][0].messages == [
+            "Anna kunkin kustannuslajin hyväksytty määrä euroina."
+        ]
         assert not Decision.objects.exists()
 
         draft = decision_services.decision_save_draft(
