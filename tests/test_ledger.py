@@ -19,6 +19,7 @@ from avustamo.payments import selectors, services
 from avustamo.payments.models import BatchStatus, LedgerKind, PaymentBatch, ReferenceRate, ReturnGround
 from avustamo.payments.reference_rates import load_reference_rates
 from tests.factories import (
+    heard,
     AgencyFactory,
     ApplicationFactory,
     CallFactory,
@@ -183,6 +184,7 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
             elif step[0] == "reclaim":
                 ledger = selectors.ledger_of(grant)
                 returnable = ledger.paid - ledger.returned
+                heard(grant)
                 services.return_claim_create(
                     grant=grant,
                     ground=ReturnGround.MATERIAL_BREACH,

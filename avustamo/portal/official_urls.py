@@ -4,6 +4,7 @@ from django.urls import path
 
 from avustamo.decisions import views as decision_views
 from avustamo.grants import views as grant_views
+from avustamo.hearings import views as hearing_views
 from avustamo.organisations import views as organisation_views
 from avustamo.payments import views as payment_views
 from avustamo.portal import views as portal_views
@@ -163,6 +164,9 @@ urlpatterns = [
         payment_views.voluntary_return_record,
         name="voluntary_return_record",
     ),
+    path("hearings/", hearing_views.official_hearings, name="hearings"),
+    path("hearings/<int:pk>/", hearing_views.official_hearing, name="hearing"),
+    path("applications/<int:pk>/hearings/new/", hearing_views.hearing_create, name="hearing_create"),
     path("interest/", payment_views.interest_calculator, name="interest_calculator"),
     path("reference-rates/", payment_views.reference_rates, name="reference_rates"),
 ]
