@@ -883,7 +883,9 @@ class ReportFactory(factory.django.DjangoModelFactory):
         grant."""
         report = cls.content_approved(**kwargs)
         if report.status != ReportStatus.APPROVED:
-            accepted_costs = report_services.reported_costs(report) if accepted_costs is None else accepted_costs
+            accepted_costs = (
+                report_services.reported_costs(report) if accepted_costs is None else accepted_costs
+            )
             if payment_services.settlement_of(report.grant, accepted_costs).cuts_the_grant:
                 heard(report.grant, HearingSubject.SETTLEMENT)
             report_services.report_approve_finances(

@@ -19,7 +19,6 @@ from avustamo.payments import selectors, services
 from avustamo.payments.models import BatchStatus, LedgerKind, PaymentBatch, ReferenceRate, ReturnGround
 from avustamo.payments.reference_rates import load_reference_rates
 from tests.factories import (
-    heard,
     AgencyFactory,
     ApplicationFactory,
     CallFactory,
@@ -27,6 +26,7 @@ from tests.factories import (
     ProgrammeFactory,
     ReportFactory,
     UserFactory,
+    heard,
 )
 
 SHARES = st.sampled_from(

@@ -1484,6 +1484,4 @@ SETTLEMENT_HEARING_PROPOSAL = (
     "Loppuselvityksestä esitetään hyväksyttäväksi muut kulut paitsi 210 euron tarjoilukulut juhlaan, jolloin "
     "avustus jää myönnettyä pienemmäksi."
 )
-SETTLEMENT_HEARING_GROUNDS = (
-    "Juhla ei kuulunut hankesuunnitelmaan eikä päätöksessä hyväksyttyihin kustannuksiin (valtionavustuslaki 11 §)."
-)
+SETTLEMENT_HEARING_GROUNDS = "Juhla ei kuulunut hankesuunnitelmaan eikä päätöksessä hyväksyttyihin kustannuksiin (valtionavustuslaki 11 §)."

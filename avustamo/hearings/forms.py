@@ -1,9 +1,9 @@
 from django import forms
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from avustamo.hearings.models import ATTACHMENT_KINDS, ATTACHMENT_MAX_MB, HearingSubject, NotHeardGround
 from avustamo.programmes.forms import DATE_INPUT
-
 
 
 def attachment_help() -> str:
@@ -42,7 +42,9 @@ class HearingRequestForm(forms.Form):
         label=_("Facts and grounds"),
         max_length=16000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("What the proposal rests on: the facts found and the sections of the law and terms applied."),
+        help_text=_(
+            "What the proposal rests on: the facts found and the sections of the law and terms applied."
+        ),
     )
     reply_by = forms.DateField(label=_("Reply by"), widget=DATE_INPUT)
     attachments = MultipleFileField(label=_("Attachments"))

@@ -35,7 +35,10 @@ class HearingSubject(models.TextChoices):
 class NotHeardGround(models.TextChoices):
     """The grounds of the Administrative Procedure Act 434/2003, 34 § 2 momentti, for deciding without hearing."""
 
-    DISMISSED = "dismissed", _("the claim is dismissed without consideration or rejected at once as unfounded")
+    DISMISSED = (
+        "dismissed",
+        _("the claim is dismissed without consideration or rejected at once as unfounded"),
+    )
     ASSESSMENT = (
         "assessment",
         _(

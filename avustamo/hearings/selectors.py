@@ -52,7 +52,11 @@ LIST_STATES = {
 }
 
 
-LIST_ORDER = {"awaiting": ("reply_by", "id"), "replied": ("-replied_at", "-id"), "decided": ("-decided_at", "-id")}
+LIST_ORDER = {
+    "awaiting": ("reply_by", "id"),
+    "replied": ("-replied_at", "-id"),
+    "decided": ("-decided_at", "-id"),
+}
 
 
 def hearings_for_official(user, state: str) -> QuerySet:

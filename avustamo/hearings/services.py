@@ -60,7 +60,9 @@ def _checked_uploads(uploads) -> list[tuple[object, str]]:
     checked = []
     for upload in uploads:
         try:
-            checked.append((upload, accepted_upload_kind(upload, kinds=ATTACHMENT_KINDS, max_mb=ATTACHMENT_MAX_MB)))
+            checked.append(
+                (upload, accepted_upload_kind(upload, kinds=ATTACHMENT_KINDS, max_mb=ATTACHMENT_MAX_MB))
+            )
         except ValidationError as error:
             raise ValidationError(
                 {"attachments": f"{Path(upload.name or '').name}: {' '.join(error.messages)}"}
@@ -242,7 +244,9 @@ def require_heard(
     today = helsinki_today()
     open_hearings = list(
         Hearing.objects.select_for_update()
-        .filter(grant=grant, subject=subject, status__in=[HearingStatus.AWAITING_REPLY, HearingStatus.REPLIED])
+        .filter(
+            grant=grant, subject=subject, status__in=[HearingStatus.AWAITING_REPLY, HearingStatus.REPLIED]
+        )
         .order_by("-sent_at", "-id")
     )
     closed = next((hearing for hearing in open_hearings if hearing.is_closed_for_deciding(today)), None)

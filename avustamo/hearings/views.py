@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from avustamo.applications.workspace import log_application_view, official_application, workspace_context
-from avustamo.core.forms import add_service_errors
 from avustamo.core.dates import helsinki_today
+from avustamo.core.forms import add_service_errors
 from avustamo.grants.selectors import grant_of_application_pk
 from avustamo.grants.views import own_grant
 from avustamo.hearings import selectors, services

@@ -52,7 +52,9 @@ urlpatterns = [
     ),
     path("<int:pk>/hearings/<int:hearing_pk>/", hearing_views.my_hearing, name="hearing"),
     path(
-        "hearing-attachments/<int:attachment_pk>/", hearing_views.hearing_attachment, name="hearing_attachment"
+        "hearing-attachments/<int:attachment_pk>/",
+        hearing_views.hearing_attachment,
+        name="hearing_attachment",
     ),
     path("<int:pk>/decision/change-request/", grant_views.change_request_new, name="change_request"),
     path(

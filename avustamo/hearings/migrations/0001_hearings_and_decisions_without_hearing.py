@@ -6,80 +6,236 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('grants', '0002_authority_check_of_each_act'),
-        ('organisations', '0003_authority_checks_and_verifications'),
+        ("grants", "0002_authority_check_of_each_act"),
+        ("organisations", "0003_authority_checks_and_verifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Hearing',
+            name="Hearing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(choices=[('return', 'return or recovery of the grant'), ('suspension', 'suspension of payments'), ('settlement', 'settlement of the final report that reduces the grant'), ('payment_application', 'payment application approved in part or rejected')], max_length=30, verbose_name='subject')),
-                ('proposal', models.TextField(verbose_name='what is proposed')),
-                ('grounds', models.TextField(verbose_name='facts and grounds')),
-                ('reply_by', models.DateField(verbose_name='reply by')),
-                ('status', models.CharField(choices=[('awaiting_reply', 'awaiting reply'), ('replied', 'replied'), ('decided', 'decided')], default='awaiting_reply', max_length=20, verbose_name='status')),
-                ('language', models.CharField(max_length=2, verbose_name='language')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='sent at')),
-                ('reply', models.TextField(blank=True, verbose_name='reply')),
-                ('replied_at', models.DateTimeField(blank=True, null=True, verbose_name='replied at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('authority_check', models.ForeignKey(blank=True, help_text='The check of the right to act for the organisation that this was sent under.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.authoritycheck', verbose_name='right to act, as checked')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hearings', to='grants.grant', verbose_name='grant')),
-                ('replied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='replied by')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sent by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[
+                            ("return", "return or recovery of the grant"),
+                            ("suspension", "suspension of payments"),
+                            ("settlement", "settlement of the final report that reduces the grant"),
+                            ("payment_application", "payment application approved in part or rejected"),
+                        ],
+                        max_length=30,
+                        verbose_name="subject",
+                    ),
+                ),
+                ("proposal", models.TextField(verbose_name="what is proposed")),
+                ("grounds", models.TextField(verbose_name="facts and grounds")),
+                ("reply_by", models.DateField(verbose_name="reply by")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_reply", "awaiting reply"),
+                            ("replied", "replied"),
+                            ("decided", "decided"),
+                        ],
+                        default="awaiting_reply",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("language", models.CharField(max_length=2, verbose_name="language")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="sent at")),
+                ("reply", models.TextField(blank=True, verbose_name="reply")),
+                ("replied_at", models.DateTimeField(blank=True, null=True, verbose_name="replied at")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided at")),
+                (
+                    "authority_check",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The check of the right to act for the organisation that this was sent under.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.authoritycheck",
+                        verbose_name="right to act, as checked",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "grant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hearings",
+                        to="grants.grant",
+                        verbose_name="grant",
+                    ),
+                ),
+                (
+                    "replied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="replied by",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="sent by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hearing',
-                'verbose_name_plural': 'hearings',
-                'ordering': ['-sent_at', '-id'],
+                "verbose_name": "hearing",
+                "verbose_name_plural": "hearings",
+                "ordering": ["-sent_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HearingAttachment',
+            name="HearingAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('party', models.CharField(choices=[('authority', 'the authority'), ('recipient', 'the recipient')], max_length=10, verbose_name='sent by')),
-                ('file', models.FileField(upload_to='hearings/%Y/%m/', verbose_name='file')),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('kind', models.CharField(max_length=10, verbose_name='file type')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size (bytes)')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('hearing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='hearings.hearing')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "party",
+                    models.CharField(
+                        choices=[("authority", "the authority"), ("recipient", "the recipient")],
+                        max_length=10,
+                        verbose_name="sent by",
+                    ),
+                ),
+                ("file", models.FileField(upload_to="hearings/%Y/%m/", verbose_name="file")),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("kind", models.CharField(max_length=10, verbose_name="file type")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size (bytes)")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded at")),
+                (
+                    "hearing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="hearings.hearing",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hearing attachment',
-                'verbose_name_plural': 'hearing attachments',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "hearing attachment",
+                "verbose_name_plural": "hearing attachments",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='NotHeard',
+            name="NotHeard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(choices=[('return', 'return or recovery of the grant'), ('suspension', 'suspension of payments'), ('settlement', 'settlement of the final report that reduces the grant'), ('payment_application', 'payment application approved in part or rejected')], max_length=30, verbose_name='subject')),
-                ('ground', models.CharField(choices=[('dismissed', 'the claim is dismissed without consideration or rejected at once as unfounded'), ('assessment', "the matter concerns filling an office or position, admission to voluntary education, or a benefit based on an assessment of the applicant's qualities"), ('endangers_purpose', 'hearing may endanger the purpose of the decision, or the delay would cause considerable harm to human health, public safety or the environment'), ('accepts_claim', 'a claim that does not concern another party is accepted'), ('unnecessary', 'hearing is manifestly unnecessary for another reason')], max_length=30, verbose_name='ground for not hearing')),
-                ('reasons', models.TextField(verbose_name='reasons')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='not_heard_records', to='grants.grant', verbose_name='grant')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[
+                            ("return", "return or recovery of the grant"),
+                            ("suspension", "suspension of payments"),
+                            ("settlement", "settlement of the final report that reduces the grant"),
+                            ("payment_application", "payment application approved in part or rejected"),
+                        ],
+                        max_length=30,
+                        verbose_name="subject",
+                    ),
+                ),
+                (
+                    "ground",
+                    models.CharField(
+                        choices=[
+                            (
+                                "dismissed",
+                                "the claim is dismissed without consideration or rejected at once as unfounded",
+                            ),
+                            (
+                                "assessment",
+                                "the matter concerns filling an office or position, admission to voluntary education, or a benefit based on an assessment of the applicant's qualities",
+                            ),
+                            (
+                                "endangers_purpose",
+                                "hearing may endanger the purpose of the decision, or the delay would cause considerable harm to human health, public safety or the environment",
+                            ),
+                            ("accepts_claim", "a claim that does not concern another party is accepted"),
+                            ("unnecessary", "hearing is manifestly unnecessary for another reason"),
+                        ],
+                        max_length=30,
+                        verbose_name="ground for not hearing",
+                    ),
+                ),
+                ("reasons", models.TextField(verbose_name="reasons")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "grant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="not_heard_records",
+                        to="grants.grant",
+                        verbose_name="grant",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'decision without hearing',
-                'verbose_name_plural': 'decisions without hearing',
-                'ordering': ['-recorded_at', '-id'],
+                "verbose_name": "decision without hearing",
+                "verbose_name_plural": "decisions without hearing",
+                "ordering": ["-recorded_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='hearing',
-            index=models.Index(fields=['grant', 'subject', 'status'], name='hearing_subject_idx'),
+            model_name="hearing",
+            index=models.Index(fields=["grant", "subject", "status"], name="hearing_subject_idx"),
         ),
     ]
