@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.dates import helsinki_today
 from avustamo.core.transitions import Transitions
 from avustamo.organisations.models import authority_check_field
 
@@ -131,6 +132,14 @@ class Hearing(models.Model):
         return self.status == HearingStatus.REPLIED or (
             self.status == HearingStatus.AWAITING_REPLY and self.reply_by < today
         )
+
+    @property
+    def sent_on(self) -> datetime.date:
+        return helsinki_today(self.sent_at)
+
+    @property
+    def replied_on(self) -> datetime.date | None:
+        return helsinki_today(self.replied_at) if self.replied_at else None
 
     @property
     def may_be_replied(self) -> bool:

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from avustamo.core.dates import helsinki_today
 from avustamo.grants.models import Grant
-from avustamo.hearings.models import Hearing, HearingAttachment, HearingStatus, HearingSubject
+from avustamo.hearings.models import Hearing, HearingAttachment, HearingStatus, HearingSubject, NotHeard
 
 
 def _with_files(hearings: QuerySet) -> QuerySet:
@@ -74,3 +74,17 @@ def hearings_for_official(user, state: str) -> QuerySet:
             | Q(grant__application__presenter_assignment__person=user)
         ).distinct()
     return hearings.order_by(*LIST_ORDER[state])
+
+
+def heard_for_decision(grant: Grant, subject: str) -> Hearing | NotHeard | None:
+    """The record the latest decision on `subject` was made on: the hearing it used, or the ground for not
+    hearing recorded for it, whichever is later (each is used by one decision)."""
+    hearing = (
+        Hearing.objects.filter(grant=grant, subject=subject, status=HearingStatus.DECIDED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    not_heard = NotHeard.objects.filter(grant=grant, subject=subject).order_by("-recorded_at", "-id").first()
+    if hearing is None or (not_heard is not None and not_heard.recorded_at > hearing.decided_at):
+        return not_heard
+    return hearing

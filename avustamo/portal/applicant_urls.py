@@ -36,6 +36,11 @@ urlpatterns = [
         report_views.report_attachment_remove,
         name="report_attachment_remove",
     ),
+    path(
+        "<int:pk>/reports/<int:report_pk>/settlement-decision.pdf",
+        report_views.my_settlement_decision_document,
+        name="settlement_decision_document",
+    ),
     path("report-attachments/<int:attachment_pk>/", report_views.report_attachment, name="report_attachment"),
     path(
         "<int:pk>/decision/voluntary-return/",

@@ -119,6 +119,11 @@ urlpatterns = [
         name="report_form_export",
     ),
     path("reports/<int:pk>/", report_views.report_review, name="report_review"),
+    path(
+        "reports/<int:pk>/settlement-decision.pdf",
+        report_views.settlement_decision_document,
+        name="settlement_decision_document",
+    ),
     path("payments/batches/<int:pk>/", payment_views.payment_batch, name="payment_batch"),
     path(
         "payments/batches/<int:pk>/approve/",

@@ -50,6 +50,7 @@ from avustamo.reports.models import (
     ReportReminder,
     ReportStatus,
 )
+from avustamo.reports.tasks import make_settlement_decision
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.COMPLETION_REQUESTED)
 
@@ -455,6 +456,8 @@ def report_approve_finances(
     )
     payment_services.report_approved(grant=report.grant)
     _tell_recipient_approved(report)
+    if settlement.cuts_the_grant:
+        transaction.on_commit(lambda: make_settlement_decision.enqueue(report_id=report.pk))
     return settlement
 
 
