@@ -913,7 +913,6 @@ class HearingFactory(factory.django.DjangoModelFactory):
     proposal = "Avustusta esitetään perittäväksi takaisin 1 000 euroa korkoineen."
     grounds = "Loppuselvityksen mukaan avustusta jäi käyttämättä 1 000 euroa."
     reply_by = factory.LazyFunction(lambda: helsinki_today() + datetime.timedelta(days=14))
-    language = factory.LazyAttribute(lambda hearing: hearing.grant.decision.language)
     sent_by = factory.LazyAttribute(lambda hearing: hearing.grant.decision.presenter)
 
     @classmethod

@@ -90,7 +90,6 @@ class Hearing(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=HearingStatus.choices, default=HearingStatus.AWAITING_REPLY
     )
-    language = models.CharField(_("language"), max_length=2)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -128,7 +128,6 @@ def hearing_send(
         proposal=proposal.strip(),
         grounds=grounds.strip(),
         reply_by=reply_by,
-        language=grant.decision.language,
         sent_by=acting_user,
     )
     _store(hearing, checked, HearingAttachment.Party.AUTHORITY, acting_user)
