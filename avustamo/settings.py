@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "avustamo.decisions",
     "avustamo.register",
     "avustamo.grants",
+    "avustamo.hearings",
     "avustamo.payments",
     "avustamo.reports",
     "avustamo.portal",

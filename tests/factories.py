@@ -30,6 +30,7 @@ from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.grants import services as grant_services
 from avustamo.grants.models import ChangeOutcome, ChangeRequest, Grant
 from avustamo.grants.selectors import period_in_force
+from avustamo.hearings.models import Hearing, HearingStatus, HearingSubject
 from avustamo.organisations.models import (
     AuthorityCheck,
     AuthoritySource,
@@ -890,16 +891,53 @@ class ReportFactory(factory.django.DjangoModelFactory):
         grant."""
         report = cls.content_approved(**kwargs)
         if report.status != ReportStatus.APPROVED:
+            accepted_costs = (
+                report_services.reported_costs(report) if accepted_costs is None else accepted_costs
+            )
+            if payment_services.settlement_of(report.grant, accepted_costs).cuts_the_grant:
+                heard(report.grant, HearingSubject.SETTLEMENT)
             report_services.report_approve_finances(
                 report=report,
-                accepted_costs=(
-                    report_services.reported_costs(report) if accepted_costs is None else accepted_costs
-                ),
+                accepted_costs=accepted_costs,
                 notes=notes,
                 acting_user=finance_officer or UserFactory(roles=["finance_officer"]),
             )
             report.refresh_from_db()
         return report
+
+
+# --- Hearings --------------------------------------------------------------------------------------------------
+
+
+class HearingFactory(factory.django.DjangoModelFactory):
+    """A hearing request the grant's presenter sent today on `subject` (a return or recovery by default), awaiting
+    the recipient's reply for the 14 days the service gives by default."""
+
+    class Meta:
+        model = Hearing
+
+    grant = factory.LazyFunction(GrantFactory.paid)
+    subject = HearingSubject.RETURN
+    proposal = "Avustusta esitetään perittäväksi takaisin 1 000 euroa korkoineen."
+    grounds = "Loppuselvityksen mukaan avustusta jäi käyttämättä 1 000 euroa."
+    reply_by = factory.LazyFunction(lambda: helsinki_today() + datetime.timedelta(days=14))
+    sent_by = factory.LazyAttribute(lambda hearing: hearing.grant.decision.presenter)
+
+    @classmethod
+    def replied(cls, **kwargs) -> Hearing:
+        """The request with the reply of the member who applied: a decision on its subject may now be made."""
+        hearing = cls(**kwargs)
+        hearing.status = HearingStatus.REPLIED
+        hearing.reply = "Emme ole samaa mieltä: kulut olivat hyväksyttäviä."
+        hearing.replied_by = hearing.grant.application.submitted_by
+        hearing.replied_at = timezone.now()
+        hearing.save()
+        return hearing
+
+
+def heard(grant, subject=HearingSubject.RETURN) -> Hearing:
+    """The recipient of `grant` heard on `subject` (it has replied), so that one decision on it may be made."""
+    return HearingFactory.replied(grant=grant, subject=subject)
 
 
 # --- The register ----------------------------------------------------------------------------------------------

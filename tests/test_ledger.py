@@ -26,6 +26,7 @@ from tests.factories import (
     ProgrammeFactory,
     ReportFactory,
     UserFactory,
+    heard,
 )
 
 SHARES = st.sampled_from(
@@ -183,6 +184,7 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
             elif step[0] == "reclaim":
                 ledger = selectors.ledger_of(grant)
                 returnable = ledger.paid - ledger.returned
+                heard(grant)
                 services.return_claim_create(
                     grant=grant,
                     ground=ReturnGround.MATERIAL_BREACH,

@@ -12,10 +12,11 @@ from django.utils import translation
 from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create
 from avustamo.grants import services as grant_services
+from avustamo.hearings.models import HearingSubject
 from avustamo.payments import selectors, services
 from avustamo.payments.models import InstalmentStatus, PaymentApplication, PaymentApplicationStatus
 from tests.access import sign_in
-from tests.factories import CallAssignmentFactory, CallFactory, GrantFactory, UserFactory
+from tests.factories import CallAssignmentFactory, CallFactory, GrantFactory, UserFactory, heard
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,7 @@ class TestDeciding:
     def test_a_part_approved_becomes_a_due_instalment_and_the_plan_still_adds_up(self, grant):
         application = _apply(grant)
         finance = UserFactory(roles=["finance_officer"])
+        heard(grant, HearingSubject.PAYMENT_APPLICATION)
         with pytest.raises(ValidationError):
             services.payment_application_decide(
                 payment_application=application,
@@ -126,6 +128,7 @@ class TestDeciding:
                 payment_application=application, approved_amount=None, reason=" ", acting_user=finance
             )
         assert "reason" in refusal.value.error_dict
+        heard(grant, HearingSubject.PAYMENT_APPLICATION)
         services.payment_application_decide(
             payment_application=application,
             approved_amount=None,

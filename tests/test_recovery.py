@@ -31,6 +31,7 @@ from tests.factories import (
     GrantFactory,
     MembershipFactory,
     UserFactory,
+    heard,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rates_of_last_and_this_year")]
@@ -69,6 +70,7 @@ def _manager():
 
 def _claim(grant, amount="1000.00", ground=ReturnGround.NOT_USED_AS_DECIDED, **extra):
     values = {"due_date": END_OF_THIS_YEAR, "learned_on": LEARNED, "reasons": REASONS} | extra
+    heard(grant)
     return services.return_claim_create(
         grant=grant, ground=ground, amount=Decimal(amount), acting_user=_manager(), **values
     )
@@ -340,6 +342,9 @@ class TestGroundsNotedBeforeDeciding:
                 f"grounds-{grounds.pk}-amount": "1000",
                 f"grounds-{grounds.pk}-due_date": END_OF_THIS_YEAR.isoformat(),
                 f"grounds-{grounds.pk}-reasons": REASONS,
+                # Decided without a hearing, on a ground of HL 34 § 2 given in the form.
+                f"grounds-{grounds.pk}-not_heard_ground": "endangers_purpose",
+                f"grounds-{grounds.pk}-not_heard_reasons": "Yhdistys on purkautumassa ja varat jaetaan.",
             },
         )
         assert decided.status_code == 302
@@ -394,6 +399,7 @@ GROUNDS_POSTS = [
 def test_who_may_note_close_and_decide_on_grounds(client, paid_grant, role, action, post):
     CallAssignmentFactory.presenter_of(paid_grant)
     grounds = _note(paid_grant)
+    heard(paid_grant)
     path, data = post(paid_grant, grounds)
     assert_access(client, ROLES[role](paid_grant), "POST", path, _expected(role, DECIDERS, 302), data=data)
     changed = RecoveryGrounds.objects.count() == 2 or not RecoveryGrounds.objects.get(pk=grounds.pk).is_open

@@ -19,6 +19,7 @@ from avustamo.accounts.services import api_token_create
 from avustamo.core.dates import helsinki_today
 from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import Decision, Outcome
+from avustamo.hearings.models import HearingSubject
 from avustamo.payments import selectors as payment_selectors
 from avustamo.payments import services as payment_services
 from avustamo.payments.models import InstalmentStatus, ReturnGround
@@ -40,6 +41,7 @@ from tests.factories import (
     ProgrammeFactory,
     ReportFactory,
     UserFactory,
+    heard,
     report_answers,
 )
 
@@ -289,6 +291,7 @@ class TestSettlement:
         grant = GrantFactory.to_report_on(call)
         PaymentBatchFactory.paid(agency=call.programme.agency)  # 60 %: 7 200 €
         report = ReportFactory.content_approved(grant=grant)
+        heard(grant, HearingSubject.SETTLEMENT)
         settlement = services.report_approve_finances(
             report=report,
             accepted_costs=Decimal(accepted),
@@ -541,9 +544,14 @@ def test_the_official_approves_through_the_review_page(client, call):
     sign_in(client, finance)
     page = client.get(f"/official/reports/{report.pk}/").content.decode()
     assert "Step 2" in page or "Vaihe 2" in page
-    response = client.post(
-        f"/official/reports/{report.pk}/", {"action": "approve", "accepted_costs": "12000.00", "notes": ""}
-    )
+    approve = {"action": "approve", "accepted_costs": "12000.00", "notes": ""}
+    # 12 000 € x 80 % earns 9 600 € of the 12 000 € awarded: a cut on which the recipient is heard first.
+    refused = client.post(f"/en/official/reports/{report.pk}/", approve)
+    assert refused.status_code == 400 and "has not been heard" in refused.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.CONTENT_APPROVED and not report.settlement
+    heard(grant, HearingSubject.SETTLEMENT)
+    response = client.post(f"/official/reports/{report.pk}/", approve)
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED and report.settlement["to_pay"] == "2400.00"
@@ -635,6 +643,7 @@ class TestApi:
         grant = GrantFactory.to_report_on(call, reports=(("interim", INTERIM_DUE), ("final", FINAL_DUE)))
         PaymentBatchFactory.paid(agency=call.programme.agency)
         report = ReportFactory.content_approved(grant=grant)
+        heard(grant, HearingSubject.SETTLEMENT)
         services.report_approve_finances(
             report=report,
             accepted_costs=Decimal("11000.00"),
@@ -705,6 +714,7 @@ class TestWithOtherChanges:
     ):
         grant = GrantFactory.to_report_on(call)
         PaymentBatchFactory.paid(agency=call.programme.agency)  # 7 200 €
+        heard(grant)
         payment_services.return_claim_create(
             grant=grant,
             ground=ReturnGround.NOT_USED_AS_DECIDED,
@@ -715,6 +725,7 @@ class TestWithOtherChanges:
             acting_user=UserFactory(roles=["programme_manager"]),
         )
         report = ReportFactory.content_approved(grant=grant)
+        heard(grant, HearingSubject.SETTLEMENT)
         # 7 750 € x 80 % = 6 200 € earned: exactly the 7 200 € paid less the 1 000 € claimed back.
         settlement = services.report_approve_finances(
             report=report,
@@ -734,6 +745,7 @@ class TestWithOtherChanges:
     ):
         grant = GrantFactory.to_report_on(call)
         PaymentBatchFactory.paid(agency=call.programme.agency)  # 7 200 € of the 12 000 €
+        heard(grant)
         payment_services.return_claim_create(
             grant=grant,
             ground=ReturnGround.NOT_USED_AS_DECIDED,

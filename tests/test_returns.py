@@ -15,7 +15,7 @@ from avustamo.core.money import to_cents
 from avustamo.payments import selectors, services
 from avustamo.payments.models import InstalmentStatus, ReturnClaim, ReturnGround
 from tests.access import sign_in
-from tests.factories import GrantFactory, UserFactory
+from tests.factories import GrantFactory, UserFactory, heard
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rates_of_last_and_this_year")]
 D = datetime.date
@@ -40,6 +40,7 @@ def paid_grant():
 
 
 def _claim(grant, amount="1000.00", ground=ReturnGround.NOT_USED_AS_DECIDED, due=END_OF_THIS_YEAR, user=None):
+    heard(grant)
     return services.return_claim_create(
         grant=grant,
         ground=ground,
@@ -155,6 +156,7 @@ def test_a_return_through_the_pages(client, paid_grant):
         },
     )
     assert refused.status_code == 400 and "100 € or less is not reclaimed" in refused.content.decode()
+    heard(paid_grant)
     created = client.post(
         f"/en/official/applications/{paid_grant.application_id}/returns/",
         {

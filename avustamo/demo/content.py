@@ -1514,3 +1514,12 @@ RECOVERY_REASONS = (
     "päätöksessä hyväksyttyyn hankkeeseen. Valtionavustuslain 21 §:n mukaan avustus on perittävä tältä osin takaisin."
 )
 CARRIED_RATE_SOURCE = "Demo: the latest announced reference rate carried forward; enter the Bank of Finland's rate for this half-year."
+RECOVERY_HEARING_PROPOSAL = (
+    "Valtionapuviranomainen esittää, että avustuksesta peritään takaisin kymmenesosa korkoineen, koska se on "
+    "käytetty toimitilan remonttiin."
+)
+SETTLEMENT_HEARING_PROPOSAL = (
+    "Loppuselvityksestä esitetään hyväksyttäväksi muut kulut paitsi 210 euron tarjoilukulut juhlaan, jolloin "
+    "avustus jää myönnettyä pienemmäksi."
+)
+SETTLEMENT_HEARING_GROUNDS = "Juhla ei kuulunut hankesuunnitelmaan eikä päätöksessä hyväksyttyihin kustannuksiin (valtionavustuslaki 11 §)."

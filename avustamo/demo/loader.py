@@ -35,6 +35,8 @@ from avustamo.demo.documents import one_page_pdf
 from avustamo.grants import selectors as grant_selectors
 from avustamo.grants import services as grant_services
 from avustamo.grants.models import Grant, GrantStatus
+from avustamo.hearings import services as hearing_services
+from avustamo.hearings.models import Hearing, HearingSubject
 from avustamo.organisations.models import (
     TYPES_VERIFIED_BY_OFFICIALS,
     Membership,
@@ -687,12 +689,32 @@ def _grant_reports(people: dict[str, User], today: datetime.date) -> None:
     report = report_services.report_approve_content(
         report=report, notes="Toiminta toteutui suunnitellusti.", acting_user=presenter
     )
+    _heard_in_the_past(
+        northern,
+        HearingSubject.SETTLEMENT,
+        content.SETTLEMENT_HEARING_PROPOSAL,
+        content.SETTLEMENT_HEARING_GROUNDS,
+        finance,
+    )
     report_services.report_approve_finances(
         report=report,
         accepted_costs=report_services.reported_costs(report) - Decimal("210.00"),
         notes="Muista kuluista ei hyväksytty 210 euron tarjoilukuluja juhlaan, joka ei kuulunut hankesuunnitelmaan.",
         acting_user=finance,
     )
+
+
+def _heard_in_the_past(grant, subject, proposal, grounds, official) -> Hearing:
+    """A hearing request sent through the service, moved three weeks into the past with its reply date passed
+    unanswered, so that the decision on `subject` may be made now."""
+    hearing = hearing_services.hearing_send(
+        grant=grant, subject=subject, proposal=proposal, grounds=grounds, acting_user=official
+    )
+    Hearing.objects.filter(pk=hearing.pk).update(
+        sent_at=timezone.now() - datetime.timedelta(days=21),
+        reply_by=helsinki_today() - datetime.timedelta(days=7),
+    )
+    return hearing
 
 
 def _grant_in_change_request() -> None:
@@ -755,6 +777,9 @@ def _grant_in_recovery(people: dict[str, User], today: datetime.date) -> None:
         learned_on=today - datetime.timedelta(days=40),
         description=content.RECOVERY_GROUNDS,
         acting_user=manager,
+    )
+    _heard_in_the_past(
+        grant, HearingSubject.RETURN, content.RECOVERY_HEARING_PROPOSAL, content.RECOVERY_GROUNDS, manager
     )
     claim = payment_services.return_claim_create(
         grant=grant,

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.hearings.forms import NotHeardFields
 from avustamo.payments import interest, selectors
 from avustamo.payments.models import ReturnGround
 from avustamo.programmes.forms import DATE_INPUT
@@ -91,7 +92,7 @@ class PaymentApplicationForm(forms.Form):
     )
 
 
-class PaymentApplicationDecisionForm(forms.Form):
+class PaymentApplicationDecisionForm(NotHeardFields):
     approved_amount = forms.DecimalField(
         label=_("Amount approved (€)"),
         max_digits=14,
@@ -108,7 +109,7 @@ class PaymentApplicationDecisionForm(forms.Form):
     )
 
 
-class ReturnClaimForm(forms.Form):
+class ReturnClaimForm(NotHeardFields):
     ground = forms.ChoiceField(label=_("Ground"), choices=ReturnGround.choices)
     amount = forms.DecimalField(
         label=_("Amount to return (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
@@ -177,7 +178,7 @@ class RecordVoluntaryReturnForm(forms.Form):
     )
 
 
-class GroundsClaimForm(forms.Form):
+class GroundsClaimForm(NotHeardFields):
     """A return or recovery decided on noted grounds: their ground and day of learning are the claim's."""
 
     amount = forms.DecimalField(

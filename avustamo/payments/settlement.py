@@ -41,6 +41,11 @@ class Settlement:
     to_return: Decimal
 
     @property
+    def cuts_the_grant(self) -> bool:
+        """The grant earned less than the award in force: a decision against the recipient (HL 34 §)."""
+        return self.earned < self.awarded
+
+    @property
     def not_reclaimed(self) -> Decimal:
         """What was paid beyond the earned amount but is too small to reclaim (20 §)."""
         return self.over_paid - self.to_return

@@ -5,6 +5,7 @@ from django.urls import path
 from avustamo.applications import views
 from avustamo.decisions import views as decision_views
 from avustamo.grants import views as grant_views
+from avustamo.hearings import views as hearing_views
 from avustamo.payments import views as payment_views
 from avustamo.portal import views as portal_views
 from avustamo.reports import views as report_views
@@ -35,6 +36,11 @@ urlpatterns = [
         report_views.report_attachment_remove,
         name="report_attachment_remove",
     ),
+    path(
+        "<int:pk>/reports/<int:report_pk>/settlement-decision.pdf",
+        report_views.my_settlement_decision_document,
+        name="settlement_decision_document",
+    ),
     path("report-attachments/<int:attachment_pk>/", report_views.report_attachment, name="report_attachment"),
     path(
         "<int:pk>/decision/voluntary-return/",
@@ -48,6 +54,12 @@ urlpatterns = [
     ),
     path(
         "<int:pk>/decision-<str:language>.pdf", decision_views.my_decision_document, name="decision_document"
+    ),
+    path("<int:pk>/hearings/<int:hearing_pk>/", hearing_views.my_hearing, name="hearing"),
+    path(
+        "hearing-attachments/<int:attachment_pk>/",
+        hearing_views.hearing_attachment,
+        name="hearing_attachment",
     ),
     path("<int:pk>/decision/change-request/", grant_views.change_request_new, name="change_request"),
     path(

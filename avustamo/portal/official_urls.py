@@ -4,6 +4,7 @@ from django.urls import path
 
 from avustamo.decisions import views as decision_views
 from avustamo.grants import views as grant_views
+from avustamo.hearings import views as hearing_views
 from avustamo.organisations import views as organisation_views
 from avustamo.payments import views as payment_views
 from avustamo.portal import views as portal_views
@@ -118,6 +119,11 @@ urlpatterns = [
         name="report_form_export",
     ),
     path("reports/<int:pk>/", report_views.report_review, name="report_review"),
+    path(
+        "reports/<int:pk>/settlement-decision.pdf",
+        report_views.settlement_decision_document,
+        name="settlement_decision_document",
+    ),
     path("payments/batches/<int:pk>/", payment_views.payment_batch, name="payment_batch"),
     path(
         "payments/batches/<int:pk>/approve/",
@@ -163,6 +169,9 @@ urlpatterns = [
         payment_views.voluntary_return_record,
         name="voluntary_return_record",
     ),
+    path("hearings/", hearing_views.official_hearings, name="hearings"),
+    path("hearings/<int:pk>/", hearing_views.official_hearing, name="hearing"),
+    path("applications/<int:pk>/hearings/new/", hearing_views.hearing_create, name="hearing_create"),
     path("interest/", payment_views.interest_calculator, name="interest_calculator"),
     path("reference-rates/", payment_views.reference_rates, name="reference_rates"),
 ]

@@ -137,6 +137,13 @@ rules.add_perm("reports.write_report", is_member_of_applicant)
 rules.add_perm("reports.review_content", presents | manages_calls)
 rules.add_perm("reports.review_finances", is_finance_officer)
 rules.add_perm("reports.read_report_as_official", reads_everything | presents | is_decision_maker)
+# Hearings (HL 34 §): whoever may decide a subject sends the hearing request on it (hearings.services
+# SUBJECT_PERMISSION); those who read the decisions read the hearings; the recipient's members read them and reply
+# (with the right to act). Presenters list the hearings of what they present, readers of everything all of them.
+rules.add_perm("hearings.read_hearing_as_official", reads_everything | presents | is_decision_maker)
+rules.add_perm("hearings.list_hearings", reads_everything | is_presenter | is_decision_maker)
+rules.add_perm("hearings.list_all_hearings", reads_everything | is_decision_maker)
+rules.add_perm("hearings.reply_to_hearing", is_member_of_applicant)
 
 # The right to act for an organisation (docs/identity.md): a member asks, a programme manager or an administrator
 # verifies from a document.

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.hearings.forms import NotHeardFields
+
 
 class ReportStartForm(forms.Form):
     kind = forms.CharField()
@@ -15,7 +17,9 @@ class ContentApprovalForm(forms.Form):
     )
 
 
-class FinancesApprovalForm(forms.Form):
+class FinancesApprovalForm(NotHeardFields):
+    field_order = ["accepted_costs", "notes"]
+
     accepted_costs = forms.DecimalField(
         label=_("Eligible costs accepted (€)"), max_digits=14, decimal_places=2, min_value=0
     )

@@ -155,6 +155,12 @@ class Report(models.Model):
         blank=True,
         help_text=_("The settlement's figures when it was approved."),
     )
+    settlement_document = models.FileField(
+        _("settlement decision"),
+        upload_to="settlement-decisions/%Y/",
+        blank=True,
+        help_text=_("The decision on the final report, made when its settlement reduces the grant."),
+    )
 
     transitions = REPORT_TRANSITIONS
 

@@ -25,6 +25,8 @@ from avustamo.core.transitions import transition
 from avustamo.core.translation import language_code
 from avustamo.core.uploads import accepted_upload_kind
 from avustamo.grants.models import Grant, GrantStatus
+from avustamo.hearings.models import HearingSubject
+from avustamo.hearings.services import require_heard
 from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.payments import services as payment_services
 from avustamo.payments.settlement import Settlement
@@ -48,6 +50,7 @@ from avustamo.reports.models import (
     ReportReminder,
     ReportStatus,
 )
+from avustamo.reports.tasks import make_settlement_decision
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.COMPLETION_REQUESTED)
 
@@ -382,9 +385,18 @@ def reported_costs(report: Report) -> Decimal:
 
 @transaction.atomic
 def report_approve_finances(
-    *, report: Report, accepted_costs: Decimal, notes: str, acting_user
+    *,
+    report: Report,
+    accepted_costs: Decimal,
+    notes: str,
+    acting_user,
+    not_heard_ground: str = "",
+    not_heard_reasons: str = "",
 ) -> Settlement:
-    """Approve a final report's finances with the eligible costs accepted from it, and settle the grant."""
+    """Approve a final report's finances with the eligible costs accepted from it, and settle the grant. A
+    settlement that earns less than the award in force is a decision against the recipient: it must have been
+    heard on it, or a ground for not hearing recorded (`hearings.services.require_heard`), and the settlement
+    decision is made as a document by a task after the transaction commits."""
     report = _locked(report)
     if _require_step(report, acting_user) != "finances":
         raise ValidationError(_("The content of this report has not been approved yet."), code="wrong_step")
@@ -408,6 +420,15 @@ def report_approve_finances(
     settlement = payment_services.grant_settle(
         grant=report.grant, accepted_costs=accepted_costs, acting_user=acting_user
     )
+    heard = {}
+    if settlement.cuts_the_grant:
+        heard = require_heard(
+            grant=report.grant,
+            subject=HearingSubject.SETTLEMENT,
+            acting_user=acting_user,
+            not_heard_ground=not_heard_ground,
+            not_heard_reasons=not_heard_reasons,
+        ).audit_details()
     transition(
         report,
         "approve_finances",
@@ -431,9 +452,12 @@ def report_approve_finances(
         },
         accepted_costs=str(accepted_costs),
         notes=notes,
+        **heard,
     )
     payment_services.report_approved(grant=report.grant)
     _tell_recipient_approved(report)
+    if settlement.cuts_the_grant:
+        transaction.on_commit(lambda: make_settlement_decision.enqueue(report_id=report.pk))
     return settlement
 
 

@@ -33,6 +33,7 @@ from avustamo.reports.forms import (
     ReportStartForm,
 )
 from avustamo.reports.models import Report, ReportAttachment, ReportKind, ReportStatus
+from avustamo.reports.tasks import settlement_decision_file_name
 
 
 def _own_grant(request, application_pk) -> Grant:
@@ -368,3 +369,29 @@ def official_report_form_export(request, pk, kind):
         f'attachment; filename="{call.reference}-{kind}-report-v{current.version}.json"'
     )
     return response
+
+
+def _settlement_decision_response(report: Report):
+    """The stored settlement decision; 404 until the task has made it (or when the settlement cut nothing)."""
+    if not report.settlement_document:
+        raise Http404
+    return FileResponse(
+        report.settlement_document.open("rb"),
+        as_attachment=True,
+        filename=settlement_decision_file_name(report),
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def settlement_decision_document(request, pk):
+    report = get_object_or_404(Report.objects.select_related("grant__decision", "grant__application"), pk=pk)
+    if not request.user.has_perm("reports.read_report_as_official", report.grant):
+        raise Http404
+    return _settlement_decision_response(report)
+
+
+@login_required
+def my_settlement_decision_document(request, pk, report_pk):
+    report = _own_report(request, pk, report_pk)
+    return _settlement_decision_response(report)

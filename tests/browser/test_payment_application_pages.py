@@ -50,6 +50,11 @@ def test_a_recipient_applies_for_payment_and_a_finance_officer_approves_part(pag
     assert_no_axe_violations(page)
     page.get_by_label("Hyväksytty määrä (€)").fill("2000")
     page.get_by_label("Perustelut").fill("Matkakulut eivät ole hyväksyttäviä.")
+    # Approving less than asked is a decision against the recipient: decided here on a ground for not hearing.
+    page.get_by_label("Ratkaistaan kuulematta, koska").select_option("unnecessary")
+    page.get_by_label("Miksi peruste soveltuu").fill(
+        "Saaja ilmoitti itse matkakulut hankkeen ulkopuolisiksi."
+    )
     page.get_by_role("button", name="Tallenna ratkaisu").click()
     expect(page.get_by_role("table", name="Maksatushakemukset")).to_contain_text("Hyväksytty")
     assert_no_axe_violations(page)

@@ -17,6 +17,8 @@ from avustamo.decisions.models import Decision
 from avustamo.grants.models import Grant
 from avustamo.grants.selectors import period_in_force
 from avustamo.grants.services import lock_grant
+from avustamo.hearings.models import HearingSubject
+from avustamo.hearings.services import require_heard
 from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.payments.models import (
     Instalment,
@@ -96,10 +98,18 @@ def payment_application_submit(
 
 @transaction.atomic
 def payment_application_decide(
-    *, payment_application: PaymentApplication, approved_amount: Decimal | None, reason: str, acting_user
+    *,
+    payment_application: PaymentApplication,
+    approved_amount: Decimal | None,
+    reason: str,
+    acting_user,
+    not_heard_ground: str = "",
+    not_heard_reasons: str = "",
 ) -> PaymentApplication:
     """An official approves the amount to pay (all or part of what was asked) or rejects the application with a
-    reason. The approved amount becomes a due instalment taken from the planned in-arrears instalments."""
+    reason. The approved amount becomes a due instalment taken from the planned in-arrears instalments. Approving
+    less than was asked, or nothing, is a decision against the recipient: it must have been heard on it, or a
+    ground for not hearing recorded (`hearings.services.require_heard`)."""
     payment_application = PaymentApplication.objects.select_for_update().get(pk=payment_application.pk)
     grant = lock_grant(payment_application.grant)
     if not acting_user.has_perm("payments.decide_payment_application", grant.decision):
@@ -124,12 +134,22 @@ def payment_application_decide(
             "instalment": _take_from_arrears(grant, approved_amount),
             "approved_amount": approved_amount,
         }
+    heard = {}
+    if action == "reject" or approved_amount < payment_application.amount:
+        heard = require_heard(
+            grant=grant,
+            subject=HearingSubject.PAYMENT_APPLICATION,
+            acting_user=acting_user,
+            not_heard_ground=not_heard_ground,
+            not_heard_reasons=not_heard_reasons,
+        ).audit_details()
     transition(
         payment_application,
         action,
         acting_user=acting_user,
         changes=changes,
         approved_amount=changes.get("approved_amount"),
+        **heard,
     )
     return payment_application
 

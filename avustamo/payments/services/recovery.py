@@ -16,6 +16,8 @@ from avustamo.core.money import format_euros
 from avustamo.core.permissions import require_permission
 from avustamo.grants.models import Grant
 from avustamo.grants.services import lock_grant
+from avustamo.hearings.models import HearingSubject, NotHeardGround
+from avustamo.hearings.services import require_heard
 from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.payments import selectors
 from avustamo.payments.interest import InterestKind, calculate_interest, return_interest
@@ -71,11 +73,14 @@ def return_claim_create(
     reasons: str,
     acting_user,
     grounds: RecoveryGrounds | None = None,
+    not_heard_ground: str = "",
+    not_heard_reasons: str = "",
 ) -> ReturnClaim:
     """Decide a return (20 §) or a recovery (21–22 §): payments stop, the amount is claimed back with the interest
     of 24 § from the payments it is taken from up to the due date, every line kept for the decision. Decided on
-    noted `grounds`, it takes their ground and day of learning and closes them. The decision document is made and
-    sent to the recipient by a task once the transaction commits."""
+    noted `grounds`, it takes their ground and day of learning and closes them. The recipient must have been heard
+    on it, or a ground for not hearing recorded (`hearings.services.require_heard`). The decision document is made
+    and sent to the recipient by a task once the transaction commits."""
     grant = lock_grant(grant)
     if not acting_user.has_perm("payments.claim_return", grant.decision):
         raise PermissionDenied
@@ -116,6 +121,13 @@ def return_claim_create(
         ) % {"day": date_format(limit.last_payment_on, "SHORT_DATE_FORMAT")}
     if errors:
         raise ValidationError(errors)
+    heard = require_heard(
+        grant=grant,
+        subject=HearingSubject.RETURN,
+        acting_user=acting_user,
+        not_heard_ground=not_heard_ground,
+        not_heard_reasons=not_heard_reasons,
+    )
     parts = _paid_from(grant, amount)
     interest = return_interest(
         parts=parts,
@@ -150,6 +162,7 @@ def return_claim_create(
         amount=amount,
         interest=interest.total,
         grounds=grounds.pk if grounds else None,
+        **heard.audit_details(),
     )
     transaction.on_commit(lambda: make_return_decision.enqueue(claim_id=claim.pk))
     return claim
@@ -293,7 +306,9 @@ def voluntary_return_record(
     *, voluntary_return: VoluntaryReturn, ground: str, due_date: datetime.date, reasons: str, acting_user
 ) -> ReturnClaim:
     """An official decides the announced return on a ground of 20 §: the announcement's amount, the grounds learned
-    on the day it was announced, the interest of 24 § and the return decision as for any claim."""
+    on the day it was announced, the interest of 24 § and the return decision as for any claim. The recipient's
+    own announcement is accepted, so it is decided without a hearing (HL 34 § 2: a claim that concerns no other
+    party is accepted), and the record says so."""
     voluntary_return = (
         VoluntaryReturn.objects.select_for_update().select_related("grant").get(pk=voluntary_return.pk)
     )
@@ -311,6 +326,9 @@ def voluntary_return_record(
         learned_on=voluntary_return.announced_on,
         reasons=reasons.strip() or voluntary_return.reasons,
         acting_user=acting_user,
+        not_heard_ground=NotHeardGround.ACCEPTS_CLAIM,
+        not_heard_reasons=_("The recipient announced the return itself on %(day)s.")
+        % {"day": date_format(voluntary_return.announced_on, "SHORT_DATE_FORMAT")},
     )
     voluntary_return.claim = claim
     voluntary_return.save(update_fields=["claim"])

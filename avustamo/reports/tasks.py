@@ -1,0 +1,66 @@
+"""Settlement decisions made in the background: the PDF stored once and sent to the recipient."""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django_tasks import task
+
+from avustamo.core.audit import audit
+from avustamo.core.links import site_url
+from avustamo.core.tasks import queue_email
+from avustamo.reports.models import Report
+
+
+def settlement_decision_file_name(report: Report) -> str:
+    number = report.grant.application.register_number.replace("/", "-")
+    return f"settlement-decision-{number}-{report.pk}-{report.grant.decision.language}.pdf"
+
+
+@transaction.atomic
+def settlement_decision_publish(report_id: int) -> bool:
+    """Make the report's settlement decision, store it and email it to the member who sent the report. False when
+    already done, so a retried task never makes a second document or a second email."""
+    from avustamo.reports.documents import settlement_decision_pdf
+
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related(
+            "grant__decision",
+            "grant__application__call__programme__agency",
+            "grant__application__organisation",
+            "finances_reviewed_by",
+            "submitted_by",
+        )
+        .get(pk=report_id)
+    )
+    if report.settlement_document:
+        return False
+    name = settlement_decision_file_name(report)
+    report.settlement_document.save(name, ContentFile(settlement_decision_pdf(report)), save=False)
+    report.save(update_fields=["settlement_document"])
+    application = report.grant.application
+    audit(acting_user=report.finances_reviewed_by, action="report.settlement_decision_made", target=report)
+    recipient = report.submitted_by
+    queue_email(
+        key=f"settlement-decided:{report.pk}",
+        template="reports/email/settlement_decided",
+        context={
+            "application": application,
+            "report": report,
+            "url": site_url(
+                "applications:report",
+                language=recipient.preferred_language,
+                pk=application.pk,
+                report_pk=report.pk,
+            ),
+        },
+        recipient=recipient.email,
+        language=recipient.preferred_language,
+        attachment=report.settlement_document.name,
+        attachment_name=name,
+    )
+    return True
+
+
+@task()
+def make_settlement_decision(*, report_id: int) -> None:
+    settlement_decision_publish(report_id)
