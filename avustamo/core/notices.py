@@ -140,6 +140,18 @@ def notice_of(target: models.Model | None) -> DecisionNotice | None:
     return DecisionNotice.objects.filter(**_target_filter(target)).first()
 
 
+def notices_for(targets) -> dict[int, DecisionNotice]:
+    """The notices of decisions of one kind, by the decision's id, in one query."""
+    targets = [target for target in targets if target.pk is not None]
+    if not targets:
+        return {}
+    found = DecisionNotice.objects.filter(
+        target_type=ContentType.objects.get_for_model(targets[0]),
+        target_id__in=[target.pk for target in targets],
+    )
+    return {notice.target_id: notice for notice in found}
+
+
 def notices_to_post():
     """The letters the registry has still to post, oldest first."""
     return DecisionNotice.objects.filter(channel=DecisionNotice.Channel.POST, posted_on__isnull=True)

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from avustamo.core import notice_views
 from avustamo.decisions import views as decision_views
 from avustamo.grants import views as grant_views
 from avustamo.organisations import views as organisation_views
@@ -163,6 +164,9 @@ urlpatterns = [
         payment_views.voluntary_return_record,
         name="voluntary_return_record",
     ),
+    path("decisions/to-post/", notice_views.notices_to_post, name="notices_to_post"),
+    path("decisions/to-post/<int:pk>/posted/", notice_views.notice_posted, name="notice_posted"),
+    path("decisions/to-post/<int:pk>/document.pdf", notice_views.notice_document, name="notice_document"),
     path("interest/", payment_views.interest_calculator, name="interest_calculator"),
     path("reference-rates/", payment_views.reference_rates, name="reference_rates"),
 ]

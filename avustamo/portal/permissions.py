@@ -142,3 +142,7 @@ rules.add_perm("reports.read_report_as_official", reads_everything | presents | 
 # verifies from a document.
 rules.add_perm("organisations.ask_verification", is_organisation_member)
 rules.add_perm("organisations.verify_representation", is_programme_manager | is_administrator)
+
+# The registry (kirjaamo) posts the decisions of recipients without consent to electronic notification: programme
+# managers and administrators, who keep the calls' cases.
+rules.add_perm("core.post_decisions", manages_calls)

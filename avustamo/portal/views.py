@@ -21,6 +21,7 @@ from avustamo.applications.workspace import official_application, workspace_cont
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.forms import add_service_errors
+from avustamo.core.notices import notice_of, notices_for, review_time_limit
 from avustamo.core.permissions import staff_roles
 from avustamo.decisions import selectors as decision_selectors
 from avustamo.decisions import services as decision_services
@@ -217,6 +218,10 @@ def application_decision(request, pk):
     if not (may_present or user.has_perm("decisions.read_decision_as_official", application)):
         raise PermissionDenied
     decisions = list(application.decisions.select_related("presenter", "decision_maker", "corrects"))
+    decision_notices = notices_for(decisions)
+    for decision in decisions:
+        decision.notice = decision_notices.get(decision.pk)
+        decision.review_until = review_time_limit(decision.notice)
     draft = next(
         (d for d in decisions if d.status in (DecisionStatus.DRAFT, DecisionStatus.FOR_SIGNING)), None
     )
@@ -323,9 +328,12 @@ def grant_money(application) -> dict:
 
 def my_decision_context(decision: Decision) -> dict:
     """What the recipient's decision page shows: the decision, the grant to accept or decline and its payments."""
+    notice = notice_of(decision)
     return {
         "decision": decision,
         "application": decision.application,
+        "notice": notice,
+        "review_until": review_time_limit(notice),
         **grant_money(decision.application),
         "accept_form": AcceptGrantForm(),
         "decline_form": DeclineGrantForm(),
