@@ -64,6 +64,7 @@ from avustamo.programmes.views import permitted_call
 from avustamo.reference.models import Region
 from avustamo.register.selectors import awarded_grants_of_call
 from avustamo.reports.selectors import reports_due
+from avustamo.review_requests.selectors import review_requests_of
 from avustamo.reviews import selectors as review_selectors
 from avustamo.reviews.forms import HandlingFilterForm
 from avustamo.reviews.selectors import applications_presented_by, assignments_for_reviewer
@@ -296,6 +297,8 @@ def application_decision(request, pk):
             and user.has_perm("payments.decide_payment_application", money["grant"].decision),
             may_claim_return=money["grant"] is not None
             and user.has_perm("payments.claim_return", money["grant"].decision),
+            review_requests=list(review_requests_of(application)),
+            may_register_review_request=user.has_perm("review_requests.register_review_request", application),
         ),
     )
 
@@ -334,6 +337,7 @@ def my_decision_context(decision: Decision) -> dict:
         "application": decision.application,
         "notice": notice,
         "review_until": review_time_limit(notice),
+        "review_requests": list(review_requests_of(decision.application)),
         **grant_money(decision.application),
         "accept_form": AcceptGrantForm(),
         "decline_form": DeclineGrantForm(),
