@@ -108,7 +108,7 @@ class TestInTimeAndLate:
             services.review_request_prepare(
                 review_request=request, outcome=ReviewOutcome.ACCEPTED, reasons="Hyvä.", acting_user=presenter
             )
-        assert "arrived after the time limit" in refusal.value.message_dict["outcome"][0]
+        assert "saapui määräajan jälkeen" in refusal.value.message_dict["outcome"][0]
         request.refresh_from_db()
         assert request.outcome == "" and request.presenter is None
         decided, _presenter, _decider = _decided(request, ReviewOutcome.NOT_EXAMINED, "Myöhässä.")
@@ -262,7 +262,7 @@ class TestAcceptedRequestCorrectsTheGrant:
         request, presenter, decider = _decided(_submit(grant))
         correction = services.review_request_correction_start(review_request=request, acting_user=presenter)
         assert correction.corrects == original and correction.status == DecisionStatus.DRAFT
-        with pytest.raises(ValidationError, match="started already"):
+        with pytest.raises(ValidationError, match="on jo aloitettu"):
             services.review_request_correction_start(review_request=request, acting_user=presenter)
         final_report_due = (correction.period_end + 60 * DAY).isoformat()
         terms = decision_services.DecisionTerms(
@@ -301,7 +301,7 @@ class TestAcceptedRequestCorrectsTheGrant:
     def test_a_rejected_request_starts_no_correction(self):
         grant = _grant_notified(5)
         request, presenter, _decider = _decided(_submit(grant), ReviewOutcome.REJECTED, "Ei perusteita.")
-        with pytest.raises(ValidationError, match="accepted in full or in part"):
+        with pytest.raises(ValidationError, match="vain kokonaan tai osittain hyväksytty"):
             services.review_request_correction_start(review_request=request, acting_user=presenter)
 
 
