@@ -315,3 +315,28 @@ class TestListToPost:
         )
         notice.refresh_from_db()
         assert (notice.posted_on is not None) == (want == 200)
+
+
+class TestAcceptanceDeadline:
+    def test_a_call_that_sets_days_to_accept_shows_the_last_day_from_the_notification_date(self, client):
+        from decimal import Decimal
+
+        from tests.factories import CallFactory
+
+        sent = days_from_now_at(-1, 15)
+        with time_machine.travel(sent, tick=False):
+            decision = DecisionFactory.signed(
+                call=CallFactory(closed=True, appropriation=Decimal("50000.00"), acceptance_days=14)
+            )
+            _consent(decision.application.organisation)
+            grant_services.decision_publish(decision_id=decision.pk, acting_user=decision.presenter)
+        sign_in(client, decision.application.submitted_by)
+        page = client.get(f"/en/applications/{decision.application_id}/decision/").content.decode()
+        last_day = time_limit_end(sent.date() + 3 * DAY, 14)
+        assert f"Accept or decline the terms by {last_day.day} {last_day:%B} {last_day.year}." in page
+
+    def test_without_days_set_no_deadline_is_shown(self, client):
+        decision = _published(consent=True)
+        sign_in(client, decision.application.submitted_by)
+        page = client.get(f"/en/applications/{decision.application_id}/decision/").content.decode()
+        assert "Accept or decline the terms by" not in page

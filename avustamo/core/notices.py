@@ -163,3 +163,12 @@ def review_time_limit(notice: DecisionNotice | None) -> datetime.date | None:
     if notice is None or notice.notification_date is None:
         return None
     return time_limit_end(notice.notification_date, REVIEW_DAYS)
+
+
+def acceptance_deadline(notice: DecisionNotice | None, call) -> datetime.date | None:
+    """The last day to accept a grant decision's terms, when the call sets a number of days for it: counted from
+    the notification date like the other time limits. None without such a call or a known notification date."""
+    days = getattr(call, "acceptance_days", None)
+    if not days or notice is None or notice.notification_date is None:
+        return None
+    return time_limit_end(notice.notification_date, days)

@@ -21,7 +21,7 @@ from avustamo.applications.workspace import official_application, workspace_cont
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.forms import add_service_errors
-from avustamo.core.notices import notice_of, notices_for, review_time_limit
+from avustamo.core.notices import acceptance_deadline, notice_of, notices_for, review_time_limit
 from avustamo.core.permissions import staff_roles
 from avustamo.decisions import selectors as decision_selectors
 from avustamo.decisions import services as decision_services
@@ -337,6 +337,7 @@ def my_decision_context(decision: Decision) -> dict:
         "application": decision.application,
         "notice": notice,
         "review_until": review_time_limit(notice),
+        "accept_by": acceptance_deadline(notice, decision.application.call),
         "review_requests": list(review_requests_of(decision.application)),
         **grant_money(decision.application),
         "accept_form": AcceptGrantForm(),
