@@ -14,9 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
@@ -247,8 +248,7 @@ def decision_publish(*, decision_id: int, acting_user) -> bool:
     )
     register_decision(decision=decision)
     grant_open(decision=decision, acting_user=acting_user)
-    with translation.override(decision.language):
-        title = _("Decision on the grant application")
+    title = gettext_noop("Decision on the grant application")  # translated where it is shown
     notice_send(
         decision,
         **notice_addressee(application.organisation),
@@ -574,8 +574,7 @@ def change_decision_send(*, change_request_id: int) -> None:
             target=change_request,
             document=change_request.document.name,
         )
-        with translation.override(change_request.language):
-            title = _("Decision on the change request")
+        title = gettext_noop("Decision on the change request")  # translated where it is shown
         notice_send(
             change_request,
             **notice_addressee(application.organisation),

@@ -2,8 +2,7 @@
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from avustamo.core.audit import audit
@@ -42,8 +41,7 @@ def return_decision_publish(claim_id: int) -> bool:
     claim.save(update_fields=["document"])
     application = claim.grant.application
     audit(acting_user=claim.decided_by, action="return_claim.document_made", target=claim)
-    with translation.override(claim.language):
-        title = _("Decision on a return or recovery")
+    title = gettext_noop("Decision on a return or recovery")  # translated where it is shown
     notice_send(
         claim,
         **notice_addressee(application.organisation),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.review_requests.models import ReviewChannel, ReviewOutcome
@@ -8,7 +9,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class NoticeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, notice):
-        return notice.title
+        return gettext(notice.title)
 
 
 class _RequestFields(forms.Form):

@@ -12,8 +12,9 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from avustamo.accounts.models import StaffRole
 from avustamo.applications.models import Application
@@ -334,8 +335,7 @@ def review_request_decide(*, review_request: ReviewRequest, acting_user) -> Revi
         outcome=request.outcome,
     )
     application = request.application
-    with translation.override(request.language):
-        title = _("Decision on a request for review")
+    title = gettext_noop("Decision on a request for review")  # translated where it is shown
     notice_send(
         request,
         **notice_addressee(application.organisation),
