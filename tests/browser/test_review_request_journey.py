@@ -164,3 +164,17 @@ def test_a_late_request_and_one_in_time_that_corrects_the_grant(page: Page, site
     page.goto(f"{site}/en/applications/{grant.application_id}/decision/")
     expect(page.get_by_role("main")).to_contain_text("€15,000")
     _checked(page)
+    organisation = grant.application.organisation
+    page.goto(f"{site}/en/organisations/{organisation.pk}/")
+    expect(page.get_by_role("main")).to_contain_text("The organisation consented on")
+    _checked(page)
+
+    # The register of requests and the registry's letters, as a programme manager sees them.
+    sign_in(page, site, "official@example.org")
+    page.goto(f"{site}/en/official/review-requests/")
+    expect(page.get_by_role("main")).to_contain_text(late.register_number)
+    expect(page.get_by_role("main")).to_contain_text("late")
+    _checked(page)
+    page.goto(f"{site}/en/official/decisions/to-post/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Decisions to post")
+    _checked(page)
