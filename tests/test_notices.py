@@ -340,3 +340,21 @@ class TestAcceptanceDeadline:
         sign_in(client, decision.application.submitted_by)
         page = client.get(f"/en/applications/{decision.application_id}/decision/").content.decode()
         assert "Accept or decline the terms by" not in page
+
+
+class TestConsentAtSubmission:
+    def test_the_draft_asks_for_the_consent_unticked_until_it_is_given(self, client):
+        from tests.factories import ApplicationFactory, CallFactory
+
+        member = MembershipFactory()
+        draft = ApplicationFactory(
+            call=CallFactory(), organisation=member.organisation, created_by=member.person
+        )
+        sign_in(client, member.person)
+        page = client.get(f"/en/applications/{draft.pk}/").content.decode()
+        checkbox = page.split('id="id_notification_consent"')[0].rsplit("<input", 1)[1]
+        assert 'name="notification_consent"' in page and "checked" not in checkbox
+        _consent(member.organisation)
+        assert (
+            'name="notification_consent"' not in client.get(f"/en/applications/{draft.pk}/").content.decode()
+        )

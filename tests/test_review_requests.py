@@ -451,3 +451,18 @@ class TestPages:
             _submit(grant, attachments=[SimpleUploadedFile("x.exe", b"MZ\x90\x00" * 100)])
         assert "attachments" in refusal.value.message_dict
         assert not ReviewRequest.objects.exists()
+
+
+def test_the_recipient_opening_the_decision_on_the_request_is_its_notification(client):
+    grant = _grant_notified(5)
+    request, _presenter, _decider = _decided(_submit(grant))
+    member = grant.application.submitted_by
+    sign_in(client, member)
+    page = client.get(
+        f"/en/applications/{grant.application_id}/review-requests/{request.pk}/"
+    ).content.decode()
+    assert "Download the decision on the request (PDF)" in page
+    response = client.get(f"/applications/{grant.application_id}/review-requests/{request.pk}/decision.pdf")
+    assert response.status_code == 200
+    notice = notices.notice_of(request)
+    assert notice.first_opened_by == member and notice.notification_date == helsinki_today()
