@@ -5,14 +5,12 @@ from avustamo.core.models import DecisionNotice
 from avustamo.review_requests.models import ReviewRequest
 
 
-def contestable_notices(application) -> list[DecisionNotice]:
+def contestable_notices(application):
     """The notices of the decisions of the application's case (grant, change and return decisions and the later
     kinds), which carry the case's register number. A decision on a request for review has the request's own
     number: it is appealed to a court, not reviewed again."""
-    return list(
-        DecisionNotice.objects.filter(register_number=application.register_number).order_by(
-            "created_at", "id"
-        )
+    return DecisionNotice.objects.filter(register_number=application.register_number).order_by(
+        "created_at", "id"
     )
 
 

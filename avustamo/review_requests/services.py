@@ -59,7 +59,7 @@ def _clean_request(
 ):
     """What HL 49 d § asks of a request: the decision, the change asked for and its grounds."""
     problems = {}
-    if contested is None or contested.pk not in {notice.pk for notice in contestable_notices(application)}:
+    if contested is None or not contestable_notices(application).filter(pk=contested.pk).exists():
         problems["contested"] = ValidationError(
             _("Choose the decision you ask to be reviewed."), code="contested"
         )

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from avustamo.applications.workspace import official_application, workspace_context
 from avustamo.core.forms import add_service_errors
-from avustamo.core.models import DecisionNotice
 from avustamo.core.notices import notice_of, notice_opened, review_time_limit
 from avustamo.decisions.forms import ReturnForm, SendForSigningForm
 from avustamo.decisions.selectors import decision_makers
@@ -21,13 +20,6 @@ from avustamo.organisations.authority_views import confirm_right_to_act
 from avustamo.review_requests import selectors, services
 from avustamo.review_requests.forms import PrepareForm, RegisterReviewRequestForm, ReviewRequestForm
 from avustamo.review_requests.models import ReviewRequest, ReviewStatus
-
-
-def _notices(application):
-    notices = selectors.contestable_notices(application)
-    return DecisionNotice.objects.filter(pk__in=[notice.pk for notice in notices]).order_by(
-        "created_at", "id"
-    )
 
 
 def _with_time_limits(notices):
@@ -53,7 +45,7 @@ def review_request_new(request, pk):
     application = own_published_decision(request, pk).application
     if not request.user.has_perm("review_requests.request_review", application):
         raise Http404
-    notices = _notices(application)
+    notices = selectors.contestable_notices(application)
     form = ReviewRequestForm(request.POST or None, request.FILES or None, notices=notices)
     status = 200
     if request.method == "POST":
@@ -151,7 +143,7 @@ def _document(review_request: ReviewRequest):
 def review_request_register(request, pk):
     """An official enters a request for review that arrived by email or post."""
     application = official_application(request, pk, "review_requests.register_review_request")
-    notices = _notices(application)
+    notices = selectors.contestable_notices(application)
     form = RegisterReviewRequestForm(request.POST or None, notices=notices)
     status = 200
     if request.method == "POST":
@@ -313,9 +305,3 @@ def review_request_list(request):
         "review_requests/register_list.html",
         {"requests": requests, "status": status, "statuses": ReviewStatus.choices},
     )
-
-
-def review_requests_context(application) -> dict:
-    """What the decision pages show of the case's requests for review."""
-    requests = list(selectors.review_requests_of(application))
-    return {"review_requests": requests}
