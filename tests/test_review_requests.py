@@ -466,3 +466,33 @@ def test_the_recipient_opening_the_decision_on_the_request_is_its_notification(c
     assert response.status_code == 200
     notice = notices.notice_of(request)
     assert notice.first_opened_by == member and notice.notification_date == helsinki_today()
+
+
+@pytest.mark.parametrize(
+    ("who", "official_document", "own_document"),
+    [
+        ("anonymous", LOGIN, LOGIN),
+        ("applicant", 403, 200),
+        ("other_applicant", 403, 404),
+        ("presenter", 200, 404),
+        ("decision_maker", 200, 404),
+        ("auditor", 200, 404),
+        ("reviewer", 403, 404),
+    ],
+)
+def test_who_may_download_the_decision_on_a_request(client, who, official_document, own_document):
+    grant = _grant_notified(5)
+    request, _presenter, _decider = _decided(_submit(grant), ReviewOutcome.REJECTED, "Ei perusteita.")
+    users = {
+        "anonymous": AnonymousUser(),
+        "applicant": grant.application.submitted_by,
+        "other_applicant": MembershipFactory().person,
+        "presenter": CallAssignmentFactory.presenter_of(grant),
+    }
+    user = users.get(who) or UserFactory(roles=[who])
+    assert_access(
+        client, user, "GET", f"/official/review-requests/{request.pk}/decision.pdf", official_document
+    )
+    own = f"/applications/{grant.application_id}/review-requests/{request.pk}/decision.pdf"
+    assert_access(client, user, "GET", own, own_document)
+    assert (notices.notice_of(request).first_opened_at is not None) == (who == "applicant")
