@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "avustamo.hearings",
     "avustamo.payments",
     "avustamo.reports",
+    "avustamo.review_requests",
     "avustamo.portal",
     "avustamo.api",
     "avustamo.demo",
@@ -254,6 +255,16 @@ SOCIALACCOUNT_PROVIDERS = {
 
 # Invitations to act for an organisation expire after this many days.
 ORGANISATION_INVITATION_DAYS = env.int("ORGANISATION_INVITATION_DAYS", default=14)
+# Appeals against decisions on requests for review (Act on Court Proceedings in Administrative Matters 808/2019).
+# The court fee of an administrative court (tuomioistuinmaksulaki 1455/2015, section 2), printed in the appeal
+# instructions: check it each year against the Act in force and set it here [unverified figure].
+ADMINISTRATIVE_COURT_FEE = env.int("ADMINISTRATIVE_COURT_FEE", default=270)
+ADMINISTRATIVE_COURT_FEE_SOURCE = env(
+    "ADMINISTRATIVE_COURT_FEE_SOURCE", default="tuomioistuinmaksulaki 1455/2015, 2 §"
+)
+# The competent administrative court by the region code of the recipient's home municipality: overrides
+# `review_requests.courts.COURT_OF_REGION` region by region, e.g. {"01": "helsinki"}.
+APPEAL_COURT_OF_REGION = env.dict("APPEAL_COURT_OF_REGION", default={})
 # Base address used in links sent by email.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

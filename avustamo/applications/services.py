@@ -330,8 +330,9 @@ def _attachment_problems(application: Application) -> list[dict]:
     return problems
 
 
-def _next_register_number(application: Application, now) -> str:
-    agency = application.call.programme.agency
+def next_register_number(agency, now) -> str:
+    """The agency's next register number of the year: every document that opens a matter (an application, a
+    request for review) takes one from the same sequence."""
     year = timezone.localtime(now).year
     sequence, _created = RegisterNumberSequence.objects.select_for_update().get_or_create(
         agency=agency, year=year
@@ -358,7 +359,7 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
     _refuse_problems(application)
     authority = require_authority(person=acting_user, organisation=application.organisation, now=now)
     facts = _copy_facts(application)
-    register_number = _next_register_number(application, now)
+    register_number = next_register_number(application.call.programme.agency, now)
     transition(
         application,
         "submit",

@@ -17,7 +17,10 @@ from avustamo.core.feedback import perform
 from avustamo.core.ids import id_or_none
 from avustamo.core.translation import language_code
 from avustamo.organisations.authority_views import confirm_right_to_act
+from avustamo.organisations.forms import CONSENT_TEXT
 from avustamo.organisations.models import Organisation
+from avustamo.organisations.selectors import consents_to_electronic_notification
+from avustamo.organisations.services import notification_consent_set
 from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
 from avustamo.programmes.models import CallStatus
@@ -88,6 +91,9 @@ def _page(request, application, *, answers=None, errors=None, problems=(), statu
             "attachment_questions": [
                 (item.id, item.label.in_language(language_code())) for item in questions
             ],
+            "ask_consent": application.status == ApplicationStatus.DRAFT
+            and not consents_to_electronic_notification(application.organisation),
+            "consent_text": CONSENT_TEXT,
         },
         status=status,
     )
@@ -160,6 +166,19 @@ def edit(request, pk):
         return _page(
             request, application, problems=[{"field": "", "message": m} for m in error.messages], status=422
         )
+    if request.POST.get("notification_consent") and not consents_to_electronic_notification(
+        application.organisation
+    ):
+        # Asked beside the submission, answered after it: a refused consent never holds the application back.
+        try:
+            notification_consent_set(
+                organisation=application.organisation, consents=True, acting_user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The consent to electronic notification has been given."))
     return redirect("applications:receipt", pk=application.pk)
 
 

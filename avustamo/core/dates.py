@@ -35,3 +35,40 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
 
 def helsinki_today(now: datetime.datetime | None = None) -> datetime.date:
     return in_helsinki(now or timezone.now()).date()
+
+
+def _easter_sunday(year: int) -> datetime.date:
+    """Easter Sunday of the Gregorian calendar (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return datetime.date(year, month, day + 1)
+
+
+def is_day_off(day: datetime.date) -> bool:
+    """A day on which a time limit does not end (Act on the Calculation of Time Limits 150/1930 §5): Saturdays,
+    Sundays and the other church holidays, Independence Day, May Day, Christmas Eve and Midsummer Eve."""
+    if day.weekday() >= 5:
+        return True
+    if (day.month, day.day) in {(1, 1), (1, 6), (5, 1), (12, 6), (12, 24), (12, 25), (12, 26)}:
+        return True
+    easter = _easter_sunday(day.year)
+    if day in {easter - datetime.timedelta(days=2), easter + datetime.timedelta(days=1)}:
+        return True
+    if day == easter + datetime.timedelta(days=39):  # Ascension Day
+        return True
+    return day.month == 6 and 19 <= day.day <= 25 and day.weekday() == 4  # Midsummer Eve
+
+
+def time_limit_end(start: datetime.date, days: int) -> datetime.date:
+    """The last day of a time limit of `days` days from `start`, the start day not counted (150/1930 §2); a last
+    day that is a day off moves to the next working day (§5)."""
+    day = start + datetime.timedelta(days=days)
+    while is_day_off(day):
+        day += datetime.timedelta(days=1)
+    return day

@@ -1,6 +1,11 @@
+import datetime
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from avustamo.core.dates import helsinki_today
 
 
 class AuditEntry(models.Model):
@@ -79,3 +84,103 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.recipient}: {self.subject}"
+
+
+class DecisionNotice(models.Model):
+    """How one decision was notified to its recipient (tiedoksianto), and the day it counts as received.
+
+    Every kind of decision has one, whichever app decides it: a grant decision, a change decision, a return
+    decision and the kinds added later, through a generic relation (core knows no domain app). The notification
+    date (tiedoksisaantipäivä) starts the time limits of a request for review and of the acceptance: the day a
+    member of the recipient first opened the decision in the service, or the law's presumption if that comes
+    first: the third day after the electronic message (Act on Electronic Services 13/2003 §19(2)) or the seventh
+    day after the letter was posted (Administrative Procedure Act 434/2003 §59(2)).
+
+    What the registry needs to post the letter (the recipient's name and postal address, the document) is copied
+    here when the decision is sent, so that the letter goes to the address the decision was made for.
+    """
+
+    class Channel(models.TextChoices):
+        ELECTRONIC = "electronic", _("electronic message (consent given)")
+        POST = "post", _("letter by post")
+
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("kind of decision"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target_id = models.PositiveBigIntegerField(_("decision id"))
+    target = GenericForeignKey("target_type", "target_id")
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    register_number = models.CharField(_("register number"), max_length=40, blank=True)
+    title = models.CharField(_("decision"), max_length=255)
+    recipient_name = models.CharField(_("recipient"), max_length=255)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    language = models.CharField(_("language"), max_length=2)
+    document = models.CharField(_("decision document"), max_length=255, blank=True)
+    sent_at = models.DateTimeField(_("electronic message sent at"), null=True, blank=True)
+    posted_on = models.DateField(_("letter posted on"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("posted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    first_opened_at = models.DateTimeField(_("first opened in the service at"), null=True, blank=True)
+    first_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice of a decision")
+        verbose_name_plural = _("notices of decisions")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["target_type", "target_id"], name="one_notice_per_decision"),
+            models.CheckConstraint(
+                condition=~models.Q(channel="electronic") | models.Q(sent_at__isnull=False),
+                name="electronic_notice_has_sent_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.register_number} {self.title}"
+
+    @property
+    def presumed_date(self) -> datetime.date | None:
+        """The day the law presumes the decision received, if it is not shown to have been received earlier."""
+        if self.channel == self.Channel.ELECTRONIC and self.sent_at:
+            return helsinki_today(self.sent_at) + datetime.timedelta(days=ELECTRONIC_PRESUMPTION_DAYS)
+        if self.channel == self.Channel.POST and self.posted_on:
+            return self.posted_on + datetime.timedelta(days=POSTAL_PRESUMPTION_DAYS)
+        return None
+
+    @property
+    def opened_on(self) -> datetime.date | None:
+        return helsinki_today(self.first_opened_at) if self.first_opened_at else None
+
+    @property
+    def notification_date(self) -> datetime.date | None:
+        """The day of first opening or the presumed day, whichever comes first; None while neither is known (a
+        letter not yet posted nor the decision opened)."""
+        days = [day for day in (self.opened_on, self.presumed_date) if day is not None]
+        return min(days) if days else None
+
+    @property
+    def notified_by_opening(self) -> bool:
+        return self.opened_on is not None and self.opened_on == self.notification_date
+
+
+# Act on Electronic Services 13/2003 §19(2): "the third day after the message was sent";
+# Administrative Procedure Act 434/2003 §59(2): "the seventh day after the letter was sent".
+ELECTRONIC_PRESUMPTION_DAYS = 3
+POSTAL_PRESUMPTION_DAYS = 7

@@ -422,9 +422,13 @@ def decision_save_draft(*, application: Application, terms: DecisionTerms, actin
     """Create or update the presenter's draft decision on an application."""
     _require(acting_user, "decisions.draft_decision", application)
     application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
-    if application.status not in HANDLED:
-        raise ValidationError(_("Only submitted applications get a decision."), code="not_submitted")
-    _refuse_unless_undecided(application)
+    # A correction of a signed decision (decision_correct) is a draft of a decided application: its terms are
+    # changed here like any draft's.
+    correcting = application.decisions.filter(status=DecisionStatus.DRAFT, corrects__isnull=False).exists()
+    if not correcting:
+        if application.status not in HANDLED:
+            raise ValidationError(_("Only submitted applications get a decision."), code="not_submitted")
+        _refuse_unless_undecided(application)
     screening = getattr(application, "screening", None)
     problems = decision_terms_problems(
         application,

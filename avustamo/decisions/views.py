@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from avustamo.applications.workspace import official_application
 from avustamo.core.audit import audit
 from avustamo.core.feedback import perform
+from avustamo.core.notices import notice_opened
 from avustamo.decisions import selectors, services
 from avustamo.decisions.documents import decision_pdf
 from avustamo.decisions.forms import (
@@ -178,6 +179,7 @@ def my_decision_document(request, pk, language):
     decision = own_published_decision(request, pk)
     if language not in (decision.language, "en"):
         raise Http404
+    notice_opened(decision, organisation=decision.application.organisation, acting_user=request.user)
     return _pdf_response(decision, language)
 
 

@@ -17,11 +17,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
 from avustamo.core.money import format_euros, to_cents
+from avustamo.core.notices import notice_send
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
 from avustamo.decisions.models import Decision, DecisionStatus
@@ -37,6 +39,7 @@ from avustamo.grants.models import (
     PublicationRun,
 )
 from avustamo.organisations.authority import authority_details, require_authority
+from avustamo.organisations.selectors import notice_addressee
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.models import Call, CallStatus
 from avustamo.register.services import register_decision
@@ -212,7 +215,12 @@ def decision_publish(*, decision_id: int, acting_user) -> bool:
 
     decision = (
         Decision.objects.select_for_update(of=("self",))
-        .select_related("application__call__programme__agency", "application__submitted_by", "presenter")
+        .select_related(
+            "application__call__programme__agency",
+            "application__submitted_by",
+            "application__organisation",
+            "presenter",
+        )
         .get(pk=decision_id)
     )
     if decision.status != DecisionStatus.SIGNED:
@@ -240,6 +248,16 @@ def decision_publish(*, decision_id: int, acting_user) -> bool:
     )
     register_decision(decision=decision)
     grant_open(decision=decision, acting_user=acting_user)
+    title = gettext_noop("Decision on the grant application")  # translated where it is shown
+    notice_send(
+        decision,
+        **notice_addressee(application.organisation),
+        register_number=application.register_number,
+        title=title,
+        language=decision.language,
+        document=decision.document.name,
+        acting_user=acting_user,
+    )
     recipient = application.submitted_by
     queue_email(
         key=f"decision-published:{decision.pk}",
@@ -536,7 +554,12 @@ def change_decision_send(*, change_request_id: int) -> None:
     with transaction.atomic():
         change_request = (
             ChangeRequest.objects.select_for_update(of=("self",))
-            .select_related("grant__application__call__programme__agency", "submitted_by", "decided_by")
+            .select_related(
+                "grant__application__call__programme__agency",
+                "grant__application__organisation",
+                "submitted_by",
+                "decided_by",
+            )
             .get(pk=change_request_id)
         )
         if change_request.status != ChangeRequestStatus.DECIDED or change_request.document:
@@ -550,6 +573,16 @@ def change_decision_send(*, change_request_id: int) -> None:
             action="change_request.document_made",
             target=change_request,
             document=change_request.document.name,
+        )
+        title = gettext_noop("Decision on the change request")  # translated where it is shown
+        notice_send(
+            change_request,
+            **notice_addressee(application.organisation),
+            register_number=application.register_number,
+            title=title,
+            language=change_request.language,
+            document=change_request.document.name,
+            acting_user=change_request.decided_by,
         )
         recipient = change_request.submitted_by
         queue_email(

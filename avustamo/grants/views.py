@@ -13,6 +13,7 @@ from avustamo.applications.workspace import official_application
 from avustamo.core.audit import audit
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
+from avustamo.core.notices import notice_opened
 from avustamo.decisions.views import own_published_decision
 from avustamo.grants import selectors, services
 from avustamo.grants.forms import ChangePartDecisionForm, ChangeRequestForm
@@ -140,10 +141,13 @@ def change_decision_document(request, pk):
 
 @login_required
 def my_change_decision_document(request, pk, request_pk):
-    change_request = own_grant(request, pk).change_requests.filter(pk=request_pk).first()
+    grant = own_grant(request, pk)
+    change_request = grant.change_requests.filter(pk=request_pk).first()
     if change_request is None:
         raise Http404
-    return _change_decision_response(change_request)
+    response = _change_decision_response(change_request)
+    notice_opened(change_request, organisation=grant.application.organisation, acting_user=request.user)
+    return response
 
 
 @login_required

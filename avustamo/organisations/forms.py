@@ -79,3 +79,20 @@ class VerificationRefusalForm(forms.Form):
         max_length=2000,
         help_text=_("The person sees this and can ask again with a better document."),
     )
+
+
+CONSENT_TEXT = _(
+    "The organisation consents to decisions in its matters being notified to it electronically: by a message from "
+    "this service to the people acting for it, with the decision to open here. Such a decision is presumed "
+    "received on the third day after the message was sent, or on the day one of us first opens it, if that is "
+    "earlier (Act on Electronic Services 13/2003, section 19). The consent can be withdrawn here at any time; "
+    "without it, decisions are posted as letters."
+)
+
+
+class NotificationConsentForm(forms.Form):
+    consents = forms.BooleanField(
+        label=CONSENT_TEXT,
+        required=True,
+        error_messages={"required": _("Tick the box to give the consent.")},
+    )

@@ -299,3 +299,33 @@ def authority_check_field() -> models.ForeignKey:
         related_name="+",
         help_text=_("The check of the right to act for the organisation that this was sent under."),
     )
+
+
+class NotificationConsent(models.Model):
+    """The organisation's answer to "may decisions be notified to you electronically?" (Act on Electronic Services
+    13/2003 §19(1)): given or withdrawn, when and by whom, under which check of the right to act. The rows are the
+    history; the latest one is in force. Without consent, decisions are posted as letters."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="notification_consents",
+    )
+    consents = models.BooleanField(_("consents to electronic notification"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given or withdrawn by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    authority_check = authority_check_field()
+
+    class Meta:
+        verbose_name = _("consent to electronic notification")
+        verbose_name_plural = _("consents to electronic notification")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.organisation.name}: {self.consents} ({self.recorded_at:%Y-%m-%d})"

@@ -5,6 +5,7 @@ from avustamo.organisations.models import (
     AuthorityCheck,
     Invitation,
     Membership,
+    NotificationConsent,
     Organisation,
     RepresentationVerification,
     VerificationStatus,
@@ -69,3 +70,23 @@ def pending_verifications():
         .select_related("person__strong_identity", "organisation")
         .order_by("requested_at")
     )
+
+
+def notification_consent(organisation: Organisation) -> NotificationConsent | None:
+    """The organisation's answer in force about electronic notification, None if it has never answered."""
+    return organisation.notification_consents.select_related("recorded_by").first()
+
+
+def consents_to_electronic_notification(organisation: Organisation) -> bool:
+    latest = notification_consent(organisation)
+    return latest is not None and latest.consents
+
+
+def notice_addressee(organisation: Organisation) -> dict:
+    """What `core.notices.notice_send` needs to know of the recipient organisation: whether it consented to
+    electronic notification, and where the registry posts the letter if it did not."""
+    return {
+        "organisation_consents": consents_to_electronic_notification(organisation),
+        "recipient_name": organisation.name,
+        "postal_address": f"{organisation.street_address}\n{organisation.postal_code} {organisation.post_office}",
+    }

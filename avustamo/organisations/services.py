@@ -21,7 +21,14 @@ from avustamo.organisations.authority import (
     require_authority,
 )
 from avustamo.organisations.identifiers import clean_business_id, clean_iban
-from avustamo.organisations.models import AuthoritySource, Invitation, Membership, Organisation
+from avustamo.organisations.models import (
+    AuthoritySource,
+    Invitation,
+    Membership,
+    NotificationConsent,
+    Organisation,
+)
+from avustamo.organisations.selectors import consents_to_electronic_notification
 
 # What identifies the organisation and decides whose word counts for it (docs/identity.md): not changed by its
 # own people once registered.
@@ -324,3 +331,42 @@ def membership_change_role(*, membership: Membership, role: str, acting_user) ->
         role=[previous, role],
     )
     return membership
+
+
+# --- Consent to electronic notification ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_consent_set(
+    *, organisation: Organisation, consents: bool, acting_user
+) -> NotificationConsent:
+    """Give or withdraw the organisation's consent to electronic notification of decisions (Act on Electronic
+    Services 13/2003 §19(1)). A member with the right to act answers for the organisation; both are recorded
+    with their date, and a decision already sent keeps the channel it was sent by."""
+    if not organisation.memberships.filter(person=acting_user).exists():
+        raise PermissionDenied(_("Only a member of the organisation can answer for it."))
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if consents_to_electronic_notification(organisation) == consents:
+        raise ValidationError(
+            {
+                "consents": ValidationError(
+                    _("The organisation has already given its consent.")
+                    if consents
+                    else _("The organisation has not consented to electronic notification."),
+                    code="unchanged",
+                )
+            }
+        )
+    authority = require_authority(person=acting_user, organisation=organisation)
+    consent = NotificationConsent.objects.create(
+        organisation=organisation, consents=consents, recorded_by=acting_user, authority_check=authority
+    )
+    audit(
+        acting_user=acting_user,
+        action="organisation.notification_consent_given"
+        if consents
+        else "organisation.notification_consent_withdrawn",
+        target=organisation,
+        **authority_details(authority),
+    )
+    return consent

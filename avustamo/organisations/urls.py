@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/members/<int:membership_pk>/role/", views.change_role, name="change_role"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("<int:pk>/right-to-act/", views.ask_verification, name="ask_verification"),
+    path("<int:pk>/electronic-notification/", views.notification_consent, name="notification_consent"),
     path("act-for/", authority_views.act_for, name="act_for"),
     path("verifications/<int:pk>/document/", views.verification_document, name="verification_document"),
 ]

@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,7 @@ from avustamo.organisations import authority, authority_views, selectors, servic
 from avustamo.organisations.e_authorizations import authorizations_configured
 from avustamo.organisations.forms import (
     InvitationForm,
+    NotificationConsentForm,
     OrganisationForm,
     VerificationRefusalForm,
     VerificationRequestForm,
@@ -84,6 +86,7 @@ def _detail_page(
     organisation: Organisation,
     invitation_form: InvitationForm | None = None,
     verification_form: VerificationRequestForm | None = None,
+    consent_form: NotificationConsentForm | None = None,
     status=200,
 ):
     can_manage = request.user.has_perm("organisations.manage_members", organisation)
@@ -107,6 +110,8 @@ def _detail_page(
             "can_edit": request.user.has_perm("organisations.edit_organisation", organisation),
             "can_manage": can_manage,
             "invitation_form": (invitation_form or InvitationForm()) if can_manage else None,
+            "consent": selectors.notification_consent(organisation),
+            "consent_form": (consent_form or NotificationConsentForm()) if is_member else None,
         },
         status=status,
     )
@@ -342,3 +347,33 @@ def refuse_representation(request, pk):
         % {"person": verification.person.full_name},
     )
     return redirect("official:representation_verifications")
+
+
+@login_required
+@require_POST
+def notification_consent(request, pk):
+    """A member with the right to act gives (`consents` ticked) or withdraws (`withdraw`) the organisation's
+    consent to electronic notification of decisions."""
+    organisation = _organisation_for(request, pk, "organisations.read_organisation")
+    withdraw = "withdraw" in request.POST
+    form = NotificationConsentForm(request.POST)
+    if not withdraw and not form.is_valid():
+        return _detail_page(request, organisation, consent_form=form, status=422)
+    back_to = reverse("organisations:detail", args=[organisation.pk])
+    refused = authority_views.confirm_right_to_act(request, organisation, back_to=back_to, draft_kept=False)
+    if refused is not None:
+        return refused
+    try:
+        services.notification_consent_set(
+            organisation=organisation, consents=not withdraw, acting_user=request.user
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _detail_page(request, organisation, consent_form=form, status=422)
+    messages.success(
+        request,
+        _("The consent to electronic notification has been withdrawn.")
+        if withdraw
+        else _("The consent to electronic notification has been given."),
+    )
+    return redirect("organisations:detail", pk=organisation.pk)

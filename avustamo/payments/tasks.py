@@ -2,11 +2,14 @@
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from avustamo.core.audit import audit
 from avustamo.core.links import site_url
+from avustamo.core.notices import notice_send
 from avustamo.core.tasks import queue_email
+from avustamo.organisations.selectors import notice_addressee
 from avustamo.payments.models import ReturnClaim
 
 
@@ -25,6 +28,7 @@ def return_decision_publish(claim_id: int) -> bool:
         ReturnClaim.objects.select_for_update(of=("self",))
         .select_related(
             "grant__decision",
+            "grant__application__organisation",
             "grant__application__call__programme__agency",
             "grant__application__submitted_by",
         )
@@ -37,6 +41,16 @@ def return_decision_publish(claim_id: int) -> bool:
     claim.save(update_fields=["document"])
     application = claim.grant.application
     audit(acting_user=claim.decided_by, action="return_claim.document_made", target=claim)
+    title = gettext_noop("Decision on a return or recovery")  # translated where it is shown
+    notice_send(
+        claim,
+        **notice_addressee(application.organisation),
+        register_number=application.register_number,
+        title=title,
+        language=claim.language,
+        document=claim.document.name,
+        acting_user=claim.decided_by,
+    )
     queue_email(
         key=f"return-decided:{claim.pk}",
         template="payments/email/return_decided",

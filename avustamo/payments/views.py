@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from avustamo.core.dates import helsinki_today
 from avustamo.core.forms import add_service_errors
+from avustamo.core.notices import notice_opened
 from avustamo.grants import selectors as grant_selectors
 from avustamo.grants.views import own_grant
 from avustamo.payments import selectors, services
@@ -387,4 +388,6 @@ def my_return_decision_document(request, pk: int, claim_pk: int):
     claim = selectors.return_claim(claim_pk)
     if claim is None or claim.grant_id != grant.pk:
         raise Http404
-    return _return_decision_response(claim)
+    response = _return_decision_response(claim)
+    notice_opened(claim, organisation=grant.application.organisation, acting_user=request.user)
+    return response

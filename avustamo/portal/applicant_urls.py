@@ -9,6 +9,7 @@ from avustamo.hearings import views as hearing_views
 from avustamo.payments import views as payment_views
 from avustamo.portal import views as portal_views
 from avustamo.reports import views as report_views
+from avustamo.review_requests import views as review_request_views
 
 app_name = "applications"
 
@@ -66,5 +67,16 @@ urlpatterns = [
         "<int:pk>/change-decisions/<int:request_pk>.pdf",
         grant_views.my_change_decision_document,
         name="change_decision_document",
+    ),
+    path("<int:pk>/review-requests/new/", review_request_views.review_request_new, name="review_request_new"),
+    path(
+        "<int:pk>/review-requests/<int:request_pk>/",
+        review_request_views.my_review_request,
+        name="review_request",
+    ),
+    path(
+        "<int:pk>/review-requests/<int:request_pk>/decision.pdf",
+        review_request_views.my_review_decision_document,
+        name="review_decision_document",
     ),
 ]

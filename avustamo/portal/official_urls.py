@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from avustamo.core import notice_views
 from avustamo.decisions import views as decision_views
 from avustamo.grants import views as grant_views
 from avustamo.hearings import views as hearing_views
@@ -11,6 +12,7 @@ from avustamo.portal import views as portal_views
 from avustamo.programmes import views as programme_views
 from avustamo.register import treasury_views
 from avustamo.reports import views as report_views
+from avustamo.review_requests import views as review_request_views
 from avustamo.reviews import views as review_views
 
 app_name = "official"
@@ -172,6 +174,21 @@ urlpatterns = [
     path("hearings/", hearing_views.official_hearings, name="hearings"),
     path("hearings/<int:pk>/", hearing_views.official_hearing, name="hearing"),
     path("applications/<int:pk>/hearings/new/", hearing_views.hearing_create, name="hearing_create"),
+    path("decisions/to-post/", notice_views.notices_to_post, name="notices_to_post"),
+    path("decisions/to-post/<int:pk>/posted/", notice_views.notice_posted, name="notice_posted"),
+    path("decisions/to-post/<int:pk>/document.pdf", notice_views.notice_document, name="notice_document"),
+    path("review-requests/", review_request_views.review_request_list, name="review_requests"),
+    path("review-requests/<int:pk>/", review_request_views.review_request_detail, name="review_request"),
+    path(
+        "review-requests/<int:pk>/decision.pdf",
+        review_request_views.review_decision_document,
+        name="review_decision_document",
+    ),
+    path(
+        "applications/<int:pk>/review-requests/new/",
+        review_request_views.review_request_register,
+        name="review_request_register",
+    ),
     path("interest/", payment_views.interest_calculator, name="interest_calculator"),
     path("reference-rates/", payment_views.reference_rates, name="reference_rates"),
 ]

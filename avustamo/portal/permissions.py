@@ -149,3 +149,17 @@ rules.add_perm("hearings.reply_to_hearing", is_member_of_applicant)
 # verifies from a document.
 rules.add_perm("organisations.ask_verification", is_organisation_member)
 rules.add_perm("organisations.verify_representation", is_programme_manager | is_administrator)
+
+# The registry (kirjaamo) posts the decisions of recipients without consent to electronic notification: programme
+# managers and administrators, who keep the calls' cases.
+rules.add_perm("core.post_decisions", manages_calls)
+
+# Requests for review (688/2001 §34, 434/2003 chapter 7 a): the recipient's members ask; the presenter or a programme
+# manager registers one that came by email or post; the presenter prepares and a decision maker decides (four eyes,
+# in review_requests.services); programme managers keep the register of requests. Targets are applications.
+rules.add_perm("review_requests.request_review", is_member_of_applicant)
+rules.add_perm("review_requests.register_review_request", presents | manages_calls)
+rules.add_perm("review_requests.prepare_review_decision", presents)
+rules.add_perm("review_requests.decide_review_request", is_decision_maker)
+rules.add_perm("review_requests.read_review_request", reads_everything | presents | is_decision_maker)
+rules.add_perm("review_requests.view_register", manages_calls)

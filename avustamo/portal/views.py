@@ -21,6 +21,7 @@ from avustamo.applications.workspace import official_application, workspace_cont
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.forms import add_service_errors
+from avustamo.core.notices import acceptance_deadline, notice_of, notices_for, review_time_limit
 from avustamo.core.permissions import staff_roles
 from avustamo.decisions import selectors as decision_selectors
 from avustamo.decisions import services as decision_services
@@ -63,6 +64,7 @@ from avustamo.programmes.views import permitted_call
 from avustamo.reference.models import Region
 from avustamo.register.selectors import awarded_grants_of_call
 from avustamo.reports.selectors import reports_due
+from avustamo.review_requests.selectors import review_requests_of
 from avustamo.reviews import selectors as review_selectors
 from avustamo.reviews.forms import HandlingFilterForm
 from avustamo.reviews.selectors import applications_presented_by, assignments_for_reviewer
@@ -217,6 +219,10 @@ def application_decision(request, pk):
     if not (may_present or user.has_perm("decisions.read_decision_as_official", application)):
         raise PermissionDenied
     decisions = list(application.decisions.select_related("presenter", "decision_maker", "corrects"))
+    decision_notices = notices_for(decisions)
+    for decision in decisions:
+        decision.notice = decision_notices.get(decision.pk)
+        decision.review_until = review_time_limit(decision.notice)
     draft = next(
         (d for d in decisions if d.status in (DecisionStatus.DRAFT, DecisionStatus.FOR_SIGNING)), None
     )
@@ -291,6 +297,8 @@ def application_decision(request, pk):
             and user.has_perm("payments.decide_payment_application", money["grant"].decision),
             may_claim_return=money["grant"] is not None
             and user.has_perm("payments.claim_return", money["grant"].decision),
+            review_requests=list(review_requests_of(application)),
+            may_register_review_request=user.has_perm("review_requests.register_review_request", application),
         ),
     )
 
@@ -323,9 +331,14 @@ def grant_money(application) -> dict:
 
 def my_decision_context(decision: Decision) -> dict:
     """What the recipient's decision page shows: the decision, the grant to accept or decline and its payments."""
+    notice = notice_of(decision)
     return {
         "decision": decision,
         "application": decision.application,
+        "notice": notice,
+        "review_until": review_time_limit(notice),
+        "accept_by": acceptance_deadline(notice, decision.application.call),
+        "review_requests": list(review_requests_of(decision.application)),
         **grant_money(decision.application),
         "accept_form": AcceptGrantForm(),
         "decline_form": DeclineGrantForm(),

@@ -282,6 +282,14 @@ class Call(models.Model):
         default=True,
         help_text=_("Nothing is paid until the recipient has accepted the terms in the service."),
     )
+    acceptance_days = models.PositiveSmallIntegerField(
+        _("days to accept the decision's terms"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Counted from the notification date of the decision, that day not counted; empty for no deadline."
+        ),
+    )
     extension_notice_days = models.PositiveSmallIntegerField(
         _("days before the period of use ends by which an extension is asked"),
         default=30,

@@ -45,6 +45,7 @@ CALL_FIELDS = (
     "own_funding_min_percent",
     "min_reviewers",
     "requires_acceptance",
+    "acceptance_days",
     "extension_notice_days",
     "legal_basis_fi",
     "legal_basis_sv",
