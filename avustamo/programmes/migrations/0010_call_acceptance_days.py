@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0008_agency_registry_addresses"),
+        ("programmes", "0009_legal_basis_per_language_and_budget_item_per_call"),
     ]
 
     operations = [
