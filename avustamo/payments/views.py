@@ -34,7 +34,7 @@ from avustamo.payments.forms import (
     grounds_prefix,
     voluntary_prefix,
 )
-from avustamo.payments.tasks import return_decision_file_name
+from avustamo.payments.tasks import MONEY_DECISIONS, RETURN, decision_file_name
 
 CALCULATE_PERMISSION = "payments.calculate_interest"
 MANAGE_RATES_PERMISSION = "payments.manage_reference_rates"
@@ -105,11 +105,13 @@ def payments_overview(request):
                 messages.success(request, _("The batch is prepared. A second finance officer approves it."))
                 return redirect("official:payment_batch", pk=batch.pk)
         status = 400
-    due = list(selectors.due_instalments())
+    instalments = list(selectors.due_instalments())
+    due = [instalment for instalment in instalments if not instalment.suspended]
     context = {
         "open_grounds": selectors.open_recovery_grounds(),
         "today": helsinki_today(),
         "due": due,
+        "held": [instalment for instalment in instalments if instalment.suspended],
         "due_total": sum((instalment.amount for instalment in due), Decimal("0")),
         "batches": selectors.recent_batches(),
         "calls": selectors.money_by_call(),
@@ -359,14 +361,15 @@ def voluntary_return_record(request, pk: int):
     return _returns_refused(request, announcement.grant, form)
 
 
-def _return_decision_response(claim):
+def document_response(kind: str, decision):
     """The stored decision document; 404 until the task has made it."""
-    if not claim.document:
+    document = getattr(decision, MONEY_DECISIONS[kind].document_field)
+    if not document:
         raise Http404
     return FileResponse(
-        claim.document.open("rb"),
+        document.open("rb"),
         as_attachment=True,
-        filename=return_decision_file_name(claim),
+        filename=decision_file_name(kind, decision),
         content_type="application/pdf",
     )
 
@@ -378,7 +381,7 @@ def return_decision_document(request, pk: int):
         raise Http404
     if not request.user.has_perm("decisions.read_decision_as_official", claim.grant.application):
         raise PermissionDenied
-    return _return_decision_response(claim)
+    return document_response(RETURN, claim)
 
 
 @login_required
@@ -387,4 +390,4 @@ def my_return_decision_document(request, pk: int, claim_pk: int):
     claim = selectors.return_claim(claim_pk)
     if claim is None or claim.grant_id != grant.pk:
         raise Http404
-    return _return_decision_response(claim)
+    return document_response(RETURN, claim)

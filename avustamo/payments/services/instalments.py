@@ -16,7 +16,7 @@ from avustamo.payments.models import (
     InstalmentStatus,
     LedgerEntry,
 )
-from avustamo.payments.selectors import AWARD_KINDS
+from avustamo.payments.selectors import AWARD_KINDS, PLAN_KINDS
 
 
 def _plan(grant: Grant) -> list[Instalment]:
@@ -90,6 +90,11 @@ def replan(grant: Grant) -> None:
 def awarded_in_force(grant: Grant) -> Decimal:
     """What the decisions now award, after changes and a decline: the sum of those ledger entries."""
     return added_up(grant.ledger.filter(kind__in=AWARD_KINDS))
+
+
+def awarded_before_claims(grant: Grant) -> Decimal:
+    """What the decisions award before returns and recoveries: what the plan of instalments adds up to."""
+    return added_up(grant.ledger.filter(kind__in=PLAN_KINDS))
 
 
 def added_up(rows) -> Decimal:
