@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from avustamo.core.dates import helsinki_today, shift_years
@@ -14,6 +14,8 @@ from avustamo.grants.models import Grant, GrantStatus
 from avustamo.payments.interest import half_year_start
 from avustamo.payments.models import (
     PAID_STATUSES,
+    ClaimOffset,
+    ClaimWaiver,
     Instalment,
     InstalmentStatus,
     LedgerKind,
@@ -26,6 +28,7 @@ from avustamo.payments.models import (
     VoluntaryReturn,
     suspensions_in_force_on,
 )
+from avustamo.payments.tasks import MONEY_DECISIONS
 
 
 def reference_rates(start: datetime.date, end: datetime.date) -> dict[datetime.date, Decimal]:
@@ -263,10 +266,21 @@ def return_claim(pk: int) -> ReturnClaim | None:
 
 
 def return_claims_of(grant: Grant) -> list[ReturnClaim]:
+    """The grant's claims, each with its waivers and offsettings."""
     return list(
-        grant.return_claims.select_related("decided_by", "voluntary_return", "recovery_grounds").order_by(
-            "decided_at", "pk"
+        grant.return_claims.select_related("decided_by", "voluntary_return", "recovery_grounds")
+        .prefetch_related(
+            Prefetch(
+                "waivers", ClaimWaiver.objects.select_related("decided_by").order_by("decided_at", "pk")
+            ),
+            Prefetch(
+                "offsets",
+                ClaimOffset.objects.select_related(
+                    "decided_by", "from_instalment__grant__application"
+                ).order_by("decided_at", "pk"),
+            ),
         )
+        .order_by("decided_at", "pk")
     )
 
 
@@ -332,12 +346,39 @@ def recovery_limit(grant: Grant) -> RecoveryLimit | None:
     )
 
 
+def claimed_back(grant: Grant, ledger: Ledger) -> Decimal:
+    """Of what was paid, what has come back, is claimed back and not yet received, or was let go by a waiver: no
+    claim takes it again."""
+    open_claims = grant.return_claims.filter(received_on__isnull=True)
+    waived = ledger.by_kind.get(LedgerKind.WAIVED, Decimal("0"))
+    return to_cents(
+        ledger.returned + waived + sum((claim.amount_left for claim in open_claims), Decimal("0"))
+    )
+
+
 def returnable(grant: Grant) -> Decimal:
-    """What was paid and is neither back, claimed back, nor announced as returned in an announcement not yet
+    """What was paid and is neither back, claimed back, waived, nor announced as returned in an announcement not yet
     recorded as a claim: what the recipient may still announce it returns."""
     ledger = ledger_of(grant)
-    claimed = sum(
-        (claim.amount_left for claim in grant.return_claims.filter(received_on__isnull=True)), Decimal("0")
-    )
     announced = grant.voluntary_returns.filter(claim__isnull=True).aggregate(total=Sum("amount"))["total"]
-    return to_cents(ledger.paid - ledger.returned - claimed - Decimal(str(announced or 0)))
+    return to_cents(ledger.paid - claimed_back(grant, ledger) - Decimal(str(announced or 0)))
+
+
+def money_decision(kind: str, pk: int):
+    """A decision on a grant's money of `kind` (`tasks.MONEY_DECISIONS`), with its grant; None if there is none."""
+    spec = MONEY_DECISIONS.get(kind)
+    if spec is None:
+        return None
+    return spec.model.objects.select_related(f"{spec.grant_path}__application").filter(pk=pk).first()
+
+
+def offsettable_instalments(grant: Grant) -> list[Instalment]:
+    """The due instalments of the recipient's other grants, which a claim on `grant` may be offset against."""
+    return list(
+        Instalment.objects.filter(
+            status=InstalmentStatus.DUE, grant__application__organisation=grant.application.organisation_id
+        )
+        .exclude(grant=grant)
+        .select_related("grant__application")
+        .order_by("grant__application__register_number", "number")
+    )

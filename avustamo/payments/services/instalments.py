@@ -12,6 +12,7 @@ from avustamo.decisions.models import Decision
 from avustamo.grants.models import Grant
 from avustamo.grants.services import lock_grant
 from avustamo.payments.models import (
+    PAID_STATUSES,
     Instalment,
     InstalmentStatus,
     LedgerEntry,
@@ -49,10 +50,10 @@ def unpaid_instalments(grant: Grant):
 
 
 def committed_instalments(grant: Grant):
-    """Instalments a correction cannot take back: batched, paid, or approved on a payment application."""
+    """Instalments a correction cannot take back: batched, paid (also by offsetting), or approved on a payment
+    application."""
     return grant.instalments.exclude(status=InstalmentStatus.CANCELLED).filter(
-        Q(status__in=[InstalmentStatus.IN_BATCH, InstalmentStatus.PAID])
-        | Q(payment_application__isnull=False)
+        Q(status__in=[InstalmentStatus.IN_BATCH, *PAID_STATUSES]) | Q(payment_application__isnull=False)
     )
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today, shift_years
-from avustamo.core.money import format_euros, to_cents
+from avustamo.core.money import format_euros
 from avustamo.core.permissions import require_permission
 from avustamo.grants.models import Grant
 from avustamo.grants.services import lock_grant
@@ -34,12 +34,6 @@ from avustamo.payments.settlement import NOT_RECLAIMED_AT_MOST
 from avustamo.payments.tasks import RETURN, make_money_decision
 
 
-def _claimed_back(grant: Grant, ledger) -> Decimal:
-    """What has come back or is claimed back and not yet received, waived nor offset."""
-    open_claims = grant.return_claims.filter(received_on__isnull=True)
-    return ledger.returned + to_cents(sum((claim.amount_left for claim in open_claims), Decimal("0.00")))
-
-
 def _paid_from(grant: Grant, amount: Decimal) -> list[tuple[datetime.date, Decimal]]:
     """The payments a returned amount is taken from, latest first, as (payment day, part of the amount).
 
@@ -48,7 +42,7 @@ def _paid_from(grant: Grant, amount: Decimal) -> list[tuple[datetime.date, Decim
     against a claim is a payment of its day."""
     parts, left = [], amount
     paid = grant.instalments.filter(status__in=PAID_STATUSES).order_by("-paid_on", "-number")
-    already = _claimed_back(grant, selectors.ledger_of(grant))
+    already = selectors.claimed_back(grant, selectors.ledger_of(grant))
     for instalment in paid:
         available = instalment.amount
         if already:
@@ -136,7 +130,7 @@ def _decide_claim(
             )
     # The hearing of the recipient (HL 34 §) is checked here, before the decision, once hearings are built.
     ledger = selectors.ledger_of(grant)
-    returnable = ledger.paid - _claimed_back(grant, ledger)
+    returnable = ledger.paid - selectors.claimed_back(grant, ledger)
     if not reasons.strip():
         errors["reasons"] = _("Give the reasons of the decision.")
     if amount <= 0 or amount > returnable:
