@@ -33,7 +33,12 @@ def xmp(pdf: bytes) -> bytes:
 
 
 def _application(register_number: str, *, organisation_name: str, project_name: str):
-    agency = AgencyFactory(website="https://tem.fi/")
+    agency = AgencyFactory(
+        website="https://tem.fi/",
+        registry_postal_address="PL 32 / PB 32\n00023 Valtioneuvosto / Statsrådet",
+        registry_email="kirjaamo.tem@gov.fi",
+        registry_visiting_address="Aleksanterinkatu 4, Helsinki",
+    )
     programme = ProgrammeFactory(agency=agency, budget_line="32.50.03")
     call = CallFactory(
         programme=programme,
@@ -62,12 +67,26 @@ def _application(register_number: str, *, organisation_name: str, project_name: 
 
 @pytest.fixture
 def presenter():
-    return UserFactory(full_name="Esa Esittelijä", roles=["presenter"])
+    return UserFactory(
+        full_name="Esa Esittelijä",
+        email="esa.esittelija@tem.fi",
+        job_title_fi="ylitarkastaja",
+        job_title_sv="överinspektör",
+        job_title_en="Senior Inspector",
+        phone="+358 29 504 7105",
+        roles=["presenter"],
+    )
 
 
 @pytest.fixture
 def decision_maker():
-    return UserFactory(full_name="Paula Päättäjä", roles=["decision_maker"])
+    return UserFactory(
+        full_name="Paula Päättäjä",
+        job_title_fi="yksikön päällikkö",
+        job_title_sv="enhetschef",
+        job_title_en="Head of Unit",
+        roles=["decision_maker"],
+    )
 
 
 def _signed(**fields):
@@ -323,6 +342,50 @@ def test_english_copy_says_which_language_is_binding(positive):
     positive.language = "sv"
     text = pdf_text(decision_pdf(positive, "en"))
     assert "Courtesy translation; the decision in Swedish is binding." in text
+
+
+CONTACT_AND_SIGNERS = {
+    "fi": {
+        "contact": [
+            "Lisätietoja päätöksestä antaa",
+            "Esa Esittelijä, ylitarkastaja",
+            "puhelin +358 29 504 7105",
+        ],
+        "signers": [
+            "Päätöksentekijä Paula Päättäjä yksikön päällikkö",
+            "Esittelijä Esa Esittelijä ylitarkastaja",
+        ],
+        "registry": ["Kirjaamon postiosoite", "Kirjaamon käyntiosoite"],
+    },
+    "sv": {
+        "contact": [
+            "Ytterligare information om beslutet ges av",
+            "Esa Esittelijä, överinspektör",
+            "telefon +358 29 504 7105",
+        ],
+        "signers": ["Beslutsfattare Paula Päättäjä enhetschef", "Föredragande Esa Esittelijä överinspektör"],
+        # The e-mail address's label breaks at its hyphen in the table, so its value is what is checked.
+        "registry": ["Registratorskontorets postadress", "Registratorskontorets besöksadress"],
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_decision_names_its_contact_person_the_signers_titles_and_the_registry(positive, language):
+    """Administrative Procedure Act 434/2003 §44: the contact person; the review instructions say where to send
+    a request for review."""
+    expected = CONTACT_AND_SIGNERS[language]
+    text = pdf_text(decision_pdf(positive, language))
+    for element in [
+        *expected["contact"],
+        "esa.esittelija@tem.fi",
+        *expected["signers"],
+        *expected["registry"],
+        "PL 32 / PB 32 00023 Valtioneuvosto / Statsrådet",
+        "kirjaamo.tem@gov.fi",
+        "Aleksanterinkatu 4, Helsinki",
+    ]:
+        assert element in text, f"{element!r} missing from the {language} decision"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

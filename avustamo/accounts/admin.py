@@ -17,6 +17,10 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["full_name", "preferred_language"]}),
+        (
+            _("Title and telephone on decisions"),
+            {"fields": ["job_title_fi", "job_title_sv", "job_title_en", "phone"]},
+        ),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]

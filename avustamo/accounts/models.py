@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.translation import Translated
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -50,6 +52,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # An official's title and telephone number are printed on the decisions they present, sign or are the
+    # contact person of (Administrative Procedure Act 434/2003, section 44).
+    job_title_fi = models.CharField(_("job title in Finnish"), max_length=120, blank=True)
+    job_title_sv = models.CharField(_("job title in Swedish"), max_length=120, blank=True)
+    job_title_en = models.CharField(_("job title in English"), max_length=120, blank=True)
+    phone = models.CharField(
+        _("telephone number"),
+        max_length=40,
+        blank=True,
+        help_text=_("Printed on the decisions the official presents, signs or is the contact person of."),
+    )
+
+    job_title = Translated("job_title")
 
     objects = UserManager()
 
@@ -71,6 +86,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self):
         return self.full_name
+
+    def job_title_in(self, language: str) -> str:
+        """The title in `language`, or in another language when not given in that one."""
+        return User.job_title.in_language(self, language)
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email

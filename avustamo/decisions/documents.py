@@ -6,46 +6,35 @@ translation and says so on every page.
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
-
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.html import format_html
-from weasyprint import HTML
 
 from avustamo.core.money import to_cents
+from avustamo.decisions.formal import BASE_URL, LANGUAGES, PDF_VARIANT, formal_decision_pdf, letter_context
 from avustamo.decisions.models import Decision, DecisionStatus
 
-LANGUAGES = ("fi", "sv", "en")
-# PDF/A-3 level B: archival PDF whose look is fixed and whose fonts (DejaVu Sans) are embedded.
-PDF_VARIANT = "pdf/a-3b"
-# Relative addresses resolve inside the package; the template uses no remote or local resources at all.
-BASE_URL = (Path(__file__).resolve().parent / "templates" / "decisions" / "pdf").as_uri() + "/"
+__all__ = ["BASE_URL", "LANGUAGES", "PDF_VARIANT", "decision_pdf"]
 
 
 def decision_pdf(decision: Decision, language: str) -> bytes:
     """The decision document in `language` ("fi", "sv", or "en" for the English courtesy copy)."""
-    if language not in LANGUAGES:
-        raise ValueError(f"no decision document in language {language!r}")
-    with translation.override(language):
-        html = render_to_string("decisions/pdf/decision.html", _context(decision, language))
-    return HTML(string=html, base_url=BASE_URL).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    return formal_decision_pdf(
+        template="decisions/pdf/decision.html", context=_context(decision, language), language=language
+    )
 
 
 def _context(decision: Decision, language: str) -> dict:
-    application = decision.application
-    programme = application.call.programme
-    return {
+    is_draft = decision.status in (DecisionStatus.DRAFT, DecisionStatus.FOR_SIGNING)
+    # The presenter prepared the decision and answers the party's questions about it.
+    context = letter_context(
+        application=decision.application,
+        language=language,
+        decided_on=None if is_draft else decision.decision_date,
+        contact=decision.presenter,
+        decision_maker=decision.decision_maker,
+        presenter=decision.presenter,
+    )
+    return context | {
         "decision": decision,
-        "application": application,
-        "organisation": application.organisation,
-        "call": application.call,
-        "programme": programme,
-        "agency": programme.agency,
-        "language": language,
-        "register_number_nowrap": format_html('<span class="nowrap">{}</span>', application.register_number),
-        "is_courtesy_copy": language == "en",
-        "is_draft": decision.status in (DecisionStatus.DRAFT, DecisionStatus.FOR_SIGNING),
+        "binding_language": decision.language,
         "instalments": _instalments(decision),
         "reports": [
             {

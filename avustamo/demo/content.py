@@ -8,10 +8,16 @@ DEMO_PASSWORD = "avustamo-demo-2026"
 # The demo officials' authenticator app secret (base32). Demo only: published, so that anyone can sign in as them.
 DEMO_TOTP_SECRET = "AVUSTAMODEMOTOTPAVUSTAMODEMOTOTP"
 
+# Officials' titles and telephone numbers are printed on the decisions they present, sign or answer questions
+# about. The numbers are made up, in the form of the state's numbers.
 PEOPLE = [
     {
         "email": "official@example.org",
         "full_name": "Olli Virkamies",
+        "job_title_fi": "neuvotteleva virkamies",
+        "job_title_sv": "konsultativ tjänsteman",
+        "job_title_en": "Ministerial Adviser",
+        "phone": "+358 29 504 7101",
         "is_staff": True,
         "preferred_language": "fi",
         "roles": ["programme_manager", "administrator"],
@@ -29,6 +35,10 @@ PEOPLE = [
     {
         "email": "manager@example.org",
         "full_name": "Marja Laaksonen",
+        "job_title_fi": "erityisasiantuntija",
+        "job_title_sv": "specialsakkunnig",
+        "job_title_en": "Senior Specialist",
+        "phone": "+358 29 504 7102",
         "is_staff": True,
         "preferred_language": "fi",
         "roles": ["programme_manager"],
@@ -36,6 +46,10 @@ PEOPLE = [
     {
         "email": "reviewer-1@example.org",
         "full_name": "Pekka Nieminen",
+        "job_title_fi": "ylitarkastaja",
+        "job_title_sv": "överinspektör",
+        "job_title_en": "Senior Inspector",
+        "phone": "+358 29 504 7103",
         "is_staff": True,
         "preferred_language": "fi",
         "roles": ["reviewer"],
@@ -43,6 +57,10 @@ PEOPLE = [
     {
         "email": "reviewer-2@example.org",
         "full_name": "Sanna Lehtonen",
+        "job_title_fi": "asiantuntija",
+        "job_title_sv": "sakkunnig",
+        "job_title_en": "Specialist",
+        "phone": "+358 29 504 7104",
         "is_staff": True,
         "preferred_language": "fi",
         "roles": ["reviewer"],
@@ -50,6 +68,10 @@ PEOPLE = [
     {
         "email": "presenter@example.org",
         "full_name": "Heikki Mäkinen",
+        "job_title_fi": "ylitarkastaja",
+        "job_title_sv": "överinspektör",
+        "job_title_en": "Senior Inspector",
+        "phone": "+358 29 504 7105",
         "is_staff": True,
         "preferred_language": "fi",
         "roles": ["presenter"],
@@ -57,6 +79,10 @@ PEOPLE = [
     {
         "email": "decider@example.org",
         "full_name": "Riitta Salminen",
+        "job_title_fi": "yksikön päällikkö",
+        "job_title_sv": "enhetschef",
+        "job_title_en": "Head of Unit",
+        "phone": "+358 29 504 7106",
         "is_staff": True,
         "preferred_language": "fi",
         "roles": ["decision_maker"],
@@ -64,6 +90,10 @@ PEOPLE = [
     {
         "email": "finance@example.org",
         "full_name": "Jukka Hämäläinen",
+        "job_title_fi": "controller",
+        "job_title_sv": "controller",
+        "job_title_en": "Financial Controller",
+        "phone": "+358 29 504 7107",
         "is_staff": True,
         "preferred_language": "fi",
         "roles": ["finance_officer"],
@@ -71,6 +101,10 @@ PEOPLE = [
     {
         "email": "finance-approver@example.org",
         "full_name": "Minna Lehtonen",
+        "job_title_fi": "talouspäällikkö",
+        "job_title_sv": "ekonomichef",
+        "job_title_en": "Head of Finance",
+        "phone": "+358 29 504 7108",
         "is_staff": True,
         "preferred_language": "fi",
         "roles": ["finance_officer"],
@@ -78,6 +112,10 @@ PEOPLE = [
     {
         "email": "auditor@example.org",
         "full_name": "Liisa Järvinen",
+        "job_title_fi": "sisäinen tarkastaja",
+        "job_title_sv": "internrevisor",
+        "job_title_en": "Internal Auditor",
+        "phone": "+358 29 504 7109",
         "is_staff": True,
         "preferred_language": "fi",
         "roles": ["auditor"],

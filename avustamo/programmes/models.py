@@ -42,6 +42,14 @@ class Agency(models.Model):
             "data repository publishes them."
         ),
     )
+    # The registry (kirjaamo) receives requests for review and other documents; decisions print its addresses.
+    registry_postal_address = models.TextField(
+        _("postal address of the registry"),
+        blank=True,
+        help_text=_("Printed in the review instructions of every decision."),
+    )
+    registry_email = models.EmailField(_("email address of the registry"), blank=True)
+    registry_visiting_address = models.TextField(_("visiting address of the registry"), blank=True)
     open_data_prefix = models.CharField(
         _("360Giving prefix"),
         max_length=40,

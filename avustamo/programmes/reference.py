@@ -21,6 +21,9 @@ AGENCIES = [
         "name_sv": "Arbets- och näringsministeriet",
         "name_en": "Ministry of Economic Affairs and Employment",
         "website": "https://tem.fi",
+        "registry_postal_address": "PL 32 / PB 32\n00023 Valtioneuvosto / Statsrådet",
+        "registry_email": "kirjaamo.tem@gov.fi",
+        "registry_visiting_address": "Aleksanterinkatu 4, Helsinki",
     },
     {
         "code": "OKM",
