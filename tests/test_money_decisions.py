@@ -211,16 +211,22 @@ class TestSuspension:
     def test_the_decisions_are_documents_sent_to_the_recipient(
         self, due_grant, django_capture_on_commit_callbacks
     ):
+        official = UserFactory(
+            roles=["programme_manager"], full_name="Pirjo Päättäjä", job_title_fi="neuvotteleva virkamies",
+            phone="0295 047 000",
+        )  # fmt: skip
         with django_capture_on_commit_callbacks(execute=True):
-            suspension = _suspend(due_grant, ends_on=TODAY + datetime.timedelta(days=30))
+            suspension = _suspend(due_grant, ends_on=TODAY + datetime.timedelta(days=30), user=official)
         text = _document(suspension)
         for expected in [
+            "neuvotteleva virkamies",
+            "0295 047 000",
             "Päätös valtionavustuksen maksatuksen keskeyttämisestä",
             "19 § 1 mom.: epäily ehtojen rikkomisesta.",
             REASONS,
             "Valtionavustuslaki (688/2001), 19 §",
             "Oikaisuvaatimusohje",
-            "Päätöksen yhteyshenkilö",
+            "Lisätietoja päätöksestä antaa",
             "Pirjo Päättäjä",
             f"{(TODAY + datetime.timedelta(days=30)):%-d.%-m.%Y}",
             due_grant.application.register_number,
