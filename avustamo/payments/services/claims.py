@@ -99,9 +99,9 @@ def claim_offset(
         pk=instalment.pk
     )
     # Both grants locked, the lower id first, so that two offsettings between the same grants cannot deadlock.
-    first, second = sorted([claim.grant_id, instalment.grant_id])
-    for grant_id in dict.fromkeys((first, second)):
-        lock_grant(instalment.grant if grant_id == instalment.grant_id else claim.grant)
+    grants = {claim.grant_id: claim.grant, instalment.grant_id: instalment.grant}
+    for grant_id in sorted(grants):
+        lock_grant(grants[grant_id])
     claim = _open_claim(claim, acting_user)
     other = instalment.grant
     if not acting_user.has_perm(CLAIM_PERMISSION, other.decision):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
 from avustamo.payments.models import ReferenceRate, ReturnClaim
-from avustamo.payments.services.recovery import interest_complete
+from avustamo.payments.services.recovery import complete_interest
 
 
 @transaction.atomic
@@ -40,5 +40,5 @@ def reference_rate_enter(*, valid_from, rate: Decimal, source: str, acting_user)
         received_on__isnull=True, interest_reckoned_to__lt=models.F("due_date"), due_date__gt=valid_from
     )
     for claim in waiting:
-        interest_complete(claim=claim)
+        complete_interest(claim=claim)
     return rate_row

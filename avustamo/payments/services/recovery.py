@@ -195,7 +195,7 @@ def _decide_claim(
     return claim
 
 
-def interest_complete(*, claim: ReturnClaim) -> bool:
+def complete_interest(*, claim: ReturnClaim) -> bool:
     """Complete the interest of a claim decided before the reference rate of a half-year up to its due date was
     announced: the stored lines up to `interest_reckoned_to` stay as the decision gave them, and lines from that
     day to the due date are added. False while a rate is still missing. Called inside `reference_rate_enter`'s
