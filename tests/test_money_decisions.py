@@ -308,6 +308,11 @@ class TestInterestBeforeTheNextRateIsAnnounced:
         # The last piece: 1 000 € x (2.0 + 3) % over the 30 days of January before the due date = 4.11.
         assert added[-1]["days"] == 30 and added[-1]["interest"] == "4.11"
         assert claim.interest == to_today.total + sum(Decimal(line["interest"]) for line in added)
+        (told,) = OutboundEmail.objects.filter(key=f"interest-completed:{claim.pk}")
+        assert told.recipient == paid_grant.application.submitted_by.email
+        assert f"{claim.interest:.2f}".replace(".", ",") in told.body, (
+            "the recipient is told the interest to pay"
+        )
 
     def test_a_rate_for_another_half_year_leaves_the_interest_waiting(self, paid_grant):
         claim = _claim(paid_grant, due=self.DUE)

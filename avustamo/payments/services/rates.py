@@ -40,5 +40,5 @@ def reference_rate_enter(*, valid_from, rate: Decimal, source: str, acting_user)
         received_on__isnull=True, interest_reckoned_to__lt=models.F("due_date"), due_date__gt=valid_from
     )
     for claim in waiting:
-        complete_interest(claim=claim)
+        complete_interest(claim=claim, acting_user=acting_user)
     return rate_row

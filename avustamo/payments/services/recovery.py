@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today, shift_years
+from avustamo.core.links import site_url
 from avustamo.core.money import format_euros
 from avustamo.core.permissions import require_permission
+from avustamo.core.tasks import queue_email
 from avustamo.grants.models import Grant
 from avustamo.grants.services import lock_grant
 from avustamo.organisations.authority import authority_details, require_authority
@@ -195,12 +197,17 @@ def _decide_claim(
     return claim
 
 
-def complete_interest(*, claim: ReturnClaim) -> bool:
+def complete_interest(*, claim: ReturnClaim, acting_user) -> bool:
     """Complete the interest of a claim decided before the reference rate of a half-year up to its due date was
     announced: the stored lines up to `interest_reckoned_to` stay as the decision gave them, and lines from that
-    day to the due date are added. False while a rate is still missing. Called inside `reference_rate_enter`'s
-    transaction; the signed decision's document is not changed (its text states the rule for the rest)."""
-    claim = ReturnClaim.objects.select_for_update().get(pk=claim.pk)
+    day to the due date are added, and the recipient is told the amount to pay, as the decision promised. False
+    while a rate is still missing. Called inside `reference_rate_enter`'s transaction by the administrator who
+    entered the rate; the signed decision's document is not changed (its text states the rule for the rest)."""
+    claim = (
+        ReturnClaim.objects.select_for_update(of=("self",))
+        .select_related("grant__application__submitted_by", "grant__application__call")
+        .get(pk=claim.pk)
+    )
     if claim.interest_complete:
         return False
     rates = selectors.reference_rates(claim.interest_reckoned_to, claim.due_date)
@@ -215,12 +222,24 @@ def complete_interest(*, claim: ReturnClaim) -> bool:
     claim.interest_reckoned_to = claim.due_date
     claim.save(update_fields=["interest", "interest_lines", "interest_reckoned_to"])
     audit(
-        acting_user=None,
+        acting_user=acting_user,
         action="return_claim.interest_completed",
         target=claim,
         reckoned_from=reckoned_from,
         added=rest.total,
         interest=claim.interest,
+    )
+    application = claim.grant.application
+    queue_email(
+        key=f"interest-completed:{claim.pk}",
+        template="payments/email/interest_completed",
+        context={
+            "application": application,
+            "claim": claim,
+            "url": site_url("applications:decision", language=claim.language, pk=application.pk),
+        },
+        recipient=application.submitted_by.email,
+        language=claim.language,
     )
     return True
 
