@@ -768,3 +768,15 @@ def test_the_decision_pages_make_as_many_statements_however_many_money_decisions
     sign_in(client, member)
     _statements(client, mine)
     assert _statements(client, mine) == mine_once
+
+
+def test_the_payments_page_makes_as_many_statements_however_many_grants_are_held_back(client, due_grant):
+    _suspend(due_grant)
+    sign_in(client, UserFactory(roles=["finance_officer"]))
+    _statements(client, "/en/official/payments/")
+    once = _statements(client, "/en/official/payments/")
+    for _ in range(2):
+        _suspend(GrantFactory.accepted(amount="1000.00", call=_tem_call()))
+    page = client.get("/en/official/payments/").content.decode()
+    assert page.count("until further notice") == 3
+    assert _statements(client, "/en/official/payments/") == once
