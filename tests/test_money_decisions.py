@@ -780,3 +780,24 @@ def test_the_payments_page_makes_as_many_statements_however_many_grants_are_held
     page = client.get("/en/official/payments/").content.decode()
     assert page.count("until further notice") == 3
     assert _statements(client, "/en/official/payments/") == once
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_who_may_download_a_payment_application_decision(
+    client, arrears_grant, django_capture_on_commit_callbacks, role
+):
+    CallAssignmentFactory.presenter_of(arrears_grant)
+    application = _apply(arrears_grant, "7000.00", "10000.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_application_decide(
+            payment_application=application, approved_amount=Decimal("0"), reason="Kulut eivät kelpaa.",
+            acting_user=UserFactory(roles=["finance_officer"]),
+        )  # fmt: skip
+    user = ROLES[role](arrears_grant)
+    official = f"/official/money-decisions/payment_application/{application.pk}.pdf"
+    assert_access(client, user, "GET", official, _expected(role, OFFICIAL_READERS, 200))
+    mine = f"/applications/{arrears_grant.application_id}/money-decisions/payment_application/{application.pk}.pdf"
+    assert_access(client, user, "GET", mine, _expected(role, {"member"}, 200, 404))
+    if role == "member":
+        page = client.get(f"/en/applications/{arrears_grant.application_id}/decision/").content.decode()
+        assert mine in page
