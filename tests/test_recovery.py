@@ -15,7 +15,7 @@ from django.utils import translation
 from avustamo.core.dates import helsinki_today, shift_years
 from avustamo.core.models import OutboundEmail
 from avustamo.core.money import to_cents
-from avustamo.payments import services
+from avustamo.payments import selectors, services
 from avustamo.payments.models import (
     RecoveryGrounds,
     ReturnClaim,
@@ -23,7 +23,7 @@ from avustamo.payments.models import (
     VoluntaryReturn,
     months_before,
 )
-from avustamo.payments.tasks import return_decision_publish
+from avustamo.payments.tasks import RETURN, money_decision_publish
 from tests.access import LOGIN, assert_access, sign_in
 from tests.documents import pdf_text
 from tests.factories import (
@@ -117,7 +117,7 @@ class TestTheDecisionDocument:
         assert email.attachments[0][0] == f"return-decision-{register_number}-{claim.pk}-fi.pdf"
         assert f"{_finnish(interest)}\xa0€" in email.body
         stored = claim.document.name
-        assert return_decision_publish(claim.pk) is False
+        assert money_decision_publish(RETURN, claim.pk) is False
         claim.refresh_from_db()
         assert (
             claim.document.name == stored
@@ -443,14 +443,31 @@ class TestVoluntaryReturn:
 
     @pytest.mark.parametrize(
         ("change", "field"),
-        [({"amount": "100.00"}, "amount"), ({"amount": "10000.01"}, "amount"), ({"reasons": " "}, "reasons")],
-        ids=["100_euros", "more_than_paid", "no_reasons"],
+        [({"amount": "10000.01"}, "amount"), ({"reasons": " "}, "reasons")],
+        ids=["more_than_paid", "no_reasons"],
     )
     def test_what_cannot_be_announced_is_refused(self, paid_grant, change, field):
         with pytest.raises(ValidationError) as refusal:
             _announce(paid_grant, **change)
         assert field in refusal.value.error_dict
         assert not VoluntaryReturn.objects.exists()
+
+    def test_a_return_of_100_euros_or_less_is_taken_at_the_recipients_word(self, paid_grant):
+        """20 §'s 100 € rule spares the authority from reclaiming so little; it does not bar a recipient who returns
+        it of their own will."""
+        announcement = _announce(paid_grant, amount="60.00")
+        claim = services.voluntary_return_record(
+            voluntary_return=announcement,
+            ground=ReturnGround.NOT_USED_AS_DECIDED,
+            due_date=END_OF_THIS_YEAR,
+            reasons="",
+            acting_user=_manager(),
+        )
+        assert claim.amount == Decimal("60.00") and claim.interest > 0
+        assert selectors.ledger_of(paid_grant).owed == Decimal("-60.00")
+        with pytest.raises(ValidationError) as refusal:
+            _claim(paid_grant, amount="60.00")
+        assert "amount" in refusal.value.error_dict and ReturnClaim.objects.count() == 1
 
     def test_an_announcement_counts_against_what_is_left_to_announce(self, paid_grant):
         _announce(paid_grant, amount="9000.00")
@@ -497,9 +514,9 @@ class TestVoluntaryReturn:
         assert "Announce the return" in page and "Up to €10,000 can be returned." in page
         refused = client.post(
             f"/en/applications/{application}/decision/voluntary-return/",
-            {"voluntary-amount": "50", "voluntary-reasons": "x"},
+            {"voluntary-amount": "50", "voluntary-reasons": " "},
         )
-        assert refused.status_code == 400 and "100 € or less need not be returned" in refused.content.decode()
+        assert refused.status_code == 400 and not VoluntaryReturn.objects.exists()
         announced = client.post(
             f"/en/applications/{application}/decision/voluntary-return/",
             {"voluntary-amount": "400", "voluntary-reasons": "Leiri peruttiin."},

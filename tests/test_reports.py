@@ -746,9 +746,10 @@ class TestWithOtherChanges:
         grant = GrantFactory.to_report_on(call)
         PaymentBatchFactory.paid(agency=call.programme.agency)  # 7 200 € of the 12 000 €
         heard(grant)
+        # A recovery (21 §): unlike a return of 20 §, it stops the payments not yet made (issue 14).
         payment_services.return_claim_create(
             grant=grant,
-            ground=ReturnGround.NOT_USED_AS_DECIDED,
+            ground=ReturnGround.MATERIAL_BREACH,
             amount=Decimal("7200.00"),
             due_date=D(TODAY.year, 12, 31),
             learned_on=TODAY,
@@ -756,8 +757,8 @@ class TestWithOtherChanges:
             acting_user=UserFactory(roles=["programme_manager"]),
         )
         report = ReportFactory.content_approved(grant=grant)
-        # 12 000 € x 80 % = 9 600 € would be earned by the costs, but the return decision stopped the payments (the
-        # 4 800 € not yet paid) and took the 7 200 € claimed back from the award: nothing is paid again.
+        # 12 000 € x 80 % = 9 600 € would be earned by the costs, but the recovery decision stopped the payments
+        # (the 4 800 € not yet paid) and took the 7 200 € claimed back from the award: nothing is paid again.
         settlement = services.report_approve_finances(
             report=report,
             accepted_costs=Decimal("12000.00"),

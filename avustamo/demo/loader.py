@@ -48,7 +48,7 @@ from avustamo.payments import services as payment_services
 from avustamo.payments.interest import half_year_start, next_half_year
 from avustamo.payments.models import ReferenceRate, ReturnGround
 from avustamo.payments.reference_rates import load_reference_rates
-from avustamo.payments.tasks import return_decision_publish
+from avustamo.payments.tasks import RETURN, money_decision_publish
 from avustamo.programmes import services as call_services
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import Agency, Call, CallStatus, Programme
@@ -792,7 +792,7 @@ def _grant_in_recovery(people: dict[str, User], today: datetime.date) -> None:
         acting_user=manager,
     )
     # The task worker does not run during load_demo: the document is made here as its task would make it.
-    return_decision_publish(claim.pk)
+    money_decision_publish(RETURN, claim.pk)
 
 
 def _carry_reference_rate_forward(administrator: User, today: datetime.date) -> None:

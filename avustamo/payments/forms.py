@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.money import format_euros
 from avustamo.hearings.forms import NotHeardFields
 from avustamo.payments import interest, selectors
-from avustamo.payments.models import ReturnGround
+from avustamo.payments.models import Instalment, ReturnGround
 from avustamo.programmes.forms import DATE_INPUT
 from avustamo.programmes.models import Agency
 
@@ -198,3 +199,77 @@ def close_prefix(grounds) -> str:
 
 def voluntary_prefix(announcement) -> str:
     return f"voluntary-{announcement.pk}"
+
+
+class SuspensionForm(NotHeardFields):
+    grounds = forms.CharField(
+        label=_("Grounds (section 19)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Which ground of section 19 applies, and the facts it rests on."),
+    )
+    reasons = forms.CharField(label=_("Reasons"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
+    starts_on = forms.DateField(label=_("Suspended from"), widget=DATE_INPUT)
+    ends_on = forms.DateField(
+        label=_("Suspended until"),
+        widget=DATE_INPUT,
+        required=False,
+        help_text=_("Left empty: until further notice, when a decision ends it."),
+    )
+
+
+class EndSuspensionForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Reasons for ending the suspension"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class WaiverForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount waived (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0"), initial=0
+    )
+    interest = forms.DecimalField(
+        label=_("Interest waived (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0"), initial=0
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why claiming all of it would be unreasonable (section 26)."),
+    )
+
+
+class OffsetForm(forms.Form):
+    instalment = forms.ModelChoiceField(
+        label=_("Instalment of another grant to the same recipient"), queryset=Instalment.objects.none()
+    )
+    amount = forms.DecimalField(
+        label=_("Amount offset (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    reasons = forms.CharField(label=_("Reasons"), max_length=8000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, instalments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instalment"].queryset = Instalment.objects.filter(pk__in=[i.pk for i in instalments])
+        self.fields["instalment"].choices = [
+            (
+                instalment.pk,
+                f"{instalment.grant.application.register_number} {instalment.number}: "
+                f"{format_euros(instalment.amount)}",
+            )
+            for instalment in instalments
+        ]
+
+
+def end_prefix(suspension) -> str:
+    return f"end-{suspension.pk}"
+
+
+def waive_prefix(claim) -> str:
+    return f"waive-{claim.pk}"
+
+
+def offset_prefix(claim) -> str:
+    return f"offset-{claim.pk}"

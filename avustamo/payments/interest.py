@@ -152,19 +152,35 @@ class ReturnInterest:
     lines: list[dict]
 
 
+def rates_reach(
+    start: datetime.date, end: datetime.date, rates: dict[datetime.date, Decimal]
+) -> datetime.date:
+    """How far from `start` towards `end` the entered rates go: the first day of the first half-year without a
+    rate, or `end` when every half-year has one."""
+    for first, _following in half_years(start, end):
+        if half_year_start(first) not in rates:
+            return first
+    return end
+
+
 def return_interest(
     *,
     parts: list[tuple[datetime.date, Decimal]],
     due_date: datetime.date,
     rates: dict[datetime.date, Decimal],
+    since: datetime.date | None = None,
 ) -> ReturnInterest:
-    """The grant interest on each part of a returned amount, from the day it was paid to the due date, half-year by
-    half-year; `parts` are (payment day, part of the amount), `rates` cover every half-year from the earliest
-    payment. The lines are stored with the claim as its decision shows them."""
+    """The grant interest on each part of a returned amount, from the day it was paid (or `since`, when the interest
+    up to that day has already been reckoned) to `due_date`, half-year by half-year; `parts` are (payment day, part
+    of the amount), `rates` cover every half-year of the span. The lines are stored with the claim as its decision
+    shows them."""
     total, lines = Decimal("0.00"), []
     for paid_on, part in parts:
+        start = max(paid_on, since) if since else paid_on
+        if start >= due_date:
+            continue
         reckoned = calculate_interest(
-            amount=part, start=paid_on, end=due_date, kind=InterestKind.GRANT, rates=rates
+            amount=part, start=start, end=due_date, kind=InterestKind.GRANT, rates=rates
         )
         total += reckoned.total
         lines += [

@@ -80,7 +80,12 @@ class InstalmentStatus(models.TextChoices):
     DUE = "due", _("due for payment")
     IN_BATCH = "in_batch", _("in a payment batch")
     PAID = "paid", _("paid")
+    OFFSET = "offset", _("paid by offsetting against a claim")
     CANCELLED = "cancelled", _("cancelled")
+
+
+# An instalment paid to the recipient: by a payment batch, or by offsetting it against a claim on another grant.
+PAID_STATUSES = (InstalmentStatus.PAID, InstalmentStatus.OFFSET)
 
 
 class Instalment(models.Model):
@@ -123,8 +128,8 @@ class Instalment(models.Model):
                 name="instalment_in_a_batch_when_batched_or_paid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="paid") | models.Q(paid_on__isnull=False),
-                name="instalment_paid_has_a_date",
+                condition=~models.Q(status__in=["paid", "offset"]) | models.Q(paid_on__isnull=False),
+                name="instalment_paid_or_offset_has_a_date",
             ),
         ]
 
@@ -216,6 +221,8 @@ class LedgerKind(models.TextChoices):
     PAID = "paid", _("paid")
     RECLAIMED = "reclaimed", _("to be returned or recovered")
     RETURNED = "returned", _("returned")
+    WAIVED = "waived", _("waived by a reduction decision")
+    OFFSET = "offset", _("paid by offsetting against a claim")
 
 
 class LedgerEntry(models.Model):
@@ -247,11 +254,15 @@ class LedgerEntry(models.Model):
                 condition=~models.Q(kind="awarded") | models.Q(amount__gt=0), name="ledger_award_positive"
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind__in=["paid", "declined", "reclaimed"]) | models.Q(amount__lt=0),
+                condition=~models.Q(kind__in=["paid", "declined", "reclaimed", "offset"])
+                | models.Q(amount__lt=0),
                 name="ledger_payment_and_decline_negative",
             ),
             models.CheckConstraint(
                 condition=~models.Q(kind="returned") | models.Q(amount__gt=0), name="ledger_return_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="waived") | models.Q(amount__gt=0), name="ledger_waiver_positive"
             ),
         ]
 
@@ -327,6 +338,13 @@ class PaymentApplication(models.Model):
         on_delete=models.PROTECT,
         related_name="payment_application",
     )
+    language = models.CharField(_("language of the decision"), max_length=2, default="fi")
+    document = models.FileField(
+        _("decision refusing costs"),
+        upload_to="payment-applications/%Y/",
+        blank=True,
+        help_text=_("Made when less is approved than was applied for, or nothing."),
+    )
 
     transitions = PAYMENT_APPLICATION_TRANSITIONS
 
@@ -354,6 +372,17 @@ class PaymentApplication(models.Model):
 
     def __str__(self):
         return f"{self.grant.application} {self.period_start}–{self.period_end}: {self.amount} €"
+
+    @property
+    def refuses_costs(self) -> bool:
+        """Decided for less than was applied for, or rejected: a decision against the recipient, with a document."""
+        return self.status == PaymentApplicationStatus.REJECTED or (
+            self.status == PaymentApplicationStatus.APPROVED and self.approved_amount < self.amount
+        )
+
+    @property
+    def decided_on(self) -> datetime.date | None:
+        return in_helsinki(self.decided_at).date() if self.decided_at else None
 
 
 class ReturnGround(models.TextChoices):
@@ -391,6 +420,30 @@ class ReturnClaim(models.Model):
     reasons = models.TextField(_("reasons"))
     interest = models.DecimalField(_("interest (section 24, €)"), max_digits=14, decimal_places=2)
     interest_lines = models.JSONField(_("interest by payment and half-year"), default=list)
+    interest_parts = models.JSONField(
+        _("payments the amount is taken from"),
+        default=list,
+        help_text=_("Each as payment day and part of the amount: the interest is completed from them."),
+    )
+    interest_reckoned_to = models.DateField(
+        _("interest reckoned up to"),
+        help_text=_(
+            "The due date once the interest is complete; before the next reference rate is announced, the day "
+            "of the decision (the day itself not counted)."
+        ),
+    )
+    waived_amount = models.DecimalField(
+        _("amount waived (section 26, €)"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    waived_interest = models.DecimalField(
+        _("interest waived (section 26, €)"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    offset_amount = models.DecimalField(
+        _("amount paid by offsetting (€)"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    offset_interest = models.DecimalField(
+        _("interest paid by offsetting (€)"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -417,6 +470,22 @@ class ReturnClaim(models.Model):
                 condition=models.Q(received_on__isnull=True) | models.Q(penalty_interest__isnull=False),
                 name="return_claim_received_has_its_penalty_interest",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    waived_amount__gte=0,
+                    offset_amount__gte=0,
+                    amount__gte=models.F("waived_amount") + models.F("offset_amount"),
+                ),
+                name="return_claim_waived_and_offset_within_the_amount",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    waived_interest__gte=0,
+                    offset_interest__gte=0,
+                    interest__gte=models.F("waived_interest") + models.F("offset_interest"),
+                ),
+                name="return_claim_waived_and_offset_within_the_interest",
+            ),
         ]
 
     def __str__(self):
@@ -430,6 +499,34 @@ class ReturnClaim(models.Model):
     def is_recovery(self) -> bool:
         """A recovery (takaisinperintä, 21–22 §) rather than a return the recipient owed by 20 §."""
         return self.ground not in ReturnGround.return_duty()
+
+    @property
+    def stops_payments(self) -> bool:
+        """21 § orders, and 22 § allows, the authority to stop the payments and recover what was paid; a claim on
+        those grounds stops the grant's unpaid instalments. A return of 20 § leaves the plan alone: payments stop
+        only by a suspension of 19 §."""
+        return self.is_recovery
+
+    @property
+    def interest_complete(self) -> bool:
+        return self.interest_reckoned_to >= self.due_date
+
+    @property
+    def amount_left(self) -> Decimal:
+        """Of the amount, what is neither waived nor paid by offsetting."""
+        return self.amount - self.waived_amount - self.offset_amount
+
+    @property
+    def interest_left(self) -> Decimal:
+        return self.interest - self.waived_interest - self.offset_interest
+
+    @property
+    def total_left(self) -> Decimal:
+        return self.amount_left + self.interest_left
+
+    @property
+    def is_open(self) -> bool:
+        return self.received_on is None and self.total_left > 0
 
 
 # 688/2001, 29 §: a recovery is decided within a year of learning its grounds; the pages warn in its last three
@@ -552,3 +649,187 @@ class VoluntaryReturn(models.Model):
     @property
     def announced_on(self) -> datetime.date:
         return in_helsinki(self.announced_at).date()
+
+
+class SuspensionStatus(models.TextChoices):
+    IN_FORCE = "in_force", _("in force")
+    ENDED = "ended", _("ended")
+
+
+SUSPENSION_TRANSITIONS = Transitions(
+    SuspensionStatus,
+    {"end": ([SuspensionStatus.IN_FORCE], SuspensionStatus.ENDED, "payment_suspension.ended")},
+)
+
+
+class PaymentSuspension(models.Model):
+    """A decision to suspend the payments of a grant (maksatuksen keskeyttäminen, 19 §): its grounds, reasons, from
+    when and until when (or until further notice). While it is in force no instalment of the grant is batched; a
+    decision of its own, with reasons, ends it and the payments go again."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="suspensions"
+    )
+    grounds = models.TextField(
+        _("grounds (section 19)"),
+        help_text=_("Which ground of section 19 applies, and the facts it rests on."),
+    )
+    reasons = models.TextField(_("reasons"))
+    starts_on = models.DateField(_("suspended from"))
+    ends_on = models.DateField(
+        _("suspended until"), null=True, blank=True, help_text=_("Left empty: until further notice.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=SuspensionStatus.choices, default=SuspensionStatus.IN_FORCE
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    language = models.CharField(_("language of the decision"), max_length=2, default="fi")
+    document = models.FileField(_("suspension decision"), upload_to="suspensions/%Y/", blank=True)
+    end_reasons = models.TextField(_("reasons for ending the suspension"), blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_document = models.FileField(
+        _("decision ending the suspension"), upload_to="suspensions/%Y/", blank=True
+    )
+
+    transitions = SUSPENSION_TRANSITIONS
+
+    class Meta:
+        verbose_name = _("suspension of payments")
+        verbose_name_plural = _("suspensions of payments")
+        ordering = ["grant", "decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="payment_suspension_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="in_force", ended_at__isnull=True)
+                | (models.Q(status="ended", ended_at__isnull=False) & ~models.Q(end_reasons="")),
+                name="payment_suspension_ended_with_reasons",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grant.application}: {self.starts_on}–{self.ends_on or '…'}"
+
+    @property
+    def decided_on(self) -> datetime.date:
+        return in_helsinki(self.decided_at).date()
+
+    @property
+    def ended_on(self) -> datetime.date | None:
+        return in_helsinki(self.ended_at).date() if self.ended_at else None
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return (
+            self.status == SuspensionStatus.IN_FORCE
+            and self.starts_on <= day
+            and (self.ends_on is None or day <= self.ends_on)
+        )
+
+
+def suspensions_in_force_on(day: datetime.date) -> models.Q:
+    """The condition, on a PaymentSuspension, of being in force on `day`."""
+    return models.Q(status=SuspensionStatus.IN_FORCE, starts_on__lte=day) & (
+        models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day)
+    )
+
+
+class ClaimWaiver(models.Model):
+    """A decision to waive or reduce (kohtuullistaminen, 26 §) a return or recovery: part or all of the amount still
+    due, of its interest, or both, with the reasons. The claim and the grant's ledger show what is left."""
+
+    claim = models.ForeignKey(
+        ReturnClaim, verbose_name=_("return or recovery"), on_delete=models.PROTECT, related_name="waivers"
+    )
+    amount = models.DecimalField(_("amount waived (€)"), max_digits=14, decimal_places=2)
+    interest = models.DecimalField(_("interest waived (€)"), max_digits=14, decimal_places=2)
+    reasons = models.TextField(_("reasons"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    language = models.CharField(_("language of the decision"), max_length=2, default="fi")
+    document = models.FileField(_("reduction decision"), upload_to="waivers/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("waiver or reduction")
+        verbose_name_plural = _("waivers and reductions")
+        ordering = ["claim", "decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0, interest__gte=0)
+                & (models.Q(amount__gt=0) | models.Q(interest__gt=0)),
+                name="claim_waiver_waives_something",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.claim}: {self.amount} € and interest {self.interest} € waived"
+
+    @property
+    def decided_on(self) -> datetime.date:
+        return in_helsinki(self.decided_at).date()
+
+
+class ClaimOffset(models.Model):
+    """A decision to offset (kuittaus) an amount due on a return or recovery against an unpaid instalment of another
+    grant to the same recipient: the instalment is reduced by the amount, which is paid, on the day of offsetting,
+    to the claim instead (first its amount, then its interest)."""
+
+    claim = models.ForeignKey(
+        ReturnClaim, verbose_name=_("return or recovery"), on_delete=models.PROTECT, related_name="offsets"
+    )
+    from_instalment = models.ForeignKey(
+        Instalment,
+        verbose_name=_("instalment offset against"),
+        on_delete=models.PROTECT,
+        related_name="offsets_against",
+    )
+    offset_instalment = models.OneToOneField(
+        Instalment,
+        verbose_name=_("the part paid by offsetting"),
+        on_delete=models.PROTECT,
+        related_name="offset",
+    )
+    amount = models.DecimalField(_("amount offset (€)"), max_digits=14, decimal_places=2)
+    principal = models.DecimalField(_("of which the claim's amount (€)"), max_digits=14, decimal_places=2)
+    interest = models.DecimalField(_("of which interest (€)"), max_digits=14, decimal_places=2)
+    offset_on = models.DateField(_("offset on"))
+    reasons = models.TextField(_("reasons"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    language = models.CharField(_("language of the decision"), max_length=2, default="fi")
+    document = models.FileField(_("offsetting decision"), upload_to="offsets/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("offsetting")
+        verbose_name_plural = _("offsettings")
+        ordering = ["claim", "decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0, principal__gte=0, interest__gte=0)
+                & models.Q(amount=models.F("principal") + models.F("interest")),
+                name="claim_offset_adds_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.claim}: {self.amount} €"
+
+    @property
+    def decided_on(self) -> datetime.date:
+        return self.offset_on

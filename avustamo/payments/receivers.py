@@ -7,6 +7,7 @@ from avustamo.grants import signals
 from avustamo.payments.models import InstalmentStatus, LedgerKind
 from avustamo.payments.services.instalments import (
     added_up,
+    awarded_before_claims,
     awarded_in_force,
     make_due,
     record,
@@ -18,9 +19,12 @@ from avustamo.payments.services.instalments import (
 @receiver(signals.grant_opened)
 def plan_the_award(sender, *, grant, decision, day, corrected: bool, **kwargs) -> None:
     """The award enters the ledger (a correction records the difference) and the decision's instalments are
-    planned; those payable at once fall due."""
+    planned; those payable at once fall due. A correction sets the award before claims: a return or recovery
+    already decided is still owed."""
     if corrected:
-        record(grant, LedgerKind.CHANGED, decision.amount - awarded_in_force(grant), day, decision=decision)
+        record(
+            grant, LedgerKind.CHANGED, decision.amount - awarded_before_claims(grant), day, decision=decision
+        )
     else:
         record(grant, LedgerKind.AWARDED, decision.amount, day, decision=decision)
     replan(grant)

@@ -4,25 +4,31 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from avustamo.core.dates import shift_years
+from avustamo.core.dates import helsinki_today, shift_years
 from avustamo.core.money import to_cents
 from avustamo.core.spreadsheets import neutralised
 from avustamo.grants.models import Grant, GrantStatus
 from avustamo.payments.interest import half_year_start
 from avustamo.payments.models import (
+    PAID_STATUSES,
+    ClaimOffset,
+    ClaimWaiver,
     Instalment,
     InstalmentStatus,
     LedgerKind,
     PaymentApplication,
     PaymentBatch,
+    PaymentSuspension,
     RecoveryGrounds,
     ReferenceRate,
     ReturnClaim,
     VoluntaryReturn,
+    suspensions_in_force_on,
 )
+from avustamo.payments.tasks import MONEY_DECISIONS
 
 
 def reference_rates(start: datetime.date, end: datetime.date) -> dict[datetime.date, Decimal]:
@@ -36,12 +42,36 @@ def all_reference_rates():
 
 
 def due_instalments():
-    """Instalments due for payment, oldest grant first, with what the payments page shows."""
+    """Instalments due for payment, oldest grant first, with what the payments page shows; each with `suspended`
+    (a suspension of 19 § in force today holds it back) and `suspended_until` (its last day; None: until further
+    notice)."""
+    in_force = PaymentSuspension.objects.filter(
+        suspensions_in_force_on(helsinki_today()), grant=OuterRef("grant")
+    )
     return (
         Instalment.objects.filter(status=InstalmentStatus.DUE)
         .select_related("grant__application__call__programme__agency", "grant__application__organisation")
+        .annotate(suspended=Exists(in_force), suspended_until=Subquery(in_force.values("ends_on")[:1]))
         .order_by("grant__application__call__programme__agency__code", "grant__opened_at", "number")
     )
+
+
+def suspensions_of(grant: Grant) -> list[PaymentSuspension]:
+    return list(grant.suspensions.select_related("decided_by", "ended_by").order_by("decided_at", "pk"))
+
+
+def suspension(pk: int) -> PaymentSuspension | None:
+    return (
+        PaymentSuspension.objects.select_related("grant__decision", "grant__application")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def suspension_in_force(suspensions: list[PaymentSuspension]) -> PaymentSuspension | None:
+    """Of a grant's suspensions, the one in force today, if any."""
+    today = helsinki_today()
+    return next((item for item in suspensions if item.in_force_on(today)), None)
 
 
 def recent_batches(limit: int = 50):
@@ -95,10 +125,10 @@ def money_by_call() -> list[dict]:
     """Per call with grants, the money of its instalments (cancelled ones left out): in all, paid, in batches, due
     and still planned, and the number of grants."""
     by_status = {
-        "paid": InstalmentStatus.PAID,
-        "in_batch": InstalmentStatus.IN_BATCH,
-        "due": InstalmentStatus.DUE,
-        "planned": InstalmentStatus.PLANNED,
+        "paid": PAID_STATUSES,
+        "in_batch": [InstalmentStatus.IN_BATCH],
+        "due": [InstalmentStatus.DUE],
+        "planned": [InstalmentStatus.PLANNED],
     }
     rows = (
         Instalment.objects.exclude(status=InstalmentStatus.CANCELLED)
@@ -107,8 +137,8 @@ def money_by_call() -> list[dict]:
             grants=Count("grant", distinct=True),
             total=Sum("amount"),
             **{
-                key: Coalesce(Sum("amount", filter=Q(status=status)), Decimal("0"))
-                for key, status in by_status.items()
+                key: Coalesce(Sum("amount", filter=Q(status__in=statuses)), Decimal("0"))
+                for key, statuses in by_status.items()
             },
         )
         .order_by("-reference")
@@ -130,7 +160,22 @@ class Ledger:
 
     @property
     def paid(self) -> Decimal:
-        return -self.by_kind.get(LedgerKind.PAID, Decimal("0"))
+        """Paid to the recipient: by payment batches, and by offsetting against a claim on another grant."""
+        return -sum((self.by_kind.get(kind, Decimal("0")) for kind in PAID_KINDS), Decimal("0"))
+
+    @property
+    def claimed_back(self) -> Decimal:
+        """Claimed back by returns and recoveries, less what waivers let go."""
+        return -(
+            self.by_kind.get(LedgerKind.RECLAIMED, Decimal("0"))
+            + self.by_kind.get(LedgerKind.WAIVED, Decimal("0"))
+        )
+
+    @property
+    def awarded_before_claims(self) -> Decimal:
+        """What the decisions award, before returns and recoveries claim part of it back (and waivers let part of
+        a claim go): the amount the instalments of the plan add up to."""
+        return sum((self.by_kind.get(kind, Decimal("0")) for kind in PLAN_KINDS), Decimal("0"))
 
     @property
     def returned(self) -> Decimal:
@@ -142,7 +187,10 @@ class Ledger:
         return self.in_force - self.paid + self.returned
 
 
-AWARD_KINDS = (LedgerKind.AWARDED, LedgerKind.CHANGED, LedgerKind.DECLINED, LedgerKind.RECLAIMED)
+PLAN_KINDS = (LedgerKind.AWARDED, LedgerKind.CHANGED, LedgerKind.DECLINED)
+# A waiver lets part of a claim go: that part is the recipient's again, as if it had not been reclaimed.
+AWARD_KINDS = (*PLAN_KINDS, LedgerKind.RECLAIMED, LedgerKind.WAIVED)
+PAID_KINDS = (LedgerKind.PAID, LedgerKind.OFFSET)
 
 
 def ledger_of(grant: Grant) -> Ledger:
@@ -158,12 +206,12 @@ def reconciliation_problems(grant: Grant) -> list[str]:
     ledger = ledger_of(grant)
     instalments = list(grant.instalments.select_related("payment_application"))
     problems = []
-    paid = sum((i.amount for i in instalments if i.status == InstalmentStatus.PAID), Decimal("0"))
+    paid = sum((i.amount for i in instalments if i.status in PAID_STATUSES), Decimal("0"))
     committed = sum(
         (
             i.amount
             for i in instalments
-            if i.status in (InstalmentStatus.PAID, InstalmentStatus.IN_BATCH)
+            if i.status in (*PAID_STATUSES, InstalmentStatus.IN_BATCH)
             or (
                 i.status in (InstalmentStatus.DUE, InstalmentStatus.PLANNED)
                 and hasattr(i, "payment_application")
@@ -174,9 +222,11 @@ def reconciliation_problems(grant: Grant) -> list[str]:
     standing = sum((i.amount for i in instalments if i.status != InstalmentStatus.CANCELLED), Decimal("0"))
     if ledger.paid != paid:
         problems.append(f"ledger paid {ledger.paid} != instalments paid {paid}")
-    if standing != max(ledger.in_force, committed):
+    # The plan adds up to the award before claims: a return of 20 § leaves the plan alone, a recovery stops the
+    # unpaid instalments, which the ledger records as a change of the award.
+    if standing != max(ledger.awarded_before_claims, committed):
         problems.append(
-            f"instalments standing {standing} != max(in force {ledger.in_force}, committed {committed})"
+            f"instalments standing {standing} != max(awarded {ledger.awarded_before_claims}, committed {committed})"
         )
     # A return or recovery decision stops the payments and reclaims money: after one, the plan follows the ledger
     # rather than the grant decision.
@@ -216,10 +266,21 @@ def return_claim(pk: int) -> ReturnClaim | None:
 
 
 def return_claims_of(grant: Grant) -> list[ReturnClaim]:
+    """The grant's claims, each with its waivers and offsettings."""
     return list(
-        grant.return_claims.select_related("decided_by", "voluntary_return", "recovery_grounds").order_by(
-            "decided_at", "pk"
+        grant.return_claims.select_related("decided_by", "voluntary_return", "recovery_grounds")
+        .prefetch_related(
+            Prefetch(
+                "waivers", ClaimWaiver.objects.select_related("decided_by").order_by("decided_at", "pk")
+            ),
+            Prefetch(
+                "offsets",
+                ClaimOffset.objects.select_related(
+                    "decided_by", "from_instalment__grant__application"
+                ).order_by("decided_at", "pk"),
+            ),
         )
+        .order_by("decided_at", "pk")
     )
 
 
@@ -277,7 +338,7 @@ class RecoveryLimit:
 
 def recovery_limit(grant: Grant) -> RecoveryLimit | None:
     """The last day a recovery of the grant may be decided by the ten-year rule of 29 §; None before any payment."""
-    last = grant.instalments.filter(status=InstalmentStatus.PAID).aggregate(last=Max("paid_on"))["last"]
+    last = grant.instalments.filter(status__in=PAID_STATUSES).aggregate(last=Max("paid_on"))["last"]
     if last is None:
         return None
     return RecoveryLimit(
@@ -285,10 +346,39 @@ def recovery_limit(grant: Grant) -> RecoveryLimit | None:
     )
 
 
+def claimed_back(grant: Grant, ledger: Ledger) -> Decimal:
+    """Of what was paid, what has come back, is claimed back and not yet received, or was let go by a waiver: no
+    claim takes it again."""
+    open_claims = grant.return_claims.filter(received_on__isnull=True)
+    waived = ledger.by_kind.get(LedgerKind.WAIVED, Decimal("0"))
+    return to_cents(
+        ledger.returned + waived + sum((claim.amount_left for claim in open_claims), Decimal("0"))
+    )
+
+
 def returnable(grant: Grant) -> Decimal:
-    """What was paid and is neither back, claimed back, nor announced as returned in an announcement not yet
+    """What was paid and is neither back, claimed back, waived, nor announced as returned in an announcement not yet
     recorded as a claim: what the recipient may still announce it returns."""
     ledger = ledger_of(grant)
-    claimed = grant.return_claims.filter(received_on__isnull=True).aggregate(total=Sum("amount"))["total"]
     announced = grant.voluntary_returns.filter(claim__isnull=True).aggregate(total=Sum("amount"))["total"]
-    return to_cents(ledger.paid - ledger.returned - Decimal(str(claimed or 0)) - Decimal(str(announced or 0)))
+    return to_cents(ledger.paid - claimed_back(grant, ledger) - Decimal(str(announced or 0)))
+
+
+def money_decision(kind: str, pk: int):
+    """A decision on a grant's money of `kind` (`tasks.MONEY_DECISIONS`), with its grant; None if there is none."""
+    spec = MONEY_DECISIONS.get(kind)
+    if spec is None:
+        return None
+    return spec.model.objects.select_related(f"{spec.grant_path}__application").filter(pk=pk).first()
+
+
+def offsettable_instalments(grant: Grant) -> list[Instalment]:
+    """The due instalments of the recipient's other grants, which a claim on `grant` may be offset against."""
+    return list(
+        Instalment.objects.filter(
+            status=InstalmentStatus.DUE, grant__application__organisation=grant.application.organisation_id
+        )
+        .exclude(grant=grant)
+        .select_related("grant__application")
+        .order_by("grant__application__register_number", "number")
+    )

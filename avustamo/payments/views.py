@@ -21,9 +21,11 @@ from avustamo.grants.views import own_grant
 from avustamo.payments import selectors, services
 from avustamo.payments.forms import (
     CloseGroundsForm,
+    EndSuspensionForm,
     GroundsClaimForm,
     InterestForm,
     MarkPaidForm,
+    OffsetForm,
     PaymentApplicationDecisionForm,
     PrepareBatchForm,
     RecordVoluntaryReturnForm,
@@ -31,11 +33,17 @@ from avustamo.payments.forms import (
     ReferenceRateForm,
     ReturnClaimForm,
     ReturnReceivedForm,
+    SuspensionForm,
+    WaiverForm,
     close_prefix,
+    end_prefix,
     grounds_prefix,
+    offset_prefix,
     voluntary_prefix,
+    waive_prefix,
 )
-from avustamo.payments.tasks import return_decision_file_name
+from avustamo.payments.services.suspension import SUSPEND_PERMISSION
+from avustamo.payments.tasks import MONEY_DECISIONS, RETURN, decision_file_name, grant_of
 
 CALCULATE_PERMISSION = "payments.calculate_interest"
 MANAGE_RATES_PERMISSION = "payments.manage_reference_rates"
@@ -106,11 +114,13 @@ def payments_overview(request):
                 messages.success(request, _("The batch is prepared. A second finance officer approves it."))
                 return redirect("official:payment_batch", pk=batch.pk)
         status = 400
-    due = list(selectors.due_instalments())
+    instalments = list(selectors.due_instalments())
+    due = [instalment for instalment in instalments if not instalment.suspended]
     context = {
         "open_grounds": selectors.open_recovery_grounds(),
         "today": helsinki_today(),
         "due": due,
+        "held": [instalment for instalment in instalments if instalment.suspended],
         "due_total": sum((instalment.amount for instalment in due), Decimal("0")),
         "batches": selectors.recent_batches(),
         "calls": selectors.money_by_call(),
@@ -360,14 +370,15 @@ def voluntary_return_record(request, pk: int):
     return _returns_refused(request, announcement.grant, form)
 
 
-def _return_decision_response(claim):
+def document_response(kind: str, decision):
     """The stored decision document; 404 until the task has made it."""
-    if not claim.document:
+    document = getattr(decision, MONEY_DECISIONS[kind].document_field)
+    if not document:
         raise Http404
     return FileResponse(
-        claim.document.open("rb"),
+        document.open("rb"),
         as_attachment=True,
-        filename=return_decision_file_name(claim),
+        filename=decision_file_name(kind, decision),
         content_type="application/pdf",
     )
 
@@ -379,7 +390,7 @@ def return_decision_document(request, pk: int):
         raise Http404
     if not request.user.has_perm("decisions.read_decision_as_official", claim.grant.application):
         raise PermissionDenied
-    return _return_decision_response(claim)
+    return document_response(RETURN, claim)
 
 
 @login_required
@@ -388,6 +399,108 @@ def my_return_decision_document(request, pk: int, claim_pk: int):
     claim = selectors.return_claim(claim_pk)
     if claim is None or claim.grant_id != grant.pk:
         raise Http404
-    response = _return_decision_response(claim)
+    response = document_response(RETURN, claim)
     notice_opened(claim, organisation=grant.application.organisation, acting_user=request.user)
+    return response
+
+
+@login_required
+@require_POST
+def payment_suspend(request, pk: int):
+    grant = _official_grant(request, pk, SUSPEND_PERMISSION)
+    form = SuspensionForm(request.POST, prefix="suspension")
+    if form.is_valid():
+        try:
+            services.payment_suspend(grant=grant, **form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The payments are suspended. The decision is sent to the recipient."))
+            return redirect("official:application_decision", pk=pk)
+    return _returns_refused(request, grant, form)
+
+
+@login_required
+@require_POST
+def payment_suspension_end(request, pk: int):
+    suspension = selectors.suspension(pk)
+    if suspension is None:
+        raise Http404
+    if not request.user.has_perm(SUSPEND_PERMISSION, suspension.grant.decision):
+        raise PermissionDenied
+    form = EndSuspensionForm(request.POST, prefix=end_prefix(suspension))
+    if form.is_valid():
+        try:
+            services.payment_suspension_end(
+                suspension=suspension, reasons=form.cleaned_data["reasons"], acting_user=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The suspension is ended: the grant's payments go again."))
+            return redirect("official:application_decision", pk=suspension.grant.application_id)
+    return _returns_refused(request, suspension.grant, form)
+
+
+def _claim_for(request, pk: int):
+    claim = selectors.return_claim(pk)
+    if claim is None:
+        raise Http404
+    if not request.user.has_perm(SUSPEND_PERMISSION, claim.grant.decision):
+        raise PermissionDenied
+    return claim
+
+
+@login_required
+@require_POST
+def claim_waive(request, pk: int):
+    claim = _claim_for(request, pk)
+    form = WaiverForm(request.POST, prefix=waive_prefix(claim))
+    if form.is_valid():
+        try:
+            services.claim_waive(claim=claim, **form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The reduction is decided. The decision is sent to the recipient."))
+            return redirect("official:application_decision", pk=claim.grant.application_id)
+    return _returns_refused(request, claim.grant, form)
+
+
+@login_required
+@require_POST
+def claim_offset(request, pk: int):
+    claim = _claim_for(request, pk)
+    form = OffsetForm(
+        request.POST, prefix=offset_prefix(claim), instalments=selectors.offsettable_instalments(claim.grant)
+    )
+    if form.is_valid():
+        try:
+            services.claim_offset(claim=claim, **form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The offsetting is decided. The decision is sent to the recipient."))
+            return redirect("official:application_decision", pk=claim.grant.application_id)
+    return _returns_refused(request, claim.grant, form)
+
+
+@login_required
+def money_decision_document(request, kind: str, pk: int):
+    decision = selectors.money_decision(kind, pk)
+    if decision is None:
+        raise Http404
+    if not request.user.has_perm("decisions.read_decision_as_official", grant_of(decision).application):
+        raise PermissionDenied
+    return document_response(kind, decision)
+
+
+@login_required
+def my_money_decision_document(request, pk: int, kind: str, decision_pk: int):
+    grant = own_grant(request, pk)
+    decision = selectors.money_decision(kind, decision_pk)
+    if decision is None or grant_of(decision).pk != grant.pk:
+        raise Http404
+    response = document_response(kind, decision)
+    notice_opened(decision, organisation=grant.application.organisation, acting_user=request.user)
     return response

@@ -54,6 +54,11 @@ urlpatterns = [
         name="return_decision_document",
     ),
     path(
+        "<int:pk>/money-decisions/<str:kind>/<int:decision_pk>.pdf",
+        payment_views.my_money_decision_document,
+        name="money_decision_document",
+    ),
+    path(
         "<int:pk>/decision-<str:language>.pdf", decision_views.my_decision_document, name="decision_document"
     ),
     path("<int:pk>/hearings/<int:hearing_pk>/", hearing_views.my_hearing, name="hearing"),

@@ -189,6 +189,15 @@ urlpatterns = [
         review_request_views.review_request_register,
         name="review_request_register",
     ),
+    path("applications/<int:pk>/suspensions/", payment_views.payment_suspend, name="payment_suspend"),
+    path("suspensions/<int:pk>/end/", payment_views.payment_suspension_end, name="payment_suspension_end"),
+    path("returns/<int:pk>/waive/", payment_views.claim_waive, name="claim_waive"),
+    path("returns/<int:pk>/offset/", payment_views.claim_offset, name="claim_offset"),
+    path(
+        "money-decisions/<str:kind>/<int:pk>.pdf",
+        payment_views.money_decision_document,
+        name="money_decision_document",
+    ),
     path("interest/", payment_views.interest_calculator, name="interest_calculator"),
     path("reference-rates/", payment_views.reference_rates, name="reference_rates"),
 ]

@@ -7,8 +7,10 @@ from avustamo.payments.services.batches import (
     batch_mark_paid,
     batch_prepare,
 )
+from avustamo.payments.services.claims import claim_offset, claim_waive
 from avustamo.payments.services.instalments import report_approved
 from avustamo.payments.services.payment_applications import (
+    arrears_cap,
     arrears_left,
     payment_application_decide,
     payment_application_submit,
@@ -23,16 +25,22 @@ from avustamo.payments.services.recovery import (
     voluntary_return_record,
 )
 from avustamo.payments.services.settlement import grant_settle, settlement_of
+from avustamo.payments.services.suspension import payment_suspend, payment_suspension_end
 
 __all__ = [
+    "arrears_cap",
     "arrears_left",
     "batch_approve",
     "batch_credit_transfer",
     "batch_mark_paid",
     "batch_prepare",
+    "claim_offset",
+    "claim_waive",
     "grant_settle",
     "payment_application_decide",
     "payment_application_submit",
+    "payment_suspend",
+    "payment_suspension_end",
     "recovery_grounds_close",
     "recovery_grounds_note",
     "reference_rate_enter",

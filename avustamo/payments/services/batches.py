@@ -20,6 +20,8 @@ from avustamo.payments.models import (
     LedgerEntry,
     LedgerKind,
     PaymentBatch,
+    PaymentSuspension,
+    suspensions_in_force_on,
 )
 from avustamo.programmes.models import Agency
 
@@ -39,10 +41,17 @@ def batch_prepare(*, agency: Agency, execution_date: datetime.date, acting_user)
             % {"agency": agency.code},
             code="no_payer_account",
         )
+    # A grant whose payments are suspended (19 §) on the day of preparing or of payment stays out of the batch.
+    today = helsinki_today()
+    suspended = PaymentSuspension.objects.filter(
+        suspensions_in_force_on(today) | suspensions_in_force_on(execution_date)
+    ).values("grant")
     due = list(
         Instalment.objects.filter(
             status=InstalmentStatus.DUE, grant__application__call__programme__agency=agency
-        ).values_list("pk", flat=True)
+        )
+        .exclude(grant__in=suspended)
+        .values_list("pk", flat=True)
     )
     batch = PaymentBatch.objects.create(agency=agency, execution_date=execution_date, prepared_by=acting_user)
     # The conditions stand on the instalment's own row, without joins, so that PostgreSQL checks them again on a

@@ -12,11 +12,12 @@ from avustamo.decisions.models import Decision
 from avustamo.grants.models import Grant
 from avustamo.grants.services import lock_grant
 from avustamo.payments.models import (
+    PAID_STATUSES,
     Instalment,
     InstalmentStatus,
     LedgerEntry,
 )
-from avustamo.payments.selectors import AWARD_KINDS
+from avustamo.payments.selectors import AWARD_KINDS, PLAN_KINDS
 
 
 def _plan(grant: Grant) -> list[Instalment]:
@@ -49,10 +50,10 @@ def unpaid_instalments(grant: Grant):
 
 
 def committed_instalments(grant: Grant):
-    """Instalments a correction cannot take back: batched, paid, or approved on a payment application."""
+    """Instalments a correction cannot take back: batched, paid (also by offsetting), or approved on a payment
+    application."""
     return grant.instalments.exclude(status=InstalmentStatus.CANCELLED).filter(
-        Q(status__in=[InstalmentStatus.IN_BATCH, InstalmentStatus.PAID])
-        | Q(payment_application__isnull=False)
+        Q(status__in=[InstalmentStatus.IN_BATCH, *PAID_STATUSES]) | Q(payment_application__isnull=False)
     )
 
 
@@ -90,6 +91,11 @@ def replan(grant: Grant) -> None:
 def awarded_in_force(grant: Grant) -> Decimal:
     """What the decisions now award, after changes and a decline: the sum of those ledger entries."""
     return added_up(grant.ledger.filter(kind__in=AWARD_KINDS))
+
+
+def awarded_before_claims(grant: Grant) -> Decimal:
+    """What the decisions award before returns and recoveries: what the plan of instalments adds up to."""
+    return added_up(grant.ledger.filter(kind__in=PLAN_KINDS))
 
 
 def added_up(rows) -> Decimal:

@@ -1,6 +1,7 @@
 """Payment applications (maksatushakemus): the recipient asks for a grant paid in arrears, an official decides."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
-from avustamo.core.money import format_euros
+from avustamo.core.money import format_euros, to_cents
+from avustamo.core.templatetags.avustamo import percent
 from avustamo.core.transitions import transition
 from avustamo.decisions.models import Decision
 from avustamo.grants.models import Grant
@@ -26,7 +28,8 @@ from avustamo.payments.models import (
     PaymentApplication,
     PaymentApplicationStatus,
 )
-from avustamo.payments.services.instalments import added_up
+from avustamo.payments.services.instalments import added_up, awarded_in_force
+from avustamo.payments.tasks import PAYMENT_APPLICATION, make_money_decision
 
 
 def arrears_left(grant: Grant) -> Decimal:
@@ -41,6 +44,41 @@ def arrears_left(grant: Grant) -> Decimal:
     )
     pending = added_up(grant.payment_applications.filter(status=PaymentApplicationStatus.SUBMITTED))
     return planned - pending
+
+
+@dataclass(frozen=True)
+class ArrearsCap:
+    """What payment applications may ask in all: the decision's maximum share of the eligible costs incurred, over
+    the grant's approved and pending applications, and never more than the award in force."""
+
+    share_percent: Decimal
+    costs_so_far: Decimal
+    asked_so_far: Decimal
+    award: Decimal
+
+    def most_for(self, costs_incurred: Decimal) -> Decimal:
+        """The most a new application with `costs_incurred` may ask."""
+        share = to_cents((self.costs_so_far + costs_incurred) * self.share_percent / 100)
+        return max(Decimal("0.00"), min(share, self.award) - self.asked_so_far)
+
+
+def arrears_cap(grant: Grant) -> ArrearsCap:
+    counted = grant.payment_applications.filter(
+        status__in=[PaymentApplicationStatus.SUBMITTED, PaymentApplicationStatus.APPROVED]
+    )
+    asked = sum(
+        (
+            item.approved_amount if item.status == PaymentApplicationStatus.APPROVED else item.amount
+            for item in counted
+        ),
+        Decimal("0.00"),
+    )
+    return ArrearsCap(
+        share_percent=grant.decision.max_share_percent or Decimal("100"),
+        costs_so_far=sum((item.costs_incurred for item in counted), Decimal("0.00")),
+        asked_so_far=asked,
+        award=awarded_in_force(grant),
+    )
 
 
 @transaction.atomic
@@ -69,10 +107,16 @@ def payment_application_submit(
         errors["period_start"] = _("The costs must fall within the period of use of the grant.")
     if period_end > helsinki_today():
         errors["period_end"] = _("Apply for costs already incurred: the period cannot end in the future.")
+    cap = arrears_cap(grant)
     if amount > costs_incurred:
         errors["amount"] = _("The amount cannot be more than the costs incurred.")
     elif amount > (left := arrears_left(grant)):
         errors["amount"] = _("At most %(left)s is left to apply for.") % {"left": format_euros(left)}
+    elif amount > (most := cap.most_for(costs_incurred)):
+        errors["amount"] = _(
+            "The grant pays at most %(percent)s of the eligible costs incurred, and never more than the grant: "
+            "with the costs and payments of your earlier applications, this application may ask at most %(most)s."
+        ) % {"percent": percent(cap.share_percent), "most": format_euros(most)}
     if errors:
         raise ValidationError(errors)
     authority = require_authority(person=acting_user, organisation=grant.application.organisation)
@@ -117,7 +161,12 @@ def payment_application_decide(
     if payment_application.status != PaymentApplicationStatus.SUBMITTED:
         raise ValidationError(_("This payment application has already been decided."), code="already_decided")
     reason = reason.strip()
-    changes = {"decided_by": acting_user, "decided_at": timezone.now(), "reason": reason}
+    changes = {
+        "decided_by": acting_user,
+        "decided_at": timezone.now(),
+        "reason": reason,
+        "language": grant.decision.language,
+    }
     if approved_amount is None or approved_amount == 0:
         if not reason:
             raise ValidationError({"reason": _("Give the reasons for rejecting the application.")})
@@ -151,6 +200,10 @@ def payment_application_decide(
         approved_amount=changes.get("approved_amount"),
         **heard,
     )
+    if payment_application.refuses_costs:
+        transaction.on_commit(
+            lambda: make_money_decision.enqueue(kind=PAYMENT_APPLICATION, pk=payment_application.pk)
+        )
     return payment_application
 
 

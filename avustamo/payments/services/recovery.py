@@ -12,16 +12,19 @@ from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today, shift_years
+from avustamo.core.links import site_url
 from avustamo.core.money import format_euros
 from avustamo.core.permissions import require_permission
+from avustamo.core.tasks import queue_email
 from avustamo.grants.models import Grant
 from avustamo.grants.services import lock_grant
 from avustamo.hearings.models import HearingSubject, NotHeardGround
 from avustamo.hearings.services import require_heard
 from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.payments import selectors
-from avustamo.payments.interest import InterestKind, calculate_interest, return_interest
+from avustamo.payments.interest import InterestKind, calculate_interest, rates_reach, return_interest
 from avustamo.payments.models import (
+    PAID_STATUSES,
     RECOVERY_YEARS_AFTER_LEARNING,
     InstalmentStatus,
     LedgerKind,
@@ -32,22 +35,18 @@ from avustamo.payments.models import (
 )
 from avustamo.payments.services.instalments import added_up, committed_instalments, record, unpaid_instalments
 from avustamo.payments.settlement import NOT_RECLAIMED_AT_MOST
-from avustamo.payments.tasks import make_return_decision
-
-
-def _claimed_back(grant: Grant, ledger) -> Decimal:
-    """What has come back or is claimed back and not yet received."""
-    return ledger.returned + added_up(grant.return_claims.filter(received_on__isnull=True))
+from avustamo.payments.tasks import RETURN, make_money_decision
 
 
 def _paid_from(grant: Grant, amount: Decimal) -> list[tuple[datetime.date, Decimal]]:
     """The payments a returned amount is taken from, latest first, as (payment day, part of the amount).
 
     Interest of 24 § runs from the day the grant was paid; when it was paid in parts, the amount returned is taken
-    from the latest payments first, which reckons the least interest (docs/interest.md)."""
+    from the latest payments first, which reckons the least interest (docs/interest.md). A part paid by offsetting
+    against a claim is a payment of its day."""
     parts, left = [], amount
-    paid = grant.instalments.filter(status=InstalmentStatus.PAID).order_by("-paid_on", "-number")
-    already = _claimed_back(grant, selectors.ledger_of(grant))
+    paid = grant.instalments.filter(status__in=PAID_STATUSES).order_by("-paid_on", "-number")
+    already = selectors.claimed_back(grant, selectors.ledger_of(grant))
     for instalment in paid:
         available = instalment.amount
         if already:
@@ -60,6 +59,13 @@ def _paid_from(grant: Grant, amount: Decimal) -> list[tuple[datetime.date, Decim
         parts.append((instalment.paid_on, part))
         left -= part
     return parts
+
+
+def _parts_of(claim: ReturnClaim) -> list[tuple[datetime.date, Decimal]]:
+    return [
+        (datetime.date.fromisoformat(part["paid_on"]), Decimal(part["amount"]))
+        for part in claim.interest_parts
+    ]
 
 
 @transaction.atomic
@@ -76,11 +82,44 @@ def return_claim_create(
     not_heard_ground: str = "",
     not_heard_reasons: str = "",
 ) -> ReturnClaim:
-    """Decide a return (20 §) or a recovery (21–22 §): payments stop, the amount is claimed back with the interest
-    of 24 § from the payments it is taken from up to the due date, every line kept for the decision. Decided on
-    noted `grounds`, it takes their ground and day of learning and closes them. The recipient must have been heard
-    on it, or a ground for not hearing recorded (`hearings.services.require_heard`). The decision document is made
-    and sent to the recipient by a task once the transaction commits."""
+    """Decide a return (20 §) or a recovery (21–22 §): the amount is claimed back with the interest of 24 § from
+    the payments it is taken from up to the due date, every line kept for the decision. A recovery stops the
+    payments not yet made (21 § orders it, 22 § allows it); a return of 20 § leaves the plan alone, as only a
+    suspension of 19 § stops payments. Decided on noted `grounds`, it takes their ground and day of learning and
+    closes them. The recipient must have been heard on it, or a ground for not hearing recorded
+    (`hearings.services.require_heard`). The decision document is made and sent to the recipient by a task once the
+    transaction commits."""
+    return _decide_claim(
+        grant=grant,
+        ground=ground,
+        amount=amount,
+        due_date=due_date,
+        learned_on=learned_on,
+        reasons=reasons,
+        acting_user=acting_user,
+        grounds=grounds,
+        voluntary=False,
+        not_heard_ground=not_heard_ground,
+        not_heard_reasons=not_heard_reasons,
+    )
+
+
+def _decide_claim(
+    *,
+    grant: Grant,
+    ground: str,
+    amount: Decimal,
+    due_date: datetime.date,
+    learned_on: datetime.date,
+    reasons: str,
+    acting_user,
+    grounds: RecoveryGrounds | None,
+    voluntary: bool,
+    not_heard_ground: str,
+    not_heard_reasons: str,
+) -> ReturnClaim:
+    """`return_claim_create`, also for a voluntary return: 100 € or less is not reclaimed by the authority (20 §),
+    but a recipient who returns such an amount of their own will is taken at their word."""
     grant = lock_grant(grant)
     if not acting_user.has_perm("payments.claim_return", grant.decision):
         raise PermissionDenied
@@ -102,14 +141,14 @@ def return_claim_create(
                 code="grounds_differ",
             )
     ledger = selectors.ledger_of(grant)
-    returnable = ledger.paid - _claimed_back(grant, ledger)
+    returnable = ledger.paid - selectors.claimed_back(grant, ledger)
     if not reasons.strip():
         errors["reasons"] = _("Give the reasons of the decision.")
     if amount <= 0 or amount > returnable:
         errors["amount"] = _(
             "The amount must be more than 0 and at most what was paid and not yet claimed, %(most)s."
         ) % {"most": format_euros(returnable)}
-    elif ground in ReturnGround.return_duty() and amount <= NOT_RECLAIMED_AT_MOST:
+    elif ground in ReturnGround.return_duty() and amount <= NOT_RECLAIMED_AT_MOST and not voluntary:
         errors["amount"] = _("An amount of 100 € or less is not reclaimed (section 20).")
     if due_date < today:
         errors["due_date"] = _("The due date cannot be in the past.")
@@ -129,11 +168,13 @@ def return_claim_create(
         not_heard_reasons=not_heard_reasons,
     )
     parts = _paid_from(grant, amount)
-    interest = return_interest(
-        parts=parts,
-        due_date=due_date,
-        rates=selectors.reference_rates(min(paid_on for paid_on, _part in parts), due_date) if parts else {},
-    )
+    first_payment = min((paid_on for paid_on, _part in parts), default=today)
+    rates = selectors.reference_rates(first_payment, due_date)
+    # Before the Bank of Finland has announced the reference rate of a half-year up to the due date, the interest is
+    # reckoned to the day of the decision (as far as the rates go) and completed when the rate is entered.
+    reach = rates_reach(first_payment, due_date, rates)
+    reckoned_to = due_date if reach >= due_date else min(today, reach)
+    interest = return_interest(parts=parts, due_date=reckoned_to, rates=rates)
     claim = ReturnClaim.objects.create(
         grant=grant,
         ground=ground,
@@ -143,6 +184,8 @@ def return_claim_create(
         reasons=reasons.strip(),
         interest=interest.total,
         interest_lines=interest.lines,
+        interest_parts=[{"paid_on": paid_on.isoformat(), "amount": str(part)} for paid_on, part in parts],
+        interest_reckoned_to=reckoned_to,
         decided_by=acting_user,
         language=grant.decision.language,
     )
@@ -151,9 +194,10 @@ def return_claim_create(
         grounds.closed_by = acting_user
         grounds.closed_at = timezone.now()
         grounds.save(update_fields=["claim", "closed_by", "closed_at"])
-    unpaid = unpaid_instalments(grant).exclude(pk__in=committed_instalments(grant).values("pk"))
-    record(grant, LedgerKind.CHANGED, -added_up(unpaid), today)
-    unpaid.update(status=InstalmentStatus.CANCELLED)
+    if claim.stops_payments:
+        unpaid = unpaid_instalments(grant).exclude(pk__in=committed_instalments(grant).values("pk"))
+        record(grant, LedgerKind.CHANGED, -added_up(unpaid), today)
+        unpaid.update(status=InstalmentStatus.CANCELLED)
     record(grant, LedgerKind.RECLAIMED, -amount, today)
     audit(
         acting_user=acting_user,
@@ -161,11 +205,60 @@ def return_claim_create(
         target=claim,
         amount=amount,
         interest=interest.total,
+        interest_complete=claim.interest_complete,
+        stops_payments=claim.stops_payments,
         grounds=grounds.pk if grounds else None,
         **heard.audit_details(),
     )
-    transaction.on_commit(lambda: make_return_decision.enqueue(claim_id=claim.pk))
+    transaction.on_commit(lambda: make_money_decision.enqueue(kind=RETURN, pk=claim.pk))
     return claim
+
+
+def complete_interest(*, claim: ReturnClaim, acting_user) -> bool:
+    """Complete the interest of a claim decided before the reference rate of a half-year up to its due date was
+    announced: the stored lines up to `interest_reckoned_to` stay as the decision gave them, and lines from that
+    day to the due date are added, and the recipient is told the amount to pay, as the decision promised. False
+    while a rate is still missing. Called inside `reference_rate_enter`'s transaction by the administrator who
+    entered the rate; the signed decision's document is not changed (its text states the rule for the rest)."""
+    claim = (
+        ReturnClaim.objects.select_for_update(of=("self",))
+        .select_related("grant__application__submitted_by", "grant__application__call")
+        .get(pk=claim.pk)
+    )
+    if claim.interest_complete:
+        return False
+    rates = selectors.reference_rates(claim.interest_reckoned_to, claim.due_date)
+    if rates_reach(claim.interest_reckoned_to, claim.due_date, rates) < claim.due_date:
+        return False
+    rest = return_interest(
+        parts=_parts_of(claim), due_date=claim.due_date, rates=rates, since=claim.interest_reckoned_to
+    )
+    reckoned_from = claim.interest_reckoned_to
+    claim.interest += rest.total
+    claim.interest_lines = [*claim.interest_lines, *rest.lines]
+    claim.interest_reckoned_to = claim.due_date
+    claim.save(update_fields=["interest", "interest_lines", "interest_reckoned_to"])
+    audit(
+        acting_user=acting_user,
+        action="return_claim.interest_completed",
+        target=claim,
+        reckoned_from=reckoned_from,
+        added=rest.total,
+        interest=claim.interest,
+    )
+    application = claim.grant.application
+    queue_email(
+        key=f"interest-completed:{claim.pk}",
+        template="payments/email/interest_completed",
+        context={
+            "application": application,
+            "claim": claim,
+            "url": site_url("applications:decision", language=claim.language, pk=application.pk),
+        },
+        recipient=application.submitted_by.email,
+        language=claim.language,
+    )
+    return True
 
 
 @transaction.atomic
@@ -178,9 +271,10 @@ def return_claim_received(*, claim: ReturnClaim, received_on: datetime.date, act
     if received_on > helsinki_today():
         raise ValidationError({"received_on": _("The day the money came back cannot be in the future.")})
     penalty = Decimal("0.00")
-    if received_on > claim.due_date:
+    left = claim.amount_left
+    if received_on > claim.due_date and left > 0:
         penalty = calculate_interest(
-            amount=claim.amount,
+            amount=left,
             start=claim.due_date + datetime.timedelta(days=1),
             end=received_on + datetime.timedelta(days=1),
             kind=InterestKind.PENALTY,
@@ -189,8 +283,14 @@ def return_claim_received(*, claim: ReturnClaim, received_on: datetime.date, act
     claim.received_on = received_on
     claim.penalty_interest = penalty
     claim.save(update_fields=["received_on", "penalty_interest"])
-    record(claim.grant, LedgerKind.RETURNED, claim.amount, received_on)
-    audit(acting_user=acting_user, action="return_claim.received", target=claim, penalty_interest=penalty)
+    record(claim.grant, LedgerKind.RETURNED, left, received_on)
+    audit(
+        acting_user=acting_user,
+        action="return_claim.received",
+        target=claim,
+        amount=left,
+        penalty_interest=penalty,
+    )
     return claim
 
 
@@ -277,8 +377,8 @@ def voluntary_return_announce(*, grant: Grant, amount: Decimal, reasons: str, ac
     returnable = selectors.returnable(grant)
     if returnable <= 0:
         raise ValidationError(_("Nothing paid of the grant is left to return."), code="nothing_to_return")
-    if amount <= NOT_RECLAIMED_AT_MOST:
-        errors["amount"] = _("An amount of 100 € or less need not be returned (section 20).")
+    if amount <= 0:
+        errors["amount"] = _("Give an amount more than 0.")
     elif amount > returnable:
         errors["amount"] = _("At most %(most)s of what was paid is left to return.") % {
             "most": format_euros(returnable)
@@ -318,7 +418,7 @@ def voluntary_return_record(
         raise ValidationError(_("This return has already been recorded."), code="already_recorded")
     if ground not in ReturnGround.return_duty():
         raise ValidationError({"ground": _("A voluntary return is decided on a ground of section 20.")})
-    claim = return_claim_create(
+    claim = _decide_claim(
         grant=voluntary_return.grant,
         ground=ground,
         amount=voluntary_return.amount,
@@ -326,6 +426,8 @@ def voluntary_return_record(
         learned_on=voluntary_return.announced_on,
         reasons=reasons.strip() or voluntary_return.reasons,
         acting_user=acting_user,
+        grounds=None,
+        voluntary=True,
         not_heard_ground=NotHeardGround.ACCEPTS_CLAIM,
         not_heard_reasons=_("The recipient announced the return itself on %(day)s.")
         % {"day": date_format(voluntary_return.announced_on, "SHORT_DATE_FORMAT")},

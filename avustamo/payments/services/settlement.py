@@ -29,12 +29,11 @@ def settlement_of(grant: Grant, accepted_costs: Decimal) -> Settlement:
     from the award in force: so the settlement neither claims it twice nor pays it again, however high the
     accepted costs."""
     ledger = selectors.ledger_of(grant)
-    claimed_back = -ledger.by_kind.get(LedgerKind.RECLAIMED, Decimal("0"))
     return settle(
         accepted_costs=accepted_costs,
         max_share_percent=grant.decision.max_share_percent,
         awarded=ledger.in_force,
-        paid=_paid_or_on_its_way(grant) - claimed_back,
+        paid=_paid_or_on_its_way(grant) - ledger.claimed_back,
     )
 
 

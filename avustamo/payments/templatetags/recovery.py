@@ -7,14 +7,22 @@ from avustamo.core.dates import helsinki_today
 from avustamo.payments import selectors
 from avustamo.payments.forms import (
     CloseGroundsForm,
+    EndSuspensionForm,
     GroundsClaimForm,
+    OffsetForm,
     RecordVoluntaryReturnForm,
     RecoveryGroundsForm,
+    SuspensionForm,
     VoluntaryReturnForm,
+    WaiverForm,
     close_prefix,
+    end_prefix,
     grounds_prefix,
+    offset_prefix,
     voluntary_prefix,
+    waive_prefix,
 )
+from avustamo.payments.services import arrears_cap
 
 register = template.Library()
 
@@ -53,3 +61,48 @@ def recovery_of(grant, voluntary_return_form=None) -> dict:
 def grounds_warn(grounds, today) -> bool:
     """Whether the one year of 29 § from learning the grounds is in its last three months on `today`."""
     return grounds.warns(today)
+
+
+@register.simple_tag
+def suspensions_of(grant) -> dict:
+    """The grant's suspensions of payments (19 §), the one in force today, and the forms that decide them."""
+    if not grant:
+        return {}
+    suspensions = selectors.suspensions_of(grant)
+    return {
+        "suspensions": [
+            {"suspension": item, "end_form": EndSuspensionForm(prefix=end_prefix(item))}
+            for item in suspensions
+        ],
+        "in_force": selectors.suspension_in_force(suspensions),
+        "form": SuspensionForm(prefix="suspension", initial={"starts_on": helsinki_today()}),
+    }
+
+
+@register.simple_tag
+def claim_forms(grant, claims) -> dict:
+    """For each of the grant's claims (`selectors.return_claims_of`), the forms to waive it and to offset it, with
+    the due instalments of the recipient's other grants it may be offset against."""
+    if not grant:
+        return {}
+    offsettable = selectors.offsettable_instalments(grant)
+    return {
+        claim.pk: {
+            "waive_form": WaiverForm(prefix=waive_prefix(claim)),
+            "offset_form": OffsetForm(prefix=offset_prefix(claim), instalments=offsettable)
+            if offsettable
+            else None,
+        }
+        for claim in claims
+    }
+
+
+@register.filter
+def forms_for(forms_by_claim: dict, claim) -> dict:
+    return forms_by_claim.get(claim.pk, {})
+
+
+@register.simple_tag
+def arrears_cap_of(grant):
+    """What payment applications may still ask in all (`services.arrears_cap`)."""
+    return arrears_cap(grant) if grant else None
