@@ -148,6 +148,17 @@ class TestTheRuleBeforeDeciding:
         assert refusal.value.error_dict["not_heard_ground"][0].code == "not_heard"
         assert ReturnClaim.objects.count() == 1
 
+    def test_a_later_request_still_awaiting_its_reply_holds_the_decision_back(self, paid_grant):
+        earlier = HearingFactory.replied(grant=paid_grant)
+        later = _send(paid_grant, proposal="Palautettavaksi esitetään 2 000 euroa.")
+        with pytest.raises(ValidationError) as refusal:
+            _claim(paid_grant)
+        assert refusal.value.error_dict["not_heard_ground"][0].code == "hearing_pending"
+        earlier.refresh_from_db()
+        later.refresh_from_db()
+        assert (earlier.status, later.status) == (HearingStatus.REPLIED, HearingStatus.AWAITING_REPLY)
+        assert not ReturnClaim.objects.exists()
+
     def test_after_the_reply_date_has_passed_without_a_reply_the_decision_is_made(self, paid_grant):
         hearing = HearingFactory(grant=paid_grant, reply_by=TODAY - datetime.timedelta(days=1))
         _claim(paid_grant)

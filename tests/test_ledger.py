@@ -16,6 +16,7 @@ from avustamo.core.dates import helsinki_today
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.grants import services as grant_services
 from avustamo.grants.models import GrantStatus
+from avustamo.hearings.models import HearingSubject
 from avustamo.payments import selectors, services
 from avustamo.payments.models import BatchStatus, LedgerKind, PaymentBatch, ReferenceRate, ReturnGround
 from avustamo.payments.reference_rates import load_reference_rates
@@ -240,6 +241,7 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
                         claim=claim, received_on=helsinki_today(), acting_user=finance
                     )
             elif step[0] == "suspend":
+                heard(grant, HearingSubject.SUSPENSION)
                 services.payment_suspend(
                     grant=grant,
                     grounds="19 §.",

@@ -15,8 +15,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from avustamo.core import notices
 from avustamo.core.dates import helsinki_today
 from avustamo.core.models import OutboundEmail
+from avustamo.hearings.models import HearingSubject
 from avustamo.payments import selectors, services
 from avustamo.payments.interest import return_interest
 from avustamo.payments.models import (
@@ -41,6 +43,7 @@ from tests.factories import (
     MembershipFactory,
     ProgrammeFactory,
     UserFactory,
+    heard,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rates_of_last_and_this_year")]
@@ -79,6 +82,8 @@ def _manager():
 
 
 def _claim(grant, amount="1000.00", ground=ReturnGround.NOT_USED_AS_DECIDED, due=END_OF_THIS_YEAR, user=None):
+    """A return or recovery decided after the recipient was heard on it."""
+    heard(grant)
     return services.return_claim_create(
         grant=grant,
         ground=ground,
@@ -126,6 +131,8 @@ def due_grant():
 
 
 def _suspend(grant, starts_on=TODAY, ends_on=None, user=None, **change):
+    """A suspension decided after the recipient was heard on it."""
+    heard(grant, HearingSubject.SUSPENSION)
     values = {"grounds": "19 § 1 mom.: epäily ehtojen rikkomisesta.", "reasons": REASONS} | change
     return services.payment_suspend(
         grant=grant, starts_on=starts_on, ends_on=ends_on, acting_user=user or _manager(), **values
@@ -157,6 +164,41 @@ class TestSuspension:
         assert list(batch.instalments.values_list("grant", flat=True)) == [due_grant.pk]
         page = client.get("/en/official/payments/").content.decode()
         assert "Held back by a suspension of payments" not in page
+
+    def test_a_suspension_is_refused_until_the_recipient_is_heard(self, due_grant):
+        with pytest.raises(ValidationError) as refusal:
+            services.payment_suspend(
+                grant=due_grant,
+                grounds="19 §.",
+                reasons=REASONS,
+                starts_on=TODAY,
+                ends_on=None,
+                acting_user=_manager(),
+            )
+        assert refusal.value.error_dict["not_heard_ground"][0].code == "not_heard"
+        assert not due_grant.suspensions.exists()
+
+    def test_the_suspension_and_its_ending_are_notified_as_two_decisions(
+        self, client, due_grant, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            suspension = _suspend(due_grant)
+            services.payment_suspension_end(
+                suspension=suspension, reasons="Selvitetty.", acting_user=_manager()
+            )
+        suspended, ended = notices.notice_of(suspension), notices.notice_of(suspension, "end")
+        assert suspended.pk != ended.pk
+        assert (suspended.title, ended.title) == (
+            "Decision to suspend payments",
+            "Decision to end the suspension of payments",
+        )
+        member = due_grant.application.submitted_by
+        sign_in(client, member)
+        client.get(
+            f"/applications/{due_grant.application_id}/money-decisions/suspension_end/{suspension.pk}.pdf"
+        )
+        assert notices.notice_of(suspension, "end").first_opened_by == member
+        assert notices.notice_of(suspension).first_opened_at is None
 
     def test_a_suspension_from_a_later_day_holds_back_batches_paid_from_that_day(self, due_grant):
         _suspend(
@@ -258,7 +300,9 @@ class TestSuspension:
         CallAssignmentFactory.presenter_of(due_grant)
         sign_in(client, due_grant.decision.presenter)
         path = f"/en/official/applications/{due_grant.application_id}/decision/"
-        assert "Suspend the payments" in client.get(path).content.decode()
+        form = client.get(path).content.decode()
+        assert "Suspend the payments" in form and "Decided without hearing because" in form
+        heard(due_grant, HearingSubject.SUSPENSION)
         response = client.post(
             f"/official/applications/{due_grant.application_id}/suspensions/",
             {"suspension-grounds": "Epäily.", "suspension-reasons": REASONS, "suspension-starts_on": TODAY},
@@ -580,6 +624,7 @@ class TestPaymentInArrearsIsCapped:
 
     def test_an_application_approved_in_part_counts_by_what_was_approved(self, arrears_grant):
         first = _apply(arrears_grant, "7000.00", "10000.00")
+        heard(first.grant, HearingSubject.PAYMENT_APPLICATION)
         services.payment_application_decide(
             payment_application=first, approved_amount=Decimal("5000.00"), reason="Osa kuluista ei kelpaa.",
             acting_user=UserFactory(roles=["finance_officer"]),
@@ -601,6 +646,7 @@ class TestPaymentInArrearsIsCapped:
             _in_swedish(arrears_grant)
         application = _apply(arrears_grant, "7000.00", "10000.00")
         with django_capture_on_commit_callbacks(execute=True):
+            heard(application.grant, HearingSubject.PAYMENT_APPLICATION)
             services.payment_application_decide(
                 payment_application=application, approved_amount=Decimal("5000.00"),
                 reason="Osa kuluista ei kelpaa.", acting_user=UserFactory(roles=["finance_officer"]),
@@ -619,6 +665,7 @@ class TestPaymentInArrearsIsCapped:
     ):
         application = _apply(arrears_grant, "7000.00", "10000.00")
         with django_capture_on_commit_callbacks(execute=True):
+            heard(application.grant, HearingSubject.PAYMENT_APPLICATION)
             services.payment_application_decide(
                 payment_application=application, approved_amount=Decimal("7000.00"), reason="",
                 acting_user=UserFactory(roles=["finance_officer"]),
@@ -721,6 +768,8 @@ def test_who_may_decide_on_the_pages(client, paid_grant, other_grant, role, acti
     }[action]  # fmt: skip
     if action == "offset":
         services.payment_suspension_end(suspension=suspension, reasons="R.", acting_user=_manager())
+    if action == "suspend":
+        heard(paid_grant, HearingSubject.SUSPENSION)
     user = ROLES[role](paid_grant)
     # Ending a suspension of the other grant, or taking from its instalment, is not for this grant's presenter.
     allowed = DECIDERS if action in ("suspend", "waive") else {"manager"}
@@ -789,6 +838,7 @@ def test_who_may_download_a_payment_application_decision(
     CallAssignmentFactory.presenter_of(arrears_grant)
     application = _apply(arrears_grant, "7000.00", "10000.00")
     with django_capture_on_commit_callbacks(execute=True):
+        heard(application.grant, HearingSubject.PAYMENT_APPLICATION)
         services.payment_application_decide(
             payment_application=application, approved_amount=Decimal("0"), reason="Kulut eivät kelpaa.",
             acting_user=UserFactory(roles=["finance_officer"]),

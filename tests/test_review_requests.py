@@ -152,6 +152,30 @@ class TestInTimeAndLate:
         assert request.in_time == (arrived <= request.time_limit_ends)
         assert request.in_time
 
+    def test_a_request_that_arrives_before_the_letter_is_posted_is_in_time_and_can_be_accepted(self):
+        """Without consent to electronic notification the decision waits for the registry to post it: a party who
+        requests a review before then is early, not late, and the time limit appears once the letter is posted."""
+        with time_machine.travel(days_from_now_at(-2, 10), tick=False):
+            application = ApplicationFactory.submitted(
+                CallFactory(closed=True, appropriation=Decimal("50000.00"), min_grant=None)
+            )
+            ScreeningFactory(application=application)
+            decision = DecisionFactory.signed(application=application)
+            grant_services.decision_publish(decision_id=decision.pk, acting_user=decision.presenter)
+        decision.refresh_from_db()
+        notice = notices.notice_of(decision)
+        assert notice.notification_date is None
+        request = _submit(decision.grant, contested=notice)
+        assert request.time_limit_ends is None and request.in_time is True
+        decided, _presenter, _decider = _decided(request)
+        assert decided.outcome == ReviewOutcome.ACCEPTED
+        notices.notice_posted(
+            notice=notice, posted_on=helsinki_today(), acting_user=UserFactory(roles=["programme_manager"])
+        )
+        decided.refresh_from_db()
+        assert decided.time_limit_ends == notices.review_time_limit(notices.notice_of(decision))
+        assert decided.in_time is True
+
     @pytest.mark.parametrize(
         ("change", "field"),
         [

@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from avustamo.core.models import OutboundEmail
+from avustamo.core import notices
+from avustamo.core.dates import HELSINKI
+from avustamo.core.models import DecisionNotice, OutboundEmail
 from avustamo.hearings.models import HearingSubject
 from avustamo.reports import services
 from avustamo.reports.models import Report
@@ -188,6 +190,26 @@ def test_the_pages_link_the_decision(client, call, finance_officer, django_captu
         assert link in client.get(page).content.decode()
         response = client.get(link)
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_the_decision_is_notified_and_its_first_opening_by_the_recipient_recorded(
+    client, call, finance_officer, django_capture_on_commit_callbacks
+):
+    report = _cut(call, finance_officer, django_capture_on_commit_callbacks)
+    notice = notices.notice_of(report)
+    # The organisation has not consented to electronic notification: the registry posts the decision.
+    assert notice.channel == DecisionNotice.Channel.POST
+    assert notice.document == report.settlement_document.name
+    assert notice.first_opened_at is None
+    application = report.grant.application_id
+    sign_in(client, finance_officer)
+    client.get(f"/official/reports/{report.pk}/settlement-decision.pdf")
+    assert notices.notice_of(report).first_opened_at is None
+    sign_in(client, report.submitted_by)
+    client.get(f"/applications/{application}/reports/{report.pk}/settlement-decision.pdf")
+    notice = notices.notice_of(report)
+    assert notice.first_opened_by == report.submitted_by
+    assert notice.notification_date == notice.first_opened_at.astimezone(HELSINKI).date()
 
 
 ROLES = {

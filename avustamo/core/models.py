@@ -112,6 +112,9 @@ class DecisionNotice(models.Model):
     )
     target_id = models.PositiveBigIntegerField(_("decision id"))
     target = GenericForeignKey("target_type", "target_id")
+    # A record that holds two decisions (a suspension and the decision ending it) names which one; empty for the
+    # only decision of its record.
+    part = models.CharField(_("part"), max_length=20, blank=True, default="")
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     register_number = models.CharField(_("register number"), max_length=40, blank=True)
     title = models.CharField(_("decision"), max_length=255)
@@ -145,7 +148,9 @@ class DecisionNotice(models.Model):
         verbose_name_plural = _("notices of decisions")
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["target_type", "target_id"], name="one_notice_per_decision"),
+            models.UniqueConstraint(
+                fields=["target_type", "target_id", "part"], name="one_notice_per_decision"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(channel="electronic") | models.Q(sent_at__isnull=False),
                 name="electronic_notice_has_sent_at",

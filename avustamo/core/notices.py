@@ -23,8 +23,8 @@ from avustamo.core.permissions import is_organisation_member
 REVIEW_DAYS = 30
 
 
-def _target_filter(target: models.Model) -> dict:
-    return {"target_type": ContentType.objects.get_for_model(target), "target_id": target.pk}
+def _target_filter(target: models.Model, part: str = "") -> dict:
+    return {"target_type": ContentType.objects.get_for_model(target), "target_id": target.pk, "part": part}
 
 
 # --- Writes ------------------------------------------------------------------------------------------------------
@@ -34,6 +34,7 @@ def _target_filter(target: models.Model) -> dict:
 def notice_send(
     target: models.Model,
     *,
+    part: str = "",
     organisation_consents: bool,
     recipient_name: str,
     postal_address: str,
@@ -46,12 +47,12 @@ def notice_send(
     """Record how the decision `target` is notified: as an electronic message sent now, when the organisation has
     consented to electronic notification, otherwise as a letter the registry posts (it goes on the list to post).
     Called in the transaction that sends the decision; a second call for the same decision changes nothing."""
-    existing = DecisionNotice.objects.filter(**_target_filter(target)).first()
+    existing = DecisionNotice.objects.filter(**_target_filter(target, part)).first()
     if existing is not None:
         return existing
     electronic = organisation_consents
     notice = DecisionNotice.objects.create(
-        **_target_filter(target),
+        **_target_filter(target, part),
         channel=DecisionNotice.Channel.ELECTRONIC if electronic else DecisionNotice.Channel.POST,
         sent_at=timezone.now() if electronic else None,
         register_number=register_number,
@@ -72,13 +73,15 @@ def notice_send(
 
 
 @transaction.atomic
-def notice_opened(target: models.Model, *, organisation, acting_user) -> DecisionNotice | None:
+def notice_opened(
+    target: models.Model, *, organisation, acting_user, part: str = ""
+) -> DecisionNotice | None:
     """A member of the recipient `organisation` opened the decision document in the service: the first opening is
     the day of notification if it comes before the presumed day. Later openings, and anyone not a member (a
     superuser looking), change nothing. None for a decision sent before notices were recorded."""
     if not is_organisation_member(acting_user, organisation):
-        return notice_of(target)
-    notice = DecisionNotice.objects.select_for_update().filter(**_target_filter(target)).first()
+        return notice_of(target, part)
+    notice = DecisionNotice.objects.select_for_update().filter(**_target_filter(target, part)).first()
     if notice is None or notice.first_opened_at is not None:
         return notice
     notice.first_opened_at = timezone.now()
@@ -134,10 +137,10 @@ def notice_posted(*, notice: DecisionNotice, posted_on: datetime.date, acting_us
 # --- Reads -------------------------------------------------------------------------------------------------------
 
 
-def notice_of(target: models.Model | None) -> DecisionNotice | None:
+def notice_of(target: models.Model | None, part: str = "") -> DecisionNotice | None:
     if target is None or target.pk is None:
         return None
-    return DecisionNotice.objects.filter(**_target_filter(target)).first()
+    return DecisionNotice.objects.filter(**_target_filter(target, part)).first()
 
 
 def notices_for(targets) -> dict[int, DecisionNotice]:
@@ -148,6 +151,7 @@ def notices_for(targets) -> dict[int, DecisionNotice]:
     found = DecisionNotice.objects.filter(
         target_type=ContentType.objects.get_for_model(targets[0]),
         target_id__in=[target.pk for target in targets],
+        part="",
     )
     return {notice.target_id: notice for notice in found}
 

@@ -227,7 +227,7 @@ def require_heard(
     transaction once its grant is locked. Returns the record the decision is made on, used by that decision only,
     for its audit entry (`record.audit_details()`):
     - with `not_heard_ground`, a new record of that ground of 34 § 2 momentti and its reasons;
-    - otherwise the latest hearing on the subject that a reply or the passing of its reply date has closed.
+    - otherwise the latest hearing on the subject, once a reply or the passing of its reply date has closed it.
     Refuses (on the field `not_heard_ground`) while no hearing on the subject has been sent, or while its reply
     date has not passed and no reply has arrived."""
     if subject not in HearingSubject.values:
@@ -248,7 +248,10 @@ def require_heard(
         )
         .order_by("-sent_at", "-id")
     )
-    closed = next((hearing for hearing in open_hearings if hearing.is_closed_for_deciding(today)), None)
+    # The latest request is the one the decision answers: an earlier one closed does not let the official decide
+    # before the recipient has had the chance to reply to a later one (a new proposal, say).
+    latest = open_hearings[0] if open_hearings else None
+    closed = latest if latest is not None and latest.is_closed_for_deciding(today) else None
     if closed is not None:
         transition(
             closed,
@@ -259,8 +262,8 @@ def require_heard(
             hearing=closed.pk,
         )
         return closed
-    if open_hearings:
-        pending = open_hearings[0]
+    if latest is not None:
+        pending = latest
         raise ValidationError(
             {
                 "not_heard_ground": ValidationError(

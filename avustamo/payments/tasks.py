@@ -39,6 +39,8 @@ class MoneyDecision:
     grant_path: str
     made_by: str
     title: str  # untranslated: translated where it is shown, in the recipient's language
+    # Which of its record's decisions it is, for its notice (`core.DecisionNotice.part`).
+    notice_part: str = ""
 
 
 MONEY_DECISIONS = {
@@ -54,6 +56,7 @@ MONEY_DECISIONS = {
         "grant",
         "ended_by",
         gettext_noop("Decision to end the suspension of payments"),
+        notice_part="end",
     ),
     WAIVER: MoneyDecision(
         ClaimWaiver, "document", "claim__grant", "decided_by", gettext_noop("Decision on a reduction")
@@ -86,6 +89,7 @@ def send_to_recipient(*, kind: str, decision, document_name: str, file_name: str
     application = grant_of(decision).application
     notice_send(
         decision,
+        part=MONEY_DECISIONS[kind].notice_part,
         **notice_addressee(application.organisation),
         register_number=application.register_number,
         title=MONEY_DECISIONS[kind].title,

@@ -502,5 +502,10 @@ def my_money_decision_document(request, pk: int, kind: str, decision_pk: int):
     if decision is None or grant_of(decision).pk != grant.pk:
         raise Http404
     response = document_response(kind, decision)
-    notice_opened(decision, organisation=grant.application.organisation, acting_user=request.user)
+    notice_opened(
+        decision,
+        part=MONEY_DECISIONS[kind].notice_part,
+        organisation=grant.application.organisation,
+        acting_user=request.user,
+    )
     return response

@@ -2,11 +2,14 @@
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from avustamo.core.audit import audit
 from avustamo.core.links import site_url
+from avustamo.core.notices import notice_send
 from avustamo.core.tasks import queue_email
+from avustamo.organisations.selectors import notice_addressee
 from avustamo.reports.models import Report
 
 
@@ -17,7 +20,8 @@ def settlement_decision_file_name(report: Report) -> str:
 
 @transaction.atomic
 def settlement_decision_publish(report_id: int) -> bool:
-    """Make the report's settlement decision, store it and email it to the member who sent the report. False when
+    """Make the report's settlement decision, store it, record its notice and email it to the member who sent the
+    report. False when
     already done, so a retried task never makes a second document or a second email."""
     from avustamo.reports.documents import settlement_decision_pdf
 
@@ -39,6 +43,15 @@ def settlement_decision_publish(report_id: int) -> bool:
     report.save(update_fields=["settlement_document"])
     application = report.grant.application
     audit(acting_user=report.finances_reviewed_by, action="report.settlement_decision_made", target=report)
+    notice_send(
+        report,
+        **notice_addressee(application.organisation),
+        register_number=application.register_number,
+        title=gettext_noop("Decision on the final report"),  # translated where it is shown
+        language=report.grant.decision.language,
+        document=report.settlement_document.name,
+        acting_user=report.finances_reviewed_by,
+    )
     recipient = report.submitted_by
     queue_email(
         key=f"settlement-decided:{report.pk}",

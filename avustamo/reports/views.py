@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from avustamo.applications.answers import parse_post
 from avustamo.core.forms import add_service_errors
+from avustamo.core.notices import notice_opened
 from avustamo.core.translation import language_code
 from avustamo.grants.models import Grant
 from avustamo.grants.selectors import approved_budget
@@ -394,4 +395,6 @@ def settlement_decision_document(request, pk):
 @login_required
 def my_settlement_decision_document(request, pk, report_pk):
     report = _own_report(request, pk, report_pk)
-    return _settlement_decision_response(report)
+    response = _settlement_decision_response(report)
+    notice_opened(report, organisation=report.grant.application.organisation, acting_user=request.user)
+    return response

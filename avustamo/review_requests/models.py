@@ -2,10 +2,13 @@
 section 34 of the Act on Discretionary Government Grants 688/2001 and chapter 7 a of the Administrative Procedure
 Act 434/2003, and the decisions on them, which alone carry appeal instructions to an administrative court."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.notices import review_time_limit
 from avustamo.core.transitions import Transitions
 from avustamo.organisations.models import authority_check_field
 
@@ -71,14 +74,6 @@ class ReviewRequest(models.Model):
     )
     channel = models.CharField(_("arrived"), max_length=20, choices=ReviewChannel.choices)
     arrived_on = models.DateField(_("arrived on"))
-    time_limit_ends = models.DateField(
-        _("last day of the time limit"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "30 days from the notification date; empty when the decision's notification date is not known."
-        ),
-    )
     requested_change = models.TextField(_("change requested"))
     grounds = models.TextField(_("grounds"))
     submitted_by = models.ForeignKey(
@@ -163,11 +158,17 @@ class ReviewRequest(models.Model):
         return f"{self.register_number} ({self.application.register_number})"
 
     @property
-    def in_time(self) -> bool | None:
-        """Whether it arrived by the last day; None while the notification date is not known."""
-        if self.time_limit_ends is None:
-            return None
-        return self.arrived_on <= self.time_limit_ends
+    def time_limit_ends(self) -> datetime.date | None:
+        """The last day to request a review of the contested decision, from its notification date as known now;
+        None while it is not known (a letter not yet posted nor opened)."""
+        return review_time_limit(self.contested)
+
+    @property
+    def in_time(self) -> bool:
+        """Whether it arrived by the last day. A request that arrives before the decision's notification date is
+        known has arrived before the time limit even began: it is in time."""
+        time_limit_ends = self.time_limit_ends
+        return time_limit_ends is None or self.arrived_on <= time_limit_ends
 
     @property
     def is_accepting(self) -> bool:

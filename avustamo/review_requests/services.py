@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -23,7 +24,7 @@ from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
 from avustamo.core.models import DecisionNotice
-from avustamo.core.notices import notice_send, review_time_limit
+from avustamo.core.notices import notice_send
 from avustamo.core.permissions import staff_roles
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
@@ -78,7 +79,6 @@ def _create(application, contested, *, channel, arrived_on, requested_change, gr
         register_number=next_register_number(application.call.programme.agency, timezone.now()),
         channel=channel,
         arrived_on=arrived_on,
-        time_limit_ends=review_time_limit(contested),
         requested_change=requested_change.strip(),
         grounds=grounds.strip(),
         language=language,
@@ -228,16 +228,8 @@ def review_request_prepare(
                 "The request arrived after the time limit (last day %(day)s): it is not examined (Administrative "
                 "Procedure Act, section 49 c)."
             )
-            % {"day": request.time_limit_ends.strftime("%-d.%-m.%Y")},
+            % {"day": date_format(request.time_limit_ends, "SHORT_DATE_FORMAT")},
             "late",
-        )
-    if request.in_time is None and outcome != ReviewOutcome.NOT_EXAMINED:
-        raise _field_error(
-            "outcome",
-            _(
-                "The decision's notification date is not known yet, so neither is whether the request is in time."
-            ),
-            "time_unknown",
         )
     if not reasons.strip():
         raise _field_error("reasons", _("Give the reasons for the decision."), "required")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from avustamo.applications.workspace import official_application, workspace_context
@@ -33,7 +34,7 @@ def _late_message(review_request: ReviewRequest) -> str:
         return _(
             "The request arrived after the time limit, which ended on %(day)s (30 days from the notification of "
             "the decision). The authority decides whether it is examined; a late request is usually not."
-        ) % {"day": review_request.time_limit_ends.strftime("%-d.%-m.%Y")}
+        ) % {"day": date_format(review_request.time_limit_ends, "SHORT_DATE_FORMAT")}
     return ""
 
 

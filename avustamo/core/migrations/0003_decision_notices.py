@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("target_id", models.PositiveBigIntegerField(verbose_name="decision id")),
+                ("part", models.CharField(blank=True, default="", max_length=20, verbose_name="part")),
                 (
                     "channel",
                     models.CharField(
@@ -93,7 +94,7 @@ class Migration(migrations.Migration):
                 "ordering": ["created_at", "id"],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("target_type", "target_id"), name="one_notice_per_decision"
+                        fields=("target_type", "target_id", "part"), name="one_notice_per_decision"
                     ),
                     models.CheckConstraint(
                         condition=models.Q(

@@ -56,15 +56,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("arrived_on", models.DateField(verbose_name="arrived on")),
-                (
-                    "time_limit_ends",
-                    models.DateField(
-                        blank=True,
-                        help_text="30 days from the notification date; empty when the decision's notification date is not known.",
-                        null=True,
-                        verbose_name="last day of the time limit",
-                    ),
-                ),
                 ("requested_change", models.TextField(verbose_name="change requested")),
                 ("grounds", models.TextField(verbose_name="grounds")),
                 (
