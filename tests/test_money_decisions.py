@@ -17,11 +17,12 @@ from django.utils import translation
 
 from avustamo.core import notices
 from avustamo.core.dates import helsinki_today
-from avustamo.core.models import OutboundEmail
+from avustamo.core.models import AuditEntry, OutboundEmail
 from avustamo.hearings.models import HearingSubject
 from avustamo.payments import selectors, services
 from avustamo.payments.interest import return_interest
 from avustamo.payments.models import (
+    BatchStatus,
     ClaimOffset,
     ClaimWaiver,
     InstalmentStatus,
@@ -177,6 +178,22 @@ class TestSuspension:
             )
         assert refusal.value.error_dict["not_heard_ground"][0].code == "not_heard"
         assert not due_grant.suspensions.exists()
+
+    def test_a_suspension_takes_the_grants_payment_out_of_a_batch_not_yet_approved(self, due_grant):
+        batch = _prepare(due_grant)
+        instalment = due_grant.instalments.get()
+        assert instalment.batch_id == batch.pk
+        suspension = _suspend(due_grant)
+        instalment.refresh_from_db()
+        assert (instalment.status, instalment.batch_id) == (InstalmentStatus.DUE, None)
+        entry = AuditEntry.objects.get(action="payment_suspension.decided", target_id=str(suspension.pk))
+        assert entry.details["withdrawn_from_batches"] == [instalment.pk]
+        with translation.override("en"), pytest.raises(ValidationError) as refusal:
+            services.batch_approve(batch=batch, acting_user=UserFactory(roles=["finance_officer"]))
+        assert refusal.value.code == "empty_batch"
+        assert "its payments were suspended after it was prepared" in refusal.value.message
+        batch.refresh_from_db()
+        assert batch.status == BatchStatus.PREPARED
 
     def test_the_suspension_and_its_ending_are_notified_as_two_decisions(
         self, client, due_grant, django_capture_on_commit_callbacks

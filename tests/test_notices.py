@@ -8,11 +8,13 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from avustamo.core import notices
 from avustamo.core.dates import helsinki_today, is_day_off, time_limit_end
 from avustamo.core.models import AuditEntry, DecisionNotice
 from avustamo.grants import services as grant_services
+from avustamo.grants.models import GrantStatus
 from avustamo.organisations import services as organisation_services
 from avustamo.organisations.models import NotificationConsent
 from tests.access import LOGIN, assert_access, sign_in
@@ -334,6 +336,25 @@ class TestAcceptanceDeadline:
         page = client.get(f"/en/applications/{decision.application_id}/decision/").content.decode()
         last_day = time_limit_end(sent.date() + 3 * DAY, 14)
         assert f"Accept or decline the terms by {last_day.day} {last_day:%B} {last_day.year}." in page
+
+    def test_the_terms_cannot_be_accepted_after_the_last_day(self):
+        from decimal import Decimal
+
+        from tests.factories import CallFactory
+
+        with time_machine.travel(days_from_now_at(-40, 10), tick=False):
+            decision = DecisionFactory.signed(
+                call=CallFactory(closed=True, appropriation=Decimal("50000.00"), acceptance_days=14)
+            )
+            _consent(decision.application.organisation)
+            grant_services.decision_publish(decision_id=decision.pk, acting_user=decision.presenter)
+        grant = decision.application.grant
+        with translation.override("en"), pytest.raises(ValidationError) as refusal:
+            grant_services.grant_accept(grant=grant, acting_user=decision.application.submitted_by)
+        assert refusal.value.code == "acceptance_late"
+        assert "can no longer be accepted in the service" in refusal.value.message
+        grant.refresh_from_db()
+        assert grant.status == GrantStatus.AWAITING_ACCEPTANCE and grant.answered_at is None
 
     def test_without_days_set_no_deadline_is_shown(self, client):
         decision = _published(consent=True)

@@ -23,7 +23,7 @@ from avustamo.grants import services as grant_services
 from avustamo.organisations import services as organisation_services
 from avustamo.payments.selectors import ledger_of
 from avustamo.register.models import PublishedGrant
-from avustamo.review_requests import services
+from avustamo.review_requests import selectors, services
 from avustamo.review_requests.documents import review_decision_pdf
 from avustamo.review_requests.models import ReviewChannel, ReviewOutcome, ReviewRequest, ReviewStatus
 from tests.access import LOGIN, assert_access, sign_in
@@ -321,6 +321,11 @@ class TestAcceptedRequestCorrectsTheGrant:
         assert ledger_of(grant).in_force == Decimal("15000.00")
         text = pdf_text(decision_pdf(correction, "fi"))
         assert request.register_number in text and "Valitusosoitus" not in text
+        # The correction carries out the request: a change of it is sought by appeal, not by a new request.
+        contestable = selectors.contestable_notices(grant.application)
+        assert notices.notice_of(correction) is not None
+        assert notices.notice_of(correction) not in contestable
+        assert notices.notice_of(original) in contestable
 
     def test_a_rejected_request_starts_no_correction(self):
         grant = _grant_notified(5)

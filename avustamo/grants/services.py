@@ -23,7 +23,7 @@ from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
 from avustamo.core.money import format_euros, to_cents
-from avustamo.core.notices import notice_send
+from avustamo.core.notices import acceptance_deadline, notice_of, notice_send
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
 from avustamo.decisions.models import Decision, DecisionStatus
@@ -116,9 +116,20 @@ def _require_answerable(grant: Grant, acting_user) -> None:
 
 @transaction.atomic
 def grant_accept(*, grant: Grant, acting_user) -> Grant:
-    """The recipient accepts the decision's terms; payments may then be made."""
+    """The recipient accepts the decision's terms; payments may then be made. Where the call sets days to accept,
+    not after the last of them, counted from the notification date."""
     grant = lock_grant(grant)
     _require_answerable(grant, acting_user)
+    accept_by = acceptance_deadline(notice_of(grant.decision), grant.application.call)
+    if accept_by is not None and helsinki_today() > accept_by:
+        raise ValidationError(
+            _(
+                "The terms were to be accepted by %(day)s, counted from the day the decision was notified. Contact "
+                "the authority: the grant can no longer be accepted in the service."
+            )
+            % {"day": date_format(accept_by, "SHORT_DATE_FORMAT")},
+            code="acceptance_late",
+        )
     authority = require_authority(person=acting_user, organisation=grant.application.organisation)
     transition(
         grant,

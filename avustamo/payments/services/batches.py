@@ -94,6 +94,11 @@ def batch_approve(*, batch: PaymentBatch, acting_user) -> PaymentBatch:
         raise ValidationError(
             _("A batch is approved by a second person, not by the one who prepared it."), code="four_eyes"
         )
+    if not batch.instalments.exists():
+        raise ValidationError(
+            _("Nothing is left in this batch to pay: its payments were suspended after it was prepared."),
+            code="empty_batch",
+        )
     transition(
         batch,
         "approve",

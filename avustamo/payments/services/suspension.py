@@ -15,7 +15,13 @@ from avustamo.grants.models import Grant
 from avustamo.grants.services import lock_grant
 from avustamo.hearings.models import HearingSubject
 from avustamo.hearings.services import require_heard
-from avustamo.payments.models import PaymentSuspension, SuspensionStatus
+from avustamo.payments.models import (
+    BatchStatus,
+    Instalment,
+    InstalmentStatus,
+    PaymentSuspension,
+    SuspensionStatus,
+)
 from avustamo.payments.tasks import SUSPENSION, SUSPENSION_END, make_money_decision
 
 # The officials who decide returns and recoveries decide suspensions too: the call's presenter or a programme
@@ -72,16 +78,37 @@ def payment_suspend(
         decided_by=acting_user,
         language=grant.decision.language,
     )
+    withdrawn = _withdraw_from_prepared_batches(suspension)
     audit(
         acting_user=acting_user,
         action="payment_suspension.decided",
         target=suspension,
         starts_on=starts_on,
         ends_on=ends_on,
+        withdrawn_from_batches=withdrawn,
         **heard.audit_details(),
     )
     transaction.on_commit(lambda: make_money_decision.enqueue(kind=SUSPENSION, pk=suspension.pk))
     return suspension
+
+
+def _withdraw_from_prepared_batches(suspension: PaymentSuspension) -> list[int]:
+    """The grant's instalments in batches prepared but not yet approved, to be paid while the suspension is in force,
+    go back to wait as due: the second finance officer would otherwise approve a payment the decision stopped. A
+    batch already approved has gone to the bank; its payment is not taken back here."""
+    in_batches = Instalment.objects.filter(
+        grant=suspension.grant,
+        status=InstalmentStatus.IN_BATCH,
+        batch__status=BatchStatus.PREPARED,
+        batch__execution_date__gte=suspension.starts_on,
+    )
+    if suspension.ends_on is not None:
+        in_batches = in_batches.filter(batch__execution_date__lte=suspension.ends_on)
+    withdrawn = list(in_batches.values_list("pk", flat=True))
+    Instalment.objects.filter(pk__in=withdrawn).update(
+        status=InstalmentStatus.DUE, batch=None, payee_name="", payee_iban=""
+    )
+    return withdrawn
 
 
 @transaction.atomic
