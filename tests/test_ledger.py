@@ -278,6 +278,7 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
                     outcome = "had nothing to act on"
                 else:
                     most = min(instalment.amount, claim.total_left)
+                    heard(grant, HearingSubject.OFFSET)
                     services.claim_offset(
                         claim=claim,
                         instalment=instalment,

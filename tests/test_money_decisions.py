@@ -375,6 +375,22 @@ class TestInterestBeforeTheNextRateIsAnnounced:
             "the recipient is told the interest to pay"
         )
 
+    def test_a_claim_whose_whole_amount_was_waived_bears_no_more_interest(self, paid_grant):
+        claim = _claim(paid_grant, due=self.DUE)
+        services.claim_waive(
+            claim=claim,
+            amount=claim.amount,
+            interest=Decimal("0"),
+            reasons="Kohtuuton.",
+            acting_user=_manager(),
+        )
+        services.reference_rate_enter(
+            valid_from=D(THIS_YEAR + 1, 1, 1), rate=Decimal("2.0"), source="testi", acting_user=UserFactory()
+        )
+        claim.refresh_from_db()
+        assert claim.interest_reckoned_to == TODAY and not claim.interest_complete
+        assert not OutboundEmail.objects.filter(key=f"interest-completed:{claim.pk}").exists()
+
     def test_a_rate_for_another_half_year_leaves_the_interest_waiting(self, paid_grant):
         claim = _claim(paid_grant, due=self.DUE)
         services.reference_rate_enter(
@@ -491,6 +507,8 @@ def other_grant(paid_grant):
 
 
 def _offset(claim, instalment, amount, reasons="Kuitataan saatava.", user=None):
+    """An offsetting decided after the recipient was heard on it."""
+    heard(claim.grant, HearingSubject.OFFSET)
     return services.claim_offset(
         claim=claim,
         instalment=instalment,
@@ -501,6 +519,22 @@ def _offset(claim, instalment, amount, reasons="Kuitataan saatava.", user=None):
 
 
 class TestOffsetting:
+    def test_an_offset_is_refused_until_the_recipient_is_heard(self, paid_grant, other_grant):
+        claim = _claim(paid_grant, ground=ReturnGround.MATERIAL_BREACH)
+        instalment = other_grant.instalments.get()
+        with pytest.raises(ValidationError) as refusal:
+            services.claim_offset(
+                claim=claim,
+                instalment=instalment,
+                amount=Decimal("200.00"),
+                reasons="R.",
+                acting_user=_manager(),
+            )
+        assert refusal.value.error_dict["not_heard_ground"][0].code == "not_heard"
+        assert not ClaimOffset.objects.exists()
+        instalment.refresh_from_db()
+        assert instalment.status == InstalmentStatus.DUE
+
     def test_an_offset_pays_the_claim_from_the_other_grants_instalment(self, paid_grant, other_grant):
         claim = _claim(paid_grant, ground=ReturnGround.MATERIAL_BREACH)
         instalment = other_grant.instalments.get()
@@ -582,6 +616,7 @@ class TestOffsetting:
         page = client.get(f"/en/official/applications/{paid_grant.application_id}/decision/").content.decode()
         assert "Decide the offsetting" in page and "Waive or reduce (section 26)" in page
         instalment = other_grant.instalments.get()
+        heard(paid_grant, HearingSubject.OFFSET)
         response = client.post(
             f"/official/returns/{claim.pk}/offset/",
             {f"offset-{claim.pk}-instalment": instalment.pk, f"offset-{claim.pk}-amount": "400",
@@ -787,6 +822,8 @@ def test_who_may_decide_on_the_pages(client, paid_grant, other_grant, role, acti
         services.payment_suspension_end(suspension=suspension, reasons="R.", acting_user=_manager())
     if action == "suspend":
         heard(paid_grant, HearingSubject.SUSPENSION)
+    if action == "offset":
+        heard(paid_grant, HearingSubject.OFFSET)
     user = ROLES[role](paid_grant)
     # Ending a suspension of the other grant, or taking from its instalment, is not for this grant's presenter.
     allowed = DECIDERS if action in ("suspend", "waive") else {"manager"}

@@ -31,6 +31,7 @@ class HearingSubject(models.TextChoices):
     SUSPENSION = "suspension", _("suspension of payments")
     SETTLEMENT = "settlement", _("settlement of the final report that reduces the grant")
     PAYMENT_APPLICATION = "payment_application", _("payment application approved in part or rejected")
+    OFFSET = "offset", _("offsetting a return or recovery against another grant's payment")
 
 
 class NotHeardGround(models.TextChoices):

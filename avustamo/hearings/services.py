@@ -39,6 +39,7 @@ SUBJECT_PERMISSION = {
     HearingSubject.SUSPENSION: "payments.claim_return",
     HearingSubject.SETTLEMENT: "reports.review_finances",
     HearingSubject.PAYMENT_APPLICATION: "payments.decide_payment_application",
+    HearingSubject.OFFSET: "payments.claim_return",
 }
 
 

@@ -241,7 +241,7 @@ class WaiverForm(forms.Form):
     )
 
 
-class OffsetForm(forms.Form):
+class OffsetForm(NotHeardFields):
     instalment = forms.ModelChoiceField(
         label=_("Instalment of another grant to the same recipient"), queryset=Instalment.objects.none()
     )

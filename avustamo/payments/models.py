@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Round
+from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.core.dates import in_helsinki, shift_years
@@ -73,6 +75,12 @@ class ReferenceRate(models.Model):
     @property
     def penalty_interest_rate(self) -> Decimal:
         return self.rate + ADDED_POINTS[InterestKind.PENALTY]
+
+
+def cents(field: str) -> Round:
+    """A money column in whole cents, for check constraints that add amounts up: SQLite keeps decimals as floating
+    point numbers, so 1.06 + 0.12 would exceed 1.18 there, while sums of whole cents are exact on every database."""
+    return Round(models.F(field) * 100)
 
 
 class InstalmentStatus(models.TextChoices):
@@ -472,17 +480,19 @@ class ReturnClaim(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(
+                    GreaterThanOrEqual(cents("amount"), cents("waived_amount") + cents("offset_amount")),
                     waived_amount__gte=0,
                     offset_amount__gte=0,
-                    amount__gte=models.F("waived_amount") + models.F("offset_amount"),
                 ),
                 name="return_claim_waived_and_offset_within_the_amount",
             ),
             models.CheckConstraint(
                 condition=models.Q(
+                    GreaterThanOrEqual(
+                        cents("interest"), cents("waived_interest") + cents("offset_interest")
+                    ),
                     waived_interest__gte=0,
                     offset_interest__gte=0,
-                    interest__gte=models.F("waived_interest") + models.F("offset_interest"),
                 ),
                 name="return_claim_waived_and_offset_within_the_interest",
             ),
@@ -822,7 +832,7 @@ class ClaimOffset(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0, principal__gte=0, interest__gte=0)
-                & models.Q(amount=models.F("principal") + models.F("interest")),
+                & models.Q(Exact(cents("amount"), cents("principal") + cents("interest"))),
                 name="claim_offset_adds_up",
             ),
         ]

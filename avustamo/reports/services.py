@@ -25,6 +25,7 @@ from avustamo.core.transitions import transition
 from avustamo.core.translation import language_code
 from avustamo.core.uploads import accepted_upload_kind
 from avustamo.grants.models import Grant, GrantStatus
+from avustamo.grants.services import lock_grant
 from avustamo.hearings.models import HearingSubject
 from avustamo.hearings.services import require_heard
 from avustamo.organisations.authority import authority_details, require_authority
@@ -417,11 +418,10 @@ def report_approve_finances(
         raise ValidationError(
             {"notes": _("Say which costs were not accepted and why; the recipient is told.")}
         )
-    settlement = payment_services.grant_settle(
-        grant=report.grant, accepted_costs=accepted_costs, acting_user=acting_user
-    )
+    # Locked before the hearing is used, as every decision against the recipient locks its grant first.
+    lock_grant(report.grant)
     heard = {}
-    if settlement.cuts_the_grant:
+    if payment_services.settlement_of(report.grant, accepted_costs).cuts_the_grant:
         heard = require_heard(
             grant=report.grant,
             subject=HearingSubject.SETTLEMENT,
@@ -429,6 +429,9 @@ def report_approve_finances(
             not_heard_ground=not_heard_ground,
             not_heard_reasons=not_heard_reasons,
         ).audit_details()
+    settlement = payment_services.grant_settle(
+        grant=report.grant, accepted_costs=accepted_costs, acting_user=acting_user
+    )
     transition(
         report,
         "approve_finances",

@@ -14,6 +14,8 @@ from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.money import format_euros
 from avustamo.grants.services import lock_grant
+from avustamo.hearings.models import HearingSubject
+from avustamo.hearings.services import require_heard
 from avustamo.payments.models import (
     ClaimOffset,
     ClaimWaiver,
@@ -90,11 +92,20 @@ def claim_waive(
 
 @transaction.atomic
 def claim_offset(
-    *, claim: ReturnClaim, instalment: Instalment, amount: Decimal, reasons: str, acting_user
+    *,
+    claim: ReturnClaim,
+    instalment: Instalment,
+    amount: Decimal,
+    reasons: str,
+    acting_user,
+    not_heard_ground: str = "",
+    not_heard_reasons: str = "",
 ) -> ClaimOffset:
     """Offset `amount` of what is due on the claim against a due instalment of another grant to the same recipient:
     that instalment is reduced by it (cancelled when wholly used) and a part of `amount` is paid by offsetting on
-    that grant, and the claim counts as received by it today: first its amount, then its interest."""
+    that grant, and the claim counts as received by it today: first its amount, then its interest. It takes money
+    the recipient would otherwise be paid: the recipient is heard on it first, or a ground for not hearing
+    recorded (`hearings.services.require_heard`, on the claim's grant)."""
     instalment = Instalment.objects.select_related("grant__decision", "grant__application").get(
         pk=instalment.pk
     )
@@ -135,6 +146,13 @@ def claim_offset(
         errors["reasons"] = _("Give the reasons of the decision.")
     if errors:
         raise ValidationError(errors)
+    heard = require_heard(
+        grant=claim.grant,
+        subject=HearingSubject.OFFSET,
+        acting_user=acting_user,
+        not_heard_ground=not_heard_ground,
+        not_heard_reasons=not_heard_reasons,
+    )
     if amount == instalment.amount:
         # A change of the instalment plan: set by a queryset update, as the plan's other states are (ADR 0009).
         Instalment.objects.filter(pk=instalment.pk).update(status=InstalmentStatus.CANCELLED)
@@ -174,6 +192,7 @@ def claim_offset(
         amount=amount,
         instalment=instalment.pk,
         grant=other.pk,
+        **heard.audit_details(),
     )
     transaction.on_commit(lambda: make_money_decision.enqueue(kind=OFFSET, pk=offset.pk))
     return offset

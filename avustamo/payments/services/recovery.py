@@ -225,7 +225,8 @@ def complete_interest(*, claim: ReturnClaim, acting_user) -> bool:
         .select_related("grant__application__submitted_by", "grant__application__call")
         .get(pk=claim.pk)
     )
-    if claim.interest_complete:
+    # Once the whole amount is waived or paid by offsetting, nothing is left to bear interest to the due date.
+    if claim.interest_complete or claim.amount_left <= 0:
         return False
     rates = selectors.reference_rates(claim.interest_reckoned_to, claim.due_date)
     if rates_reach(claim.interest_reckoned_to, claim.due_date, rates) < claim.due_date:
