@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
@@ -108,7 +109,7 @@ def notice_posted(*, notice: DecisionNotice, posted_on: datetime.date, acting_us
     if notice.posted_on is not None:
         raise ValidationError(
             _("The letter was already marked posted on %(day)s.")
-            % {"day": notice.posted_on.strftime("%-d.%-m.%Y")},
+            % {"day": date_format(notice.posted_on, "SHORT_DATE_FORMAT")},
             code="already_posted",
         )
     if posted_on is None:

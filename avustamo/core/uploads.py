@@ -1,5 +1,7 @@
 """Uploaded files: their type is decided by their content, never by their name."""
 
+from pathlib import Path
+
 import filetype
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -32,3 +34,21 @@ def accepted_upload_kind(upload, *, kinds, max_mb: int) -> str:
             code="unaccepted_type",
         )
     return kind
+
+
+def accepted_uploads(uploads, *, kinds, max_mb: int, field: str = "attachments") -> list[tuple[object, str]]:
+    """Each upload with its type (`accepted_upload_kind`), checked all before any is stored; the first refused is
+    refused on `field`, named by its file."""
+    checked = []
+    for upload in uploads:
+        try:
+            checked.append((upload, accepted_upload_kind(upload, kinds=kinds, max_mb=max_mb)))
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    field: ValidationError(
+                        f"{Path(upload.name or '').name}: {' '.join(error.messages)}", code=error.code
+                    )
+                }
+            ) from error
+    return checked

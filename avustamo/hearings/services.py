@@ -16,7 +16,7 @@ from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
-from avustamo.core.uploads import accepted_upload_kind
+from avustamo.core.uploads import accepted_uploads
 from avustamo.grants.models import Grant
 from avustamo.grants.services import lock_grant
 from avustamo.hearings.models import (
@@ -32,8 +32,8 @@ from avustamo.hearings.models import (
 )
 from avustamo.organisations.authority import authority_details, require_authority
 
-# Who may send a hearing request on a subject: whoever may decide it (docs/roles.md). The suspension of payments
-# is decided by those who decide returns and recoveries until its own decision names its permission.
+# Who may send a hearing request on a subject: whoever may decide it (docs/roles.md). Suspensions and offsettings
+# are decided by those who decide returns and recoveries.
 SUBJECT_PERMISSION = {
     HearingSubject.RETURN: "payments.claim_return",
     HearingSubject.SUSPENSION: "payments.claim_return",
@@ -54,21 +54,6 @@ def subjects_for(user, grant: Grant) -> list[str]:
 
 def earliest_reply_date(sent_on: datetime.date) -> datetime.date:
     return sent_on + datetime.timedelta(days=REPLY_DAYS)
-
-
-def _checked_uploads(uploads) -> list[tuple[object, str]]:
-    """Each upload with its kind as its content shows it; refused on the `attachments` field otherwise."""
-    checked = []
-    for upload in uploads:
-        try:
-            checked.append(
-                (upload, accepted_upload_kind(upload, kinds=ATTACHMENT_KINDS, max_mb=ATTACHMENT_MAX_MB))
-            )
-        except ValidationError as error:
-            raise ValidationError(
-                {"attachments": f"{Path(upload.name or '').name}: {' '.join(error.messages)}"}
-            ) from error
-    return checked
 
 
 def _store(hearing: Hearing, checked, party: str, acting_user) -> None:
@@ -122,7 +107,7 @@ def hearing_send(
         }
     if errors:
         raise ValidationError(errors)
-    checked = _checked_uploads(attachments)
+    checked = accepted_uploads(attachments, kinds=ATTACHMENT_KINDS, max_mb=ATTACHMENT_MAX_MB)
     hearing = Hearing.objects.create(
         grant=grant,
         subject=subject,
@@ -188,7 +173,7 @@ def hearing_reply(*, hearing: Hearing, reply: str, attachments=(), acting_user) 
     reply = reply.strip()
     if not reply:
         raise ValidationError({"reply": _("Write your reply.")})
-    checked = _checked_uploads(attachments)
+    checked = accepted_uploads(attachments, kinds=ATTACHMENT_KINDS, max_mb=ATTACHMENT_MAX_MB)
     authority = require_authority(person=acting_user, organisation=grant.application.organisation)
     transition(
         hearing,

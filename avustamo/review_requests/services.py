@@ -25,10 +25,10 @@ from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
 from avustamo.core.models import DecisionNotice
 from avustamo.core.notices import notice_send
-from avustamo.core.permissions import staff_roles
+from avustamo.core.permissions import require_permission, staff_roles
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
-from avustamo.core.uploads import accepted_upload_kind
+from avustamo.core.uploads import accepted_uploads
 from avustamo.decisions.models import Decision
 from avustamo.decisions.services import decision_correct
 from avustamo.organisations.authority import authority_details, require_authority
@@ -44,11 +44,6 @@ from avustamo.review_requests.selectors import contestable_notices
 
 ATTACHMENT_KINDS = ("pdf", "docx", "odt", "jpeg", "png")
 ATTACHMENT_MAX_MB = 20
-
-
-def _require(user, permission: str, target) -> None:
-    if not user.has_perm(permission, target):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:
@@ -88,11 +83,7 @@ def _create(application, contested, *, channel, arrived_on, requested_change, gr
 
 
 def _attach(request: ReviewRequest, uploads, acting_user) -> None:
-    for upload in uploads:
-        try:
-            kind = accepted_upload_kind(upload, kinds=ATTACHMENT_KINDS, max_mb=ATTACHMENT_MAX_MB)
-        except ValidationError as error:
-            raise _field_error("attachments", " ".join(error.messages), error.code) from error
+    for upload, kind in accepted_uploads(uploads, kinds=ATTACHMENT_KINDS, max_mb=ATTACHMENT_MAX_MB):
         ReviewRequestAttachment.objects.create(
             review_request=request,
             file=upload,
@@ -114,7 +105,7 @@ def review_request_submit(
 ) -> ReviewRequest:
     """A member with the right to act asks in the service for a review of a decision of the application. A
     request after the time limit is taken in too: the authority decides it, as not examined."""
-    _require(acting_user, "review_requests.request_review", application)
+    require_permission(acting_user, "review_requests.request_review", application)
     application = (
         Application.objects.select_for_update()
         .select_related("call__programme__agency")
@@ -158,7 +149,7 @@ def review_request_register(
     acting_user,
 ) -> ReviewRequest:
     """An official enters a request that arrived by email or post, with the day it arrived."""
-    _require(acting_user, "review_requests.register_review_request", application)
+    require_permission(acting_user, "review_requests.register_review_request", application)
     application = (
         Application.objects.select_for_update()
         .select_related("call__programme__agency")
@@ -214,7 +205,7 @@ def review_request_prepare(
 ) -> ReviewRequest:
     """The presenter's proposal: the outcome and its reasons. A late request can only be left unexamined."""
     request = _locked(review_request)
-    _require(acting_user, "review_requests.prepare_review_decision", request.application)
+    require_permission(acting_user, "review_requests.prepare_review_decision", request.application)
     if request.status != ReviewStatus.RECEIVED:
         raise ValidationError(
             _("The decision is with the decision maker or made already."), code="not_received"
@@ -252,7 +243,7 @@ def review_request_send_for_signing(
     *, review_request: ReviewRequest, decision_maker, acting_user
 ) -> ReviewRequest:
     request = _locked(review_request)
-    _require(acting_user, "review_requests.prepare_review_decision", request.application)
+    require_permission(acting_user, "review_requests.prepare_review_decision", request.application)
     if not request.outcome or request.presenter_id is None:
         raise ValidationError(_("Prepare the decision before sending it for signing."), code="not_prepared")
     if acting_user.pk != request.presenter_id:
@@ -304,7 +295,7 @@ def review_request_decide(*, review_request: ReviewRequest, acting_user) -> Revi
     from avustamo.review_requests.documents import review_decision_pdf
 
     request = _locked(review_request)
-    _require(acting_user, "review_requests.decide_review_request", request.application)
+    require_permission(acting_user, "review_requests.decide_review_request", request.application)
     if request.status != ReviewStatus.FOR_SIGNING:
         raise ValidationError(_("Only a decision sent for signing can be signed."), code="not_for_signing")
     if acting_user.pk == request.presenter_id:
@@ -364,7 +355,7 @@ def review_request_correction_start(*, review_request: ReviewRequest, acting_use
     """Carry out an accepting decision on a request for review of a grant decision: a correcting decision is
     started as a new draft of the presenter, to be completed, signed and published as corrections are."""
     request = _locked(review_request)
-    _require(acting_user, "review_requests.prepare_review_decision", request.application)
+    require_permission(acting_user, "review_requests.prepare_review_decision", request.application)
     if request.status != ReviewStatus.DECIDED or not request.is_accepting:
         raise ValidationError(
             _(
