@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
@@ -42,3 +42,12 @@ def set_language(request):
 
 def accessibility_statement(request):
     return render(request, "core/accessibility.html")
+
+
+def stored_pdf(document, filename: str) -> FileResponse:
+    """A decision document stored by its task, as a PDF download; 404 until the task has made it."""
+    if not document:
+        raise Http404
+    return FileResponse(
+        document.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )

@@ -145,6 +145,7 @@ ORGANISATIONS = [
         "iban": "FI6240060012345671",
         "email": "hallitus@kotipiha.example.org",
         "administrators": ["applicant-a@example.org"],
+        "electronic_notification": True,
     },
     {
         "name": "Vantaan kaupunki",
@@ -157,6 +158,7 @@ ORGANISATIONS = [
         "iban": "FI8557901120123456",
         "email": "kirjaamo@vantaa.example.org",
         "administrators": ["applicant-b@example.org"],
+        "electronic_notification": True,
     },
     {
         "name": "Yhdessä-säätiö sr",
@@ -169,6 +171,7 @@ ORGANISATIONS = [
         "iban": "FI9010253000654321",
         "email": "toimisto@yhdessa.example.org",
         "administrators": ["applicant-e@example.org"],
+        "electronic_notification": True,
     },
     {
         "name": "Pohjoisen kotoutumisyhdistys ry",
@@ -193,6 +196,7 @@ ORGANISATIONS = [
         "iban": "FI1547100010012345",
         "email": "styrelsen@integration-vasa.example.org",
         "administrators": ["applicant-c@example.org"],
+        "electronic_notification": True,
     },
     {
         "name": "Espoon kaupunki",
@@ -230,6 +234,7 @@ ORGANISATIONS = [
         "iban": "FI1457101020456789",
         "email": "styrelsen@mangkulturella-narpes.example.org",
         "administrators": ["applicant-d@example.org"],
+        "electronic_notification": True,
     },
     {
         "name": "Monikulttuuristen naisten verkosto Helmi ry",
@@ -242,6 +247,7 @@ ORGANISATIONS = [
         "iban": "FI7710345000123456",
         "email": "hallitus@helmiverkosto.example.org",
         "administrators": ["applicant-g@example.org"],
+        "electronic_notification": True,
     },
     {
         "name": "Keski-Suomen nuorten kohtaamo ry",
@@ -254,6 +260,7 @@ ORGANISATIONS = [
         "iban": "FI5347100010234567",
         "email": "toimisto@nuortenkohtaamo.example.org",
         "administrators": ["applicant-h@example.org"],
+        "electronic_notification": True,
     },
     {
         "name": "Kuopion kansainvälinen olohuone ry",
@@ -266,6 +273,7 @@ ORGANISATIONS = [
         "iban": "FI8711443000321654",
         "email": "olohuone@kuopionolohuone.example.org",
         "administrators": ["applicant-i@example.org"],
+        "electronic_notification": True,
     },
     {
         "name": "Lahden Ystäväpiiri ry",
@@ -278,6 +286,7 @@ ORGANISATIONS = [
         "iban": "FI9880001400987654",
         "email": "ystavapiiri@lahdenystavapiiri.example.org",
         "administrators": ["applicant-j@example.org"],
+        "electronic_notification": True,
     },
     {
         "name": "Joensuun kotoutujat ry",
@@ -290,6 +299,7 @@ ORGANISATIONS = [
         "iban": "FI1156602320147258",
         "email": "hallitus@joensuunkotoutujat.example.org",
         "administrators": ["applicant-k@example.org"],
+        "electronic_notification": True,
     },
     {
         "name": "Porin Perhetalo ry",
@@ -302,6 +312,7 @@ ORGANISATIONS = [
         "iban": "FI5640060010789123",
         "email": "toimisto@porinperhetalo.example.org",
         "administrators": ["applicant-l@example.org"],
+        "electronic_notification": True,
     },
 ]
 

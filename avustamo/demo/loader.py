@@ -37,6 +37,7 @@ from avustamo.grants import services as grant_services
 from avustamo.grants.models import Grant, GrantStatus
 from avustamo.hearings import services as hearing_services
 from avustamo.hearings.models import Hearing, HearingSubject
+from avustamo.organisations import services as organisation_services
 from avustamo.organisations.models import (
     TYPES_VERIFIED_BY_OFFICIALS,
     Membership,
@@ -44,6 +45,7 @@ from avustamo.organisations.models import (
     RepresentationVerification,
     VerificationStatus,
 )
+from avustamo.organisations.selectors import consents_to_electronic_notification
 from avustamo.payments import services as payment_services
 from avustamo.payments.interest import half_year_start, next_half_year
 from avustamo.payments.models import ReferenceRate, ReturnGround
@@ -142,7 +144,11 @@ def _identities(people: dict[str, User]) -> None:
 
 def _organisations(people: dict[str, User]) -> None:
     for row in content.ORGANISATIONS:
-        values = {key: value for key, value in row.items() if key != "administrators"}
+        values = {
+            key: value
+            for key, value in row.items()
+            if key not in ("administrators", "electronic_notification")
+        }
         organisation = Organisation.objects.filter(business_id=row["business_id"]).first()
         if organisation is None:
             organisation = Organisation(**values)
@@ -156,6 +162,11 @@ def _organisations(people: dict[str, User]) -> None:
                 defaults={"role": Membership.Role.ADMINISTRATOR},
             )
             _verified_representation(people[email], organisation, verifier=people["manager@example.org"])
+        # Most consent to electronic notification; one gets its decisions by post, so the registry's list has them.
+        if row.get("electronic_notification") and not consents_to_electronic_notification(organisation):
+            organisation_services.notification_consent_set(
+                organisation=organisation, consents=True, acting_user=people[row["administrators"][0]]
+            )
 
 
 def _verified_representation(person: User, organisation: Organisation, *, verifier: User) -> None:

@@ -4,7 +4,7 @@ asks, the presenter decides each part) and the change decisions both read."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from avustamo.core.audit import audit
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
 from avustamo.core.notices import notice_opened
+from avustamo.core.views import stored_pdf
 from avustamo.decisions.views import own_published_decision
 from avustamo.grants import selectors, services
 from avustamo.grants.forms import ChangePartDecisionForm, ChangeRequestForm
@@ -116,15 +117,8 @@ def change_request_detail(request, pk):
 
 def _change_decision_response(change_request: ChangeRequest):
     """The stored change decision; 404 until the task worker has made it."""
-    if not change_request.document:
-        raise Http404
     number = change_request.grant.application.register_number.replace("/", "-")
-    return FileResponse(
-        change_request.document.open("rb"),
-        as_attachment=True,
-        filename=f"{number}-change-{change_request.pk}.pdf",
-        content_type="application/pdf",
-    )
+    return stored_pdf(change_request.document, f"{number}-change-{change_request.pk}.pdf")
 
 
 @login_required

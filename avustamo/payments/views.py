@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from avustamo.core.dates import helsinki_today
 from avustamo.core.forms import add_service_errors
 from avustamo.core.notices import notice_opened
+from avustamo.core.views import stored_pdf
 from avustamo.grants import selectors as grant_selectors
 from avustamo.grants.views import own_grant
 from avustamo.payments import selectors, services
@@ -372,14 +373,8 @@ def voluntary_return_record(request, pk: int):
 
 def document_response(kind: str, decision):
     """The stored decision document; 404 until the task has made it."""
-    document = getattr(decision, MONEY_DECISIONS[kind].document_field)
-    if not document:
-        raise Http404
-    return FileResponse(
-        document.open("rb"),
-        as_attachment=True,
-        filename=decision_file_name(kind, decision),
-        content_type="application/pdf",
+    return stored_pdf(
+        getattr(decision, MONEY_DECISIONS[kind].document_field), decision_file_name(kind, decision)
     )
 
 

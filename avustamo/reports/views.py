@@ -15,6 +15,7 @@ from avustamo.applications.answers import parse_post
 from avustamo.core.forms import add_service_errors
 from avustamo.core.notices import notice_opened
 from avustamo.core.translation import language_code
+from avustamo.core.views import stored_pdf
 from avustamo.grants.models import Grant
 from avustamo.grants.selectors import approved_budget
 from avustamo.organisations.authority_views import confirm_right_to_act
@@ -374,14 +375,7 @@ def official_report_form_export(request, pk, kind):
 
 def _settlement_decision_response(report: Report):
     """The stored settlement decision; 404 until the task has made it (or when the settlement cut nothing)."""
-    if not report.settlement_document:
-        raise Http404
-    return FileResponse(
-        report.settlement_document.open("rb"),
-        as_attachment=True,
-        filename=settlement_decision_file_name(report),
-        content_type="application/pdf",
-    )
+    return stored_pdf(report.settlement_document, settlement_decision_file_name(report))
 
 
 @login_required

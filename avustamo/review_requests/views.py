@@ -5,7 +5,7 @@ the register of requests."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from avustamo.applications.workspace import official_application, workspace_context
 from avustamo.core.forms import add_service_errors
 from avustamo.core.notices import notice_of, notice_opened, review_time_limit
+from avustamo.core.views import stored_pdf
 from avustamo.decisions.forms import ReturnForm, SendForSigningForm
 from avustamo.decisions.selectors import decision_makers
 from avustamo.decisions.views import own_published_decision
@@ -129,12 +130,7 @@ def my_review_decision_document(request, pk, request_pk):
 
 
 def _document(review_request: ReviewRequest):
-    return FileResponse(
-        review_request.document.open("rb"),
-        as_attachment=True,
-        filename=services.decision_file_name(review_request),
-        content_type="application/pdf",
-    )
+    return stored_pdf(review_request.document, services.decision_file_name(review_request))
 
 
 # --- Officials ---------------------------------------------------------------------------------------------------
