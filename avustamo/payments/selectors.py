@@ -346,7 +346,7 @@ def recovery_limit(grant: Grant) -> RecoveryLimit | None:
     )
 
 
-def claimed_back(grant: Grant, ledger: Ledger) -> Decimal:
+def taken_back_or_let_go(grant: Grant, ledger: Ledger) -> Decimal:
     """Of what was paid, what has come back, is claimed back and not yet received, or was let go by a waiver: no
     claim takes it again."""
     open_claims = grant.return_claims.filter(received_on__isnull=True)
@@ -361,7 +361,7 @@ def returnable(grant: Grant) -> Decimal:
     recorded as a claim: what the recipient may still announce it returns."""
     ledger = ledger_of(grant)
     announced = grant.voluntary_returns.filter(claim__isnull=True).aggregate(total=Sum("amount"))["total"]
-    return to_cents(ledger.paid - claimed_back(grant, ledger) - Decimal(str(announced or 0)))
+    return to_cents(ledger.paid - taken_back_or_let_go(grant, ledger) - Decimal(str(announced or 0)))
 
 
 def money_decision(kind: str, pk: int):

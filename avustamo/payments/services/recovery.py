@@ -46,7 +46,7 @@ def _paid_from(grant: Grant, amount: Decimal) -> list[tuple[datetime.date, Decim
     against a claim is a payment of its day."""
     parts, left = [], amount
     paid = grant.instalments.filter(status__in=PAID_STATUSES).order_by("-paid_on", "-number")
-    already = selectors.claimed_back(grant, selectors.ledger_of(grant))
+    already = selectors.taken_back_or_let_go(grant, selectors.ledger_of(grant))
     for instalment in paid:
         available = instalment.amount
         if already:
@@ -141,7 +141,7 @@ def _decide_claim(
                 code="grounds_differ",
             )
     ledger = selectors.ledger_of(grant)
-    returnable = ledger.paid - selectors.claimed_back(grant, ledger)
+    returnable = ledger.paid - selectors.taken_back_or_let_go(grant, ledger)
     if not reasons.strip():
         errors["reasons"] = _("Give the reasons of the decision.")
     if amount <= 0 or amount > returnable:
