@@ -212,7 +212,7 @@ def review_request_prepare(
         )
     if outcome not in ReviewOutcome.values:
         raise _field_error("outcome", _("Choose the outcome."), "invalid_outcome")
-    if request.in_time is False and outcome != ReviewOutcome.NOT_EXAMINED:
+    if not request.in_time and outcome != ReviewOutcome.NOT_EXAMINED:
         raise _field_error(
             "outcome",
             _(

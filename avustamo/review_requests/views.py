@@ -31,7 +31,7 @@ def _with_time_limits(notices):
 
 
 def _late_message(review_request: ReviewRequest) -> str:
-    if review_request.in_time is False:
+    if not review_request.in_time:
         return _(
             "The request arrived after the time limit, which ended on %(day)s (30 days from the notification of "
             "the decision). The authority decides whether it is examined; a late request is usually not."
@@ -120,8 +120,6 @@ def my_review_request(request, pk, request_pk):
 @login_required
 def my_review_decision_document(request, pk, request_pk):
     review_request = _own_request(request, pk, request_pk)
-    if not review_request.document:
-        raise Http404
     response = _document(review_request)
     notice_opened(
         review_request, organisation=review_request.application.organisation, acting_user=request.user
@@ -283,8 +281,6 @@ def review_request_detail(request, pk):
 @login_required
 def review_decision_document(request, pk):
     review_request = _official_request(request, pk)
-    if not review_request.document:
-        raise Http404
     return _document(review_request)
 
 
