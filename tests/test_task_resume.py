@@ -208,7 +208,9 @@ def test_the_button_resumes_a_stalled_publication(publication, client, django_ca
     sign_in(client, publication["publisher"])
     with time_machine.travel(timezone.now() + STALLED):
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(f"/official/calls/{publication['call'].pk}/publication/resume/", follow=True)
+            response = client.post(
+                f"/official/calls/{publication['call'].pk}/publication/resume/", follow=True
+            )
         assert response.status_code == 200
         assert "Julkaisemista jatketaan" in response.content.decode()
         run_worker(django_capture_on_commit_callbacks)
