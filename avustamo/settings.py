@@ -165,7 +165,7 @@ TASKS = {
 }
 # Work that shows no progress for this long is taken as stalled (its worker killed) and resumed by
 # `manage.py resume_stalled_tasks` or a button: longer than any single step of a task (one PDF, one email).
-TASK_STALLED_AFTER = datetime.timedelta(minutes=env.int("TASK_STALLED_AFTER_MINUTES", default=5))
+TASK_STALLED_AFTER = datetime.timedelta(seconds=env.int("TASK_STALLED_AFTER_SECONDS", default=300))
 
 # The shared cache holds the sign-in throttles: every app server must see the same counts, so production uses
 # Redis (`CACHE_URL=redis://127.0.0.1:6379/1`) or the database cache (`dbcache://avustamo_cache`, the default,
