@@ -56,18 +56,23 @@ class WorkerKilled(BaseException):
     """What SIGKILL does to a task: it stops, and neither the task nor the worker records anything."""
 
 
-def run_worker(capture_on_commit) -> int:
-    """A db_worker of ours takes the ready tasks one by one until none is left; how many it ran."""
-    worker = Worker(
+def db_worker(worker_id: str) -> Worker:
+    """django-tasks-db's worker, as `manage.py db_worker` makes it."""
+    return Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
-        worker_id="test-worker",
+        worker_id=worker_id,
         excluded_queue_names=[],
     )
+
+
+def run_worker(capture_on_commit) -> int:
+    """A db_worker of ours takes the ready tasks one by one until none is left; how many it ran."""
+    worker = db_worker("test-worker")
     ran = 0
     while (result := DBTaskResult.objects.ready().first()) is not None:
         result.claim(worker.worker_id)
@@ -230,22 +235,16 @@ def test_a_task_that_ended_without_finishing_its_run_is_stalled_at_once(
     run.refresh_from_db()
     result = DBTaskResult.objects.get(pk=run.task_result_id)
     result.claim("stopped-worker")
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="stopped-worker",
-        excluded_queue_names=[],
-    )
     with killed_at_decision(1):
-        worker.run_task(result)
+        db_worker("stopped-worker").run_task(result)
     assert DBTaskResult.objects.get(pk=result.pk).status == TaskResultStatus.FAILED
     run.refresh_from_db()
     assert run.status == PublicationRun.Status.RUNNING and run.is_stalled
-    grant_services.publication_run_resume(run=run, acting_user=publisher)
+    with django_capture_on_commit_callbacks(execute=True):
+        grant_services.publication_run_resume(run=run, acting_user=publisher)
+    run.refresh_from_db()
+    assert run.status == PublicationRun.Status.QUEUED and run.task_result_id != str(result.pk)
+    assert DBTaskResult.objects.get(pk=run.task_result_id).status == TaskResultStatus.READY
 
 
 def test_a_queued_publication_waiting_for_a_worker_has_not_stalled(
