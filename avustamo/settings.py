@@ -5,7 +5,6 @@ settings fail closed: there is no default SECRET_KEY and no allowed host unless 
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import csp.constants
 import environ
@@ -78,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "avustamo.core.headers.NoStoreForPersonalPagesMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "avustamo.core.headers.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "avustamo.accounts.middleware.StaffSessionLimitsMiddleware",
@@ -332,21 +331,14 @@ if TRUSTED_PROXY_PROTO_HEADER:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + TRUSTED_PROXY_PROTO_HEADER.upper().replace("-", "_"), "https")
 
 # The content security policy (django-csp): our pages run only our own scripts and styles, from files, never inline.
-# Forms post to this site, except that the sign-in and the choice of the organisation one acts for go on to the
-# identification providers configured above (browsers check each redirect after a form is sent against this list).
-SIGN_IN_ORIGINS = sorted(
-    {
-        f"{address.scheme}://{address.netloc}"
-        for address in map(urlsplit, (SUOMIFI_OIDC_ISSUER, SUOMIFI_AUTHORIZATIONS_URL, STAFF_SSO_SERVER_URL))
-        if address.scheme and address.netloc
-    }
-)
+# Forms post to this site; avustamo.core.headers adds to form-action the identification providers configured above,
+# to which the sign-in and the choice of the organisation one acts for go on (browsers check those redirects too).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [csp.constants.SELF],
         "object-src": [csp.constants.NONE],
         "base-uri": [csp.constants.SELF],
         "frame-ancestors": [csp.constants.NONE],
-        "form-action": [csp.constants.SELF, *SIGN_IN_ORIGINS],
+        "form-action": [csp.constants.SELF],
     }
 }

@@ -1,5 +1,10 @@
-"""Response headers that keep personal data out of shared and browser caches."""
+"""Response headers: the content security policy with the sign-in providers of the moment, and no caching of
+personal data."""
 
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language_from_path
 
@@ -46,3 +51,32 @@ class NoStoreForPersonalPagesMiddleware:
         if holds_personal_data(request):
             add_never_cache_headers(response)
         return response
+
+
+def sign_in_origins() -> list[str]:
+    """The origins of the configured identification providers: Suomi.fi e-Identification, e-Authorizations and
+    the ministry's single sign-on, where our sign-in forms are redirected."""
+    addresses = (
+        settings.SUOMIFI_OIDC_ISSUER,
+        settings.SUOMIFI_AUTHORIZATIONS_URL,
+        settings.STAFF_SSO_SERVER_URL,
+    )
+    return sorted(
+        {
+            f"{address.scheme}://{address.netloc}"
+            for address in map(urlsplit, addresses)
+            if address.scheme and address.netloc
+        }
+    )
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY), whose form-action also lets the sign-in forms go on to
+    the identification providers configured now (read on each response, so a changed setting counts at once)."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        origins = sign_in_origins()
+        if origins and not report_only:
+            parts.update = {**(parts.update or {}), "form-action": origins}
+        return parts
