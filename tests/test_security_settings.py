@@ -2,6 +2,7 @@
 turned off, the content security policy is on every page, and personal data is never left in a cache."""
 
 import http.client
+import importlib.util
 import json
 import os
 import secrets
@@ -269,3 +270,54 @@ def test_gunicorn_with_the_projects_config_does_not_name_itself(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _audit_verdict():
+    """.ci/audit_dependencies.py's verdict, loaded from its file (.ci is no package)."""
+    path = Path(settings.BASE_DIR) / ".ci" / "audit_dependencies.py"
+    spec = importlib.util.spec_from_file_location("audit_dependencies", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.verdict
+
+
+def _pip_audit_report(*dependencies) -> str:
+    return json.dumps({"dependencies": list(dependencies), "fixes": []})
+
+
+DJANGO_AUDITED = {"name": "django", "version": "5.2.19", "vulns": []}
+NOT_ON_THE_SERVICE = {"name": "rules", "skip_reason": "Dependency not found on PyPI and could not be audited"}
+
+
+class TestDependencyAudit:
+    def test_a_known_vulnerability_fails_ci_and_names_the_fix(self):
+        vulnerable = {
+            "name": "django",
+            "version": "5.2.1",
+            "vulns": [{"id": "PYSEC-2025-1", "fix_versions": ["5.2.2"], "aliases": [], "description": ""}],
+        }
+        status, message = _audit_verdict()(1, _pip_audit_report(vulnerable, DJANGO_AUDITED), "")
+        assert status == 1
+        assert "django 5.2.1: PYSEC-2025-1 (fixed in 5.2.2)" in message
+
+    def test_a_clean_audit_passes_and_says_how_much_was_audited(self):
+        status, message = _audit_verdict()(0, _pip_audit_report(DJANGO_AUDITED, NOT_ON_THE_SERVICE), "")
+        assert (status, message) == (
+            0,
+            "pip-audit: no known vulnerability (installed packages audited: 1, 1 not known to the service).",
+        )
+
+    def test_an_unreachable_service_is_said_and_ci_goes_on(self):
+        stderr = "Traceback ...\nrequests.exceptions.ConnectionError: Failed to resolve 'api.osv.dev'"
+        status, message = _audit_verdict()(1, "", stderr)
+        assert status == 0
+        assert "could not be reached, so NOTHING WAS AUDITED" in message and "api.osv.dev" in message
+
+    def test_a_service_that_knows_no_package_is_said_and_ci_goes_on(self):
+        status, message = _audit_verdict()(0, _pip_audit_report(NOT_ON_THE_SERVICE), "")
+        assert status == 0
+        assert "answered for none of the 1 packages, so NOTHING WAS AUDITED" in message
+
+    def test_any_other_failure_of_pip_audit_fails_ci(self):
+        status, message = _audit_verdict()(2, "", "pip-audit: error: unrecognized arguments")
+        assert status == 2 and "unrecognized arguments" in message
