@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
 from django.test import Client, override_settings
 
 from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create
+from avustamo.core.headers import NoStoreForPersonalPagesMiddleware
 from avustamo.grants import services as grant_services
 from tests.access import sign_in
 from tests.factories import CallFactory, DecisionFactory, MembershipFactory, UserFactory
@@ -184,6 +187,16 @@ class TestCaching:
             assert response.status_code == 200, path
             assert not _no_store(response), path
         assert "max-age" in client.get("/static/avustamo/site.css")["Cache-Control"]
+
+    def test_an_answer_that_sets_the_session_cookie_is_not_stored(self, rf):
+        def public_page_starting_a_session(request):
+            response = HttpResponse("Hakuilmoitukset")
+            response.set_cookie(settings.SESSION_COOKIE_NAME, "one-visitors-session")
+            return response
+
+        request = rf.get("/calls/")
+        request.user = AnonymousUser()
+        assert _no_store(NoStoreForPersonalPagesMiddleware(public_page_starting_a_session)(request))
 
     def test_sign_in_pages_are_not_stored(self, client):
         assert _no_store(client.get("/accounts/login/"))

@@ -40,15 +40,19 @@ def holds_personal_data(request) -> bool:
 
 
 class NoStoreForPersonalPagesMiddleware:
-    """`Cache-Control: no-store` (Django's never-cache headers) on every answer that holds personal data, so that
-    neither a proxy nor the browser of a shared computer keeps it; public pages and static files stay cacheable."""
+    """`Cache-Control: no-store` (Django's never-cache headers) on every answer that holds personal data or sets
+    the session cookie, so that neither a proxy nor the browser of a shared computer keeps it; public pages and
+    static files stay cacheable."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if holds_personal_data(request):
+        # A session cookie is one visitor's: a shared cache must not hand it to the next. (The CSRF cookie that a
+        # public page's language form sets is left to the rule of shared caches not to store a Set-Cookie answer,
+        # or no public page could be cached; docs/reliability.md.)
+        if settings.SESSION_COOKIE_NAME in response.cookies or holds_personal_data(request):
             add_never_cache_headers(response)
         return response
 
