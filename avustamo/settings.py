@@ -7,6 +7,7 @@ settings fail closed: there is no default SECRET_KEY and no allowed host unless 
 import datetime
 from pathlib import Path
 
+import csp.constants
 import environ
 from django.utils.translation import gettext_lazy as _
 
@@ -70,12 +71,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the middleware that set cookies, so that it sees them (static files, served above, stay cacheable).
+    "avustamo.core.headers.NoStoreForPersonalPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "avustamo.core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "avustamo.core.headers.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "avustamo.accounts.middleware.StaffSessionLimitsMiddleware",
@@ -171,15 +175,6 @@ TASK_STALLED_AFTER = datetime.timedelta(seconds=env.int("TASK_STALLED_AFTER_SECO
 # Redis (`CACHE_URL=redis://127.0.0.1:6379/1`) or the database cache (`dbcache://avustamo_cache`, the default,
 # whose table `manage.py createcachetable` makes); a per-process cache (`locmemcache://`) is for one process only.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://avustamo_cache")}
-
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
-SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Password accounts (django-allauth): the email address is the login, and a new address is verified by an emailed
 # link before it can be used. Signup and password reset answer the same whether or not an address has an account.
@@ -314,3 +309,41 @@ SUOMIFI_OIDC_SCOPE = env("SUOMIFI_OIDC_SCOPE", default="openid")
 SUOMIFI_OIDC_TIMEOUT_SECONDS = env.float("SUOMIFI_OIDC_TIMEOUT_SECONDS", default=10)
 # A test environment's identification (the demo's local stand-in, Suomi.fi's test environment): the button says so.
 SUOMIFI_OIDC_TEST_ENVIRONMENT = env.bool("SUOMIFI_OIDC_TEST_ENVIRONMENT", default=False)
+
+# Security settings (docs/reliability.md, "Security settings"). Outside DEBUG every protection is on unless the
+# environment turns it off by name, as the runs on plain http on this machine do (the demo, the tests, the benches);
+# `manage.py check --deploy --fail-level WARNING` passes with the defaults and reports each one turned off.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer's health probe may come over plain http from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading asks browsers to hard-code https for the whole domain, a promise hard to take back that only the
+# domain's owner can make (hstspreload.org): a choice, off by default, and Django's reminder of it silenced.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Only a proxy that is trusted and sets this header itself (e.g. `X-Forwarded-Proto`) may say a request came over
+# https; anyone else could send it. gunicorn trusts its own `forwarded_allow_ips` (127.0.0.1) the same way.
+TRUSTED_PROXY_PROTO_HEADER = env("TRUSTED_PROXY_PROTO_HEADER", default="")
+if TRUSTED_PROXY_PROTO_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + TRUSTED_PROXY_PROTO_HEADER.upper().replace("-", "_"), "https")
+
+# The content security policy (django-csp): our pages run only our own scripts and styles, from files, never inline.
+# Forms post to this site; avustamo.core.headers adds to form-action the identification providers configured above,
+# to which the sign-in and the choice of the organisation one acts for go on (browsers check those redirects too).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.constants.SELF],
+        "object-src": [csp.constants.NONE],
+        "base-uri": [csp.constants.SELF],
+        "frame-ancestors": [csp.constants.NONE],
+        "form-action": [csp.constants.SELF],
+    }
+}

@@ -130,7 +130,10 @@ def configure_environment(arguments: argparse.Namespace) -> bool:
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Plain http on 127.0.0.1: the https protections are turned off by name.
             "SECURE_COOKIES": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
             "LOG_LEVEL": "WARNING",
         }
     )
