@@ -186,6 +186,9 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
+# `manage.py backup` and `restore` run PostgreSQL's pg_dump and pg_restore from this directory (empty: from PATH);
+# they must be of the server's major version or newer, e.g. /usr/lib/postgresql/15/bin.
+POSTGRESQL_BIN_DIR = env("POSTGRESQL_BIN_DIR", default="")
 WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

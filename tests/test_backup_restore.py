@@ -1,0 +1,221 @@
+"""Backup and restore (issue 15 §2): `manage.py backup` writes the database and every stored file into one archive,
+and `manage.py restore`, run by a fresh installation of its own (another process, another database, another media
+directory), brings back every row and every file's bytes; a damaged archive or a target that holds data is refused
+with nothing changed. The suite's database decides which kind is tested: SQLite by default, PostgreSQL when
+DATABASE_URL names one (a database of the test's own is then created beside the suite's and dropped after)."""
+
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tarfile
+import uuid
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
+
+from avustamo.core.backup import MANIFEST
+from tests.factories import ReportFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parent.parent
+# A few facts of each kind, compared field by field besides the row counts.
+FIELDS = {
+    "applications_application": "id, register_number, status, answers, requested_amount, submitted_at",
+    "decisions_decision": "id, status, amount, document, purpose",
+    "reports_reportattachment": "id, report_id, file, original_name, size",
+    "core_auditentry": "id, action, target_id, occurred_at, details",
+}
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def installation(media):
+    """An installation's data with files: a submitted application with its receipt, a published decision with its
+    documents, a grant and a sent final report with its attachment."""
+    report = ReportFactory.sent()
+    assert len(_files(media)) >= 3
+    return report
+
+
+def _tables() -> list[str]:
+    return sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy
+        }
+    )
+
+
+def _snapshot(cursor) -> dict:
+    """The row count of every model's table and the rows of FIELDS, read with any DB-API cursor."""
+    counts = {}
+    for table in _tables():
+        cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+        counts[table] = cursor.fetchone()[0]
+    rows = {}
+    for table, columns in FIELDS.items():
+        cursor.execute(f"SELECT {columns} FROM {table} ORDER BY id")
+        rows[table] = [tuple(row) for row in cursor.fetchall()]
+    return {"counts": counts, "rows": rows}
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+def _server_url() -> str:
+    server = connection.settings_dict
+    return f"postgres://{server['USER']}:{server['PASSWORD'] or ''}@{server['HOST']}:{server['PORT'] or 5432}"
+
+
+def _url(name: str) -> str:
+    """The address of a database of the suite's kind: a file for SQLite, one of the suite's server's otherwise."""
+    return f"sqlite:///{name}" if connection.vendor == "sqlite" else f"{_server_url()}/{name}"
+
+
+def _snapshot_of(database_url: str) -> dict:
+    """The snapshot read with the driver itself, alike for the suite's database and the restored one."""
+    if database_url.startswith("sqlite:///"):
+        opened = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+    else:
+        opened = psycopg.connect(database_url.replace("postgres://", "postgresql://", 1))
+    with closing(opened), closing(opened.cursor()) as cursor:
+        return _snapshot(cursor)
+
+
+@contextmanager
+def _fresh_database(tmp_path):
+    """The address of a database no installation has used yet."""
+    if connection.vendor == "sqlite":
+        yield _url(tmp_path / "restored.sqlite3")
+        return
+    name = f"{connection.settings_dict['NAME']}_restore_{uuid.uuid4().hex[:8]}"
+    administration = f"{_server_url()}/postgres".replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(administration, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _url(name)
+    finally:
+        with psycopg.connect(administration, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _manage(*arguments, database_url: str, media_root: Path) -> subprocess.CompletedProcess:
+    """`manage.py` of another installation: the production settings, its own database and media directory."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("FILE_STORAGE_S3_", "DJANGO_SETTINGS_MODULE"))
+    }
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "avustamo.settings",
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(media_root),
+        "SECRET_KEY": "restore-test-only",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _backup(tmp_path) -> Path:
+    output = io.StringIO()
+    call_command("backup", output=tmp_path, stdout=output)
+    (archive,) = tmp_path.glob("avustamo-backup-*.tar.gz")
+    assert str(archive) in output.getvalue()
+    return archive
+
+
+def test_a_fresh_installation_restores_every_row_and_every_file(installation, media, tmp_path):
+    before = _snapshot_of(_url(connection.settings_dict["NAME"]))
+    files_before = _files(media)
+    archive = _backup(tmp_path)
+
+    with tarfile.open(archive) as opened:
+        manifest = json.load(opened.extractfile(MANIFEST))
+    assert manifest["database"]["vendor"] == connection.vendor
+    assert {entry["name"] for entry in manifest["files"]} == set(files_before)
+    recorded = {(app, name) for app, names in manifest["migrations"].items() for name in names}
+    assert recorded == set(MigrationRecorder(connection).applied_migrations())
+
+    restored_media = tmp_path / "restored-media"
+    with _fresh_database(tmp_path) as database_url:
+        restore = _manage(
+            "restore", "--input", str(archive), database_url=database_url, media_root=restored_media
+        )
+        assert restore.returncode == 0, restore.stderr
+        assert f"{len(files_before)} files" in restore.stdout and "every checksum checked" in restore.stdout
+        after = _snapshot_of(database_url)
+        check = _manage("migrate", "--check", database_url=database_url, media_root=restored_media)
+        assert check.returncode == 0, check.stdout + check.stderr
+
+    assert after == before
+    assert before["counts"]["reports_reportattachment"] == 1 and before["counts"]["decisions_decision"] == 1
+    assert _files(restored_media) == files_before
+
+
+def test_a_target_that_holds_data_is_refused_unless_replaced(installation, media, tmp_path):
+    archive = _backup(tmp_path)
+    UserFactory(email="later@example.org")
+    receipt = next(path for path in media.rglob("*") if path.is_file() and "receipts" in path.parts)
+    receipt_bytes = receipt.read_bytes()
+    receipt.unlink()
+    with connection.cursor() as cursor:
+        before = _snapshot(cursor)
+
+    with pytest.raises(CommandError, match=r"already holds data .*give --replace.*nothing was restored"):
+        call_command("restore", input=archive)
+    with connection.cursor() as cursor:
+        assert _snapshot(cursor) == before
+    assert not receipt.exists()
+
+    call_command("restore", input=archive, replace=True, stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM accounts_user WHERE email = 'later@example.org'")
+        assert cursor.fetchone()[0] == 0
+    assert receipt.read_bytes() == receipt_bytes
+
+
+def test_a_damaged_archive_is_refused_and_nothing_changes(installation, media, tmp_path):
+    archive = _backup(tmp_path)
+    damaged = tmp_path / "damaged.tar.gz"
+    damaged_name = None
+    with tarfile.open(archive) as original, tarfile.open(damaged, "w:gz") as copy:
+        for member in original:
+            content = original.extractfile(member).read()
+            if damaged_name is None and member.name.startswith("files/") and member.name.endswith(".pdf"):
+                damaged_name = member.name
+                content = content.replace(b"%PDF", b"%PDX", 1)
+            copy.addfile(member, io.BytesIO(content))
+    UserFactory(email="later@example.org")
+    with connection.cursor() as cursor:
+        before = _snapshot(cursor)
+    files_before = _files(media)
+
+    with pytest.raises(CommandError, match=rf"{damaged_name} is damaged.*nothing was restored"):
+        call_command("restore", input=damaged, replace=True)
+    with connection.cursor() as cursor:
+        assert _snapshot(cursor) == before
+    assert _files(media) == files_before
