@@ -2,7 +2,8 @@
 and `manage.py restore`, run by a fresh installation of its own (another process, another database, another media
 directory), brings back every row and every file's bytes; a damaged archive or a target that holds data is refused
 with nothing changed. The suite's database decides which kind is tested: SQLite by default, PostgreSQL when
-DATABASE_URL names one (a database of the test's own is then created beside the suite's and dropped after)."""
+DATABASE_URL names one (a database of the test's own is then created beside the suite's and dropped after). The
+files are in local directories, or in buckets of moto's S3 server (tests/s3_stand_in.py)."""
 
 import io
 import json
@@ -12,7 +13,9 @@ import subprocess
 import sys
 import tarfile
 import uuid
+from collections.abc import Callable
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -25,6 +28,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from avustamo.core.backup import MANIFEST
 from tests.factories import ReportFactory, UserFactory
+from tests.s3_stand_in import new_bucket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +39,15 @@ FIELDS = {
     "reports_reportattachment": "id, report_id, file, original_name, size",
     "core_auditentry": "id, action, target_id, occurred_at, details",
 }
+
+
+@dataclass
+class FileStore:
+    """Where an installation keeps its files: the environment another installation is given to use it, and
+    every file in it by its stored name."""
+
+    environment: dict[str, str]
+    files: Callable[[], dict[str, bytes]]
 
 
 @pytest.fixture
@@ -50,6 +63,22 @@ def installation(media):
     report = ReportFactory.sent()
     assert len(_files(media)) >= 3
     return report
+
+
+@pytest.fixture(params=["local", "s3"])
+def file_stores(request, media, tmp_path) -> tuple[FileStore, FileStore]:
+    """The suite's file store and a fresh one of the same kind: local directories, or buckets of moto's S3."""
+    if request.param == "local":
+        restored = tmp_path / "restored-media"
+        return (
+            FileStore({"MEDIA_ROOT": str(media)}, lambda: _files(media)),
+            FileStore({"MEDIA_ROOT": str(restored)}, lambda: _files(restored)),
+        )
+    source = request.getfixturevalue("bucket")
+    target = new_bucket(request.getfixturevalue("moto_s3"))
+    return FileStore(source.environment, source.stored_files), FileStore(
+        target.environment, target.stored_files
+    )
 
 
 def _tables() -> list[str]:
@@ -116,8 +145,8 @@ def _fresh_database(tmp_path):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _manage(*arguments, database_url: str, media_root: Path) -> subprocess.CompletedProcess:
-    """`manage.py` of another installation: the production settings, its own database and media directory."""
+def _manage(*arguments, database_url: str, file_store: FileStore) -> subprocess.CompletedProcess:
+    """`manage.py` of another installation: the production settings, its own database and file store."""
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -127,8 +156,8 @@ def _manage(*arguments, database_url: str, media_root: Path) -> subprocess.Compl
         "DJANGO_SETTINGS_MODULE": "avustamo.settings",
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": database_url,
-        "MEDIA_ROOT": str(media_root),
         "SECRET_KEY": "restore-test-only",
+        **file_store.environment,
     }
     return subprocess.run(
         [sys.executable, "manage.py", *arguments],
@@ -148,9 +177,12 @@ def _backup(tmp_path) -> Path:
     return archive
 
 
-def test_a_fresh_installation_restores_every_row_and_every_file(installation, media, tmp_path):
+def test_a_fresh_installation_restores_every_row_and_every_file(file_stores, tmp_path):
+    stored, fresh = file_stores
+    ReportFactory.sent()  # as the `installation` fixture, in either file store
     before = _snapshot_of(_url(connection.settings_dict["NAME"]))
-    files_before = _files(media)
+    files_before = stored.files()
+    assert len(files_before) >= 3
     archive = _backup(tmp_path)
 
     with tarfile.open(archive) as opened:
@@ -160,20 +192,17 @@ def test_a_fresh_installation_restores_every_row_and_every_file(installation, me
     recorded = {(app, name) for app, names in manifest["migrations"].items() for name in names}
     assert recorded == set(MigrationRecorder(connection).applied_migrations())
 
-    restored_media = tmp_path / "restored-media"
     with _fresh_database(tmp_path) as database_url:
-        restore = _manage(
-            "restore", "--input", str(archive), database_url=database_url, media_root=restored_media
-        )
+        restore = _manage("restore", "--input", str(archive), database_url=database_url, file_store=fresh)
         assert restore.returncode == 0, restore.stderr
         assert f"{len(files_before)} files" in restore.stdout and "every checksum checked" in restore.stdout
         after = _snapshot_of(database_url)
-        check = _manage("migrate", "--check", database_url=database_url, media_root=restored_media)
+        check = _manage("migrate", "--check", database_url=database_url, file_store=fresh)
         assert check.returncode == 0, check.stdout + check.stderr
 
     assert after == before
     assert before["counts"]["reports_reportattachment"] == 1 and before["counts"]["decisions_decision"] == 1
-    assert _files(restored_media) == files_before
+    assert fresh.files() == files_before
 
 
 def test_a_target_that_holds_data_is_refused_unless_replaced(installation, media, tmp_path):
