@@ -24,6 +24,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 from avustamo.core.backup import MANIFEST
@@ -97,7 +98,9 @@ def _snapshot(cursor) -> dict:
     for table in _tables():
         cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
         counts[table] = cursor.fetchone()[0]
-    rows = {}
+    # The restored database is at the code's migrations: nothing for `manage.py migrate` to do.
+    cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
+    rows = {"django_migrations": [tuple(row) for row in cursor.fetchall()]}
     for table, columns in FIELDS.items():
         cursor.execute(f"SELECT {columns} FROM {table} ORDER BY id")
         rows[table] = [tuple(row) for row in cursor.fetchall()]
@@ -190,15 +193,17 @@ def test_a_fresh_installation_restores_every_row_and_every_file(file_stores, tmp
     assert manifest["database"]["vendor"] == connection.vendor
     assert {entry["name"] for entry in manifest["files"]} == set(files_before)
     recorded = {(app, name) for app, names in manifest["migrations"].items() for name in names}
-    assert recorded == set(MigrationRecorder(connection).applied_migrations())
+    assert (
+        recorded
+        == set(MigrationRecorder(connection).applied_migrations())
+        == set(MigrationLoader(None).disk_migrations)
+    )
 
     with _fresh_database(tmp_path) as database_url:
         restore = _manage("restore", "--input", str(archive), database_url=database_url, file_store=fresh)
         assert restore.returncode == 0, restore.stderr
         assert f"{len(files_before)} files" in restore.stdout and "every checksum checked" in restore.stdout
         after = _snapshot_of(database_url)
-        check = _manage("migrate", "--check", database_url=database_url, file_store=fresh)
-        assert check.returncode == 0, check.stdout + check.stderr
 
     assert after == before
     assert before["counts"]["reports_reportattachment"] == 1 and before["counts"]["decisions_decision"] == 1
