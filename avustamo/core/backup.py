@@ -208,11 +208,10 @@ def _pg_restore(connection, dump: Path) -> None:
         connection,
         "pg_restore",
         ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", str(dump)],
-        database_option=True,
     )
 
 
-def _run_postgresql_tool(connection, tool: str, arguments: list[str], *, database_option=False) -> None:
+def _run_postgresql_tool(connection, tool: str, arguments: list[str]) -> None:
     executable = _postgresql_tool(tool)
     server_major = _server_major(connection)
     client = subprocess.run([executable, "--version"], capture_output=True, text=True, check=True).stdout
@@ -228,18 +227,15 @@ def _run_postgresql_tool(connection, tool: str, arguments: list[str], *, databas
         "PGHOST": str(database["HOST"] or ""),
         "PGPORT": str(database["PORT"] or ""),
         "PGUSER": str(database["USER"] or ""),
-        "PGDATABASE": database["NAME"],
     }
     if database["PASSWORD"]:
         environment["PGPASSWORD"] = str(database["PASSWORD"])
     if "sslmode" in database["OPTIONS"]:
         environment["PGSSLMODE"] = database["OPTIONS"]["sslmode"]
-    command = [executable, *arguments]
-    if database_option:
-        command.insert(1, f"--dbname={database['NAME']}")
+    command = [executable, f"--dbname={database['NAME']}", *arguments]
     result = subprocess.run(command, env=environment, capture_output=True, text=True)
     if result.returncode:
-        raise BackupError(f"{tool} failed, the database is as it was: {result.stderr.strip()[-2000:]}")
+        raise BackupError(f"{tool} failed and changed nothing: {result.stderr.strip()[-2000:]}")
 
 
 def _postgresql_tool(tool: str) -> str:
