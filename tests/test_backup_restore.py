@@ -232,24 +232,82 @@ def test_a_target_that_holds_data_is_refused_unless_replaced(installation, media
     assert receipt.read_bytes() == receipt_bytes
 
 
-def test_a_damaged_archive_is_refused_and_nothing_changes(installation, media, tmp_path):
+def _a_pdf_altered(members: dict, manifest: dict) -> str:
+    name = next(name for name in members if name.startswith("files/") and name.endswith(".pdf"))
+    members[name] = members[name].replace(b"%PDF", b"%PDX", 1)
+    return rf"{name} is damaged: its checksum differs"
+
+
+def _a_file_lost(members: dict, manifest: dict) -> str:
+    name = next(name for name in members if name.startswith("files/"))
+    del members[name]
+    return rf"the archive lacks {name}"
+
+
+def _a_file_added(members: dict, manifest: dict) -> str:
+    members["files/added.pdf"] = b"%PDF-1.4 added"
+    return r"the archive holds files/added.pdf, which its manifest does not name"
+
+
+def _made_by_a_newer_version(members: dict, manifest: dict) -> str:
+    manifest["migrations"]["applications"].append("9999_of_a_newer_version")
+    return r"made by a newer version: this code lacks its migrations applications.9999_of_a_newer_version"
+
+
+def _of_the_other_kind_of_database(members: dict, manifest: dict) -> str:
+    other = {"sqlite": "postgresql", "postgresql": "sqlite"}[connection.vendor]
+    manifest["database"]["vendor"] = other
+    return rf"the backup is of a {other} database and this installation uses {connection.vendor}"
+
+
+def _without_its_manifest(members: dict, manifest: dict) -> str:
+    manifest.clear()
+    return r"this is not an Avustamo backup: it has no manifest.json"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _a_pdf_altered,
+        _a_file_lost,
+        _a_file_added,
+        _made_by_a_newer_version,
+        _of_the_other_kind_of_database,
+        _without_its_manifest,
+    ],
+)
+def test_an_archive_that_cannot_be_restored_is_refused_and_nothing_changes(
+    installation, media, tmp_path, damage
+):
     archive = _backup(tmp_path)
+    with tarfile.open(archive) as original:
+        members = {member.name: original.extractfile(member).read() for member in original}
+    manifest = json.loads(members.pop(MANIFEST))
+    reason = damage(members, manifest)
     damaged = tmp_path / "damaged.tar.gz"
-    damaged_name = None
-    with tarfile.open(archive) as original, tarfile.open(damaged, "w:gz") as copy:
-        for member in original:
-            content = original.extractfile(member).read()
-            if damaged_name is None and member.name.startswith("files/") and member.name.endswith(".pdf"):
-                damaged_name = member.name
-                content = content.replace(b"%PDF", b"%PDX", 1)
+    with tarfile.open(damaged, "w:gz") as copy:
+        for name, content in [
+            *members.items(),
+            *([(MANIFEST, json.dumps(manifest).encode())] if manifest else []),
+        ]:
+            member = tarfile.TarInfo(name)
+            member.size = len(content)
             copy.addfile(member, io.BytesIO(content))
     UserFactory(email="later@example.org")
     with connection.cursor() as cursor:
         before = _snapshot(cursor)
     files_before = _files(media)
 
-    with pytest.raises(CommandError, match=rf"{damaged_name} is damaged.*nothing was restored"):
+    with pytest.raises(CommandError, match=rf"{reason}.*; nothing was restored"):
         call_command("restore", input=damaged, replace=True)
     with connection.cursor() as cursor:
         assert _snapshot(cursor) == before
     assert _files(media) == files_before
+
+
+def test_a_file_that_is_no_archive_is_refused(media, tmp_path):
+    not_an_archive = tmp_path / "backup.tar.gz"
+    not_an_archive.write_bytes(b"not a backup")
+    with pytest.raises(CommandError, match=r"cannot be read as a backup .*; nothing was restored"):
+        call_command("restore", input=not_an_archive, replace=True)
+    assert not media.exists()
