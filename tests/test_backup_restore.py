@@ -21,6 +21,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.apps import apps
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -311,3 +312,17 @@ def test_a_file_that_is_no_archive_is_refused(media, tmp_path):
     with pytest.raises(CommandError, match=r"cannot be read as a backup .*; nothing was restored"):
         call_command("restore", input=not_an_archive, replace=True)
     assert not media.exists()
+
+
+def test_a_file_removed_while_the_backup_runs_is_left_out(installation, media, tmp_path, monkeypatch):
+    listdir = FileSystemStorage.listdir
+
+    def listdir_naming_a_file_removed_meanwhile(storage, path):
+        directories, files = listdir(storage, path)
+        return directories, [*files, "removed-meanwhile.pdf"] if path == "" else files
+
+    monkeypatch.setattr(FileSystemStorage, "listdir", listdir_naming_a_file_removed_meanwhile)
+    archive = _backup(tmp_path)
+    with tarfile.open(archive) as opened:
+        manifest = json.load(opened.extractfile(MANIFEST))
+    assert {entry["name"] for entry in manifest["files"]} == set(_files(media))

@@ -103,10 +103,13 @@ def backup_create(
                 _sqlite_copy(connection.settings_dict["NAME"], dump)
             with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
                 manifest["database"] = {"vendor": vendor, **_add(archive, dump.name, dump.open("rb"))}
-                manifest["files"] = [
-                    {"name": name, **_add(archive, FILES + name, storage.open(name, "rb"))}
-                    for name in _stored_names(storage)
-                ]
+                manifest["files"] = []
+                for name in _stored_names(storage):
+                    try:
+                        source = storage.open(name, "rb")
+                    except FileNotFoundError:  # removed since listed: a deleted attachment, a temporary name
+                        continue
+                    manifest["files"].append({"name": name, **_add(archive, FILES + name, source)})
                 _add(archive, MANIFEST, io.BytesIO(json.dumps(manifest, indent=1).encode()))
         partial.replace(output)
     finally:
