@@ -144,17 +144,56 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Stored files (attachments, proofs, decision PDFs, receipts) are applicants' documents: never served as static
+# files, only streamed through views that check rights. They live in the directory MEDIA_ROOT unless
+# FILE_STORAGE_S3_BUCKET is set, then in a private bucket of an S3-compatible object store (AWS, Ceph RGW, MinIO...)
+# that every app server and task worker reaches (docs/reliability.md, "Files every server reaches"):
+# - FILE_STORAGE_S3_BUCKET: the bucket, made beforehand, with no public access;
+# - FILE_STORAGE_S3_ENDPOINT_URL: the store's address, e.g. https://s3.example.fi (empty: AWS's own);
+# - FILE_STORAGE_S3_REGION: the bucket's region, e.g. eu-north-1 (empty: the store's default);
+# - FILE_STORAGE_S3_ACCESS_KEY_ID and FILE_STORAGE_S3_SECRET_ACCESS_KEY: the service's credentials (empty: boto3's
+#   own chain: AWS_* variables, ~/.aws, the machine's role);
+# - FILE_STORAGE_S3_PREFIX: a folder of keys in the bucket, when several installations share it (empty: none);
+# - FILE_STORAGE_S3_SERVER_SIDE_ENCRYPTION: AES256 or aws:kms to have the store encrypt each object at rest (empty:
+#   the bucket's default; not every S3-compatible store accepts the header).
+# Every object is private, a name in use is never overwritten (a new name is chosen), and no URL to an object is
+# ever made (core.object_storage.PrivateS3Storage refuses): a signed link would let its holder skip the checks.
+FILE_STORAGE_S3_BUCKET = env("FILE_STORAGE_S3_BUCKET", default="")
+FILE_STORAGE_S3_SERVER_SIDE_ENCRYPTION = env("FILE_STORAGE_S3_SERVER_SIDE_ENCRYPTION", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "avustamo.core.object_storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": FILE_STORAGE_S3_BUCKET,
+            "endpoint_url": env("FILE_STORAGE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("FILE_STORAGE_S3_REGION", default="") or None,
+            "access_key": env("FILE_STORAGE_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("FILE_STORAGE_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("FILE_STORAGE_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "object_parameters": (
+                {"ServerSideEncryption": FILE_STORAGE_S3_SERVER_SIDE_ENCRYPTION}
+                if FILE_STORAGE_S3_SERVER_SIDE_ENCRYPTION
+                else {}
+            ),
+            # A download is read into memory up to this size, then into a temporary file.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+    if FILE_STORAGE_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Uploaded files are applicants' documents: never served as static files, only through views that check rights.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
+# `manage.py backup` and `restore` run PostgreSQL's pg_dump and pg_restore from this directory (empty: from PATH);
+# they must be of the server's major version or newer, e.g. /usr/lib/postgresql/15/bin.
+POSTGRESQL_BIN_DIR = env("POSTGRESQL_BIN_DIR", default="")
 WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
