@@ -60,6 +60,7 @@ class Gunicorn:
         environment: dict | None = None,
         extra_arguments: tuple[str, ...] = (),
         port: int | None = None,
+        wait: bool = True,
     ):
         self.port = port or free_port()
         self.worker_count = workers
@@ -83,7 +84,8 @@ class Gunicorn:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        self.wait_until_serving()
+        if wait:
+            self.wait_until_serving()
 
     def wait_until_serving(self, previous: set[int] = frozenset()) -> None:
         deadline = time.monotonic() + 60
@@ -109,8 +111,12 @@ class Gunicorn:
         self.process.send_signal(signal.SIGHUP)
         self.wait_until_serving(previous=old)
 
+    def begin_stop(self) -> None:
+        """At once (SIGINT): a graceful stop waits up to 30 s for the clients' idle keep-alive connections."""
+        self.process.send_signal(signal.SIGINT)
+
     def stop(self) -> None:
-        self.process.terminate()
+        self.begin_stop()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
