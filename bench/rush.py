@@ -623,6 +623,7 @@ def check_integrity(rush: Rush, closes_at: datetime.datetime) -> list[str]:
 def submit_everything_again(rush: Rush) -> None:
     """Every acknowledged submit sent once more, as a client that missed the answer would: same receipt."""
     session = requests.Session()
+    rush.step = -1  # not in any step's figures
     for applicant in list(rush.submitted):
         rush.submit_again(session, applicant, kind="final submit again")
 
