@@ -806,6 +806,12 @@ def main() -> int:
             failures.append(
                 f"submitting again made receipts: {receipts_before} before, {receipts_after} after"
             )
+        for number, worker in enumerate(task_workers):
+            if worker.poll() is not None:
+                failures.append(
+                    f"task worker {number} stopped during the run (exit status {worker.returncode}, see "
+                    f"var/bench/rush-db_worker-{number}.log): no receipt is made after that"
+                )
         failed_tasks = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count()
         if failed_tasks:
             failures.append(f"{failed_tasks} tasks failed (see the db_worker logs)")
