@@ -10,7 +10,6 @@ Migrating a new database takes a minute on a busy machine, so the first run migr
 """
 
 import hashlib
-import io
 import json
 import os
 import re
@@ -139,16 +138,6 @@ def make_data() -> None:
             }
         )
     )
-
-
-def _pdf() -> bytes:
-    from pypdf import PdfWriter
-
-    document = io.BytesIO()
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.write(document)
-    return document.getvalue()
 
 
 def _browser() -> requests.Session:
@@ -285,7 +274,9 @@ def test_two_servers_and_two_task_workers_share_everything(two_servers):
         assert LOCKED in refused.text
 
     # An application saved on A is read on B; attachments uploaded through A or B.
-    pdf = _pdf()
+    # Imported here, not at the top: make_data's process imports this module before Django is set up.
+    from tests.conftest import PLACEHOLDER_PDF as pdf
+
     for number, applicant in enumerate(two_servers["applicants"]):
         token = {"Authorization": f"Bearer {applicant['token']}"}
         path = f"/api/v1/applications/{applicant['application']}"
