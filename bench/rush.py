@@ -368,10 +368,11 @@ class Sample:
 
 
 class Rush:
-    def __init__(self, world: World, bases: list[str], rng: random.Random):
+    """The users of one run, what they were answered, and what the clients saw acknowledged."""
+
+    def __init__(self, world: World, bases: list[str]):
         self.world = world
         self.bases = bases
-        self.rng = rng
         self.samples: list[Sample] = []
         self.step = 0
         self.users = 0
@@ -412,7 +413,7 @@ class Rush:
         clock = time.perf_counter()
         try:
             response = session.request(
-                method, rng_base(self.bases) + path, timeout=30, allow_redirects=False, **options
+                method, any_server(self.bases) + path, timeout=30, allow_redirects=False, **options
             )
             status = response.status_code
         except requests.RequestException:
@@ -513,8 +514,9 @@ class Rush:
             )
 
 
-def rng_base(bases: list[str]) -> str:
-    return bases[0] if len(bases) == 1 else random.choice(bases)
+def any_server(bases: list[str]) -> str:
+    """Requests spread over the servers at random, as a load balancer without sticky sessions would."""
+    return random.choice(bases)
 
 
 # --- Faults ------------------------------------------------------------------------------------------------------
@@ -746,7 +748,7 @@ def main() -> int:
         )
         print(f"At the start: {load_average()}")
 
-        rush = Rush(world, [f"http://127.0.0.1:{server.port}" for server in servers], rng)
+        rush = Rush(world, [f"http://127.0.0.1:{server.port}" for server in servers])
         begin = time.time()
         total = ARGUMENTS.step_seconds * len(ARGUMENTS.steps)
         rush.closes_at = math.floor(begin + total - ARGUMENTS.deadline_before_end)
