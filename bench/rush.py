@@ -226,7 +226,10 @@ ENVIRONMENT = {
     "DEBUG": "false",
     **SECRETS,
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # Plain http on 127.0.0.1: the https protections, on by default in production, are turned off by name.
     "SECURE_COOKIES": "false",
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_HSTS_SECONDS": "0",
     "LOG_LEVEL": "WARNING",
 }
 os.environ.update(ENVIRONMENT)

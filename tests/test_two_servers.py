@@ -183,7 +183,10 @@ def two_servers(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "PERSON_KEY_SECRET": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": f"127.0.0.1,{PUBLIC_HOST}",
+        # Plain http on 127.0.0.1: the https protections, on by default in production, are turned off by name.
         "SECURE_COOKIES": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "CACHE_URL": REDIS_URL,
         "EMAIL_URL": "dummymail://",
