@@ -1,7 +1,13 @@
+from dataclasses import dataclass
+
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast
+
 from avustamo.applications.models import Application
 from avustamo.organisations.models import Membership
-from avustamo.programmes.models import CallStatus
+from avustamo.programmes.models import CallDeclaration, CallStatus, RequiredAttachment
 from avustamo.programmes.selectors import public_calls
+from avustamo.reference.models import Municipality, Region
 
 
 def applications_for_person(*, person):
@@ -14,15 +20,60 @@ def applications_for_person(*, person):
 
 
 def application_for_person(*, person, pk: int) -> Application | None:
-    """One application, only if the person acts for its organisation; otherwise nothing is revealed."""
+    """One application, only if the person acts for its organisation; otherwise nothing is revealed.
+
+    One statement: what a page or the API shows of the attachments, the call's required attachments and its
+    declarations is read where it is needed, so a save or a submit does not read them before the service does."""
     return (
         applications_for_person(person=person)
         .select_related("form", "organisation__home_municipality", "submitted_by")
-        .prefetch_related(
-            "attachments__required_attachment", "call__required_attachments", "call__declarations"
-        )
         .filter(pk=pk)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class CodeLists:
+    """What answers to a call are checked against: region and municipality codes, the call's declarations and
+    required attachments."""
+
+    regions: frozenset[str]
+    municipalities: frozenset[str]
+    declarations: frozenset[str]
+    required_attachments: frozenset[int]
+
+
+def code_lists(*, call, year: int) -> CodeLists:
+    """The regions, the municipalities valid in `year`, the call's declarations and required attachments, read
+    in one statement: every save and submit checks against them."""
+    rows = (
+        Region.objects.order_by()
+        .annotate(list=Value("region"), key=Cast("code", CharField()))
+        .values_list("list", "key")
+        .union(
+            Municipality.objects.valid_in(year)
+            .order_by()
+            .annotate(list=Value("municipality"), key=Cast("code", CharField()))
+            .values_list("list", "key"),
+            CallDeclaration.objects.filter(call=call)
+            .order_by()
+            .annotate(list=Value("declaration"), key=Cast("pk", CharField()))
+            .values_list("list", "key"),
+            RequiredAttachment.objects.filter(call=call)
+            .order_by()
+            .annotate(list=Value("required_attachment"), key=Cast("pk", CharField()))
+            .values_list("list", "key"),
+            all=True,
+        )
+    )
+    keys = {"region": set(), "municipality": set(), "declaration": set(), "required_attachment": set()}
+    for list_name, key in rows:
+        keys[list_name].add(key)
+    return CodeLists(
+        regions=frozenset(keys["region"]),
+        municipalities=frozenset(keys["municipality"]),
+        declarations=frozenset(keys["declaration"]),
+        required_attachments=frozenset(int(key) for key in keys["required_attachment"]),
     )
 
 

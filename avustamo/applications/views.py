@@ -199,6 +199,8 @@ def _as_problems(errors: dict) -> list[dict]:
 def _attach_uploaded_files(request, application) -> dict[str, str]:
     """Attach the files chosen in the form's attachment inputs; returns problems by input name."""
     errors = {}
+    if not request.FILES:
+        return errors
     required_by_pk = {str(required.pk): required for required in application.call.required_attachments.all()}
     for name, upload in request.FILES.items():
         kind, _separator, key = name.partition("-")
