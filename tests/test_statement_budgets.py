@@ -10,8 +10,10 @@ COMMIT are not logged; SQLite's logged BEGIN is left out of the count to compare
 
 import datetime
 import threading
+import time
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
@@ -258,3 +260,97 @@ class TestStaff:
         )
         assert response.status_code == 200
         assert application.register_number in response.content.decode()
+
+
+class TestTransactions:
+    def test_a_submit_is_one_transaction_that_a_late_failure_leaves_unsaved(
+        self, client, draft, token_headers, monkeypatch
+    ):
+        """The version kept is written last but one: a failure there undoes the register number, the status,
+        the regions and the audit entries written before it."""
+        audited = AuditEntry.objects.count()
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("the disk is full")
+
+        monkeypatch.setattr(services.SubmittedVersion.objects, "create", broken)
+        client.raise_request_exception = False
+        response = client.post(f"/api/v1/applications/{draft.pk}/submit", **token_headers)
+        assert response.status_code == 500
+        draft.refresh_from_db()
+        assert (draft.status, draft.register_number, draft.submitted_at) == (
+            ApplicationStatus.DRAFT,
+            None,
+            None,
+        )
+        assert not draft.regions.exists()
+        assert RegisterNumberSequence.objects.get(agency=draft.call.programme.agency).last_number == 41
+        assert AuditEntry.objects.count() == audited
+
+    @pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite lets one transaction write at a time, whatever it locks",
+    )
+    def test_saves_of_two_applications_in_one_call_do_not_wait_for_each_other(self, call, draft, applicant):
+        other_applicant = MembershipFactory().person
+        other = services.application_start(
+            call=call,
+            organisation=other_applicant.memberships.get().organisation,
+            acting_user=other_applicant,
+        )
+        holding, done = threading.Event(), threading.Event()
+
+        def hold_the_first_applications_lock():
+            try:
+                with transaction.atomic():
+                    services._locked_for_member(draft, applicant)
+                    holding.set()
+                    done.wait(20)
+            finally:
+                connections["default"].close()
+
+        holder = threading.Thread(target=hold_the_first_applications_lock)
+        holder.start()
+        try:
+            assert holding.wait(20)
+            with connection.cursor() as cursor:
+                # Waiting on a lock fails after a second instead of blocking the test.
+                cursor.execute("SET lock_timeout = '1s'")
+            started = time.monotonic()
+            saved = services.application_save(
+                application=other,
+                answers={"project-name": "Toinen hakemus"},
+                version=other.version,
+                acting_user=other_applicant,
+            )
+            assert time.monotonic() - started < 1
+            assert saved.version == other.version + 1
+        finally:
+            done.set()
+            holder.join()
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+
+
+class TestTokenUse:
+    def test_a_token_is_written_as_used_at_most_once_a_minute(self, client, applicant):
+        api_token, token = api_token_create(name="CRM", acting_user=applicant)
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            assert client.get("/api/v1/me", **headers).status_code == 200
+        api_token.refresh_from_db()
+        assert api_token.last_used_at == start
+        for later in (datetime.timedelta(seconds=1), datetime.timedelta(seconds=59)):
+            with (
+                time_machine.travel(start + later, tick=False),
+                CaptureQueriesContext(connection) as queries,
+            ):
+                assert client.get("/api/v1/me", **headers).status_code == 200
+            assert not [query for query in queries if query["sql"].startswith("UPDATE")]
+            api_token.refresh_from_db()
+            assert api_token.last_used_at == start
+        with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+            assert client.get("/api/v1/me", **headers).status_code == 200
+        api_token.refresh_from_db()
+        assert api_token.last_used_at == start + datetime.timedelta(seconds=61)

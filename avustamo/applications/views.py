@@ -3,6 +3,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,6 +66,8 @@ def _editable(application) -> bool:
 
 def _page(request, application, *, answers=None, errors=None, problems=(), status=200):
     definition = application.form.parsed
+    # The page lists the required attachments twice and the attachments several times: read each once.
+    prefetch_related_objects([application], "attachments", "call__required_attachments")
     questions = [item for item, _group in definition.elements() if isinstance(item, AttachmentQuestion)]
     return render(
         request,
