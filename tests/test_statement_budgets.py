@@ -9,6 +9,9 @@ COMMIT are not logged; SQLite's logged BEGIN is left out of the count to compare
 """
 
 import datetime
+import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -354,3 +357,29 @@ class TestTokenUse:
             assert client.get("/api/v1/me", **headers).status_code == 200
         api_token.refresh_from_db()
         assert api_token.last_used_at == start + datetime.timedelta(seconds=61)
+
+
+def _production_database_settings(**environment) -> str:
+    probe = "import avustamo.settings as s; d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"CONN_MAX_AGE", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="production-secret-from-the-environment",
+        ALLOWED_HOSTS="avustamo.example.org",
+        DATABASE_URL="postgres://avustamo@db.example.org:5432/avustamo",
+        **environment,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+@pytest.mark.django_db(False)
+def test_production_keeps_database_connections_and_checks_them():
+    assert _production_database_settings() == "60 True"
+    assert _production_database_settings(CONN_MAX_AGE="0") == "0 True"
