@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from django.db.models import CharField, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast
 
 from avustamo.applications.models import Application
@@ -95,3 +95,78 @@ def calls_open_to_person(*, person):
         for call in public_calls(status=CallStatus.OPEN)
         if not call.eligible_organisation_types or types & set(call.eligible_organisation_types)
     ]
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """What a form's region, municipality and declaration questions offer, in the order they are shown."""
+
+    regions: list[Region]
+    municipalities: list[Municipality]
+    declarations: list[CallDeclaration]
+
+
+def form_choices(*, call, definition, valid_in: int | None = None) -> FormChoices:
+    """The regions, the municipalities (when the form `definition` asks for one; those valid in `valid_in` if
+    given) and the call's declarations, read in one statement: the form page and the officials' view of an
+    application show them on every view."""
+    columns = ("list", "key", "sort", "fi", "sv", "en")
+    rows = (
+        Region.objects.order_by()
+        .annotate(
+            list=Value("region"),
+            key=Cast("code", CharField()),
+            sort=Value(0),
+            fi=F("name_fi"),
+            sv=F("name_sv"),
+            en=F("name_en"),
+        )
+        .values_list(*columns)
+    )
+    parts = [
+        CallDeclaration.objects.filter(call=call)
+        .order_by()
+        .annotate(
+            list=Value("declaration"),
+            key=Cast("pk", CharField()),
+            sort=F("position"),
+            fi=F("text_fi"),
+            sv=F("text_sv"),
+            en=F("text_en"),
+        )
+        .values_list(*columns)
+    ]
+    if any(item.type == "municipality" for item, _group in definition.elements()):
+        places = Municipality.objects.all() if valid_in is None else Municipality.objects.valid_in(valid_in)
+        parts.append(
+            places.order_by()
+            .annotate(
+                list=Value("municipality"),
+                key=Cast("code", CharField()),
+                sort=Value(0),
+                fi=F("name_fi"),
+                sv=F("name_sv"),
+                en=Value(""),
+            )
+            .values_list(*columns)
+        )
+    found = {"region": [], "declaration": [], "municipality": []}
+    for list_name, key, sort, fi, sv, en in rows.union(*parts, all=True):
+        found[list_name].append((sort, key, fi, sv, en))
+    return FormChoices(
+        regions=[
+            Region(code=key, name_fi=fi, name_sv=sv, name_en=en)
+            for _s, key, fi, sv, en in sorted(found["region"])
+        ],
+        municipalities=sorted(
+            (
+                Municipality(code=key, name_fi=fi, name_sv=sv)
+                for _s, key, fi, sv, _en in found["municipality"]
+            ),
+            key=lambda municipality: municipality.name_fi,
+        ),
+        declarations=[
+            CallDeclaration(pk=int(key), call=call, position=sort, text_fi=fi, text_sv=sv, text_en=en)
+            for sort, key, fi, sv, en in sorted(found["declaration"], key=lambda row: (row[0], int(row[1])))
+        ],
+    )

@@ -26,7 +26,6 @@ from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
 from avustamo.programmes.models import CallStatus
 from avustamo.programmes.selectors import public_call
-from avustamo.reference.models import Municipality, Region
 
 
 def _application(request, pk):
@@ -68,6 +67,11 @@ def _page(request, application, *, answers=None, errors=None, problems=(), statu
     definition = application.form.parsed
     # The page lists the required attachments twice and the attachments several times: read each once.
     prefetch_related_objects([application], "attachments", "call__required_attachments")
+    choices = selectors.form_choices(
+        call=application.call,
+        definition=definition,
+        valid_in=timezone.localdate().year,
+    )
     questions = [item for item, _group in definition.elements() if isinstance(item, AttachmentQuestion)]
     return render(
         request,
@@ -83,9 +87,9 @@ def _page(request, application, *, answers=None, errors=None, problems=(), statu
             "sections": present(
                 definition,
                 language_code(),
-                regions=Region.objects.all(),
-                municipalities=Municipality.objects.valid_in(timezone.localdate().year),
-                declarations=application.call.declarations.all(),
+                regions=choices.regions,
+                municipalities=choices.municipalities,
+                declarations=choices.declarations,
                 answers=application.answers if answers is None else answers,
                 errors=errors or {},
             ),
