@@ -472,7 +472,10 @@ def _add_regions(application: Application) -> None:
     """Copy the answered regions to an application that has none yet, in one statement."""
     through = Application.regions.through
     through.objects.bulk_create(
-        [through(application=application, region_id=code) for code in _answered_regions(application)]
+        [
+            through(application=application, region_id=code)
+            for code in dict.fromkeys(_answered_regions(application))
+        ]
     )
 
 
