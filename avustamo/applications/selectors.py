@@ -43,28 +43,23 @@ class CodeLists:
     required_attachments: frozenset[int]
 
 
+def _tagged(rows, list_name: str, key: str, **columns):
+    """`rows` as (list name, key as text, *columns): rows of several tables read together with UNION ALL."""
+    return (
+        rows.order_by()
+        .annotate(list=Value(list_name), key=Cast(key, CharField()), **columns)
+        .values_list("list", "key", *columns)
+    )
+
+
 def code_lists(*, call, year: int) -> CodeLists:
     """The regions, the municipalities valid in `year`, the call's declarations and required attachments, read
     in one statement: every save and submit checks against them."""
-    rows = (
-        Region.objects.order_by()
-        .annotate(list=Value("region"), key=Cast("code", CharField()))
-        .values_list("list", "key")
-        .union(
-            Municipality.objects.valid_in(year)
-            .order_by()
-            .annotate(list=Value("municipality"), key=Cast("code", CharField()))
-            .values_list("list", "key"),
-            CallDeclaration.objects.filter(call=call)
-            .order_by()
-            .annotate(list=Value("declaration"), key=Cast("pk", CharField()))
-            .values_list("list", "key"),
-            RequiredAttachment.objects.filter(call=call)
-            .order_by()
-            .annotate(list=Value("required_attachment"), key=Cast("pk", CharField()))
-            .values_list("list", "key"),
-            all=True,
-        )
+    rows = _tagged(Region.objects.all(), "region", "code").union(
+        _tagged(Municipality.objects.valid_in(year), "municipality", "code"),
+        _tagged(CallDeclaration.objects.filter(call=call), "declaration", "pk"),
+        _tagged(RequiredAttachment.objects.filter(call=call), "required_attachment", "pk"),
+        all=True,
     )
     keys = {"region": set(), "municipality": set(), "declaration": set(), "required_attachment": set()}
     for list_name, key in rows:
@@ -110,45 +105,32 @@ def form_choices(*, call, definition, valid_in: int | None = None) -> FormChoice
     """The regions, the municipalities (when the form `definition` asks for one; those valid in `valid_in` if
     given) and the call's declarations, read in one statement: the form page and the officials' view of an
     application show them on every view."""
-    columns = ("list", "key", "sort", "fi", "sv", "en")
-    rows = (
-        Region.objects.order_by()
-        .annotate(
-            list=Value("region"),
-            key=Cast("code", CharField()),
-            sort=Value(0),
-            fi=F("name_fi"),
-            sv=F("name_sv"),
-            en=F("name_en"),
-        )
-        .values_list(*columns)
+    rows = _tagged(
+        Region.objects.all(),
+        "region",
+        "code",
+        sort=Value(0),
+        fi=F("name_fi"),
+        sv=F("name_sv"),
+        en=F("name_en"),
     )
     parts = [
-        CallDeclaration.objects.filter(call=call)
-        .order_by()
-        .annotate(
-            list=Value("declaration"),
-            key=Cast("pk", CharField()),
+        _tagged(
+            CallDeclaration.objects.filter(call=call),
+            "declaration",
+            "pk",
             sort=F("position"),
             fi=F("text_fi"),
             sv=F("text_sv"),
             en=F("text_en"),
         )
-        .values_list(*columns)
     ]
     if any(item.type == "municipality" for item, _group in definition.elements()):
         places = Municipality.objects.all() if valid_in is None else Municipality.objects.valid_in(valid_in)
         parts.append(
-            places.order_by()
-            .annotate(
-                list=Value("municipality"),
-                key=Cast("code", CharField()),
-                sort=Value(0),
-                fi=F("name_fi"),
-                sv=F("name_sv"),
-                en=Value(""),
+            _tagged(
+                places, "municipality", "code", sort=Value(0), fi=F("name_fi"), sv=F("name_sv"), en=Value("")
             )
-            .values_list(*columns)
         )
     found = {"region": [], "declaration": [], "municipality": []}
     for list_name, key, sort, fi, sv, en in rows.union(*parts, all=True):
