@@ -111,6 +111,12 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'avustamo.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A connection kept between requests (and between the task worker's polls, which close old connections each time)
+# saves PostgreSQL a new backend process per request, about as much CPU as Django's own work on a short request
+# (docs/performance.md). The health check finds a connection the database dropped, e.g. after a restart, before
+# a request uses it. CONN_MAX_AGE=0 opens one per request as Django's default does.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the task worker share the file.
     DATABASES["default"]["OPTIONS"] = {

@@ -232,12 +232,12 @@ def save_answers(request, application_id: int, payload: AnswersIn):
         key: value for key, value in (application.answers | payload.answers).items() if value is not None
     }
     try:
-        services.application_save(
+        application = services.application_save(
             application=application, answers=answers, version=payload.version, acting_user=request.auth
         )
     except ValidationError as error:
         return Status(409 if getattr(error, "code", None) == "stale" else 422, validation_refusal(error))
-    return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))
+    return _detail(application)
 
 
 @router.post(
@@ -296,12 +296,12 @@ def submit_application(request, application_id: int):
         else services.application_submit
     )
     try:
-        submit(application=application, acting_user=request.auth)
+        application = submit(application=application, acting_user=request.auth)
     except services.SubmissionRefused as refusal:
         return Status(422, {"detail": "The application cannot be submitted yet.", "errors": refusal.problems})
     except ValidationError as error:
         return Status(422, validation_refusal(error))
-    return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))
+    return _detail(application)
 
 
 @router.post(
