@@ -962,3 +962,29 @@ class PublishedGrantFactory(factory.django.DjangoModelFactory):
         """As every real path into the register does, keep the statistics equal to it."""
         if create:
             refresh_derived([self])
+
+
+# --- What the application page posts ---------------------------------------------------------------------------
+
+
+def page_post(answers: dict, **fields) -> dict:
+    """Answers to the standard form (as `complete_answers` gives them) as the application page posts them, with
+    the page's other `fields` (version, edit_key, action)."""
+    posted = {
+        f"q-{question}": answers[question]
+        for question in ("project-name", "project-summary", "objectives", "target-groups", "activities")
+        if question in answers
+    }
+    if "regions" in answers:
+        posted["q-regions"] = answers["regions"]
+    if "declarations" in answers:
+        posted["q-declarations"] = answers["declarations"]
+    if "period" in answers:
+        posted |= {"q-period-start": answers["period"]["start"], "q-period-end": answers["period"]["end"]}
+    if "budget" in answers:
+        budget = answers["budget"]
+        posted |= {f"q-budget-{cost}": amount for cost, amount in budget["costs"].items()}
+        posted |= {"q-budget-income": budget["income"], "q-budget-own_funding": budget["own_funding"]}
+    for number, person in enumerate(answers.get("contact-persons", ())):
+        posted |= {f"q-contact-persons-{number}-{key}": value for key, value in person.items()}
+    return posted | {key: str(value) for key, value in fields.items()}

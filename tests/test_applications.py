@@ -26,8 +26,11 @@ from tests.factories import (
     OrganisationFactory,
     RegionFactory,
     RequiredAttachmentFactory,
+    StrongIdentityFactory,
+    close_call,
     complete_answers,
     next_year,
+    page_post,
 )
 
 pytestmark = pytest.mark.django_db
@@ -414,6 +417,84 @@ class TestPages:
             {"version": "1", "edit_key": "tab-2", "q-project-name": "C", "action": "save"},
         )
         assert other_tab.status_code == 409
+
+
+class TestSendingFromThePage:
+    """The page's Send button saves what the page shows and submits it, in one transaction where officials verify
+    the right to act; whatever refuses the submit, what was typed is saved."""
+
+    @pytest.fixture
+    def answers(self, call):
+        CallDeclarationFactory(call=call)
+        return complete_answers(call) | {"project-name": "Perhekerhot Hervannassa"}
+
+    def _send(self, client, draft, answers, **fields):
+        posted = page_post(answers, version=draft.version, edit_key="tab-1", action="submit") | fields
+        return client.post(f"/applications/{draft.pk}/", posted)
+
+    def test_send__submits_the_answers_on_the_page(self, client, draft, applicant, answers):
+        sign_in(client, applicant)
+        response = self._send(client, draft, answers)
+        assert response.status_code == 302 and response["Location"] == f"/applications/{draft.pk}/receipt/"
+        draft.refresh_from_db()
+        assert draft.status == ApplicationStatus.SUBMITTED and draft.register_number
+        assert draft.project_name == draft.answers["project-name"] == "Perhekerhot Hervannassa"
+        [version] = draft.submitted_versions.all()
+        assert version.answers["project-name"] == "Perhekerhot Hervannassa"
+        entry = AuditEntry.objects.get(action="application.submitted", target_id=str(draft.pk))
+        assert (entry.actor, entry.details["version"]) == (applicant, draft.version)
+
+    def test_send__refused_for_problems_keeps_what_was_typed(self, client, draft, applicant, answers):
+        sign_in(client, applicant)
+        answers.pop("objectives")
+        response = self._send(client, draft, answers)
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert 'href="#id_q-objectives_field"' in page
+        # The page goes on from the version saved: its next save is not taken for a stale one.
+        assert 'id="application-version" value="2"' in page
+        draft.refresh_from_db()
+        assert (draft.status, draft.register_number, draft.version) == (ApplicationStatus.DRAFT, None, 2)
+        assert (
+            draft.answers["project-name"] == "Perhekerhot Hervannassa" and "objectives" not in draft.answers
+        )
+        assert AuditEntry.objects.filter(action="application.saved", target_id=str(draft.pk)).count() == 1
+        assert not AuditEntry.objects.filter(action="application.submitted").exists()
+
+    def test_send__refused_for_want_of_the_right_to_act_keeps_what_was_typed(self, client, call, answers):
+        member = MembershipFactory(right_to_act=False)
+        StrongIdentityFactory(user=member.person)
+        draft = services.application_start(
+            call=call, organisation=member.organisation, acting_user=member.person
+        )
+        sign_in(client, member.person)
+        response = self._send(client, draft, answers)
+        assert response.status_code == 422
+        assert "Lähetä palveluun asiakirja" in response.content.decode()
+        draft.refresh_from_db()
+        assert (draft.status, draft.authority_check) == (ApplicationStatus.DRAFT, None)
+        assert draft.answers["project-name"] == "Perhekerhot Hervannassa"
+
+    def test_send__from_a_stale_page_saves_and_submits_nothing(self, client, draft, applicant, answers):
+        sign_in(client, applicant)
+        _save(draft, {"project-name": "Toisessa välilehdessä"}, applicant)
+        response = self._send(client, draft, answers)
+        assert response.status_code == 409
+        draft.refresh_from_db()
+        assert (draft.status, draft.answers) == (
+            ApplicationStatus.DRAFT,
+            {"project-name": "Toisessa välilehdessä"},
+        )
+
+    def test_send__after_the_deadline_saves_and_submits_nothing(
+        self, client, draft, applicant, call, answers
+    ):
+        sign_in(client, applicant)
+        close_call(call, closed_for=datetime.timedelta(seconds=1))
+        response = self._send(client, draft, answers)
+        assert response.status_code == 422
+        draft.refresh_from_db()
+        assert (draft.status, draft.answers, draft.version) == (ApplicationStatus.DRAFT, {}, 1)
 
 
 def test_uploaded_files_are_not_served_by_address_even_in_debug(client, draft, applicant, call, settings):

@@ -91,6 +91,32 @@ class TestTheTransitionHelper:
         assert entry.action == "grant.declined" and entry.actor == member
         assert entry.details == {"from": "awaiting_acceptance", "to": "declined", "why": "x"}
 
+    def test_a_caller_holding_the_rows_lock_is_trusted_for_the_status_and_still_checked(
+        self, django_assert_num_queries
+    ):
+        declined = GrantFactory.awaiting_acceptance()
+        Grant.objects.filter(pk=declined.pk).update(status=GrantStatus.DECLINED, answered_at=timezone.now())
+        grant = GrantFactory.awaiting_acceptance()
+        member = grant.application.submitted_by
+        with transaction.atomic():
+            locked = Grant.objects.select_for_update().get(pk=declined.pk)
+            with pytest.raises(ValidationError) as refusal:
+                transition(locked, "accept", acting_user=member, locked=True)
+            assert refusal.value.code == "not_awaiting_acceptance"
+            locked = Grant.objects.select_for_update().get(pk=grant.pk)
+            # The status read under the lock is not read again: one UPDATE and the audit entry.
+            with django_assert_num_queries(2):
+                transition(
+                    locked, "accept", acting_user=member, locked=True, changes={"answered_at": timezone.now()}
+                )
+        grant.refresh_from_db()
+        assert grant.status == GrantStatus.ACCEPTED
+        entry = AuditEntry.objects.filter(target_type="grants.grant", target_id=str(grant.pk)).first()
+        assert (entry.action, entry.details) == (
+            "grant.accepted",
+            {"from": "awaiting_acceptance", "to": "accepted"},
+        )
+
     # Not inside the test's own transaction, which would hide a service's missing one.
     @pytest.mark.django_db(transaction=True)
     def test_a_move_outside_a_transaction_is_a_programming_error(self):

@@ -110,6 +110,12 @@ class TestSubmittingNeedsTheRightToAct:
         assert refusal.code == "not_identified"
         assert "Suomi.fi-tunnistuksella" in refusal.messages[0] and "on tallessa" in refusal.messages[0]
 
+    def test_a_person_neither_identified_nor_verified_is_first_asked_to_identify(self, call):
+        member = MembershipFactory(right_to_act=False)
+        draft = _answered_draft(call, member.organisation, member.person)
+
+        assert _refused_submission(draft, member.person).code == "not_identified"
+
     def test_an_invited_member_without_a_verified_right_is_refused(self, call):
         member = MembershipFactory(right_to_act=False)
         StrongIdentityFactory(user=member.person)
@@ -180,6 +186,13 @@ class TestSubmittingWhereEAuthorizationsAnswers:
 
         assert refusal.code == "authority_not_checked"
         assert "Suomi.fi-valtuuksissa" in refusal.messages[0]
+
+    def test_an_allowing_answer_does_not_stand_for_the_persons_identification(self, call):
+        member = MembershipFactory(right_to_act=False)
+        AuthorityCheckFactory(person=member.person, organisation=member.organisation)
+        draft = _answered_draft(call, member.organisation, member.person)
+
+        assert _refused_submission(draft, member.person).code == "not_identified"
 
     def test_an_answer_older_than_the_validity_is_not_relied_on(self, call, settings):
         member = MembershipFactory(right_to_act=False)

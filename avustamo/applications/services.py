@@ -54,6 +54,16 @@ class SubmissionRefused(ValidationError):
         self.problems = problems
 
 
+class SavedNotSubmitted(Exception):
+    """`application_save_and_submit` saved the answers, and `refusal` refused the submit: `application` is the
+    draft as saved. Not a ValidationError, so that it is never taken for a refusal that saved nothing."""
+
+    def __init__(self, application: Application, refusal: ValidationError):
+        super().__init__(*refusal.messages)
+        self.application = application
+        self.refusal = refusal
+
+
 def _require_member(user, organisation) -> None:
     if not user.has_perm("applications.apply_for_organisation", organisation):
         raise PermissionDenied(_("You do not act for this organisation."))
@@ -207,6 +217,21 @@ def application_save(
     """
     application = _locked_for_member(application, acting_user)
     request = _refuse_unless_editable(application)
+    _take_answers(application, answers=answers, version=version, edit_key=edit_key, request=request)
+    _write_answers(application, acting_user=acting_user)
+    return application
+
+
+def _take_answers(
+    application: Application,
+    *,
+    answers: dict,
+    version: int,
+    edit_key: str,
+    request: CompletionRequest | None,
+    lists: CodeLists | None = None,
+) -> None:
+    """Check the answers for the locked `application` and set them on it, with the next version, unwritten."""
     own_latest_save = bool(edit_key) and edit_key == application.last_edit_key
     if version != application.version and not own_latest_save:
         raise ValidationError(
@@ -217,7 +242,7 @@ def application_save(
             ),
             code="stale",
         )
-    problems = malformed_answers(application.form.parsed, answers, answer_context(application))
+    problems = malformed_answers(application.form.parsed, answers, answer_context(application, lists))
     if problems:
         raise ValidationError(
             {field: ValidationError(message, code="malformed") for field, message in problems.items()}
@@ -234,11 +259,16 @@ def application_save(
     application.answers = answers
     application.version += 1
     application.last_edit_key = edit_key[:32]
-    application.save(update_fields=["answers", "version", "last_edit_key", "updated_at"])
+
+
+SAVED_FIELDS = ("answers", "version", "last_edit_key")
+
+
+def _write_answers(application: Application, *, acting_user) -> None:
+    application.save(update_fields=[*SAVED_FIELDS, "updated_at"])
     audit(
         acting_user=acting_user, action="application.saved", target=application, version=application.version
     )
-    return application
 
 
 def _attachment_rules(
@@ -390,16 +420,66 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
         return application
     _refuse_unless_draft(application)
     _refuse_unless_open(application.call, now)
+    attachments, authority = _submittable(application, acting_user=acting_user, now=now)
+    _submit(application, attachments=attachments, authority=authority, acting_user=acting_user, now=now)
+    return application
+
+
+def application_save_and_submit(
+    *, application: Application, answers: dict, version: int, acting_user, edit_key: str = "", now=None
+) -> Application:
+    """The form page's Send button: the answers saved and the draft submitted in one transaction, under one lock
+    of the row, the answers written with the submission in one UPDATE and audited by its entry, which names the
+    version. Refused as `application_save` refuses, saving nothing; when the save is accepted and the submit
+    refused (problems, no right to act), the answers are saved all the same, as the page promises, and the
+    refusal raised after that commit as `SavedNotSubmitted`."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = _locked_for_member(application, acting_user)
+        _refuse_unless_draft(application)
+        _refuse_unless_open(application.call, now)
+        lists = code_lists(call=application.call, year=timezone.localdate().year)
+        _take_answers(
+            application, answers=answers, version=version, edit_key=edit_key, request=None, lists=lists
+        )
+        try:
+            attachments, authority = _submittable(application, acting_user=acting_user, now=now, lists=lists)
+        except ValidationError as error:
+            _write_answers(application, acting_user=acting_user)
+            refusal = SavedNotSubmitted(application, error)
+        else:
+            _submit(
+                application,
+                attachments=attachments,
+                authority=authority,
+                acting_user=acting_user,
+                now=now,
+                saved_fields=SAVED_FIELDS,
+            )
+            return application
+    raise refusal
+
+
+def _submittable(application: Application, *, acting_user, now, lists: CodeLists | None = None):
+    """The attachments and the authority check of a draft that may be submitted, or the refusal; writes nothing
+    but the authority check the submission is made under."""
     attachments = _attachments(application)
-    _refuse_problems(application, attachments)
+    _refuse_problems(application, attachments, lists)
     authority = require_authority(person=acting_user, organisation=application.organisation, now=now)
+    return attachments, authority
+
+
+def _submit(application: Application, *, attachments, authority, acting_user, now, saved_fields=()) -> None:
+    """Write the submission of the locked draft, with `saved_fields` set on it since it was read."""
     facts = _copy_facts(application)
     register_number = next_register_number(application.call.programme.agency, now)
     transition(
         application,
         "submit",
         acting_user=acting_user,
+        locked=True,
         changes={
+            **{field: getattr(application, field) for field in saved_fields},
             **facts,
             "submitted_at": now,
             "submitted_by": acting_user,
@@ -407,6 +487,7 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
             "authority_check": authority,
         },
         register_number=register_number,
+        version=application.version,
         **authority_details(authority),
     )
     # Only a draft is submitted, and nothing makes a sent application a draft again: this is its first version,
@@ -417,7 +498,6 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
     transaction.on_commit(
         lambda: send_submission_receipt.enqueue(application_id=application.pk, language=language)
     )
-    return application
 
 
 def _attachments(application: Application) -> list[Attachment]:
@@ -426,8 +506,10 @@ def _attachments(application: Application) -> list[Attachment]:
     return list(application.attachments.all())
 
 
-def _refuse_problems(application: Application, attachments: list[Attachment]) -> None:
-    lists = code_lists(call=application.call, year=timezone.localdate().year)
+def _refuse_problems(
+    application: Application, attachments: list[Attachment], lists: CodeLists | None = None
+) -> None:
+    lists = lists or code_lists(call=application.call, year=timezone.localdate().year)
     problems = submission_problems(
         application.form.parsed, application.answers, answer_context(application, lists)
     )
@@ -521,6 +603,7 @@ def application_withdraw(*, application: Application, acting_user) -> Applicatio
         application,
         "withdraw",
         acting_user=acting_user,
+        locked=True,
         changes={"withdrawn_at": timezone.now()},
         **(authority_details(authority) if authority else {}),
     )
@@ -581,6 +664,7 @@ def completion_request_create(
         application,
         "request_completion",
         acting_user=acting_user,
+        locked=True,
         reason=request.message,
         reply_by=reply_by,
     )
@@ -638,6 +722,7 @@ def completion_submit(*, application: Application, acting_user, now=None) -> App
         application,
         "complete",
         acting_user=acting_user,
+        locked=True,
         changes={**facts, "authority_check": authority},
         version=version.number,
         **authority_details(authority),

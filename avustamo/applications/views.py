@@ -17,9 +17,10 @@ from avustamo.applications.models import ApplicationStatus
 from avustamo.core.feedback import perform
 from avustamo.core.ids import id_or_none
 from avustamo.core.translation import language_code
+from avustamo.organisations.authority import authority_source
 from avustamo.organisations.authority_views import confirm_right_to_act
 from avustamo.organisations.forms import CONSENT_TEXT
-from avustamo.organisations.models import Organisation
+from avustamo.organisations.models import AuthoritySource, Organisation
 from avustamo.organisations.selectors import consents_to_electronic_notification
 from avustamo.organisations.services import notification_consent_set
 from avustamo.programmes.application_form.presentation import present
@@ -117,13 +118,16 @@ def edit(request, pk):
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
+    edit_key = request.POST.get("edit_key", "")[:32]
+    if _saved_and_submitted_at_once(request, application):
+        return _save_and_submit(request, application, answers=answers, version=version, edit_key=edit_key)
     try:
         application = services.application_save(
             application=application,
             answers=answers,
             version=version,
             acting_user=request.user,
-            edit_key=request.POST.get("edit_key", "")[:32],
+            edit_key=edit_key,
         )
     except ValidationError as error:
         if request.htmx:
@@ -133,17 +137,7 @@ def edit(request, pk):
                 error=" ".join(error.messages),
                 status=409 if getattr(error, "code", None) == "stale" else 422,
             )
-        if hasattr(error, "error_dict"):
-            errors = {field: " ".join(messages_) for field, messages_ in error.message_dict.items()}
-            problems = [{"field": field, "message": message} for field, message in errors.items()]
-            return _page(request, application, answers=answers, errors=errors, problems=problems, status=422)
-        return _page(
-            request,
-            application,
-            answers=answers,
-            problems=[{"field": "", "message": m} for m in error.messages],
-            status=409 if error.code == "stale" else 422,
-        )
+        return _save_refused(request, application, answers, error)
     if request.htmx:
         return _autosave_status(request, application)
     upload_errors = _attach_uploaded_files(request, application)
@@ -166,13 +160,67 @@ def edit(request, pk):
     )
     try:
         application = submit(application=application, acting_user=request.user)
-    except services.SubmissionRefused as refusal:
-        errors = {problem["field"]: problem["message"] for problem in refusal.problems}
-        return _page(request, application, errors=errors, problems=refusal.problems, status=422)
     except ValidationError as error:
-        return _page(
-            request, application, problems=[{"field": "", "message": m} for m in error.messages], status=422
+        return _submit_refused(request, application, error)
+    return _submitted(request, application)
+
+
+def _saved_and_submitted_at_once(request, application) -> bool:
+    """Whether Send saves and submits in one transaction: a draft with no files to attach first, of an
+    organisation whose right to act officials verify. Where e-Authorizations is asked again before the submit,
+    its refusal sends the person there, so the answers are saved before it is asked."""
+    return (
+        request.POST.get("action") == "submit"
+        and not request.htmx
+        and not request.FILES
+        and application.status == ApplicationStatus.DRAFT
+        and authority_source(application.organisation) == AuthoritySource.OFFICIAL_VERIFICATION
+    )
+
+
+def _save_and_submit(request, application, *, answers, version, edit_key):
+    try:
+        application = services.application_save_and_submit(
+            application=application,
+            answers=answers,
+            version=version,
+            acting_user=request.user,
+            edit_key=edit_key,
         )
+    except services.SavedNotSubmitted as outcome:
+        return _submit_refused(request, outcome.application, outcome.refusal)
+    except ValidationError as error:
+        return _save_refused(request, application, answers, error)
+    return _submitted(request, application)
+
+
+def _save_refused(request, application, answers, error: ValidationError):
+    """The page again with the answers posted and why they were not saved."""
+    if hasattr(error, "error_dict"):
+        errors = {field: " ".join(messages_) for field, messages_ in error.message_dict.items()}
+        return _page(
+            request, application, answers=answers, errors=errors, problems=_as_problems(errors), status=422
+        )
+    return _page(
+        request,
+        application,
+        answers=answers,
+        problems=[{"field": "", "message": m} for m in error.messages],
+        status=409 if error.code == "stale" else 422,
+    )
+
+
+def _submit_refused(request, application, error: ValidationError):
+    """The page again, its answers saved, with why it was not submitted."""
+    if isinstance(error, services.SubmissionRefused):
+        errors = {problem["field"]: problem["message"] for problem in error.problems}
+        return _page(request, application, errors=errors, problems=error.problems, status=422)
+    return _page(
+        request, application, problems=[{"field": "", "message": m} for m in error.messages], status=422
+    )
+
+
+def _submitted(request, application):
     if request.POST.get("notification_consent") and not consents_to_electronic_notification(
         application.organisation
     ):

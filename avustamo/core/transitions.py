@@ -55,19 +55,27 @@ def transition(
     acting_user,
     changes: dict | None = None,
     audit_target: models.Model | None = None,
+    locked: bool = False,
     **details,
 ) -> models.Model:
     """Move `obj` by `action` of its model's transition table, with `changes` to other fields saved along.
 
     The row is locked and its status read again under the lock, so that two requests racing to act on the same
     object cannot both succeed: the second finds the state changed and is refused with the move's stable code.
+    `locked=True` says the caller read `obj` under a lock of its row in this transaction (select_for_update), so
+    its status is already the current one and is not read again: a statement less on the busiest paths.
     The audit entry (on `audit_target`, by default the object) records from, to and `details`."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("transition() runs inside the service's transaction")
     model = type(obj)
     move = model.transitions[action]
     current = (
-        model._base_manager.select_for_update().filter(pk=obj.pk).values_list("status", flat=True).first()
+        obj.status
+        if locked
+        else model._base_manager.select_for_update()
+        .filter(pk=obj.pk)
+        .values_list("status", flat=True)
+        .first()
     )
     if current not in move.sources:
         raise ValidationError(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,9 +57,29 @@ def require_authority(*, person, organisation: Organisation, now=None) -> Author
     """The check the next act in the organisation's name is made under, or a refusal that says what to do.
 
     Called inside the acting service's transaction; refuses without changing anything, so a draft stays as it is.
+    The evidence of the right and whether the person has been strongly identified are read in one statement: a
+    submit at the deadline asks. Only a refusal for want of evidence reads the identification again.
     """
     now = now or timezone.now()
-    if not StrongIdentity.objects.filter(user=person).exists():
+    verified_by_official = authority_source(organisation) == AuthoritySource.OFFICIAL_VERIFICATION
+    if verified_by_official:
+        evidence = RepresentationVerification.objects.filter(
+            person=person, organisation=organisation, status=VerificationStatus.VERIFIED
+        ).select_related("decided_by")
+    else:
+        evidence = AuthorityCheck.objects.filter(
+            person=person,
+            organisation=organisation,
+            source=AuthoritySource.E_AUTHORIZATIONS,
+            checked_at__gte=now - _valid_for(),
+        ).order_by("-checked_at")
+    evidence = evidence.annotate(person_identified=Exists(StrongIdentity.objects.filter(user=person))).first()
+    identified = (
+        evidence.person_identified
+        if evidence is not None
+        else StrongIdentity.objects.filter(user=person).exists()
+    )
+    if not identified:
         raise ValidationError(
             _(
                 "Identify yourself with Suomi.fi e-Identification before acting for %(organisation)s. "
@@ -67,19 +88,11 @@ def require_authority(*, person, organisation: Organisation, now=None) -> Author
             % {"organisation": organisation.name},
             code="not_identified",
         )
-    if authority_source(organisation) == AuthoritySource.OFFICIAL_VERIFICATION:
-        return _check_verified_representation(person=person, organisation=organisation, now=now)
-    latest = (
-        AuthorityCheck.objects.filter(
-            person=person,
-            organisation=organisation,
-            source=AuthoritySource.E_AUTHORIZATIONS,
-            checked_at__gte=now - _valid_for(),
+    if verified_by_official:
+        return _check_verified_representation(
+            person=person, organisation=organisation, verification=evidence, now=now
         )
-        .order_by("-checked_at")
-        .first()
-    )
-    if latest is None:
+    if evidence is None:
         raise ValidationError(
             _(
                 "Confirm your right to act for %(organisation)s in Suomi.fi e-Authorizations. "
@@ -88,7 +101,7 @@ def require_authority(*, person, organisation: Organisation, now=None) -> Author
             % {"organisation": organisation.name},
             code="authority_not_checked",
         )
-    if not latest.allowed:
+    if not evidence.allowed:
         raise ValidationError(
             _(
                 "According to Suomi.fi e-Authorizations you may not act for %(organisation)s in this matter "
@@ -97,21 +110,17 @@ def require_authority(*, person, organisation: Organisation, now=None) -> Author
             )
             % {
                 "organisation": organisation.name,
-                "time": timezone.localtime(latest.checked_at).strftime("%d.%m.%Y %H:%M"),
+                "time": timezone.localtime(evidence.checked_at).strftime("%d.%m.%Y %H:%M"),
             },
             code="authority_ended",
         )
-    return latest
+    return evidence
 
 
-def _check_verified_representation(*, person, organisation: Organisation, now) -> AuthorityCheck:
-    verification = (
-        RepresentationVerification.objects.filter(
-            person=person, organisation=organisation, status=VerificationStatus.VERIFIED
-        )
-        .select_related("decided_by")
-        .first()
-    )
+def _check_verified_representation(
+    *, person, organisation: Organisation, verification: RepresentationVerification | None, now
+) -> AuthorityCheck:
+    """A check recorded under the official's verification, or a refusal saying whether one is on its way."""
     if verification is None:
         pending = RepresentationVerification.objects.filter(
             person=person, organisation=organisation, status=VerificationStatus.PENDING
