@@ -29,6 +29,7 @@ from tests.factories import (
     CallFactory,
     CallFormFactory,
     CompletionRequestFactory,
+    DecisionFactory,
     EvaluationCriterionFactory,
     ScreeningFactory,
     UserFactory,
@@ -753,6 +754,20 @@ def test_the_handling_list_filters_searches_and_sorts(applications, officials, c
         f"/official/calls/{call.pk}/applications/", {"status": "completion_overdue"}
     ).content.decode()
     assert 'class="overdue"' in page and applications[1].register_number in page
+
+
+def test_the_handling_list_shows_the_current_decision_and_not_the_corrected_one(
+    applications, officials, client
+):
+    corrected_one, undecided = applications[0], applications[1]
+    first = DecisionFactory.signed(application=corrected_one, outcome=Outcome.REJECTED)
+    DecisionFactory(application=corrected_one, corrects=first, outcome=Outcome.PARTIALLY_APPROVED)
+    sign_in(client, officials["manager"])
+    page = client.get(f"/official/calls/{corrected_one.call_id}/applications/").content.decode()
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in page.split("<tr")[2:]}
+    assert "hyväksytty osittain (luonnos)" in rows[corrected_one.register_number]
+    assert "hylätty" not in rows[corrected_one.register_number]
+    assert "hyväksytty" not in rows[undecided.register_number]
 
 
 def test_an_application_can_have_its_own_presenter(applications, officials):

@@ -10,6 +10,7 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 
 from avustamo.core.spreadsheets import neutralised, sheet_name
+from avustamo.portal.selectors import current_decision
 
 
 def _screening(application):
@@ -23,10 +24,8 @@ def _proposed_amount(application):
 
 
 def _outcome(application):
-    decisions = getattr(application, "current_decisions", None)
-    if decisions is None:
-        decisions = list(application.decisions.filter(corrected_by__isnull=True).order_by("-pk"))
-    return decisions[0].get_outcome_display() if decisions else ""
+    decision = current_decision(application)
+    return decision.get_outcome_display() if decision else ""
 
 
 def handling_workbook(call, rows, ranking: dict[int, int]) -> bytes:

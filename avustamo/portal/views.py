@@ -177,6 +177,7 @@ def handling_list(request, pk):
     ranking = review_selectors.call_ranking(call)
     for application in page:
         application.rank = ranking.get(application.pk)
+        application.current_decision = portal_selectors.current_decision(application)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
