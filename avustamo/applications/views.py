@@ -118,17 +118,16 @@ def edit(request, pk):
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
-    edit_key = request.POST.get("edit_key", "")[:32]
+    saving = {
+        "answers": answers,
+        "version": version,
+        "acting_user": request.user,
+        "edit_key": request.POST.get("edit_key", "")[:32],
+    }
     if _saved_and_submitted_at_once(request, application):
-        return _save_and_submit(request, application, answers=answers, version=version, edit_key=edit_key)
+        return _save_and_submit(request, application, saving)
     try:
-        application = services.application_save(
-            application=application,
-            answers=answers,
-            version=version,
-            acting_user=request.user,
-            edit_key=edit_key,
-        )
+        application = services.application_save(application=application, **saving)
     except ValidationError as error:
         if request.htmx:
             return _autosave_status(
@@ -178,19 +177,13 @@ def _saved_and_submitted_at_once(request, application) -> bool:
     )
 
 
-def _save_and_submit(request, application, *, answers, version, edit_key):
+def _save_and_submit(request, application, saving: dict):
     try:
-        application = services.application_save_and_submit(
-            application=application,
-            answers=answers,
-            version=version,
-            acting_user=request.user,
-            edit_key=edit_key,
-        )
+        application = services.application_save_and_submit(application=application, **saving)
     except services.SavedNotSubmitted as outcome:
         return _submit_refused(request, outcome.application, outcome.refusal)
     except ValidationError as error:
-        return _save_refused(request, application, answers, error)
+        return _save_refused(request, application, saving["answers"], error)
     return _submitted(request, application)
 
 
