@@ -25,6 +25,8 @@ def is_organisation_administrator(user, organisation):
 rules.add_perm("organisations.register_organisation", is_signed_in)
 rules.add_perm("organisations.read_organisation", is_organisation_member | is_official)
 rules.add_perm("organisations.edit_organisation", is_organisation_administrator)
+# What any member says for the organisation (its consent to electronic notification), with the right to act.
+rules.add_perm("organisations.answer_for_organisation", is_organisation_member)
 rules.add_perm("organisations.manage_members", is_organisation_administrator)
 rules.add_perm("organisations.list_all_organisations", is_official)
 

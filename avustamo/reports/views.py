@@ -289,7 +289,8 @@ FORM_KINDS = {"interim": ReportKind.INTERIM, "final": ReportKind.FINAL}
 def _report_form_call(request, pk, kind):
     if kind not in FORM_KINDS:
         raise Http404
-    if not request.user.has_perm("core.use_official_pages"):
+    # The same officials as the application form's editor: those who prepare calls (and save their forms).
+    if not request.user.has_perm("programmes.manage_calls"):
         raise PermissionDenied
     return get_object_or_404(Call, pk=pk)
 
