@@ -429,6 +429,7 @@ OBJECTS = {
     "official/calls/<int:pk>/allocation/": lambda w: {"pk": w["call"].pk},
     "official/calls/<int:pk>/publish-decisions/": lambda w: {"pk": w["call"].pk},
     "official/calls/<int:pk>/publication/": lambda w: {"pk": w["call"].pk},
+    "official/calls/<int:pk>/publication/resume/": lambda w: {"pk": w["call"].pk},
     "official/applications/<int:pk>/": lambda w: {"pk": w["application"].pk},
     "official/applications/<int:pk>/attachments/<int:attachment_pk>/": lambda w: {
         "pk": w["attachment"].application_id,

@@ -347,6 +347,7 @@ GET_MATRIX: dict[str, dict] = {
     "official/calls/<int:pk>/team/assign-all/": row(405),
     "official/calls/<int:pk>/allocation/": row(405),
     "official/calls/<int:pk>/publish-decisions/": row(405),
+    "official/calls/<int:pk>/publication/resume/": row(405),
     "official/calls/<int:pk>/publication/": row(
         403, manager=200, presenter=200, finance=200, auditor=200, administrator=200
     ),
