@@ -1,9 +1,10 @@
-"""Text no database can hold: U+0000 and lone surrogates (U+D800–U+DFFF).
+"""Text no database can hold: U+0000, lone surrogates (U+D800–U+DFFF), and more characters than a column takes.
 
 PostgreSQL refuses U+0000 in text; a lone surrogate is not a character at all, so it cannot be encoded as UTF-8:
-SQLite keeps one inside JSON (as the escape `\\ud800`) and every page that later shows it fails. Requests carrying
-either are refused by `core.middleware`; this guard refuses them in every model of the service before the row is
-written, whatever called `save()`, so a service called with such text refuses it like any other invalid input.
+SQLite keeps one inside JSON (as the escape `\\ud800`) and every page that later shows it fails. PostgreSQL refuses
+text longer than its column, SQLite stores it. Requests carrying NUL or a surrogate are refused by
+`core.middleware`; this guard refuses all three in every model of the service before the row is written, whatever
+called `save()`, so a service called with such text refuses it like any other invalid input, on both databases.
 """
 
 import re
@@ -37,14 +38,24 @@ def unstorable_path(value, path: str = "") -> str | None:
     return None
 
 
-def refuse_unstorable_text(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
-    """pre_save: a ValidationError naming the field when any text of `instance` holds NUL or a lone surrogate."""
-    if raw:
-        return
-    for field in sender._meta.concrete_fields:
+def refuse_unstorable(instance, update_fields=None) -> None:
+    """A ValidationError naming the field when any text of `instance` holds NUL or a lone surrogate, or is longer
+    than its column. Runs before every save; call it for rows written with bulk_create, which skips pre_save."""
+    for field in type(instance)._meta.concrete_fields:
         if not isinstance(field, TEXT_FIELDS) or (update_fields and field.name not in update_fields):
             continue
-        if unstorable_path(getattr(instance, field.attname)) is not None:
+        value = getattr(instance, field.attname)
+        if (
+            isinstance(field, models.CharField)
+            and isinstance(value, str)
+            and len(value) > (field.max_length or len(value))
+        ):
+            raise ValidationError(
+                _("%(field)s is longer than %(limit)s characters.")
+                % {"field": str(field.verbose_name).capitalize(), "limit": field.max_length},
+                code="too_long",
+            )
+        if unstorable_path(value) is not None:
             raise ValidationError(
                 _(
                     "%(field)s contains a character that cannot be stored (U+0000 or a lone surrogate "
@@ -53,3 +64,9 @@ def refuse_unstorable_text(sender, instance, update_fields=None, raw=False, **kw
                 % {"field": str(field.verbose_name).capitalize()},
                 code="unstorable_character",
             )
+
+
+def refuse_unstorable_text(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
+    """pre_save of every model of the service (`CoreConfig.ready`); fixtures loaded raw are trusted."""
+    if not raw:
+        refuse_unstorable(instance, update_fields)
