@@ -313,7 +313,7 @@ def test_an_ordinary_word_document_is_accepted():
 @pytest.mark.parametrize(
     ("members", "code", "message"),
     [
-        ({"word/document.xml": bytes(64 * 1024 * 1024)}, "unpacks_too_large", "250 MB"),
+        ({"word/document.xml": bytes(64 * 1024 * 1024)}, "unpacks_too_large", "250"),
         (
             {"word/document.xml": b"<w:document/>", **{f"word/media/{n}.xml": b"" for n in range(5001)}},
             "too_many_members",

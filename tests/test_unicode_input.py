@@ -31,6 +31,8 @@ from avustamo.hearings.models import Hearing
 from avustamo.hearings.services import hearing_reply
 from avustamo.organisations import services as organisation_services
 from avustamo.organisations.models import Organisation
+from avustamo.reports.models import Report
+from avustamo.reports.services import report_save
 from tests.access import sign_in
 from tests.factories import (
     ApplicationFactory,
@@ -39,6 +41,7 @@ from tests.factories import (
     GrantFactory,
     HearingFactory,
     MembershipFactory,
+    ReportFactory,
     UserFactory,
 )
 
@@ -133,6 +136,21 @@ def _grant(accepted: bool) -> Callable[[], dict]:
     return prepare
 
 
+def _report() -> dict:
+    report = ReportFactory.started()
+    return {"report": report, "member": report.created_by}
+
+
+def _save_report_answer(objects: dict, text: str) -> None:
+    report = Report.objects.get(pk=objects["report"].pk)
+    report_save(
+        report=report,
+        answers={"activities-done": text},
+        version=report.version,
+        acting_user=objects["member"],
+    )
+
+
 def _member() -> dict:
     member = MembershipFactory(role="administrator")
     return {"organisation": member.organisation, "member": member.person}
@@ -193,6 +211,18 @@ INPUTS = [
             .first()
         ),
         lambda o: [(o["member"], reverse("applications:decision", args=[o["grant"].application_id]))],
+    ),
+    TextInput(
+        "report text",
+        _report,
+        _save_report_answer,
+        lambda o: Report.objects.get(pk=o["report"].pk).answers.get("activities-done"),
+        lambda o: [
+            (
+                o["member"],
+                reverse("applications:report", args=[o["report"].grant.application_id, o["report"].pk]),
+            )
+        ],
     ),
     TextInput(
         "organisation name",
