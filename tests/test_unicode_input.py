@@ -223,6 +223,7 @@ INPUTS = [
                 reverse("applications:report", args=[o["report"].grant.application_id, o["report"].pk]),
             )
         ],
+        normalise=lambda text: text,  # answers are kept as written, like the application's
     ),
     TextInput(
         "organisation name",
