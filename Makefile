@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-# The demo runs as in production (DEBUG off) on plain http on this machine only.
-DEMO_ENV = SECRET_KEY="$$(cat var/demo_secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost SECURE_COOKIES=false \
-	SITE_URL=http://127.0.0.1:$(PORT)
+# The demo runs as in production (DEBUG off) on plain http on this machine only: the https protections, on by
+# default in production, are turned off by name (docs/reliability.md, "Security settings").
+DEMO_ENV = SECRET_KEY="$$(cat var/demo_secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=http://127.0.0.1:$(PORT) \
+	SECURE_COOKIES=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
 
 .PHONY: demo test install messages lint format system-deps clean
 

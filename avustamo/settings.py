@@ -4,8 +4,10 @@ SQLite under `var/` is the default database; `DATABASE_URL` selects PostgreSQL. 
 settings fail closed: there is no default SECRET_KEY and no allowed host unless the environment gives them.
 """
 
+import datetime
 from pathlib import Path
 
+import csp.constants
 import environ
 from django.utils.translation import gettext_lazy as _
 
@@ -70,12 +72,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "avustamo.core.middleware.JsonErrorsUnderApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the middleware that set cookies, so that it sees them (static files, served above, stay cacheable).
+    "avustamo.core.headers.NoStoreForPersonalPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "avustamo.core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "avustamo.core.headers.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "avustamo.accounts.middleware.StaffSessionLimitsMiddleware",
@@ -107,6 +112,12 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'avustamo.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A connection kept between requests (and between the task worker's polls, which close old connections each time)
+# saves PostgreSQL a new backend process per request, about as much CPU as Django's own work on a short request
+# (docs/performance.md). The health check finds a connection the database dropped, e.g. after a restart, before
+# a request uses it. CONN_MAX_AGE=0 opens one per request as Django's default does.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the task worker share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -140,17 +151,56 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Stored files (attachments, proofs, decision PDFs, receipts) are applicants' documents: never served as static
+# files, only streamed through views that check rights. They live in the directory MEDIA_ROOT unless
+# FILE_STORAGE_S3_BUCKET is set, then in a private bucket of an S3-compatible object store (AWS, Ceph RGW, MinIO...)
+# that every app server and task worker reaches (docs/reliability.md, "Files every server reaches"):
+# - FILE_STORAGE_S3_BUCKET: the bucket, made beforehand, with no public access;
+# - FILE_STORAGE_S3_ENDPOINT_URL: the store's address, e.g. https://s3.example.fi (empty: AWS's own);
+# - FILE_STORAGE_S3_REGION: the bucket's region, e.g. eu-north-1 (empty: the store's default);
+# - FILE_STORAGE_S3_ACCESS_KEY_ID and FILE_STORAGE_S3_SECRET_ACCESS_KEY: the service's credentials (empty: boto3's
+#   own chain: AWS_* variables, ~/.aws, the machine's role);
+# - FILE_STORAGE_S3_PREFIX: a folder of keys in the bucket, when several installations share it (empty: none);
+# - FILE_STORAGE_S3_SERVER_SIDE_ENCRYPTION: AES256 or aws:kms to have the store encrypt each object at rest (empty:
+#   the bucket's default; not every S3-compatible store accepts the header).
+# Every object is private, a name in use is never overwritten (a new name is chosen), and no URL to an object is
+# ever made (core.object_storage.PrivateS3Storage refuses): a signed link would let its holder skip the checks.
+FILE_STORAGE_S3_BUCKET = env("FILE_STORAGE_S3_BUCKET", default="")
+FILE_STORAGE_S3_SERVER_SIDE_ENCRYPTION = env("FILE_STORAGE_S3_SERVER_SIDE_ENCRYPTION", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "avustamo.core.object_storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": FILE_STORAGE_S3_BUCKET,
+            "endpoint_url": env("FILE_STORAGE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("FILE_STORAGE_S3_REGION", default="") or None,
+            "access_key": env("FILE_STORAGE_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("FILE_STORAGE_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("FILE_STORAGE_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "object_parameters": (
+                {"ServerSideEncryption": FILE_STORAGE_S3_SERVER_SIDE_ENCRYPTION}
+                if FILE_STORAGE_S3_SERVER_SIDE_ENCRYPTION
+                else {}
+            ),
+            # A download is read into memory up to this size, then into a temporary file.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+    if FILE_STORAGE_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Uploaded files are applicants' documents: never served as static files, only through views that check rights.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
+# `manage.py backup` and `restore` run PostgreSQL's pg_dump and pg_restore from this directory (empty: from PATH);
+# they must be of the server's major version or newer, e.g. /usr/lib/postgresql/15/bin.
+POSTGRESQL_BIN_DIR = env("POSTGRESQL_BIN_DIR", default="")
 WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -163,20 +213,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Work that shows no progress for this long is taken as stalled (its worker killed) and resumed by
+# `manage.py resume_stalled_tasks` or a button: longer than any single step of a task (one PDF, one email).
+TASK_STALLED_AFTER = datetime.timedelta(seconds=env.int("TASK_STALLED_AFTER_SECONDS", default=300))
 
 # The shared cache holds the sign-in throttles: every app server must see the same counts, so production uses
 # Redis (`CACHE_URL=redis://127.0.0.1:6379/1`) or the database cache (`dbcache://avustamo_cache`, the default,
 # whose table `manage.py createcachetable` makes); a per-process cache (`locmemcache://`) is for one process only.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://avustamo_cache")}
-
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
-SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Password accounts (django-allauth): the email address is the login, and a new address is verified by an emailed
 # link before it can be used. Signup and password reset answer the same whether or not an address has an account.
@@ -311,3 +355,41 @@ SUOMIFI_OIDC_SCOPE = env("SUOMIFI_OIDC_SCOPE", default="openid")
 SUOMIFI_OIDC_TIMEOUT_SECONDS = env.float("SUOMIFI_OIDC_TIMEOUT_SECONDS", default=10)
 # A test environment's identification (the demo's local stand-in, Suomi.fi's test environment): the button says so.
 SUOMIFI_OIDC_TEST_ENVIRONMENT = env.bool("SUOMIFI_OIDC_TEST_ENVIRONMENT", default=False)
+
+# Security settings (docs/reliability.md, "Security settings"). Outside DEBUG every protection is on unless the
+# environment turns it off by name, as the runs on plain http on this machine do (the demo, the tests, the benches);
+# `manage.py check --deploy --fail-level WARNING` passes with the defaults and reports each one turned off.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer's health probe may come over plain http from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading asks browsers to hard-code https for the whole domain, a promise hard to take back that only the
+# domain's owner can make (hstspreload.org): a choice, off by default, and Django's reminder of it silenced.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Only a proxy that is trusted and sets this header itself (e.g. `X-Forwarded-Proto`) may say a request came over
+# https; anyone else could send it. gunicorn trusts its own `forwarded_allow_ips` (127.0.0.1) the same way.
+TRUSTED_PROXY_PROTO_HEADER = env("TRUSTED_PROXY_PROTO_HEADER", default="")
+if TRUSTED_PROXY_PROTO_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + TRUSTED_PROXY_PROTO_HEADER.upper().replace("-", "_"), "https")
+
+# The content security policy (django-csp): our pages run only our own scripts and styles, from files, never inline.
+# Forms post to this site; avustamo.core.headers adds to form-action the identification providers configured above,
+# to which the sign-in and the choice of the organisation one acts for go on (browsers check those redirects too).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.constants.SELF],
+        "object-src": [csp.constants.NONE],
+        "base-uri": [csp.constants.SELF],
+        "frame-ancestors": [csp.constants.NONE],
+        "form-action": [csp.constants.SELF],
+    }
+}

@@ -4,7 +4,10 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-suite-only")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The test client and the live server speak plain http: the https protections are turned off by name.
 os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("PERSON_KEY_SECRET", "test-suite-only-person-key")
 
 from avustamo.settings import *  # noqa: F403

@@ -18,12 +18,9 @@ import datetime
 import http.client
 import math
 import os
-import platform
 import random
 import secrets
-import socket
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
@@ -130,7 +127,10 @@ def configure_environment(arguments: argparse.Namespace) -> bool:
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Plain http on 127.0.0.1: the https protections are turned off by name.
             "SECURE_COOKIES": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
             "LOG_LEVEL": "WARNING",
         }
     )
@@ -155,6 +155,7 @@ from avustamo.reference.models import Municipality  # noqa: E402
 from avustamo.register import exports, search  # noqa: E402
 from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant  # noqa: E402
 from avustamo.register.services import refresh_derived  # noqa: E402
+from bench.serving import Gunicorn, get, load_average, machine  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------------------------
 # What the register holds: agencies, programmes, calls, organisations and their grants.
@@ -1068,76 +1069,6 @@ def build(total: int, organisations: int) -> None:
 # The server and the measurements.
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """gunicorn serving avustamo.wsgi on 127.0.0.1 with the bench's production settings."""
-
-    def __init__(self, timeout: int):
-        self.port = free_port()
-        self.log = SERVER_LOG.open("w")
-        environment = os.environ | {"SITE_URL": f"http://127.0.0.1:{self.port}"}
-        self.process = subprocess.Popen(
-            [
-                str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
-                "avustamo.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(WORKERS),
-                "--timeout",
-                str(timeout),
-            ],
-            cwd=BASE_DIR,
-            env=environment,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.wait_until_serving()
-
-    def wait_until_serving(self, previous: set[int] = frozenset()) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn stopped; see {SERVER_LOG}")
-            workers = self.workers()
-            if len(workers) == WORKERS and not workers & previous:
-                try:
-                    if get(self.port, "/health")[0] == 200:
-                        return
-                except OSError:
-                    pass
-            time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not answer within a minute; see {SERVER_LOG}")
-
-    def workers(self) -> set[int]:
-        found = set()
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                if int(fields[1]) == self.process.pid:
-                    found.add(int(entry.name))
-        return found
-
-    def renew_workers(self) -> None:
-        """Fresh workers (gunicorn's HUP), so that their high-water mark of memory starts from a new process."""
-        old = self.workers()
-        self.process.send_signal(1)  # SIGHUP
-        self.wait_until_serving(previous=old)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.log.close()
-
-
 def memory_kib(pid: int, key: str) -> int:
     """A memory figure of a process from /proc/<pid>/status; 0 once the process has gone."""
     try:
@@ -1148,17 +1079,6 @@ def memory_kib(pid: int, key: str) -> int:
         if line.startswith(f"{key}:"):
             return int(line.split()[1])
     return 0
-
-
-def get(port: int, path: str) -> tuple[int, int]:
-    """GET a path; the status and the size of the body, read to its end."""
-    client = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    try:
-        client.request("GET", path)
-        response = client.getresponse()
-        return response.status, len(response.read())
-    finally:
-        client.close()
 
 
 @dataclass
@@ -1285,7 +1205,7 @@ class MemoryWatch(threading.Thread):
         return self.peak_kib
 
 
-def measure_export(server: Server) -> Transfer:
+def measure_export(server: Gunicorn) -> Transfer:
     """The whole register as CSV, read to its end, while the workers' memory is watched."""
     server.renew_workers()
     workers = server.workers()
@@ -1336,28 +1256,6 @@ def measure_raw_dump() -> Transfer:
         database.close()
         what = "sqlite3 cursor, SELECT …"
     return Transfer(what, rows, time.perf_counter() - started, size)
-
-
-def machine() -> str:
-    model = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
-        platform.processor(),
-    )  # fmt: skip
-    memory = memory_kib_total() / 1024 / 1024
-    return f"{os.cpu_count()} cores ({model}), {memory:.0f} GiB memory, Python {platform.python_version()}"
-
-
-def memory_kib_total() -> int:
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            return int(line.split()[1])
-    return 0
-
-
-def load_average() -> str:
-    """Other work on the machine slows every figure: worth reading beside them."""
-    return "load average " + " ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def database_version() -> str:
@@ -1450,7 +1348,7 @@ def measure(arguments: argparse.Namespace) -> None:
     filtered = filtered_searches(count, rng)
     texts = text_searches(count, rng)
     totals = statistics_queries(count, rng)
-    server = Server(arguments.timeout)
+    server = Gunicorn(log=SERVER_LOG, workers=WORKERS, extra_arguments=("--timeout", str(arguments.timeout)))
     print(f"gunicorn with {WORKERS} workers on 127.0.0.1:{server.port}, production settings (DEBUG off)")
     try:
         plan = [

@@ -15,8 +15,9 @@ from avustamo.payments.reference_rates import load_reference_rates
 from avustamo.programmes.reference import load_reference_data
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-# The e-Authorizations stand-in as a process of its own: the `authorizations_stand_in` fixture.
-pytest_plugins = ["tests.authorizations_stand_in"]
+# The e-Authorizations stand-in and moto's S3 server as processes of their own: the `authorizations_stand_in`,
+# `moto_s3` and `bucket` fixtures.
+pytest_plugins = ["tests.authorizations_stand_in", "tests.s3_stand_in"]
 
 
 def pytest_addoption(parser):

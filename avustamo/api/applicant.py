@@ -43,7 +43,22 @@ class TokenAuth(HttpBearer):
                 raise AuthorizationError(403, str(refusal)) from refusal
             raise AuthenticationError(401, str(refusal)) from refusal
         request.user = user
+        request.path_application = _path_application(request, user)
         return user
+
+
+def _path_application(request, person) -> Application | None:
+    """Rights before the body: the application named in the path is looked up as the person's when their token is
+    checked, before django-ninja reads the request's body, so that a request about an application not theirs is 404
+    whatever it carries (as for one that does not exist). The operation takes it from here (`_mine`)."""
+    match = request.resolver_match
+    if match is None or "application_id" not in match.kwargs:
+        return None
+    application_id = id_or_none(match.kwargs["application_id"])
+    application = application_id and selectors.application_for_person(person=person, pk=application_id)
+    if not application:
+        raise AuthorizationError(404, NOT_FOUND["detail"])
+    return application
 
 
 router = Router(auth=TokenAuth(), tags=["applicant"])
@@ -133,10 +148,10 @@ def _attachment(attachment) -> dict:
 
 
 def _mine(request, application_id: int) -> Application | None:
-    """The application if the person acts for its organisation; otherwise None, as for one that does not exist."""
-    if not 1 <= application_id <= MAX_ID:
-        return None
-    return selectors.application_for_person(person=request.auth, pk=application_id)
+    """The application if the person acts for its organisation; otherwise None, as for one that does not exist.
+    TokenAuth found it before the body was read (`_path_application`)."""
+    application = getattr(request, "path_application", None)
+    return application if application is not None and application.pk == application_id else None
 
 
 def _detail(application: Application) -> dict:
@@ -232,12 +247,12 @@ def save_answers(request, application_id: int, payload: AnswersIn):
         key: value for key, value in (application.answers | payload.answers).items() if value is not None
     }
     try:
-        services.application_save(
+        application = services.application_save(
             application=application, answers=answers, version=payload.version, acting_user=request.auth
         )
     except ValidationError as error:
         return Status(409 if getattr(error, "code", None) == "stale" else 422, validation_refusal(error))
-    return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))
+    return _detail(application)
 
 
 @router.post(
@@ -296,12 +311,12 @@ def submit_application(request, application_id: int):
         else services.application_submit
     )
     try:
-        submit(application=application, acting_user=request.auth)
+        application = submit(application=application, acting_user=request.auth)
     except services.SubmissionRefused as refusal:
         return Status(422, {"detail": "The application cannot be submitted yet.", "errors": refusal.problems})
     except ValidationError as error:
         return Status(422, validation_refusal(error))
-    return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))
+    return _detail(application)
 
 
 @router.post(

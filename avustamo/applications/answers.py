@@ -301,12 +301,14 @@ def _has_shape(item, value) -> bool:
 class AnswerContext:
     """What answers are checked against: the call, its code lists and the applicant."""
 
-    def __init__(self, *, call, organisation, regions, municipalities):
+    def __init__(self, *, call, organisation, regions, municipalities, declarations=None):
         self.call = call
         self.organisation = organisation
         self.regions = set(regions)
         self.municipalities = set(municipalities)
-        self.declarations = {str(pk) for pk in call.declarations.values_list("pk", flat=True)}
+        if declarations is None:
+            declarations = call.declarations.values_list("pk", flat=True)
+        self.declarations = {str(pk) for pk in declarations}
 
 
 def _questions(definition: FormDefinition):

@@ -4,19 +4,24 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
+from avustamo.applications.selectors import form_choices
 from avustamo.organisations.identifiers import format_iban
 from avustamo.programmes.application_form.presentation import present
-from avustamo.reference.models import Municipality, Region
 
 
 def application_pdf(application, language: str) -> bytes:
     with translation.override(language):
+        choices = form_choices(
+            call=application.call,
+            definition=application.form.parsed,
+            valid_in=timezone.localtime(application.submitted_at).year,
+        )
         sections = present(
             application.form.parsed,
             language,
-            regions=Region.objects.all(),
-            municipalities=Municipality.objects.valid_in(timezone.localtime(application.submitted_at).year),
-            declarations=application.call.declarations.all(),
+            regions=choices.regions,
+            municipalities=choices.municipalities,
+            declarations=choices.declarations,
             answers=application.answers,
         )
         html = render_to_string(

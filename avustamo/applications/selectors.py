@@ -1,7 +1,13 @@
+from dataclasses import dataclass
+
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast
+
 from avustamo.applications.models import Application
 from avustamo.organisations.models import Membership
-from avustamo.programmes.models import CallStatus
+from avustamo.programmes.models import CallDeclaration, CallStatus, RequiredAttachment
 from avustamo.programmes.selectors import public_calls
+from avustamo.reference.models import Municipality, Region
 
 
 def applications_for_person(*, person):
@@ -14,15 +20,55 @@ def applications_for_person(*, person):
 
 
 def application_for_person(*, person, pk: int) -> Application | None:
-    """One application, only if the person acts for its organisation; otherwise nothing is revealed."""
+    """One application, only if the person acts for its organisation; otherwise nothing is revealed.
+
+    One statement: what a page or the API shows of the attachments, the call's required attachments and its
+    declarations is read where it is needed, so a save or a submit does not read them before the service does."""
     return (
         applications_for_person(person=person)
         .select_related("form", "organisation__home_municipality", "submitted_by")
-        .prefetch_related(
-            "attachments__required_attachment", "call__required_attachments", "call__declarations"
-        )
         .filter(pk=pk)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class CodeLists:
+    """What answers to a call are checked against: region and municipality codes, the call's declarations and
+    required attachments."""
+
+    regions: frozenset[str]
+    municipalities: frozenset[str]
+    declarations: frozenset[str]
+    required_attachments: frozenset[int]
+
+
+def _tagged(rows, list_name: str, key: str, **columns):
+    """`rows` as (list name, key as text, *columns): rows of several tables read together with UNION ALL."""
+    return (
+        rows.order_by()
+        .annotate(list=Value(list_name), key=Cast(key, CharField()), **columns)
+        .values_list("list", "key", *columns)
+    )
+
+
+def code_lists(*, call, year: int) -> CodeLists:
+    """The regions, the municipalities valid in `year`, the call's declarations and required attachments, read
+    in one statement: every save and submit checks against them."""
+    rows = _tagged(Region.objects.all(), "region", "code").union(
+        _tagged(Municipality.objects.valid_in(year), "municipality", "code"),
+        _tagged(CallDeclaration.objects.filter(call=call), "declaration", "pk"),
+        _tagged(RequiredAttachment.objects.filter(call=call), "required_attachment", "pk"),
+        all=True,
+    )
+    keys = {"region": set(), "municipality": set(), "declaration": set(), "required_attachment": set()}
+    for list_name, key in rows:
+        keys[list_name].add(key)
+    return CodeLists(
+        regions=frozenset(keys["region"]),
+        municipalities=frozenset(keys["municipality"]),
+        declarations=frozenset(keys["declaration"]),
+        required_attachments=frozenset(int(key) for key in keys["required_attachment"]),
     )
 
 
@@ -44,3 +90,65 @@ def calls_open_to_person(*, person):
         for call in public_calls(status=CallStatus.OPEN)
         if not call.eligible_organisation_types or types & set(call.eligible_organisation_types)
     ]
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """What a form's region, municipality and declaration questions offer, in the order they are shown."""
+
+    regions: list[Region]
+    municipalities: list[Municipality]
+    declarations: list[CallDeclaration]
+
+
+def form_choices(*, call, definition, valid_in: int | None = None) -> FormChoices:
+    """The regions, the municipalities (when the form `definition` asks for one; those valid in `valid_in` if
+    given) and the call's declarations, read in one statement: the form page and the officials' view of an
+    application show them on every view."""
+    rows = _tagged(
+        Region.objects.all(),
+        "region",
+        "code",
+        sort=Value(0),
+        fi=F("name_fi"),
+        sv=F("name_sv"),
+        en=F("name_en"),
+    )
+    parts = [
+        _tagged(
+            CallDeclaration.objects.filter(call=call),
+            "declaration",
+            "pk",
+            sort=F("position"),
+            fi=F("text_fi"),
+            sv=F("text_sv"),
+            en=F("text_en"),
+        )
+    ]
+    if any(item.type == "municipality" for item, _group in definition.elements()):
+        places = Municipality.objects.all() if valid_in is None else Municipality.objects.valid_in(valid_in)
+        parts.append(
+            _tagged(
+                places, "municipality", "code", sort=Value(0), fi=F("name_fi"), sv=F("name_sv"), en=Value("")
+            )
+        )
+    found = {"region": [], "declaration": [], "municipality": []}
+    for list_name, key, sort, fi, sv, en in rows.union(*parts, all=True):
+        found[list_name].append((sort, key, fi, sv, en))
+    return FormChoices(
+        regions=[
+            Region(code=key, name_fi=fi, name_sv=sv, name_en=en)
+            for _s, key, fi, sv, en in sorted(found["region"])
+        ],
+        municipalities=sorted(
+            (
+                Municipality(code=key, name_fi=fi, name_sv=sv)
+                for _s, key, fi, sv, _en in found["municipality"]
+            ),
+            key=lambda municipality: municipality.name_fi,
+        ),
+        declarations=[
+            CallDeclaration(pk=int(key), call=call, position=sort, text_fi=fi, text_sv=sv, text_en=en)
+            for sort, key, fi, sv, en in sorted(found["declaration"], key=lambda row: (row[0], int(row[1])))
+        ],
+    )

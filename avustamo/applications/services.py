@@ -5,7 +5,8 @@ import hashlib
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from avustamo.applications.models import (
     RegisterNumberSequence,
     SubmittedVersion,
 )
+from avustamo.applications.selectors import CodeLists, code_lists
 from avustamo.applications.tasks import send_submission_receipt
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
@@ -32,11 +34,11 @@ from avustamo.core.transitions import transition
 from avustamo.core.translation import language_code
 from avustamo.core.uploads import accepted_upload_kind, stored_name
 from avustamo.organisations.authority import authority_details, require_authority
+from avustamo.organisations.models import Membership
 from avustamo.programmes.application_form.budget import BudgetFigures
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
 from avustamo.programmes.models import Call, CallStatus, RequiredAttachment
 from avustamo.programmes.selectors import current_form
-from avustamo.reference.models import Municipality, Region
 
 # Kinds accepted for the call's required attachments; form questions name their own.
 DEFAULT_ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "odt", "ods", "jpeg", "png")
@@ -96,8 +98,10 @@ def _open_request_or_refuse(application: Application, now=None) -> CompletionReq
 
 def answers_from_page(application: Application, posted: dict) -> dict:
     """The answers a page saves: all it posted for a draft; while completing, the asked ones over the stored."""
+    if application.status != ApplicationStatus.COMPLETION_REQUESTED:
+        return posted
     request = open_completion_request(application)
-    if application.status != ApplicationStatus.COMPLETION_REQUESTED or request is None:
+    if request is None:
         return posted
     asked = set(request.question_ids)
     kept = {key: value for key, value in application.answers.items() if key not in asked}
@@ -124,14 +128,14 @@ def _refuse_unless_asked(request: CompletionRequest | None, *, question_ids=(), 
         raise ValidationError(_("Only what the completion request names can be changed."), code="not_asked")
 
 
-def answer_context(application: Application) -> AnswerContext:
+def answer_context(application: Application, lists: CodeLists | None = None) -> AnswerContext:
+    lists = lists or code_lists(call=application.call, year=timezone.localdate().year)
     return AnswerContext(
         call=application.call,
         organisation=application.organisation,
-        regions=Region.objects.values_list("code", flat=True),
-        municipalities=Municipality.objects.valid_in(timezone.localdate().year).values_list(
-            "code", flat=True
-        ),
+        regions=lists.regions,
+        municipalities=lists.municipalities,
+        declarations=lists.declarations,
     )
 
 
@@ -161,11 +165,34 @@ def application_start(*, call: Call, organisation, acting_user) -> Application:
 
 
 def _locked(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update()
-        .select_related("call__programme__agency", "organisation", "form")
+    """The application read again under a lock of its own row. Only that row: the call, programme, agency and
+    form read with it are shared by every application to the call, and locking them too would make all the saves
+    and submits of a call wait for each other at the deadline."""
+    return _lockable().get(pk=application.pk)
+
+
+def _lockable():
+    return Application.objects.select_for_update(of=("self",)).select_related(
+        "call__programme__agency", "organisation", "form"
+    )
+
+
+def _locked_for_member(application: Application, acting_user) -> Application:
+    """`_locked`, refused unless the person acts for the application's organisation. The rule is that of
+    `applications.apply_for_organisation` (core.permissions.is_organisation_member), asked in the statement that
+    locks the row, so that a save costs one statement less at the deadline."""
+    locked = (
+        _lockable()
+        .annotate(
+            acting_user_is_member=Exists(
+                Membership.objects.filter(organisation=OuterRef("organisation"), person=acting_user.pk)
+            )
+        )
         .get(pk=application.pk)
     )
+    if not (acting_user.is_active and locked.acting_user_is_member):
+        raise PermissionDenied(_("You do not act for this organisation."))
+    return locked
 
 
 @transaction.atomic
@@ -177,8 +204,7 @@ def application_save(
     `edit_key` names the open page the answers come from: when that page made the latest save itself (its
     automatic save raced its own Save button), its answers are not stale.
     """
-    application = _locked(application)
-    _require_member(acting_user, application.organisation)
+    application = _locked_for_member(application, acting_user)
     request = _refuse_unless_editable(application)
     own_latest_save = bool(edit_key) and edit_key == application.last_edit_key
     if version != application.version and not own_latest_save:
@@ -239,8 +265,7 @@ def attachment_add(
     *, application: Application, upload, acting_user, question_id: str = "", required_attachment=None
 ) -> Attachment:
     """Store an uploaded file; its type is decided by its content, never by its name."""
-    application = _locked(application)
-    _require_member(acting_user, application.organisation)
+    application = _locked_for_member(application, acting_user)
     request = _refuse_unless_editable(application)
     _refuse_unless_asked(
         request, question_ids=[question_id] if question_id else [], required_attachment=required_attachment
@@ -278,8 +303,7 @@ def attachment_add(
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, acting_user) -> None:
-    application = _locked(attachment.application)
-    _require_member(acting_user, application.organisation)
+    application = _locked_for_member(attachment.application, acting_user)
     request = _refuse_unless_editable(application)
     if request is not None and attachment.uploaded_at < request.requested_at:
         raise ValidationError(
@@ -297,25 +321,20 @@ def attachment_remove(*, attachment: Attachment, acting_user) -> None:
     transaction.on_commit(lambda: stored.storage.delete(stored.name))
 
 
-def _attachment_problems(application: Application) -> list[dict]:
+def _attachment_problems(
+    application: Application, attachments: list[Attachment], required_ids: frozenset[int]
+) -> list[dict]:
     problems = []
-    attached_required = set(
-        application.attachments.exclude(required_attachment=None).values_list(
-            "required_attachment_id", flat=True
+    missing = required_ids - {attachment.required_attachment_id for attachment in attachments}
+    for required in application.call.required_attachments.filter(pk__in=missing) if missing else ():
+        problems.append(
+            {
+                "field": f"attachment-{required.pk}",
+                "code": "attachment_missing",
+                "message": _("Attach: %(name)s.") % {"name": required.name},
+            }
         )
-    )
-    for required in application.call.required_attachments.all():
-        if required.pk not in attached_required:
-            problems.append(
-                {
-                    "field": f"attachment-{required.pk}",
-                    "code": "attachment_missing",
-                    "message": _("Attach: %(name)s.") % {"name": required.name},
-                }
-            )
-    answered_questions = set(
-        application.attachments.exclude(question_id="").values_list("question_id", flat=True)
-    )
+    answered_questions = {attachment.question_id for attachment in attachments if attachment.question_id}
     for item, _group in application.form.parsed.elements():
         if isinstance(item, AttachmentQuestion) and item.required and item.id not in answered_questions:
             problems.append(
@@ -332,12 +351,28 @@ def next_register_number(agency, now) -> str:
     """The agency's next register number of the year: every document that opens a matter (an application, a
     request for review) takes one from the same sequence."""
     year = timezone.localtime(now).year
-    sequence, _created = RegisterNumberSequence.objects.select_for_update().get_or_create(
-        agency=agency, year=year
-    )
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{agency.code}/{sequence.last_number}/{year}"
+    number = _take_register_number(agency, year)
+    if number is None:
+        # The year's first number: a submit racing this one may create the sequence first, which get_or_create
+        # allows for.
+        RegisterNumberSequence.objects.get_or_create(agency=agency, year=year)
+        number = _take_register_number(agency, year)
+    return f"{agency.code}/{number}/{year}"
+
+
+def _take_register_number(agency, year: int) -> int | None:
+    """Count the year's sequence up and read it in one statement (PostgreSQL and SQLite both return what an UPDATE
+    wrote); the row stays locked until the transaction ends, so no two documents get one number. None when the
+    year has no sequence yet."""
+    table = connection.ops.quote_name(RegisterNumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 WHERE agency_id = %s AND year = %s "
+            "RETURNING last_number",
+            [agency.pk, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 @transaction.atomic
@@ -348,13 +383,13 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
     gives the same receipt.
     """
     now = now or timezone.now()
-    application = _locked(application)
-    _require_member(acting_user, application.organisation)
+    application = _locked_for_member(application, acting_user)
     if application.status == ApplicationStatus.SUBMITTED:
         return application
     _refuse_unless_draft(application)
     _refuse_unless_open(application.call, now)
-    _refuse_problems(application)
+    attachments = _attachments(application)
+    _refuse_problems(application, attachments)
     authority = require_authority(person=acting_user, organisation=application.organisation, now=now)
     facts = _copy_facts(application)
     register_number = next_register_number(application.call.programme.agency, now)
@@ -372,8 +407,10 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
         register_number=register_number,
         **authority_details(authority),
     )
-    _set_regions(application)
-    _keep_version(application, acting_user=acting_user, now=now)
+    # Only a draft is submitted, and nothing makes a sent application a draft again: this is its first version,
+    # and it has no regions yet.
+    _add_regions(application)
+    _keep_version(application, number=1, attachments=attachments, acting_user=acting_user, now=now)
     language = acting_user.preferred_language or language_code()
     transaction.on_commit(
         lambda: send_submission_receipt.enqueue(application_id=application.pk, language=language)
@@ -381,9 +418,18 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
     return application
 
 
-def _refuse_problems(application: Application) -> None:
-    problems = submission_problems(application.form.parsed, application.answers, answer_context(application))
-    problems += _attachment_problems(application)
+def _attachments(application: Application) -> list[Attachment]:
+    """The application's attachments, read once for the checks, the version kept and the answer shown."""
+    prefetch_related_objects([application], "attachments")
+    return list(application.attachments.all())
+
+
+def _refuse_problems(application: Application, attachments: list[Attachment]) -> None:
+    lists = code_lists(call=application.call, year=timezone.localdate().year)
+    problems = submission_problems(
+        application.form.parsed, application.answers, answer_context(application, lists)
+    )
+    problems += _attachment_problems(application, attachments, lists.required_attachments)
     if problems:
         raise SubmissionRefused(problems)
 
@@ -415,17 +461,40 @@ def _copy_facts(application: Application) -> dict:
     return columns
 
 
-def _set_regions(application: Application) -> None:
+def _answered_regions(application: Application) -> list[str]:
     region_answer = application.answers[application.form.parsed.fact_questions()["regions"].id]
-    application.regions.set(region_answer if isinstance(region_answer, list) else [region_answer])
+    return region_answer if isinstance(region_answer, list) else [region_answer]
 
 
-def _keep_version(application: Application, *, acting_user, now, completion_request=None) -> SubmittedVersion:
+def _add_regions(application: Application) -> None:
+    """Copy the answered regions to an application that has none yet, in one statement."""
+    through = Application.regions.through
+    through.objects.bulk_create(
+        [
+            through(application=application, region_id=code)
+            for code in dict.fromkeys(_answered_regions(application))
+        ]
+    )
+
+
+def _set_regions(application: Application) -> None:
+    application.regions.set(_answered_regions(application))
+
+
+def _keep_version(
+    application: Application,
+    *,
+    number: int,
+    attachments: list[Attachment],
+    acting_user,
+    now,
+    completion_request=None,
+) -> SubmittedVersion:
     return SubmittedVersion.objects.create(
         application=application,
-        number=application.submitted_versions.count() + 1,
+        number=number,
         answers=application.answers,
-        attachment_ids=list(application.attachments.values_list("pk", flat=True)),
+        attachment_ids=[attachment.pk for attachment in attachments],
         requested_amount=application.requested_amount,
         sent_at=now,
         sent_by=acting_user,
@@ -436,8 +505,7 @@ def _keep_version(application: Application, *, acting_user, now, completion_requ
 @transaction.atomic
 def application_withdraw(*, application: Application, acting_user) -> Application:
     """Withdraw a draft or a submitted application before the call closes."""
-    application = _locked(application)
-    _require_member(acting_user, application.organisation)
+    application = _locked_for_member(application, acting_user)
     if application.status == ApplicationStatus.WITHDRAWN:
         return application
     _refuse_unless_open(application.call)
@@ -544,16 +612,23 @@ def request_question_labels(request: CompletionRequest, language: str) -> list[s
 def completion_submit(*, application: Application, acting_user, now=None) -> Application:
     """Send the completed application back before the reply deadline; every rule is checked again."""
     now = now or timezone.now()
-    application = _locked(application)
-    _require_member(acting_user, application.organisation)
+    application = _locked_for_member(application, acting_user)
     if application.status == ApplicationStatus.SUBMITTED:
         return application
     request = _open_request_or_refuse(application, now)
-    _refuse_problems(application)
+    attachments = _attachments(application)
+    _refuse_problems(application, attachments)
     authority = require_authority(person=acting_user, organisation=application.organisation, now=now)
     facts = _copy_facts(application)
     _set_regions(application)
-    version = _keep_version(application, acting_user=acting_user, now=now, completion_request=request)
+    version = _keep_version(
+        application,
+        number=application.submitted_versions.count() + 1,
+        attachments=attachments,
+        acting_user=acting_user,
+        now=now,
+        completion_request=request,
+    )
     request.answered_at = now
     request.answered_by = acting_user
     request.save(update_fields=["answered_at", "answered_by"])

@@ -3,6 +3,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +26,6 @@ from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
 from avustamo.programmes.models import CallStatus
 from avustamo.programmes.selectors import public_call
-from avustamo.reference.models import Municipality, Region
 
 
 def _application(request, pk):
@@ -65,6 +65,13 @@ def _editable(application) -> bool:
 
 def _page(request, application, *, answers=None, errors=None, problems=(), status=200):
     definition = application.form.parsed
+    # The page lists the required attachments twice and the attachments several times: read each once.
+    prefetch_related_objects([application], "attachments", "call__required_attachments")
+    choices = selectors.form_choices(
+        call=application.call,
+        definition=definition,
+        valid_in=timezone.localdate().year,
+    )
     questions = [item for item, _group in definition.elements() if isinstance(item, AttachmentQuestion)]
     return render(
         request,
@@ -80,9 +87,9 @@ def _page(request, application, *, answers=None, errors=None, problems=(), statu
             "sections": present(
                 definition,
                 language_code(),
-                regions=Region.objects.all(),
-                municipalities=Municipality.objects.valid_in(timezone.localdate().year),
-                declarations=application.call.declarations.all(),
+                regions=choices.regions,
+                municipalities=choices.municipalities,
+                declarations=choices.declarations,
                 answers=application.answers if answers is None else answers,
                 errors=errors or {},
             ),
@@ -199,6 +206,8 @@ def _as_problems(errors: dict) -> list[dict]:
 def _attach_uploaded_files(request, application) -> dict[str, str]:
     """Attach the files chosen in the form's attachment inputs; returns problems by input name."""
     errors = {}
+    if not request.FILES:
+        return errors
     required_by_pk = {str(required.pk): required for required in application.call.required_attachments.all()}
     for name, upload in request.FILES.items():
         kind, _separator, key = name.partition("-")

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from avustamo.core.models import OutboundEmail
+from avustamo.core.task_runs import resumable
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,8 @@ def deliver(email_id: int) -> bool:
     return True
 
 
+# Safe to run again: an email interrupted while sending stays "sending" and is not sent twice (ADR 0006).
+@resumable
 @task()
 def deliver_email(*, email_id: int) -> None:
     deliver(email_id)

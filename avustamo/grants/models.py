@@ -7,8 +7,11 @@ them into this app rebuilt nothing (docs/adr/0008-layers.md).
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.task_runs import TaskState, stalled_before, task_state
 from avustamo.core.transitions import Transitions
 from avustamo.organisations.models import authority_check_field
 
@@ -98,7 +101,12 @@ class Grant(models.Model):
 
 
 class PublicationRun(models.Model):
-    """Publishing a call's signed decisions, done by the task worker; the page shows its progress."""
+    """Publishing a call's signed decisions, done by the task worker; the page shows its progress.
+
+    The run records a heartbeat after each decision. A run queued or running that shows no progress for
+    `settings.TASK_STALLED_AFTER`, or whose task has ended without finishing it, has stalled (its worker was
+    killed): it is resumed by `manage.py resume_stalled_tasks` or by the button on the page, and goes on with the
+    decisions not yet published."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -113,6 +121,7 @@ class PublicationRun(models.Model):
             "start": ([Status.QUEUED, Status.FAILED, Status.FINISHED], Status.RUNNING, "publication.started"),
             "finish": ([Status.RUNNING], Status.FINISHED, "publication.finished"),
             "fail": ([Status.RUNNING], Status.FAILED, "publication.failed"),
+            "resume": ([Status.QUEUED, Status.RUNNING], Status.QUEUED, "publication.resumed"),
         },
     )
 
@@ -128,6 +137,8 @@ class PublicationRun(models.Model):
     )
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress at"), default=timezone.now)
+    task_result_id = models.CharField(_("task"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("publication of decisions")
@@ -141,6 +152,16 @@ class PublicationRun(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else round(100 * self.done / self.total)
+
+    @cached_property
+    def is_stalled(self) -> bool:
+        """Queued or running, but no worker is doing it."""
+        if self.status not in (self.Status.QUEUED, self.Status.RUNNING):
+            return False
+        state = task_state(self.task_result_id)
+        if state == TaskState.WAITING:  # no worker has taken it yet: waiting is not stalling
+            return False
+        return state == TaskState.ENDED or self.heartbeat_at < stalled_before()
 
 
 class ChangeRequestStatus(models.TextChoices):

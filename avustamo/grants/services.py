@@ -11,7 +11,6 @@ import logging
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,6 +23,8 @@ from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
 from avustamo.core.money import format_euros, to_cents
 from avustamo.core.notices import acceptance_deadline, notice_of, notice_send
+from avustamo.core.storage import save_whole_to
+from avustamo.core.task_runs import abandon_task_result
 from avustamo.core.tasks import queue_email
 from avustamo.core.text import refuse_unstorable
 from avustamo.core.transitions import transition
@@ -191,26 +192,41 @@ def grant_decline(*, grant: Grant, reason: str, acting_user) -> Grant:
 # --- Publication of a call's decisions ---------------------------------------------------------------------
 
 
+def _enqueue_publication(run_id: int) -> None:
+    """Hand the run to the task worker, and record which task result is its own (to tell a run waiting for a
+    worker from one whose worker has gone)."""
+    from avustamo.grants.tasks import publish_decisions
+
+    result = publish_decisions.enqueue(run_id=run_id)
+    PublicationRun.objects.filter(pk=run_id).update(task_result_id=result.id)
+
+
 @transaction.atomic
 def decisions_publish(*, call: Call, acting_user) -> PublicationRun:
     """Start publishing the call's signed decisions; the task worker does the work and reports progress."""
-    from avustamo.grants.tasks import publish_decisions
-
     if not acting_user.has_perm("decisions.publish_decisions", call):
         raise PermissionDenied(_("Your role does not allow this."))
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status() != CallStatus.CLOSED:
         raise ValidationError(_("Decisions are published after the call has closed."), code="call_not_closed")
-    if call.publication_runs.filter(
+    unfinished = call.publication_runs.filter(
         status__in=[PublicationRun.Status.QUEUED, PublicationRun.Status.RUNNING]
-    ).exists():
+    ).first()
+    if unfinished is not None and unfinished.is_stalled:
+        raise ValidationError(
+            _(
+                "The publication of these decisions has stalled: resume it with the button “Resume publication”."
+            ),
+            code="stalled",
+        )
+    if unfinished is not None:
         raise ValidationError(_("The decisions are already being published."), code="running")
     total = Decision.objects.filter(application__call=call, status=DecisionStatus.SIGNED).count()
     if not total:
         raise ValidationError(_("There are no signed decisions to publish."), code="nothing_to_publish")
     run = PublicationRun.objects.create(call=call, total=total, started_by=acting_user)
     audit(acting_user=acting_user, action="decisions.publication_started", target=call, decisions=total)
-    transaction.on_commit(lambda: publish_decisions.enqueue(run_id=run.pk))
+    transaction.on_commit(lambda: _enqueue_publication(run.pk))
     return run
 
 
@@ -238,14 +254,10 @@ def decision_publish(*, decision_id: int, acting_user) -> bool:
     if decision.status != DecisionStatus.SIGNED:
         return False
     application = decision.application
-    decision.document.save(
-        _file_name(decision, decision.language),
-        ContentFile(decision_pdf(decision, decision.language)),
-        save=False,
+    save_whole_to(
+        decision.document, _file_name(decision, decision.language), decision_pdf(decision, decision.language)
     )
-    decision.courtesy_document.save(
-        _file_name(decision, "en"), ContentFile(decision_pdf(decision, "en")), save=False
-    )
+    save_whole_to(decision.courtesy_document, _file_name(decision, "en"), decision_pdf(decision, "en"))
     transition(
         decision,
         "publish",
@@ -293,23 +305,83 @@ def _publication_run_move(run: PublicationRun, action: str, **changes) -> None:
 
 
 def publication_run_execute(*, run_id: int) -> None:
-    """Publish the run's decisions one by one, each in its own transaction, counting them as they are done; a
-    failure stops the run and shows on the call's page, and the decisions published so far stay published."""
+    """Publish the run's decisions one by one, each in its own transaction, counting them and recording a
+    heartbeat as they are done; a failure stops the run and shows on the call's page, and the decisions published
+    so far stay published. A resumed run counts the decisions its earlier worker published (one may have been
+    published just before that worker was killed, uncounted) and goes on with the rest."""
     run = PublicationRun.objects.select_related("started_by").get(pk=run_id)
+    pending = list(
+        Decision.objects.filter(application__call_id=run.call_id, status=DecisionStatus.SIGNED).values_list(
+            "pk", flat=True
+        )
+    )
     if run.status != PublicationRun.Status.RUNNING:
-        _publication_run_move(run, "start")
-    pending = Decision.objects.filter(
-        application__call_id=run.call_id, status=DecisionStatus.SIGNED
-    ).values_list("pk", flat=True)
+        done = Decision.objects.filter(
+            application__call_id=run.call_id,
+            status=DecisionStatus.PUBLISHED,
+            published_at__gte=run.started_at,
+        ).count()
+        _publication_run_move(run, "start", done=done, total=done + len(pending), heartbeat_at=timezone.now())
     try:
-        for decision_id in list(pending):
-            if decision_publish(decision_id=decision_id, acting_user=run.started_by):
-                PublicationRun.objects.filter(pk=run_id).update(done=F("done") + 1)
+        for decision_id in pending:
+            published = decision_publish(decision_id=decision_id, acting_user=run.started_by)
+            PublicationRun.objects.filter(pk=run_id).update(
+                heartbeat_at=timezone.now(), **({"done": F("done") + 1} if published else {})
+            )
     except Exception as error:  # the run shows the failure; decisions published so far stay published
         logger.exception("publishing the decisions of run %s failed", run_id)
         _publication_run_move(run, "fail", error=str(error)[:2000], finished_at=timezone.now())
         return
     _publication_run_move(run, "finish", finished_at=timezone.now())
+
+
+def _publication_run_resume(run: PublicationRun, acting_user) -> PublicationRun:
+    run = PublicationRun.objects.select_for_update().get(pk=run.pk)
+    if not run.is_stalled:
+        if run.status in (PublicationRun.Status.QUEUED, PublicationRun.Status.RUNNING):
+            message = _("The publication has not stalled: the task worker is publishing the decisions.")
+        else:
+            message = _("The publication has ended (%(status)s): there is nothing to resume.") % {
+                "status": run.get_status_display()
+            }
+        raise ValidationError(message, code="not_stalled")
+    abandon_task_result(run.task_result_id)
+    transition(
+        run,
+        "resume",
+        acting_user=acting_user,
+        changes={"heartbeat_at": timezone.now()},
+        done=run.done,
+        total=run.total,
+    )
+    transaction.on_commit(lambda: _enqueue_publication(run.pk))
+    return run
+
+
+@transaction.atomic
+def publication_run_resume(*, run: PublicationRun, acting_user) -> PublicationRun:
+    """An official resumes a stalled publication (its worker was killed): the run is handed to the task worker
+    again and publishes the decisions not yet published; those published already are not touched again."""
+    if not acting_user.has_perm("decisions.publish_decisions", run.call):
+        raise PermissionDenied(_("Your role does not allow this."))
+    return _publication_run_resume(run, acting_user)
+
+
+def publication_runs_resume_stalled() -> int:
+    """Resume every stalled publication (for `manage.py resume_stalled_tasks`); how many were resumed."""
+    resumed = 0
+    for run in PublicationRun.objects.filter(
+        status__in=[PublicationRun.Status.QUEUED, PublicationRun.Status.RUNNING]
+    ).select_related("call"):
+        if not run.is_stalled:
+            continue
+        try:
+            with transaction.atomic():
+                _publication_run_resume(run, acting_user=None)
+        except ValidationError:  # resumed meanwhile by an official or another cron
+            continue
+        resumed += 1
+    return resumed
 
 
 # --- Change requests and change decisions ------------------------------------------------------------------
@@ -579,7 +651,7 @@ def change_decision_send(*, change_request_id: int) -> None:
             return
         application = change_request.grant.application
         name = _change_decision_file_name(change_request)
-        change_request.document.save(name, ContentFile(change_decision_pdf(change_request)), save=False)
+        save_whole_to(change_request.document, name, change_decision_pdf(change_request))
         change_request.save(update_fields=["document"])
         audit(
             acting_user=change_request.decided_by,

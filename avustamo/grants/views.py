@@ -157,10 +157,30 @@ def call_publish(request, pk):
 
 
 @login_required
+@require_POST
+def call_publication_resume(request, pk):
+    """Resume the call's stalled publication (its worker was killed)."""
+    call = permitted_call(request, pk, "decisions.publish_decisions")
+    run = call.publication_runs.first()
+    if run is None:
+        raise Http404
+    perform(
+        request,
+        lambda: services.publication_run_resume(run=run, acting_user=request.user),
+        _("Publishing has been resumed: the decisions not yet published are published now."),
+    )
+    return redirect("official:handling_list", pk=call.pk)
+
+
+@login_required
 def call_publication_progress(request, pk):
     call = permitted_call(request, pk, "reviews.view_handling_list")
     return render(
         request,
         "grants/includes/publication_progress.html",
-        {"call": call, "run": call.publication_runs.first()},
+        {
+            "call": call,
+            "run": call.publication_runs.first(),
+            "may_publish": request.user.has_perm("decisions.publish_decisions", call),
+        },
     )

@@ -355,7 +355,7 @@ def refuse_representation(request, pk):
 def notification_consent(request, pk):
     """A member with the right to act gives (`consents` ticked) or withdraws (`withdraw`) the organisation's
     consent to electronic notification of decisions."""
-    organisation = _organisation_for(request, pk, "organisations.read_organisation")
+    organisation = _organisation_for(request, pk, "organisations.answer_for_organisation")
     withdraw = "withdraw" in request.POST
     form = NotificationConsentForm(request.POST)
     if not withdraw and not form.is_valid():

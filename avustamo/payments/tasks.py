@@ -4,7 +4,6 @@ its decision and sent to the recipient by `send_to_recipient`."""
 
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils.translation import gettext_noop
 from django_tasks import task
@@ -12,6 +11,8 @@ from django_tasks import task
 from avustamo.core.audit import audit
 from avustamo.core.links import site_url
 from avustamo.core.notices import notice_send
+from avustamo.core.storage import save_whole_to
+from avustamo.core.task_runs import resumable
 from avustamo.core.tasks import queue_email
 from avustamo.organisations.selectors import notice_addressee
 from avustamo.payments.models import (
@@ -138,7 +139,7 @@ def money_decision_publish(kind: str, pk: int) -> bool:
     if document:
         return False
     name = decision_file_name(kind, decision)
-    document.save(name, ContentFile(money_decision_pdf(kind, decision)), save=False)
+    save_whole_to(document, name, money_decision_pdf(kind, decision))
     decision.save(update_fields=[spec.document_field])
     audit(
         acting_user=getattr(decision, spec.made_by),
@@ -150,6 +151,7 @@ def money_decision_publish(kind: str, pk: int) -> bool:
     return True
 
 
+@resumable
 @task()
 def make_money_decision(*, kind: str, pk: int) -> None:
     money_decision_publish(kind, pk)

@@ -45,6 +45,11 @@ urlpatterns = [
         grant_views.call_publication_progress,
         name="call_publication_progress",
     ),
+    path(
+        "calls/<int:pk>/publication/resume/",
+        grant_views.call_publication_resume,
+        name="call_publication_resume",
+    ),
     path("applications/<int:pk>/", review_views.application_detail, name="application"),
     path(
         "applications/<int:pk>/attachments/<int:attachment_pk>/",

@@ -4,12 +4,12 @@ the call's totals, and the applicant's applications with their decisions."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
 
-from avustamo.applications.models import ApplicationStatus, CompletionRequest
+from avustamo.applications.models import Application, ApplicationStatus, CompletionRequest
 from avustamo.applications.selectors import applications_for_person
 from avustamo.core.dates import helsinki_today
-from avustamo.decisions.models import Decision
+from avustamo.decisions.models import Decision, DecisionStatus
 from avustamo.grants.models import GrantStatus
 from avustamo.programmes.models import Call
 from avustamo.reviews.models import ReviewAssignment, ScreeningResult
@@ -33,11 +33,19 @@ class HandlingFilters:
     region: str = ""
     sort: str = "number"
 
+    @property
+    def lists_every_application(self) -> bool:
+        return not (self.query.strip() or self.status or self.screening or self.region)
+
 
 def handling_list(call: Call, filters: HandlingFilters):
-    """The call's submitted applications with everything the list shows, in a fixed number of queries."""
+    """The call's submitted applications with everything the list shows, in a fixed number of queries.
+
+    Without the answers, which the list does not show and which are most of a row; and without DISTINCT: the
+    filters on regions and completion requests ask whether one exists, so no row is repeated."""
     rows = (
         handled_applications(call)
+        .defer("answers")
         .select_related("organisation", "screening", "proposal")
         .annotate(average_score=average_score())
         .prefetch_related(
@@ -68,9 +76,12 @@ def handling_list(call: Call, filters: HandlingFilters):
         )
     if filters.status == "completion_overdue":
         rows = rows.filter(
+            Exists(
+                CompletionRequest.objects.filter(
+                    application=OuterRef("pk"), answered_at__isnull=True, reply_by__lt=helsinki_today()
+                )
+            ),
             status=ApplicationStatus.COMPLETION_REQUESTED,
-            completion_requests__answered_at__isnull=True,
-            completion_requests__reply_by__lt=helsinki_today(),
         )
     elif filters.status in HANDLED_STATUSES:
         rows = rows.filter(status=filters.status)
@@ -79,8 +90,12 @@ def handling_list(call: Call, filters: HandlingFilters):
     elif filters.screening in ScreeningResult.values:
         rows = rows.filter(screening__result=filters.screening)
     if filters.region:
-        rows = rows.filter(regions__code=filters.region)
-    return rows.order_by(*SORTS.get(filters.sort, SORTS["number"])).distinct()
+        rows = rows.filter(
+            Exists(
+                Application.regions.through.objects.filter(application=OuterRef("pk"), region=filters.region)
+            )
+        )
+    return rows.order_by(*SORTS.get(filters.sort, SORTS["number"]))
 
 
 @dataclass(frozen=True)
@@ -89,6 +104,7 @@ class CallTotals:
     requested: Decimal
     proposed: Decimal
     appropriation: Decimal | None
+    signed_decisions: int
 
     @property
     def left(self) -> Decimal | None:
@@ -100,17 +116,29 @@ class CallTotals:
 
 
 def call_totals(call: Call) -> CallTotals:
+    """The call's figures over all its handled applications, and its signed decisions waiting to be published,
+    in one statement."""
+    signed = (
+        Decision.objects.filter(application__call=call, status=DecisionStatus.SIGNED)
+        .order_by()
+        .values("application__call")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     totals = handled_applications(call).aggregate(
         count=Count("pk"),
         requested=Sum("requested_amount"),
         # A grant its recipient declined frees its money for the call.
         proposed=Sum("proposal__amount", filter=~Q(grant__status=GrantStatus.DECLINED)),
+        # The same number on every row: Max() only lets the count ride along with the aggregate.
+        signed=Max(Subquery(signed)),
     )
     return CallTotals(
         applications=totals["count"],
         requested=totals["requested"] or Decimal(0),
         proposed=totals["proposed"] or Decimal(0),
         appropriation=call.appropriation,
+        signed_decisions=totals["signed"] or 0,
     )
 
 

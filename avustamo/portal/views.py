@@ -168,9 +168,12 @@ def _filters(request, call):
 def handling_list(request, pk):
     call = permitted_call(request, pk, "reviews.view_handling_list")
     form, filters = _filters(request, call)
-    page = Paginator(portal_selectors.handling_list(call, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    totals = portal_selectors.call_totals(call)
+    paginator = Paginator(portal_selectors.handling_list(call, filters), PAGE_SIZE)
+    if filters.lists_every_application:
+        # The totals counted them already: the paginator need not count the call again.
+        paginator.count = totals.applications
+    page = paginator.get_page(request.GET.get("page"))
     ranking = review_selectors.call_ranking(call)
     for application in page:
         application.rank = ranking.get(application.pk)
@@ -183,15 +186,13 @@ def handling_list(request, pk):
             "call": call,
             "form": form,
             "page": page,
-            "totals": portal_selectors.call_totals(call),
+            "totals": totals,
             "query": query.urlencode(),
             "latest_run": call.publication_runs.first(),
             "may_propose": request.user.has_perm("decisions.propose_funding", call),
             "may_publish": request.user.has_perm("decisions.publish_decisions", call),
             "allocation_form": AllocationForm(),
-            "signed_count": Decision.objects.filter(
-                application__call=call, status=DecisionStatus.SIGNED
-            ).count(),
+            "signed_count": totals.signed_decisions,
         },
     )
 

@@ -1,6 +1,5 @@
 """Settlement decisions made in the background: the PDF stored once and sent to the recipient."""
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_noop
 from django_tasks import task
@@ -8,6 +7,8 @@ from django_tasks import task
 from avustamo.core.audit import audit
 from avustamo.core.links import site_url
 from avustamo.core.notices import notice_send
+from avustamo.core.storage import save_whole_to
+from avustamo.core.task_runs import resumable
 from avustamo.core.tasks import queue_email
 from avustamo.organisations.selectors import notice_addressee
 from avustamo.reports.models import Report
@@ -39,7 +40,7 @@ def settlement_decision_publish(report_id: int) -> bool:
     if report.settlement_document:
         return False
     name = settlement_decision_file_name(report)
-    report.settlement_document.save(name, ContentFile(settlement_decision_pdf(report)), save=False)
+    save_whole_to(report.settlement_document, name, settlement_decision_pdf(report))
     report.save(update_fields=["settlement_document"])
     application = report.grant.application
     audit(acting_user=report.finances_reviewed_by, action="report.settlement_decision_made", target=report)
@@ -74,6 +75,7 @@ def settlement_decision_publish(report_id: int) -> bool:
     return True
 
 
+@resumable
 @task()
 def make_settlement_decision(*, report_id: int) -> None:
     settlement_decision_publish(report_id)

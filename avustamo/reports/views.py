@@ -288,9 +288,12 @@ FORM_KINDS = {"interim": ReportKind.INTERIM, "final": ReportKind.FINAL}
 
 
 def _report_form_call(request, pk, kind):
+    """Every official reads a call's report forms; only those who prepare calls send one (save or preview), and
+    that is checked before the form is read."""
     if kind not in FORM_KINDS:
         raise Http404
-    if not request.user.has_perm("core.use_official_pages"):
+    permission = "programmes.manage_calls" if request.method == "POST" else "core.use_official_pages"
+    if not request.user.has_perm(permission):
         raise PermissionDenied
     return get_object_or_404(Call, pk=pk)
 

@@ -10,7 +10,6 @@ which the presenter starts from the request and which is then signed and publish
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,6 +25,7 @@ from avustamo.core.links import site_url
 from avustamo.core.models import DecisionNotice
 from avustamo.core.notices import notice_send
 from avustamo.core.permissions import require_permission, staff_roles
+from avustamo.core.storage import save_whole_to
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
 from avustamo.core.uploads import accepted_uploads, stored_name
@@ -302,8 +302,8 @@ def review_request_decide(*, review_request: ReviewRequest, acting_user) -> Revi
     now = timezone.now()
     request.decided_at = now
     request.decision_date = helsinki_today(now)
-    request.document.save(
-        decision_file_name(request), ContentFile(review_decision_pdf(request, request.language)), save=False
+    save_whole_to(
+        request.document, decision_file_name(request), review_decision_pdf(request, request.language)
     )
     transition(
         request,

@@ -21,6 +21,8 @@ def call_ranking(call: Call) -> dict[int, int]:
     """Application id → rank by the reviewers' average weighted score (1 is best); unscored ones are unranked."""
     scored = (
         handled_applications(call)
+        # Grouped by the id alone: grouped by the whole row, the database would sort every answer of the call.
+        .values("pk")
         .annotate(average_score=average_score())
         .filter(average_score__isnull=False)
         .order_by("-average_score")

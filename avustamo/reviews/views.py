@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from avustamo.accounts.models import StaffRole, User
 from avustamo.applications import services as application_services
+from avustamo.applications.selectors import form_choices
 from avustamo.applications.workspace import log_application_view, official_application, workspace_context
 from avustamo.core.audit import audit
 from avustamo.core.downloads import file_download
@@ -18,7 +19,6 @@ from avustamo.core.models import AuditEntry
 from avustamo.core.translation import language_code
 from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.views import permitted_call
-from avustamo.reference.models import Municipality, Region
 from avustamo.reviews import selectors, services
 from avustamo.reviews.forms import (
     CallAssignmentForm,
@@ -113,12 +113,13 @@ def application_detail(request, pk):
             reviewer=request.user, conflict=ReviewAssignment.Conflict.UNDECLARED
         ).exists()
     )
+    choices = form_choices(call=application.call, definition=application.form.parsed)
     sections = present(
         application.form.parsed,
         language_code(),
-        regions=Region.objects.all(),
-        municipalities=Municipality.objects.all(),
-        declarations=application.call.declarations.all(),
+        regions=choices.regions,
+        municipalities=choices.municipalities,
+        declarations=choices.declarations,
         answers=application.answers,
     )
     return render(
