@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, AuthorizationError
@@ -19,6 +18,7 @@ from avustamo.accounts.services import TokenRefused, user_for_api_token
 from avustamo.api.schemas import ErrorOut, validation_refusal
 from avustamo.applications import selectors, services
 from avustamo.applications.models import Application, ApplicationStatus
+from avustamo.core.downloads import file_download
 from avustamo.core.ids import MAX_ID, id_or_none
 from avustamo.decisions.selectors import published_decision
 from avustamo.grants import services as grant_services
@@ -416,9 +416,7 @@ def get_decision_document(request, application_id: int):
     if decision is None or not decision.document:
         return Status(404, NO_DECISION)
     name = f"{decision.application.register_number.replace('/', '-')}-{decision.language}.pdf"
-    return FileResponse(
-        decision.document.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
+    return file_download(decision.document, name=name, kind="pdf")
 
 
 class GrantAcceptanceOut(Schema):
