@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "avustamo.core.middleware.JsonErrorsUnderApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the middleware that set cookies, so that it sees them (static files, served above, stay cacheable).
     "avustamo.core.headers.NoStoreForPersonalPagesMiddleware",

@@ -4,7 +4,10 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
 
+from avustamo.applications.models import Attachment
+from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import Outcome
 from avustamo.reviews import services as review_services
 from tests.access import LOGIN, assert_access, sign_in
@@ -162,9 +165,92 @@ def test_access(client, world, role, method, url, expected):
 
 
 def test_officials_views_of_an_application_are_logged(client, world):
-    from avustamo.core.models import AuditEntry
-
     sign_in(client, world["users"]["auditor"])
     client.get(f"/official/applications/{world['application'].pk}/")
     entry = AuditEntry.objects.get(action="application.viewed")
     assert entry.actor == world["users"]["auditor"] and entry.target_id == str(world["application"].pk)
+
+
+class TestAConflictedReviewer:
+    """A reviewer who has declared a conflict of interest (HL 28 §) takes no further part in handling the
+    application: its pages, attachments and history are closed to them, their other assignments stay open."""
+
+    @pytest.fixture
+    def conflicted(self, world):
+        reviewer, application = world["users"]["reviewer"], world["application"]
+        attachment = Attachment.objects.create(
+            application=application,
+            original_name="säännöt.pdf",
+            kind="pdf",
+            size=9,
+            sha256="0" * 64,
+            uploaded_by=world["users"]["applicant"],
+            file=ContentFile(b"%PDF-1.4\n", name="saannot.pdf"),
+        )
+        other = ApplicationFactory.submitted(world["call"])
+        review_services.reviewers_assign(
+            application=other, reviewers=[reviewer], acting_user=world["users"]["manager"]
+        )
+        review_services.conflict_declare(
+            assignment=application.review_assignments.get(reviewer=reviewer),
+            conflicted=True,
+            reason="Hakijan hallituksen jäsen",
+            acting_user=reviewer,
+        )
+        return {"reviewer": reviewer, "application": application, "attachment": attachment, "other": other}
+
+    @pytest.mark.parametrize("page", ["", "history/", "attachment"])
+    def test_the_application_is_closed_to_them(self, client, conflicted, page):
+        application = conflicted["application"]
+        if page == "attachment":
+            page = f"attachments/{conflicted['attachment'].pk}/"
+        sign_in(client, conflicted["reviewer"])
+        response = client.get(f"/official/applications/{application.pk}/{page}")
+        assert response.status_code == 403
+        content = b"".join(response) if response.streaming else response.content
+        for secret in (
+            application.register_number,
+            application.applicant_name,
+            application.project_name,
+            "%PDF",
+        ):
+            assert secret.encode() not in content
+        assert not AuditEntry.objects.filter(
+            actor=conflicted["reviewer"], action__in=["application.viewed", "application.attachment_viewed"]
+        ).exists()
+
+    def test_their_other_assignments_stay_open(self, client, conflicted):
+        other = conflicted["other"]
+        sign_in(client, conflicted["reviewer"])
+        for page in ("", "history/", "review/"):
+            response = client.get(f"/official/applications/{other.pk}/{page}")
+            assert response.status_code == 200
+            assert other.register_number in response.content.decode()
+        listing = client.get("/official/reviews/").content.decode()
+        assert other.register_number in listing
+
+    def test_their_declaration_stays_readable_without_links_to_the_application(self, client, conflicted):
+        application = conflicted["application"]
+        sign_in(client, conflicted["reviewer"])
+        page = client.get(f"/official/applications/{application.pk}/review/").content.decode()
+        assert "Hakijan hallituksen jäsen" in page
+        assert f'href="/official/applications/{application.pk}/"' not in page
+        assert f'href="/official/applications/{application.pk}/history/"' not in page
+
+    def test_a_manager_who_reviews_and_declared_a_conflict_reads_nothing_of_it(self, client, world):
+        """Disqualification binds the person, whatever other roles would let them read the application."""
+        manager_and_reviewer = UserFactory(roles=["programme_manager", "reviewer"])
+        application = world["application"]
+        review_services.reviewers_assign(
+            application=application, reviewers=[manager_and_reviewer], acting_user=world["users"]["manager"]
+        )
+        sign_in(client, manager_and_reviewer)
+        assert client.get(f"/official/applications/{application.pk}/").status_code == 200
+        review_services.conflict_declare(
+            assignment=application.review_assignments.get(reviewer=manager_and_reviewer),
+            conflicted=True,
+            reason="Sukulainen",
+            acting_user=manager_and_reviewer,
+        )
+        assert client.get(f"/official/applications/{application.pk}/").status_code == 403
+        assert client.get(f"/official/calls/{application.call_id}/applications/").status_code == 200

@@ -25,9 +25,16 @@ from avustamo.grants import services as grant_services
 from tests.access import sign_in
 from tests.factories import CallFactory, DecisionFactory, MembershipFactory, UserFactory
 
-# What the test settings set for plain http, and what a developer's shell may hold: none of it reaches the
-# production processes started here.
-NOT_INHERITED = {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_COOKIES"}
+# What the test settings set for plain http, what the browser tests' conftest sets for the whole run (async safety
+# off), and what a developer's shell may hold: none of it reaches the production processes started here.
+NOT_INHERITED = {
+    "DJANGO_SETTINGS_MODULE",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SECURE_COOKIES",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def _production_environment(**overrides) -> dict:

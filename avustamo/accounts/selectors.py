@@ -6,6 +6,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.db.models import Exists, OuterRef
 
 from avustamo.accounts.models import ApiToken, RoleGrant
+from avustamo.core.permissions import granted_roles
 
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
@@ -15,8 +16,7 @@ def is_staff_person(user) -> bool:
     if not (user and user.is_authenticated):
         return False
     if not hasattr(user, "_is_staff_person"):
-        # An official or a superuser is one whatever their grants: their pages do not ask.
-        user._is_staff_person = user.is_staff or user.is_superuser or user.role_grants.exists()
+        _remember_staff_person(user, has_role_grant=bool(granted_roles(user)))
     return user._is_staff_person
 
 

@@ -2,6 +2,8 @@
 
 from typing import Literal
 
+from django.core.exceptions import SuspiciousOperation
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import translation
 from ninja import NinjaAPI, Path, Query, Schema, Status
@@ -14,6 +16,7 @@ from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut, translated_t
 from avustamo.api.tools import router as tools_router
 from avustamo.core.dates import in_helsinki
 from avustamo.core.ids import MAX_ID
+from avustamo.core.middleware import refusal_response, unreadable_request
 from avustamo.programmes.models import Call, CallStatus
 from avustamo.programmes.selectors import current_form, public_call, public_calls
 
@@ -78,6 +81,14 @@ def invalid_request(request, exc: RequestValidationError):
     return api.create_response(
         request, {"detail": "The request is not valid.", "errors": problems}, status=422
     )
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(SuspiciousOperation)
+def unreadable_body(request, exc: Exception):
+    """A body Django cannot read once a view asks for it (too large, a broken multipart body): the API's JSON
+    refusal, as the middleware gives for the bodies it reads first, instead of Django's HTML 400 page."""
+    return refusal_response(request, unreadable_request(exc))
 
 
 class CallFilters(Schema):

@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, AuthorizationError
@@ -19,6 +18,7 @@ from avustamo.accounts.services import TokenRefused, user_for_api_token
 from avustamo.api.schemas import ErrorOut, validation_refusal
 from avustamo.applications import selectors, services
 from avustamo.applications.models import Application, ApplicationStatus
+from avustamo.core.downloads import file_download
 from avustamo.core.ids import MAX_ID, id_or_none
 from avustamo.decisions.selectors import published_decision
 from avustamo.grants import services as grant_services
@@ -43,7 +43,22 @@ class TokenAuth(HttpBearer):
                 raise AuthorizationError(403, str(refusal)) from refusal
             raise AuthenticationError(401, str(refusal)) from refusal
         request.user = user
+        request.path_application = _path_application(request, user)
         return user
+
+
+def _path_application(request, person) -> Application | None:
+    """Rights before the body: the application named in the path is looked up as the person's when their token is
+    checked, before django-ninja reads the request's body, so that a request about an application not theirs is 404
+    whatever it carries (as for one that does not exist). The operation takes it from here (`_mine`)."""
+    match = request.resolver_match
+    if match is None or "application_id" not in match.kwargs:
+        return None
+    application_id = id_or_none(match.kwargs["application_id"])
+    application = application_id and selectors.application_for_person(person=person, pk=application_id)
+    if not application:
+        raise AuthorizationError(404, NOT_FOUND["detail"])
+    return application
 
 
 router = Router(auth=TokenAuth(), tags=["applicant"])
@@ -133,10 +148,10 @@ def _attachment(attachment) -> dict:
 
 
 def _mine(request, application_id: int) -> Application | None:
-    """The application if the person acts for its organisation; otherwise None, as for one that does not exist."""
-    if not 1 <= application_id <= MAX_ID:
-        return None
-    return selectors.application_for_person(person=request.auth, pk=application_id)
+    """The application if the person acts for its organisation; otherwise None, as for one that does not exist.
+    TokenAuth found it before the body was read (`_path_application`)."""
+    application = getattr(request, "path_application", None)
+    return application if application is not None and application.pk == application_id else None
 
 
 def _detail(application: Application) -> dict:
@@ -401,9 +416,7 @@ def get_decision_document(request, application_id: int):
     if decision is None or not decision.document:
         return Status(404, NO_DECISION)
     name = f"{decision.application.register_number.replace('/', '-')}-{decision.language}.pdf"
-    return FileResponse(
-        decision.document.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
+    return file_download(decision.document, name=name, kind="pdf")
 
 
 class GrantAcceptanceOut(Schema):

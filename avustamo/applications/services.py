@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from avustamo.applications.answers import (
@@ -33,7 +32,7 @@ from avustamo.core.links import site_url
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
 from avustamo.core.translation import language_code
-from avustamo.core.uploads import accepted_upload_kind
+from avustamo.core.uploads import accepted_upload_kind, stored_name
 from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.organisations.models import Membership
 from avustamo.programmes.application_form.budget import BudgetFigures
@@ -320,8 +319,7 @@ def attachment_add(
         sha256=digest.hexdigest(),
         uploaded_by=acting_user,
     )
-    safe_stem = get_valid_filename(Path(original).stem)[:80] or "file"
-    attachment.file.save(f"{safe_stem}.{kind}", upload, save=False)
+    attachment.file.save(stored_name(original, kind), upload, save=False)
     attachment.save()
     audit(
         acting_user=acting_user,

@@ -33,7 +33,9 @@ def log_application_view(request, application, page: str) -> None:
 
 def _tabs(request, application) -> list[tuple[str, str]]:
     user = request.user
-    tabs = [("official:application", _("Application")), ("official:application_history", _("History"))]
+    tabs = []
+    if user.has_perm("applications.read_as_official", application):
+        tabs += [("official:application", _("Application")), ("official:application_history", _("History"))]
     if user.has_perm("reviews.screen_application", application):
         tabs.append(("official:application_screening", _("Screening")))
     if user.has_perm("reviews.assign_reviewers", application.call):

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from avustamo.core import notices
+from avustamo.core.downloads import file_download
 from avustamo.core.models import DecisionNotice
 
 
@@ -69,9 +70,6 @@ def notice_document(request, pk):
     notice = get_object_or_404(DecisionNotice, pk=pk)
     if not notice.document or not default_storage.exists(notice.document):
         raise Http404
-    return FileResponse(
-        default_storage.open(notice.document, "rb"),
-        as_attachment=True,
-        filename=notice.document.rsplit("/", 1)[-1],
-        content_type="application/pdf",
+    return file_download(
+        default_storage.open(notice.document, "rb"), name=notice.document.rsplit("/", 1)[-1], kind="pdf"
     )

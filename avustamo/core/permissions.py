@@ -26,13 +26,17 @@ def is_organisation_member(user, organisation):
     return organisation.memberships.filter(person=user).exists()
 
 
+def granted_roles(user) -> frozenset[str]:
+    """The role codes granted to the person, read once per user object (one request): the second factor's check
+    (is this person staff?) and the permission checks (which roles?) ask on every official page."""
+    if not hasattr(user, "_granted_roles"):
+        user._granted_roles = frozenset(user.role_grants.values_list("role", flat=True))
+    return user._granted_roles
+
+
 def staff_roles(user) -> frozenset[str]:
-    """The official's role codes, read once per user object (one request)."""
-    if not is_official(user):
-        return frozenset()
-    if not hasattr(user, "_staff_roles"):
-        user._staff_roles = frozenset(user.role_grants.values_list("role", flat=True))
-    return user._staff_roles
+    """The official's role codes; none for anyone else, whatever was granted to them."""
+    return granted_roles(user) if is_official(user) else frozenset()
 
 
 def require_permission(user, permission: str, target=None) -> None:

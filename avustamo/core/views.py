@@ -3,12 +3,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
+
+from avustamo.core.downloads import file_download
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +48,4 @@ def accessibility_statement(request):
 
 def stored_pdf(document, filename: str) -> FileResponse:
     """A decision document stored by its task, as a PDF download; 404 until the task has made it."""
-    if not document:
-        raise Http404
-    return FileResponse(
-        document.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
-    )
+    return file_download(document, name=filename, kind="pdf")

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustamo.applications.workspace import official_application
 from avustamo.core.audit import audit
+from avustamo.core.downloads import file_download
 from avustamo.core.feedback import perform
 from avustamo.core.notices import notice_opened
 from avustamo.decisions import selectors, services
@@ -124,9 +125,7 @@ def _pdf_response(decision: Decision, language: str):
         and stored
         and (language == "en" or language == decision.language)
     ):
-        return FileResponse(
-            stored.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-        )
+        return file_download(stored, name=name, kind="pdf")
     response = HttpResponse(decision_pdf(decision, language), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -26,6 +26,7 @@ from avustamo.core.notices import acceptance_deadline, notice_of, notice_send
 from avustamo.core.storage import save_whole_to
 from avustamo.core.task_runs import abandon_task_result
 from avustamo.core.tasks import queue_email
+from avustamo.core.text import refuse_unstorable
 from avustamo.core.transitions import transition
 from avustamo.decisions.models import Decision, DecisionStatus
 from avustamo.grants import selectors, signals
@@ -519,6 +520,7 @@ def change_request_submit(
     for part in parts:
         part.request = change_request
         part.reasons = part.reasons.strip()
+        refuse_unstorable(part)
     ChangePart.objects.bulk_create(parts)
     audit(
         acting_user=acting_user,

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
@@ -16,7 +15,7 @@ from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
-from avustamo.core.uploads import accepted_uploads
+from avustamo.core.uploads import accepted_uploads, stored_name
 from avustamo.grants.models import Grant
 from avustamo.grants.services import lock_grant
 from avustamo.hearings.models import (
@@ -67,9 +66,7 @@ def _store(hearing: Hearing, checked, party: str, acting_user) -> None:
             size=upload.size,
             uploaded_by=acting_user,
         )
-        attachment.file.save(
-            f"{get_valid_filename(Path(original).stem)[:80] or 'file'}.{kind}", upload, save=False
-        )
+        attachment.file.save(stored_name(original, kind), upload, save=False)
         attachment.save()
 
 

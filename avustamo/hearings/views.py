@@ -4,13 +4,14 @@ reply; the recipient reads the request and replies; officials list the hearings 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from avustamo.applications.workspace import log_application_view, official_application, workspace_context
 from avustamo.core.dates import helsinki_today
+from avustamo.core.downloads import file_download
 from avustamo.core.forms import add_service_errors
 from avustamo.grants.selectors import grant_of_application_pk
 from avustamo.grants.views import own_grant
@@ -135,4 +136,4 @@ def hearing_attachment(request, attachment_pk: int):
         or request.user.has_perm("hearings.read_hearing_as_official", grant.decision)
     ):
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    return file_download(attachment.file, name=attachment.original_name, kind=attachment.kind)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from avustamo.accounts.models import StrongIdentity
 from avustamo.core.audit import audit
 from avustamo.core.transitions import transition
-from avustamo.core.uploads import accepted_upload_kind
+from avustamo.core.uploads import accepted_upload_kind, stored_name
 from avustamo.organisations import e_authorizations
 from avustamo.organisations.models import (
     TYPES_VERIFIED_BY_OFFICIALS,
@@ -294,7 +294,7 @@ def representation_verification_request(
         proof_name=proof.name[:255],
         proof_kind=kind,
     )
-    verification.proof.save(proof.name, proof, save=False)
+    verification.proof.save(stored_name(proof.name, kind), proof, save=False)
     verification.save()
     audit(
         acting_user=acting_user,

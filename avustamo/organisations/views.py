@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from avustamo.core.downloads import file_download
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
 from avustamo.organisations import authority, authority_views, selectors, services
@@ -303,7 +304,7 @@ def _verification_to_decide(request, pk: int) -> RepresentationVerification:
 def verification_document(request, pk):
     """The document sent for a verification: to the person who sent it and to the officials who verify."""
     verification = _verification_for(request, pk)
-    return FileResponse(verification.proof.open("rb"), as_attachment=True, filename=verification.proof_name)
+    return file_download(verification.proof, name=verification.proof_name, kind=verification.proof_kind)
 
 
 @login_required
@@ -354,7 +355,7 @@ def refuse_representation(request, pk):
 def notification_consent(request, pk):
     """A member with the right to act gives (`consents` ticked) or withdraws (`withdraw`) the organisation's
     consent to electronic notification of decisions."""
-    organisation = _organisation_for(request, pk, "organisations.read_organisation")
+    organisation = _organisation_for(request, pk, "organisations.answer_for_organisation")
     withdraw = "withdraw" in request.POST
     form = NotificationConsentForm(request.POST)
     if not withdraw and not form.is_valid():

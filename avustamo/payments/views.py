@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from avustamo.core.dates import helsinki_today
 from avustamo.core.forms import add_service_errors
 from avustamo.core.notices import notice_opened
+from avustamo.core.permissions import require_permission
 from avustamo.core.views import stored_pdf
 from avustamo.grants import selectors as grant_selectors
 from avustamo.grants.views import own_grant
@@ -268,6 +269,7 @@ def return_claim_received(request, pk: int):
     claim = selectors.return_claim(pk)
     if claim is None:
         raise Http404
+    require_permission(request.user, "payments.prepare_payments")
     form = ReturnReceivedForm(request.POST)
     if form.is_valid():
         try:

@@ -12,7 +12,7 @@ from avustamo.accounts.models import StaffRole
 from avustamo.applications.models import Application
 from avustamo.core.permissions import is_official, is_organisation_member, is_signed_in, staff_roles
 from avustamo.organisations.models import Membership
-from avustamo.reviews.models import CallAssignment
+from avustamo.reviews.models import CallAssignment, ReviewAssignment
 
 
 @rules.predicate
@@ -25,6 +25,8 @@ def is_organisation_administrator(user, organisation):
 rules.add_perm("organisations.register_organisation", is_signed_in)
 rules.add_perm("organisations.read_organisation", is_organisation_member | is_official)
 rules.add_perm("organisations.edit_organisation", is_organisation_administrator)
+# What any member says for the organisation (its consent to electronic notification), with the right to act.
+rules.add_perm("organisations.answer_for_organisation", is_organisation_member)
 rules.add_perm("organisations.manage_members", is_organisation_administrator)
 rules.add_perm("organisations.list_all_organisations", is_official)
 
@@ -80,6 +82,21 @@ def is_reviewer_of_application(user, application):
 
 
 @rules.predicate
+def has_declared_conflict(user, application):
+    """Declared a conflict of interest on the application (HL 28 §): a disqualified person takes no part in handling
+    it, so reads nothing of it whatever their roles. The declarations are read once per user object (one request)."""
+    if application is None or not is_official(user):
+        return False
+    if not hasattr(user, "_declared_conflicts"):
+        user._declared_conflicts = frozenset(
+            ReviewAssignment.objects.filter(
+                reviewer=user, conflict=ReviewAssignment.Conflict.CONFLICTED
+            ).values_list("application_id", flat=True)
+        )
+    return application.pk in user._declared_conflicts
+
+
+@rules.predicate
 def is_member_of_applicant(user, target):
     application = getattr(target, "application", target)
     return is_organisation_member(user, getattr(application, "organisation", None))
@@ -99,7 +116,8 @@ rules.add_perm("reviews.screen_application", manages_calls | presents)
 rules.add_perm("applications.request_completion", manages_calls | presents)
 rules.add_perm(
     "applications.read_as_official",
-    reads_everything | presents | is_decision_maker | (is_reviewer & is_reviewer_of_application),
+    (reads_everything | presents | is_decision_maker | (is_reviewer & is_reviewer_of_application))
+    & ~has_declared_conflict,
 )
 rules.add_perm("reviews.review_application", is_reviewer & is_reviewer_of_application)
 rules.add_perm("decisions.propose_funding", presents)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
 from avustamo.core.dates import shift_years
+from avustamo.core.text import refuse_unstorable
 from avustamo.programmes.application_form.schema import FormDefinitionError, parse_definition
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import (
@@ -100,6 +101,7 @@ def _replace_parts(call: Call, parts: CallParts) -> None:
         for position, values in enumerate(getattr(parts, name)):
             row = model(call=call, position=position, **{key: values.get(key, "") for key in field_names})
             row.full_clean(exclude=["call"])
+            refuse_unstorable(row)
             rows.append(row)
         model.objects.bulk_create(rows)
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from avustamo.applications.answers import (
@@ -23,7 +22,7 @@ from avustamo.core.money import format_euros, to_cents
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
 from avustamo.core.translation import language_code
-from avustamo.core.uploads import accepted_upload_kind
+from avustamo.core.uploads import accepted_upload_kind, stored_name
 from avustamo.grants.models import Grant, GrantStatus
 from avustamo.grants.services import lock_grant
 from avustamo.hearings.models import HearingSubject
@@ -212,9 +211,7 @@ def report_attachment_add(*, report: Report, question_id: str, upload, acting_us
         size=upload.size,
         uploaded_by=acting_user,
     )
-    attachment.file.save(
-        f"{get_valid_filename(Path(original).stem)[:80] or 'file'}.{kind}", upload, save=False
-    )
+    attachment.file.save(stored_name(original, kind), upload, save=False)
     attachment.save()
     audit(acting_user=acting_user, action="report.attachment_added", target=report, file=original, kind=kind)
     return attachment

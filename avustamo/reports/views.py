@@ -5,13 +5,14 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustamo.applications.answers import parse_post
+from avustamo.core.downloads import file_download
 from avustamo.core.forms import add_service_errors
 from avustamo.core.notices import notice_opened
 from avustamo.core.translation import language_code
@@ -204,7 +205,7 @@ def report_attachment(request, attachment_pk):
         or (report.is_sent and request.user.has_perm("reports.read_report_as_official", report.grant))
     ):
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    return file_download(attachment.file, name=attachment.original_name, kind=attachment.kind)
 
 
 @login_required
@@ -287,9 +288,12 @@ FORM_KINDS = {"interim": ReportKind.INTERIM, "final": ReportKind.FINAL}
 
 
 def _report_form_call(request, pk, kind):
+    """Every official reads a call's report forms; only those who prepare calls send one (save or preview), and
+    that is checked before the form is read."""
     if kind not in FORM_KINDS:
         raise Http404
-    if not request.user.has_perm("core.use_official_pages"):
+    permission = "programmes.manage_calls" if request.method == "POST" else "core.use_official_pages"
+    if not request.user.has_perm(permission):
         raise PermissionDenied
     return get_object_or_404(Call, pk=pk)
 

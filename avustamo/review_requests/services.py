@@ -28,7 +28,7 @@ from avustamo.core.permissions import require_permission, staff_roles
 from avustamo.core.storage import save_whole_to
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
-from avustamo.core.uploads import accepted_uploads
+from avustamo.core.uploads import accepted_uploads, stored_name
 from avustamo.decisions.models import Decision
 from avustamo.decisions.services import decision_correct
 from avustamo.organisations.authority import authority_details, require_authority
@@ -84,13 +84,10 @@ def _create(application, contested, *, channel, arrived_on, requested_change, gr
 
 def _attach(request: ReviewRequest, uploads, acting_user) -> None:
     for upload, kind in accepted_uploads(uploads, kinds=ATTACHMENT_KINDS, max_mb=ATTACHMENT_MAX_MB):
-        ReviewRequestAttachment.objects.create(
-            review_request=request,
-            file=upload,
-            original_name=upload.name[:255],
-            kind=kind,
-            uploaded_by=acting_user,
+        attachment = ReviewRequestAttachment(
+            review_request=request, original_name=upload.name[:255], kind=kind, uploaded_by=acting_user
         )
+        attachment.file.save(stored_name(upload.name, kind), upload)
 
 
 @transaction.atomic

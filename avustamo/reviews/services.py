@@ -11,6 +11,7 @@ from avustamo.accounts.models import StaffRole
 from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.audit import audit
 from avustamo.core.permissions import staff_roles
+from avustamo.core.text import refuse_unstorable
 from avustamo.programmes.models import Call, CallStatus
 from avustamo.reviews.models import (
     CallAssignment,
@@ -305,6 +306,8 @@ def review_submit(*, assignment: ReviewAssignment, scores: dict, acting_user) ->
             )
     if errors:
         raise ValidationError(errors)
+    for row in rows:
+        refuse_unstorable(row)
     CriterionScore.objects.bulk_create(rows)
     total_weight = sum(criterion.weight for criterion in criteria)
     weighted = sum(row.score * row.criterion.weight for row in rows) / total_weight

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +12,7 @@ from avustamo.applications import services as application_services
 from avustamo.applications.selectors import form_choices
 from avustamo.applications.workspace import log_application_view, official_application, workspace_context
 from avustamo.core.audit import audit
+from avustamo.core.downloads import file_download
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
 from avustamo.core.models import AuditEntry
@@ -147,7 +147,7 @@ def application_attachment(request, pk, attachment_pk):
         target=application,
         file=attachment.original_name,
     )
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    return file_download(attachment.file, name=attachment.original_name, kind=attachment.kind)
 
 
 @login_required
