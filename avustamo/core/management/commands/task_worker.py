@@ -1,0 +1,167 @@
+"""django-tasks-db's `db_worker`, kept running while the database is away.
+
+django-tasks-db 0.13's worker loop re-raises every database error except SQLite's "database is locked", so a
+PostgreSQL restart of a few seconds stops `manage.py db_worker` for good: receipts, decision documents and emails
+then wait until someone starts it again. `manage.py task_worker` takes the same options and runs the same loop;
+when the database connection is lost or refused it logs a warning, waits (1 s, doubling up to 30 s by default)
+until the database answers, and carries on. Every other error still stops it, as before.
+
+A task that was running when the connection went cannot record its end (its result stays RUNNING, its
+transaction is rolled back). That is the state a killed worker leaves, and `manage.py resume_stalled_tasks`
+(avustamo/core/task_runs.py) already takes it up: a resumable task whose result has been RUNNING longer than
+TASK_STALLED_AFTER is enqueued again, a publication run without a heartbeat is resumed. So the worker does not
+try to finish or re-run it itself.
+"""
+
+import contextlib
+import logging
+import math
+import os
+import time
+from argparse import ArgumentParser, ArgumentTypeError
+
+from django.core.management.base import CommandError
+from django.db import Error, InterfaceError, OperationalError, connections, router
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
+
+logger = logging.getLogger("django_tasks_db")
+
+
+class ReconnectingWorker(db_worker.Worker):
+    """django-tasks-db's worker, which waits for a lost database rather than stopping."""
+
+    def __init__(self, *, reconnect_wait: float, max_reconnect_wait: float, **worker_options):
+        super().__init__(**worker_options)
+        self.reconnect_wait = reconnect_wait
+        self.max_reconnect_wait = max_reconnect_wait
+
+    def run(self) -> None:
+        while self.running:
+            try:
+                return super().run()
+            except (OperationalError, InterfaceError) as error:
+                if not self.database_lost():
+                    raise
+                self.wait_for_database(error)
+
+    @property
+    def database(self):
+        return connections[router.db_for_write(DBTaskResult)]
+
+    def database_lost(self) -> bool:
+        """True when the error came from a connection that could not be opened or no longer works, rather than
+        from a query the database refused (a missing table, a timeout), which waiting would not mend."""
+        return self.database.connection is None or not self.database.is_usable()
+
+    def close_database(self) -> None:
+        # Closing a connection the server already dropped may fail; Django forgets it either way.
+        with contextlib.suppress(Error):
+            self.database.close()
+
+    def wait_for_database(self, error: Error) -> None:
+        """Wait, with the pause doubling up to `max_reconnect_wait`, until a connection opens again. SIGTERM and
+        SIGINT still stop the worker meanwhile: the signal handler exits while nothing runs."""
+        logger.warning(
+            "Worker %s lost the database connection (%s): waiting for the database, the first try in %g s",
+            self.worker_id,
+            str(error).strip(),
+            self.reconnect_wait,
+        )
+        lost_at = time.monotonic()
+        wait = self.reconnect_wait
+        while self.running:
+            self.close_database()
+            time.sleep(wait)
+            try:
+                self.database.ensure_connection()
+            except (OperationalError, InterfaceError) as still:
+                wait = min(wait * 2, self.max_reconnect_wait)
+                logger.warning(
+                    "Worker %s: the database does not answer yet (%s); trying again in %g s",
+                    self.worker_id,
+                    str(still).strip(),
+                    wait,
+                )
+                continue
+            logger.warning(
+                "Worker %s: the database answers again after %.1f s; carrying on",
+                self.worker_id,
+                time.monotonic() - lost_at,
+            )
+            return
+
+
+def positive_seconds(value: str) -> float:
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ArgumentTypeError("Must be a number of seconds greater than zero")
+    return seconds
+
+
+class Command(db_worker.Command):
+    help = (
+        "Run the background task worker (django-tasks-db's db_worker, with the same options), which waits for "
+        "the database when its connection is lost or refused, e.g. while PostgreSQL restarts, and then carries on."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--reconnect-wait",
+            type=positive_seconds,
+            default=1.0,
+            help="Seconds to wait before the first try when the database is lost; doubled on each failed try "
+            "(default: %(default)r)",
+        )
+        parser.add_argument(
+            "--max-reconnect-wait",
+            type=positive_seconds,
+            default=30.0,
+            help="The longest wait between tries to reach the database (default: %(default)r)",
+        )
+
+    def handle(
+        self,
+        *,
+        verbosity: int,
+        queue_name: str,
+        exclude_queues: str,
+        batch: bool,
+        reload: bool,
+        reconnect_wait: float,
+        max_reconnect_wait: float,
+        **options,
+    ) -> None:
+        # db_worker's handle, but making our worker: the library names its Worker class inside that method.
+        self.configure_logging(verbosity)
+        if reload and batch:
+            logger.warning(
+                "Warning: --reload and --batch cannot be specified together. Disabling autoreload."
+            )
+            reload = False
+        queue_names = queue_name.split(",")
+        excluded_queue_names = exclude_queues.split(",") if exclude_queues else []
+        if excluded_queue_names and "*" not in queue_names:
+            raise CommandError("--exclude-queues can only be used with --queue-name=*")
+
+        worker = ReconnectingWorker(
+            queue_names=queue_names,
+            excluded_queue_names=excluded_queue_names,
+            batch=batch,
+            interval=options["interval"],
+            backend_name=options["backend_name"],
+            startup_delay=options["startup_delay"],
+            max_tasks=options["max_tasks"],
+            worker_id=options["worker_id"],
+            reconnect_wait=reconnect_wait,
+            max_reconnect_wait=max(reconnect_wait, max_reconnect_wait),
+        )
+        if reload:
+            if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+                worker.configure_signals()  # only the reloader's child runs the worker
+            run_with_reloader(worker.run)
+        else:
+            worker.configure_signals()
+            worker.run()
