@@ -24,15 +24,50 @@ import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
+from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 from psycopg import sql
 
 from avustamo.core.management.commands.task_worker import ReconnectingWorker
 from avustamo.core.models import OutboundEmail
+from avustamo.core.task_runs import DATABASE_LOST, resumable
 from avustamo.core.tasks import deliver_email
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 TASK_TABLE = DBTaskResult._meta.db_table
+
+
+CUT_SHORT = set()
+
+
+@resumable
+@task()
+def queue_email_after_losing_the_connection(*, key: str) -> None:
+    """The first run of each key has its database connection ended by the server halfway; later runs queue the
+    email."""
+    if key not in CUT_SHORT:
+        CUT_SHORT.add(key)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+    OutboundEmail.objects.create(
+        key=key, recipient="hakija@example.com", language="fi", subject="-", body="-"
+    )
+
+
+def in_process_worker() -> ReconnectingWorker:
+    """A task worker in the test's own process and connection, running what is queued, then returning."""
+    return ReconnectingWorker(
+        queue_names=["default"],
+        excluded_queue_names=[],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="in-process",
+        reconnect_wait=0.1,
+        max_reconnect_wait=0.1,
+    )
 
 
 @pytest.fixture
@@ -272,18 +307,7 @@ def test_task_worker__stops_cleanly_on_sigterm_while_waiting_for_the_database(
 def test_task_worker__stops_on_a_database_error_that_waiting_would_not_mend():
     """A worker started before the migrations (its table missing) stops and names the table, rather than waiting
     for ever: on SQLite that error is an OperationalError too, from a connection that works."""
-    worker = ReconnectingWorker(
-        queue_names=["default"],
-        excluded_queue_names=[],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="early",
-        reconnect_wait=0.1,
-        max_reconnect_wait=0.1,
-    )
+    worker = in_process_worker()
     with connection.cursor() as cursor:
         cursor.execute(f"ALTER TABLE {TASK_TABLE} RENAME TO not_migrated_yet")
         try:
@@ -291,6 +315,23 @@ def test_task_worker__stops_on_a_database_error_that_waiting_would_not_mend():
                 worker.run()
         finally:
             cursor.execute(f"ALTER TABLE not_migrated_yet RENAME TO {TASK_TABLE}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_task_worker__enqueues_again_at_once_a_task_cut_short_by_the_lost_connection(task_database):
+    """Its end could not be recorded, so the task would stay RUNNING until resume_stalled_tasks found it stalled
+    (TASK_STALLED_AFTER, 5 minutes); the worker that ran it knows at once, and a resumable task is run again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("an open SQLite connection is never lost mid-task; on PostgreSQL the server ends it")
+    queue_email_after_losing_the_connection.enqueue(key="cut-short:1")
+
+    in_process_worker().run()
+
+    cut_short, again = DBTaskResult.objects.order_by("enqueued_at")
+    assert (cut_short.status, cut_short.traceback) == (TaskResultStatus.FAILED, DATABASE_LOST)
+    assert again.status == TaskResultStatus.SUCCESSFUL
+    assert again.args_kwargs == cut_short.args_kwargs
+    assert OutboundEmail.objects.filter(key="cut-short:1").count() == 1
 
 
 @pytest.mark.parametrize("option", ["--reconnect-wait", "--max-reconnect-wait"])

@@ -6,11 +6,13 @@ then wait until someone starts it again. `manage.py task_worker` takes the same 
 when the database connection is lost or refused it logs a warning, waits (1 s, doubling up to 30 s by default)
 until the database answers, and carries on. Every other error still stops it, as before.
 
-A task that was running when the connection went cannot record its end (its result stays RUNNING, its
-transaction is rolled back). That is the state a killed worker leaves, and `manage.py resume_stalled_tasks`
-(avustamo/core/task_runs.py) already takes it up: a resumable task whose result has been RUNNING longer than
-TASK_STALLED_AFTER is enqueued again, a publication run without a heartbeat is resumed. So the worker does not
-try to finish or re-run it itself.
+A task that was running when the connection went could not record its end: its result stays RUNNING, as a
+killed worker leaves it, and `manage.py resume_stalled_tasks` (avustamo/core/task_runs.py, from cron) would take it
+up only once it has shown no progress for TASK_STALLED_AFTER (5 minutes), so an acknowledged submit would wait up
+to ten minutes for its receipt. This worker knows the task was cut short, so as soon as the database answers it
+does what the resumer would: marks the result failed and enqueues a resumable task again (those tasks skip what
+was done already; core.task_runs). A task that is not resumable on its own, a publication of decisions, is only
+marked failed: its run then counts as stalled at once and is resumed by its button or resume_stalled_tasks.
 """
 
 import contextlib
@@ -26,6 +28,8 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from avustamo.core.task_runs import DATABASE_LOST, RESUMABLE_TASKS, resume_task_result
+
 logger = logging.getLogger("django_tasks_db")
 
 
@@ -36,15 +40,39 @@ class ReconnectingWorker(db_worker.Worker):
         super().__init__(**worker_options)
         self.reconnect_wait = reconnect_wait
         self.max_reconnect_wait = max_reconnect_wait
+        self.cut_short: DBTaskResult | None = None
 
     def run(self) -> None:
         while self.running:
             try:
+                self.resume_task_cut_short()
                 return super().run()
             except (OperationalError, InterfaceError) as error:
                 if not self.database_lost():
                     raise
                 self.wait_for_database(error)
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        try:
+            super().run_task(db_task_result)
+        except (OperationalError, InterfaceError):
+            # The task's end could not be written (the library records a task's own errors as its result).
+            self.cut_short = db_task_result
+            raise
+
+    def resume_task_cut_short(self) -> None:
+        if self.cut_short is None:
+            return
+        result = self.cut_short
+        if resume_task_result(result, reason=DATABASE_LOST):
+            logger.warning(
+                "Worker %s: task id=%s path=%s was cut short by the lost connection: marked failed%s",
+                self.worker_id,
+                result.pk,
+                result.task_path,
+                " and enqueued again" if result.task_path in RESUMABLE_TASKS else "",
+            )
+        self.cut_short = None  # only once done: a connection lost again meanwhile leaves it for the next try
 
     @property
     def database(self):
