@@ -10,6 +10,7 @@ database, which is then taken away from them for a few seconds:
   so there the workers open a connection per poll (CONN_MAX_AGE=0, Django's default).
 """
 
+import contextlib
 import os
 import secrets
 import signal
@@ -23,7 +24,7 @@ from urllib.parse import quote
 import psycopg
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 from psycopg import sql
@@ -42,12 +43,15 @@ CUT_SHORT = set()
 
 @resumable
 @task()
-def queue_email_after_losing_the_connection(*, key: str) -> None:
+def queue_email_after_losing_the_connection(*, key: str, in_transaction: bool) -> None:
     """The first run of each key has its database connection ended by the server halfway; later runs queue the
     email."""
     if key not in CUT_SHORT:
         CUT_SHORT.add(key)
-        with connection.cursor() as cursor:
+        with (
+            transaction.atomic() if in_transaction else contextlib.nullcontext(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
     OutboundEmail.objects.create(
         key=key, recipient="hakija@example.com", language="fi", subject="-", body="-"
@@ -318,20 +322,33 @@ def test_task_worker__stops_on_a_database_error_that_waiting_would_not_mend():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_task_worker__enqueues_again_at_once_a_task_cut_short_by_the_lost_connection(task_database):
-    """Its end could not be recorded, so the task would stay RUNNING until resume_stalled_tasks found it stalled
-    (TASK_STALLED_AFTER, 5 minutes); the worker that ran it knows at once, and a resumable task is run again."""
+@pytest.mark.parametrize(
+    ("in_transaction", "recorded"),
+    [
+        # Its end could not be written: the result would stay RUNNING until resume_stalled_tasks found it
+        # stalled (TASK_STALLED_AFTER, 5 minutes), so the worker marks it failed itself.
+        (False, DATABASE_LOST),
+        # Its transaction could not be rolled back, so Django dropped the connection and the library wrote the
+        # failure on a new one: FAILED, which nothing would ever resume.
+        (True, "terminating connection due to administrator command"),
+    ],
+)
+def test_task_worker__runs_again_at_once_a_task_whose_connection_was_lost(
+    task_database, in_transaction, recorded
+):
     if connection.vendor != "postgresql":
         pytest.skip("an open SQLite connection is never lost mid-task; on PostgreSQL the server ends it")
-    queue_email_after_losing_the_connection.enqueue(key="cut-short:1")
+    key = f"connection-lost-in-transaction:{in_transaction}"
+    queue_email_after_losing_the_connection.enqueue(key=key, in_transaction=in_transaction)
 
     in_process_worker().run()
 
-    cut_short, again = DBTaskResult.objects.order_by("enqueued_at")
-    assert (cut_short.status, cut_short.traceback) == (TaskResultStatus.FAILED, DATABASE_LOST)
+    lost, again = DBTaskResult.objects.order_by("enqueued_at")
+    assert lost.status == TaskResultStatus.FAILED
+    assert recorded in lost.traceback
     assert again.status == TaskResultStatus.SUCCESSFUL
-    assert again.args_kwargs == cut_short.args_kwargs
-    assert OutboundEmail.objects.filter(key="cut-short:1").count() == 1
+    assert again.args_kwargs == lost.args_kwargs
+    assert OutboundEmail.objects.filter(key=key).count() == 1
 
 
 @pytest.mark.parametrize("option", ["--reconnect-wait", "--max-reconnect-wait"])

@@ -105,18 +105,23 @@ def abandon_task_result(result_id: str, *, reason: str = WORKER_LOST) -> bool:
     )
 
 
+def enqueue_again(result: DBTaskResult) -> bool:
+    """Enqueue a resumable task again with the arguments of an earlier result; False for a task that is not."""
+    if result.task_path not in RESUMABLE_TASKS:
+        return False
+    task = RESUMABLE_TASKS[result.task_path].using(priority=result.priority, queue_name=result.queue_name)
+    task.enqueue(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+    return True
+
+
 def resume_task_result(result: DBTaskResult, *, reason: str = WORKER_LOST) -> bool:
     """Mark the result of a task whose run was cut short as failed and, when the task is resumable, enqueue it
-    again with the same arguments. True when this call did it, False when the result had already ended (another
-    resumer, or the task itself, got there first)."""
+    again. True when this call did it, False when the result had already ended (another resumer, or the task
+    itself, got there first)."""
     with transaction.atomic():
         if not abandon_task_result(result.pk, reason=reason):
             return False
-        if result.task_path in RESUMABLE_TASKS:
-            task = RESUMABLE_TASKS[result.task_path].using(
-                priority=result.priority, queue_name=result.queue_name
-            )
-            task.enqueue(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+        enqueue_again(result)
     return True
 
 

@@ -25,12 +25,16 @@ from argparse import ArgumentParser, ArgumentTypeError
 from django.core.management.base import CommandError
 from django.db import Error, InterfaceError, OperationalError, connections, router
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
+from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-from avustamo.core.task_runs import DATABASE_LOST, RESUMABLE_TASKS, resume_task_result
+from avustamo.core.task_runs import DATABASE_LOST, RESUMABLE_TASKS, enqueue_again, resume_task_result
 
 logger = logging.getLogger("django_tasks_db")
+CONNECTION_ERRORS = {
+    f"{error.__module__}.{error.__qualname__}" for error in (OperationalError, InterfaceError)
+}
 
 
 class ReconnectingWorker(db_worker.Worker):
@@ -53,12 +57,27 @@ class ReconnectingWorker(db_worker.Worker):
                 self.wait_for_database(error)
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
+        connection_before = self.database.connection
         try:
             super().run_task(db_task_result)
         except (OperationalError, InterfaceError):
             # The task's end could not be written (the library records a task's own errors as its result).
             self.cut_short = db_task_result
             raise
+        # A task that failed on a connection lost meanwhile: Django dropped it when the task's transaction could
+        # not be rolled back, and the library wrote the failure on a new one. Run it again, as if cut short.
+        if (
+            db_task_result.status == TaskResultStatus.FAILED
+            and db_task_result.exception_class_path in CONNECTION_ERRORS
+            and self.database.connection is not connection_before
+            and enqueue_again(db_task_result)
+        ):
+            logger.warning(
+                "Worker %s: task id=%s path=%s failed on the lost connection: enqueued again",
+                self.worker_id,
+                db_task_result.pk,
+                db_task_result.task_path,
+            )
 
     def resume_task_cut_short(self) -> None:
         if self.cut_short is None:
