@@ -563,6 +563,20 @@ def wait_for_tasks(workers: list[subprocess.Popen], limit: float = 300) -> str:
     return f"the task queue still had {left} tasks after {limit:.0f} s"
 
 
+def tasks_failed_and_run_again() -> tuple[int, int]:
+    """Failed tasks whose work no later task did, and those that the task worker ran again (their connection
+    lost, manage.py task_worker enqueues them again with the same arguments)."""
+    succeeded = {
+        (result.task_path, json.dumps(result.args_kwargs, sort_keys=True))
+        for result in DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL)
+    }
+    failed = Counter(
+        (result.task_path, json.dumps(result.args_kwargs, sort_keys=True)) in succeeded
+        for result in DBTaskResult.objects.filter(status=TaskResultStatus.FAILED)
+    )
+    return failed[False], failed[True]
+
+
 def check_integrity(rush: Rush, closes_at: datetime.datetime) -> list[str]:
     failures = list(rush.violations)
     applications = {
@@ -815,9 +829,13 @@ def main() -> int:
                     f"task worker {number} stopped during the run (exit status {worker.returncode}, see "
                     f"var/bench/rush-task_worker-{number}.log): no receipt is made after that"
                 )
-        failed_tasks = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count()
+        failed_tasks, run_again = tasks_failed_and_run_again()
         if failed_tasks:
-            failures.append(f"{failed_tasks} tasks failed (see the task_worker logs)")
+            failures.append(f"{failed_tasks} tasks failed and were not run again (see the task_worker logs)")
+        if run_again:
+            print(
+                f"  {run_again} tasks cut short by a lost database connection and run again by the task worker"
+            )
         late_saves = AuditEntry.objects.filter(action="application.saved", occurred_at__gte=closes_at).count()
         submitted = Application.objects.filter(
             call_id=world.call_id, status=ApplicationStatus.SUBMITTED
