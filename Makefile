@@ -44,7 +44,7 @@ demo: install messages system-deps var/demo_secret_key var/demo-$(PORT).env
 	set -a; . ./var/demo-$(PORT).env; set +a; $(DEMO_ENV) sh -c '\
 		$(BIN)/python -m stand_ins.identification --port $$(($(PORT) + 101)) & identification=$$!; \
 		$(BIN)/python -m stand_ins.authorizations --port $$(($(PORT) + 102)) & authorizations=$$!; \
-		$(BIN)/python manage.py db_worker & worker=$$!; \
+		$(BIN)/python manage.py task_worker & worker=$$!; \
 		trap "kill $$worker $$identification $$authorizations 2>/dev/null" EXIT INT TERM; \
 		$(BIN)/gunicorn avustamo.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -'
 

@@ -1,6 +1,6 @@
 """A task worker killed with SIGKILL while publishing decisions, and the publication resumed.
 
-Starts `manage.py db_worker` as a process on a file SQLite database (or `BENCH_DATABASE_URL`), starts publishing
+Starts `manage.py task_worker` as a process on a file SQLite database (or `BENCH_DATABASE_URL`), starts publishing
 a call's signed decisions, kills the worker with SIGKILL once some are published, shows the run stalled, resumes
 it with `manage.py resume_stalled_tasks` and a new worker, and checks that every decision was published, noticed
 and emailed exactly once and that no partial file is left. Prints the figures. See bench/README.md.
@@ -42,7 +42,15 @@ def configure_environment(work: Path) -> dict[str, str]:
 
 def start_worker(environment: dict[str, str], log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2", "--no-reload"],
+        [
+            sys.executable,
+            "manage.py",
+            "task_worker",
+            "--no-startup-delay",
+            "--interval",
+            "0.2",
+            "--no-reload",
+        ],
         cwd=BASE_DIR,
         env=environment,
         stdout=log.open("a"),
@@ -108,7 +116,9 @@ def main() -> None:
     worker.wait()
     killed = run()
     task = DBTaskResult.objects.get(pk=killed.task_result_id)
-    print(f"killed db_worker (pid {worker.pid}) with SIGKILL {seconds_to_kill:.1f} s after publishing began")
+    print(
+        f"killed task_worker (pid {worker.pid}) with SIGKILL {seconds_to_kill:.1f} s after publishing began"
+    )
     print(f"  run: {killed.status}, {killed.done} of {killed.total}; its task result: {task.status}")
     print(f"  stalled at once: {killed.is_stalled}")
     seconds_to_stall = wait_for(lambda: run().is_stalled, timeout=60, what="the run to count as stalled")
@@ -136,7 +146,7 @@ def main() -> None:
         timeout=60,
         what="the emails",
     )
-    print(f"a new db_worker finished the run {time.monotonic() - resumed_at:.1f} s after the resume")
+    print(f"a new task_worker finished the run {time.monotonic() - resumed_at:.1f} s after the resume")
     worker.send_signal(signal.SIGTERM)
     worker.wait()
 

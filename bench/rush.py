@@ -9,7 +9,7 @@ handling list, the public searching the register, in steps of users; then a chec
 
 Everything runs on 127.0.0.1: a PostgreSQL cluster of the bench's own (initdb in a temporary folder, a free
 port, so that it can be restarted without touching the shared server), gunicorn with the project's
-`gunicorn.conf.py` and production settings, the task worker (`manage.py db_worker`) and Redis db 7 as the cache.
+`gunicorn.conf.py` and production settings, the task worker (`manage.py task_worker`) and Redis db 7 as the cache.
 The call closes inside the last step, at a whole second. The exit status is 1 when a check of integrity fails.
 bench/README.md says what is built, sent and checked.
 """
@@ -87,7 +87,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--grants", type=int, default=3000, help="grants in the public register (3000)")
     parser.add_argument("--servers", type=int, default=1, help="gunicorn instances on as many ports (1)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of each instance (2)")
-    parser.add_argument("--task-workers", type=int, default=1, help="`manage.py db_worker` processes (1)")
+    parser.add_argument("--task-workers", type=int, default=1, help="`manage.py task_worker` processes (1)")
     parser.add_argument(
         "--cache", choices=("redis", "database"), default="redis", help=f"redis ({REDIS_URL}) or database"
     )
@@ -558,11 +558,23 @@ def wait_for_tasks(workers: list[subprocess.Popen], limit: float = 300) -> str:
         if not left:
             return f"the task queue drained {time.monotonic() - started:.0f} s after the load"
         if all(worker.poll() is not None for worker in workers):
-            return (
-                f"every task worker has stopped with {left} tasks left (see {BENCH_DIR}/rush-db_worker-*.log)"
-            )
+            return f"every task worker has stopped with {left} tasks left (see {BENCH_DIR}/rush-task_worker-*.log)"
         time.sleep(1)
     return f"the task queue still had {left} tasks after {limit:.0f} s"
+
+
+def tasks_failed_and_run_again() -> tuple[int, int]:
+    """Failed tasks whose work no later task did, and those that the task worker ran again (their connection
+    lost, manage.py task_worker enqueues them again with the same arguments)."""
+    succeeded = {
+        (result.task_path, json.dumps(result.args_kwargs, sort_keys=True))
+        for result in DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL)
+    }
+    failed = Counter(
+        (result.task_path, json.dumps(result.args_kwargs, sort_keys=True)) in succeeded
+        for result in DBTaskResult.objects.filter(status=TaskResultStatus.FAILED)
+    )
+    return failed[False], failed[True]
 
 
 def check_integrity(rush: Rush, closes_at: datetime.datetime) -> list[str]:
@@ -704,10 +716,10 @@ def collect_static_files() -> None:
 def start_task_workers() -> list[subprocess.Popen]:
     workers = []
     for number in range(ARGUMENTS.task_workers):
-        log = (BENCH_DIR / f"rush-db_worker-{number}.log").open("w")
+        log = (BENCH_DIR / f"rush-task_worker-{number}.log").open("w")
         workers.append(
             subprocess.Popen(
-                [str(BIN / "python"), "manage.py", "db_worker"],
+                [str(BIN / "python"), "manage.py", "task_worker"],
                 cwd=BASE_DIR,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -815,11 +827,15 @@ def main() -> int:
             if worker.poll() is not None:
                 failures.append(
                     f"task worker {number} stopped during the run (exit status {worker.returncode}, see "
-                    f"var/bench/rush-db_worker-{number}.log): no receipt is made after that"
+                    f"var/bench/rush-task_worker-{number}.log): no receipt is made after that"
                 )
-        failed_tasks = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count()
+        failed_tasks, run_again = tasks_failed_and_run_again()
         if failed_tasks:
-            failures.append(f"{failed_tasks} tasks failed (see the db_worker logs)")
+            failures.append(f"{failed_tasks} tasks failed and were not run again (see the task_worker logs)")
+        if run_again:
+            print(
+                f"  {run_again} tasks cut short by a lost database connection and run again by the task worker"
+            )
         late_saves = AuditEntry.objects.filter(action="application.saved", occurred_at__gte=closes_at).count()
         submitted = Application.objects.filter(
             call_id=world.call_id, status=ApplicationStatus.SUBMITTED

@@ -4,7 +4,7 @@ under their names only when whole.
 A worker killed with SIGKILL leaves its django-tasks-db result RUNNING and its transaction rolled back. The tests
 make that state exactly: the tasks run on the database backend, a worker of ours claims the result, and the task
 is stopped by an exception no `except Exception` catches, which the worker never records, as after SIGKILL.
-`bench/killed_worker.py` does it for real with `manage.py db_worker` and `kill -9`.
+`bench/killed_worker.py` does it for real with `manage.py task_worker` and `kill -9`.
 """
 
 import datetime

@@ -1,8 +1,8 @@
 """Two app servers and two task workers on one PostgreSQL database: no feature may rely on one process.
 
 Two gunicorn instances on two ports (production settings, the project's gunicorn.conf.py) and two
-`manage.py db_worker` processes share a database of their own on 127.0.0.1:5432 (whatever DATABASE_URL says), one
-MEDIA_ROOT and Redis db 8 as the cache. Both must be reachable: the test fails and says so when one is not.
+`manage.py task_worker` processes share a database of their own on 127.0.0.1:5432 (whatever DATABASE_URL says),
+one MEDIA_ROOT and Redis db 8 as the cache. Both must be reachable: the test fails and says so when one is not.
 
 Migrating a new database takes a minute on a busy machine, so the first run migrates a template database,
 `avustamo_two_servers_template_<hash of the migrations>`, kept for later runs; each run copies it
@@ -211,13 +211,13 @@ def two_servers(tmp_path):
             for name in "ab"
         ]
         for number in range(2):
-            log = (tmp_path / f"db_worker-{number}.log").open("w")
+            log = (tmp_path / f"task_worker-{number}.log").open("w")
             workers.append(
                 subprocess.Popen(
                     [
                         sys.executable,
                         "manage.py",
-                        "db_worker",
+                        "task_worker",
                         "--interval",
                         "0.2",
                         "--worker-id",

@@ -39,6 +39,12 @@ WORKER_LOST = (
 )
 
 
+DATABASE_LOST = (
+    "The task worker lost its database connection while this task ran, so its end was not recorded; a task "
+    "safe to run again has been enqueued again."
+)
+
+
 class WorkerLost(Exception):
     """Recorded as the error of a task result whose worker stopped before the task ended."""
 
@@ -84,7 +90,7 @@ def task_state(result_id: str) -> str:
     )
 
 
-def abandon_task_result(result_id: str) -> bool:
+def abandon_task_result(result_id: str, *, reason: str = WORKER_LOST) -> bool:
     """Mark the result of a task whose worker is gone as failed, so that it no longer shows as running and is
     not resumed twice. True when this call marked it (a conditional update: two callers cannot both)."""
     if not result_id:
@@ -94,9 +100,29 @@ def abandon_task_result(result_id: str) -> bool:
             status=TaskResultStatus.FAILED,
             finished_at=timezone.now(),
             exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
-            traceback=WORKER_LOST,
+            traceback=reason,
         )
     )
+
+
+def enqueue_again(result: DBTaskResult) -> bool:
+    """Enqueue a resumable task again with the arguments of an earlier result; False for a task that is not."""
+    if result.task_path not in RESUMABLE_TASKS:
+        return False
+    task = RESUMABLE_TASKS[result.task_path].using(priority=result.priority, queue_name=result.queue_name)
+    task.enqueue(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+    return True
+
+
+def resume_task_result(result: DBTaskResult, *, reason: str = WORKER_LOST) -> bool:
+    """Mark the result of a task whose run was cut short as failed and, when the task is resumable, enqueue it
+    again. True when this call did it, False when the result had already ended (another resumer, or the task
+    itself, got there first)."""
+    with transaction.atomic():
+        if not abandon_task_result(result.pk, reason=reason):
+            return False
+        enqueue_again(result)
+    return True
 
 
 def resume_stalled_task_results() -> int:
@@ -104,17 +130,7 @@ def resume_stalled_task_results() -> int:
     stalled = DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING, started_at__lt=stalled_before(), task_path__in=list(RESUMABLE_TASKS)
     )
-    resumed = 0
-    for result in stalled:
-        with transaction.atomic():
-            if not abandon_task_result(result.pk):
-                continue  # another resumer (or the task itself) got there first
-            task = RESUMABLE_TASKS[result.task_path].using(
-                priority=result.priority, queue_name=result.queue_name
-            )
-            task.enqueue(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
-            resumed += 1
-    return resumed
+    return sum(resume_task_result(result) for result in stalled)
 
 
 def resume_stalled() -> dict[str, int]:
