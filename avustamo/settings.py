@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "avustamo.core.middleware.RefuseNullCharactersMiddleware",
+    "avustamo.core.middleware.RefuseUnstorableTextMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "avustamo.core.headers.ContentSecurityPolicyMiddleware",

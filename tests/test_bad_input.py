@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from avustamo.applications import services as application_services
 from avustamo.applications.models import Attachment
 from avustamo.core import uploads
-from avustamo.core.middleware import RefuseNullCharactersMiddleware
+from avustamo.core.middleware import RefuseUnstorableTextMiddleware
 from avustamo.demo.documents import one_page_pdf
 from avustamo.hearings.models import HearingAttachment
 from avustamo.hearings.services import hearing_reply
@@ -142,7 +142,7 @@ def _request_carrying(where: str, path: str):
 @pytest.mark.parametrize("where", ["query", "form", "file name"])
 def test_the_middleware_refuses_a_lone_surrogate_wherever_a_request_carries_it(where):
     reached = []
-    middleware = RefuseNullCharactersMiddleware(lambda request: reached.append(request) or HttpResponse())
+    middleware = RefuseUnstorableTextMiddleware(lambda request: reached.append(request) or HttpResponse())
 
     page = middleware(_request_carrying(where, "/calls/"))
     api = middleware(_request_carrying(where, "/api/v1/calls"))

@@ -24,8 +24,8 @@ from avustamo.core.text import UNSTORABLE, unstorable_path
 
 NUL = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-# A JSON body can only hold a lone surrogate as an escape `\udXXX` or as the bytes of one (json.loads reads bytes
-# with surrogatepass); bodies without either are not parsed twice.
+# A JSON body can only hold a lone surrogate as an escape (`\ud800` to `\udfff`) or as the bytes of one
+# (json.loads reads bytes with surrogatepass); bodies without either are not parsed twice.
 MAY_HOLD_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
@@ -120,7 +120,7 @@ def refusal_response(request, refusal: Refusal):
     )
 
 
-class RefuseNullCharactersMiddleware:
+class RefuseUnstorableTextMiddleware:
     """Refuses NUL characters and lone surrogates, and bodies Django cannot read, before any view runs."""
 
     def __init__(self, get_response):

@@ -42,9 +42,8 @@ def save_whole(storage: Storage, name: str, content: bytes | File, *, max_length
                 return name
             except FileExistsError:  # taken since get_available_name: pick again, as Storage.save does
                 free = storage.get_available_name(name, max_length=max_length)
-                if (
-                    free == name
-                ):  # a storage set to overwrite (`allow_overwrite`) replaces the file in one step
+                # A storage set to overwrite (`allow_overwrite`) offers the same name: replace it in one step.
+                if free == name:
                     os.replace(storage.path(partial), storage.path(name))
                     return name
                 name = free

@@ -38,7 +38,6 @@ WORKER_LOST = (
     "manage.py resume_stalled_tasks has enqueued the work again."
 )
 
-
 DATABASE_LOST = (
     "The task worker lost its database connection while this task ran, so its end was not recorded; a task "
     "safe to run again has been enqueued again."
