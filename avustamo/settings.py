@@ -110,6 +110,9 @@ TEMPLATES = [
     }
 ]
 
+# Inputs and selects written in Python, the same as Django's templates write them (avustamo/core/form_rendering.py).
+FORM_RENDERER = "avustamo.core.form_rendering.FormRenderer"
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'avustamo.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A connection kept between requests (and between the task worker's polls, which close old connections each time)
@@ -393,3 +396,5 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [csp.constants.SELF],
     }
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("PG_SSB", default=False):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)

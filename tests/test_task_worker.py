@@ -308,6 +308,23 @@ def test_task_worker__stops_cleanly_on_sigterm_while_waiting_for_the_database(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("options", "expected"), [((), 10), (("--niceness", "3"), 3)])
+def test_task_worker__yields_the_processor_to_the_web_servers(task_database, start_worker, options, expected):
+    """At the deadline rush a receipt's PDF can wait; an applicant's save cannot (docs/performance.md)."""
+    ours = start_worker("task_worker", *options, worker_id="ours")
+    wait_for(lambda: polling(ours), "the worker polling", seconds=60, workers=[ours])
+
+    niceness = int(Path(f"/proc/{ours.process.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    assert niceness == max(expected, os.getpriority(os.PRIO_PROCESS, 0))
+
+
+@pytest.mark.parametrize("niceness", ["-1", "20", "x"])
+def test_task_worker__refuses_a_niceness_outside_0_to_19(task_database, niceness):
+    with pytest.raises(CommandError, match="niceness"):
+        call_command("task_worker", "--niceness", niceness)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_task_worker__stops_on_a_database_error_that_waiting_would_not_mend():
     """A worker started before the migrations (its table missing) stops and names the table, rather than waiting
     for ever: on SQLite that error is an OperationalError too, from a connection that works."""

@@ -27,6 +27,7 @@ from avustamo.organisations.models import Organisation
 from avustamo.organisations.selectors import memberships_for_person
 from avustamo.payments import services as payment_services
 from avustamo.payments.selectors import payment_applications_of
+from avustamo.programmes.models import RequiredAttachment
 from avustamo.programmes.selectors import public_call
 from avustamo.reports.selectors import reports_due
 
@@ -55,7 +56,9 @@ def _path_application(request, person) -> Application | None:
     if match is None or "application_id" not in match.kwargs:
         return None
     application_id = id_or_none(match.kwargs["application_id"])
-    application = application_id and selectors.application_for_person(person=person, pk=application_id)
+    application = application_id and selectors.application_and_form_for_person(
+        person=person, pk=application_id
+    )
     if not application:
         raise AuthorizationError(404, NOT_FOUND["detail"])
     return application
@@ -273,7 +276,9 @@ def add_attachment(
         return Status(404, NOT_FOUND)
     required = None
     if required_attachment_id:
-        required = application.call.required_attachments.filter(pk=id_or_none(required_attachment_id)).first()
+        required = RequiredAttachment.objects.filter(
+            call_id=application.call_id, pk=id_or_none(required_attachment_id)
+        ).first()
         if required is None:
             message = "The call has no such required attachment."
             return Status(

@@ -178,21 +178,28 @@ def _locked(application: Application) -> Application:
     """The application read again under a lock of its own row. Only that row: the call, programme, agency and
     form read with it are shared by every application to the call, and locking them too would make all the saves
     and submits of a call wait for each other at the deadline."""
-    return _lockable().get(pk=application.pk)
+    return _lockable(WITH_AGENCY).get(pk=application.pk)
 
 
-def _lockable():
-    return Application.objects.select_for_update(of=("self",)).select_related(
-        "call__programme__agency", "organisation", "form"
-    )
+# What the locking statement reads with the application. A save needs the call, the organisation and the form; a
+# submit also the agency, whose register number it takes. Each table joined costs PostgreSQL planning time on
+# every request, more than running the statement (docs/performance.md), so a save joins only what it uses.
+FOR_ANSWERS = ("call", "organisation", "form")
+WITH_AGENCY = ("call__programme__agency", "organisation", "form")
 
 
-def _locked_for_member(application: Application, acting_user) -> Application:
+def _lockable(related: tuple[str, ...]):
+    return Application.objects.select_for_update(of=("self",)).select_related(*related)
+
+
+def _locked_for_member(
+    application: Application, acting_user, related: tuple[str, ...] = FOR_ANSWERS
+) -> Application:
     """`_locked`, refused unless the person acts for the application's organisation. The rule is that of
     `applications.apply_for_organisation` (core.permissions.is_organisation_member), asked in the statement that
     locks the row, so that a save costs one statement less at the deadline."""
     locked = (
-        _lockable()
+        _lockable(related)
         .annotate(
             acting_user_is_member=Exists(
                 Membership.objects.filter(organisation=OuterRef("organisation"), person=acting_user.pk)
@@ -413,7 +420,7 @@ def application_submit(*, application: Application, acting_user, now=None) -> Ap
     gives the same receipt.
     """
     now = now or timezone.now()
-    application = _locked_for_member(application, acting_user)
+    application = _locked_for_member(application, acting_user, WITH_AGENCY)
     if application.status == ApplicationStatus.SUBMITTED:
         return application
     _refuse_unless_draft(application)
@@ -433,7 +440,7 @@ def application_save_and_submit(
     refusal raised after that commit as `SavedNotSubmitted`."""
     now = now or timezone.now()
     with transaction.atomic():
-        application = _locked_for_member(application, acting_user)
+        application = _locked_for_member(application, acting_user, WITH_AGENCY)
         _refuse_unless_draft(application)
         _refuse_unless_open(application.call, now)
         lists = code_lists(call=application.call, year=timezone.localdate().year)
@@ -696,7 +703,7 @@ def request_question_labels(request: CompletionRequest, language: str) -> list[s
 def completion_submit(*, application: Application, acting_user, now=None) -> Application:
     """Send the completed application back before the reply deadline; every rule is checked again."""
     now = now or timezone.now()
-    application = _locked_for_member(application, acting_user)
+    application = _locked_for_member(application, acting_user, WITH_AGENCY)
     if application.status == ApplicationStatus.SUBMITTED:
         return application
     request = _open_request_or_refuse(application, now)
