@@ -128,6 +128,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters sent apart from the statement's text, so that PostgreSQL keeps a statement run again on the same
+    # connection prepared (psycopg prepares it on its `prepare_threshold`th run) and does not plan it again:
+    # planning the joins of a save's statements cost PostgreSQL more than running them (docs/performance.md).
+    # Behind a pooler in transaction mode that cannot keep prepared statements, set DATABASE_PREPARE_THRESHOLD=off.
+    prepare_threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=None if prepare_threshold == "off" else int(prepare_threshold),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -396,5 +406,3 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [csp.constants.SELF],
     }
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("PG_SSB", default=False):
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 import avustamo.urls
 from avustamo.applications import services
 from avustamo.applications.models import Application, ApplicationStatus, Attachment
+from avustamo.applications.selectors import code_lists
 from avustamo.core.models import AuditEntry
 from tests.access import sign_in
 from tests.factories import (
@@ -23,6 +24,7 @@ from tests.factories import (
     CallFactory,
     CallFormFactory,
     MembershipFactory,
+    MunicipalityFactory,
     OrganisationFactory,
     RegionFactory,
     RequiredAttachmentFactory,
@@ -521,3 +523,27 @@ def test_starting_with_a_malformed_organisation_is_not_found(client, call, appli
     sign_in(client, applicant)
     assert client.post(f"/applications/start/{call.pk}/", {"organisation": value}).status_code == 404
     assert not Application.objects.exists()
+
+
+def test_answers_are_checked_against_the_municipalities_of_the_year_and_the_calls_own_lists():
+    """The code lists a save checks against: every region, the municipalities valid in the year (a merged one
+    until its last year, a new one from its first), and the declarations and required attachments of this call
+    only."""
+    region = RegionFactory(code="01")
+    MunicipalityFactory(code="091", region=region)
+    MunicipalityFactory(code="099", region=region, valid_until_year=2026)
+    MunicipalityFactory(code="098", region=region, valid_from_year=2027)
+    call, other_call = CallFactory(), CallFactory()
+    declaration = CallDeclarationFactory(call=call)
+    CallDeclarationFactory(call=other_call)
+    attachment = RequiredAttachmentFactory(call=call)
+    RequiredAttachmentFactory(call=other_call)
+
+    in_2026 = code_lists(call=call, year=2026)
+    in_2027 = code_lists(call=call, year=2027)
+
+    assert "01" in in_2026.regions
+    assert {"091", "099"} <= in_2026.municipalities and "098" not in in_2026.municipalities
+    assert {"091", "098"} <= in_2027.municipalities and "099" not in in_2027.municipalities
+    assert in_2026.declarations == {str(declaration.pk)}
+    assert in_2026.required_attachments == {attachment.pk}

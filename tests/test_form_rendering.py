@@ -1,4 +1,4 @@
-"""The form renderer writes inputs and selects in Python (avustamo.core.form_rendering): what a page shows must be
+"""The form renderer writes fields, labels, error lists, inputs and selects in Python (avustamo.core.form_rendering): what a page shows must be
 exactly what Django's own templates would have written, for the project's forms and for the awkward cases."""
 
 import datetime
@@ -15,14 +15,18 @@ from avustamo.reviews.forms import HandlingFilterForm
 from tests import factories
 
 
-def both(bound_field) -> tuple[str, str]:
-    """The field group as Django's template renderer writes it, and as ours does."""
-    form = bound_field.form
-    written = []
-    for renderer in (DjangoTemplates(), FormRenderer()):
-        form.renderer = renderer
-        written.append(str(bound_field.as_field_group()))
-    return written[0], written[1]
+def assert_written_alike(make_form) -> None:
+    """Every field group of the form `make_form(renderer=...)` makes, as Django's template renderer writes it and as
+    ours does. A form keeps its renderer in its fields and error lists, so each renderer gets a form of its own."""
+    djangos, ours = make_form(renderer=DjangoTemplates()), make_form(renderer=FormRenderer())
+    for form in (djangos, ours):
+        form.is_valid()
+    assert list(djangos.fields) == list(ours.fields)
+    for name in djangos.fields:
+        assert str(ours[name].as_field_group()) == str(djangos[name].as_field_group()), (
+            type(ours).__name__,
+            name,
+        )
 
 
 class Awkward(forms.Form):
@@ -51,6 +55,20 @@ class Awkward(forms.Form):
     many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y"), ("z", "Z")], required=False)
     empty = forms.ChoiceField(choices=[], required=False)
     typed = forms.TypedChoiceField(choices=[(2026, "2026"), (2027, "2027")], coerce=int, required=False)
+    radio = forms.ChoiceField(
+        widget=forms.RadioSelect, choices=[("a", "A"), ("b", "B <b>")], help_text="Pick <one>", label="Which?"
+    )
+    checks = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, choices=[("1", "1")], required=False
+    )
+    agree = forms.BooleanField(label="I agree.")
+    unlabelled = forms.CharField(label="", required=False)
+    own_id = forms.CharField(widget=forms.TextInput(attrs={"id": "mine", "aria-describedby": "elsewhere"}))
+
+
+class AwkwardWithSuffix(Awkward):
+    required_css_class = "required"
+    error_css_class = "has-error"
 
 
 AWKWARD_DATA = {
@@ -65,17 +83,24 @@ AWKWARD_DATA = {
     "grouped": "2",
     "many": ["x", "z"],
     "typed": "2027",
+    "radio": "c",
 }
 
 
 @pytest.mark.parametrize("data", [None, {}, AWKWARD_DATA], ids=["unbound", "empty", "awkward"])
-def test_every_widget_is_written_as_djangos_templates_write_it(data):
-    form = Awkward(data, initial={"when": datetime.date(2027, 1, 31), "number": 0})
-    if data is not None:
-        form.is_valid()
-    for name in form.fields:
-        expected, written = both(form[name])
-        assert written == expected, name
+@pytest.mark.parametrize("form_class", [Awkward, AwkwardWithSuffix])
+@pytest.mark.parametrize("label_suffix", [None, " –"])
+@pytest.mark.parametrize("auto_id", ["id_%s", False], ids=["with ids", "without ids"])
+def test_every_field_is_written_as_djangos_templates_write_it(data, form_class, label_suffix, auto_id):
+    assert_written_alike(
+        lambda renderer: form_class(
+            data,
+            initial={"when": datetime.date(2027, 1, 31), "number": 0},
+            label_suffix=label_suffix,
+            auto_id=auto_id,
+            renderer=renderer,
+        )
+    )
 
 
 @pytest.mark.django_db
@@ -84,19 +109,19 @@ def test_the_busiest_filter_forms_are_unchanged(language):
     region = factories.RegionFactory()
     factories.ProgrammeFactory()
     with override(language):
-        forms_ = [
-            GrantSearchForm(
-                {"q": "ry <script>", "region": region.code, "sort": "oldest"}, years=[2026, 2025]
+        for make_form in (
+            lambda renderer: GrantSearchForm(
+                {"q": "ry <script>", "region": region.code, "sort": "oldest", "min_amount": "-1"},
+                years=[2026, 2025],
+                renderer=renderer,
             ),
-            GrantSearchForm({}, years=[]),
-            HandlingFilterForm({"status": "submitted", "region": "nope"}, regions=[region]),
-            HandlingFilterForm(None, regions=[region]),
-        ]
-        for form in forms_:
-            form.is_valid()
-            for name in form.fields:
-                expected, written = both(form[name])
-                assert written == expected, (type(form).__name__, name)
+            lambda renderer: GrantSearchForm({}, years=[], renderer=renderer),
+            lambda renderer: HandlingFilterForm(
+                {"status": "submitted", "region": "nope"}, regions=[region], renderer=renderer
+            ),
+            lambda renderer: HandlingFilterForm(None, regions=[region], renderer=renderer),
+        ):
+            assert_written_alike(make_form)
 
 
 def test_an_app_that_overrides_a_widget_template_keeps_it(tmp_path):

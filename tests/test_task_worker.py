@@ -318,6 +318,22 @@ def test_task_worker__yields_the_processor_to_the_web_servers(task_database, sta
     assert niceness == max(expected, os.getpriority(os.PRIO_PROCESS, 0))
 
 
+@pytest.mark.django_db(transaction=True)
+def test_task_worker__a_sigterm_while_it_claims_a_task_stops_it_after_that_transaction(task_database):
+    """Exiting from the signal handler in the middle of the claiming transaction's COMMIT left the connection busy
+    and the worker died with a traceback; between polls it still exits at once."""
+    worker = in_process_worker()
+    with transaction.atomic():
+        worker.shutdown(signal.SIGTERM, None)
+        assert not worker.running
+        assert OutboundEmail.objects.count() == 0  # the connection still works inside the transaction
+
+    sleeping = in_process_worker()
+    with pytest.raises(SystemExit) as exit_:
+        sleeping.shutdown(signal.SIGTERM, None)
+    assert exit_.value.code == 0
+
+
 @pytest.mark.parametrize("niceness", ["-1", "20", "x"])
 def test_task_worker__refuses_a_niceness_outside_0_to_19(task_database, niceness):
     with pytest.raises(CommandError, match="niceness"):

@@ -19,6 +19,7 @@ import contextlib
 import logging
 import math
 import os
+import signal
 import time
 from argparse import ArgumentParser, ArgumentTypeError
 
@@ -55,6 +56,17 @@ class ReconnectingWorker(db_worker.Worker):
                 if not self.database_lost():
                     raise
                 self.wait_for_database(error)
+
+    def shutdown(self, signum: int, frame) -> None:
+        """The library exits from the signal handler at once when no task runs, which is right while the worker
+        sleeps between polls but not while it claims a task: a SIGTERM in the middle of that transaction's COMMIT
+        left the connection busy, and the worker died with a traceback and an error status. Then it stops when the
+        transaction is over, as after a task."""
+        if self.running and not self.running_task and self.database.in_atomic_block:
+            logger.warning("Received %s - shutting down after this transaction...", signal.strsignal(signum))
+            self.running = False
+            return
+        super().shutdown(signum, frame)
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         connection_before = self.database.connection
