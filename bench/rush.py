@@ -93,7 +93,12 @@ def parse_arguments() -> argparse.Namespace:
     )
     parser.add_argument("--grants", type=int, default=3000, help="grants in the public register (3000)")
     parser.add_argument("--servers", type=int, default=1, help="gunicorn instances on as many ports (1)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of each instance (2)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * os.cpu_count(),
+        help="gunicorn workers of each instance (two per core, as docs/performance.md advises)",
+    )
     parser.add_argument("--task-workers", type=int, default=1, help="`manage.py task_worker` processes (1)")
     parser.add_argument(
         "--cache", choices=("redis", "database"), default="redis", help=f"redis ({REDIS_URL}) or database"
@@ -426,6 +431,48 @@ class Rush:
                     session, "register search", "GET", "/register/", params={"q": rng.choice(SEARCHES)}
                 )
             self.stopping.wait(rng.uniform(0.5, 1.5))
+
+    def warm_up(self, rounds: int = 20, threads: int = 8) -> int:
+        """Each kind of request a few times over every worker before the first step, reading only (each save names
+        a version no draft has, and is refused as stale before it writes): a worker's first requests load modules
+        and compile templates, which a server that has run since the morning did long before the deadline."""
+        self.step = -1
+        official = {"Cookie": self.world.official_cookies[0]}
+
+        def user(number: int) -> None:
+            session = KeepAliveClient()
+            for index in range(rounds):
+                applicant = self.world.applicants[(number * rounds + index) % len(self.world.applicants)]
+                headers = {"Authorization": f"Bearer {applicant.token}"}
+                path = f"{API}/{applicant.application_id}"
+                self.request(session, "warm-up", "GET", path, headers=headers)
+                self.request(
+                    session,
+                    "warm-up",
+                    "PATCH",
+                    path,
+                    headers=headers,
+                    json={"version": 999_999, "answers": {}},
+                )
+                self.request(
+                    session,
+                    "warm-up",
+                    "GET",
+                    f"/official/calls/{self.world.call_id}/applications/",
+                    headers=official,
+                )
+                self.request(
+                    session, "warm-up", "GET", "/register/", params={"q": SEARCHES[index % len(SEARCHES)]}
+                )
+
+        workers = [threading.Thread(target=user, args=(number,)) for number in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        sent = sum(sample.kind == "warm-up" for sample in self.samples)
+        self.step = 0
+        return sent
 
     def request(self, session: "KeepAliveClient", kind: str, method: str, path: str, **options):
         started = time.time()
@@ -835,6 +882,10 @@ def main() -> int:
         print(f"At the start: {load_average()}")
 
         rush = Rush(world, [f"http://127.0.0.1:{server.port}" for server in servers])
+        warmed = rush.warm_up()
+        print(
+            f"Warmed up every worker with {warmed} requests, not counted (a server at the deadline has run for hours)"
+        )
         begin = time.time()
         total = ARGUMENTS.step_seconds * len(ARGUMENTS.steps)
         rush.closes_at = math.floor(begin + total - ARGUMENTS.deadline_before_end)

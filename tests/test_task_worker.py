@@ -308,7 +308,7 @@ def test_task_worker__stops_cleanly_on_sigterm_while_waiting_for_the_database(
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(("options", "expected"), [((), 10), (("--niceness", "3"), 3)])
+@pytest.mark.parametrize(("options", "expected"), [((), 19), (("--niceness", "3"), 3)])
 def test_task_worker__yields_the_processor_to_the_web_servers(task_database, start_worker, options, expected):
     """At the deadline rush a receipt's PDF can wait; an applicant's save cannot (docs/performance.md)."""
     ours = start_worker("task_worker", *options, worker_id="ours")

@@ -160,9 +160,10 @@ def positive_seconds(value: str) -> float:
 
 
 # Receipts, emails and PDFs can wait a few seconds; an applicant's save at the deadline cannot. On a machine shared
-# with the web servers, the worker takes the processor only when they leave it free: at the deadline rush the
-# receipts' PDFs took a third of a core from the requests (docs/performance.md).
-DEFAULT_NICENESS = 10
+# with the web servers the worker takes the processor only when they leave it free: at the deadline rush the
+# receipts' PDFs took a third of a core from the requests, and still a tenth at niceness 10 (docs/performance.md).
+# On a machine of its own the niceness changes nothing.
+DEFAULT_NICENESS = 19
 
 
 def _yield_the_processor(niceness: int) -> None:
