@@ -70,7 +70,7 @@ def code_lists(*, call, year: int) -> CodeLists:
     declarations and required attachments, read in one statement: every save and submit checks against them.
 
     Written as SQL: built with the ORM, this union of four tables took more of a save's time to compose than any
-    other statement of it, and a save runs it at every keystroke's autosave at the deadline (docs/performance.md).
+    other statement of it, and every save and automatic save runs it (docs/performance.md).
     """
     quote = connection.ops.quote_name
     region, municipality, declaration, attachment = (
