@@ -9,6 +9,7 @@ from pathlib import Path
 
 import csp.constants
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -110,7 +111,8 @@ TEMPLATES = [
     }
 ]
 
-# Inputs and selects written in Python, the same as Django's templates write them (avustamo/core/form_rendering.py).
+# Field groups, labels, error lists, inputs and selects written in Python, as Django's templates write them
+# (avustamo/core/form_rendering.py).
 FORM_RENDERER = "avustamo.core.form_rendering.FormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'avustamo.sqlite3'}")}
@@ -134,6 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # planning the joins of a save's statements cost PostgreSQL more than running them (docs/performance.md).
     # Behind a pooler in transaction mode that cannot keep prepared statements, set DATABASE_PREPARE_THRESHOLD=off.
     prepare_threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    if prepare_threshold != "off" and not (prepare_threshold.isdigit() and int(prepare_threshold) >= 0):
+        raise ImproperlyConfigured(
+            f"DATABASE_PREPARE_THRESHOLD must be a whole number of runs (0 or more) or off, not {prepare_threshold!r}"
+        )
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True,
         prepare_threshold=None if prepare_threshold == "off" else int(prepare_threshold),

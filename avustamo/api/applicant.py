@@ -27,8 +27,7 @@ from avustamo.organisations.models import Organisation
 from avustamo.organisations.selectors import memberships_for_person
 from avustamo.payments import services as payment_services
 from avustamo.payments.selectors import payment_applications_of
-from avustamo.programmes.models import RequiredAttachment
-from avustamo.programmes.selectors import public_call
+from avustamo.programmes.selectors import public_call, required_attachment_of_call
 from avustamo.reports.selectors import reports_due
 
 
@@ -276,9 +275,9 @@ def add_attachment(
         return Status(404, NOT_FOUND)
     required = None
     if required_attachment_id:
-        required = RequiredAttachment.objects.filter(
+        required = required_attachment_of_call(
             call_id=application.call_id, pk=id_or_none(required_attachment_id)
-        ).first()
+        )
         if required is None:
             message = "The call has no such required attachment."
             return Status(

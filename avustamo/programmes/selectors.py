@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from avustamo.programmes.models import Call, CallStatus, Programme
+from avustamo.programmes.models import Call, CallStatus, Programme, RequiredAttachment
 
 PUBLIC_ORDER = {
     CallStatus.OPEN: ["closes_at", "reference"],
@@ -59,3 +59,8 @@ def programmes_with_agency():
 def current_form(*, call: Call):
     """The version of the call's application form that applicants fill in now (None for imported history)."""
     return call.forms.order_by("-version").first()
+
+
+def required_attachment_of_call(*, call_id: int, pk: int | None) -> RequiredAttachment | None:
+    """One of the call's required attachments, or None for an id the call does not have."""
+    return RequiredAttachment.objects.filter(call_id=call_id, pk=pk).first()
