@@ -389,6 +389,7 @@ class Sample:
     seconds: float
     status: int  # 0: no answer (connection refused or reset, time-out)
     expected_refusal: bool = False  # 422 because the call had closed
+    sent_again: bool = False  # on a new connection, the server having closed the kept one
 
 
 class Rush:
@@ -483,6 +484,7 @@ class Rush:
         except (OSError, http.client.HTTPException):
             response, status = None, 0
         sample = Sample(kind, self.step, started, time.perf_counter() - clock, status)
+        sample.sent_again = response is not None and response.sent_again
         self.samples.append(sample)
         return response, sample
 
@@ -582,6 +584,7 @@ class Rush:
 class Answer:
     status_code: int
     text: str
+    sent_again: bool = False
 
     def json(self):
         return json.loads(self.text)
@@ -602,7 +605,20 @@ class KeepAliveClient:
             path = f"{path}?{urllib.parse.urlencode(params)}"
         body = None if json is None else _json_bytes(json)
         headers = dict(headers or {}) | ({"Content-Type": "application/json"} if body is not None else {})
-        connection = self._connection(base)
+        connection, kept = self._connection(base)
+        try:
+            return self._send(base, connection, method, path, body, headers)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            if not kept:
+                raise
+        # The server closed the kept connection as the request went out on it (its keep-alive ran out between the
+        # check in `_connection` and the send): with no answer begun, browsers and urllib3 send the request once
+        # more on a new connection, and so does this client. The report counts these apart from the errors.
+        answer = self._send(base, self._connection(base)[0], method, path, body, headers)
+        answer.sent_again = True
+        return answer
+
+    def _send(self, base: str, connection, method: str, path: str, body, headers) -> Answer:
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
@@ -612,16 +628,19 @@ class KeepAliveClient:
             self.connections.pop(base, None)
             raise
 
-    def _connection(self, base: str) -> http.client.HTTPConnection:
+    def _connection(self, base: str) -> tuple[http.client.HTTPConnection, bool]:
+        """The connection to `base`, and whether it is one kept from an earlier request."""
         connection = self.connections.get(base)
         if connection is not None and connection.sock is not None and _closed_by_server(connection.sock):
             connection.close()  # the server's keep-alive ended while the user paused, as urllib3 checks too
             connection = None
+        if connection is not None and connection.sock is not None:
+            return connection, True
         if connection is None:
             host, port = urllib.parse.urlsplit(base).netloc.split(":")
             connection = http.client.HTTPConnection(host, int(port), timeout=self.TIMEOUT)
             self.connections[base] = connection
-        return connection
+        return connection, False
 
 
 def _json_bytes(value) -> bytes:
@@ -802,6 +821,9 @@ def report_step(rush: Rush, index: int, seconds: float, cpu_seconds: float, load
         )
     if refused:
         print(f"  {refused} saves and submits refused because the call had closed (422, expected)")
+    sent_again = sum(sample.sent_again for sample in samples)
+    if sent_again:
+        print(f"  {sent_again} requests sent again on a new connection: the server had closed the kept one")
     goal = rate >= GOAL_REQUESTS_PER_SECOND and worst_p95 < GOAL_P95_MS and not errors
     return {"rate": rate, "worst_p95": worst_p95, "errors": sum(errors.values()), "goal": goal}
 

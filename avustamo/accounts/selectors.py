@@ -24,11 +24,16 @@ def _remember_staff_person(user, *, has_role_grant: bool) -> None:
     user._is_staff_person = user.is_staff or user.is_superuser or has_role_grant
 
 
-def api_token_by_hash(token_hash: str) -> ApiToken | None:
-    """The token with its person, and whether the person is staff, in one statement: every API call asks."""
+def api_token_by_hash(token_hash: str, *, also: dict | None = None) -> ApiToken | None:
+    """The token with its person, and whether the person is staff, in one statement: every API call asks.
+
+    `also`: more annotations over the token's row (`user_id` is the person), read in the same statement: the API
+    asks whether the person acts for the application its path names (`api.applicant.TokenAuth`)."""
     api_token = (
         ApiToken.objects.select_related("user")
-        .annotate(person_has_role_grant=Exists(RoleGrant.objects.filter(person=OuterRef("user_id"))))
+        .annotate(
+            person_has_role_grant=Exists(RoleGrant.objects.filter(person=OuterRef("user_id"))), **(also or {})
+        )
         .filter(token_hash=token_hash)
         .first()
     )

@@ -151,13 +151,14 @@ class TokenRefused(Exception):
         self.forbidden = forbidden
 
 
-def user_for_api_token(token: str, *, writing: bool = False) -> User:
-    """The active person a token belongs to; records when the token was last used (to the minute).
+def api_token_in_use(token: str, *, writing: bool = False, also: dict | None = None) -> ApiToken:
+    """The token, with its active person as `user`; records when the token was last used (to the minute).
+    `also`: annotations read with the token (`accounts.selectors.api_token_by_hash`).
 
     Raises TokenRefused with a clear message for an unknown, revoked or expired token, for a read-only token
     used to write, and for an official's token when the official has no second factor.
     """
-    api_token = api_token_by_hash(hash_token(token))
+    api_token = api_token_by_hash(hash_token(token), also=also)
     if api_token is None or not api_token.user.is_active:
         raise TokenRefused("The token is not valid.")
     if api_token.revoked_at is not None:
@@ -179,4 +180,4 @@ def user_for_api_token(token: str, *, writing: bool = False) -> User:
         raise TokenRefused(
             "This token may only read. Create a token with the right to read and write.", forbidden=True
         )
-    return api_token.user
+    return api_token

@@ -8,13 +8,14 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
 from pydantic import Field
 
-from avustamo.accounts.services import TokenRefused, user_for_api_token
+from avustamo.accounts.services import TokenRefused, api_token_in_use
 from avustamo.api.schemas import ErrorOut, validation_refusal
 from avustamo.applications import selectors, services
 from avustamo.applications.models import Application, ApplicationStatus
@@ -33,34 +34,40 @@ from avustamo.reports.selectors import reports_due
 
 class TokenAuth(HttpBearer):
     """A personal token: refused with its reason (401: unknown, revoked or expired; 403: a read-only token asked
-    to write, or an official's token without a second factor)."""
+    to write, or an official's token without a second factor).
+
+    Rights before the body: whether the person acts for the application named in the path is read with the token,
+    in its statement, before django-ninja reads the request's body, so that a request about an application not
+    theirs is 404 whatever it carries (as for one that does not exist)."""
 
     def authenticate(self, request, token: str):
+        application_id = _path_application_id(request)
+        also = {}
+        if application_id:
+            also["acts_for_path_application"] = selectors.person_acts_for_application(
+                person=OuterRef("user_id"), pk=application_id
+            )
         try:
-            user = user_for_api_token(token, writing=request.method not in ("GET", "HEAD", "OPTIONS"))
+            api_token = api_token_in_use(
+                token, writing=request.method not in ("GET", "HEAD", "OPTIONS"), also=also
+            )
         except TokenRefused as refusal:
             if refusal.forbidden:
                 raise AuthorizationError(403, str(refusal)) from refusal
             raise AuthenticationError(401, str(refusal)) from refusal
-        request.user = user
-        request.path_application = _path_application(request, user)
-        return user
+        if application_id is not None and not (application_id and api_token.acts_for_path_application):
+            raise AuthorizationError(404, NOT_FOUND["detail"])
+        request.user = api_token.user
+        request.path_application_id = application_id
+        return api_token.user
 
 
-def _path_application(request, person) -> Application | None:
-    """Rights before the body: the application named in the path is looked up as the person's when their token is
-    checked, before django-ninja reads the request's body, so that a request about an application not theirs is 404
-    whatever it carries (as for one that does not exist). The operation takes it from here (`_mine`)."""
+def _path_application_id(request) -> int | None:
+    """The id of the application the path names; None when it names none, 0 when no application can have it."""
     match = request.resolver_match
     if match is None or "application_id" not in match.kwargs:
         return None
-    application_id = id_or_none(match.kwargs["application_id"])
-    application = application_id and selectors.application_and_form_for_person(
-        person=person, pk=application_id
-    )
-    if not application:
-        raise AuthorizationError(404, NOT_FOUND["detail"])
-    return application
+    return id_or_none(match.kwargs["application_id"]) or 0
 
 
 router = Router(auth=TokenAuth(), tags=["applicant"])
@@ -149,11 +156,17 @@ def _attachment(attachment) -> dict:
     }
 
 
+def _acts_for(request, application_id: int) -> bool:
+    """Whether TokenAuth found that the person acts for the application in the path (before the body was read)."""
+    return getattr(request, "path_application_id", None) == application_id
+
+
 def _mine(request, application_id: int) -> Application | None:
-    """The application if the person acts for its organisation; otherwise None, as for one that does not exist.
-    TokenAuth found it before the body was read (`_path_application`)."""
-    application = getattr(request, "path_application", None)
-    return application if application is not None and application.pk == application_id else None
+    """The application with its form if the person acts for its organisation; otherwise None, as for one that
+    does not exist."""
+    if not _acts_for(request, application_id):
+        return None
+    return selectors.application_and_form_for_person(person=request.auth, pk=application_id)
 
 
 def _detail(application: Application) -> dict:
@@ -242,15 +255,16 @@ def get_application(request, application_id: int):
     summary="Save answers (with the version you read)",
 )
 def save_answers(request, application_id: int, payload: AnswersIn):
-    application = _mine(request, application_id)
-    if application is None:
+    if not _acts_for(request, application_id):
         return Status(404, NOT_FOUND)
-    answers = {
-        key: value for key, value in (application.answers | payload.answers).items() if value is not None
-    }
     try:
+        # The service locks the application and reads it then: only its id is needed here.
         application = services.application_save(
-            application=application, answers=answers, version=payload.version, acting_user=request.auth
+            application=Application(pk=application_id),
+            answers=payload.answers,
+            version=payload.version,
+            acting_user=request.auth,
+            only_changes=True,
         )
     except ValidationError as error:
         return Status(409 if getattr(error, "code", None) == "stale" else 422, validation_refusal(error))

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, Exists, F, Value
 from django.db.models.functions import Cast
 
 from avustamo.applications.models import Application
@@ -31,6 +31,13 @@ def application_for_person(*, person, pk: int) -> Application | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def person_acts_for_application(*, person, pk: int) -> Exists:
+    """Whether the person (an id, or `OuterRef` to one) acts for the organisation of application `pk`: the rule
+    of `application_for_person`, as an expression another statement reads. The API asks it with the token, so
+    that the rights to the application in the path cost no statement of their own (`api.applicant.TokenAuth`)."""
+    return Exists(Application.objects.filter(pk=pk, organisation__memberships__person=person))
 
 
 def application_and_form_for_person(*, person, pk: int) -> Application | None:

@@ -214,14 +214,23 @@ def _locked_for_member(
 
 @transaction.atomic
 def application_save(
-    *, application: Application, answers: dict, version: int, acting_user, edit_key: str = ""
+    *,
+    application: Application,
+    answers: dict,
+    version: int,
+    acting_user,
+    edit_key: str = "",
+    only_changes: bool = False,
 ) -> Application:
     """Store the answers given; refused when another save came in between, after the deadline, or if malformed.
 
     `edit_key` names the open page the answers come from: when that page made the latest save itself (its
-    automatic save raced its own Save button), its answers are not stale.
+    automatic save raced its own Save button), its answers are not stale. `only_changes`: `answers` holds only
+    the answers to change, a null removing one, as the API's PATCH sends them; the others are kept.
     """
     application = _locked_for_member(application, acting_user)
+    if only_changes:
+        answers = {key: value for key, value in (application.answers | answers).items() if value is not None}
     request = _refuse_unless_editable(application)
     _take_answers(application, answers=answers, version=version, edit_key=edit_key, request=request)
     _write_answers(application, acting_user=acting_user)
