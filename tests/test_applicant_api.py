@@ -149,6 +149,38 @@ def test_malformed_answers_get_422_with_fields(client, call, member):
     assert Application.objects.get().answers == {}
 
 
+def test_a_save_changes_only_the_answers_it_names_and_a_null_removes_one(client, call, member):
+    headers = _headers(member.person)
+    application = client.post(
+        "/api/v1/applications",
+        {"call_id": call.pk, "organisation_id": member.organisation_id},
+        content_type="application/json",
+        **headers,
+    ).json()
+    url = f"/api/v1/applications/{application['id']}"
+    answers = complete_answers(call)
+    assert (
+        client.patch(
+            url, {"version": 1, "answers": answers}, content_type="application/json", **headers
+        ).json()["version"]
+        == 2
+    )
+
+    response = client.patch(
+        url,
+        {"version": 2, "answers": {"activities": "Kuukausittaiset retket.", "objectives": None}},
+        content_type="application/json",
+        **headers,
+    )
+
+    assert response.status_code == 200
+    expected = {key: value for key, value in answers.items() if key != "objectives"} | {
+        "activities": "Kuukausittaiset retket."
+    }
+    assert response.json()["answers"] == expected
+    assert Application.objects.get(pk=application["id"]).answers == expected
+
+
 def test_another_organisations_application_is_not_found(client, call, member):
     stranger = MembershipFactory()
     application = client.post(
