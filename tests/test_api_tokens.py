@@ -64,7 +64,8 @@ def test_read_token_reads_but_may_not_write(client, member):
     )
     assert refused.status_code == 403
     assert refused.json() == {
-        "detail": "This token may only read. Create a token with the right to read and write."
+        "detail": "This token may only read. Create a token with the right to read and write.",
+        "errors": [],
     }
 
 

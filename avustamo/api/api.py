@@ -2,11 +2,12 @@
 
 from typing import Literal
 
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import translation
 from ninja import NinjaAPI, Path, Query, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 
 from avustamo.api.applicant import router as applicant_router
@@ -20,7 +21,20 @@ from avustamo.core.middleware import refusal_response, unreadable_request
 from avustamo.programmes.models import Call, CallStatus
 from avustamo.programmes.selectors import current_form, public_call, public_calls
 
-api = NinjaAPI(
+
+class AvustamoApi(NinjaAPI):
+    """Every operation names its operationId by hand (`operation_id=` on its decorator): clients generated from the
+    OpenAPI document name their methods after it, and the id django-ninja would make from the module's path would
+    change whenever the code moved. An operation without one stops the document from being made."""
+
+    def get_openapi_operation_id(self, operation) -> str:
+        raise ImproperlyConfigured(
+            f"The API operation {operation.view_func.__module__}.{operation.view_func.__name__} has no "
+            "operation_id: name it by hand, in camelCase, once and for good."
+        )
+
+
+api = AvustamoApi(
     title="Avustamo API",
     version="1",
     description=(
@@ -83,6 +97,24 @@ def invalid_request(request, exc: RequestValidationError):
     )
 
 
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc: AuthenticationError):
+    """401 with the challenge RFC 6750 asks for: the scheme alone when no token came, `invalid_token` when the
+    token given does not open the API (unknown, revoked or expired)."""
+    response = api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
+    challenge = 'Bearer realm="Avustamo API"'
+    if request.headers.get("Authorization"):
+        challenge += ', error="invalid_token"'
+    response["WWW-Authenticate"] = challenge
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """django-ninja's other refusals (403, and 404 before a body is read) in the API's error shape."""
+    return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
+
+
 @api.exception_handler(MultiPartParserError)
 @api.exception_handler(SuspiciousOperation)
 def unreadable_body(request, exc: Exception):
@@ -99,6 +131,7 @@ class CallFilters(Schema):
 
 @api.get(
     "/calls",
+    operation_id="listCalls",
     response={200: list[CallSummaryOut], 422: ErrorOut},
     tags=["calls"],
     summary="List published calls",
@@ -113,6 +146,7 @@ def list_calls(request, filters: Query[CallFilters]):
 
 @api.get(
     "/calls/{call_id}",
+    operation_id="getCall",
     response={200: CallOut, 404: ErrorOut, 422: ErrorOut},
     tags=["calls"],
     summary="One published call",

@@ -184,6 +184,7 @@ NOT_FOUND = {"detail": "No application of yours has this id.", "errors": []}
 
 @router.get(
     "/me",
+    operation_id="getMe",
     response={200: MeOut, 401: ErrorOut},
     summary="The signed-in person and the organisations they act for",
 )
@@ -205,6 +206,7 @@ def me(request):
 
 @router.get(
     "/applications",
+    operation_id="listApplications",
     response={200: list[ApplicationSummaryOut], 401: ErrorOut},
     summary="Your organisations' applications",
 )
@@ -214,6 +216,7 @@ def list_applications(request):
 
 @router.post(
     "/applications",
+    operation_id="startApplication",
     response={201: ApplicationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Start a draft for a call and an organisation",
 )
@@ -239,6 +242,7 @@ def start_application(request, payload: StartIn):
 
 @router.get(
     "/applications/{application_id}",
+    operation_id="getApplication",
     response={200: ApplicationOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One application",
 )
@@ -251,6 +255,7 @@ def get_application(request, application_id: int):
 
 @router.patch(
     "/applications/{application_id}",
+    operation_id="saveAnswers",
     response={200: ApplicationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Save answers (with the version you read)",
 )
@@ -273,6 +278,7 @@ def save_answers(request, application_id: int, payload: AnswersIn):
 
 @router.post(
     "/applications/{application_id}/attachments",
+    operation_id="addAttachment",
     response={201: AttachmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Attach a file (for a required attachment of the call or an attachment question)",
 )
@@ -316,6 +322,7 @@ def add_attachment(
 
 @router.post(
     "/applications/{application_id}/submit",
+    operation_id="submitApplication",
     response={200: ApplicationOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Submit before the deadline, or send back a completed application; 422 lists every problem",
 )
@@ -339,6 +346,7 @@ def submit_application(request, application_id: int):
 
 @router.post(
     "/applications/{application_id}/withdraw",
+    operation_id="withdrawApplication",
     response={200: ApplicationOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Withdraw before the call closes",
 )
@@ -393,6 +401,7 @@ NO_DECISION = {"detail": "No published decision on an application of yours has t
 
 @router.get(
     "/applications/{application_id}/decision",
+    operation_id="getDecision",
     response={200: DecisionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The published decision on an application",
 )
@@ -425,9 +434,17 @@ def get_decision(request, application_id: int):
 
 @router.get(
     "/applications/{application_id}/decision.pdf",
+    operation_id="getDecisionDocument",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The published decision document (PDF/A) in the decision's language",
-    openapi_extra={"responses": {200: {"content": {"application/pdf": {}}, "description": "PDF/A"}}},
+    openapi_extra={
+        "responses": {
+            200: {
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                "description": "PDF/A",
+            }
+        }
+    },
 )
 def get_decision_document(request, application_id: int):
     decision = _published_decision(request, application_id)
@@ -477,6 +494,7 @@ def _refused(error: ValidationError):
 
 @router.get(
     "/applications/{application_id}/grant",
+    operation_id="getGrant",
     response={200: GrantAcceptanceOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The grant of a positive decision: whether its terms have been accepted",
 )
@@ -487,6 +505,7 @@ def get_grant(request, application_id: int):
 
 @router.post(
     "/applications/{application_id}/grant/accept",
+    operation_id="acceptGrant",
     response={200: GrantAcceptanceOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Accept the decision's terms on behalf of the organisation",
 )
@@ -503,6 +522,7 @@ def accept_grant(request, application_id: int):
 
 @router.post(
     "/applications/{application_id}/grant/decline",
+    operation_id="declineGrant",
     response={
         200: GrantAcceptanceOut,
         400: ErrorOut,
@@ -568,6 +588,7 @@ def _payment_application(item) -> dict:
 
 @router.get(
     "/applications/{application_id}/grant/payment-applications",
+    operation_id="listPaymentApplications",
     response={200: list[PaymentApplicationOut], 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The grant's payment applications (payment in arrears)",
 )
@@ -580,6 +601,7 @@ def list_payment_applications(request, application_id: int):
 
 @router.post(
     "/applications/{application_id}/grant/payment-applications",
+    operation_id="submitPaymentApplication",
     response={201: PaymentApplicationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Apply for payment of costs incurred (payment in arrears)",
 )
@@ -628,6 +650,7 @@ def _report(due) -> dict:
 
 @router.get(
     "/applications/{application_id}/grant/reports",
+    operation_id="listReports",
     response={200: list[ReportOut], 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The reports the decision asks for, their review and the settlement of the final report",
 )

@@ -101,6 +101,7 @@ def _change_request(change_request: ChangeRequest) -> dict:
 
 @router.get(
     "/applications/{application_id}/grant/change-requests",
+    operation_id="listChangeRequests",
     response={200: list[ChangeRequestOut], 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The grant's change requests and their change decisions",
 )
@@ -113,6 +114,7 @@ def list_change_requests(request, application_id: int):
 
 @router.post(
     "/applications/{application_id}/grant/change-requests",
+    operation_id="submitChangeRequest",
     response={
         201: ChangeRequestOut,
         400: ErrorOut,

@@ -126,6 +126,7 @@ def _refusal(field: str, code: str, message: str) -> dict:
 
 @router.get(
     "/grants",
+    operation_id="listPublishedGrants",
     response={200: GrantPageOut, 422: ErrorOut},
     summary="Search the register of published grants",
 )
@@ -149,6 +150,7 @@ def list_grants(request, query: Query[GrantQuery]):
 
 @router.get(
     "/grants/{grant_id}",
+    operation_id="getPublishedGrant",
     response={200: GrantOut, 404: ErrorOut, 422: ErrorOut},
     summary="One published grant",
 )
@@ -164,6 +166,7 @@ def get_grant(
 
 @router.get(
     "/organisations/{business_id}",
+    operation_id="getOrganisationGrants",
     response={200: OrganisationHistoryOut, 404: ErrorOut, 422: ErrorOut},
     summary="An organisation's published grants by Business ID",
 )
@@ -172,7 +175,7 @@ def get_organisation(
     business_id: str = Path(
         ...,
         pattern=BUSINESS_ID_PATTERN,
-        examples=[EXAMPLE_BUSINESS_ID],
+        example=EXAMPLE_BUSINESS_ID,
         description="Business ID (Y-tunnus) as 1234567-8; a malformed one or a wrong check digit answers 422",
     ),
 ):
@@ -215,6 +218,7 @@ def _coded_total(row: dict, dimension: str, code: str) -> dict:
 
 @router.get(
     "/statistics",
+    operation_id="getStatistics",
     response={200: StatisticsOut, 422: ErrorOut},
     summary="Totals of the register by year, agency, programme and region",
 )

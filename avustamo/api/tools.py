@@ -55,6 +55,7 @@ class InterestOut(BaseModel):
 
 @router.get(
     "/tools/interest",
+    operation_id="calculateInterest",
     response={200: InterestOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Interest on a returned or recovered grant",
 )
