@@ -41,6 +41,16 @@ def _headers(user) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
+def _start(client, call, member, headers) -> dict:
+    """A draft started through the API, as its answer describes it."""
+    return client.post(
+        "/api/v1/applications",
+        {"call_id": call.pk, "organisation_id": member.organisation_id},
+        content_type="application/json",
+        **headers,
+    ).json()
+
+
 def test_token_is_stored_hashed_and_shown_once(member):
     api_token, token = api_token_create(name="CRM", acting_user=member.person)
     assert token.startswith("avu_") and len(token) > 40
@@ -132,12 +142,7 @@ def test_the_whole_application_through_the_api(client, call, member):
 
 def test_malformed_answers_get_422_with_fields(client, call, member):
     headers = _headers(member.person)
-    application = client.post(
-        "/api/v1/applications",
-        {"call_id": call.pk, "organisation_id": member.organisation_id},
-        content_type="application/json",
-        **headers,
-    ).json()
+    application = _start(client, call, member, headers)
     response = client.patch(
         f"/api/v1/applications/{application['id']}",
         {"version": 1, "answers": {"budget": {"costs": {"personnel": "paljon"}}}},
@@ -151,12 +156,7 @@ def test_malformed_answers_get_422_with_fields(client, call, member):
 
 def test_a_save_changes_only_the_answers_it_names_and_a_null_removes_one(client, call, member):
     headers = _headers(member.person)
-    application = client.post(
-        "/api/v1/applications",
-        {"call_id": call.pk, "organisation_id": member.organisation_id},
-        content_type="application/json",
-        **headers,
-    ).json()
+    application = _start(client, call, member, headers)
     url = f"/api/v1/applications/{application['id']}"
     answers = complete_answers(call)
     assert (
@@ -279,12 +279,7 @@ def test_a_nul_character_in_an_answer_is_refused_and_nothing_is_saved(
     client, call, member, answers, field, message
 ):
     headers = _headers(member.person)
-    application = client.post(
-        "/api/v1/applications",
-        {"call_id": call.pk, "organisation_id": member.organisation_id},
-        content_type="application/json",
-        **headers,
-    ).json()
+    application = _start(client, call, member, headers)
     response = client.patch(
         f"/api/v1/applications/{application['id']}",
         {"version": 1, "answers": answers},
