@@ -136,7 +136,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # planning the joins of a save's statements cost PostgreSQL more than running them (docs/performance.md).
     # Behind a pooler in transaction mode that cannot keep prepared statements, set DATABASE_PREPARE_THRESHOLD=off.
     prepare_threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
-    if prepare_threshold != "off" and not (prepare_threshold.isdigit() and int(prepare_threshold) >= 0):
+    if prepare_threshold != "off" and not prepare_threshold.isdecimal():
         raise ImproperlyConfigured(
             f"DATABASE_PREPARE_THRESHOLD must be a whole number of runs (0 or more) or off, not {prepare_threshold!r}"
         )

@@ -21,19 +21,18 @@ print(secret, settings.ALLOWED_HOSTS, settings.DEBUG)
 """
 
 
-def _settings_with(**environment) -> str:
-    env = {
-        key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}
-    }
-    env.update(environment)
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
+def _python(code: str, *, without=(), **environment) -> subprocess.CompletedProcess:
+    """`code` run by a fresh interpreter, as a server would start: this process's environment, less `without`, plus
+    `environment`."""
+    env = {key: value for key, value in os.environ.items() if key not in without} | environment
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True
     )
+
+
+def _settings_with(**environment) -> str:
+    result = _python(PROBE, without={"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}, **environment)
+    result.check_returncode()
     return result.stdout.strip()
 
 
@@ -50,16 +49,10 @@ def test_production_settings_take_secret_and_hosts_from_the_environment():
 
 def test_a_prepare_threshold_that_is_not_a_number_is_refused_by_name():
     """A mistyped DATABASE_PREPARE_THRESHOLD stops the start with the setting's name, not a bare ValueError."""
-    env = os.environ | {
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
-        "DATABASE_PREPARE_THRESHOLD": "of",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import avustamo.settings"],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
+    result = _python(
+        "import avustamo.settings",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused",
+        DATABASE_PREPARE_THRESHOLD="of",
     )
     assert result.returncode != 0
     assert (
@@ -74,16 +67,12 @@ def test_the_prepare_threshold_reaches_psycopg():
         " print(o['server_side_binding'], o['prepare_threshold'])"
     )
     for value, expected in (("off", "True None"), ("0", "True 0"), (None, "True 5")):
-        env = os.environ | {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}
-        env.pop("DATABASE_PREPARE_THRESHOLD", None)
-        if value is not None:
-            env["DATABASE_PREPARE_THRESHOLD"] = value
-        result = subprocess.run(
-            [sys.executable, "-c", probe],
-            env=env,
-            cwd=settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
+        threshold = {} if value is None else {"DATABASE_PREPARE_THRESHOLD": value}
+        result = _python(
+            probe,
+            without={"DATABASE_PREPARE_THRESHOLD"},
+            DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused",
+            **threshold,
         )
+        result.check_returncode()
         assert result.stdout.strip() == expected, value

@@ -41,10 +41,10 @@ def person_acts_for_application(*, person, pk: int) -> Exists:
 
 
 def application_and_form_for_person(*, person, pk: int) -> Application | None:
-    """One application with its form, only if the person acts for its organisation: what the API checks when a
-    token names an application, before the request's body is read. Two tables: the call, its programme and the
-    organisation are read by the service that acts on it, and every table more in this statement cost PostgreSQL
-    more time to plan than to run, on every request at the deadline (docs/performance.md)."""
+    """One application with its form, only if the person acts for its organisation: what the API's operations
+    that show an application read. Two tables: the call, its programme and the organisation are read by the
+    service that acts on it, and every table more in this statement cost PostgreSQL more time to plan than to run,
+    on every request at the deadline (docs/performance.md)."""
     return (
         Application.objects.filter(pk=pk, organisation__memberships__person=person)
         .select_related("form")
