@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -7,6 +9,7 @@ from hypothesis import strategies as st
 from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create, api_token_revoke
 from avustamo.applications.models import Application, ApplicationStatus
+from avustamo.core.dates import in_helsinki
 from avustamo.demo.documents import one_page_pdf
 from tests.access import sign_in
 from tests.factories import (
@@ -314,3 +317,14 @@ def test_an_id_of_another_json_type_is_refused(client, call, member, value):
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"].endswith("call_id")
     assert not Application.objects.exists()
+
+
+def test_times_are_answered_in_helsinki_time_as_documented(client, call, member):
+    """The document promises the Europe/Helsinki offset; a UTC time would read as two or three hours off."""
+    started = _start(client, call, member, _headers(member.person))
+    updated_at = datetime.datetime.fromisoformat(started["updated_at"])
+    stored = Application.objects.get(pk=started["id"]).updated_at
+    # JSON carries milliseconds.
+    assert abs(updated_at - stored) < datetime.timedelta(milliseconds=1)
+    assert updated_at.utcoffset() == in_helsinki(stored).utcoffset()
+    assert updated_at.utcoffset() in (datetime.timedelta(hours=2), datetime.timedelta(hours=3))

@@ -211,16 +211,18 @@ class TestApi:
         _token, token = api_token_create(name="talous", scope=ApiToken.Scope.READ_WRITE, acting_user=user)
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
+    BODY = {
+        "period_start": "2025-01-01",
+        "period_end": "2025-06-30",
+        "costs_incurred": "3000.00",
+        "amount": "2500.00",
+        "description": "Palkat.",
+    }
+
     def test_a_member_applies_and_reads_the_decision(self, client, grant):
         headers = self._client(client, grant.application.submitted_by)
         url = f"/api/v1/applications/{grant.application_id}/grant/payment-applications"
-        body = {
-            "period_start": "2025-01-01",
-            "period_end": "2025-06-30",
-            "costs_incurred": "3000.00",
-            "amount": "2500.00",
-            "description": "Palkat.",
-        }
+        body = self.BODY
         refused = client.post(url, body | {"amount": "3500.00"}, content_type="application/json", **headers)
         assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "amount"
         created = client.post(url, body, content_type="application/json", **headers)
@@ -233,6 +235,26 @@ class TestApi:
         )
         [listed] = client.get(url, **headers).json()
         assert listed["status"] == "approved" and listed["approved_amount"] == "2500.00"
+
+    @pytest.mark.parametrize(
+        ("changes", "field", "code"),
+        [
+            ({"amount": 2500.5}, "body.payload.amount", "amount_not_text"),
+            ({"costs_incurred": 3000}, "body.payload.costs_incurred", "amount_not_text"),
+            ({"amount": "2500.005"}, "body.payload.amount", "amount_format"),
+            ({"amount": "1e3"}, "body.payload.amount", "amount_format"),
+            ({"amount": "0.00"}, "amount", "invalid"),
+            ({"costs_incurred": "0"}, "costs_incurred", "invalid"),
+        ],
+    )
+    def test_an_amount_is_a_decimal_string_of_cents_above_zero(self, client, grant, changes, field, code):
+        headers = self._client(client, grant.application.submitted_by)
+        url = f"/api/v1/applications/{grant.application_id}/grant/payment-applications"
+        refused = client.post(url, self.BODY | changes, content_type="application/json", **headers)
+        assert refused.status_code == 422
+        problem = refused.json()["errors"][0]
+        assert (problem["field"], problem["code"]) == (field, code) and problem["message"]
+        assert not PaymentApplication.objects.exists()
 
     def test_another_organisation_finds_nothing(self, client, grant):
         headers = self._client(client, UserFactory())

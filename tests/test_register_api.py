@@ -528,7 +528,7 @@ class TestOrganisation:
     @pytest.mark.parametrize("malformed", ["12345678", "1234567", "1234567-12", "FI12345678", "abc-d"])
     def test_a_malformed_business_id_is_a_422(self, client, register, malformed):
         problem = _problem(client, f"/api/v1/organisations/{malformed}")
-        assert problem["field"] == "path.business_id" and problem["code"] == "string_pattern_mismatch"
+        assert problem["field"] == "path.business_id" and problem["code"] == "pattern_mismatch"
 
 
 def _sums(grants: list[PublishedGrant], key) -> dict:

@@ -13,7 +13,7 @@ from ninja.errors import ValidationError as RequestValidationError
 from avustamo.api.applicant import router as applicant_router
 from avustamo.api.change_requests import router as change_requests_router
 from avustamo.api.register import router as register_router
-from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut, translated_texts
+from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut, request_error_code, translated_texts
 from avustamo.api.tools import router as tools_router
 from avustamo.core.dates import in_helsinki
 from avustamo.core.ids import MAX_ID
@@ -87,7 +87,7 @@ def invalid_request(request, exc: RequestValidationError):
     problems = [
         {
             "field": ".".join(str(part) for part in error.get("loc", ())),
-            "code": str(error.get("type", "invalid")),
+            "code": request_error_code(str(error.get("type", "invalid"))),
             "message": str(error.get("msg", "")),
         }
         for error in exc.errors

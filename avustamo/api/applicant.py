@@ -5,7 +5,7 @@ answers 404, exactly like one that does not exist.
 """
 
 import datetime
-from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef
@@ -16,20 +16,37 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from avustamo.accounts.services import TokenRefused, api_token_in_use
-from avustamo.api.schemas import ErrorOut, validation_refusal
+from avustamo.api.schemas import (
+    DecimalText,
+    ErrorOut,
+    Euros,
+    EurosIn,
+    HelsinkiTime,
+    error_code,
+    refusal,
+    validation_refusal,
+)
 from avustamo.applications import selectors, services
 from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.downloads import file_download
 from avustamo.core.ids import MAX_ID, id_or_none
+from avustamo.decisions.models import Decision, Outcome
 from avustamo.decisions.selectors import published_decision
 from avustamo.grants import services as grant_services
+from avustamo.grants.models import GrantStatus
 from avustamo.grants.selectors import grant_of_application
-from avustamo.organisations.models import Organisation
+from avustamo.organisations.models import Membership, Organisation
 from avustamo.organisations.selectors import memberships_for_person
 from avustamo.payments import services as payment_services
+from avustamo.payments.models import PaymentApplicationStatus
 from avustamo.payments.selectors import payment_applications_of
+from avustamo.programmes.application_form.schema import ATTACHMENT_KINDS
 from avustamo.programmes.selectors import public_call, required_attachment_of_call
+from avustamo.reports.models import ReportStatus
 from avustamo.reports.selectors import reports_due
+
+# A report the organisation has not opened yet has no status of its own.
+NOT_STARTED = "not_started"
 
 
 class TokenAuth(HttpBearer):
@@ -77,7 +94,9 @@ class OrganisationOut(Schema):
     id: int
     name: str
     business_id: str
-    role: str
+    role: Literal[tuple(Membership.Role.values)] = Field(
+        description="administrator: also manages the organisation's people; member: applies and reports"
+    )
 
 
 class MeOut(Schema):
@@ -89,8 +108,8 @@ class MeOut(Schema):
 class AttachmentOut(Schema):
     id: int
     file_name: str
-    kind: str
-    size: int
+    kind: Literal[ATTACHMENT_KINDS] = Field(description="the file's type, read from its content")
+    size: int = Field(description="bytes")
     sha256: str
     question_id: str
     required_attachment_id: int | None
@@ -100,19 +119,19 @@ class ApplicationSummaryOut(Schema):
     id: int
     call_id: int
     organisation_id: int
-    status: str
-    register_number: str | None
-    version: int
-    updated_at: datetime.datetime
-    submitted_at: datetime.datetime | None
+    status: Literal[tuple(ApplicationStatus.values)]
+    register_number: str | None = Field(description="given at submission, e.g. VN/1234/2027")
+    version: int = Field(description="send it back with a save: a save based on an older version is refused")
+    updated_at: HelsinkiTime
+    submitted_at: HelsinkiTime | None
 
 
 class ApplicationOut(ApplicationSummaryOut):
     form_version: int
     answers: dict
     attachments: list[AttachmentOut]
-    requested_amount: Decimal | None = Field(description="set at submission, euros as a decimal string")
-    total_eligible_costs: Decimal | None
+    requested_amount: Euros | None = Field(description="set at submission, euros as a decimal string")
+    total_eligible_costs: Euros | None = Field(description="set at submission, euros as a decimal string")
 
 
 # Strict: JSON `true` or "12" is not an id, as the OpenAPI description says.
@@ -299,13 +318,8 @@ def add_attachment(
             call_id=application.call_id, pk=id_or_none(required_attachment_id)
         )
         if required is None:
-            message = "The call has no such required attachment."
             return Status(
-                422,
-                {
-                    "detail": message,
-                    "errors": [{"field": "required_attachment_id", "code": "unknown", "message": message}],
-                },
+                422, refusal("required_attachment_id", "unknown", "The call has no such required attachment.")
             )
     try:
         attachment = services.attachment_add(
@@ -338,7 +352,8 @@ def submit_application(request, application_id: int):
     try:
         application = submit(application=application, acting_user=request.auth)
     except services.SubmissionRefused as refusal:
-        return Status(422, {"detail": "The application cannot be submitted yet.", "errors": refusal.problems})
+        problems = [problem | {"code": error_code(problem["code"])} for problem in refusal.problems]
+        return Status(422, {"detail": "The application cannot be submitted yet.", "errors": problems})
     except ValidationError as error:
         return Status(422, validation_refusal(error))
     return _detail(application)
@@ -362,25 +377,27 @@ def withdraw_application(request, application_id: int):
 
 
 class InstalmentOut(Schema):
-    percent: Decimal
-    condition: str
+    percent: DecimalText = Field(description="per cent of the amount, e.g. 80.00")
+    condition: Literal[tuple(Decision.InstalmentCondition.values)]
 
 
 class ReportDueOut(Schema):
-    kind: str
+    kind: Literal[tuple(Decision.ReportKind.values)]
     due: datetime.date
 
 
 class DecisionOut(Schema):
     id: int
     register_number: str
-    outcome: str = Field(description="approved, partially_approved, rejected or not_examined")
-    language: str
+    outcome: Literal[tuple(Outcome.values)]
+    language: Literal["fi", "sv"] = Field(
+        description="the language the decision is made in: the applicant's, Finnish or Swedish"
+    )
     decision_date: datetime.date
-    amount: Decimal
+    amount: Euros
     purpose: str
-    eligible_costs: Decimal | None
-    max_share_percent: Decimal | None
+    eligible_costs: Euros | None
+    max_share_percent: DecimalText | None
     period_start: datetime.date | None
     period_end: datetime.date | None
     instalments: list[InstalmentOut]
@@ -455,11 +472,11 @@ def get_decision_document(request, application_id: int):
 
 
 class GrantAcceptanceOut(Schema):
-    status: str = Field(description="awaiting_acceptance, accepted or declined")
-    amount: Decimal = Field(description="the amount of the decision in force, euros")
+    status: Literal[tuple(GrantStatus.values)]
+    amount: Euros = Field(description="the amount of the decision in force, euros")
     requires_acceptance: bool = Field(description="whether the call asks for acceptance before any payment")
     may_be_paid: bool = Field(description="accepted, or in a call that does not ask for acceptance")
-    answered_at: datetime.datetime | None
+    answered_at: HelsinkiTime | None
     decline_reason: str
 
 
@@ -549,12 +566,8 @@ class PaymentApplicationIn(Schema):
         description="the first day of the costs, within the grant's period of use"
     )
     period_end: datetime.date = Field(description="the last day of the costs; not in the future")
-    costs_incurred: Decimal = Field(
-        gt=0, max_digits=14, decimal_places=2, description="eligible costs, euros"
-    )
-    amount: Decimal = Field(
-        gt=0, max_digits=14, decimal_places=2, description="payment asked, euros; ≤ costs"
-    )
+    costs_incurred: EurosIn = Field(description="eligible costs, euros; more than 0")
+    amount: EurosIn = Field(description="payment asked, euros; more than 0 and not more than the costs")
     description: str = Field(min_length=1, max_length=4000, description="what the costs were for")
 
 
@@ -562,13 +575,13 @@ class PaymentApplicationOut(Schema):
     id: int
     period_start: datetime.date
     period_end: datetime.date
-    costs_incurred: Decimal
-    amount: Decimal
+    costs_incurred: Euros
+    amount: Euros
     description: str
-    status: str = Field(description="submitted, approved or rejected")
-    approved_amount: Decimal | None
+    status: Literal[tuple(PaymentApplicationStatus.values)]
+    approved_amount: Euros | None
     reason: str = Field(description="the official's reasons for approving less or rejecting")
-    submitted_at: datetime.datetime
+    submitted_at: HelsinkiTime
 
 
 def _payment_application(item) -> dict:
@@ -619,18 +632,16 @@ def submit_payment_application(request, application_id: int, payload: PaymentApp
 
 
 class ReportOut(Schema):
-    kind: str = Field(description="interim or final")
+    kind: Literal[tuple(Decision.ReportKind.values)]
     due_date: datetime.date
-    status: str = Field(
-        description="not_started, draft, submitted, completion_requested, content_approved or approved"
+    status: Literal[(NOT_STARTED, *ReportStatus.values)] = Field(
+        description="not_started until the organisation opens the report"
     )
-    submitted_at: datetime.datetime | None
-    accepted_costs: Decimal | None = Field(
-        description="eligible costs accepted from an approved final report"
-    )
-    earned: Decimal | None = Field(description="what the grant earned, from an approved final report")
-    to_pay: Decimal | None = Field(description="still to pay after the settlement")
-    to_return: Decimal | None = Field(description="to return after the settlement (more than 100 €, 20 §)")
+    submitted_at: HelsinkiTime | None
+    accepted_costs: Euros | None = Field(description="eligible costs accepted from an approved final report")
+    earned: Euros | None = Field(description="what the grant earned, from an approved final report")
+    to_pay: Euros | None = Field(description="still to pay after the settlement")
+    to_return: Euros | None = Field(description="to return after the settlement (more than 100 €, 20 §)")
 
 
 def _report(due) -> dict:
@@ -639,7 +650,7 @@ def _report(due) -> dict:
     return {
         "kind": due.kind,
         "due_date": due.due_date,
-        "status": report.status if report is not None else "not_started",
+        "status": report.status if report is not None else NOT_STARTED,
         "submitted_at": report.submitted_at if report is not None else None,
         "accepted_costs": report.accepted_costs if report is not None else None,
         "earned": settlement.get("earned"),

@@ -3,8 +3,7 @@
 The same services and rules as the pages: another organisation's application answers 404."""
 
 import datetime
-from decimal import Decimal
-from typing import Annotated
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -12,10 +11,12 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from avustamo.api.applicant import NO_GRANT, TokenAuth, _my_grant
-from avustamo.api.schemas import ErrorOut, validation_refusal
+from avustamo.api.schemas import ErrorOut, Euros, EurosIn, HelsinkiTime, validation_refusal
 from avustamo.grants import selectors, services
-from avustamo.grants.models import ChangeRequest
+from avustamo.grants.models import ChangeKind, ChangeOutcome, ChangeRequest, ChangeRequestStatus
+from avustamo.programmes.application_form.budget import COST_CATEGORIES
 
+CostCategory = Literal[tuple(COST_CATEGORIES)]
 router = Router(auth=TokenAuth(), tags=["applicant"])
 REASONS = {"min_length": 1, "max_length": 4000, "description": "why the change is needed"}
 COSTS_DESCRIPTION = (
@@ -30,9 +31,7 @@ class ExtensionIn(Schema):
 
 
 class BudgetIn(Schema):
-    costs: dict[str, Annotated[Decimal, Field(max_digits=14, decimal_places=2)]] = Field(
-        description=COSTS_DESCRIPTION
-    )
+    costs: dict[CostCategory, EurosIn] = Field(description=COSTS_DESCRIPTION)
     reasons: str = Field(**REASONS)
 
 
@@ -48,36 +47,38 @@ class ChangeRequestIn(Schema):
 
 
 class ChangePartOut(Schema):
-    kind: str = Field(description="extension, budget or content")
+    kind: Literal[tuple(ChangeKind.values)]
     reasons: str
     asked_period_end: datetime.date | None
-    asked_costs: dict[str, Decimal]
+    asked_costs: dict[CostCategory, Euros]
     asked_content: str
-    outcome: str = Field(description="empty until decided; accepted, accepted_with_changes or rejected")
+    outcome: Literal[("", *ChangeOutcome.values)] = Field(description="empty until decided")
     decided_period_end: datetime.date | None = Field(description="in force when accepted (with changes)")
-    decided_costs: dict[str, Decimal]
+    decided_costs: dict[CostCategory, Euros]
     decided_content: str
     decision_reasons: str
 
 
 class ChangeRequestOut(Schema):
     id: int
-    status: str = Field(description="open until every part is decided, then decided")
-    submitted_at: datetime.datetime
+    status: Literal[tuple(ChangeRequestStatus.values)] = Field(
+        description="open until every part is decided, then decided"
+    )
+    submitted_at: HelsinkiTime
     decision_date: datetime.date | None = Field(description="the date of the change decision")
     document_url: str | None = Field(description="the change decision as PDF, in the service, once made")
     parts: list[ChangePartOut]
 
 
-def _change_request(change_request: ChangeRequest) -> dict:
+def _change_request(request, change_request: ChangeRequest) -> dict:
     application_id = change_request.grant.application_id
     return {
         "id": change_request.pk,
         "status": change_request.status,
         "submitted_at": change_request.submitted_at,
         "decision_date": change_request.decision_date,
-        "document_url": reverse(
-            "applications:change_decision_document", args=[application_id, change_request.pk]
+        "document_url": request.build_absolute_uri(
+            reverse("applications:change_decision_document", args=[application_id, change_request.pk])
         )
         if change_request.document
         else None,
@@ -109,7 +110,7 @@ def list_change_requests(request, application_id: int):
     grant = _my_grant(request, application_id)
     if grant is None:
         return Status(404, NO_GRANT)
-    return [_change_request(item) for item in selectors.change_requests_of(grant)]
+    return [_change_request(request, item) for item in selectors.change_requests_of(grant)]
 
 
 @router.post(
@@ -141,4 +142,4 @@ def submit_change_request(request, application_id: int, payload: ChangeRequestIn
     except ValidationError as error:
         status = 409 if getattr(error, "code", None) == "already_open" else 422
         return Status(status, validation_refusal(error))
-    return Status(201, _change_request(change_request))
+    return Status(201, _change_request(request, change_request))

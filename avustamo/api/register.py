@@ -21,7 +21,7 @@ from avustamo.api.register_schemas import (
     StatisticsOut,
     StatisticsQuery,
 )
-from avustamo.api.schemas import ErrorOut, translated_texts
+from avustamo.api.schemas import ErrorOut, refusal, translated_texts
 from avustamo.core.ids import MAX_ID
 from avustamo.register import selectors
 from avustamo.register.models import GrantOutcome, PublishedGrant
@@ -29,10 +29,6 @@ from avustamo.register.models import GrantOutcome, PublishedGrant
 router = Router(tags=["register"])
 
 INVALID_CURSOR = "The cursor is not valid: take it from a next or previous link of the same search."
-
-
-def _euros(amount: Decimal) -> str:
-    return f"{amount:.2f}"
 
 
 class _PublicUrls:
@@ -69,7 +65,7 @@ def _grant(urls: _PublicUrls, grant: PublishedGrant) -> dict:
         "id": grant.pk,
         "identifier": f"{grant.agency.grant_id_prefix}-{grant.pk}",
         "outcome": grant.outcome,
-        "amount_awarded": _euros(grant.amount_awarded),
+        "amount_awarded": grant.amount_awarded,
         "recipient": {
             "name": grant.recipient_name,
             "business_id": grant.recipient_business_id or None,
@@ -120,10 +116,6 @@ def _page_link(request, query: GrantQuery, cursor: str | None) -> str | None:
     return request.build_absolute_uri(f"{request.path}?{urlencode(parameters)}")
 
 
-def _refusal(field: str, code: str, message: str) -> dict:
-    return {"detail": message, "errors": [{"field": field, "code": code, "message": message}]}
-
-
 @router.get(
     "/grants",
     operation_id="listPublishedGrants",
@@ -139,7 +131,7 @@ def list_grants(request, query: Query[GrantQuery]):
     try:
         page = selectors.grant_page(_filters(query), sort=query.sort, cursor=query.cursor, size=query.limit)
     except selectors.InvalidCursor:
-        return Status(422, _refusal("query.cursor", "invalid_cursor", INVALID_CURSOR))
+        return Status(422, refusal("query.cursor", "invalid_cursor", INVALID_CURSOR))
     urls = _PublicUrls(request)
     return {
         "grants": [_grant(urls, grant) for grant in page.grants],
@@ -185,7 +177,7 @@ def get_organisation(
     """
     if not ytunnus.is_valid(business_id):
         message = "This is not a valid Business ID: its check digit is wrong."
-        return Status(422, _refusal("path.business_id", "invalid_business_id", message))
+        return Status(422, refusal("path.business_id", "invalid_business_id", message))
     grants = selectors.grants_of_organisation(business_id)
     if not grants:
         return Status(404, {"detail": "No grant has been published with this Business ID.", "errors": []})
@@ -197,7 +189,7 @@ def get_organisation(
         "totals": {
             "decisions": len(grants),
             "awarded": len(awarded),
-            "amount_awarded": _euros(sum((grant.amount_awarded for grant in awarded), Decimal("0"))),
+            "amount_awarded": sum((grant.amount_awarded for grant in awarded), Decimal("0")),
         },
         "grants": [_grant(urls, grant) for grant in grants],
         "url": urls.page("register:organisation_detail", business_id),
@@ -205,7 +197,7 @@ def get_organisation(
 
 
 def _total(row: dict) -> dict:
-    return {"grants": row["grants"], "amount_awarded": _euros(row["amount"])}
+    return {"grants": row["grants"], "amount_awarded": row["amount"]}
 
 
 def _coded_total(row: dict, dimension: str, code: str) -> dict:

@@ -12,14 +12,10 @@ from ninja import Schema
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from avustamo.api.schemas import TranslatedText
-from avustamo.organisations.models import OrganisationType
+from avustamo.api.schemas import AMOUNT_PATTERN, Euros, OrganisationTypeCode, TranslatedText
 from avustamo.register.models import GrantOutcome, PublishedGrant
 from avustamo.register.selectors import ALL_OUTCOMES, DEFAULT_SORT, MAX_PAGE_SIZE, PAGE_SIZE, SORTS
 
-# Up to 999 999 999 999.99 €, the largest amount the register stores, with at most two decimals.
-AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
-EUROS_PATTERN = r"^[0-9]+\.[0-9]{2}$"
 # Programme codes and call references are slugs.
 CODE_PATTERN = r"^[A-Za-z0-9_-]*$"
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # URL-safe base64 without padding
@@ -29,15 +25,11 @@ EXAMPLE_BUSINESS_ID = "1234567-1"
 Outcome = Literal[tuple(GrantOutcome.values)]
 OutcomeFilter = Literal[(*GrantOutcome.values, ALL_OUTCOMES)]
 Sort = Literal[tuple(SORTS)]
-OrganisationTypeCode = Literal[tuple(OrganisationType.values)]
 Source = Literal[tuple(PublishedGrant.Source.values)]
 
 OutcomeParam = Annotated[
     OutcomeFilter,
     Field(description="awarded (default), rejected, not_examined, or all: every published decision"),
-]
-Euros = Annotated[
-    str, Field(pattern=EUROS_PATTERN, description="euros as a decimal string with two places, e.g. 12345.50")
 ]
 Year = Annotated[int, Field(ge=1900, le=2100, description="funding year, e.g. 2021")]
 AgencyCode = Annotated[str, Field(max_length=20, description="the agency's code, e.g. TEM (any case)")]

@@ -9,20 +9,18 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from avustamo.api.applicant import TokenAuth
-from avustamo.api.schemas import ErrorOut, validation_refusal
+from avustamo.api.schemas import AMOUNT_PATTERN, DecimalText, ErrorOut, Euros, validation_refusal
 from avustamo.payments import interest, selectors
 
 router = Router(auth=TokenAuth(), tags=["tools"])
 
-EUROS_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
-Euros = Annotated[str, Field(description="euros as a decimal string with two places, e.g. 272.74")]
-Percent = Annotated[str, Field(description="per cent a year as a decimal string, e.g. 5.50")]
+Percent = Annotated[DecimalText, Field(description="per cent a year as a decimal string, e.g. 5.50")]
 NOT_STAFF = {"detail": "Only officials' tokens may use the tools.", "errors": []}
 
 
 class InterestQuery(Schema):
     amount: str = Field(
-        ..., max_length=15, pattern=EUROS_PATTERN, description="the amount returned or recovered, in euros"
+        ..., max_length=15, pattern=AMOUNT_PATTERN, description="the amount returned or recovered, in euros"
     )
     start: datetime.date = Field(
         ..., description="the first day counted: the payment day (grant) or the due date (penalty)"
@@ -47,7 +45,7 @@ class InterestOut(BaseModel):
     amount: Euros
     start: datetime.date
     end: datetime.date
-    kind: str
+    kind: Literal[tuple(interest.InterestKind.values)]
     days: int = Field(description="days counted: from start up to the day before end")
     periods: list[InterestPeriodOut] = Field(description="one per half-year, oldest first")
     total: Euros = Field(description="the sum of the periods' rounded interest")

@@ -5,6 +5,6 @@ MAX_ID = 2**63 - 1
 
 def id_or_none(value) -> int | None:
     text = str(value or "")
-    if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+    if not (text.isascii() and text.isdecimal()) or not 1 <= int(text) <= MAX_ID:
         return None
     return int(text)

@@ -108,7 +108,11 @@ def payment_application_submit(
     if period_end > helsinki_today():
         errors["period_end"] = _("Apply for costs already incurred: the period cannot end in the future.")
     cap = arrears_cap(grant)
-    if amount > costs_incurred:
+    if costs_incurred <= 0:
+        errors["costs_incurred"] = _("Enter the costs incurred: more than zero euros.")
+    if amount <= 0:
+        errors["amount"] = _("Enter the amount to pay: more than zero euros.")
+    elif amount > costs_incurred:
         errors["amount"] = _("The amount cannot be more than the costs incurred.")
     elif amount > (left := arrears_left(grant)):
         errors["amount"] = _("At most %(left)s is left to apply for.") % {"left": format_euros(left)}
