@@ -427,6 +427,95 @@ def complete_answers(call, *, requested="50000.00", regions=("01",)) -> dict:
     }
 
 
+def every_kind_definition() -> dict:
+    """The standard form with a section asking every other kind of question: a condition, a group and a repeating
+    group among them."""
+    definition = standard_definition()
+    label = {"fi": "Kysymys", "sv": "Fråga", "en": "Question"}
+    options = [{"value": value, "label": {"fi": value}} for value in ("peer", "language", "work")]
+    definition["sections"].append(
+        {
+            "id": "more",
+            "title": {"fi": "Lisäkysymykset", "sv": "Fler frågor", "en": "More questions"},
+            "questions": [
+                {
+                    "type": "number",
+                    "id": "participants",
+                    "label": label,
+                    "required": True,
+                    "min": 1,
+                    "max": 500,
+                },
+                {"type": "money", "id": "membership-fee", "label": label, "max": 100},
+                {"type": "date", "id": "founded", "label": label},
+                {"type": "email", "id": "office-email", "label": label, "required": True},
+                {"type": "business_id", "id": "partner-business-id", "label": label},
+                {"type": "iban", "id": "iban", "label": label},
+                {"type": "single_choice", "id": "main-activity", "label": label, "options": options},
+                {"type": "multiple_choice", "id": "activities-kind", "label": label, "options": options},
+                {"type": "yes_no", "id": "has-partners", "label": label, "required": True},
+                {
+                    "type": "long_text",
+                    "id": "partners",
+                    "label": label,
+                    "required": True,
+                    "max_length": 500,
+                    "show_if": {"question": "has-partners", "equals": "yes"},
+                },
+                {"type": "municipality", "id": "home-municipality", "label": label, "multiple": False},
+                {
+                    "type": "attachment",
+                    "id": "budget-sheet",
+                    "label": label,
+                    "kinds": ["pdf"],
+                    "max_size_mb": 5,
+                },
+                {
+                    "type": "group",
+                    "id": "chair",
+                    "label": label,
+                    "questions": [
+                        {"type": "short_text", "id": "chair-name", "label": label, "required": True}
+                    ],
+                },
+                {
+                    "type": "group",
+                    "id": "volunteers",
+                    "label": label,
+                    "repeat": True,
+                    "min_items": 1,
+                    "max_items": 5,
+                    "questions": [
+                        {"type": "short_text", "id": "volunteer-name", "label": label, "required": True},
+                        {"type": "number", "id": "volunteer-hours", "label": label},
+                    ],
+                },
+            ],
+        }
+    )
+    return parse_definition(definition).to_json()
+
+
+def every_kind_answers(call) -> dict:
+    """Answers to `every_kind_definition` that pass every rule of a call built by CallFactory, with a region and
+    a municipality made by RegionFactory and MunicipalityFactory."""
+    return complete_answers(call) | {
+        "participants": "120",
+        "membership-fee": "15.50",
+        "founded": "1998-05-04",
+        "office-email": "toimisto@example.org",
+        "partner-business-id": OrganisationFactory.build().business_id,
+        "iban": "FI2112345600000785",
+        "main-activity": "peer",
+        "activities-kind": ["peer", "work"],
+        "has-partners": "yes",
+        "partners": "Kaupungin kirjasto.",
+        "home-municipality": "091",
+        "chair-name": "Aino Puheenjohtaja",
+        "volunteers": [{"volunteer-name": "Mikko", "volunteer-hours": "40"}, {"volunteer-name": "Sara"}],
+    }
+
+
 class ApplicationFactory(factory.django.DjangoModelFactory):
     """A draft application, nothing answered yet; `submitted()` sends one through the service."""
 

@@ -21,6 +21,8 @@ OPENAPI = "/api/v1/openapi.json"
 OPERATION_IDS = {
     ("get", "/api/v1/calls"): "listCalls",
     ("get", "/api/v1/calls/{call_id}"): "getCall",
+    ("get", "/api/v1/calls/{call_id}/forms/{version}"): "getCallForm",
+    ("get", "/api/v1/calls/{call_id}/forms/{version}/answers-schema"): "getAnswersSchema",
     ("get", "/api/v1/me"): "getMe",
     ("get", "/api/v1/applications"): "listApplications",
     ("post", "/api/v1/applications"): "startApplication",

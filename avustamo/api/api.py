@@ -13,13 +13,23 @@ from ninja.errors import ValidationError as RequestValidationError
 from avustamo.api.applicant import router as applicant_router
 from avustamo.api.change_requests import router as change_requests_router
 from avustamo.api.register import router as register_router
-from avustamo.api.schemas import CallOut, CallSummaryOut, ErrorOut, request_error_code, translated_texts
+from avustamo.api.schemas import (
+    CallFormOut,
+    CallOut,
+    CallSummaryOut,
+    ErrorOut,
+    request_error_code,
+    translated_texts,
+)
 from avustamo.api.tools import router as tools_router
-from avustamo.core.dates import in_helsinki
+from avustamo.applications.selectors import form_choices
+from avustamo.applications.services import DEFAULT_ATTACHMENT_KINDS, DEFAULT_MAX_ATTACHMENT_MB
+from avustamo.core.dates import helsinki_today, in_helsinki
 from avustamo.core.ids import MAX_ID
 from avustamo.core.middleware import refusal_response, unreadable_request
+from avustamo.programmes.application_form.answers_schema import answers_schema
 from avustamo.programmes.models import Call, CallStatus
-from avustamo.programmes.selectors import current_form, public_call, public_calls
+from avustamo.programmes.selectors import current_form, form_version, public_call, public_calls
 
 
 class AvustamoApi(NinjaAPI):
@@ -162,15 +172,96 @@ def get_call(request, call_id: int = Path(..., ge=1, le=MAX_ID)):
         "how_to_apply": translated_texts(call, "how_to_apply"),
         "themes": [translated_texts(theme, "name") for theme in call.themes.all()],
         "eligible_organisation_types": call.eligible_organisation_types,
-        "declarations": [translated_texts(item, "text") for item in call.declarations.all()],
+        "declarations": [_declaration(item) for item in call.declarations.all()],
         "evaluation_criteria": [
             {**translated_texts(item, "name"), "weight": item.weight} for item in call.criteria.all()
         ],
-        "required_attachments": [translated_texts(item, "name") for item in call.required_attachments.all()],
+        "required_attachments": [_required_attachment(item) for item in call.required_attachments.all()],
         "period_earliest_start": call.period_earliest_start,
         "period_latest_end": call.period_latest_end,
         "max_share_percent": call.max_share_percent,
         "own_funding_min_percent": call.own_funding_min_percent,
         "source_urls": call.source_url_list,
-        "form": {"version": form.version, "definition": form.definition} if form else None,
+        "form": {"version": form.version, "definition": form.definition, "url": _form_url(request, form)}
+        if form
+        else None,
     }
+
+
+def _declaration(declaration) -> dict:
+    return {"id": str(declaration.pk), "text": translated_texts(declaration, "text")}
+
+
+def _required_attachment(required) -> dict:
+    return {
+        "id": required.pk,
+        "name": translated_texts(required, "name"),
+        "kinds": list(DEFAULT_ATTACHMENT_KINDS),
+        "max_size_mb": DEFAULT_MAX_ATTACHMENT_MB,
+    }
+
+
+def _form_url(request, form, view: str = "api:get_call_form") -> str:
+    return request.build_absolute_uri(
+        reverse(view, kwargs={"call_id": form.call_id, "version": form.version})
+    )
+
+
+NO_FORM = {"detail": "No published call has a form of this version.", "errors": []}
+
+
+def _published_form(call_id: int, version: int):
+    call = public_call(pk=call_id)
+    form = form_version(call=call, version=version) if call is not None else None
+    return call, form
+
+
+@api.get(
+    "/calls/{call_id}/forms/{version}",
+    operation_id="getCallForm",
+    response={200: CallFormOut, 404: ErrorOut, 422: ErrorOut},
+    tags=["calls"],
+    summary="One version of a call's application form, with the ids an application's answers use",
+)
+def get_call_form(
+    request, call_id: int = Path(..., ge=1, le=MAX_ID), version: int = Path(..., ge=1, le=MAX_ID)
+):
+    """The questions (in `definition`), the declarations to confirm and the required attachments to upload, each
+    with its stable id. A draft keeps the version it was started on: read `form_version` of the application."""
+    call, form = _published_form(call_id, version)
+    if form is None:
+        return Status(404, NO_FORM)
+    return {
+        "call_id": call.pk,
+        "version": form.version,
+        "definition": form.definition,
+        "declarations": [_declaration(item) for item in call.declarations.all()],
+        "required_attachments": [_required_attachment(item) for item in call.required_attachments.all()],
+        "answers_schema_url": _form_url(request, form, "api:get_answers_schema"),
+    }
+
+
+@api.get(
+    "/calls/{call_id}/forms/{version}/answers-schema",
+    operation_id="getAnswersSchema",
+    response={200: dict, 404: ErrorOut, 422: ErrorOut},
+    tags=["calls"],
+    summary="The JSON Schema of the answers to one version of a call's form",
+)
+def get_answers_schema(
+    request, call_id: int = Path(..., ge=1, le=MAX_ID), version: int = Path(..., ge=1, le=MAX_ID)
+):
+    """JSON Schema 2020-12, made from the form's definition: each question's answer by its id, the choices it
+    takes (regions and municipalities by Statistics Finland's codes, declarations by id) and what submission
+    requires, including questions a condition shows. Saving a draft takes any part of it."""
+    call, form = _published_form(call_id, version)
+    if form is None:
+        return Status(404, NO_FORM)
+    choices = form_choices(call=call, definition=form.parsed, valid_in=helsinki_today().year)
+    return answers_schema(
+        form.parsed,
+        title=f"{call.reference}, application form version {form.version}",
+        regions=[region.code for region in choices.regions],
+        municipalities=[municipality.code for municipality in choices.municipalities],
+        declarations=[str(declaration.pk) for declaration in choices.declarations],
+    )

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from avustamo.accounts.services import TokenRefused, api_token_in_use
 from avustamo.api.schemas import (
+    AttachmentKind,
     DecimalText,
     ErrorOut,
     Euros,
@@ -40,7 +41,6 @@ from avustamo.organisations.selectors import memberships_for_person
 from avustamo.payments import services as payment_services
 from avustamo.payments.models import PaymentApplicationStatus
 from avustamo.payments.selectors import payment_applications_of
-from avustamo.programmes.application_form.schema import ATTACHMENT_KINDS
 from avustamo.programmes.selectors import public_call, required_attachment_of_call
 from avustamo.reports.models import ReportStatus
 from avustamo.reports.selectors import reports_due
@@ -108,7 +108,7 @@ class MeOut(Schema):
 class AttachmentOut(Schema):
     id: int
     file_name: str
-    kind: Literal[ATTACHMENT_KINDS] = Field(description="the file's type, read from its content")
+    kind: AttachmentKind = Field(description="the file's type, read from its content")
     size: int = Field(description="bytes")
     sha256: str
     question_id: str

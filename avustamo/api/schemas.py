@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 from avustamo.core.dates import in_helsinki
 from avustamo.core.money import to_cents
 from avustamo.organisations.models import OrganisationType
+from avustamo.programmes.application_form.schema import ATTACHMENT_KINDS
 from avustamo.programmes.models import CallStatus, GrantType
 
 # Amounts go out with exactly two decimals and come in with at most two: never a JSON number, which a client's
@@ -119,11 +120,44 @@ class CallSummaryOut(Schema):
     url: str = Field(description="the call's public page")
 
 
+AttachmentKind = Literal[ATTACHMENT_KINDS]
+
+
 class ApplicationFormOut(Schema):
     version: int
     definition: dict = Field(
         description="the form as data: sections of typed questions (schema avustamo.form/1)"
     )
+    url: str = Field(
+        description="the form with its declarations, required attachments and the JSON Schema of its answers"
+    )
+
+
+class DeclarationOut(Schema):
+    id: str = Field(description="what the answer to the declarations question lists when it is confirmed")
+    text: TranslatedText
+
+
+class RequiredAttachmentOut(Schema):
+    id: int = Field(description="send it as required_attachment_id with the file")
+    name: TranslatedText
+    kinds: list[AttachmentKind] = Field(description="the file types accepted, read from the file's content")
+    max_size_mb: int
+
+
+class CallFormOut(Schema):
+    call_id: int
+    version: int = Field(description="an application keeps the version it was started on")
+    definition: dict = Field(
+        description=(
+            "the form as data (schema avustamo.form/1): sections of questions, each with a stable id, its type, "
+            "label and help in fi, sv and en, whether it is required, its limits and choices, and the condition "
+            "that shows it; answers are keyed by these ids"
+        )
+    )
+    declarations: list[DeclarationOut]
+    required_attachments: list[RequiredAttachmentOut]
+    answers_schema_url: str = Field(description="the JSON Schema (2020-12) of this version's answers")
 
 
 class CallOut(CallSummaryOut):
@@ -131,9 +165,9 @@ class CallOut(CallSummaryOut):
     how_to_apply: TranslatedText
     themes: list[TranslatedText]
     eligible_organisation_types: list[OrganisationTypeCode]
-    declarations: list[TranslatedText]
+    declarations: list[DeclarationOut]
     evaluation_criteria: list[CriterionOut]
-    required_attachments: list[TranslatedText]
+    required_attachments: list[RequiredAttachmentOut]
     period_earliest_start: datetime.date | None
     period_latest_end: datetime.date | None
     max_share_percent: DecimalText | None = Field(

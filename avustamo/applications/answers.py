@@ -125,6 +125,10 @@ def _number_problem(item, value, context) -> str | None:
         return _("Enter a number, e.g. 1500 or 1500,50.")
     if item.type == "money" and not is_whole_cents(number):
         return _("Euros have at most two decimals.")
+    if item.type == "number" and number != number.quantize(Decimal(1).scaleb(-item.decimals)):
+        if not item.decimals:
+            return _("Enter a whole number.")
+        return _("Enter a number with at most %(count)s decimals.") % {"count": item.decimals}
     if item.min is not None and number < item.min:
         return _("The smallest allowed value is %(min)s.") % {"min": item.min}
     if item.max is not None and number > item.max:
@@ -342,8 +346,15 @@ def _misplaced_answers(definition: FormDefinition, answers: dict) -> dict[str, s
             problems[_name(key)] = _("The form has no such question.")
     for group_id, rows in answers.items():
         group = groups.get(group_id)
-        if group is not None and not (isinstance(rows, list) and all(isinstance(row, dict) for row in rows)):
+        if group is None:
+            continue
+        if not (isinstance(rows, list) and all(isinstance(row, dict) for row in rows)):
             problems[_name(group_id)] = _("This answer is not of the kind the question asks for.")
+            continue
+        members = {member.id for member in group.questions}
+        for row, values in enumerate(rows):
+            for key in values.keys() - members:
+                problems[f"{_name(group_id)}-{row}-{key}"] = _("The form has no such question.")
     return problems
 
 

@@ -64,3 +64,8 @@ def current_form(*, call: Call):
 def required_attachment_of_call(*, call_id: int, pk: int | None) -> RequiredAttachment | None:
     """One of the call's required attachments, or None for an id the call does not have."""
     return RequiredAttachment.objects.filter(call_id=call_id, pk=pk).first()
+
+
+def form_version(*, call: Call, version: int):
+    """One version of the call's application form, or None."""
+    return call.forms.filter(version=version).first()
