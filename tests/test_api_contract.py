@@ -33,6 +33,8 @@ OPERATION_IDS = {
     ("post", "/api/v1/applications/{application_id}/withdraw"): "withdrawApplication",
     ("get", "/api/v1/applications/{application_id}/decision"): "getDecision",
     ("get", "/api/v1/applications/{application_id}/decision.pdf"): "getDecisionDocument",
+    ("get", "/api/v1/applications/{application_id}/receipt"): "getReceipt",
+    ("get", "/api/v1/applications/{application_id}/receipt.pdf"): "getReceiptDocument",
     ("get", "/api/v1/applications/{application_id}/grant"): "getGrant",
     ("post", "/api/v1/applications/{application_id}/grant/accept"): "acceptGrant",
     ("post", "/api/v1/applications/{application_id}/grant/decline"): "declineGrant",
@@ -81,10 +83,11 @@ def test_an_operation_without_a_hand_set_operation_id_stops_the_document():
         api.get_openapi_schema(path_prefix="")
 
 
-def test_the_decision_document_is_declared_as_binary(document):
-    answer = document["paths"]["/api/v1/applications/{application_id}/decision.pdf"]["get"]["responses"][
-        "200"
-    ]
+@pytest.mark.parametrize("document_name", ["decision.pdf", "receipt.pdf"])
+def test_documents_are_declared_as_binary(document, document_name):
+    answer = document["paths"][f"/api/v1/applications/{{application_id}}/{document_name}"]["get"][
+        "responses"
+    ]["200"]
     assert answer["content"] == {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
 

@@ -1,4 +1,6 @@
 import datetime
+import hashlib
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,11 +10,12 @@ from hypothesis import strategies as st
 
 from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create, api_token_revoke
-from avustamo.applications.models import Application, ApplicationStatus
+from avustamo.applications.models import Application, ApplicationStatus, SubmittedVersion
 from avustamo.core.dates import in_helsinki
 from avustamo.demo.documents import one_page_pdf
 from tests.access import sign_in
 from tests.factories import (
+    ApplicationFactory,
     CallDeclarationFactory,
     CallFactory,
     CallFormFactory,
@@ -138,6 +141,28 @@ def test_the_whole_application_through_the_api(client, call, member):
     again = client.post(f"{url}/submit", **headers)
     assert again.json()["register_number"] == body["register_number"]
     assert Application.objects.filter(status=ApplicationStatus.SUBMITTED).count() == 1
+
+    receipt = client.get(f"{url}/receipt", **headers).json()
+    sent = SubmittedVersion.objects.get()
+    assert (receipt["register_number"], receipt["version"], receipt["requested_amount"]) == (
+        body["register_number"],
+        1,
+        "50000.00",
+    )
+    assert receipt["sent_by"] == member.person.full_name and receipt["call"]["id"] == call.pk
+    assert datetime.datetime.fromisoformat(receipt["received_at"]) - sent.sent_at < datetime.timedelta(
+        milliseconds=1
+    )
+    assert (
+        receipt["answers_sha256"]
+        == hashlib.sha256(
+            json.dumps(sent.answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        ).hexdigest()
+    )
+    assert [item["sha256"] for item in receipt["attachments"]] == [attached.json()["sha256"]]
+    document = client.get(receipt["document_url"], HTTP_ACCEPT_LANGUAGE="sv", **headers)
+    assert document.status_code == 200 and document["Content-Type"] == "application/pdf"
+    assert document.content.startswith(b"%PDF") and "-v1.pdf" in document["Content-Disposition"]
 
     withdrawn = client.post(f"{url}/withdraw", **headers)
     assert withdrawn.json()["status"] == "withdrawn"
@@ -328,3 +353,13 @@ def test_times_are_answered_in_helsinki_time_as_documented(client, call, member)
     assert abs(updated_at - stored) < datetime.timedelta(milliseconds=1)
     assert updated_at.utcoffset() == in_helsinki(stored).utcoffset()
     assert updated_at.utcoffset() in (datetime.timedelta(hours=2), datetime.timedelta(hours=3))
+
+
+def test_a_draft_never_sent_and_another_organisations_application_have_no_receipt(client, call, member):
+    headers = _headers(member.person)
+    draft = _start(client, call, member, headers)
+    for path in ("receipt", "receipt.pdf"):
+        assert client.get(f"/api/v1/applications/{draft['id']}/{path}", **headers).status_code == 404
+    sent = ApplicationFactory.submitted(call=call)
+    for path in ("receipt", "receipt.pdf"):
+        assert client.get(f"/api/v1/applications/{sent.pk}/{path}", **headers).status_code == 404

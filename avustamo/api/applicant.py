@@ -5,10 +5,13 @@ answers 404, exactly like one that does not exist.
 """
 
 import datetime
+import hashlib
+import json
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef
+from django.http import HttpResponse
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, AuthorizationError
@@ -23,14 +26,18 @@ from avustamo.api.schemas import (
     Euros,
     EurosIn,
     HelsinkiTime,
+    TranslatedText,
     error_code,
     refusal,
+    translated_texts,
     validation_refusal,
 )
 from avustamo.applications import selectors, services
+from avustamo.applications.documents import application_pdf
 from avustamo.applications.models import Application, ApplicationStatus
-from avustamo.core.downloads import file_download
+from avustamo.core.downloads import content_type, download_name, file_download
 from avustamo.core.ids import MAX_ID, id_or_none
+from avustamo.core.translation import language_code
 from avustamo.decisions.models import Decision, Outcome
 from avustamo.decisions.selectors import published_decision
 from avustamo.grants import services as grant_services
@@ -374,6 +381,120 @@ def withdraw_application(request, application_id: int):
     except ValidationError as error:
         return Status(422, validation_refusal(error))
     return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))
+
+
+class CallRefOut(Schema):
+    id: int
+    reference: str
+    title: TranslatedText
+
+
+class ApplicantOut(Schema):
+    name: str
+    business_id: str
+
+
+class SentAttachmentOut(Schema):
+    id: int
+    file_name: str
+    sha256: str = Field(description="of the file's content, to check a copy against")
+
+
+class ReceiptOut(Schema):
+    application_id: int
+    register_number: str = Field(description="identifies the application in every message from the agency")
+    version: int = Field(description="1 as first submitted; each completion sent back is the next")
+    received_at: HelsinkiTime = Field(
+        description="when the service received it, the moment that counts for the deadline"
+    )
+    sent_by: str = Field(description="the person who sent it")
+    call: CallRefOut
+    applicant: ApplicantOut
+    project_name: str
+    requested_amount: Euros | None
+    answers_sha256: str = Field(
+        description="SHA-256 of the answers as sent, serialised as JSON with sorted keys, no spaces and UTF-8"
+    )
+    attachments: list[SentAttachmentOut] = Field(description="the files sent with this version")
+    document_url: str = Field(description="the application as sent, as PDF, in the language asked for")
+
+
+NOT_SENT = {"detail": "No application of yours with this id has been sent.", "errors": []}
+
+
+def _sent(request, application_id: int):
+    """The person's application and the version last sent, or (None, None) when there is none."""
+    application = _mine(request, application_id)
+    sent = selectors.latest_sent_version(application=application) if application is not None else None
+    return (application, sent) if sent is not None else (None, None)
+
+
+def answers_digest(answers: dict) -> str:
+    canonical = json.dumps(answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@router.get(
+    "/applications/{application_id}/receipt",
+    operation_id="getReceipt",
+    response={200: ReceiptOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The receipt of the application as last sent",
+)
+def get_receipt(request, application_id: int):
+    application, sent = _sent(request, application_id)
+    if sent is None:
+        return Status(404, NOT_SENT)
+    call = application.call
+    sent_ids = set(sent.attachment_ids)
+    return {
+        "application_id": application.pk,
+        "register_number": application.register_number,
+        "version": sent.number,
+        "received_at": sent.sent_at,
+        "sent_by": sent.sent_by.full_name,
+        "call": {"id": call.pk, "reference": call.reference, "title": translated_texts(call, "title")},
+        "applicant": {"name": application.applicant_name, "business_id": application.applicant_business_id},
+        "project_name": application.project_name,
+        "requested_amount": sent.requested_amount,
+        "answers_sha256": answers_digest(sent.answers),
+        "attachments": [
+            {"id": attachment.pk, "file_name": attachment.original_name, "sha256": attachment.sha256}
+            for attachment in application.attachments.all()
+            if attachment.pk in sent_ids
+        ],
+        "document_url": request.build_absolute_uri(
+            reverse("api:get_receipt_document", kwargs={"application_id": application_id})
+        ),
+    }
+
+
+@router.get(
+    "/applications/{application_id}/receipt.pdf",
+    operation_id="getReceiptDocument",
+    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The application as last sent, as PDF, in the language asked for (Accept-Language)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                "description": "PDF",
+            }
+        }
+    },
+)
+def get_receipt_document(request, application_id: int):
+    application, sent = _sent(request, application_id)
+    if sent is None:
+        return Status(404, NOT_SENT)
+    name = download_name(f"{application.register_number.replace('/', '-')}-v{sent.number}", "pdf")
+    return HttpResponse(
+        application_pdf(application, language_code(), sent=sent),
+        content_type=content_type("pdf"),
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 class InstalmentOut(Schema):

@@ -9,7 +9,13 @@ from avustamo.organisations.identifiers import format_iban
 from avustamo.programmes.application_form.presentation import present
 
 
-def application_pdf(application, language: str) -> bytes:
+def application_pdf(application, language: str, *, sent=None) -> bytes:
+    """The application as it is, or as one of its submitted versions (`sent`) was sent: its answers, the
+    attachments sent with it, when and by whom."""
+    answers = sent.answers if sent is not None else application.answers
+    attachments = list(application.attachments.all())
+    if sent is not None:
+        attachments = [attachment for attachment in attachments if attachment.pk in set(sent.attachment_ids)]
     with translation.override(language):
         choices = form_choices(
             call=application.call,
@@ -22,14 +28,17 @@ def application_pdf(application, language: str) -> bytes:
             regions=choices.regions,
             municipalities=choices.municipalities,
             declarations=choices.declarations,
-            answers=application.answers,
+            answers=answers,
         )
         html = render_to_string(
             "applications/pdf/application.html",
             {
                 "application": application,
                 "sections": sections,
-                "attachments": application.attachments.all(),
+                "attachments": attachments,
+                "received_at": sent.sent_at if sent is not None else application.submitted_at,
+                "sent_by": sent.sent_by if sent is not None else application.submitted_by,
+                "requested_amount": sent.requested_amount if sent is not None else application.requested_amount,
                 "iban": format_iban(application.iban),
                 "language": language,
             },

@@ -4,7 +4,7 @@ from django.db import connection
 from django.db.models import CharField, Exists, F, Value
 from django.db.models.functions import Cast
 
-from avustamo.applications.models import Application
+from avustamo.applications.models import Application, SubmittedVersion
 from avustamo.organisations.models import Membership
 from avustamo.programmes.models import CallDeclaration, CallStatus, RequiredAttachment
 from avustamo.programmes.selectors import public_calls
@@ -48,6 +48,17 @@ def application_and_form_for_person(*, person, pk: int) -> Application | None:
     return (
         Application.objects.filter(pk=pk, organisation__memberships__person=person)
         .select_related("form")
+        .first()
+    )
+
+
+def latest_sent_version(*, application: Application) -> SubmittedVersion | None:
+    """The application as it was last sent (submitted, or sent back completed), with who sent it; None for a draft
+    never sent."""
+    return (
+        SubmittedVersion.objects.filter(application=application)
+        .select_related("sent_by")
+        .order_by("-number")
         .first()
     )
 
