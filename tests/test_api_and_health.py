@@ -5,11 +5,14 @@ import re
 import pytest
 from django.db import DatabaseError
 
+from avustamo.accounts.services import api_token_create
 from avustamo.programmes.models import CallStatus
 from tests.factories import (
+    ApplicationFactory,
     CallFactory,
     CallThemeFactory,
     EvaluationCriterionFactory,
+    MembershipFactory,
     ProgrammeFactory,
     next_year,
 )
@@ -40,8 +43,9 @@ class TestCallsApi:
         CallFactory(closed=True)
         CallFactory(draft=True)
         body = client.get("/api/v1/calls").json()
-        assert [item["id"] for item in body] == [call.pk]
-        item = body[0]
+        assert [item["id"] for item in body["calls"]] == [call.pk]
+        assert (body["next"], body["next_cursor"]) == (None, None)
+        item = body["calls"][0]
         assert item["status"] == "open"
         assert item["appropriation"] == "600000.00"
         assert item["title"] == {"fi": call.title_fi, "sv": call.title_sv, "en": call.title_en}
@@ -57,21 +61,21 @@ class TestCallsApi:
             "closed": CallFactory(closed=True),
         }
         body = client.get(f"/api/v1/calls?status={status}").json()
-        assert [item["id"] for item in body] == [calls[status].pk]
+        assert [item["id"] for item in body["calls"]] == [calls[status].pk]
 
     def test_list__by_programme_and_agency(self, client):
         ngo_call = CallFactory()
         talent_call = CallFactory(
             programme=ProgrammeFactory(talent_hub=True), eligible_organisation_types=["municipality"]
         )
-        assert [i["id"] for i in client.get("/api/v1/calls?programme=tem-talent-hub").json()] == [
+        assert [i["id"] for i in client.get("/api/v1/calls?programme=tem-talent-hub").json()["calls"]] == [
             talent_call.pk
         ]
-        assert {i["id"] for i in client.get("/api/v1/calls?agency=tem").json()} == {
+        assert {i["id"] for i in client.get("/api/v1/calls?agency=tem").json()["calls"]} == {
             ngo_call.pk,
             talent_call.pk,
         }
-        assert client.get("/api/v1/calls?agency=OKM").json() == []
+        assert client.get("/api/v1/calls?agency=OKM").json()["calls"] == []
 
     def test_list__unknown_status_is_a_clear_422(self, client):
         response = client.get("/api/v1/calls?status=archived")
@@ -112,3 +116,26 @@ def test_deadline_moment_in_api_is_the_stored_instant(client):
     call = CallFactory()
     closes_at = datetime.datetime.fromisoformat(client.get(f"/api/v1/calls/{call.pk}").json()["closes_at"])
     assert closes_at == call.closes_at
+
+
+def test_calls_and_applications_come_a_page_at_a_time_with_the_next_cursor(client):
+    calls = CallFactory.create_batch(5)
+    member = MembershipFactory()
+    for call in calls:
+        ApplicationFactory(call=call, organisation=member.organisation)
+    _api_token, token = api_token_create(name="CRM", acting_user=member.person)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for path, key in (("/api/v1/calls", "calls"), ("/api/v1/applications", "applications")):
+        seen, cursor, pages = [], "", 0
+        while True:
+            body = client.get(path, {"limit": 2, "cursor": cursor}, **headers).json()
+            seen += [item["id"] for item in body[key]]
+            pages += 1
+            if body["next_cursor"] is None:
+                assert body["next"] is None
+                break
+            assert body["next"].endswith(f"?limit=2&cursor={body['next_cursor']}")
+            cursor = body["next_cursor"]
+        assert pages == 3 and len(seen) == len(set(seen)) == 5
+    refused = client.get("/api/v1/applications", {"cursor": "WyJhZnRlciIsWyJ4Il1d"}, **headers)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "invalid_cursor"

@@ -228,7 +228,7 @@ def test_another_organisations_application_is_not_found(client, call, member):
     )
     assert client.post(f"{url}/submit", **headers).status_code == 404
     assert client.post(f"{url}/withdraw", **headers).status_code == 404
-    assert client.get("/api/v1/applications", **headers).json() == []
+    assert client.get("/api/v1/applications", **headers).json()["applications"] == []
     started = client.post(
         "/api/v1/applications",
         {"call_id": call.pk, "organisation_id": member.organisation_id},

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count, Sum
 
+from avustamo.core.keyset import InvalidCursor
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.organisations.models import OrganisationType
 from avustamo.register import selectors
@@ -167,7 +168,7 @@ class TestPages:
 
     def test_a_tampered_page_link_is_refused(self, many):
         for cursor in ("xyz", "W10", "WyJhZnRlciIsWzEsMl0sM10", "WyJzaWRld2F5cyIsWzIwMjEsMV1d"):
-            with pytest.raises(selectors.InvalidCursor):
+            with pytest.raises(InvalidCursor):
                 selectors.grant_page(GrantFilters(), cursor=cursor)
 
     def test_a_broad_search_says_over_instead_of_counting_everything(self, many, monkeypatch):

@@ -345,6 +345,7 @@ class TestPages:
         link = urlsplit(pages[0]["next"])
         assert (link.scheme, link.netloc, link.path) == ("http", "testserver", "/api/v1/grants")
         parameters = parse_qs(link.query)
+        assert parameters["cursor"] == [pages[0]["next_cursor"]]
         assert {key: value for key, value in parameters.items() if key != "cursor"} == {
             "year": ["2020"],
             "min_amount": ["200"],
@@ -360,7 +361,13 @@ class TestPages:
         assert [grant["id"] for grant in first["grants"] + second["grants"]] == expected[:10]
 
     def test_an_empty_result_has_no_links(self, client, ties):
-        assert _get(client, "/api/v1/grants", year=2030) == {"grants": [], "next": None, "previous": None}
+        assert _get(client, "/api/v1/grants", year=2030) == {
+            "grants": [],
+            "next": None,
+            "next_cursor": None,
+            "previous": None,
+            "previous_cursor": None,
+        }
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

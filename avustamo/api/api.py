@@ -9,15 +9,22 @@ from django.utils import translation
 from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
+from pydantic import Field
 
 from avustamo.api.applicant import router as applicant_router
 from avustamo.api.change_requests import router as change_requests_router
 from avustamo.api.register import router as register_router
 from avustamo.api.schemas import (
+    INVALID_CURSOR,
+    NEXT,
+    NEXT_CURSOR,
     CallFormOut,
     CallOut,
     CallSummaryOut,
     ErrorOut,
+    cursor_field,
+    page_link,
+    refusal,
     request_error_code,
     translated_texts,
 )
@@ -26,10 +33,14 @@ from avustamo.applications.selectors import form_choices
 from avustamo.applications.services import DEFAULT_ATTACHMENT_KINDS, DEFAULT_MAX_ATTACHMENT_MB
 from avustamo.core.dates import helsinki_today, in_helsinki
 from avustamo.core.ids import MAX_ID
+from avustamo.core.keyset import InvalidCursor, page_after
 from avustamo.core.middleware import refusal_response, unreadable_request
 from avustamo.programmes.application_form.answers_schema import answers_schema
 from avustamo.programmes.models import Call, CallStatus
-from avustamo.programmes.selectors import current_form, form_version, public_call, public_calls
+from avustamo.programmes.selectors import PUBLIC_ORDER, current_form, form_version, public_call, public_calls
+
+CALLS_PER_PAGE = 50
+MAX_CALLS_PER_PAGE = 200
 
 
 class AvustamoApi(NinjaAPI):
@@ -137,21 +148,37 @@ class CallFilters(Schema):
     status: Literal["open", "upcoming", "closed"] = "open"
     programme: str | None = None
     agency: str | None = None
+    cursor: str = cursor_field()
+    limit: int = Field(CALLS_PER_PAGE, ge=1, le=MAX_CALLS_PER_PAGE, description="calls per page")
+
+
+class CallPageOut(Schema):
+    calls: list[CallSummaryOut]
+    next: str | None = NEXT
+    next_cursor: str | None = NEXT_CURSOR
 
 
 @api.get(
     "/calls",
     operation_id="listCalls",
-    response={200: list[CallSummaryOut], 422: ErrorOut},
+    response={200: CallPageOut, 422: ErrorOut},
     tags=["calls"],
     summary="List published calls",
 )
 def list_calls(request, filters: Query[CallFilters]):
-    """Published calls in one status: open (default) by deadline, upcoming by opening, closed newest first."""
-    calls = public_calls(
-        status=CallStatus(filters.status), programme=filters.programme, agency=filters.agency
-    )
-    return [_summary(request, call) for call in calls]
+    """Published calls in one status: open (default) by deadline, upcoming by opening, closed newest first; a page
+    at a time: follow `next` (or send `next_cursor`) until it is null."""
+    status = CallStatus(filters.status)
+    calls = public_calls(status=status, programme=filters.programme, agency=filters.agency)
+    try:
+        page = page_after(calls, tuple(PUBLIC_ORDER[status]), cursor=filters.cursor, size=filters.limit)
+    except InvalidCursor:
+        return Status(422, refusal("query.cursor", "invalid_cursor", INVALID_CURSOR))
+    return {
+        "calls": [_summary(request, call) for call in page.rows],
+        "next": page_link(request, filters, page.next_cursor),
+        "next_cursor": page.next_cursor,
+    }
 
 
 @api.get(

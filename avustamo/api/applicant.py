@@ -13,13 +13,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef
 from django.http import HttpResponse
 from django.urls import reverse
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
 from pydantic import Field
 
 from avustamo.accounts.services import TokenRefused, api_token_in_use
 from avustamo.api.schemas import (
+    INVALID_CURSOR,
+    NEXT,
+    NEXT_CURSOR,
     AttachmentKind,
     DecimalText,
     ErrorOut,
@@ -27,7 +30,9 @@ from avustamo.api.schemas import (
     EurosIn,
     HelsinkiTime,
     TranslatedText,
+    cursor_field,
     error_code,
+    page_link,
     refusal,
     translated_texts,
     validation_refusal,
@@ -37,6 +42,7 @@ from avustamo.applications.documents import application_pdf
 from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.downloads import content_type, download_name, file_download
 from avustamo.core.ids import MAX_ID, id_or_none
+from avustamo.core.keyset import InvalidCursor, page_after
 from avustamo.core.translation import language_code
 from avustamo.decisions.models import Decision, Outcome
 from avustamo.decisions.selectors import published_decision
@@ -52,6 +58,8 @@ from avustamo.programmes.selectors import public_call, required_attachment_of_ca
 from avustamo.reports.models import ReportStatus
 from avustamo.reports.selectors import reports_due
 
+APPLICATIONS_PER_PAGE = 50
+MAX_APPLICATIONS_PER_PAGE = 200
 # A report the organisation has not opened yet has no status of its own.
 NOT_STARTED = "not_started"
 
@@ -230,14 +238,37 @@ def me(request):
     }
 
 
+class ApplicationPageQuery(Schema):
+    cursor: str = cursor_field()
+    limit: int = Field(
+        APPLICATIONS_PER_PAGE, ge=1, le=MAX_APPLICATIONS_PER_PAGE, description="applications per page"
+    )
+
+
+class ApplicationPageOut(Schema):
+    applications: list[ApplicationSummaryOut]
+    next: str | None = NEXT
+    next_cursor: str | None = NEXT_CURSOR
+
+
 @router.get(
     "/applications",
     operation_id="listApplications",
-    response={200: list[ApplicationSummaryOut], 401: ErrorOut},
-    summary="Your organisations' applications",
+    response={200: ApplicationPageOut, 401: ErrorOut, 422: ErrorOut},
+    summary="Your organisations' applications, the latest changed first",
 )
-def list_applications(request):
-    return [_summary(application) for application in selectors.applications_for_person(person=request.auth)]
+def list_applications(request, query: Query[ApplicationPageQuery]):
+    """A page at a time: follow `next` (or send `next_cursor`) until it is null."""
+    applications = selectors.applications_for_person(person=request.auth)
+    try:
+        page = page_after(applications, ("-updated_at", "-id"), cursor=query.cursor, size=query.limit)
+    except InvalidCursor:
+        return Status(422, refusal("query.cursor", "invalid_cursor", INVALID_CURSOR))
+    return {
+        "applications": [_summary(application) for application in page.rows],
+        "next": page_link(request, query, page.next_cursor),
+        "next_cursor": page.next_cursor,
+    }
 
 
 @router.post(

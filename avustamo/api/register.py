@@ -21,14 +21,13 @@ from avustamo.api.register_schemas import (
     StatisticsOut,
     StatisticsQuery,
 )
-from avustamo.api.schemas import ErrorOut, refusal, translated_texts
+from avustamo.api.schemas import INVALID_CURSOR, ErrorOut, page_link, refusal, translated_texts
 from avustamo.core.ids import MAX_ID
+from avustamo.core.keyset import InvalidCursor
 from avustamo.register import selectors
 from avustamo.register.models import GrantOutcome, PublishedGrant
 
 router = Router(tags=["register"])
-
-INVALID_CURSOR = "The cursor is not valid: take it from a next or previous link of the same search."
 
 
 class _PublicUrls:
@@ -108,14 +107,6 @@ def _filters(query: GrantQuery) -> selectors.GrantFilters:
     )
 
 
-def _page_link(request, query: GrantQuery, cursor: str | None) -> str | None:
-    """The same search from another cursor, with only the parameters that differ from their defaults."""
-    if cursor is None:
-        return None
-    parameters = query.model_dump(exclude_defaults=True, exclude={"cursor"}) | {"cursor": cursor}
-    return request.build_absolute_uri(f"{request.path}?{urlencode(parameters)}")
-
-
 @router.get(
     "/grants",
     operation_id="listPublishedGrants",
@@ -130,13 +121,15 @@ def list_grants(request, query: Query[GrantQuery]):
     """
     try:
         page = selectors.grant_page(_filters(query), sort=query.sort, cursor=query.cursor, size=query.limit)
-    except selectors.InvalidCursor:
+    except InvalidCursor:
         return Status(422, refusal("query.cursor", "invalid_cursor", INVALID_CURSOR))
     urls = _PublicUrls(request)
     return {
         "grants": [_grant(urls, grant) for grant in page.grants],
-        "next": _page_link(request, query, page.next_cursor),
-        "previous": _page_link(request, query, page.previous_cursor),
+        "next": page_link(request, query, page.next_cursor),
+        "next_cursor": page.next_cursor,
+        "previous": page_link(request, query, page.previous_cursor),
+        "previous_cursor": page.previous_cursor,
     }
 
 

@@ -12,13 +12,20 @@ from ninja import Schema
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from avustamo.api.schemas import AMOUNT_PATTERN, Euros, OrganisationTypeCode, TranslatedText
+from avustamo.api.schemas import (
+    AMOUNT_PATTERN,
+    NEXT,
+    NEXT_CURSOR,
+    Euros,
+    OrganisationTypeCode,
+    TranslatedText,
+    cursor_field,
+)
 from avustamo.register.models import GrantOutcome, PublishedGrant
 from avustamo.register.selectors import ALL_OUTCOMES, DEFAULT_SORT, MAX_PAGE_SIZE, PAGE_SIZE, SORTS
 
 # Programme codes and call references are slugs.
 CODE_PATTERN = r"^[A-Za-z0-9_-]*$"
-CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # URL-safe base64 without padding
 BUSINESS_ID_PATTERN = r"^[0-9]{7}-[0-9]$"
 EXAMPLE_BUSINESS_ID = "1234567-1"
 
@@ -87,12 +94,7 @@ class GrantQuery(Schema):
             "(name A–Z); ties are always broken by id, so the order is stable"
         ),
     )
-    cursor: str = Field(
-        "",
-        max_length=4000,
-        pattern=CURSOR_PATTERN,
-        description="where the page starts: take it from a `next` or `previous` link, never build it",
-    )
+    cursor: str = cursor_field()
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="grants per page")
 
     @field_validator("max_amount")
@@ -186,12 +188,12 @@ class GrantOut(BaseModel):
 
 class GrantPageOut(BaseModel):
     grants: list[GrantOut]
-    next: str | None = Field(
-        description="the next page with the same filters, as an absolute URL; null on the last page"
-    )
+    next: str | None = NEXT
+    next_cursor: str | None = NEXT_CURSOR
     previous: str | None = Field(
         description="the previous page with the same filters, as an absolute URL; null on the first page"
     )
+    previous_cursor: str | None = Field(description="the cursor of the previous page; null on the first page")
 
 
 class OrganisationTotalsOut(BaseModel):

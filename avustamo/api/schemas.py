@@ -4,7 +4,8 @@ error shape and its codes."""
 import datetime
 import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from ninja import Schema
@@ -22,6 +23,25 @@ from avustamo.programmes.models import CallStatus, GrantType
 EUROS_PATTERN = r"^[0-9]{1,12}\.[0-9]{2}$"
 AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 DECIMAL_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,4})?$"
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # URL-safe base64 without padding
+INVALID_CURSOR = "The cursor is not valid: take it from a next or previous link of the same search."
+
+
+def cursor_field() -> Any:
+    return Field(
+        "",
+        max_length=4000,
+        pattern=CURSOR_PATTERN,
+        description="where the page starts: take it from `next_cursor` (or the `next` link), never build it",
+    )
+
+
+def page_link(request, query: Schema, cursor: str | None) -> str | None:
+    """The same request from another cursor, with only the parameters that differ from their defaults."""
+    if cursor is None:
+        return None
+    parameters = query.model_dump(exclude_defaults=True, exclude={"cursor"}) | {"cursor": cursor}
+    return request.build_absolute_uri(f"{request.path}?{urlencode(parameters)}")
 
 
 def _euro_text(amount) -> str:
@@ -104,6 +124,12 @@ class ProgrammeOut(Schema):
 
 class CriterionOut(TranslatedText):
     weight: DecimalText = Field(description="the criterion's weight in the overall score")
+
+
+NEXT = Field(description="the next page with the same parameters, as an absolute URL; null on the last page")
+NEXT_CURSOR = Field(
+    description="the cursor of the next page, for the `cursor` parameter; null on the last page"
+)
 
 
 class CallSummaryOut(Schema):

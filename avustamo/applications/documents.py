@@ -38,7 +38,9 @@ def application_pdf(application, language: str, *, sent=None) -> bytes:
                 "attachments": attachments,
                 "received_at": sent.sent_at if sent is not None else application.submitted_at,
                 "sent_by": sent.sent_by if sent is not None else application.submitted_by,
-                "requested_amount": sent.requested_amount if sent is not None else application.requested_amount,
+                "requested_amount": sent.requested_amount
+                if sent is not None
+                else application.requested_amount,
                 "iban": format_iban(application.iban),
                 "language": language,
             },

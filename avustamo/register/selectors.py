@@ -1,16 +1,14 @@
 """Reads of the public register. Every public page, download and API answer about grants comes through here,
 and everything here reads PublishedGrant and GrantTotal only: what has been published, nothing else."""
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 
+from avustamo.core.keyset import beyond, decode_cursor, encode_cursor, reversed_order
 from avustamo.programmes.models import Agency, Call, Programme
 from avustamo.register import search
 from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant, SearchWord
@@ -31,8 +29,6 @@ SORTS = {
 }
 DEFAULT_SORT = "newest"
 ALL_OUTCOMES = "all"
-# amount_awarded has 14 digits, two of them decimals; a cursor's amount beyond them is no position in the order.
-CURSOR_AMOUNT_BOUND = Decimal(10**12)
 
 # search_vector is the stored to_tsvector('simple', search_text) with its GIN index (migration register 0005).
 POSTGRES_WORDS_MATCH = "search_vector @@ to_tsquery('simple'::regconfig, %s)"
@@ -71,10 +67,6 @@ class GrantFilters:
             or self.business_id
             or self.is_text_search
         )
-
-
-class InvalidCursor(ValueError):
-    pass
 
 
 @dataclass
@@ -172,64 +164,6 @@ def _with_related(queryset: QuerySet[PublishedGrant]) -> QuerySet[PublishedGrant
     return queryset.select_related(*RELATED)
 
 
-def _sort_value(grant: PublishedGrant, name: str):
-    value = getattr(grant, name.lstrip("-"))
-    return str(value) if isinstance(value, Decimal) else value
-
-
-def _encode_cursor(direction: str, grant: PublishedGrant, order: tuple[str, ...]) -> str:
-    payload = json.dumps([direction, [_sort_value(grant, name) for name in order]], separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, order: tuple[str, ...]) -> tuple[str, list]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        direction, values = json.loads(raw)
-    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as error:
-        raise InvalidCursor("The page link is not valid.") from error
-    if direction not in ("after", "before") or not isinstance(values, list) or len(values) != len(order):
-        raise InvalidCursor("The page link is not valid.")
-    typed = []
-    for name, value in zip(order, values, strict=True):
-        typed.append(_typed(name.lstrip("-"), value))
-    return direction, typed
-
-
-def _typed(name: str, value):
-    """A sort value as the database can compare it: a finite amount within the column, text it can store."""
-    try:
-        if name in ("id", "funding_year") and isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if name == "amount_awarded" and isinstance(value, str):
-            amount = Decimal(value)
-            if amount.is_finite() and abs(amount) < CURSOR_AMOUNT_BOUND:
-                return amount
-        if name == "recipient_name" and isinstance(value, str) and "\x00" not in value:
-            value.encode()
-            return value
-    except (InvalidOperation, UnicodeEncodeError):
-        pass
-    raise InvalidCursor("The page link is not valid.")
-
-
-def _beyond(order: tuple[str, ...], values: list, *, forwards: bool) -> Q:
-    """Rows after (or before) the given sort values in the given order: a keyset condition."""
-    condition = Q(pk__in=[])
-    equal_so_far = Q()
-    for name, value in zip(order, values, strict=True):
-        field_name = name.lstrip("-")
-        descending = name.startswith("-")
-        lookup = "lt" if descending == forwards else "gt"
-        condition |= equal_so_far & Q(**{f"{field_name}__{lookup}": value})
-        equal_so_far &= Q(**{field_name: value})
-    return condition
-
-
-def _reversed(order: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(name[1:] if name.startswith("-") else f"-{name}" for name in order)
-
-
 def grant_page(
     filters: GrantFilters, *, sort: str = DEFAULT_SORT, cursor: str = "", size: int = PAGE_SIZE
 ) -> GrantPage:
@@ -240,23 +174,23 @@ def grant_page(
     queryset = grants(filters)
     direction = "after"
     if cursor:
-        direction, values = _decode_cursor(cursor, order)
-        queryset = queryset.filter(_beyond(order, values, forwards=direction == "after"))
+        direction, values = decode_cursor(cursor, PublishedGrant, order)
+        queryset = queryset.filter(beyond(order, values, forwards=direction == "after"))
     if direction == "after":
         rows = list(queryset.order_by(*order)[: size + 1])
         more = len(rows) > size
         rows = rows[:size]
         has_next, has_previous = more, bool(cursor)
     else:
-        rows = list(queryset.order_by(*_reversed(order))[: size + 1])
+        rows = list(queryset.order_by(*reversed_order(order))[: size + 1])
         more = len(rows) > size
         rows = list(reversed(rows[:size]))
         has_next, has_previous = True, more
     prefetch_related_objects(rows, *RELATED)
     return GrantPage(
         grants=rows,
-        next_cursor=_encode_cursor("after", rows[-1], order) if rows and has_next else None,
-        previous_cursor=_encode_cursor("before", rows[0], order) if rows and has_previous else None,
+        next_cursor=encode_cursor("after", rows[-1], order) if rows and has_next else None,
+        previous_cursor=encode_cursor("before", rows[0], order) if rows and has_previous else None,
         sort=sort,
         size=size,
     )

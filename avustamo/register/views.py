@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from stdnum.fi import ytunnus
 
+from avustamo.core.keyset import InvalidCursor
 from avustamo.register import exports, selectors
 from avustamo.register.forms import GrantSearchForm
 from avustamo.register.models import GrantOutcome
@@ -27,7 +28,7 @@ def grant_list(request):
     filters = form.filters()
     try:
         page = selectors.grant_page(filters, sort=form.sort_order(), cursor=request.GET.get("cursor", ""))
-    except selectors.InvalidCursor:
+    except InvalidCursor:
         form.add_error(None, _("The page link is not valid. Start again from the first page."))
         return render(request, "register/grant_list.html", context, status=400)
     query = request.GET.copy()
