@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "avustamo.core.headers.NoStoreForPersonalPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "avustamo.core.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "avustamo.core.middleware.RefuseUnstorableTextMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -18,6 +18,13 @@ from tests.factories import MembershipFactory, UserFactory, days_from_now_at
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client(client):
+    """A client asking in English (Accept-Language), the language the messages are checked in here."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 def _bearer(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 

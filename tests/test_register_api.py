@@ -38,6 +38,13 @@ FOUNDATION_ID = valid_business_id(501)
 CITY_ID = valid_business_id(502)
 
 
+@pytest.fixture
+def client(client):
+    """A client asking in English (Accept-Language), the language the messages are checked in here."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 def _get(client, url: str, **params):
     response = client.get(url, params)
     assert response.status_code == 200, response.content
@@ -452,7 +459,7 @@ class TestRefusals:
     )
     def test_a_cursor_not_given_by_the_api_is_a_clear_422(self, client, register, sort, cursor):
         problem = _problem(client, "/api/v1/grants", sort=sort, cursor=cursor)
-        message = "The cursor is not valid: take it from a next or previous link of the same search."
+        message = "The cursor is not valid: take it from a next link of the same search."
         assert problem == {
             "field": "query.cursor",
             "code": "invalid_cursor",

@@ -143,8 +143,8 @@ def _note_token_use(api_token: ApiToken) -> None:
 
 
 class TokenRefused(Exception):
-    """A token that does not open the API, with the message that says why (in English, like the API's other
-    messages). `forbidden`: the token is valid but may not do this."""
+    """A token that does not open the API, with the message that says why (in the request's language).
+    `forbidden`: the token is valid but may not do this."""
 
     def __init__(self, message: str, *, forbidden: bool = False):
         super().__init__(message)
@@ -160,24 +160,24 @@ def api_token_in_use(token: str, *, writing: bool = False, also: dict | None = N
     """
     api_token = api_token_by_hash(hash_token(token), also=also)
     if api_token is None or not api_token.user.is_active:
-        raise TokenRefused("The token is not valid.")
+        raise TokenRefused(_("The token is not valid."))
     if api_token.revoked_at is not None:
         raise TokenRefused(
-            f"The token was revoked on {timezone.localtime(api_token.revoked_at):%Y-%m-%d %H:%M}. "
-            "Create a new one on the API tokens page."
+            _("The token was revoked on %(moment)s. Create a new one on the API tokens page.")
+            % {"moment": f"{timezone.localtime(api_token.revoked_at):%Y-%m-%d %H:%M}"}
         )
     if api_token.expires_at <= timezone.now():
         raise TokenRefused(
-            f"The token expired on {timezone.localtime(api_token.expires_at):%Y-%m-%d %H:%M}. "
-            "Create a new one on the API tokens page."
+            _("The token expired on %(moment)s. Create a new one on the API tokens page.")
+            % {"moment": f"{timezone.localtime(api_token.expires_at):%Y-%m-%d %H:%M}"}
         )
     if is_staff_person(api_token.user) and not has_second_factor(api_token.user):
         raise TokenRefused(
-            "An official's token works only while the official has a second factor.", forbidden=True
+            _("An official's token works only while the official has a second factor."), forbidden=True
         )
     _note_token_use(api_token)
     if writing and not api_token.allows_writing:
         raise TokenRefused(
-            "This token may only read. Create a token with the right to read and write.", forbidden=True
+            _("This token may only read. Create a token with the right to read and write."), forbidden=True
         )
     return api_token

@@ -6,6 +6,8 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
@@ -25,6 +27,7 @@ from avustamo.api.schemas import (
     cursor_field,
     page_link,
     refusal,
+    refused,
     request_error_code,
     translated_texts,
 )
@@ -114,7 +117,7 @@ def invalid_request(request, exc: RequestValidationError):
         for error in exc.errors
     ]
     return api.create_response(
-        request, {"detail": "The request is not valid.", "errors": problems}, status=422
+        request, {"detail": _("The request is not valid."), "errors": problems}, status=422
     )
 
 
@@ -122,9 +125,11 @@ def invalid_request(request, exc: RequestValidationError):
 def unauthenticated(request, exc: AuthenticationError):
     """401 with the challenge RFC 6750 asks for: the scheme alone when no token came, `invalid_token` when the
     token given does not open the API (unknown, revoked or expired)."""
-    response = api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
+    sent = bool(request.headers.get("Authorization"))
+    detail = str(exc) if sent else _("Send a personal API token: Authorization: Bearer avu_…")
+    response = api.create_response(request, {"detail": detail, "errors": []}, status=exc.status_code)
     challenge = 'Bearer realm="Avustamo API"'
-    if request.headers.get("Authorization"):
+    if sent:
         challenge += ', error="invalid_token"'
     response["WWW-Authenticate"] = challenge
     return response
@@ -191,7 +196,7 @@ def list_calls(request, filters: Query[CallFilters]):
 def get_call(request, call_id: int = Path(..., ge=1, le=MAX_ID)):
     call = public_call(pk=call_id)
     if call is None:
-        return Status(404, {"detail": "No published call has this id."})
+        return Status(404, refused(_("No published call has this id.")))
     form = current_form(call=call)
     return {
         **_summary(request, call),
@@ -234,7 +239,7 @@ def _form_url(request, form, view: str = "api:get_call_form") -> str:
     )
 
 
-NO_FORM = {"detail": "No published call has a form of this version.", "errors": []}
+NO_FORM = gettext_lazy("No published call has a form of this version.")
 
 
 def _published_form(call_id: int, version: int):
@@ -257,7 +262,7 @@ def get_call_form(
     with its stable id. A draft keeps the version it was started on: read `form_version` of the application."""
     call, form = _published_form(call_id, version)
     if form is None:
-        return Status(404, NO_FORM)
+        return Status(404, refused(NO_FORM))
     return {
         "call_id": call.pk,
         "version": form.version,
@@ -283,7 +288,7 @@ def get_answers_schema(
     requires, including questions a condition shows. Saving a draft takes any part of it."""
     call, form = _published_form(call_id, version)
     if form is None:
-        return Status(404, NO_FORM)
+        return Status(404, refused(NO_FORM))
     choices = form_choices(call=call, definition=form.parsed, valid_in=helsinki_today().year)
     return answers_schema(
         form.parsed,

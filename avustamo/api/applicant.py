@@ -13,6 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
@@ -34,6 +37,7 @@ from avustamo.api.schemas import (
     error_code,
     page_link,
     refusal,
+    refused,
     translated_texts,
     validation_refusal,
 )
@@ -87,8 +91,10 @@ class TokenAuth(HttpBearer):
             if refusal.forbidden:
                 raise AuthorizationError(403, str(refusal)) from refusal
             raise AuthenticationError(401, str(refusal)) from refusal
+        if not getattr(request, "api_language_asked", True) and api_token.user.preferred_language:
+            translation.activate(api_token.user.preferred_language)
         if application_id is not None and not (application_id and api_token.acts_for_path_application):
-            raise AuthorizationError(404, NOT_FOUND["detail"])
+            raise AuthorizationError(404, str(NOT_FOUND))
         request.user = api_token.user
         request.path_application_id = application_id
         return api_token.user
@@ -213,7 +219,8 @@ def _detail(application: Application) -> dict:
     }
 
 
-NOT_FOUND = {"detail": "No application of yours has this id.", "errors": []}
+NOT_FOUND = gettext_lazy("No application of yours has this id.")
+NO_CALL_OR_ORGANISATION = gettext_lazy("No published call or organisation of yours has this id.")
 
 
 @router.get(
@@ -281,17 +288,13 @@ def start_application(request, payload: StartIn):
     call = public_call(pk=payload.call_id)
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     if call is None or organisation is None:
-        return Status(
-            404, {"detail": "No published call or organisation of yours has this id.", "errors": []}
-        )
+        return Status(404, refused(NO_CALL_OR_ORGANISATION))
     try:
         application = services.application_start(
             call=call, organisation=organisation, acting_user=request.auth
         )
     except PermissionDenied:
-        return Status(
-            404, {"detail": "No published call or organisation of yours has this id.", "errors": []}
-        )
+        return Status(404, refused(NO_CALL_OR_ORGANISATION))
     except ValidationError as error:
         return Status(422, validation_refusal(error))
     return Status(201, _detail(selectors.application_for_person(person=request.auth, pk=application.pk)))
@@ -306,7 +309,7 @@ def start_application(request, payload: StartIn):
 def get_application(request, application_id: int):
     application = _mine(request, application_id)
     if application is None:
-        return Status(404, NOT_FOUND)
+        return Status(404, refused(NOT_FOUND))
     return _detail(application)
 
 
@@ -318,7 +321,7 @@ def get_application(request, application_id: int):
 )
 def save_answers(request, application_id: int, payload: AnswersIn):
     if not _acts_for(request, application_id):
-        return Status(404, NOT_FOUND)
+        return Status(404, refused(NOT_FOUND))
     try:
         # The service locks the application and reads it then: only its id is needed here.
         application = services.application_save(
@@ -349,7 +352,7 @@ def add_attachment(
     """Name either `required_attachment_id` (one of the call's required attachments) or `question_id`."""
     application = _mine(request, application_id)
     if application is None:
-        return Status(404, NOT_FOUND)
+        return Status(404, refused(NOT_FOUND))
     required = None
     if required_attachment_id:
         required = required_attachment_of_call(
@@ -357,7 +360,8 @@ def add_attachment(
         )
         if required is None:
             return Status(
-                422, refusal("required_attachment_id", "unknown", "The call has no such required attachment.")
+                422,
+                refusal("required_attachment_id", "unknown", _("The call has no such required attachment.")),
             )
     try:
         attachment = services.attachment_add(
@@ -381,7 +385,7 @@ def add_attachment(
 def submit_application(request, application_id: int):
     application = _mine(request, application_id)
     if application is None:
-        return Status(404, NOT_FOUND)
+        return Status(404, refused(NOT_FOUND))
     submit = (
         services.completion_submit
         if application.status == ApplicationStatus.COMPLETION_REQUESTED
@@ -391,7 +395,7 @@ def submit_application(request, application_id: int):
         application = submit(application=application, acting_user=request.auth)
     except services.SubmissionRefused as refusal:
         problems = [problem | {"code": error_code(problem["code"])} for problem in refusal.problems]
-        return Status(422, {"detail": "The application cannot be submitted yet.", "errors": problems})
+        return Status(422, {"detail": _("The application cannot be submitted yet."), "errors": problems})
     except ValidationError as error:
         return Status(422, validation_refusal(error))
     return _detail(application)
@@ -406,7 +410,7 @@ def submit_application(request, application_id: int):
 def withdraw_application(request, application_id: int):
     application = _mine(request, application_id)
     if application is None:
-        return Status(404, NOT_FOUND)
+        return Status(404, refused(NOT_FOUND))
     try:
         services.application_withdraw(application=application, acting_user=request.auth)
     except ValidationError as error:
@@ -450,7 +454,7 @@ class ReceiptOut(Schema):
     document_url: str = Field(description="the application as sent, as PDF, in the language asked for")
 
 
-NOT_SENT = {"detail": "No application of yours with this id has been sent.", "errors": []}
+NOT_SENT = gettext_lazy("No application of yours with this id has been sent.")
 
 
 def _sent(request, application_id: int):
@@ -474,7 +478,7 @@ def answers_digest(answers: dict) -> str:
 def get_receipt(request, application_id: int):
     application, sent = _sent(request, application_id)
     if sent is None:
-        return Status(404, NOT_SENT)
+        return Status(404, refused(NOT_SENT))
     call = application.call
     sent_ids = set(sent.attachment_ids)
     return {
@@ -516,7 +520,7 @@ def get_receipt(request, application_id: int):
 def get_receipt_document(request, application_id: int):
     application, sent = _sent(request, application_id)
     if sent is None:
-        return Status(404, NOT_SENT)
+        return Status(404, refused(NOT_SENT))
     name = download_name(f"{application.register_number.replace('/', '-')}-v{sent.number}", "pdf")
     return HttpResponse(
         application_pdf(application, language_code(), sent=sent),
@@ -565,7 +569,7 @@ def _published_decision(request, application_id: int):
     return None if application is None else published_decision(application_pk=application.pk)
 
 
-NO_DECISION = {"detail": "No published decision on an application of yours has this id.", "errors": []}
+NO_DECISION = gettext_lazy("No published decision on an application of yours has this id.")
 
 
 @router.get(
@@ -577,7 +581,7 @@ NO_DECISION = {"detail": "No published decision on an application of yours has t
 def get_decision(request, application_id: int):
     decision = _published_decision(request, application_id)
     if decision is None:
-        return Status(404, NO_DECISION)
+        return Status(404, refused(NO_DECISION))
     return {
         "id": decision.pk,
         "register_number": decision.application.register_number,
@@ -618,7 +622,7 @@ def get_decision(request, application_id: int):
 def get_decision_document(request, application_id: int):
     decision = _published_decision(request, application_id)
     if decision is None or not decision.document:
-        return Status(404, NO_DECISION)
+        return Status(404, refused(NO_DECISION))
     name = f"{decision.application.register_number.replace('/', '-')}-{decision.language}.pdf"
     return file_download(decision.document, name=name, kind="pdf")
 
@@ -636,7 +640,7 @@ class DeclineIn(Schema):
     reason: str = Field("", max_length=2000, description="why the grant is declined; the presenter reads it")
 
 
-NO_GRANT = {"detail": "No grant of yours has this application id.", "errors": []}
+NO_GRANT = gettext_lazy("No grant of yours has this application id.")
 
 
 def _my_grant(request, application_id: int):
@@ -669,7 +673,7 @@ def _refused(error: ValidationError):
 )
 def get_grant(request, application_id: int):
     grant = _my_grant(request, application_id)
-    return Status(404, NO_GRANT) if grant is None else _grant(grant)
+    return Status(404, refused(NO_GRANT)) if grant is None else _grant(grant)
 
 
 @router.post(
@@ -681,7 +685,7 @@ def get_grant(request, application_id: int):
 def accept_grant(request, application_id: int):
     grant = _my_grant(request, application_id)
     if grant is None:
-        return Status(404, NO_GRANT)
+        return Status(404, refused(NO_GRANT))
     try:
         grant = grant_services.grant_accept(grant=grant, acting_user=request.auth)
     except ValidationError as error:
@@ -705,7 +709,7 @@ def accept_grant(request, application_id: int):
 def decline_grant(request, application_id: int, payload: DeclineIn):
     grant = _my_grant(request, application_id)
     if grant is None:
-        return Status(404, NO_GRANT)
+        return Status(404, refused(NO_GRANT))
     try:
         grant = grant_services.grant_decline(grant=grant, reason=payload.reason, acting_user=request.auth)
     except ValidationError as error:
@@ -760,7 +764,7 @@ def _payment_application(item) -> dict:
 def list_payment_applications(request, application_id: int):
     grant = _my_grant(request, application_id)
     if grant is None:
-        return Status(404, NO_GRANT)
+        return Status(404, refused(NO_GRANT))
     return [_payment_application(item) for item in payment_applications_of(grant)]
 
 
@@ -773,7 +777,7 @@ def list_payment_applications(request, application_id: int):
 def submit_payment_application(request, application_id: int, payload: PaymentApplicationIn):
     grant = _my_grant(request, application_id)
     if grant is None:
-        return Status(404, NO_GRANT)
+        return Status(404, refused(NO_GRANT))
     try:
         item = payment_services.payment_application_submit(
             grant=grant, **payload.model_dump(), acting_user=request.auth
@@ -820,5 +824,5 @@ def _report(due) -> dict:
 def list_reports(request, application_id: int):
     grant = _my_grant(request, application_id)
     if grant is None:
-        return Status(404, NO_GRANT)
+        return Status(404, refused(NO_GRANT))
     return [_report(due) for due in reports_due(grant)]

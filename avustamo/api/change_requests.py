@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from avustamo.api.applicant import NO_GRANT, TokenAuth, _my_grant
-from avustamo.api.schemas import ErrorOut, Euros, EurosIn, HelsinkiTime, validation_refusal
+from avustamo.api.schemas import ErrorOut, Euros, EurosIn, HelsinkiTime, refused, validation_refusal
 from avustamo.grants import selectors, services
 from avustamo.grants.models import ChangeKind, ChangeOutcome, ChangeRequest, ChangeRequestStatus
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
@@ -109,7 +109,7 @@ def _change_request(request, change_request: ChangeRequest) -> dict:
 def list_change_requests(request, application_id: int):
     grant = _my_grant(request, application_id)
     if grant is None:
-        return Status(404, NO_GRANT)
+        return Status(404, refused(NO_GRANT))
     return [_change_request(request, item) for item in selectors.change_requests_of(grant)]
 
 
@@ -129,7 +129,7 @@ def list_change_requests(request, application_id: int):
 def submit_change_request(request, application_id: int, payload: ChangeRequestIn):
     grant = _my_grant(request, application_id)
     if grant is None:
-        return Status(404, NO_GRANT)
+        return Status(404, refused(NO_GRANT))
     asked = {}
     if payload.extension is not None:
         asked |= {"period_end": payload.extension.period_end, "extension_reasons": payload.extension.reasons}

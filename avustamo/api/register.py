@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from stdnum.fi import ytunnus
 
@@ -21,7 +22,7 @@ from avustamo.api.register_schemas import (
     StatisticsOut,
     StatisticsQuery,
 )
-from avustamo.api.schemas import INVALID_CURSOR, ErrorOut, page_link, refusal, translated_texts
+from avustamo.api.schemas import INVALID_CURSOR, ErrorOut, page_link, refusal, refused, translated_texts
 from avustamo.core.ids import MAX_ID
 from avustamo.core.keyset import InvalidCursor
 from avustamo.register import selectors
@@ -145,7 +146,7 @@ def get_grant(
     """A published decision by the register's id (the `id` of a grant in the search)."""
     grant = selectors.published_grant(grant_id)
     if grant is None:
-        return Status(404, {"detail": "No published grant has this id.", "errors": []})
+        return Status(404, refused(_("No published grant has this id.")))
     return _grant(_PublicUrls(request), grant)
 
 
@@ -169,11 +170,11 @@ def get_organisation(
     Historic decisions published without a Business ID are not included: organisations are never matched by name.
     """
     if not ytunnus.is_valid(business_id):
-        message = "This is not a valid Business ID: its check digit is wrong."
+        message = _("This is not a valid Business ID: its check digit is wrong.")
         return Status(422, refusal("path.business_id", "invalid_business_id", message))
     grants = selectors.grants_of_organisation(business_id)
     if not grants:
-        return Status(404, {"detail": "No grant has been published with this Business ID.", "errors": []})
+        return Status(404, refused(_("No grant has been published with this Business ID.")))
     awarded = [grant for grant in grants if grant.outcome == GrantOutcome.AWARDED]
     urls = _PublicUrls(request)
     return {

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 from ninja import Schema
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -24,7 +25,7 @@ EUROS_PATTERN = r"^[0-9]{1,12}\.[0-9]{2}$"
 AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 DECIMAL_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,4})?$"
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # URL-safe base64 without padding
-INVALID_CURSOR = "The cursor is not valid: take it from a next or previous link of the same search."
+INVALID_CURSOR = gettext_lazy("The cursor is not valid: take it from a next link of the same search.")
 
 
 def cursor_field() -> Any:
@@ -320,8 +321,14 @@ class ErrorOut(Schema):
     errors: list[ProblemOut] = []
 
 
-def refusal(field: str, code: str, message: str) -> dict:
+def refused(message) -> dict:
+    """A refusal of the whole request, in the language of the request (`message` is translated lazily)."""
+    return {"detail": str(message), "errors": []}
+
+
+def refusal(field: str, code: str, message) -> dict:
     """One problem with one field, as the API answers it."""
+    message = str(message)
     return {"detail": message, "errors": [{"field": field, "code": error_code(code), "message": message}]}
 
 

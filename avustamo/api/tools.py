@@ -5,17 +5,18 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from avustamo.api.applicant import TokenAuth
-from avustamo.api.schemas import AMOUNT_PATTERN, DecimalText, ErrorOut, Euros, validation_refusal
+from avustamo.api.schemas import AMOUNT_PATTERN, DecimalText, ErrorOut, Euros, refused, validation_refusal
 from avustamo.payments import interest, selectors
 
 router = Router(auth=TokenAuth(), tags=["tools"])
 
 Percent = Annotated[DecimalText, Field(description="per cent a year as a decimal string, e.g. 5.50")]
-NOT_STAFF = {"detail": "Only officials' tokens may use the tools.", "errors": []}
+NOT_STAFF = gettext_lazy("Only officials' tokens may use the tools.")
 
 
 class InterestQuery(Schema):
@@ -64,7 +65,7 @@ def get_interest(request, query: Query[InterestQuery]):
     A half-year without an entered reference rate is refused (422) rather than guessed.
     """
     if not request.auth.has_perm("payments.calculate_interest"):
-        return Status(403, NOT_STAFF)
+        return Status(403, refused(NOT_STAFF))
     try:
         result = interest.calculate_interest(
             amount=Decimal(query.amount),

@@ -18,9 +18,11 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from avustamo.core.text import UNSTORABLE, unstorable_path
+from avustamo.core.translation import language_asked
 
 NUL = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -110,7 +112,7 @@ def refusal_response(request, refusal: Refusal):
     """The refusal with the API's errors under /api/, a page elsewhere (400 for what the API answers 422)."""
     if request.path.startswith("/api/"):
         problem = {"field": refusal.field, "code": refusal.code, "message": refusal.message}
-        detail = refusal.message if refusal.status != 422 else "The request is not valid."
+        detail = refusal.message if refusal.status != 422 else _("The request is not valid.")
         return JsonResponse({"detail": detail, "errors": [problem]}, status=refusal.status)
     return render(
         request,
@@ -131,6 +133,27 @@ class RefuseUnstorableTextMiddleware:
         if refusal is None:
             return self.get_response(request)
         return refusal_response(request, refusal)
+
+
+class ApiLanguageMiddleware:
+    """The API answers in the language its client asks for with Accept-Language (fi, sv or en).
+
+    The pages take their language from the path, so LocaleMiddleware gives every unprefixed path, the API's too,
+    the default language. Without the header, the API's authentication turns to the person's own preference
+    (`request.api_language_asked` is False), and Finnish stays for the public.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            language = language_asked(request.headers.get("Accept-Language", ""))
+            request.api_language_asked = language is not None
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)
 
 
 class JsonErrorsUnderApiMiddleware:

@@ -1,6 +1,7 @@
 """Fields stored once per language (`title_fi`, `title_sv`, `title_en`) and read in the active language."""
 
 from django.utils.translation import get_language
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 LANGUAGE_CODES = ("fi", "sv", "en")
 FALLBACK_ORDER = {"fi": ("fi", "sv", "en"), "sv": ("sv", "fi", "en"), "en": ("en", "fi", "sv")}
@@ -9,6 +10,15 @@ FALLBACK_ORDER = {"fi": ("fi", "sv", "en"), "sv": ("sv", "fi", "en"), "en": ("en
 def language_code(language: str | None = None) -> str:
     code = (language or get_language() or "fi").split("-")[0]
     return code if code in LANGUAGE_CODES else "fi"
+
+
+def language_asked(accept_language: str) -> str | None:
+    """The first of our languages an Accept-Language header names, by its weights; None when it names none."""
+    for language, _weight in parse_accept_lang_header(accept_language or ""):
+        code = language.split("-")[0]
+        if code in LANGUAGE_CODES:
+            return code
+    return None
 
 
 class Translated:
