@@ -1,6 +1,9 @@
 """The API's published contract, as an integrator meets it: a valid OpenAPI document that client generators accept,
 with method names that do not change when the code moves (issue 16)."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from ninja import Router
@@ -8,6 +11,7 @@ from openapi_spec_validator import validate
 
 from avustamo.accounts.services import api_token_create
 from avustamo.api.api import AvustamoApi
+from avustamo.core.ids import id_or_none
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +141,96 @@ def test_a_refusal_of_the_services_is_in_the_language_asked(client):
     )
     assert refused.status_code == 403
     assert refused.json()["detail"] == "Endast tjänstemäns token kan använda verktygen."
+
+
+def _schemas(node):
+    """Every schema object in the document, however deeply nested."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _schemas(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _schemas(value)
+
+
+def test_no_amount_is_a_json_number_and_every_amount_states_its_pattern(document):
+    """A client's float turns 0.1 + 0.2 into 0.30000000000000004: amounts are decimal strings, and the document
+    says which strings."""
+    assert [schema for schema in _schemas(document) if schema.get("type") == "number"] == []
+    components = document["components"]["schemas"]
+    amounts = [
+        components["ApplicationOut"]["properties"]["requested_amount"]["anyOf"][0],
+        components["DecisionOut"]["properties"]["amount"],
+        components["PaymentApplicationIn"]["properties"]["amount"],
+        components["GrantOut"]["properties"]["amount_awarded"],
+    ]
+    assert all(
+        amount["type"] == "string" and amount["pattern"].startswith("^[0-9]{1,12}") for amount in amounts
+    )
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("CallSummaryOut", "status"),
+        ("ProgrammeOut", "grant_type"),
+        ("OrganisationOut", "role"),
+        ("AttachmentOut", "kind"),
+        ("ApplicationSummaryOut", "status"),
+        ("DecisionOut", "outcome"),
+        ("InstalmentOut", "condition"),
+        ("ReportDueOut", "kind"),
+        ("GrantAcceptanceOut", "status"),
+        ("PaymentApplicationOut", "status"),
+        ("ReportOut", "status"),
+        ("ChangeRequestOut", "status"),
+        ("ChangePartOut", "kind"),
+        ("ChangePartOut", "outcome"),
+        ("GrantOut", "outcome"),
+        ("ProblemOut", "code"),
+    ],
+)
+def test_statuses_kinds_roles_and_error_codes_are_enumerated(document, component, field):
+    schema = document["components"]["schemas"][component]["properties"][field]
+    assert len(schema["enum"]) >= 2 and all(isinstance(value, str) for value in schema["enum"])
+
+
+# The modules whose refusals reach the API's answers: a code raised there and missing from the published enum would
+# break the contract (and its answer would fail the answer's own check).
+REFUSING_MODULES = [
+    "avustamo/applications/answers.py",
+    "avustamo/applications/services.py",
+    "avustamo/grants/services.py",
+    "avustamo/payments/services/payment_applications.py",
+    "avustamo/payments/interest.py",
+    "avustamo/core/uploads.py",
+    "avustamo/core/middleware.py",
+    *[str(path) for path in sorted(Path("avustamo/api").glob("*.py"))],
+]
+CODE_LITERALS = [
+    re.compile(r'code="([a-z_]+)"'),
+    re.compile(r'refuse\(\s*[^,()]+,\s*"([a-z_]+)"'),
+    re.compile(r'Refusal\(\s*\d+,\s*[^,]+,\s*"([a-z_]+)"'),
+    re.compile(r'refusal\(\s*"[^"]*",\s*"([a-z_]+)"'),
+    re.compile(r'^    "([a-z_]+)": lambda', re.MULTILINE),
+]
+
+
+def test_every_refusal_code_the_api_can_meet_is_in_the_published_enum(document):
+    raised = {
+        code
+        for module in REFUSING_MODULES
+        for pattern in CODE_LITERALS
+        for code in pattern.findall(Path(module).read_text())
+    }
+    published = set(document["components"]["schemas"]["ProblemOut"]["properties"]["code"]["enum"])
+    assert {"stale", "required", "too_large", "invalid_cursor", "null_character"} <= raised
+    assert raised - published == set()
+
+
+def test_a_digit_that_is_no_ascii_digit_names_no_application(client):
+    assert (
+        client.get("/api/v1/applications/%C2%B3/grant", HTTP_AUTHORIZATION="Bearer avu_x").status_code == 401
+    )
+    assert id_or_none("³") is None and id_or_none("١٢") is None and id_or_none("12") == 12

@@ -397,9 +397,13 @@ def test_a_body_over_the_limit_gets_a_json_413_and_nothing_is_saved(client, draf
 
 
 def test_an_unknown_endpoint_and_a_wrong_method_get_json(client):
-    assert _json_error(client.get("/api/v1/no-such-endpoint"), 404)["detail"] == "Not Found"
-    wrong_method = client.delete("/api/v1/calls")
-    assert _json_error(wrong_method, 405)["detail"] == "Method Not Allowed"
+    assert _json_error(client.get("/api/v1/no-such-endpoint"), 404)["detail"] == (
+        "Rajapinnassa ei ole mitään tässä osoitteessa: katso /api/v1/docs."
+    )
+    wrong_method = client.delete("/api/v1/calls", HTTP_ACCEPT_LANGUAGE="en")
+    assert _json_error(wrong_method, 405)["detail"] == (
+        "This address of the API does not take DELETE; the Allow header says what it takes."
+    )
     assert "GET" in wrong_method["Allow"]
 
 
@@ -412,4 +416,5 @@ def test_a_server_error_under_the_api_is_json(monkeypatch):
     response = Client(raise_request_exception=False).get("/api/v1/calls")
 
     body = _json_error(response, 500)
-    assert body["detail"] == "Internal Server Error" and "fell over" not in response.content.decode()
+    assert body["detail"] == "Palvelu ei pystynyt vastaamaan. Yritä hetken kuluttua uudelleen."
+    assert "fell over" not in response.content.decode()

@@ -156,6 +156,19 @@ class ApiLanguageMiddleware:
         return self.get_response(request)
 
 
+def _status_detail(request, response) -> str:
+    """What Django's own error answer means, in the language of the request."""
+    if response.status_code == 404:
+        return _("The API has nothing at this address: see /api/v1/docs.")
+    if response.status_code == 405:
+        return _("This address of the API does not take %(method)s; the Allow header says what it takes.") % {
+            "method": request.method
+        }
+    if response.status_code >= 500:
+        return _("The service could not answer. Try again in a moment.")
+    return response.reason_phrase
+
+
 class JsonErrorsUnderApiMiddleware:
     """Every error answer under /api/ is JSON in the API's shape.
 
@@ -175,7 +188,7 @@ class JsonErrorsUnderApiMiddleware:
             and not response.get("Content-Type", "").startswith("application/json")
         ):
             json_response = JsonResponse(
-                {"detail": response.reason_phrase, "errors": []}, status=response.status_code
+                {"detail": _status_detail(request, response), "errors": []}, status=response.status_code
             )
             for header in ("Allow", "Retry-After"):
                 if header in response:
