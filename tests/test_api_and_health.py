@@ -3,7 +3,8 @@ import json
 import re
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 
 from avustamo.accounts.services import api_token_create
 from avustamo.programmes.models import CallStatus
@@ -139,3 +140,25 @@ def test_calls_and_applications_come_a_page_at_a_time_with_the_next_cursor(clien
         assert pages == 3 and len(seen) == len(set(seen)) == 5
     refused = client.get("/api/v1/applications", {"cursor": "WyJhZnRlciIsWyJ4Il1d"}, **headers)
     assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "invalid_cursor"
+
+
+def test_the_lists_make_the_same_statements_for_few_rows_and_many(client):
+    member = MembershipFactory()
+    _api_token, token = api_token_create(name="CRM", acting_user=member.person)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    def statements(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path, **headers).status_code == 200
+        return len(captured)
+
+    def add(count: int):
+        for call in CallFactory.create_batch(count):
+            CallThemeFactory(call=call)
+            ApplicationFactory(call=call, organisation=member.organisation)
+
+    add(1)
+    statements("/api/v1/me")  # the token's first use of the minute is written down once
+    few = {path: statements(path) for path in ("/api/v1/calls", "/api/v1/applications")}
+    add(6)
+    assert {path: statements(path) for path in few} == few

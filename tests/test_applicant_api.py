@@ -5,12 +5,14 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create, api_token_revoke
-from avustamo.applications.models import Application, ApplicationStatus, SubmittedVersion
+from avustamo.applications.models import Application, ApplicationStatus, Attachment, SubmittedVersion
 from avustamo.core.dates import in_helsinki
 from avustamo.demo.documents import one_page_pdf
 from tests.access import sign_in
@@ -363,3 +365,34 @@ def test_a_draft_never_sent_and_another_organisations_application_have_no_receip
     sent = ApplicationFactory.submitted(call=call)
     for path in ("receipt", "receipt.pdf"):
         assert client.get(f"/api/v1/applications/{sent.pk}/{path}", **headers).status_code == 404
+
+
+def test_the_receipt_makes_the_same_statements_for_one_attachment_and_many(client, call, member):
+    headers = _headers(member.person)
+    application = ApplicationFactory.submitted(call=call, applicant=member.person)
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/api/v1/applications/{application.pk}/receipt", **headers).status_code == 200
+        return len(captured)
+
+    statements()  # the token's first use of the minute is written down once
+    few = statements()
+    sent = SubmittedVersion.objects.get(application=application)
+    for number in range(3):
+        attachment = Attachment.objects.create(
+            application=application,
+            file=f"applications/liite-{number}.pdf",
+            original_name=f"liite-{number}.pdf",
+            kind="pdf",
+            size=1,
+            sha256="0" * 64,
+            uploaded_by=member.person,
+        )
+        sent.attachment_ids.append(attachment.pk)
+    sent.save()
+    assert statements() == few
+    assert (
+        len(client.get(f"/api/v1/applications/{application.pk}/receipt", **headers).json()["attachments"])
+        == 3
+    )

@@ -141,7 +141,7 @@ class ApplicationSummaryOut(Schema):
     call_id: int
     organisation_id: int
     status: Literal[tuple(ApplicationStatus.values)]
-    register_number: str | None = Field(description="given at submission, e.g. VN/1234/2027")
+    register_number: str | None = Field(description="given at submission, e.g. TEM/1234/2027")
     version: int = Field(description="send it back with a save: a save based on an older version is refused")
     updated_at: HelsinkiTime
     submitted_at: HelsinkiTime | None
