@@ -234,3 +234,18 @@ def test_a_digit_that_is_no_ascii_digit_names_no_application(client):
         client.get("/api/v1/applications/%C2%B3/grant", HTTP_AUTHORIZATION="Bearer avu_x").status_code == 401
     )
     assert id_or_none("³") is None and id_or_none("١٢") is None and id_or_none("12") == 12
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "message"),
+    [
+        ("sv", "Värdet är inte något av dem som API:ts beskrivning räknar upp."),
+        ("fi", "Arvo ei ole mikään rajapinnan kuvauksen luettelemista."),
+        ("en", "Input should be 'open', 'upcoming' or 'closed'"),
+    ],
+)
+def test_a_request_of_the_wrong_shape_is_refused_in_the_language_asked(client, accept_language, message):
+    refused = client.get("/api/v1/calls", {"status": "archived"}, HTTP_ACCEPT_LANGUAGE=accept_language)
+    assert refused.status_code == 422
+    [problem] = refused.json()["errors"]
+    assert (problem["field"], problem["code"], problem["message"]) == ("query.status", "not_allowed", message)

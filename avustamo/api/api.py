@@ -38,6 +38,7 @@ from avustamo.core.dates import helsinki_today, in_helsinki
 from avustamo.core.ids import MAX_ID
 from avustamo.core.keyset import InvalidCursor, page_after
 from avustamo.core.middleware import refusal_response, unreadable_request
+from avustamo.core.translation import language_code
 from avustamo.programmes.application_form.answers_schema import answers_schema
 from avustamo.programmes.models import Call, CallStatus
 from avustamo.programmes.selectors import PUBLIC_ORDER, current_form, form_version, public_call, public_calls
@@ -105,17 +106,42 @@ api.add_router("/", register_router)
 api.add_router("/", tools_router)
 
 
+# pydantic says what is wrong with a request's shape in English, with its limits; asked in another language, the
+# problem's code says it in that language instead.
+REQUEST_MESSAGES = {
+    "required": gettext_lazy("Give this value: it is required."),
+    "wrong_type": gettext_lazy("This value is not of the type the API's description gives."),
+    "too_long": gettext_lazy("This value is longer than the API's description allows."),
+    "too_short": gettext_lazy("This value is shorter than the API's description allows."),
+    "out_of_range": gettext_lazy("This value is outside the range the API's description gives."),
+    "pattern_mismatch": gettext_lazy("This value is not in the form the API's description gives."),
+    "not_allowed": gettext_lazy("This value is not one of those the API's description lists."),
+    "amount_not_text": gettext_lazy(
+        'Give the amount as a decimal string of euros, e.g. "1500.50", not a number.'
+    ),
+    "amount_format": gettext_lazy('Give euros with at most two decimals, e.g. "1500.50".'),
+}
+
+
+def _request_message(code: str, english: str) -> str:
+    if language_code() == "en" or code not in REQUEST_MESSAGES:
+        return english
+    return str(REQUEST_MESSAGES[code])
+
+
 @api.exception_handler(RequestValidationError)
 def invalid_request(request, exc: RequestValidationError):
     """Requests that do not match the description: 422 with each problem, in the same shape as refusals."""
-    problems = [
-        {
-            "field": ".".join(str(part) for part in error.get("loc", ())),
-            "code": request_error_code(str(error.get("type", "invalid"))),
-            "message": str(error.get("msg", "")),
-        }
-        for error in exc.errors
-    ]
+    problems = []
+    for error in exc.errors:
+        code = request_error_code(str(error.get("type", "invalid")))
+        problems.append(
+            {
+                "field": ".".join(str(part) for part in error.get("loc", ())),
+                "code": code,
+                "message": _request_message(code, str(error.get("msg", ""))),
+            }
+        )
     return api.create_response(
         request, {"detail": _("The request is not valid."), "errors": problems}, status=422
     )
