@@ -496,6 +496,19 @@ def every_kind_definition() -> dict:
     return parse_definition(definition).to_json()
 
 
+def every_kind_call() -> Call:
+    """An open call whose form asks every kind of question (`every_kind_definition`), with two declarations, two
+    required attachments, and the region and municipality `every_kind_answers` name."""
+    call = CallFactory()
+    CallFormFactory(call=call, definition=every_kind_definition())
+    CallDeclarationFactory.create_batch(2, call=call)
+    RequiredAttachmentFactory(call=call)
+    RequiredAttachmentFactory(call=call, name_fi="Toimintasuunnitelma", name_sv="Verksamhetsplan")
+    RegionFactory()
+    MunicipalityFactory()
+    return call
+
+
 def every_kind_answers(call) -> dict:
     """Answers to `every_kind_definition` that pass every rule of a call built by CallFactory, with a region and
     a municipality made by RegionFactory and MunicipalityFactory."""

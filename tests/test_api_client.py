@@ -22,17 +22,11 @@ from avustamo.accounts.services import api_token_create
 from avustamo.applications.models import Application
 from avustamo.demo.documents import one_page_pdf
 from tests.factories import (
-    CallDeclarationFactory,
-    CallFactory,
-    CallFormFactory,
     DecisionFactory,
     MembershipFactory,
-    MunicipalityFactory,
-    RegionFactory,
-    RequiredAttachmentFactory,
     close_call,
     every_kind_answers,
-    every_kind_definition,
+    every_kind_call,
 )
 
 CLIENT_CONFIG = "content_type_overrides:\n  application/pdf: application/octet-stream\npost_hooks: []\n"
@@ -103,14 +97,7 @@ def generated(tmp_path_factory, django_db_blocker):
 
 @pytest.fixture
 def call():
-    call = CallFactory()
-    CallFormFactory(call=call, definition=every_kind_definition())
-    CallDeclarationFactory.create_batch(2, call=call)
-    RequiredAttachmentFactory(call=call)
-    RequiredAttachmentFactory(call=call, name_fi="Toimintasuunnitelma", name_sv="Verksamhetsplan")
-    RegionFactory()
-    MunicipalityFactory()
-    return call
+    return every_kind_call()
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ from tests.factories import (
     RegionFactory,
     RequiredAttachmentFactory,
     every_kind_answers,
-    every_kind_definition,
+    every_kind_call,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def call():
-    call = CallFactory()
-    CallFormFactory(call=call, definition=every_kind_definition())
-    CallDeclarationFactory.create_batch(2, call=call)
-    RequiredAttachmentFactory(call=call)
-    RegionFactory()
-    MunicipalityFactory()
-    return call
+    return every_kind_call()
 
 
 def _form(client, call) -> dict:
@@ -61,9 +55,11 @@ def test_the_form_gives_the_ids_of_its_questions_declarations_and_required_attac
     assert [item["id"] for item in form["declarations"]] == [
         str(pk) for pk in call.declarations.order_by("position", "pk").values_list("pk", flat=True)
     ]
-    [required] = form["required_attachments"]
-    assert required["id"] == call.required_attachments.get().pk
-    assert required["max_size_mb"] == 20 and "pdf" in required["kinds"]
+    required = form["required_attachments"]
+    assert [item["id"] for item in required] == list(
+        call.required_attachments.order_by("position", "pk").values_list("pk", flat=True)
+    )
+    assert all(item["max_size_mb"] == 20 and "pdf" in item["kinds"] for item in required)
     question_ids = {item.id for item, _group in FormDefinition.model_validate(form["definition"]).elements()}
     assert {"project-name", "budget", "volunteers", "budget-sheet"} <= question_ids
     assert form["answers_schema_url"] == f"http://testserver/api/v1/calls/{call.pk}/forms/1/answers-schema"

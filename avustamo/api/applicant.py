@@ -36,6 +36,7 @@ from avustamo.api.schemas import (
     cursor_field,
     error_code,
     page_link,
+    pdf_answer,
     refusal,
     refused,
     translated_texts,
@@ -508,14 +509,7 @@ def get_receipt(request, application_id: int):
     operation_id="getReceiptDocument",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The application as last sent, as PDF, in the language asked for (Accept-Language)",
-    openapi_extra={
-        "responses": {
-            200: {
-                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-                "description": "PDF",
-            }
-        }
-    },
+    openapi_extra=pdf_answer("PDF"),
 )
 def get_receipt_document(request, application_id: int):
     application, sent = _sent(request, application_id)
@@ -610,14 +604,7 @@ def get_decision(request, application_id: int):
     operation_id="getDecisionDocument",
     response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The published decision document (PDF/A) in the decision's language",
-    openapi_extra={
-        "responses": {
-            200: {
-                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-                "description": "PDF/A",
-            }
-        }
-    },
+    openapi_extra=pdf_answer("PDF/A"),
 )
 def get_decision_document(request, application_id: int):
     decision = _published_decision(request, application_id)

@@ -45,6 +45,12 @@ def page_link(request, query: Schema, cursor: str | None) -> str | None:
     return request.build_absolute_uri(f"{request.path}?{urlencode(parameters)}")
 
 
+def pdf_answer(description: str) -> dict:
+    """The `openapi_extra` of an operation that answers a PDF: declared binary, so that generated clients keep it."""
+    pdf = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+    return {"responses": {200: {"content": pdf, "description": description}}}
+
+
 def _euro_text(amount) -> str:
     return amount if isinstance(amount, str) else f"{to_cents(amount):.2f}"
 
