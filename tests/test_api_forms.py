@@ -94,6 +94,7 @@ REFUSED = [
     ({"participants": 12}, ["participants"]),
     ({"participants": "12.5"}, ["participants"]),
     ({"membership-fee": "15.505"}, ["membership-fee"]),
+    ({"membership-fee": "-15.50"}, ["membership-fee"]),
     ({"founded": "4.5.1998"}, ["founded"]),
     ({"office-email": "not an address"}, ["office-email"]),
     ({"main-activity": "dancing"}, ["main-activity"]),

@@ -125,6 +125,8 @@ def _number_problem(item, value, context) -> str | None:
         return _("Enter a number, e.g. 1500 or 1500,50.")
     if item.type == "money" and not is_whole_cents(number):
         return _("Euros have at most two decimals.")
+    if item.type == "money" and number < 0:
+        return _("Enter euros, not below zero.")
     if item.type == "number" and number != number.quantize(Decimal(1).scaleb(-item.decimals)):
         if not item.decimals:
             return _("Enter a whole number.")

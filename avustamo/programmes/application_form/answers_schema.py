@@ -31,7 +31,7 @@ def _number(item) -> dict:
     unit = "euros" if item.type == "money" else "a number"
     return {
         "type": "string",
-        "pattern": rf"^-?[0-9]{{1,12}}{fraction}$",
+        "pattern": rf"^{'-?' if item.type == 'number' else ''}[0-9]{{1,12}}{fraction}$",
         "description": ", ".join([f"{unit} as a decimal string", *bounds]),
     }
 
