@@ -143,6 +143,13 @@ def test_a_refusal_of_the_services_is_in_the_language_asked(client):
     assert refused.json()["detail"] == "Endast tjänstemäns token kan använda verktygen."
 
 
+def test_the_tools_refuse_someone_elses_token_before_reading_the_query(client):
+    member = MembershipFactory()
+    _api_token, token = api_token_create(name="CRM", acting_user=member.person)
+    refused = client.get("/api/v1/tools/interest", {"amount": "lots"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert refused.status_code == 403 and refused.json()["errors"] == []
+
+
 def _schemas(node):
     """Every schema object in the document, however deeply nested."""
     if isinstance(node, dict):

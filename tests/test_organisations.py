@@ -132,6 +132,19 @@ class TestRegisterOrganisation:
         organisation.refresh_from_db()
         assert organisation.name == "Kotipiha ry"
 
+    @pytest.mark.parametrize("blank", ["", "   ", "\t\n"])
+    def test_update__a_name_of_only_spaces_is_refused_and_nothing_saved(
+        self, organisation, organisation_admin, blank
+    ):
+        with pytest.raises(ValidationError) as error:
+            services.organisation_update(
+                organisation=organisation, acting_user=organisation_admin, name=blank
+            )
+        assert list(error.value.error_dict) == ["name"]
+        organisation.refresh_from_db()
+        assert organisation.name == "Kotipiha ry"
+        assert not AuditEntry.objects.filter(action="organisation.updated").exists()
+
     def test_update__records_what_changed(self, organisation, organisation_admin):
         services.organisation_update(
             organisation=organisation, acting_user=organisation_admin, post_office="Espoo"

@@ -280,8 +280,9 @@ GET_MATRIX: dict[str, dict] = {
     "api/v1/applications/<application_id>/grant/payment-applications": row(404, member=200),
     "api/v1/applications/<application_id>/grant/reports": row(404, member=200),
     "api/v1/applications/<application_id>/grant/change-requests": row(404, member=200),
-    # Without the query every token holder gets 422 (the query is read first); see CASES for the tools' rights.
-    "api/v1/tools/interest": row(422),
+    # An applicant's token is refused before the query is read; an official's, without the query, gets 422 (see
+    # CASES for the tools' rights with a query).
+    "api/v1/tools/interest": row(422, member=403, other_applicant=403),
     # 405: routes that only take POST (walked by test_route_access).
     "accounts/api-tokens/<int:pk>/revoke/": row(405),
     "organisations/<int:pk>/": row(200, other_applicant=404),

@@ -51,7 +51,8 @@ def _apply_and_validate(organisation: Organisation, fields: dict) -> None:
     if unknown:
         raise TypeError(f"not organisation fields: {sorted(unknown)}")
     for name, value in fields.items():
-        setattr(organisation, name, value)
+        # As the pages' forms do: a name of spaces is no name, and the model's blank check sees only "".
+        setattr(organisation, name, value.strip() if isinstance(value, str) else value)
     errors = {}
     for name, cleaner in (("business_id", clean_business_id), ("iban", clean_iban)):
         try:
