@@ -234,7 +234,7 @@ INPUTS = [
         lambda o: Organisation.objects.get(pk=o["organisation"].pk).name,
         lambda o: [(o["member"], reverse("organisations:detail", args=[o["organisation"].pk]))],
         max_length=255,
-        normalise=lambda text: text,  # validated by the model's full_clean, which keeps spaces
+        normalise=lambda text: text.strip(),  # stripped by the service as the pages' forms strip
     ),
     TextInput(
         "API token name",
