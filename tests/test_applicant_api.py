@@ -164,7 +164,8 @@ def test_the_whole_application_through_the_api(client, call, member):
     assert [item["sha256"] for item in receipt["attachments"]] == [attached.json()["sha256"]]
     document = client.get(receipt["document_url"], HTTP_ACCEPT_LANGUAGE="sv", **headers)
     assert document.status_code == 200 and document["Content-Type"] == "application/pdf"
-    assert document.content.startswith(b"%PDF") and "-v1.pdf" in document["Content-Disposition"]
+    assert b"".join(document.streaming_content).startswith(b"%PDF")
+    assert "-v1.pdf" in document["Content-Disposition"] and document["X-Content-Type-Options"] == "nosniff"
 
     withdrawn = client.post(f"{url}/withdraw", **headers)
     assert withdrawn.json()["status"] == "withdrawn"

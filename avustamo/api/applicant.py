@@ -10,8 +10,8 @@ import json
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db.models import OuterRef
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ from avustamo.api.schemas import (
 from avustamo.applications import selectors, services
 from avustamo.applications.documents import application_pdf
 from avustamo.applications.models import Application, ApplicationStatus
-from avustamo.core.downloads import content_type, download_name, file_download
+from avustamo.core.downloads import file_download
 from avustamo.core.ids import MAX_ID, id_or_none
 from avustamo.core.keyset import InvalidCursor, page_after
 from avustamo.core.translation import language_code
@@ -465,7 +465,7 @@ def _sent(request, application_id: int):
     return (application, sent) if sent is not None else (None, None)
 
 
-def answers_digest(answers: dict) -> str:
+def _answers_digest(answers: dict) -> str:
     canonical = json.dumps(answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -492,7 +492,7 @@ def get_receipt(request, application_id: int):
         "applicant": {"name": application.applicant_name, "business_id": application.applicant_business_id},
         "project_name": application.project_name,
         "requested_amount": sent.requested_amount,
-        "answers_sha256": answers_digest(sent.answers),
+        "answers_sha256": _answers_digest(sent.answers),
         "attachments": [
             {"id": attachment.pk, "file_name": attachment.original_name, "sha256": attachment.sha256}
             for attachment in application.attachments.all()
@@ -515,15 +515,9 @@ def get_receipt_document(request, application_id: int):
     application, sent = _sent(request, application_id)
     if sent is None:
         return Status(404, refused(NOT_SENT))
-    name = download_name(f"{application.register_number.replace('/', '-')}-v{sent.number}", "pdf")
-    return HttpResponse(
-        application_pdf(application, language_code(), sent=sent),
-        content_type=content_type("pdf"),
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    name = f"{application.register_number.replace('/', '-')}-v{sent.number}.pdf"
+    document = ContentFile(application_pdf(application, language_code(), sent=sent), name=name)
+    return file_download(document, name=name, kind="pdf")
 
 
 class InstalmentOut(Schema):

@@ -15,7 +15,8 @@ def application_pdf(application, language: str, *, sent=None) -> bytes:
     answers = sent.answers if sent is not None else application.answers
     attachments = list(application.attachments.all())
     if sent is not None:
-        attachments = [attachment for attachment in attachments if attachment.pk in set(sent.attachment_ids)]
+        sent_ids = set(sent.attachment_ids)
+        attachments = [attachment for attachment in attachments if attachment.pk in sent_ids]
     with translation.override(language):
         choices = form_choices(
             call=application.call,

@@ -36,13 +36,15 @@ from avustamo.core.uploads import accepted_upload_kind, stored_name
 from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.organisations.models import Membership
 from avustamo.programmes.application_form.budget import BudgetFigures
+from avustamo.programmes.application_form.schema import ATTACHMENT_KINDS
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
 from avustamo.programmes.models import Call, CallStatus, RequiredAttachment
 from avustamo.programmes.selectors import current_form
 
 # Kinds accepted for the call's required attachments; form questions name their own.
-DEFAULT_ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "odt", "ods", "jpeg", "png")
-DEFAULT_MAX_ATTACHMENT_MB = 20
+# A call's required attachments take what an attachment question takes unless the form says otherwise.
+DEFAULT_ATTACHMENT_KINDS = ATTACHMENT_KINDS
+DEFAULT_MAX_ATTACHMENT_MB = AttachmentQuestion.model_fields["max_size_mb"].default
 
 
 class SubmissionRefused(ValidationError):
