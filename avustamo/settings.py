@@ -413,3 +413,19 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [csp.constants.SELF],
     }
 }
+
+# The State's invoice circulation (Handi) receives the payments of agencies that pay through it as XML invoice
+# messages over SFTP, and leaves its confirmations there (docs/payments.md). The server's host key is pinned: its
+# public key line, as `ssh-keyscan` prints it without the host name. Unset HOST: nothing can be sent.
+INVOICE_CIRCULATION = {
+    "HOST": env("INVOICE_CIRCULATION_SFTP_HOST", default=""),
+    "PORT": env.int("INVOICE_CIRCULATION_SFTP_PORT", default=22),
+    "USERNAME": env("INVOICE_CIRCULATION_SFTP_USERNAME", default=""),
+    "PRIVATE_KEY": env("INVOICE_CIRCULATION_SFTP_PRIVATE_KEY", default=""),
+    "HOST_KEY": env("INVOICE_CIRCULATION_SFTP_HOST_KEY", default=""),
+    "OUTGOING_DIR": env("INVOICE_CIRCULATION_OUTGOING_DIR", default="to_handi"),
+    "INCOMING_DIR": env("INVOICE_CIRCULATION_INCOMING_DIR", default="from_handi"),
+    "TIMEOUT_SECONDS": env.float("INVOICE_CIRCULATION_TIMEOUT_SECONDS", default=30.0),
+}
+# The reconciliation page counts a delivered payment as late once it has waited this many days for its answer.
+PAYMENT_CONFIRMATION_LATE_DAYS = env.int("PAYMENT_CONFIRMATION_LATE_DAYS", default=5)

@@ -41,7 +41,8 @@ from avustamo.organisations.models import (
     VerificationStatus,
 )
 from avustamo.payments import services as payment_services
-from avustamo.payments.models import PaymentBatch, months_before
+from avustamo.payments.accounting import PUBLISHED_TRANSFER_ACCOUNTS
+from avustamo.payments.models import PaymentBatch, PostingAccount, PostingPurpose, months_before
 from avustamo.programmes.application_form.schema import parse_definition
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import (
@@ -260,15 +261,45 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 # --- Programmes and calls --------------------------------------------------------------------------------------
 
 
+# Income accounts of the tests' agencies: any eight digits do; an agency takes its own from the State's chart.
+INCOME_ACCOUNTS_FOR_TESTS = {
+    PostingPurpose.RETURN: "83900000",
+    PostingPurpose.RECOVERY: "83910000",
+    PostingPurpose.INTEREST: "63100000",
+    PostingPurpose.PENALTY_INTEREST: "63900000",
+}
+
+
 class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agency
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = "TEM"
     name_fi = "Työ- ja elinkeinoministeriö"
     name_sv = "Arbets- och näringsministeriet"
     name_en = "Ministry of Economic Affairs and Employment"
+
+    @factory.post_generation
+    def posting_accounts(agency, create, extracted, **kwargs):
+        """Every account the agency books to, unless `posting_accounts=False`: the published transfer accounts,
+        one for the kinds that have none published, and income accounts."""
+        if not create or extracted is False:
+            return
+        accounts = [
+            PostingAccount(
+                agency=agency,
+                purpose=PostingPurpose.TRANSFER,
+                organisation_type=kind,
+                account=PUBLISHED_TRANSFER_ACCOUNTS.get(kind, "82900000"),
+            )
+            for kind in OrganisationType.values
+        ] + [
+            PostingAccount(agency=agency, purpose=purpose, account=account)
+            for purpose, account in INCOME_ACCOUNTS_FOR_TESTS.items()
+        ]
+        PostingAccount.objects.bulk_create(accounts, ignore_conflicts=True)
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -287,6 +318,8 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
         OrganisationType.RELIGIOUS_COMMUNITY.value,
     ]
     budget_line = "32.50.30"
+    operational_unit = "3201001000"
+    project_code = "3250300101"
     special_act_fi = "Laki kotoutumisen edistämisestä (681/2023)"
     special_act_sv = "Lag om främjande av integration (681/2023)"
     special_act_en = "Act on the Promotion of Immigrant Integration (681/2023)"

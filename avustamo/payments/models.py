@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Round
 from django.db.models.lookups import Exact, GreaterThanOrEqual
@@ -15,7 +15,7 @@ from avustamo.core.dates import in_helsinki, shift_years
 from avustamo.core.transitions import Transitions
 from avustamo.decisions.models import Decision
 from avustamo.grants.models import Grant
-from avustamo.organisations.models import authority_check_field
+from avustamo.organisations.models import OrganisationType, authority_check_field
 from avustamo.payments.interest import ADDED_POINTS, InterestKind
 
 
@@ -121,6 +121,15 @@ class Instalment(models.Model):
     )
     payee_name = models.CharField(_("payee"), max_length=255, blank=True)
     payee_iban = models.CharField(_("payee's IBAN"), max_length=34, blank=True)
+    posting = models.JSONField(
+        _("accounting posting"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The account, budget item, operational unit, project and partner the payment is booked to, fixed when "
+            "it joins a batch."
+        ),
+    )
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
 
     class Meta:
@@ -153,7 +162,9 @@ class Instalment(models.Model):
 class BatchStatus(models.TextChoices):
     PREPARED = "prepared", _("prepared, awaiting approval")
     APPROVED = "approved", _("approved")
+    SENT = "sent", _("sent to the invoice circulation")
     PAID = "paid", _("paid")
+    ANSWERED = "answered", _("answered by the invoice circulation")
 
 
 BATCH_TRANSITIONS = Transitions(
@@ -161,6 +172,8 @@ BATCH_TRANSITIONS = Transitions(
     {
         "approve": ([BatchStatus.PREPARED], BatchStatus.APPROVED, "payment_batch.approved"),
         "mark_paid": ([BatchStatus.APPROVED], BatchStatus.PAID, "payment_batch.paid"),
+        "send": ([BatchStatus.APPROVED], BatchStatus.SENT, "payment_batch.sent"),
+        "answered": ([BatchStatus.SENT], BatchStatus.ANSWERED, "payment_batch.answered"),
     },
 )
 
@@ -192,6 +205,11 @@ class PaymentBatch(models.Model):
     credit_transfer = models.BinaryField(_("credit transfer file"), editable=False, blank=True, default=b"")
     exported_at = models.DateTimeField(_("first exported at"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    delivery_error = models.TextField(
+        _("why the last delivery failed"),
+        blank=True,
+        help_text=_("Empty once every invoice of the batch has reached the invoice circulation."),
+    )
 
     transitions = BATCH_TRANSITIONS
 
@@ -843,3 +861,195 @@ class ClaimOffset(models.Model):
     @property
     def decided_on(self) -> datetime.date:
         return self.offset_on
+
+
+class PostingPurpose(models.TextChoices):
+    """What a posting books: a grant paid (an expense of the State's transfers, its account by the recipient's
+    kind) or money coming back (income)."""
+
+    TRANSFER = "transfer", _("grant paid")
+    RETURN = "return", _("grant returned (section 20)")
+    RECOVERY = "recovery", _("grant recovered (sections 21 and 22)")
+    INTEREST = "interest", _("interest (section 24)")
+    PENALTY_INTEREST = "penalty_interest", _("penalty interest (section 25)")
+
+
+class PostingAccount(models.Model):
+    """An account of the State's chart of accounts (an eight-digit account of the general ledger) an agency books
+    one kind of money to: a grant paid, by the recipient's organisation type, or a return, recovery or interest."""
+
+    agency = models.ForeignKey(
+        "programmes.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="posting_accounts"
+    )
+    purpose = models.CharField(_("books"), max_length=20, choices=PostingPurpose.choices)
+    organisation_type = models.CharField(
+        _("recipient's organisation type"),
+        max_length=40,
+        choices=OrganisationType.choices,
+        blank=True,
+        help_text=_("For grants paid only: the account follows the kind of recipient."),
+    )
+    account = models.CharField(
+        _("general ledger account"),
+        max_length=8,
+        validators=[RegexValidator(r"^\d{8}$", _("Enter the account as the eight digits of the State's chart."))],
+    )
+
+    class Meta:
+        verbose_name = _("account of the State's chart")
+        verbose_name_plural = _("accounts of the State's chart")
+        ordering = ["agency", "purpose", "organisation_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "purpose", "organisation_type"], name="posting_account_once_per_purpose"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(purpose="transfer") & ~models.Q(organisation_type="")
+                | ~models.Q(purpose="transfer") & models.Q(organisation_type=""),
+                name="posting_account_by_organisation_type_for_transfers_only",
+            ),
+        ]
+
+    def __str__(self):
+        kind = self.get_organisation_type_display() if self.organisation_type else self.get_purpose_display()
+        return f"{self.agency.code} {kind}: {self.account}"
+
+
+class Posting(models.Model):
+    """Money of a grant booked in the State's accounts: where (account, budget item, operational unit, project,
+    partner), how much and on which day. Written when the money moves (a payment confirmed, a return received,
+    an offsetting), never changed; the postings of a day add up to the ledger's movements of that day."""
+
+    grant = models.ForeignKey(Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="postings")
+    purpose = models.CharField(_("books"), max_length=20, choices=PostingPurpose.choices)
+    account = models.CharField(_("general ledger account"), max_length=8)
+    budget_item = models.CharField(_("budget item"), max_length=40, blank=True)
+    operational_unit = models.CharField(_("operational unit"), max_length=20, blank=True)
+    project_code = models.CharField(_("project code"), max_length=20, blank=True)
+    partner_code = models.CharField(_("partner code"), max_length=20, blank=True)
+    amount = models.DecimalField(_("amount (€)"), max_digits=14, decimal_places=2)
+    booked_on = models.DateField(_("booked on"))
+    instalment = models.ForeignKey(
+        Instalment, verbose_name=_("instalment"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    batch = models.ForeignKey(
+        PaymentBatch, verbose_name=_("payment batch"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    claim = models.ForeignKey(
+        "payments.ReturnClaim",
+        verbose_name=_("return or recovery"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="postings",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
+        ordering = ["booked_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="posting_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.booked_on} {self.account} {self.amount}"
+
+
+class InvoiceStatus(models.TextChoices):
+    MADE = "made", _("made, not yet delivered")
+    SENT = "sent", _("delivered, awaiting confirmation")
+    PAID = "paid", _("paid")
+    REJECTED = "rejected", _("rejected")
+
+
+# An invoice that stands for its payment: a second one for the same instalment is made only after a rejection.
+OPEN_INVOICE_STATUSES = (InvoiceStatus.MADE, InvoiceStatus.SENT, InvoiceStatus.PAID)
+
+
+class Invoice(models.Model):
+    """One payment as the XML invoice message the State's invoice circulation (Handi) receives over SFTP: made
+    once when the approved batch is sent and kept as made, delivered under its own file name, and answered by a
+    confirmation naming its long reference (paid on a day, or rejected)."""
+
+    instalment = models.ForeignKey(
+        Instalment, verbose_name=_("instalment"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    batch = models.ForeignKey(
+        PaymentBatch, verbose_name=_("payment batch"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    long_reference = models.CharField(_("long reference"), max_length=60, unique=True)
+    file_name = models.CharField(_("file name"), max_length=100, unique=True)
+    message = models.BinaryField(_("invoice message"), editable=False)
+    amount = models.DecimalField(_("amount (€)"), max_digits=14, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.MADE
+    )
+    made_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    rejection_reason = models.TextField(_("why it was rejected"), blank=True)
+
+    class Meta:
+        verbose_name = _("invoice message")
+        verbose_name_plural = _("invoice messages")
+        ordering = ["batch", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instalment"],
+                condition=models.Q(status__in=["made", "sent", "paid"]),
+                name="invoice_one_standing_per_instalment",
+            ),
+            models.UniqueConstraint(fields=["instalment", "attempt"], name="invoice_attempt_once"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="invoice_amount_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(status="paid") | models.Q(paid_on__isnull=False, answered_at__isnull=False),
+                name="invoice_paid_has_a_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | models.Q(answered_at__isnull=False),
+                name="invoice_rejected_was_answered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.long_reference
+
+
+class ConfirmationOutcome(models.TextChoices):
+    PAID = "paid", _("payment confirmed")
+    REJECTED = "rejected", _("payment rejected")
+    ALREADY_ANSWERED = "already_answered", _("the invoice was already answered")
+    UNMATCHED = "unmatched", _("matches no invoice")
+    UNREADABLE = "unreadable", _("not a confirmation message")
+
+
+class ConfirmationFile(models.Model):
+    """A file fetched from the invoice circulation, kept as received, with what became of it. Its name is fetched
+    once: a file seen again (its moving aside failed) is only moved aside."""
+
+    name = models.CharField(_("file name"), max_length=255, unique=True)
+    content = models.BinaryField(_("content"), editable=False)
+    fetched_at = models.DateTimeField(_("fetched at"), auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ConfirmationOutcome.choices)
+    long_reference = models.CharField(_("long reference"), max_length=255, blank=True)
+    invoice = models.ForeignKey(
+        Invoice,
+        verbose_name=_("invoice message"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="confirmations",
+    )
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        verbose_name = _("confirmation file")
+        verbose_name_plural = _("confirmation files")
+        ordering = ["-fetched_at", "-pk"]
+
+    def __str__(self):
+        return self.name

@@ -155,3 +155,18 @@ def money_decision_publish(kind: str, pk: int) -> bool:
 @task()
 def make_money_decision(*, kind: str, pk: int) -> None:
     money_decision_publish(kind, pk)
+
+
+@resumable
+@task()
+def deliver_batch(*, batch_id: int) -> None:
+    """Deliver a sent batch's invoices to the invoice circulation; an unreachable server leaves them waiting, with
+    the reason on the batch's page, for the next try (`manage.py exchange_invoice_circulation`, or the page)."""
+    from avustamo.payments.services.invoicing import deliver_invoices
+    from avustamo.payments.sftp import TransportError
+
+    try:
+        deliver_invoices(batch_id=batch_id)
+    except TransportError:
+        return
+

@@ -6,7 +6,7 @@ from avustamo.programmes.models import Agency, Call, Programme
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_fi", "name_sv", "name_en"]
+    list_display = ["code", "name_fi", "name_sv", "name_en", "payment_channel"]
 
 
 @admin.register(Programme)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,6 +26,11 @@ PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 
+class PaymentChannel(models.TextChoices):
+    INVOICE_CIRCULATION = "invoice_circulation", _("through the State's invoice circulation")
+    CREDIT_TRANSFER = "credit_transfer", _("by credit transfer from the agency's own bank account")
+
+
 class Agency(models.Model):
     """A grant authority, such as a ministry."""
 
@@ -41,6 +46,35 @@ class Agency(models.Model):
         help_text=_("Payment batches are exported as credit transfers from this account."),
     )
     payment_bic = models.CharField(_("BIC of the paying account"), max_length=11, blank=True)
+    payment_channel = models.CharField(
+        _("how grants are paid"),
+        max_length=30,
+        choices=PaymentChannel.choices,
+        default=PaymentChannel.CREDIT_TRANSFER,
+        help_text=_(
+            "A central government agency sends its payments to the State's invoice circulation; an organisation "
+            "paying from its own bank account exports credit transfers."
+        ),
+    )
+    invoice_edi_code = models.CharField(
+        _("EDI address of the invoice circulation"),
+        max_length=35,
+        blank=True,
+        validators=[RegexValidator(r"^\d{12,17}$", _("Enter the EDI address (OVT code) as 12 to 17 digits."))],
+        help_text=_("The OVT code the State's invoice circulation receives the agency's payments at."),
+    )
+    invoice_voucher_series = models.CharField(
+        _("voucher type of payments"),
+        max_length=4,
+        default="XE",
+        help_text=_("The voucher type the invoice circulation books the grant payments under."),
+    )
+    invoice_payment_term = models.CharField(
+        _("payment term"),
+        max_length=4,
+        default="Z001",
+        help_text=_("The invoice circulation's payment term code: Z001 pays on the due date."),
+    )
     publishes_negative_decisions = models.BooleanField(
         _("publishes negative decisions"),
         default=True,
@@ -126,6 +160,24 @@ class Programme(models.Model):
         max_length=40,
         blank=True,
         help_text=_("The item (momentti) of the State budget the grants are paid from, e.g. 32.30.40."),
+    )
+    operational_unit = models.CharField(
+        _("operational unit"),
+        max_length=20,
+        blank=True,
+        help_text=_("The operational unit (toimintayksikkö) of the State's accounts the payments are booked to."),
+    )
+    project_code = models.CharField(
+        _("project code"),
+        max_length=20,
+        blank=True,
+        help_text=_("The project of the State's accounts the payments are booked to, where one is used."),
+    )
+    partner_code = models.CharField(
+        _("partner code"),
+        max_length=20,
+        blank=True,
+        help_text=_("The partner (kumppani) of the State's accounts, where one applies."),
     )
     grant_type = models.CharField(
         _("grant type"), max_length=10, choices=GrantType.choices, default=GrantType.SPECIAL
@@ -276,6 +328,15 @@ class Call(models.Model):
     budget_line = models.CharField(
         _("budget item"), max_length=40, blank=True, help_text=_("Empty: the programme's budget item.")
     )
+    operational_unit = models.CharField(
+        _("operational unit"), max_length=20, blank=True, help_text=_("Empty: the programme's operational unit.")
+    )
+    project_code = models.CharField(
+        _("project code"), max_length=20, blank=True, help_text=_("Empty: the programme's project code.")
+    )
+    partner_code = models.CharField(
+        _("partner code"), max_length=20, blank=True, help_text=_("Empty: the programme's partner code.")
+    )
     min_reviewers = models.PositiveSmallIntegerField(_("reviewers per application"), default=2)
     requires_acceptance = models.BooleanField(
         _("recipients accept the decision's terms before payment"),
@@ -371,6 +432,17 @@ class Call(models.Model):
     def budget_item(self) -> str:
         """The State budget item (momentti) the call's grants are paid from: the call's own or its programme's."""
         return self.budget_line or self.programme.budget_line
+
+    @property
+    def accounting_dimensions(self) -> dict[str, str]:
+        """Where the State's accounts book the call's payments: each of the call's own, or its programme's."""
+        return {
+            "budget_item": self.budget_item,
+            **{
+                name: getattr(self, name) or getattr(self.programme, name)
+                for name in ("operational_unit", "project_code", "partner_code")
+            },
+        }
 
     @property
     def current_status(self) -> CallStatus:

@@ -52,6 +52,9 @@ CALL_FIELDS = (
     "legal_basis_sv",
     "legal_basis_en",
     "budget_line",
+    "operational_unit",
+    "project_code",
+    "partner_code",
 )
 
 PART_MODELS = {

@@ -1,5 +1,6 @@
-"""Payment batches under four eyes: prepared from the due instalments, approved by a second finance officer,
-exported as an ISO 20022 credit transfer and marked paid."""
+"""Payment batches under four eyes: prepared from the due instalments that have complete accounting postings,
+approved by a second finance officer, then sent to the State's invoice circulation (`invoicing`) or, for an
+agency paying from its own bank account, exported as an ISO 20022 credit transfer and marked paid."""
 
 import datetime
 
@@ -21,9 +22,12 @@ from avustamo.payments.models import (
     LedgerKind,
     PaymentBatch,
     PaymentSuspension,
+    Posting,
+    PostingPurpose,
     suspensions_in_force_on,
 )
-from avustamo.programmes.models import Agency
+from avustamo.payments.accounting import AccountBook
+from avustamo.programmes.models import Agency, PaymentChannel
 
 
 @transaction.atomic
@@ -35,11 +39,17 @@ def batch_prepare(*, agency: Agency, execution_date: datetime.date, acting_user)
     require_permission(acting_user, "payments.prepare_payments")
     if execution_date < helsinki_today():
         raise ValidationError({"execution_date": _("The day of payment cannot be in the past.")})
-    if not agency.payment_iban:
+    if agency.payment_channel == PaymentChannel.CREDIT_TRANSFER and not agency.payment_iban:
         raise ValidationError(
             _("Enter the IBAN of the account %(agency)s pays grants from before preparing payments.")
             % {"agency": agency.code},
             code="no_payer_account",
+        )
+    if agency.payment_channel == PaymentChannel.INVOICE_CIRCULATION and not agency.invoice_edi_code:
+        raise ValidationError(
+            _("Enter the EDI address %(agency)s receives invoices at in the invoice circulation first.")
+            % {"agency": agency.code},
+            code="no_edi_code",
         )
     # A grant whose payments are suspended (19 §) on the day of preparing or of payment stays out of the batch.
     today = helsinki_today()
@@ -51,12 +61,30 @@ def batch_prepare(*, agency: Agency, execution_date: datetime.date, acting_user)
             status=InstalmentStatus.DUE, grant__application__call__programme__agency=agency
         )
         .exclude(grant__in=suspended)
-        .values_list("pk", flat=True)
+        .select_related("grant__application__call__programme", "grant__application__organisation")
     )
+    # A payment is booked where its call and the recipient's kind say; one lacking a code waits out of the batch,
+    # and the payments page says what it lacks.
+    book = AccountBook.of([agency.pk])
+    postings = {}
+    for instalment in due:
+        application = instalment.grant.application
+        codes = book.payment_codes(application.call, application.organisation.organisation_type)
+        if not codes.missing:
+            postings[instalment.pk] = codes.as_dict()
+    if due and not postings:
+        raise ValidationError(
+            _(
+                "No payment of %(agency)s can be batched: each lacks a code of its accounting posting. The list "
+                "of payments due says what is missing."
+            )
+            % {"agency": agency.code},
+            code="postings_incomplete",
+        )
     batch = PaymentBatch.objects.create(agency=agency, execution_date=execution_date, prepared_by=acting_user)
     # The conditions stand on the instalment's own row, without joins, so that PostgreSQL checks them again on a
     # row another batch has just taken, and skips it.
-    taken = Instalment.objects.filter(pk__in=due, status=InstalmentStatus.DUE, batch__isnull=True).update(
+    taken = Instalment.objects.filter(pk__in=postings, status=InstalmentStatus.DUE, batch__isnull=True).update(
         batch=batch, status=InstalmentStatus.IN_BATCH
     )
     if not taken:
@@ -68,7 +96,8 @@ def batch_prepare(*, agency: Agency, execution_date: datetime.date, acting_user)
         application = instalment.grant.application
         instalment.payee_name = application.applicant_name or application.organisation.name
         instalment.payee_iban = application.organisation.iban
-    Instalment.objects.bulk_update(instalments, ["payee_name", "payee_iban"])
+        instalment.posting = postings[instalment.pk]
+    Instalment.objects.bulk_update(instalments, ["payee_name", "payee_iban", "posting"])
     audit(
         acting_user=acting_user,
         action="payment_batch.prepared",
@@ -160,6 +189,12 @@ def batch_credit_transfer(*, batch: PaymentBatch, acting_user) -> bytes:
     batch = _locked_batch(batch)
     if batch.status == BatchStatus.PREPARED:
         raise ValidationError(_("The batch must be approved by a second person first."), code="not_approved")
+    if batch.agency.payment_channel != PaymentChannel.CREDIT_TRANSFER or batch.invoices.exists():
+        raise ValidationError(
+            _("%(agency)s pays through the State's invoice circulation: its batches are sent there, not to a bank.")
+            % {"agency": batch.agency.code},
+            code="invoice_circulation",
+        )
     if not batch.credit_transfer:
         batch.credit_transfer = _credit_transfer(batch)
         batch.exported_at = timezone.now()
@@ -180,7 +215,15 @@ def batch_mark_paid(*, batch: PaymentBatch, paid_on: datetime.date, acting_user)
     if paid_on > helsinki_today():
         raise ValidationError({"paid_on": _("The day of payment cannot be in the future.")})
     transition(batch, "mark_paid", acting_user=acting_user, changes={"paid_on": paid_on}, paid_on=paid_on)
+    instalments = list(batch.instalments.all())
     batch.instalments.update(status=InstalmentStatus.PAID, paid_on=paid_on)
+    book_payments(batch, instalments, paid_on)
+    return batch
+
+
+def book_payments(batch: PaymentBatch, instalments: list[Instalment], paid_on: datetime.date) -> None:
+    """The payments of `batch` made on `paid_on`, in the grants' ledgers and in the postings, each with the codes
+    fixed when it joined the batch."""
     LedgerEntry.objects.bulk_create(
         LedgerEntry(
             grant_id=instalment.grant_id,
@@ -189,6 +232,17 @@ def batch_mark_paid(*, batch: PaymentBatch, paid_on: datetime.date, acting_user)
             occurred_on=paid_on,
             batch=batch,
         )
-        for instalment in batch.instalments.all()
+        for instalment in instalments
     )
-    return batch
+    Posting.objects.bulk_create(
+        Posting(
+            grant_id=instalment.grant_id,
+            purpose=PostingPurpose.TRANSFER,
+            amount=instalment.amount,
+            booked_on=paid_on,
+            instalment=instalment,
+            batch=batch,
+            **instalment.posting,
+        )
+        for instalment in instalments
+    )

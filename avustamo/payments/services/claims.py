@@ -16,6 +16,7 @@ from avustamo.core.money import format_euros
 from avustamo.grants.services import lock_grant
 from avustamo.hearings.models import HearingSubject
 from avustamo.hearings.services import require_heard
+from avustamo.payments.accounting import AccountBook, book, income_codes_or_refuse
 from avustamo.payments.models import (
     ClaimOffset,
     ClaimWaiver,
@@ -23,6 +24,7 @@ from avustamo.payments.models import (
     InstalmentStatus,
     LedgerKind,
     PaymentSuspension,
+    PostingPurpose,
     ReturnClaim,
     suspensions_in_force_on,
 )
@@ -106,9 +108,9 @@ def claim_offset(
     that grant, and the claim counts as received by it today: first its amount, then its interest. It takes money
     the recipient would otherwise be paid: the recipient is heard on it first, or a ground for not hearing
     recorded (`hearings.services.require_heard`, on the claim's grant)."""
-    instalment = Instalment.objects.select_related("grant__decision", "grant__application").get(
-        pk=instalment.pk
-    )
+    instalment = Instalment.objects.select_related(
+        "grant__decision", "grant__application__call__programme", "grant__application__organisation"
+    ).get(pk=instalment.pk)
     # Both grants locked, the lower id first, so that two offsettings between the same grants cannot deadlock.
     grants = {claim.grant_id: claim.grant, instalment.grant_id: instalment.grant}
     for grant_id in sorted(grants):
@@ -146,6 +148,24 @@ def claim_offset(
         errors["reasons"] = _("Give the reasons of the decision.")
     if errors:
         raise ValidationError(errors)
+    principal = min(amount, claim.amount_left)
+    income = {
+        PostingPurpose.RECOVERY if claim.is_recovery else PostingPurpose.RETURN: principal,
+        PostingPurpose.INTEREST: amount - principal,
+    }
+    income = {purpose: part for purpose, part in income.items() if part}
+    income_codes = income_codes_or_refuse(claim.grant, income)
+    payment_codes = AccountBook.of([other.application.call.programme.agency_id]).payment_codes(
+        other.application.call, other.application.organisation.organisation_type
+    )
+    if payment_codes.missing:
+        raise ValidationError(
+            {
+                "instalment": _("The instalment's payment lacks %(missing)s of its accounting posting.")
+                % {"missing": ", ".join(payment_codes.missing)}
+            },
+            code="postings_incomplete",
+        )
     heard = require_heard(
         grant=claim.grant,
         subject=HearingSubject.OFFSET,
@@ -167,7 +187,6 @@ def claim_offset(
         status=InstalmentStatus.OFFSET,
         paid_on=today,
     )
-    principal = min(amount, claim.amount_left)
     offset = ClaimOffset.objects.create(
         claim=claim,
         from_instalment=instalment,
@@ -185,6 +204,9 @@ def claim_offset(
     claim.save(update_fields=["offset_amount", "offset_interest"])
     record(other, LedgerKind.OFFSET, -amount, today)
     record(claim.grant, LedgerKind.RETURNED, principal, today)
+    book(other, PostingPurpose.TRANSFER, payment_codes, amount, today, instalment=paid_by_offsetting)
+    for purpose, part in income.items():
+        book(claim.grant, purpose, income_codes[purpose], part, today, claim=claim)
     audit(
         acting_user=acting_user,
         action="return_claim.offset",

@@ -22,12 +22,14 @@ from avustamo.hearings.models import HearingSubject, NotHeardGround
 from avustamo.hearings.services import require_heard
 from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.payments import selectors
+from avustamo.payments.accounting import book, income_codes_or_refuse
 from avustamo.payments.interest import InterestKind, calculate_interest, rates_reach, return_interest
 from avustamo.payments.models import (
     PAID_STATUSES,
     RECOVERY_YEARS_AFTER_LEARNING,
     InstalmentStatus,
     LedgerKind,
+    PostingPurpose,
     RecoveryGrounds,
     ReturnClaim,
     ReturnGround,
@@ -266,7 +268,11 @@ def complete_interest(*, claim: ReturnClaim, acting_user) -> bool:
 def return_claim_received(*, claim: ReturnClaim, received_on: datetime.date, acting_user) -> ReturnClaim:
     """Record the day the money came back; a day after the due date adds the penalty interest of 25 §."""
     require_permission(acting_user, "payments.prepare_payments")
-    claim = ReturnClaim.objects.select_for_update().select_related("grant").get(pk=claim.pk)
+    claim = (
+        ReturnClaim.objects.select_for_update(of=("self",))
+        .select_related("grant__application__call__programme")
+        .get(pk=claim.pk)
+    )
     if claim.received_on is not None:
         raise ValidationError(_("This return has already been recorded."), code="already_received")
     if received_on > helsinki_today():
@@ -281,10 +287,19 @@ def return_claim_received(*, claim: ReturnClaim, received_on: datetime.date, act
             kind=InterestKind.PENALTY,
             rates=selectors.reference_rates(claim.due_date, received_on),
         ).total
+    amounts = {
+        PostingPurpose.RECOVERY if claim.is_recovery else PostingPurpose.RETURN: left,
+        PostingPurpose.INTEREST: claim.interest_left,
+        PostingPurpose.PENALTY_INTEREST: penalty,
+    }
+    amounts = {purpose: amount for purpose, amount in amounts.items() if amount}
+    codes = income_codes_or_refuse(claim.grant, amounts)
     claim.received_on = received_on
     claim.penalty_interest = penalty
     claim.save(update_fields=["received_on", "penalty_interest"])
     record(claim.grant, LedgerKind.RETURNED, left, received_on)
+    for purpose, amount in amounts.items():
+        book(claim.grant, purpose, codes[purpose], amount, received_on, claim=claim)
     audit(
         acting_user=acting_user,
         action="return_claim.received",
