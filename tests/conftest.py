@@ -17,7 +17,7 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 # The e-Authorizations stand-in and moto's S3 server as processes of their own: the `authorizations_stand_in`,
 # `moto_s3` and `bucket` fixtures.
-pytest_plugins = ["tests.authorizations_stand_in", "tests.s3_stand_in"]
+pytest_plugins = ["tests.authorizations_stand_in", "tests.invoice_circulation_stand_in", "tests.s3_stand_in"]
 
 
 def pytest_addoption(parser):

@@ -9,11 +9,7 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from tests.invoice_circulation_stand_in import (
-    StandIn,
-    invoice_circulation,  # noqa: F401 -- a fixture, taken by name
-    started_invoice_circulation,
-)
+from tests.invoice_circulation_stand_in import StandIn, started_invoice_circulation
 
 CLOSED_ACCOUNT = "FI79 1234 5600 0007 85"
 
@@ -77,7 +73,7 @@ def wait_until(condition, *, seconds=10):
         time.sleep(0.05)
 
 
-def test_an_invoice_is_paid_on_its_due_date_and_moves_to_answered(invoice_circulation, settings):  # noqa: F811
+def test_an_invoice_is_paid_on_its_due_date_and_moves_to_answered(invoice_circulation, settings):
     assert invoice_circulation.settings == settings.INVOICE_CIRCULATION
     upload(invoice_circulation, "TEM_12_2027_1.xml", invoice(), complete=False)
     time.sleep(0.5)

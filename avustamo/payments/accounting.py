@@ -60,7 +60,8 @@ class AccountBook:
 
     def __init__(self, accounts: Iterable[PostingAccount]):
         self._accounts = {
-            (account.agency_id, account.purpose, account.organisation_type): account.account for account in accounts
+            (account.agency_id, account.purpose, account.organisation_type): account.account
+            for account in accounts
         }
 
     @classmethod
@@ -79,7 +80,9 @@ class AccountBook:
         return PostingCodes(account=account, **call.accounting_dimensions)
 
     def income_codes(self, call, purpose: str) -> PostingCodes:
-        return PostingCodes(account=self.income_account(call.programme.agency_id, purpose), **call.accounting_dimensions)
+        return PostingCodes(
+            account=self.income_account(call.programme.agency_id, purpose), **call.accounting_dimensions
+        )
 
 
 def income_codes_or_refuse(grant, purposes: Iterable[str]) -> dict[str, PostingCodes]:
@@ -103,4 +106,6 @@ def book(grant, purpose: str, codes: PostingCodes | dict, amount: Decimal, day, 
     if not amount:
         return None
     values = codes.as_dict() if isinstance(codes, PostingCodes) else codes
-    return Posting.objects.create(grant=grant, purpose=purpose, amount=amount, booked_on=day, **values, **links)
+    return Posting.objects.create(
+        grant=grant, purpose=purpose, amount=amount, booked_on=day, **values, **links
+    )

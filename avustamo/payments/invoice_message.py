@@ -126,7 +126,9 @@ def read_confirmation(content: bytes) -> Confirmation:
         resource = xmlschema.XMLResource(content.decode("utf-8"), defuse="always")
         CONFIRMATION_SCHEMA.validate(resource)
     except (UnicodeDecodeError, xmlschema.XMLSchemaException) as error:
-        raise UnreadableConfirmation(str(error).splitlines()[0] if str(error) else error.__class__.__name__) from error
+        raise UnreadableConfirmation(
+            str(error).splitlines()[0] if str(error) else error.__class__.__name__
+        ) from error
     header = resource.root.find("Header")
     paid_on = header.findtext("Maksupvm")
     return Confirmation(

@@ -879,7 +879,10 @@ class PostingAccount(models.Model):
     one kind of money to: a grant paid, by the recipient's organisation type, or a return, recovery or interest."""
 
     agency = models.ForeignKey(
-        "programmes.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="posting_accounts"
+        "programmes.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.CASCADE,
+        related_name="posting_accounts",
     )
     purpose = models.CharField(_("books"), max_length=20, choices=PostingPurpose.choices)
     organisation_type = models.CharField(
@@ -892,7 +895,9 @@ class PostingAccount(models.Model):
     account = models.CharField(
         _("general ledger account"),
         max_length=8,
-        validators=[RegexValidator(r"^\d{8}$", _("Enter the account as the eight digits of the State's chart."))],
+        validators=[
+            RegexValidator(r"^\d{8}$", _("Enter the account as the eight digits of the State's chart."))
+        ],
     )
 
     class Meta:
@@ -920,7 +925,9 @@ class Posting(models.Model):
     partner), how much and on which day. Written when the money moves (a payment confirmed, a return received,
     an offsetting), never changed; the postings of a day add up to the ledger's movements of that day."""
 
-    grant = models.ForeignKey(Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="postings")
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="postings"
+    )
     purpose = models.CharField(_("books"), max_length=20, choices=PostingPurpose.choices)
     account = models.CharField(_("general ledger account"), max_length=8)
     budget_item = models.CharField(_("budget item"), max_length=40, blank=True)
@@ -930,7 +937,12 @@ class Posting(models.Model):
     amount = models.DecimalField(_("amount (€)"), max_digits=14, decimal_places=2)
     booked_on = models.DateField(_("booked on"))
     instalment = models.ForeignKey(
-        Instalment, verbose_name=_("instalment"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Instalment,
+        verbose_name=_("instalment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     batch = models.ForeignKey(
         PaymentBatch, verbose_name=_("payment batch"), null=True, blank=True, on_delete=models.PROTECT
@@ -1006,7 +1018,8 @@ class Invoice(models.Model):
             models.UniqueConstraint(fields=["instalment", "attempt"], name="invoice_attempt_once"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="invoice_amount_positive"),
             models.CheckConstraint(
-                condition=~models.Q(status="paid") | models.Q(paid_on__isnull=False, answered_at__isnull=False),
+                condition=~models.Q(status="paid")
+                | models.Q(paid_on__isnull=False, answered_at__isnull=False),
                 name="invoice_paid_has_a_date",
             ),
             models.CheckConstraint(

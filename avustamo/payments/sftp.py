@@ -6,6 +6,7 @@ the database is never touched from inside an event loop (Django refuses that), a
 before the next one starts."""
 
 import asyncio
+import contextlib
 import posixpath
 import threading
 from dataclasses import dataclass
@@ -63,7 +64,9 @@ class InvoiceCirculationServer:
 
     def __enter__(self) -> "InvoiceCirculationServer":
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="invoice-circulation", daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="invoice-circulation", daemon=True
+        )
         self._thread.start()
         try:
             self._run(self._connect())
@@ -81,10 +84,9 @@ class InvoiceCirculationServer:
                 connection.close()
                 await connection.wait_closed()
 
-            try:
+            # The session is over either way.
+            with contextlib.suppress(TransportError):
                 self._run(close())
-            except TransportError:
-                pass  # the session is over either way
         self._stop()
 
     def _stop(self) -> None:

@@ -169,4 +169,3 @@ def deliver_batch(*, batch_id: int) -> None:
         deliver_invoices(batch_id=batch_id)
     except TransportError:
         return
-

@@ -60,7 +60,9 @@ class Agency(models.Model):
         _("EDI address of the invoice circulation"),
         max_length=35,
         blank=True,
-        validators=[RegexValidator(r"^\d{12,17}$", _("Enter the EDI address (OVT code) as 12 to 17 digits."))],
+        validators=[
+            RegexValidator(r"^\d{12,17}$", _("Enter the EDI address (OVT code) as 12 to 17 digits."))
+        ],
         help_text=_("The OVT code the State's invoice circulation receives the agency's payments at."),
     )
     invoice_voucher_series = models.CharField(
@@ -165,7 +167,9 @@ class Programme(models.Model):
         _("operational unit"),
         max_length=20,
         blank=True,
-        help_text=_("The operational unit (toimintayksikkö) of the State's accounts the payments are booked to."),
+        help_text=_(
+            "The operational unit (toimintayksikkö) of the State's accounts the payments are booked to."
+        ),
     )
     project_code = models.CharField(
         _("project code"),
@@ -329,7 +333,10 @@ class Call(models.Model):
         _("budget item"), max_length=40, blank=True, help_text=_("Empty: the programme's budget item.")
     )
     operational_unit = models.CharField(
-        _("operational unit"), max_length=20, blank=True, help_text=_("Empty: the programme's operational unit.")
+        _("operational unit"),
+        max_length=20,
+        blank=True,
+        help_text=_("Empty: the programme's operational unit."),
     )
     project_code = models.CharField(
         _("project code"), max_length=20, blank=True, help_text=_("Empty: the programme's project code.")

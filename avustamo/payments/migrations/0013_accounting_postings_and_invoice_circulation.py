@@ -6,140 +6,371 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0003_publication_run_heartbeat'),
-        ('payments', '0012_money_constraints_in_whole_cents'),
-        ('programmes', '0011_payment_channel_and_accounting_dimensions'),
+        ("grants", "0003_publication_run_heartbeat"),
+        ("payments", "0012_money_constraints_in_whole_cents"),
+        ("programmes", "0011_payment_channel_and_accounting_dimensions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='instalment',
-            name='posting',
-            field=models.JSONField(blank=True, default=dict, help_text='The account, budget item, operational unit, project and partner the payment is booked to, fixed when it joins a batch.', verbose_name='accounting posting'),
+            model_name="instalment",
+            name="posting",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="The account, budget item, operational unit, project and partner the payment is booked to, fixed when it joins a batch.",
+                verbose_name="accounting posting",
+            ),
         ),
         migrations.AddField(
-            model_name='paymentbatch',
-            name='delivery_error',
-            field=models.TextField(blank=True, help_text='Empty once every invoice of the batch has reached the invoice circulation.', verbose_name='why the last delivery failed'),
+            model_name="paymentbatch",
+            name="delivery_error",
+            field=models.TextField(
+                blank=True,
+                help_text="Empty once every invoice of the batch has reached the invoice circulation.",
+                verbose_name="why the last delivery failed",
+            ),
         ),
         migrations.AlterField(
-            model_name='paymentbatch',
-            name='status',
-            field=models.CharField(choices=[('prepared', 'prepared, awaiting approval'), ('approved', 'approved'), ('sent', 'sent to the invoice circulation'), ('paid', 'paid'), ('answered', 'answered by the invoice circulation')], default='prepared', max_length=20, verbose_name='status'),
+            model_name="paymentbatch",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("prepared", "prepared, awaiting approval"),
+                    ("approved", "approved"),
+                    ("sent", "sent to the invoice circulation"),
+                    ("paid", "paid"),
+                    ("answered", "answered by the invoice circulation"),
+                ],
+                default="prepared",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attempt', models.PositiveSmallIntegerField(default=1, verbose_name='attempt')),
-                ('long_reference', models.CharField(max_length=60, unique=True, verbose_name='long reference')),
-                ('file_name', models.CharField(max_length=100, unique=True, verbose_name='file name')),
-                ('message', models.BinaryField(verbose_name='invoice message')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount (€)')),
-                ('status', models.CharField(choices=[('made', 'made, not yet delivered'), ('sent', 'delivered, awaiting confirmation'), ('paid', 'paid'), ('rejected', 'rejected')], default='made', max_length=20, verbose_name='status')),
-                ('made_at', models.DateTimeField(auto_now_add=True, verbose_name='made at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered at')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='paid on')),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='why it was rejected')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='payments.paymentbatch', verbose_name='payment batch')),
-                ('instalment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='payments.instalment', verbose_name='instalment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attempt", models.PositiveSmallIntegerField(default=1, verbose_name="attempt")),
+                (
+                    "long_reference",
+                    models.CharField(max_length=60, unique=True, verbose_name="long reference"),
+                ),
+                ("file_name", models.CharField(max_length=100, unique=True, verbose_name="file name")),
+                ("message", models.BinaryField(verbose_name="invoice message")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount (€)")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("made", "made, not yet delivered"),
+                            ("sent", "delivered, awaiting confirmation"),
+                            ("paid", "paid"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="made",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("made_at", models.DateTimeField(auto_now_add=True, verbose_name="made at")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="delivered at")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="answered at")),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="paid on")),
+                ("rejection_reason", models.TextField(blank=True, verbose_name="why it was rejected")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="payments.paymentbatch",
+                        verbose_name="payment batch",
+                    ),
+                ),
+                (
+                    "instalment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="payments.instalment",
+                        verbose_name="instalment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invoice message',
-                'verbose_name_plural': 'invoice messages',
-                'ordering': ['batch', 'pk'],
+                "verbose_name": "invoice message",
+                "verbose_name_plural": "invoice messages",
+                "ordering": ["batch", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ConfirmationFile',
+            name="ConfirmationFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, unique=True, verbose_name='file name')),
-                ('content', models.BinaryField(verbose_name='content')),
-                ('fetched_at', models.DateTimeField(auto_now_add=True, verbose_name='fetched at')),
-                ('outcome', models.CharField(choices=[('paid', 'payment confirmed'), ('rejected', 'payment rejected'), ('already_answered', 'the invoice was already answered'), ('unmatched', 'matches no invoice'), ('unreadable', 'not a confirmation message')], max_length=20, verbose_name='outcome')),
-                ('long_reference', models.CharField(blank=True, max_length=255, verbose_name='long reference')),
-                ('detail', models.TextField(blank=True, verbose_name='detail')),
-                ('invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='confirmations', to='payments.invoice', verbose_name='invoice message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, unique=True, verbose_name="file name")),
+                ("content", models.BinaryField(verbose_name="content")),
+                ("fetched_at", models.DateTimeField(auto_now_add=True, verbose_name="fetched at")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("paid", "payment confirmed"),
+                            ("rejected", "payment rejected"),
+                            ("already_answered", "the invoice was already answered"),
+                            ("unmatched", "matches no invoice"),
+                            ("unreadable", "not a confirmation message"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "long_reference",
+                    models.CharField(blank=True, max_length=255, verbose_name="long reference"),
+                ),
+                ("detail", models.TextField(blank=True, verbose_name="detail")),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="confirmations",
+                        to="payments.invoice",
+                        verbose_name="invoice message",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'confirmation file',
-                'verbose_name_plural': 'confirmation files',
-                'ordering': ['-fetched_at', '-pk'],
+                "verbose_name": "confirmation file",
+                "verbose_name_plural": "confirmation files",
+                "ordering": ["-fetched_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Posting',
+            name="Posting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('transfer', 'grant paid'), ('return', 'grant returned (section 20)'), ('recovery', 'grant recovered (sections 21 and 22)'), ('interest', 'interest (section 24)'), ('penalty_interest', 'penalty interest (section 25)')], max_length=20, verbose_name='books')),
-                ('account', models.CharField(max_length=8, verbose_name='general ledger account')),
-                ('budget_item', models.CharField(blank=True, max_length=40, verbose_name='budget item')),
-                ('operational_unit', models.CharField(blank=True, max_length=20, verbose_name='operational unit')),
-                ('project_code', models.CharField(blank=True, max_length=20, verbose_name='project code')),
-                ('partner_code', models.CharField(blank=True, max_length=20, verbose_name='partner code')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount (€)')),
-                ('booked_on', models.DateField(verbose_name='booked on')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='payments.paymentbatch', verbose_name='payment batch')),
-                ('claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='payments.returnclaim', verbose_name='return or recovery')),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='grants.grant', verbose_name='grant')),
-                ('instalment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='payments.instalment', verbose_name='instalment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("transfer", "grant paid"),
+                            ("return", "grant returned (section 20)"),
+                            ("recovery", "grant recovered (sections 21 and 22)"),
+                            ("interest", "interest (section 24)"),
+                            ("penalty_interest", "penalty interest (section 25)"),
+                        ],
+                        max_length=20,
+                        verbose_name="books",
+                    ),
+                ),
+                ("account", models.CharField(max_length=8, verbose_name="general ledger account")),
+                ("budget_item", models.CharField(blank=True, max_length=40, verbose_name="budget item")),
+                (
+                    "operational_unit",
+                    models.CharField(blank=True, max_length=20, verbose_name="operational unit"),
+                ),
+                ("project_code", models.CharField(blank=True, max_length=20, verbose_name="project code")),
+                ("partner_code", models.CharField(blank=True, max_length=20, verbose_name="partner code")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount (€)")),
+                ("booked_on", models.DateField(verbose_name="booked on")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="payments.paymentbatch",
+                        verbose_name="payment batch",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postings",
+                        to="payments.returnclaim",
+                        verbose_name="return or recovery",
+                    ),
+                ),
+                (
+                    "grant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postings",
+                        to="grants.grant",
+                        verbose_name="grant",
+                    ),
+                ),
+                (
+                    "instalment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="payments.instalment",
+                        verbose_name="instalment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'posting',
-                'verbose_name_plural': 'postings',
-                'ordering': ['booked_on', 'pk'],
+                "verbose_name": "posting",
+                "verbose_name_plural": "postings",
+                "ordering": ["booked_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PostingAccount',
+            name="PostingAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('transfer', 'grant paid'), ('return', 'grant returned (section 20)'), ('recovery', 'grant recovered (sections 21 and 22)'), ('interest', 'interest (section 24)'), ('penalty_interest', 'penalty interest (section 25)')], max_length=20, verbose_name='books')),
-                ('organisation_type', models.CharField(blank=True, choices=[('registered_association', 'registered association'), ('foundation', 'foundation'), ('religious_community', 'religious community'), ('municipality', 'municipality'), ('joint_municipal_authority', 'joint municipal authority'), ('wellbeing_services_county', 'wellbeing services county'), ('company', 'company'), ('other', 'other organisation')], help_text='For grants paid only: the account follows the kind of recipient.', max_length=40, verbose_name="recipient's organisation type")),
-                ('account', models.CharField(max_length=8, validators=[django.core.validators.RegexValidator('^\\d{8}$', "Enter the account as the eight digits of the State's chart.")], verbose_name='general ledger account')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posting_accounts', to='programmes.agency', verbose_name='agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("transfer", "grant paid"),
+                            ("return", "grant returned (section 20)"),
+                            ("recovery", "grant recovered (sections 21 and 22)"),
+                            ("interest", "interest (section 24)"),
+                            ("penalty_interest", "penalty interest (section 25)"),
+                        ],
+                        max_length=20,
+                        verbose_name="books",
+                    ),
+                ),
+                (
+                    "organisation_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("registered_association", "registered association"),
+                            ("foundation", "foundation"),
+                            ("religious_community", "religious community"),
+                            ("municipality", "municipality"),
+                            ("joint_municipal_authority", "joint municipal authority"),
+                            ("wellbeing_services_county", "wellbeing services county"),
+                            ("company", "company"),
+                            ("other", "other organisation"),
+                        ],
+                        help_text="For grants paid only: the account follows the kind of recipient.",
+                        max_length=40,
+                        verbose_name="recipient's organisation type",
+                    ),
+                ),
+                (
+                    "account",
+                    models.CharField(
+                        max_length=8,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{8}$", "Enter the account as the eight digits of the State's chart."
+                            )
+                        ],
+                        verbose_name="general ledger account",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="posting_accounts",
+                        to="programmes.agency",
+                        verbose_name="agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "account of the State's chart",
-                'verbose_name_plural': "accounts of the State's chart",
-                'ordering': ['agency', 'purpose', 'organisation_type'],
+                "verbose_name": "account of the State's chart",
+                "verbose_name_plural": "accounts of the State's chart",
+                "ordering": ["agency", "purpose", "organisation_type"],
             },
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['made', 'sent', 'paid'])), fields=('instalment',), name='invoice_one_standing_per_instalment'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["made", "sent", "paid"])),
+                fields=("instalment",),
+                name="invoice_one_standing_per_instalment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(fields=('instalment', 'attempt'), name='invoice_attempt_once'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(fields=("instalment", "attempt"), name="invoice_attempt_once"),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='invoice_amount_positive'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="invoice_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'paid'), _negated=True), models.Q(('answered_at__isnull', False), ('paid_on__isnull', False)), _connector='OR'), name='invoice_paid_has_a_date'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "paid"), _negated=True),
+                    models.Q(("answered_at__isnull", False), ("paid_on__isnull", False)),
+                    _connector="OR",
+                ),
+                name="invoice_paid_has_a_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'rejected'), _negated=True), ('answered_at__isnull', False), _connector='OR'), name='invoice_rejected_was_answered'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "rejected"), _negated=True),
+                    ("answered_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="invoice_rejected_was_answered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='posting',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='posting_amount_positive'),
+            model_name="posting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="posting_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postingaccount',
-            constraint=models.UniqueConstraint(fields=('agency', 'purpose', 'organisation_type'), name='posting_account_once_per_purpose'),
+            model_name="postingaccount",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "purpose", "organisation_type"), name="posting_account_once_per_purpose"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postingaccount',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('purpose', 'transfer'), models.Q(('organisation_type', ''), _negated=True)), models.Q(models.Q(('purpose', 'transfer'), _negated=True), ('organisation_type', '')), _connector='OR'), name='posting_account_by_organisation_type_for_transfers_only'),
+            model_name="postingaccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("purpose", "transfer"), models.Q(("organisation_type", ""), _negated=True)),
+                    models.Q(models.Q(("purpose", "transfer"), _negated=True), ("organisation_type", "")),
+                    _connector="OR",
+                ),
+                name="posting_account_by_organisation_type_for_transfers_only",
+            ),
         ),
     ]

@@ -9,6 +9,7 @@ from avustamo.payments.services.batches import (
 )
 from avustamo.payments.services.claims import claim_offset, claim_waive
 from avustamo.payments.services.instalments import report_approved
+from avustamo.payments.services.invoicing import batch_send, deliver_invoices, fetch_confirmations
 from avustamo.payments.services.payment_applications import (
     arrears_cap,
     arrears_left,
@@ -34,8 +35,11 @@ __all__ = [
     "batch_credit_transfer",
     "batch_mark_paid",
     "batch_prepare",
+    "batch_send",
     "claim_offset",
     "claim_waive",
+    "deliver_invoices",
+    "fetch_confirmations",
     "grant_settle",
     "payment_application_decide",
     "payment_application_submit",

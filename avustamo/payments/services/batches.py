@@ -14,6 +14,7 @@ from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.permissions import require_permission
 from avustamo.core.transitions import transition
+from avustamo.payments.accounting import AccountBook
 from avustamo.payments.models import (
     BatchStatus,
     Instalment,
@@ -26,7 +27,6 @@ from avustamo.payments.models import (
     PostingPurpose,
     suspensions_in_force_on,
 )
-from avustamo.payments.accounting import AccountBook
 from avustamo.programmes.models import Agency, PaymentChannel
 
 
@@ -84,9 +84,9 @@ def batch_prepare(*, agency: Agency, execution_date: datetime.date, acting_user)
     batch = PaymentBatch.objects.create(agency=agency, execution_date=execution_date, prepared_by=acting_user)
     # The conditions stand on the instalment's own row, without joins, so that PostgreSQL checks them again on a
     # row another batch has just taken, and skips it.
-    taken = Instalment.objects.filter(pk__in=postings, status=InstalmentStatus.DUE, batch__isnull=True).update(
-        batch=batch, status=InstalmentStatus.IN_BATCH
-    )
+    taken = Instalment.objects.filter(
+        pk__in=postings, status=InstalmentStatus.DUE, batch__isnull=True
+    ).update(batch=batch, status=InstalmentStatus.IN_BATCH)
     if not taken:
         raise ValidationError(
             _("No payment of %(agency)s is due.") % {"agency": agency.code}, code="nothing_due"
@@ -191,7 +191,9 @@ def batch_credit_transfer(*, batch: PaymentBatch, acting_user) -> bytes:
         raise ValidationError(_("The batch must be approved by a second person first."), code="not_approved")
     if batch.agency.payment_channel != PaymentChannel.CREDIT_TRANSFER or batch.invoices.exists():
         raise ValidationError(
-            _("%(agency)s pays through the State's invoice circulation: its batches are sent there, not to a bank.")
+            _(
+                "%(agency)s pays through the State's invoice circulation: its batches are sent there, not to a bank."
+            )
             % {"agency": batch.agency.code},
             code="invoice_circulation",
         )

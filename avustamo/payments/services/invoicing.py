@@ -60,7 +60,8 @@ def batch_send(*, batch: PaymentBatch, acting_user) -> PaymentBatch:
         )
     if batch.status != BatchStatus.APPROVED or batch.credit_transfer:
         raise ValidationError(
-            _("Only an approved batch not yet sent can be sent to the invoice circulation."), code="not_sendable"
+            _("Only an approved batch not yet sent can be sent to the invoice circulation."),
+            code="not_sendable",
         )
     instalments = list(batch.instalments.select_related("grant__application__organisation").order_by("pk"))
     attempts = dict(
@@ -129,7 +130,9 @@ def deliver_invoices(*, batch_id: int | None = None) -> Delivery:
                     invoice.status = InvoiceStatus.SENT
                     invoice.sent_at = timezone.now()
                     invoice.save(update_fields=["status", "sent_at"])
-                    audit(acting_user=None, action="invoice.delivered", target=invoice, file=invoice.file_name)
+                    audit(
+                        acting_user=None, action="invoice.delivered", target=invoice, file=invoice.file_name
+                    )
     except TransportError as error:
         batches = Invoice.objects.filter(status=InvoiceStatus.MADE, pk__in=pending).values("batch")
         PaymentBatch.objects.filter(pk__in=batches).update(delivery_error=str(error))
@@ -208,7 +211,11 @@ def _paid(invoice: Invoice, paid_on: datetime.date) -> None:
 
 
 def _rejected(invoice: Invoice, reason: str) -> None:
-    invoice.status, invoice.rejection_reason, invoice.answered_at = InvoiceStatus.REJECTED, reason, timezone.now()
+    invoice.status, invoice.rejection_reason, invoice.answered_at = (
+        InvoiceStatus.REJECTED,
+        reason,
+        timezone.now(),
+    )
     invoice.save(update_fields=["status", "rejection_reason", "answered_at"])
     # Back among the payments due, out of the batch, with its payee and posting to be read again when batched.
     Instalment.objects.filter(pk=invoice.instalment_id, status=InstalmentStatus.IN_BATCH).update(
@@ -218,7 +225,8 @@ def _rejected(invoice: Invoice, reason: str) -> None:
 
 
 def _close_answered_batch(batch: PaymentBatch) -> None:
-    if batch.status == BatchStatus.SENT and not batch.invoices.filter(
-        status__in=(InvoiceStatus.MADE, InvoiceStatus.SENT)
-    ).exists():
+    if (
+        batch.status == BatchStatus.SENT
+        and not batch.invoices.filter(status__in=(InvoiceStatus.MADE, InvoiceStatus.SENT)).exists()
+    ):
         transition(batch, "answered", acting_user=None)

@@ -5,75 +5,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0010_call_acceptance_days'),
+        ("programmes", "0010_call_acceptance_days"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agency',
-            name='invoice_edi_code',
-            field=models.CharField(blank=True, help_text="The OVT code the State's invoice circulation receives the agency's payments at.", max_length=35, validators=[django.core.validators.RegexValidator('^\\d{12,17}$', 'Enter the EDI address (OVT code) as 12 to 17 digits.')], verbose_name='EDI address of the invoice circulation'),
+            model_name="agency",
+            name="invoice_edi_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The OVT code the State's invoice circulation receives the agency's payments at.",
+                max_length=35,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^\\d{12,17}$", "Enter the EDI address (OVT code) as 12 to 17 digits."
+                    )
+                ],
+                verbose_name="EDI address of the invoice circulation",
+            ),
         ),
         migrations.AddField(
-            model_name='agency',
-            name='invoice_payment_term',
-            field=models.CharField(default='Z001', help_text="The invoice circulation's payment term code: Z001 pays on the due date.", max_length=4, verbose_name='payment term'),
+            model_name="agency",
+            name="invoice_payment_term",
+            field=models.CharField(
+                default="Z001",
+                help_text="The invoice circulation's payment term code: Z001 pays on the due date.",
+                max_length=4,
+                verbose_name="payment term",
+            ),
         ),
         migrations.AddField(
-            model_name='agency',
-            name='invoice_voucher_series',
-            field=models.CharField(default='XE', help_text='The voucher type the invoice circulation books the grant payments under.', max_length=4, verbose_name='voucher type of payments'),
+            model_name="agency",
+            name="invoice_voucher_series",
+            field=models.CharField(
+                default="XE",
+                help_text="The voucher type the invoice circulation books the grant payments under.",
+                max_length=4,
+                verbose_name="voucher type of payments",
+            ),
         ),
         migrations.AddField(
-            model_name='agency',
-            name='payment_channel',
-            field=models.CharField(choices=[('invoice_circulation', "through the State's invoice circulation"), ('credit_transfer', "by credit transfer from the agency's own bank account")], default='credit_transfer', help_text="A central government agency sends its payments to the State's invoice circulation; an organisation paying from its own bank account exports credit transfers.", max_length=30, verbose_name='how grants are paid'),
+            model_name="agency",
+            name="payment_channel",
+            field=models.CharField(
+                choices=[
+                    ("invoice_circulation", "through the State's invoice circulation"),
+                    ("credit_transfer", "by credit transfer from the agency's own bank account"),
+                ],
+                default="credit_transfer",
+                help_text="A central government agency sends its payments to the State's invoice circulation; an organisation paying from its own bank account exports credit transfers.",
+                max_length=30,
+                verbose_name="how grants are paid",
+            ),
         ),
         migrations.AddField(
-            model_name='call',
-            name='operational_unit',
-            field=models.CharField(blank=True, help_text="Empty: the programme's operational unit.", max_length=20, verbose_name='operational unit'),
+            model_name="call",
+            name="operational_unit",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the programme's operational unit.",
+                max_length=20,
+                verbose_name="operational unit",
+            ),
         ),
         migrations.AddField(
-            model_name='call',
-            name='partner_code',
-            field=models.CharField(blank=True, help_text="Empty: the programme's partner code.", max_length=20, verbose_name='partner code'),
+            model_name="call",
+            name="partner_code",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the programme's partner code.",
+                max_length=20,
+                verbose_name="partner code",
+            ),
         ),
         migrations.AddField(
-            model_name='call',
-            name='project_code',
-            field=models.CharField(blank=True, help_text="Empty: the programme's project code.", max_length=20, verbose_name='project code'),
+            model_name="call",
+            name="project_code",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the programme's project code.",
+                max_length=20,
+                verbose_name="project code",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcall',
-            name='operational_unit',
-            field=models.CharField(blank=True, help_text="Empty: the programme's operational unit.", max_length=20, verbose_name='operational unit'),
+            model_name="historicalcall",
+            name="operational_unit",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the programme's operational unit.",
+                max_length=20,
+                verbose_name="operational unit",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcall',
-            name='partner_code',
-            field=models.CharField(blank=True, help_text="Empty: the programme's partner code.", max_length=20, verbose_name='partner code'),
+            model_name="historicalcall",
+            name="partner_code",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the programme's partner code.",
+                max_length=20,
+                verbose_name="partner code",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcall',
-            name='project_code',
-            field=models.CharField(blank=True, help_text="Empty: the programme's project code.", max_length=20, verbose_name='project code'),
+            model_name="historicalcall",
+            name="project_code",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the programme's project code.",
+                max_length=20,
+                verbose_name="project code",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='operational_unit',
-            field=models.CharField(blank=True, help_text="The operational unit (toimintayksikkö) of the State's accounts the payments are booked to.", max_length=20, verbose_name='operational unit'),
+            model_name="programme",
+            name="operational_unit",
+            field=models.CharField(
+                blank=True,
+                help_text="The operational unit (toimintayksikkö) of the State's accounts the payments are booked to.",
+                max_length=20,
+                verbose_name="operational unit",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='partner_code',
-            field=models.CharField(blank=True, help_text="The partner (kumppani) of the State's accounts, where one applies.", max_length=20, verbose_name='partner code'),
+            model_name="programme",
+            name="partner_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The partner (kumppani) of the State's accounts, where one applies.",
+                max_length=20,
+                verbose_name="partner code",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='project_code',
-            field=models.CharField(blank=True, help_text="The project of the State's accounts the payments are booked to, where one is used.", max_length=20, verbose_name='project code'),
+            model_name="programme",
+            name="project_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The project of the State's accounts the payments are booked to, where one is used.",
+                max_length=20,
+                verbose_name="project code",
+            ),
         ),
     ]

@@ -1,0 +1,376 @@
+"""Payments through the State's invoice circulation (issue 17): each payment of an approved batch becomes an invoice
+message valid against our schema, delivered over SFTP to a real server (the stand-in, a process of its own), and
+the circulation's confirmations mark the payments paid on their day or rejected, never twice."""
+
+import datetime
+import io
+import xml.etree.ElementTree as ElementTree
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+
+from avustamo.core.dates import helsinki_today
+from avustamo.core.models import AuditEntry
+from avustamo.organisations.models import Organisation, OrganisationType
+from avustamo.payments import services
+from avustamo.payments.accounting import PUBLISHED_TRANSFER_ACCOUNTS
+from avustamo.payments.invoice_message import INVOICE_SCHEMA
+from avustamo.payments.models import (
+    BatchStatus,
+    ConfirmationFile,
+    ConfirmationOutcome,
+    Instalment,
+    InstalmentStatus,
+    Invoice,
+    InvoiceStatus,
+    LedgerEntry,
+    LedgerKind,
+    Posting,
+    PostingPurpose,
+)
+from avustamo.payments.selectors import ledger_of
+from avustamo.payments.sftp import TransportError
+from avustamo.programmes.models import PaymentChannel
+from tests.factories import (
+    AgencyFactory,
+    CallFactory,
+    GrantFactory,
+    PaymentBatchFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+from tests.invoice_circulation_stand_in import started_invoice_circulation
+
+pytestmark = pytest.mark.django_db
+
+TODAY = helsinki_today()
+EDI_CODE = "003727697901"
+CLOSED_ACCOUNT = "FI7912345600000785"
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory(
+        code="TEM", payment_channel=PaymentChannel.INVOICE_CIRCULATION, invoice_edi_code=EDI_CODE
+    )
+
+
+@pytest.fixture
+def call(agency):
+    return CallFactory(closed=True, programme=ProgrammeFactory(agency=agency, partner_code="P100"))
+
+
+@pytest.fixture
+def finance():
+    return UserFactory(roles=["finance_officer"], full_name="Fiia Maksaja", email="fiia.maksaja@tem.example")
+
+
+@pytest.fixture
+def approver():
+    return UserFactory(roles=["finance_officer"], full_name="Hannu Hyväksyjä", email="hannu@tem.example")
+
+
+def _grant(call, organisation_type=OrganisationType.REGISTERED_ASSOCIATION, amount="1000.00", **organisation):
+    """An accepted grant, due for payment, to an organisation of `organisation_type` (and other `organisation`
+    facts, such as its IBAN)."""
+    grant = GrantFactory.accepted(call=call, amount=amount)
+    Organisation.objects.filter(pk=grant.application.organisation_id).update(
+        organisation_type=organisation_type, **organisation
+    )
+    grant.application.organisation.refresh_from_db()
+    return grant
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Send a batch as the page does: the delivery task runs once the sending has been committed."""
+
+    def sending(batch, acting_user):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.batch_send(batch=batch, acting_user=acting_user)
+
+    return sending
+
+
+def _approved_batch(agency, finance, approver):
+    return PaymentBatchFactory.approved(agency=agency, prepared_by=finance, approved_by=approver)
+
+
+def _fields(message: bytes) -> dict[str, str]:
+    root = ElementTree.fromstring(message)
+    return {element.tag: (element.text or "") for element in root.iter() if len(element) == 0}
+
+
+class TestInvoiceMessage:
+    @pytest.mark.parametrize("organisation_type", OrganisationType.values)
+    def test_every_kind_of_recipient_gets_a_valid_message_with_its_account(
+        self, agency, call, finance, approver, organisation_type
+    ):
+        grant = _grant(call, organisation_type, amount="12345.60")
+        batch = _approved_batch(agency, finance, approver)
+        services.batch_send(batch=batch, acting_user=finance)
+        [invoice] = Invoice.objects.filter(batch=batch)
+        INVOICE_SCHEMA.validate(bytes(invoice.message).decode())
+        fields = _fields(bytes(invoice.message))
+        application = grant.application
+        expected_account = PUBLISHED_TRANSFER_ACCOUNTS.get(organisation_type, "82900000")
+        assert fields["generalLedgerAccount"] == expected_account
+        assert fields["longReference"] == fields["invoiceNumber"] == f"{application.register_number}_1"
+        assert fields["vendorRegistrationId"] == application.organisation.business_id
+        assert fields["bankAccount"] == application.organisation.iban.replace(" ", "")
+        assert fields["grossAmount"] == fields["netamount"] == fields["postingAmount"] == "12345.60"
+        assert fields["vatamount"] == "0.00"
+        assert fields["toEdiID"] == EDI_CODE
+        assert fields["dueDate"] == batch.execution_date.isoformat()
+        assert (fields["accountingObject01"], fields["accountingObject02"]) == ("3201001000", "325030")
+        assert (fields["accountingObject04"], fields["accountingObject08"]) == ("3250300101", "P100")
+        # The four eyes: the one who prepared verifies, the second who approved approves.
+        assert (fields["verifierName"], fields["verifierEmail"]) == (
+            "Fiia Maksaja",
+            "fiia.maksaja@tem.example",
+        )
+        assert (fields["approverName"], fields["approverEmail"]) == ("Hannu Hyväksyjä", "hannu@tem.example")
+
+    def test_a_call_overrides_its_programmes_codes(self, agency, finance, approver):
+        call = CallFactory(
+            closed=True,
+            programme=ProgrammeFactory(agency=agency),
+            budget_line="32.50.31",
+            operational_unit="3201002000",
+            project_code="777",
+        )
+        _grant(call)
+        batch = _approved_batch(agency, finance, approver)
+        services.batch_send(batch=batch, acting_user=finance)
+        fields = _fields(bytes(Invoice.objects.get(batch=batch).message))
+        assert (fields["accountingObject01"], fields["accountingObject02"], fields["accountingObject04"]) == (
+            "3201002000",
+            "325031",
+            "777",
+        )
+
+
+class TestIncompletePostings:
+    def test_a_payment_lacking_a_code_stays_out_of_the_batch_and_the_page_says_what_is_missing(
+        self, client, agency, call, finance
+    ):
+        ready = _grant(call)
+        lacking = _grant(call, OrganisationType.WELLBEING_SERVICES_COUNTY)
+        agency.posting_accounts.filter(organisation_type=OrganisationType.WELLBEING_SERVICES_COUNTY).delete()
+        batch = services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
+        assert {instalment.grant_id for instalment in batch.instalments.all()} == {ready.pk}
+        assert Instalment.objects.get(grant=lacking).status == InstalmentStatus.DUE
+        client.force_login(finance)
+        page = client.get("/en/official/payments/").content.decode()
+        assert "Waiting for accounting codes" in page
+        assert "the general ledger account" in page
+
+    def test_nothing_is_batched_when_no_payment_has_its_codes(self, agency, finance):
+        call = CallFactory(closed=True, programme=ProgrammeFactory(agency=agency, project_code=""))
+        _grant(call)
+        with pytest.raises(ValidationError) as refusal:
+            services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
+        assert refusal.value.code == "postings_incomplete"
+        assert "lacks a code of its accounting posting" in refusal.value.messages[0]
+        assert not Instalment.objects.filter(status=InstalmentStatus.IN_BATCH).exists()
+
+    def test_an_agency_paying_through_the_circulation_needs_its_edi_address(self, agency, call, finance):
+        _grant(call)
+        agency.invoice_edi_code = ""
+        agency.save()
+        with pytest.raises(ValidationError) as refusal:
+            services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
+        assert refusal.value.code == "no_edi_code"
+
+
+class TestRoundTrip:
+    def test_sent_confirmed_and_paid_on_the_circulations_day(
+        self, invoice_circulation, agency, call, finance, approver, send
+    ):
+        first, second = (
+            _grant(call, amount="1000.00"),
+            _grant(call, OrganisationType.MUNICIPALITY, amount="250.50"),
+        )
+        batch = _approved_batch(agency, finance, approver)
+        send(batch, finance)
+        assert set(Invoice.objects.values_list("status", flat=True)) == {InvoiceStatus.SENT}
+        invoice_circulation.wait_for_confirmations(2)
+        fetched = services.fetch_confirmations()
+        assert fetched.count(ConfirmationOutcome.PAID) == 2
+        batch.refresh_from_db()
+        assert batch.status == BatchStatus.ANSWERED
+        for grant, amount, account in ((first, "1000.00", "82510000"), (second, "250.50", "82010000")):
+            instalment = Instalment.objects.get(grant=grant)
+            assert (instalment.status, instalment.paid_on) == (InstalmentStatus.PAID, batch.execution_date)
+            assert LedgerEntry.objects.get(grant=grant, kind=LedgerKind.PAID).amount == -Decimal(amount)
+            posting = Posting.objects.get(grant=grant)
+            assert (posting.purpose, posting.account, posting.amount) == (
+                PostingPurpose.TRANSFER,
+                account,
+                Decimal(amount),
+            )
+            assert ledger_of(grant).paid == Decimal(amount)
+        # Handled files are moved aside; fetching again finds nothing new.
+        assert invoice_circulation.confirmations() == []
+        assert services.fetch_confirmations().outcomes == {}
+
+    def test_a_rejected_payment_is_due_again_and_goes_in_a_later_batch_as_a_new_attempt(
+        self, tmp_path, settings, agency, call, finance, approver, send
+    ):
+        grant = _grant(call, iban=CLOSED_ACCOUNT)
+        with started_invoice_circulation(tmp_path, reject_accounts=[CLOSED_ACCOUNT]) as stand_in:
+            settings.INVOICE_CIRCULATION = stand_in.settings
+            send(_approved_batch(agency, finance, approver), finance)
+            stand_in.wait_for_confirmations(1)
+            assert services.fetch_confirmations().count(ConfirmationOutcome.REJECTED) == 1
+            invoice = Invoice.objects.get()
+            assert invoice.status == InvoiceStatus.REJECTED
+            assert invoice.rejection_reason == "Maksu hylätty: tili on suljettu."
+            instalment = Instalment.objects.get(grant=grant)
+            assert (instalment.status, instalment.batch) == (InstalmentStatus.DUE, None)
+            assert not LedgerEntry.objects.filter(kind=LedgerKind.PAID).exists()
+            assert not Posting.objects.exists()
+            # The recipient corrects its account; the payment goes again under a reference of its own.
+            grant.application.organisation.iban = "FI2112345600000785"
+            grant.application.organisation.save()
+            send(_approved_batch(agency, finance, approver), finance)
+            stand_in.wait_for_confirmations(1)
+            assert services.fetch_confirmations().count(ConfirmationOutcome.PAID) == 1
+        second = Invoice.objects.get(attempt=2)
+        assert second.long_reference == f"{grant.application.register_number}_1-2"
+        assert Instalment.objects.get(grant=grant).status == InstalmentStatus.PAID
+        assert ledger_of(grant).paid == Decimal("1000.00")
+
+    def test_a_confirmation_matching_nothing_changes_nothing_and_is_reported(
+        self, invoice_circulation, agency, call, finance
+    ):
+        _grant(call)
+        invoice_circulation.put_confirmation(
+            "va_unknown.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><VA-invoice><Header><Pitkaviite>TEM/999/2020_1</Pitkaviite>'
+            "<Maksupvm>2020-06-08</Maksupvm></Header></VA-invoice>",
+        )
+        invoice_circulation.put_confirmation("va_garbage.xml", "<not-a-confirmation/>")
+        out, err = io.StringIO(), io.StringIO()
+        call_command("exchange_invoice_circulation", stdout=out, stderr=err)
+        assert "va_unknown.xml: matches no invoice" in err.getvalue()
+        assert "va_garbage.xml: not a confirmation message" in err.getvalue()
+        assert "fetched 2 confirmations" in out.getvalue()
+        assert dict(ConfirmationFile.objects.values_list("name", "outcome")) == {
+            "va_unknown.xml": ConfirmationOutcome.UNMATCHED,
+            "va_garbage.xml": ConfirmationOutcome.UNREADABLE,
+        }
+        assert not Instalment.objects.filter(status=InstalmentStatus.PAID).exists()
+
+    def test_a_confirmation_seen_twice_pays_once(
+        self, invoice_circulation, agency, call, finance, approver, send
+    ):
+        grant = _grant(call)
+        send(_approved_batch(agency, finance, approver), finance)
+        [name] = invoice_circulation.wait_for_confirmations(1)
+        content = (invoice_circulation.root / "from_handi" / name).read_text()
+        services.fetch_confirmations()
+        invoice_circulation.put_confirmation("va_again.xml", content)
+        assert services.fetch_confirmations().outcomes == {
+            "va_again.xml": ConfirmationOutcome.ALREADY_ANSWERED
+        }
+        assert LedgerEntry.objects.filter(grant=grant, kind=LedgerKind.PAID).count() == 1
+        assert Posting.objects.filter(grant=grant).count() == 1
+
+    def test_a_server_that_is_down_leaves_the_invoices_waiting_with_the_reason_and_a_retry_sends_them_once(
+        self, tmp_path, settings, agency, call, finance, approver, send
+    ):
+        _grant(call)
+        with started_invoice_circulation(tmp_path) as stand_in:
+            server_settings = stand_in.settings
+        settings.INVOICE_CIRCULATION = server_settings  # the server has stopped
+        batch = _approved_batch(agency, finance, approver)
+        send(batch, finance)
+        batch.refresh_from_db()
+        assert batch.status == BatchStatus.SENT
+        assert "could not be reached" in batch.delivery_error
+        assert Invoice.objects.get().status == InvoiceStatus.MADE
+        with pytest.raises(CommandError, match="could not be reached"):
+            call_command("exchange_invoice_circulation", stdout=io.StringIO())
+        with started_invoice_circulation(tmp_path) as stand_in:
+            settings.INVOICE_CIRCULATION = stand_in.settings
+            assert len(services.deliver_invoices().delivered) == 1
+            assert services.deliver_invoices().delivered == []  # nothing is left to send
+            stand_in.wait_for_confirmations(1)
+            services.fetch_confirmations()
+            assert len(stand_in.answered()) == 1
+        batch.refresh_from_db()
+        assert (batch.status, batch.delivery_error) == (BatchStatus.ANSWERED, "")
+
+    def test_an_unconfigured_server_is_said_plainly(self, settings, agency, call, finance, approver):
+        settings.INVOICE_CIRCULATION = {**settings.INVOICE_CIRCULATION, "HOST": ""}
+        with pytest.raises(TransportError, match="not configured"):
+            services.fetch_confirmations()
+
+
+class TestNothingTwice:
+    def test_a_batch_is_sent_once(self, invoice_circulation, agency, call, finance, approver):
+        _grant(call)
+        batch = _approved_batch(agency, finance, approver)
+        services.batch_send(batch=batch, acting_user=finance)
+        with pytest.raises(ValidationError) as refusal:
+            services.batch_send(batch=batch, acting_user=finance)
+        assert refusal.value.code == "not_sendable"
+        assert Invoice.objects.count() == 1
+
+    def test_an_instalment_has_one_standing_invoice(
+        self, invoice_circulation, agency, call, finance, approver
+    ):
+        _grant(call)
+        batch = _approved_batch(agency, finance, approver)
+        services.batch_send(batch=batch, acting_user=finance)
+        invoice = Invoice.objects.get()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Invoice.objects.create(
+                instalment=invoice.instalment,
+                batch=batch,
+                attempt=2,
+                long_reference=invoice.long_reference + "-2",
+                file_name="other.xml",
+                message=b"<objects/>",
+                amount=invoice.amount,
+            )
+
+    def test_an_invoice_agency_makes_no_credit_transfer_and_a_bank_agency_sends_no_invoices(
+        self, agency, call, finance, approver
+    ):
+        _grant(call)
+        batch = _approved_batch(agency, finance, approver)
+        with pytest.raises(ValidationError) as refusal:
+            services.batch_credit_transfer(batch=batch, acting_user=finance)
+        assert refusal.value.code == "invoice_circulation"
+        bank_agency = AgencyFactory(code="PAY", payment_iban="FI2112345600000785")
+        bank_call = CallFactory(closed=True, programme=ProgrammeFactory(code="pay-muu", agency=bank_agency))
+        _grant(bank_call)
+        bank_batch = _approved_batch(bank_agency, finance, approver)
+        with pytest.raises(ValidationError) as refusal:
+            services.batch_send(batch=bank_batch, acting_user=finance)
+        assert refusal.value.code == "credit_transfer"
+        assert not Invoice.objects.exists()
+
+    def test_sending_is_audited(self, invoice_circulation, agency, call, finance, approver, send):
+        _grant(call)
+        batch = _approved_batch(agency, finance, approver)
+        send(batch, finance)
+        assert AuditEntry.objects.filter(action="payment_batch.sent", actor=finance).exists()
+        assert AuditEntry.objects.filter(action="invoice.delivered").count() == 1
+
+
+def test_the_dates_are_the_batchs(agency, call, finance, approver, invoice_circulation):
+    _grant(call)
+    execution_date = TODAY + datetime.timedelta(days=3)
+    batch = PaymentBatchFactory.approved(
+        agency=agency, prepared_by=finance, approved_by=approver, execution_date=execution_date
+    )
+    services.batch_send(batch=batch, acting_user=finance)
+    fields = _fields(bytes(Invoice.objects.get().message))
+    assert fields["dueDate"] == fields["postingDate"] == execution_date.isoformat()
+    assert fields["documentDate"] == fields["approvedDate"] == TODAY.isoformat()
