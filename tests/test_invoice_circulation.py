@@ -8,9 +8,11 @@ import xml.etree.ElementTree as ElementTree
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from avustamo.core.dates import helsinki_today
 from avustamo.core.models import AuditEntry
@@ -34,10 +36,12 @@ from avustamo.payments.models import (
 from avustamo.payments.selectors import ledger_of
 from avustamo.payments.sftp import TransportError
 from avustamo.programmes.models import PaymentChannel
+from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import (
     AgencyFactory,
     CallFactory,
     GrantFactory,
+    MembershipFactory,
     PaymentBatchFactory,
     ProgrammeFactory,
     UserFactory,
@@ -163,7 +167,7 @@ class TestIncompletePostings:
         batch = services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
         assert {instalment.grant_id for instalment in batch.instalments.all()} == {ready.pk}
         assert Instalment.objects.get(grant=lacking).status == InstalmentStatus.DUE
-        client.force_login(finance)
+        sign_in(client, finance)
         page = client.get("/en/official/payments/").content.decode()
         assert "Waiting for accounting codes" in page
         assert "the general ledger account" in page
@@ -374,3 +378,127 @@ def test_the_dates_are_the_batchs(agency, call, finance, approver, invoice_circu
     fields = _fields(bytes(Invoice.objects.get().message))
     assert fields["dueDate"] == fields["postingDate"] == execution_date.isoformat()
     assert fields["documentDate"] == fields["approvedDate"] == TODAY.isoformat()
+
+
+ROLES = {
+    "anonymous": lambda: None,
+    "applicant": lambda: MembershipFactory().person,
+    "staff_without_role": lambda: UserFactory(official=True),
+    "presenter": lambda: UserFactory(roles=["presenter"]),
+    "decider": lambda: UserFactory(roles=["decision_maker"]),
+    "finance": lambda: UserFactory(roles=["finance_officer"]),
+    "auditor": lambda: UserFactory(roles=["auditor"]),
+    "manager": lambda: UserFactory(roles=["programme_manager"]),
+}
+READERS = {"finance", "auditor", "manager"}
+# The server is left unconfigured: a finance officer reaches it and is told it cannot be reached (502). The batch
+# is approved, not sent: delivering it again is refused (400).
+CASES = [
+    ("GET", lambda batch: "/official/payments/reconciliation/", READERS, 200),
+    ("GET", lambda batch: "/official/payments/reconciliation/?days=x", READERS, 400),
+    ("GET", lambda batch: "/official/payments/reconciliation/invoices.csv", READERS, 200),
+    ("POST", lambda batch: "/official/payments/reconciliation/fetch/", {"finance"}, 502),
+    ("POST", lambda batch: f"/official/payments/batches/{batch.pk}/send/", {"finance"}, 302),
+    ("POST", lambda batch: f"/official/payments/batches/{batch.pk}/deliver/", {"finance"}, 400),
+    ("GET", lambda batch: f"/official/payments/batches/{batch.pk}/", READERS, 200),
+]
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize(
+    ("method", "path", "allowed", "code"), CASES, ids=[str(i) for i in range(len(CASES))]
+)
+def test_who_may_use_the_invoice_circulation_pages(
+    client, settings, agency, call, finance, approver, role, method, path, allowed, code
+):
+    settings.INVOICE_CIRCULATION = {**settings.INVOICE_CIRCULATION, "HOST": ""}
+    _grant(call)
+    batch = _approved_batch(agency, finance, approver)
+    user = ROLES[role]() or AnonymousUser()
+    expected = LOGIN if role == "anonymous" else (code if role in allowed else 403)
+    assert_access(client, user, method, path(batch), expected)
+
+
+class TestPages:
+    def test_a_finance_officer_sends_a_batch_and_reconciles_it(
+        self, client, invoice_circulation, agency, call, finance, approver, django_capture_on_commit_callbacks
+    ):
+        grant = _grant(call, amount="4321.00")
+        batch = _approved_batch(agency, finance, approver)
+        sign_in(client, finance)
+        page = client.get(f"/en/official/payments/batches/{batch.pk}/").content.decode()
+        assert "Send to the invoice circulation" in page
+        assert "Download the credit transfer" not in page
+        assert (
+            "account 82510000, budget item 32.50.30, operational unit 3201001000, project 3250300101" in page
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/en/official/payments/batches/{batch.pk}/send/", follow=True)
+        page = response.content.decode()
+        assert "The batch is sent" in page
+        assert f"{grant.application.register_number}_1" in page
+        page = client.get(f"/en/official/payments/batches/{batch.pk}/").content.decode()
+        assert "delivered, awaiting confirmation" in page
+        invoice_circulation.wait_for_confirmations(1)
+        response = client.post("/en/official/payments/reconciliation/fetch/", follow=True)
+        page = response.content.decode()
+        assert "1 confirmation was fetched." in page
+        batches = page.split('id="batches-heading"', 1)[1].split("</table>", 1)[0]
+        assert batch.reference in batches and "€4,321" in batches and ">yes<" in batches
+        assert "Every confirmation fetched has been applied." in page
+        export = client.get("/en/official/payments/reconciliation/invoices.csv").content.decode()
+        header, row = export.splitlines()
+        assert header.startswith("batch,long_reference,register_number")
+        assert (
+            f"{grant.application.register_number}_1" in row and ",4321.00,paid," in row and "82510000" in row
+        )
+
+    def test_a_server_that_is_down_is_said_on_the_batch_page_and_nothing_changes(
+        self, client, tmp_path, settings, agency, call, finance, approver
+    ):
+        _grant(call)
+        with started_invoice_circulation(tmp_path) as stand_in:
+            settings.INVOICE_CIRCULATION = stand_in.settings
+        batch = _approved_batch(agency, finance, approver)
+        services.batch_send(batch=batch, acting_user=finance)
+        sign_in(client, finance)
+        response = client.post(f"/en/official/payments/batches/{batch.pk}/deliver/")
+        assert response.status_code == 502
+        page = response.content.decode()
+        assert "could not be reached or refused" in page
+        assert Invoice.objects.get().status == InvoiceStatus.MADE
+
+    def test_an_unreadable_number_of_days_is_refused_with_a_message(self, client, finance):
+        sign_in(client, finance)
+        response = client.get("/en/official/payments/reconciliation/?days=0")
+        assert response.status_code == 400
+        assert "Ensure this value is greater than or equal to 1." in response.content.decode()
+
+    def test_the_pages_make_as_many_statements_however_many_invoices(
+        self, client, invoice_circulation, agency, call, finance, approver, send
+    ):
+        def statements(path) -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            return len(queries)
+
+        _grant(call)
+        first = _approved_batch(agency, finance, approver)
+        send(first, finance)
+        invoice_circulation.wait_for_confirmations(1)
+        services.fetch_confirmations()
+        sign_in(client, finance)
+        pages = ["/en/official/payments/reconciliation/", f"/en/official/payments/batches/{first.pk}/"]
+        for path in pages:
+            statements(path)
+        once = [statements(path) for path in pages]
+        for _ in range(3):
+            _grant(call, OrganisationType.MUNICIPALITY)
+        second = _approved_batch(agency, finance, approver)
+        send(second, finance)
+        invoice_circulation.wait_for_confirmations(3)
+        services.fetch_confirmations()
+        invoice_circulation.put_confirmation("va_unknown.xml", "<nothing/>")
+        services.fetch_confirmations()
+        pages[1] = f"/en/official/payments/batches/{second.pk}/"
+        assert [statements(path) for path in pages] == once

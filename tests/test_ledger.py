@@ -20,6 +20,8 @@ from avustamo.hearings.models import HearingSubject
 from avustamo.payments import selectors, services
 from avustamo.payments.models import BatchStatus, LedgerKind, PaymentBatch, ReferenceRate, ReturnGround
 from avustamo.payments.reference_rates import load_reference_rates
+from avustamo.payments.services.invoicing import apply_confirmation
+from avustamo.programmes.models import PaymentChannel
 from tests.factories import (
     AgencyFactory,
     ApplicationFactory,
@@ -56,6 +58,7 @@ STEPS = st.lists(
         st.tuples(st.just("decline")),
         st.tuples(st.just("pay")),
         st.tuples(st.just("batch")),
+        st.tuples(st.just("bounce")),
         st.tuples(
             st.just("arrears"), st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1"), places=2)
         ),
@@ -138,21 +141,56 @@ START = st.sampled_from(
         [],
         [("accept",), ("pay",), ("reclaim", Decimal("0.5"), ReturnGround.MATERIAL_BREACH)],
         [("accept",), ("pay",), ("reclaim", Decimal("0.3"), ReturnGround.NOT_USED_AS_DECIDED)],
+        # Through the invoice circulation: a payment rejected, due again, then paid.
+        [("accept",), ("bounce",), ("pay",)],
     ]
 )
 
 
+def _answer(batch, *, paid: bool) -> None:
+    """The invoice circulation's confirmation of each invoice of the batch, twice over (a file seen again)."""
+    for invoice in batch.invoices.all():
+        answer = (
+            f"<Maksupvm>{batch.execution_date}</Maksupvm>" if paid else "<Hylatty>Tili suljettu.</Hylatty>"
+        )
+        content = (
+            f"<VA-invoice><Header><Pitkaviite>{invoice.long_reference}</Pitkaviite>{answer}</Header></VA-invoice>"
+        ).encode()
+        for copy in (1, 2):
+            apply_confirmation(f"{invoice.long_reference}-{copy}.xml", content)
+
+
 @pytest.mark.django_db
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(amount=AMOUNTS, shares=SHARES, requires_acceptance=st.booleans(), start=START, steps=STEPS)
-def test_the_ledger_reconciles_after_every_step(amount, shares, requires_acceptance, start, steps):
-    agency = AgencyFactory(code="TEM", payment_iban="FI2112345600000785")
+@given(
+    amount=AMOUNTS,
+    shares=SHARES,
+    requires_acceptance=st.booleans(),
+    start=START,
+    steps=STEPS,
+    through_circulation=st.booleans(),
+)
+def test_the_ledger_reconciles_after_every_step(
+    amount, shares, requires_acceptance, start, steps, through_circulation
+):
+    # An agency pays from its own account (a credit transfer marked paid) or through the State's invoice
+    # circulation, whose confirmations pay, or reject and so bounce, the payments sent.
+    agency = AgencyFactory(code="TEM")
+    # The examples share the database: the agency of an earlier one is set again.
+    agency.payment_iban, agency.invoice_edi_code = "FI2112345600000785", "003727697901"
+    agency.payment_channel = (
+        PaymentChannel.INVOICE_CIRCULATION if through_circulation else PaymentChannel.CREDIT_TRANSFER
+    )
+    agency.save()
     programme = ProgrammeFactory(agency=agency)
     call = CallFactory(closed=True, programme=programme, requires_acceptance=requires_acceptance)
     membership = MembershipFactory()
     application = ApplicationFactory(
         call=call, organisation=membership.organisation, applicant_name="Yhdistys ry"
     )
+    # Its register number names its payments in the invoice circulation.
+    application.register_number = f"TEM/{application.pk}/{helsinki_today().year}"
+    application.save(update_fields=["register_number"])
     presenter, decider = UserFactory(roles=["presenter"]), UserFactory(roles=["decision_maker"])
     finance, approver = UserFactory(roles=["finance_officer"]), UserFactory(roles=["finance_officer"])
     manager = UserFactory(roles=["programme_manager"])
@@ -286,7 +324,7 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
                         reasons="Kuittaus.",
                         acting_user=manager,
                     )
-            elif step[0] in ("pay", "batch"):
+            elif step[0] in ("pay", "batch", "bounce"):
                 suspended = grant.suspensions.filter(status="in_force").exists()
                 batch = services.batch_prepare(
                     agency=agency, execution_date=helsinki_today(), acting_user=finance
@@ -295,9 +333,14 @@ def test_the_ledger_reconciles_after_every_step(amount, shares, requires_accepta
                     "a suspended grant is not batched"
                 )
                 services.batch_approve(batch=batch, acting_user=approver)
-                if step[0] == "pay":
+                if through_circulation and step[0] != "batch":
+                    services.batch_send(batch=batch, acting_user=finance)
+                    _answer(batch, paid=step[0] == "pay")
+                elif step[0] == "pay":
                     services.batch_credit_transfer(batch=batch, acting_user=finance)
                     services.batch_mark_paid(batch=batch, paid_on=helsinki_today(), acting_user=finance)
+                elif step[0] == "bounce":
+                    outcome = "had nothing to act on"
             event(f"{step[0]} {outcome}")
         except ValidationError:
             event(

@@ -76,6 +76,15 @@ class MarkPaidForm(forms.Form):
     )
 
 
+class ReconciliationForm(forms.Form):
+    days = forms.IntegerField(
+        label=_("Late after days"),
+        min_value=1,
+        max_value=365,
+        help_text=_("A payment still without its answer after this many days is counted as late."),
+    )
+
+
 class PaymentApplicationForm(forms.Form):
     period_start = forms.DateField(label=_("Costs from"), widget=DATE_INPUT)
     period_end = forms.DateField(label=_("Costs until"), widget=DATE_INPUT)

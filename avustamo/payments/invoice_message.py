@@ -102,8 +102,18 @@ def invoice_xml(*, reference: str, instalment, batch, organisation) -> bytes:
         accountingObject08=posting["partner_code"].replace(" ", ""),
     )
     content = ElementTree.tostring(objects, encoding="UTF-8", xml_declaration=True)
-    INVOICE_SCHEMA.validate(content.decode())
+    problem = next(INVOICE_SCHEMA.iter_errors(content.decode()), None)
+    if problem is not None:
+        raise InvalidInvoice(reference, problem.reason or str(problem.obj))
     return content
+
+
+class InvalidInvoice(ValueError):
+    """The payment's data do not make a message the invoice circulation accepts (a schema's rule is broken)."""
+
+    def __init__(self, reference: str, reason: str):
+        super().__init__(f"{reference}: {reason}")
+        self.reference, self.reason = reference, reason
 
 
 class UnreadableConfirmation(ValueError):

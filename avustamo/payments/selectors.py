@@ -1,27 +1,37 @@
 """Reads of payments and recovery."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from avustamo.core.dates import helsinki_today, shift_years
 from avustamo.core.money import to_cents
 from avustamo.core.spreadsheets import neutralised
 from avustamo.grants.models import Grant, GrantStatus
+from avustamo.payments.accounting import AccountBook
 from avustamo.payments.interest import half_year_start
 from avustamo.payments.models import (
     PAID_STATUSES,
     ClaimOffset,
     ClaimWaiver,
+    ConfirmationFile,
+    ConfirmationOutcome,
     Instalment,
     InstalmentStatus,
+    Invoice,
+    InvoiceStatus,
+    LedgerEntry,
     LedgerKind,
     PaymentApplication,
     PaymentBatch,
     PaymentSuspension,
+    Posting,
+    PostingPurpose,
     RecoveryGrounds,
     ReferenceRate,
     ReturnClaim,
@@ -54,6 +64,40 @@ def due_instalments():
         .annotate(suspended=Exists(in_force), suspended_until=Subquery(in_force.values("ends_on")[:1]))
         .order_by("grant__application__call__programme__agency__code", "grant__opened_at", "number")
     )
+
+
+@dataclass
+class PaymentsDue:
+    """The instalments due, in three lists: ready to join a batch, held back by a suspension of 19 §, and waiting
+    for a code of their accounting posting (each with `missing_codes`, the codes it lacks by name)."""
+
+    ready: list[Instalment]
+    held: list[Instalment]
+    lacking_codes: list[Instalment]
+
+    @property
+    def ready_total(self) -> Decimal:
+        return sum((instalment.amount for instalment in self.ready), Decimal("0"))
+
+
+def payments_due() -> PaymentsDue:
+    instalments = list(due_instalments())
+    book = AccountBook.of(
+        {instalment.grant.application.call.programme.agency_id for instalment in instalments}
+    )
+    result = PaymentsDue(ready=[], held=[], lacking_codes=[])
+    for instalment in instalments:
+        application = instalment.grant.application
+        instalment.missing_codes = book.payment_codes(
+            application.call, application.organisation.organisation_type
+        ).missing
+        if instalment.suspended:
+            result.held.append(instalment)
+        elif instalment.missing_codes:
+            result.lacking_codes.append(instalment)
+        else:
+            result.ready.append(instalment)
+    return result
 
 
 def suspensions_of(grant: Grant) -> list[PaymentSuspension]:
@@ -91,6 +135,9 @@ def batch_with_payments(pk: int) -> PaymentBatch | None:
     )
     if batch is not None:
         batch.rows = list(batch.instalments.select_related("grant__application__call").order_by("pk"))
+        batch.invoice_rows = list(
+            batch.invoices.select_related("instalment__grant__application").order_by("pk")
+        )
     return batch
 
 
@@ -244,6 +291,32 @@ def reconciliation_problems(grant: Grant) -> list[str]:
         problems.append(f"closed grant still awards {ledger.in_force}")
     if any(i.amount <= 0 for i in instalments):
         problems.append("an instalment is not positive")
+    problems += _posting_problems(grant, ledger, instalments)
+    return problems
+
+
+def _posting_problems(grant: Grant, ledger: Ledger, instalments: list[Instalment]) -> list[str]:
+    """What does not add up between the grant's ledger and the postings for the State's accounts, or between its
+    payments and the invoice circulation's confirmations."""
+    booked = {purpose: Decimal("0") for purpose in PostingPurpose.values}
+    for purpose, amount in grant.postings.values_list("purpose", "amount"):
+        booked[purpose] += amount
+    problems = []
+    if booked[PostingPurpose.TRANSFER] != ledger.paid:
+        problems.append(f"booked as paid {booked[PostingPurpose.TRANSFER]} != ledger paid {ledger.paid}")
+    came_back = booked[PostingPurpose.RETURN] + booked[PostingPurpose.RECOVERY]
+    if came_back != ledger.returned:
+        problems.append(f"booked as returned {came_back} != ledger returned {ledger.returned}")
+    confirmed = Counter(
+        Invoice.objects.filter(instalment__grant=grant, status=InvoiceStatus.PAID).values_list(
+            "instalment", flat=True
+        )
+    )
+    if any(count > 1 for count in confirmed.values()):
+        problems.append("an instalment was confirmed paid twice")
+    unpaid = [i.pk for i in instalments if i.pk in confirmed and i.status != InstalmentStatus.PAID]
+    if unpaid:
+        problems.append(f"instalments {unpaid} confirmed paid but not paid")
     return problems
 
 
@@ -382,3 +455,115 @@ def offsettable_instalments(grant: Grant) -> list[Instalment]:
         .select_related("grant__application")
         .order_by("grant__application__register_number", "number")
     )
+
+
+@dataclass
+class Reconciliation:
+    """The invoice circulation's side beside the ledger's, for finance: per batch and per call what was sent,
+    confirmed paid, rejected or is still waiting (late: longer than `late_after_days`), the ledger's payments of
+    each batch and the postings booked, and the confirmation files that matched nothing."""
+
+    late_after_days: int
+    batches: list[dict]
+    calls: list[dict]
+    accounts: list[dict]
+    unmatched: list
+
+
+def _invoice_totals(rows, late_since) -> list[dict]:
+    waiting = Q(status__in=(InvoiceStatus.MADE, InvoiceStatus.SENT))
+    return [
+        {**row, **{key: to_cents(row[key] or 0) for key in row if key.endswith("_amount")}}
+        for row in rows.annotate(
+            sent=Count("pk"),
+            sent_amount=Sum("amount"),
+            paid=Count("pk", filter=Q(status=InvoiceStatus.PAID)),
+            paid_amount=Sum("amount", filter=Q(status=InvoiceStatus.PAID)),
+            rejected=Count("pk", filter=Q(status=InvoiceStatus.REJECTED)),
+            rejected_amount=Sum("amount", filter=Q(status=InvoiceStatus.REJECTED)),
+            waiting=Count("pk", filter=waiting),
+            waiting_amount=Sum("amount", filter=waiting),
+            late=Count("pk", filter=waiting & Q(made_at__lt=late_since)),
+        )
+    ]
+
+
+def reconciliation(late_after_days: int) -> Reconciliation:
+    late_since = timezone.now() - datetime.timedelta(days=late_after_days)
+    batches = _invoice_totals(
+        Invoice.objects.values("batch", "batch__agency__code", "batch__execution_date").order_by("-batch"),
+        late_since,
+    )
+    ledger = dict(
+        LedgerEntry.objects.filter(kind=LedgerKind.PAID, batch__in=[row["batch"] for row in batches])
+        .values("batch")
+        .annotate(total=Sum("amount"))
+        .values_list("batch", "total")
+    )
+    booked = dict(
+        Posting.objects.filter(purpose=PostingPurpose.TRANSFER, batch__in=[row["batch"] for row in batches])
+        .values("batch")
+        .annotate(total=Sum("amount"))
+        .values_list("batch", "total")
+    )
+    for row in batches:
+        row["reference"] = (
+            f"{row['batch__agency__code']}-{row['batch__execution_date']:%Y%m%d}-{row['batch']}"
+        )
+        row["ledger_paid"] = -to_cents(ledger.get(row["batch"]) or 0)
+        row["booked"] = to_cents(booked.get(row["batch"]) or 0)
+        row["reconciles"] = row["ledger_paid"] == row["paid_amount"] == row["booked"]
+    calls = _invoice_totals(
+        Invoice.objects.values(reference=F("instalment__grant__application__call__reference")).order_by(
+            "reference"
+        ),
+        late_since,
+    )
+    accounts = [
+        {**row, "total": to_cents(row["total"])}
+        for row in Posting.objects.values("purpose", "account", "budget_item")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by("purpose", "account", "budget_item")
+    ]
+    for row in accounts:
+        row["purpose_label"] = PostingPurpose(row["purpose"]).label
+    unmatched = list(
+        ConfirmationFile.objects.exclude(
+            outcome__in=(ConfirmationOutcome.PAID, ConfirmationOutcome.REJECTED)
+        ).order_by("-fetched_at", "-pk")[:100]
+    )
+    return Reconciliation(late_after_days, batches, calls, accounts, unmatched)
+
+
+RECONCILIATION_CSV_HEADER = (
+    "batch", "long_reference", "register_number", "call", "payee", "amount", "status", "delivered_at",
+    "paid_on", "rejection_reason", "account", "budget_item", "operational_unit", "project_code", "partner_code",
+)  # fmt: skip
+
+
+def reconciliation_csv_rows():
+    """Every invoice sent to the circulation, with its answer and posting, as CSV rows (header first)."""
+    yield RECONCILIATION_CSV_HEADER
+    invoices = Invoice.objects.select_related(
+        "batch__agency", "instalment__grant__application__call"
+    ).order_by("batch", "pk")
+    for invoice in invoices.iterator(chunk_size=500):
+        instalment = invoice.instalment
+        application = instalment.grant.application
+        posting = instalment.posting
+        yield (
+            invoice.batch.reference,
+            invoice.long_reference,
+            application.register_number,
+            application.call.reference,
+            neutralised(instalment.payee_name),
+            f"{invoice.amount:.2f}",
+            invoice.status,
+            invoice.sent_at.isoformat() if invoice.sent_at else "",
+            invoice.paid_on.isoformat() if invoice.paid_on else "",
+            neutralised(invoice.rejection_reason),
+            *(
+                posting.get(name, "")
+                for name in ("account", "budget_item", "operational_unit", "project_code", "partner_code")
+            ),
+        )

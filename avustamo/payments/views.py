@@ -2,8 +2,8 @@
 batches; the officials' interest calculator and table of reference rates."""
 
 import csv
-from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from avustamo.core.dates import helsinki_today
@@ -30,6 +31,7 @@ from avustamo.payments.forms import (
     OffsetForm,
     PaymentApplicationDecisionForm,
     PrepareBatchForm,
+    ReconciliationForm,
     RecordVoluntaryReturnForm,
     RecoveryGroundsForm,
     ReferenceRateForm,
@@ -45,6 +47,7 @@ from avustamo.payments.forms import (
     waive_prefix,
 )
 from avustamo.payments.services.suspension import SUSPEND_PERMISSION
+from avustamo.payments.sftp import TransportError
 from avustamo.payments.tasks import MONEY_DECISIONS, RETURN, decision_file_name, grant_of
 
 CALCULATE_PERMISSION = "payments.calculate_interest"
@@ -116,14 +119,14 @@ def payments_overview(request):
                 messages.success(request, _("The batch is prepared. A second finance officer approves it."))
                 return redirect("official:payment_batch", pk=batch.pk)
         status = 400
-    instalments = list(selectors.due_instalments())
-    due = [instalment for instalment in instalments if not instalment.suspended]
+    due = selectors.payments_due()
     context = {
         "open_grounds": selectors.open_recovery_grounds(),
         "today": helsinki_today(),
-        "due": due,
-        "held": [instalment for instalment in instalments if instalment.suspended],
-        "due_total": sum((instalment.amount for instalment in due), Decimal("0")),
+        "due": due.ready,
+        "held": due.held,
+        "lacking_codes": due.lacking_codes,
+        "due_total": due.ready_total,
         "batches": selectors.recent_batches(),
         "calls": selectors.money_by_call(),
         "form": form if can_prepare else None,
@@ -146,9 +149,9 @@ def payment_batch(request, pk: int):
     return render(request, "payments/payment_batch.html", context)
 
 
-def _refused(request, batch, error: ValidationError | None, form=None):
+def _refused(request, batch, error: ValidationError | None, form=None, status=400):
     context = {"batch": batch, "paid_form": form or MarkPaidForm(), "refusal": error}
-    return render(request, "payments/payment_batch.html", context, status=400)
+    return render(request, "payments/payment_batch.html", context, status=status)
 
 
 def _batch_action(request, pk: int, action, form=None):
@@ -183,6 +186,89 @@ def payment_batch_paid(request, pk: int):
         ),
         form,
     )
+
+
+@login_required
+@require_POST
+def payment_batch_send(request, pk: int):
+    response = _batch_action(
+        request, pk, lambda batch: services.batch_send(batch=batch, acting_user=request.user)
+    )
+    if response.status_code == 302:
+        messages.success(
+            request,
+            _("The batch is sent: its invoices are being delivered to the State's invoice circulation."),
+        )
+    return response
+
+
+@login_required
+@require_POST
+def payment_batch_deliver(request, pk: int):
+    """Deliver again what a failed delivery left waiting; a server still down is said on the batch's page."""
+    batch = _batch(request, pk)
+    try:
+        delivery = services.batch_deliver_again(batch=batch, acting_user=request.user)
+    except ValidationError as error:
+        return _refused(request, batch, error)
+    except TransportError as error:
+        return _refused(request, selectors.batch_with_payments(pk), ValidationError(str(error)), status=502)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d invoice was delivered to the invoice circulation.",
+            "%(count)d invoices were delivered to the invoice circulation.",
+            len(delivery.delivered) + len(delivery.already_there),
+        )
+        % {"count": len(delivery.delivered) + len(delivery.already_there)},
+    )
+    return redirect("official:payment_batch", pk=pk)
+
+
+def _reconciliation_page(request, *, refusal=None, status=200):
+    form = ReconciliationForm(request.GET or {"days": settings.PAYMENT_CONFIRMATION_LATE_DAYS})
+    if not form.is_valid():
+        status = 400
+    days = form.cleaned_data["days"] if form.is_valid() else settings.PAYMENT_CONFIRMATION_LATE_DAYS
+    context = {"form": form, "report": selectors.reconciliation(days), "refusal": refusal}
+    return render(request, "payments/reconciliation.html", context, status=status)
+
+
+@login_required
+def payments_reconciliation(request):
+    """What was sent to the invoice circulation, confirmed paid, rejected or is still waiting, beside the ledger."""
+    _require(request, VIEW_PAYMENTS_PERMISSION)
+    return _reconciliation_page(request)
+
+
+@login_required
+@require_POST
+def payments_fetch_confirmations(request):
+    _require(request, PREPARE_PERMISSION)
+    try:
+        fetched = services.confirmations_fetch(acting_user=request.user)
+    except TransportError as error:
+        return _reconciliation_page(request, refusal=str(error), status=502)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d confirmation was fetched.",
+            "%(count)d confirmations were fetched.",
+            len(fetched.outcomes),
+        )
+        % {"count": len(fetched.outcomes)},
+    )
+    return redirect("official:payments_reconciliation")
+
+
+@login_required
+def payments_reconciliation_csv(request):
+    _require(request, VIEW_PAYMENTS_PERMISSION)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="invoice-circulation.csv"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerows(selectors.reconciliation_csv_rows())
+    return response
 
 
 @login_required

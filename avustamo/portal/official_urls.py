@@ -132,6 +132,23 @@ urlpatterns = [
         name="settlement_decision_document",
     ),
     path("payments/batches/<int:pk>/", payment_views.payment_batch, name="payment_batch"),
+    path("payments/batches/<int:pk>/send/", payment_views.payment_batch_send, name="payment_batch_send"),
+    path(
+        "payments/batches/<int:pk>/deliver/",
+        payment_views.payment_batch_deliver,
+        name="payment_batch_deliver",
+    ),
+    path("payments/reconciliation/", payment_views.payments_reconciliation, name="payments_reconciliation"),
+    path(
+        "payments/reconciliation/fetch/",
+        payment_views.payments_fetch_confirmations,
+        name="payments_fetch_confirmations",
+    ),
+    path(
+        "payments/reconciliation/invoices.csv",
+        payment_views.payments_reconciliation_csv,
+        name="payments_reconciliation_csv",
+    ),
     path(
         "payments/batches/<int:pk>/approve/",
         payment_views.payment_batch_approve,

@@ -9,7 +9,13 @@ from avustamo.payments.services.batches import (
 )
 from avustamo.payments.services.claims import claim_offset, claim_waive
 from avustamo.payments.services.instalments import report_approved
-from avustamo.payments.services.invoicing import batch_send, deliver_invoices, fetch_confirmations
+from avustamo.payments.services.invoicing import (
+    batch_deliver_again,
+    batch_send,
+    confirmations_fetch,
+    deliver_invoices,
+    fetch_confirmations,
+)
 from avustamo.payments.services.payment_applications import (
     arrears_cap,
     arrears_left,
@@ -33,11 +39,13 @@ __all__ = [
     "arrears_left",
     "batch_approve",
     "batch_credit_transfer",
+    "batch_deliver_again",
     "batch_mark_paid",
     "batch_prepare",
     "batch_send",
     "claim_offset",
     "claim_waive",
+    "confirmations_fetch",
     "deliver_invoices",
     "fetch_confirmations",
     "grant_settle",

@@ -19,6 +19,7 @@ from avustamo.core.audit import audit
 from avustamo.core.permissions import require_permission
 from avustamo.core.transitions import transition
 from avustamo.payments.invoice_message import (
+    InvalidInvoice,
     UnreadableConfirmation,
     file_name,
     invoice_xml,
@@ -74,9 +75,16 @@ def batch_send(*, batch: PaymentBatch, acting_user) -> PaymentBatch:
         application = instalment.grant.application
         attempt = attempts.get(instalment.pk, 0) + 1
         reference = long_reference(application.register_number, instalment.number, attempt)
-        message = invoice_xml(
-            reference=reference, instalment=instalment, batch=batch, organisation=application.organisation
-        )
+        try:
+            message = invoice_xml(
+                reference=reference, instalment=instalment, batch=batch, organisation=application.organisation
+            )
+        except InvalidInvoice as problem:
+            raise ValidationError(
+                _("The payment %(reference)s makes no valid invoice message: %(reason)s")
+                % {"reference": reference, "reason": problem.reason},
+                code="invalid_invoice",
+            ) from problem
         invoices.append(
             Invoice(
                 instalment=instalment,
@@ -142,6 +150,22 @@ def deliver_invoices(*, batch_id: int | None = None) -> Delivery:
         delivery_error=""
     )
     return result
+
+
+def batch_deliver_again(*, batch: PaymentBatch, acting_user) -> Delivery:
+    """A finance officer's retry of a batch whose delivery failed: what is still waiting is delivered now."""
+    require_permission(acting_user, "payments.prepare_payments")
+    if batch.status != BatchStatus.SENT:
+        raise ValidationError(
+            _("Only a batch sent to the invoice circulation has invoices to deliver."), code="not_sent"
+        )
+    return deliver_invoices(batch_id=batch.pk)
+
+
+def confirmations_fetch(*, acting_user) -> "Fetched":
+    """A finance officer's fetch of the confirmations now, without waiting for the scheduled one."""
+    require_permission(acting_user, "payments.prepare_payments")
+    return fetch_confirmations()
 
 
 @dataclass
