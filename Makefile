@@ -40,12 +40,17 @@ demo: install messages system-deps var/demo_secret_key var/demo-$(PORT).env
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	set -a; . ./var/demo-$(PORT).env; set +a; $(DEMO_ENV) $(BIN)/python manage.py load_demo
 	@echo "Serving Avustamo on http://127.0.0.1:$(PORT), with the task worker and the local stand-ins of Suomi.fi"
-	@echo "e-Identification (port $$(($(PORT) + 101))) and e-Authorizations (port $$(($(PORT) + 102))) beside it; Ctrl-C stops them all."
+	@echo "e-Identification (port $$(($(PORT) + 101))), e-Authorizations (port $$(($(PORT) + 102))) and the State's invoice"
+	@echo "circulation (SFTP, port $$(($(PORT) + 103)); exchanged with every minute) beside it; Ctrl-C stops them all."
 	set -a; . ./var/demo-$(PORT).env; set +a; $(DEMO_ENV) sh -c '\
 		$(BIN)/python -m stand_ins.identification --port $$(($(PORT) + 101)) & identification=$$!; \
 		$(BIN)/python -m stand_ins.authorizations --port $$(($(PORT) + 102)) & authorizations=$$!; \
+		$(BIN)/python -W "ignore:DSA is deprecated" -m stand_ins.invoice_circulation --port $$(($(PORT) + 103)) --root var/invoice-circulation/sftp \
+			--host-key var/invoice-circulation/host_key --authorized-key var/invoice-circulation/client_key.pub \
+			& circulation=$$!; \
+		while sleep 60; do $(BIN)/python manage.py exchange_invoice_circulation; done & exchange=$$!; \
 		$(BIN)/python manage.py task_worker & worker=$$!; \
-		trap "kill $$worker $$identification $$authorizations 2>/dev/null" EXIT INT TERM; \
+		trap "kill $$worker $$identification $$authorizations $$circulation $$exchange 2>/dev/null" EXIT INT TERM; \
 		$(BIN)/gunicorn avustamo.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -'
 
 # Debian packages: WeasyPrint's text layout and fonts for PDFs, and chromium for the browser tests (nothing

@@ -5,6 +5,7 @@ settings fail closed: there is no default SECRET_KEY and no allowed host unless 
 """
 
 import datetime
+import warnings
 from pathlib import Path
 
 import csp.constants
@@ -360,6 +361,8 @@ SUOMIFI_AUTHORIZATIONS_ISSUE = env("SUOMIFI_AUTHORIZATIONS_ISSUE", default="")
 SUOMIFI_AUTHORIZATIONS_TIMEOUT_SECONDS = env.float("SUOMIFI_AUTHORIZATIONS_TIMEOUT_SECONDS", default=10.0)
 # The registration's address holds the personal identity code, and urllib3 logs every address it opens at DEBUG.
 LOGGING["loggers"]["urllib3.connectionpool"] = {"level": "INFO"}
+# asyncssh logs each connection it opens at INFO; the scheduled exchange says what it did itself.
+LOGGING["loggers"]["asyncssh"] = {"level": "WARNING"}
 
 # Strong identification through Suomi.fi e-Identification's OpenID Connect interface (avustamo/accounts/suomifi.py).
 # Off unless the provider, our client id and our two private RSA keys (JWK JSON or PEM) are all given; the public
@@ -413,6 +416,9 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [csp.constants.SELF],
     }
 }
+
+# asyncssh 2.24 still names DSA keys, which cryptography deprecates, on import; the service uses ed25519 keys.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module="asyncssh")
 
 # The State's invoice circulation (Handi) receives the payments of agencies that pay through it as XML invoice
 # messages over SFTP, and leaves its confirmations there (docs/payments.md). The server's host key is pinned: its

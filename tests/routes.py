@@ -475,6 +475,8 @@ OBJECTS = {
     "official/payments/batches/<int:pk>/paid/": lambda w: {"pk": w["batch"].pk},
     "official/payments/batches/<int:pk>/credit-transfer.xml": lambda w: {"pk": w["batch"].pk},
     "official/payments/batches/<int:pk>/payments.csv": lambda w: {"pk": w["batch"].pk},
+    "official/payments/batches/<int:pk>/send/": lambda w: {"pk": w["batch"].pk},
+    "official/payments/batches/<int:pk>/deliver/": lambda w: {"pk": w["batch"].pk},
     "official/payment-applications/<int:pk>/decide/": lambda w: {"pk": w["payment_application"].pk},
     "official/applications/<int:pk>/returns/": lambda w: {"pk": w["application"].pk},
     "official/returns/<int:pk>/received/": lambda w: {"pk": w["claim"].pk},

@@ -407,6 +407,13 @@ GET_MATRIX: dict[str, dict] = {
     "official/payments/batches/<int:pk>/payments.csv": row(
         403, manager=200, finance=200, auditor=200, administrator=200
     ),
+    "official/payments/batches/<int:pk>/send/": row(405),
+    "official/payments/batches/<int:pk>/deliver/": row(405),
+    "official/payments/reconciliation/": row(403, manager=200, finance=200, auditor=200, administrator=200),
+    "official/payments/reconciliation/fetch/": row(405),
+    "official/payments/reconciliation/invoices.csv": row(
+        403, manager=200, finance=200, auditor=200, administrator=200
+    ),
     "official/payment-applications/<int:pk>/decide/": row(405),
     "official/applications/<int:pk>/returns/": row(405),
     "official/returns/<int:pk>/received/": row(405),

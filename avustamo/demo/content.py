@@ -751,6 +751,25 @@ REVIEW_JUSTIFICATIONS = [
 # its administrator.
 DEMO_PAYMENT_ACCOUNT = "FI7416603000107066"
 
+# TEM pays through the State's invoice circulation. Its EDI address there, its operational unit and the projects
+# of its programmes, and its income accounts are made up for the demo; an administrator enters the ministry's own
+# from the State Treasury's chart of accounts. The transfer accounts are those published beside the Finnish National
+# Agency for Education's grant system (payments.accounting.PUBLISHED_TRANSFER_ACCOUNTS).
+DEMO_INVOICE_EDI_CODE = "003700000001"
+DEMO_OPERATIONAL_UNIT = "3200100000"
+DEMO_PROJECT_CODES = {
+    "tem-kotoutuminen-jarjestoavustus": "3250300101",
+    "tem-maahanmuuttajien-osaamiskeskukset": "3250300102",
+    "tem-ohjaus-ja-neuvontapalvelut": "3250300103",
+    "tem-talent-hub": "3230400101",
+}
+DEMO_INCOME_ACCOUNTS = {
+    "return": "83900000",
+    "recovery": "83910000",
+    "interest": "63100000",
+    "penalty_interest": "63900000",
+}
+
 # Payment in two instalments and the reports due, as TEM's NGO grant decisions set them.
 DECISION_INSTALMENTS = [
     {"percent": "80", "condition": "on_acceptance"},

@@ -48,12 +48,13 @@ from avustamo.organisations.models import (
 from avustamo.organisations.selectors import consents_to_electronic_notification
 from avustamo.payments import services as payment_services
 from avustamo.payments.interest import half_year_start, next_half_year
-from avustamo.payments.models import ReferenceRate, ReturnGround
+from avustamo.payments.accounting import PUBLISHED_TRANSFER_ACCOUNTS
+from avustamo.payments.models import PostingAccount, PostingPurpose, ReferenceRate, ReturnGround
 from avustamo.payments.reference_rates import load_reference_rates
 from avustamo.payments.tasks import RETURN, money_decision_publish
 from avustamo.programmes import services as call_services
 from avustamo.programmes.application_form.standard import standard_definition
-from avustamo.programmes.models import Agency, Call, CallStatus, Programme
+from avustamo.programmes.models import Agency, Call, CallStatus, PaymentChannel, Programme
 from avustamo.programmes.reference import load_reference_data
 from avustamo.register.imports import import_tem_history
 from avustamo.reports import services as report_services
@@ -587,6 +588,35 @@ def _youth_call(people: dict[str, User], today: datetime.date) -> None:
     )
 
 
+def _accounting() -> None:
+    """Where TEM's grants are booked in the State's accounts: the transfer account by the recipient's kind (none
+    for wellbeing services counties and other organisations, whose payments wait until one is entered), the
+    income accounts of returns, recoveries and interest, and the operational unit and project of its programmes."""
+    agency = Agency.objects.get(code="TEM")
+    accounts = [
+        PostingAccount(
+            agency=agency, purpose=PostingPurpose.TRANSFER, organisation_type=kind, account=account
+        )
+        for kind, account in PUBLISHED_TRANSFER_ACCOUNTS.items()
+    ] + [
+        PostingAccount(agency=agency, purpose=purpose, account=account)
+        for purpose, account in content.DEMO_INCOME_ACCOUNTS.items()
+    ]
+    PostingAccount.objects.bulk_create(accounts, ignore_conflicts=True)
+    for code, project in content.DEMO_PROJECT_CODES.items():
+        Programme.objects.filter(code=code, operational_unit="").update(
+            operational_unit=content.DEMO_OPERATIONAL_UNIT, project_code=project
+        )
+
+
+def _through_the_invoice_circulation() -> None:
+    """TEM paid its earlier grants from its own account; from now on its payments go through the State's invoice
+    circulation (the demo's stand-in, which `make demo` starts beside the service)."""
+    Agency.objects.filter(code="TEM").update(
+        payment_channel=PaymentChannel.INVOICE_CIRCULATION, invoice_edi_code=content.DEMO_INVOICE_EDI_CODE
+    )
+
+
 def _grant_payments(people: dict[str, User], today: datetime.date) -> None:
     """The earlier call's money in its states: the Närpes association's grant accepted and its first instalment paid
     in a batch one finance officer prepared and another approved; Kotipiha's grant still awaiting acceptance."""
@@ -835,6 +865,7 @@ def _load_demo() -> None:
     load_reference_data()
     load_reference_rates()
     import_tem_history()
+    _accounting()
     people = _people()
     _identities(people)
     _organisations(people)
@@ -848,3 +879,4 @@ def _load_demo() -> None:
     _grant_in_change_request()
     _youth_call(people, today)
     _applications(people, today)
+    _through_the_invoice_circulation()

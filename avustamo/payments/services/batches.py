@@ -189,7 +189,10 @@ def batch_credit_transfer(*, batch: PaymentBatch, acting_user) -> bytes:
     batch = _locked_batch(batch)
     if batch.status == BatchStatus.PREPARED:
         raise ValidationError(_("The batch must be approved by a second person first."), code="not_approved")
-    if batch.agency.payment_channel != PaymentChannel.CREDIT_TRANSFER or batch.invoices.exists():
+    # A file made before the agency moved to the invoice circulation stays downloadable as it was made.
+    if not batch.credit_transfer and (
+        batch.agency.payment_channel != PaymentChannel.CREDIT_TRANSFER or batch.invoices.exists()
+    ):
         raise ValidationError(
             _(
                 "%(agency)s pays through the State's invoice circulation: its batches are sent there, not to a bank."

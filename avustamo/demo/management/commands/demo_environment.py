@@ -3,12 +3,15 @@
 import json
 import secrets
 
+import asyncssh
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from joserfc import jwk
 
 # The stand-ins' ports beside the service's; the demo's only, never a deployment's.
 IDENTIFICATION_PORT_OFFSET = 101
 AUTHORIZATIONS_PORT_OFFSET = 102
+INVOICE_CIRCULATION_PORT_OFFSET = 103
 # The Web API client id DVV gives is eight characters.
 AUTHORIZATIONS_CLIENT_ID = "avustamo"
 # The issue code of mandates the demo accepts; Samira Ahmed's test mandate in stand_ins/test_persons.json.
@@ -56,5 +59,25 @@ class Command(BaseCommand):
             "AUTHORIZATIONS_STAND_IN_OAUTH_PASSWORD": oauth_password,
             "AUTHORIZATIONS_STAND_IN_REDIRECT_URIS": f"{site}/auth/suomifi/authorizations/return/",
         }
+        values |= _invoice_circulation(port + INVOICE_CIRCULATION_PORT_OFFSET)
         for name, value in values.items():
             self.stdout.write(f"{name}='{value}'")
+
+
+def _invoice_circulation(port: int) -> dict[str, str]:
+    """The keys of the SFTP connection to the invoice circulation's stand-in, made under var/invoice-circulation/:
+    ours (its public half authorised there) and the stand-in's host key, which the service pins."""
+    folder = settings.BASE_DIR / "var" / "invoice-circulation"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("client_key", "host_key"):
+        key = asyncssh.generate_private_key("ssh-ed25519")
+        key.write_private_key(folder / name)
+        (folder / name).chmod(0o600)
+        key.write_public_key(folder / f"{name}.pub")
+    return {
+        "INVOICE_CIRCULATION_SFTP_HOST": "127.0.0.1",
+        "INVOICE_CIRCULATION_SFTP_PORT": str(port),
+        "INVOICE_CIRCULATION_SFTP_USERNAME": "avustamo",
+        "INVOICE_CIRCULATION_SFTP_PRIVATE_KEY": str(folder / "client_key"),
+        "INVOICE_CIRCULATION_SFTP_HOST_KEY": (folder / "host_key.pub").read_text().strip(),
+    }

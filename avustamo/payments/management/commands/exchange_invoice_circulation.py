@@ -17,11 +17,16 @@ class Command(BaseCommand):
             fetched = fetch_confirmations()
         except TransportError as error:
             raise CommandError(str(error)) from error
+        outcomes = ", ".join(
+            f"{outcome.label} {fetched.count(outcome)}"
+            for outcome in ConfirmationOutcome
+            if fetched.count(outcome)
+        )
         self.stdout.write(
             f"Delivered {len(delivery.delivered)} invoices"
             + (f" ({len(delivery.already_there)} found already delivered)" if delivery.already_there else "")
-            + f"; fetched {len(fetched.outcomes)} confirmations: "
-            + ", ".join(f"{outcome.label} {fetched.count(outcome)}" for outcome in ConfirmationOutcome)
+            + f"; fetched {len(fetched.outcomes)} confirmations"
+            + (f": {outcomes}" if outcomes else "")
         )
         for name, outcome in fetched.outcomes.items():
             if outcome in (ConfirmationOutcome.UNMATCHED, ConfirmationOutcome.UNREADABLE):
