@@ -47,8 +47,8 @@ from avustamo.organisations.models import (
 )
 from avustamo.organisations.selectors import consents_to_electronic_notification
 from avustamo.payments import services as payment_services
-from avustamo.payments.interest import half_year_start, next_half_year
 from avustamo.payments.accounting import PUBLISHED_TRANSFER_ACCOUNTS
+from avustamo.payments.interest import half_year_start, next_half_year
 from avustamo.payments.models import PostingAccount, PostingPurpose, ReferenceRate, ReturnGround
 from avustamo.payments.reference_rates import load_reference_rates
 from avustamo.payments.tasks import RETURN, money_decision_publish
