@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from avustamo.core.dates import helsinki_today
 from avustamo.core.models import AuditEntry
@@ -53,6 +54,13 @@ pytestmark = pytest.mark.django_db
 TODAY = helsinki_today()
 EDI_CODE = "003727697901"
 CLOSED_ACCOUNT = "FI7912345600000785"
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The services' messages are read in English here; the pages choose their language by the address."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -976,8 +976,15 @@ class InvoiceStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
-# An invoice that stands for its payment: a second one for the same instalment is made only after a rejection.
-OPEN_INVOICE_STATUSES = (InvoiceStatus.MADE, InvoiceStatus.SENT, InvoiceStatus.PAID)
+INVOICE_TRANSITIONS = Transitions(
+    InvoiceStatus,
+    {
+        "deliver": ([InvoiceStatus.MADE], InvoiceStatus.SENT, "invoice.delivered"),
+        # A confirmation may overtake the record of its delivery (the file went, the worker stopped).
+        "pay": ([InvoiceStatus.MADE, InvoiceStatus.SENT], InvoiceStatus.PAID, "invoice.paid"),
+        "reject": ([InvoiceStatus.MADE, InvoiceStatus.SENT], InvoiceStatus.REJECTED, "invoice.rejected"),
+    },
+)
 
 
 class Invoice(models.Model):
@@ -1004,6 +1011,8 @@ class Invoice(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     rejection_reason = models.TextField(_("why it was rejected"), blank=True)
+
+    transitions = INVOICE_TRANSITIONS
 
     class Meta:
         verbose_name = _("invoice message")

@@ -1,5 +1,6 @@
 """The finance officers' payments in a real browser: a due payment gathered into a batch by one officer, approved by
-another and downloaded as the bank's credit transfer; axe finds nothing on any page."""
+another, sent to the State's invoice circulation (its stand-in, a real SFTP server) and its confirmations fetched
+and reconciled; a batch paid earlier by credit transfer keeps its file; axe finds nothing on any page."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -17,7 +18,7 @@ def _visit(page: Page, url: str) -> None:
     assert_no_axe_violations(page)
 
 
-def test_two_finance_officers_pay_a_due_grant(page: Page, site: str):
+def test_two_finance_officers_pay_a_due_grant(page: Page, site: str, invoice_circulation):
     from avustamo.grants import services as grant_services
     from avustamo.grants.models import Grant, GrantStatus
     from avustamo.payments.models import PaymentBatch
@@ -53,8 +54,18 @@ def test_two_finance_officers_pay_a_due_grant(page: Page, site: str):
     sign_in(page, site, "finance-approver@example.org")
     page.goto(batch_url)
     page.get_by_role("button", name="Hyväksy maksatuserä").click()
-    expect(page.get_by_role("main")).to_contain_text("Lataa pankin maksuaineisto")
+    # TEM pays through the State's invoice circulation: the approved batch goes there, and the stand-in answers.
+    page.get_by_role("button", name="Lähetä laskujenkäsittelyyn").click()
+    expect(page.get_by_role("main")).to_contain_text("Maksatuserä on lähetetty")
     assert_no_axe_violations(page)
+    invoice_circulation.wait_for_confirmations(2)
+    page.get_by_role("link", name="Täsmäytys laskujenkäsittelyn kanssa").click()
+    page.get_by_role("button", name="Nouda maksupalautteet nyt").click()
+    expect(page.get_by_role("main")).to_contain_text("2 maksupalautetta noudettiin.")
+    assert_no_axe_violations(page)
+    expect(page.get_by_role("table").first).to_contain_text("kyllä")
+    # A batch paid by credit transfer before TEM moved to the invoice circulation keeps its file.
+    page.goto(f"{site}/official/payments/batches/{paid_batch.pk}/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Lataa pankin maksuaineisto (ISO 20022 XML)").click()
     assert download.value.suggested_filename.endswith(".xml")
@@ -63,5 +74,5 @@ def test_two_finance_officers_pay_a_due_grant(page: Page, site: str):
     _visit(page, f"{site}/official/applications/{grant.application_id}/decision/")
     expect(page.get_by_role("heading", name="Avustus", exact=True)).to_be_visible()
     expect(page.get_by_role("table", name="Avustuksen maksuerät ja maksetut maksut")).to_contain_text(
-        "Maksatuserässä"
+        "Maksettu"
     )

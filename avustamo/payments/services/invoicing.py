@@ -15,7 +15,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from avustamo.core.audit import audit
 from avustamo.core.permissions import require_permission
 from avustamo.core.transitions import transition
 from avustamo.payments.invoice_message import (
@@ -135,11 +134,13 @@ def deliver_invoices(*, batch_id: int | None = None) -> Delivery:
                         result.delivered.append(invoice.long_reference)
                     else:
                         result.already_there.append(invoice.long_reference)
-                    invoice.status = InvoiceStatus.SENT
-                    invoice.sent_at = timezone.now()
-                    invoice.save(update_fields=["status", "sent_at"])
-                    audit(
-                        acting_user=None, action="invoice.delivered", target=invoice, file=invoice.file_name
+                    transition(
+                        invoice,
+                        "deliver",
+                        acting_user=None,
+                        changes={"sent_at": timezone.now()},
+                        locked=True,
+                        file=invoice.file_name,
                     )
     except TransportError as error:
         batches = Invoice.objects.filter(status=InvoiceStatus.MADE, pk__in=pending).values("batch")
@@ -227,25 +228,32 @@ def apply_confirmation(name: str, content: bytes) -> str:
 
 def _paid(invoice: Invoice, paid_on: datetime.date) -> None:
     instalment = Instalment.objects.select_for_update().get(pk=invoice.instalment_id)
-    invoice.status, invoice.paid_on, invoice.answered_at = InvoiceStatus.PAID, paid_on, timezone.now()
-    invoice.save(update_fields=["status", "paid_on", "answered_at"])
+    transition(
+        invoice,
+        "pay",
+        acting_user=None,
+        changes={"paid_on": paid_on, "answered_at": timezone.now()},
+        locked=True,
+        paid_on=paid_on,
+        amount=invoice.amount,
+    )
     Instalment.objects.filter(pk=instalment.pk).update(status=InstalmentStatus.PAID, paid_on=paid_on)
     book_payments(invoice.batch, [instalment], paid_on)
-    audit(acting_user=None, action="invoice.paid", target=invoice, paid_on=paid_on, amount=invoice.amount)
 
 
 def _rejected(invoice: Invoice, reason: str) -> None:
-    invoice.status, invoice.rejection_reason, invoice.answered_at = (
-        InvoiceStatus.REJECTED,
-        reason,
-        timezone.now(),
+    transition(
+        invoice,
+        "reject",
+        acting_user=None,
+        changes={"rejection_reason": reason, "answered_at": timezone.now()},
+        locked=True,
+        reason=reason,
     )
-    invoice.save(update_fields=["status", "rejection_reason", "answered_at"])
     # Back among the payments due, out of the batch, with its payee and posting to be read again when batched.
     Instalment.objects.filter(pk=invoice.instalment_id, status=InstalmentStatus.IN_BATCH).update(
         status=InstalmentStatus.DUE, batch=None
     )
-    audit(acting_user=None, action="invoice.rejected", target=invoice, reason=reason)
 
 
 def _close_answered_batch(batch: PaymentBatch) -> None:
