@@ -510,3 +510,24 @@ class TestPages:
         services.fetch_confirmations()
         pages[1] = f"/en/official/payments/batches/{second.pk}/"
         assert [statements(path) for path in pages] == once
+
+
+def test_the_payments_page_makes_as_many_statements_however_many_payments_wait_for_codes(
+    client, agency, call, finance
+):
+    agency.posting_accounts.filter(organisation_type=OrganisationType.WELLBEING_SERVICES_COUNTY).delete()
+    _grant(call, OrganisationType.WELLBEING_SERVICES_COUNTY)
+    sign_in(client, finance)
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/en/official/payments/").status_code == 200
+        return len(queries)
+
+    statements()
+    once = statements()
+    for _ in range(3):
+        _grant(call, OrganisationType.WELLBEING_SERVICES_COUNTY)
+    page = client.get("/en/official/payments/").content.decode()
+    assert page.split('id="codes-heading"', 1)[1].count("the general ledger account") == 4
+    assert statements() == once
