@@ -531,3 +531,23 @@ def test_the_payments_page_makes_as_many_statements_however_many_payments_wait_f
     page = client.get("/en/official/payments/").content.decode()
     assert page.split('id="codes-heading"', 1)[1].count("the general ledger account") == 4
     assert statements() == once
+
+
+def test_a_batch_sent_to_the_bank_before_the_agency_moved_is_finished_as_a_credit_transfer(
+    client, agency, call, finance, approver
+):
+    agency.payment_channel, agency.payment_iban = PaymentChannel.CREDIT_TRANSFER, "FI2112345600000785"
+    agency.save()
+    grant = _grant(call)
+    batch = _approved_batch(agency, finance, approver)
+    services.batch_credit_transfer(batch=batch, acting_user=finance)
+    agency.payment_channel = PaymentChannel.INVOICE_CIRCULATION
+    agency.save()
+    sign_in(client, finance)
+    page = client.get(f"/en/official/payments/batches/{batch.pk}/").content.decode()
+    assert "by credit transfer from the agency&#x27;s own bank account" in page
+    assert "Download the credit transfer" in page and "Mark the batch paid" in page
+    assert "Send to the invoice circulation" not in page
+    services.batch_mark_paid(batch=batch, paid_on=TODAY, acting_user=finance)
+    assert Posting.objects.get(grant=grant).account == "82510000"
+    assert ledger_of(grant).paid == Decimal("1000.00")

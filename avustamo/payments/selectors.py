@@ -39,6 +39,7 @@ from avustamo.payments.models import (
     suspensions_in_force_on,
 )
 from avustamo.payments.tasks import MONEY_DECISIONS
+from avustamo.programmes.models import PaymentChannel
 
 
 def reference_rates(start: datetime.date, end: datetime.date) -> dict[datetime.date, Decimal]:
@@ -138,6 +139,13 @@ def batch_with_payments(pk: int) -> PaymentBatch | None:
         batch.invoice_rows = list(
             batch.invoices.select_related("instalment__grant__application").order_by("pk")
         )
+        # How this batch is paid: as it was sent, whatever way its agency pays now.
+        if batch.exported_at:
+            batch.channel = PaymentChannel.CREDIT_TRANSFER
+        elif batch.invoice_rows:
+            batch.channel = PaymentChannel.INVOICE_CIRCULATION
+        else:
+            batch.channel = PaymentChannel(batch.agency.payment_channel)
     return batch
 
 
