@@ -43,6 +43,7 @@ from avustamo.organisations.models import (
 from avustamo.payments import services as payment_services
 from avustamo.payments.accounting import PUBLISHED_TRANSFER_ACCOUNTS
 from avustamo.payments.models import PaymentBatch, PostingAccount, PostingPurpose, months_before
+from avustamo.payments.services.invoicing import apply_confirmation
 from avustamo.programmes.application_form.schema import parse_definition
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import (
@@ -53,6 +54,7 @@ from avustamo.programmes.models import (
     CallStatus,
     CallTheme,
     EvaluationCriterion,
+    PaymentChannel,
     Programme,
     RequiredAttachment,
 )
@@ -927,13 +929,23 @@ class PaymentBatchFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def paid(cls, paid_on=None, **kwargs) -> PaymentBatch:
-        """The approved batch sent to the bank as a credit transfer and marked paid on `paid_on`, today unless
-        given: every payment in it is paid and in the grants' ledgers."""
+        """The approved batch paid on `paid_on`, today unless given: sent to the bank as a credit transfer and
+        marked paid, or, for an agency paying through the State's invoice circulation, sent there and answered by
+        its confirmations. Every payment in it is paid and in the grants' ledgers."""
         batch = cls.approved(**kwargs)
+        paid_on = paid_on or helsinki_today()
+        if batch.agency.payment_channel == PaymentChannel.INVOICE_CIRCULATION:
+            payment_services.batch_send(batch=batch, acting_user=batch.prepared_by)
+            for invoice in batch.invoices.all():
+                apply_confirmation(
+                    f"{invoice.file_name}.answer",
+                    f"<VA-invoice><Header><Pitkaviite>{invoice.long_reference}</Pitkaviite>"
+                    f"<Maksupvm>{paid_on.isoformat()}</Maksupvm></Header></VA-invoice>".encode(),
+                )
+            batch.refresh_from_db()
+            return batch
         payment_services.batch_credit_transfer(batch=batch, acting_user=batch.prepared_by)
-        return payment_services.batch_mark_paid(
-            batch=batch, paid_on=paid_on or helsinki_today(), acting_user=batch.prepared_by
-        )
+        return payment_services.batch_mark_paid(batch=batch, paid_on=paid_on, acting_user=batch.prepared_by)
 
 
 # --- Reports ---------------------------------------------------------------------------------------------------
