@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "avustamo.core.headers.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "avustamo.core.middleware.FormAddressPageMiddleware",
     "avustamo.accounts.middleware.StaffSessionLimitsMiddleware",
     "avustamo.accounts.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -392,3 +392,29 @@ class TestMoneyShown:
         shown = page.split("The grant", 1)[1]
         assert "Status: accepted" in shown and grant.application.submitted_by.full_name in shown
         assert "Awarded €2,000, paid €0, still to be paid €2,000." in shown and "In a payment batch" in shown
+
+
+def test_only_a_second_finance_officer_is_offered_the_approval(client, prepared_batch):
+    """The one who prepared a batch is told who approves it, not shown a button that would refuse them."""
+    sign_in(client, prepared_batch.prepared_by)
+    page = client.get(f"/en/official/payments/batches/{prepared_batch.pk}/").content.decode()
+    assert "Approve the batch" not in page
+    assert "A second finance officer approves this batch: the one who prepared it cannot." in page
+    sign_in(client, UserFactory(roles=["finance_officer"]))
+    page = client.get(f"/en/official/payments/batches/{prepared_batch.pk}/").content.decode()
+    assert "Approve the batch" in page
+    sign_in(client, UserFactory(roles=["auditor"]))
+    assert (
+        "Approve the batch"
+        not in client.get(f"/en/official/payments/batches/{prepared_batch.pk}/").content.decode()
+    )
+
+
+def test_an_action_address_opened_as_a_page_links_to_the_page_of_its_form(client, prepared_batch):
+    sign_in(client, UserFactory(roles=["finance_officer"]))
+    response = client.get(f"/en/official/payments/batches/{prepared_batch.pk}/approve/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "This address takes a form's answer" in page
+    assert f'href="/en/official/payments/batches/{prepared_batch.pk}/"' in page
+    assert PaymentBatch.objects.get().status == BatchStatus.PREPARED

@@ -162,7 +162,7 @@ def get_organisation(
         ...,
         pattern=BUSINESS_ID_PATTERN,
         example=EXAMPLE_BUSINESS_ID,
-        description="Business ID (Y-tunnus) as 1234567-8; a malformed one or a wrong check digit answers 422",
+        description="Business ID (Y-tunnus) as 1234567-1; a malformed one or a wrong check digit answers 422",
     ),
 ):
     """Every decision published with this Business ID, across years and outcomes, with their totals.

@@ -18,6 +18,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -194,4 +195,36 @@ class JsonErrorsUnderApiMiddleware:
                 if header in response:
                     json_response[header] = response[header]
             return json_response
+        return response
+
+
+def _page_above(path: str) -> str | None:
+    """The page an action's address belongs to (`/official/payments/batches/4/approve/` → `…/batches/4/`), if that
+    is a page of the service."""
+    parent = path.rstrip("/").rsplit("/", 1)[0] + "/"
+    try:
+        resolve(parent)
+    except Resolver404:
+        return None
+    return parent
+
+
+class FormAddressPageMiddleware:
+    """An address that only takes a form's answer, opened as a page (a bookmark, the language switch on a page
+    that showed a refusal there), answers 405 with a page that links to where the form is, not an empty one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith("/api/")
+            and not response.content
+        ):
+            page = render(request, "405.html", {"page_above": _page_above(request.path)}, status=405)
+            page["Allow"] = response.get("Allow", "POST")
+            return page
         return response

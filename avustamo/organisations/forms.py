@@ -13,7 +13,7 @@ class OrganisationForm(forms.ModelForm):
     business_id = forms.CharField(
         label=_("Business ID"),
         max_length=20,
-        help_text=_("As in the Business Information System, e.g. 1234567-8."),
+        help_text=_("As in the Business Information System, e.g. 1234567-1."),
     )
     iban = forms.CharField(
         label=_("IBAN"),

@@ -13,7 +13,7 @@ IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
 
 
 def clean_business_id(value: str) -> str:
-    """Return the Business ID as `1234567-8`, or raise a ValidationError saying what is wrong."""
+    """Return the Business ID as `1234567-1`, or raise a ValidationError saying what is wrong."""
     value = (value or "").strip()
     if not value:
         raise ValidationError(_("Enter the Business ID."), code="required")
@@ -30,7 +30,7 @@ def clean_business_id(value: str) -> str:
     except StdnumError:
         raise ValidationError(
             _(
-                "%(value)s is not a Business ID. Enter it as seven digits, a hyphen and a check digit, e.g. 1234567-8."
+                "%(value)s is not a Business ID. Enter it as seven digits, a hyphen and a check digit, e.g. 1234567-1."
             ),
             code="business_id_format",
             params={"value": value},
