@@ -542,3 +542,17 @@ def test_chart_colours_meet_wcag_contrast_on_the_page():
     assert contrast(charts.OUTLINE, charts.PAPER) >= 3
     assert contrast(charts.HATCH, charts.PAPER) >= 3
     assert all(contrast(charts.OUTLINE, shade) >= 3 for shade in charts.SHADES[:3])
+
+
+def test_a_year_without_decisions_is_shown_with_none_rather_than_skipped(client, register):
+    PublishedGrantFactory(
+        call=CallFactory(programme=Programme.objects.get(code=NGO_PROGRAMME), closed=True),
+        funding_year=2017,
+        amount_awarded=Decimal("1000.00"),
+    )
+    with translation.override("fi"):
+        years = page_tables(client.get(URL).content.decode())[
+            _("Decisions and euros awarded by funding year")
+        ]
+        assert list(years)[:3] == ["2017", "2018", "2019"]
+        assert years["2018"] == shown(0, Decimal("0"))

@@ -44,14 +44,18 @@ def _by_largest(rows: list[Row]) -> list[Row]:
 
 
 def _year_rows(filters: selectors.TotalsFilters) -> list[Row]:
+    """Every year from the first to the last with decisions, those without any too: a chart that skipped a year
+    would read as if nothing had been missed."""
+    totals = {row["funding_year"]: row for row in selectors.totals_by("year", filters)}
+    years = range(min(totals), max(totals) + 1) if totals else []
     return [
         Row(
-            key=str(row["funding_year"]),
-            label=str(row["funding_year"]),
-            grants=row["grants"],
-            amount=row["amount"],
+            key=str(year),
+            label=str(year),
+            grants=totals[year]["grants"] if year in totals else 0,
+            amount=totals[year]["amount"] if year in totals else Decimal("0"),
         )
-        for row in selectors.totals_by("year", filters)
+        for year in years
     ]
 
 
