@@ -41,6 +41,7 @@ from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import (
     AgencyFactory,
     CallFactory,
+    DecisionFactory,
     GrantFactory,
     MembershipFactory,
     PaymentBatchFactory,
@@ -551,3 +552,26 @@ def test_a_batch_sent_to_the_bank_before_the_agency_moved_is_finished_as_a_credi
     services.batch_mark_paid(batch=batch, paid_on=TODAY, acting_user=finance)
     assert Posting.objects.get(grant=grant).account == "82510000"
     assert ledger_of(grant).paid == Decimal("1000.00")
+
+
+def test_a_correction_keeps_a_rejected_payment_beside_its_invoice_and_plans_the_rest_anew(
+    tmp_path, settings, agency, call, finance, approver, send
+):
+    grant = _grant(call, iban=CLOSED_ACCOUNT)
+    with started_invoice_circulation(tmp_path, reject_accounts=[CLOSED_ACCOUNT]) as stand_in:
+        settings.INVOICE_CIRCULATION = stand_in.settings
+        send(_approved_batch(agency, finance, approver), finance)
+        stand_in.wait_for_confirmations(1)
+        services.fetch_confirmations()
+    rejected = Instalment.objects.get(grant=grant)
+    assert rejected.status == InstalmentStatus.DUE
+    correction = DecisionFactory.published(corrects=grant.decision, amount="800.00")
+    grant.refresh_from_db()
+    assert grant.decision == correction
+    rejected.refresh_from_db()
+    assert (
+        rejected.status == InstalmentStatus.CANCELLED
+        and rejected.invoices.get().status == InvoiceStatus.REJECTED
+    )
+    [planned] = grant.instalments.exclude(status=InstalmentStatus.CANCELLED)
+    assert (planned.number, planned.amount) == (2, Decimal("800.00"))

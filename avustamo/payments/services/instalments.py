@@ -63,8 +63,13 @@ def replan(grant: Grant) -> None:
     acceptance of the corrected terms."""
     committed = committed_instalments(grant)
     if not committed.exists():
-        # An instalment once approved on a payment application stays, cancelled, beside its application.
-        grant.instalments.filter(payment_application__isnull=True).delete()
+        # An instalment once approved on a payment application stays, cancelled, beside its application; so does
+        # one sent to the invoice circulation and rejected, beside its invoice.
+        recorded = grant.instalments.filter(Q(payment_application__isnull=False) | Q(invoices__isnull=False))
+        grant.instalments.exclude(pk__in=recorded.values("pk")).delete()
+        grant.instalments.filter(
+            pk__in=recorded.values("pk"), status__in=[InstalmentStatus.PLANNED, InstalmentStatus.DUE]
+        ).update(status=InstalmentStatus.CANCELLED)
         kept = grant.instalments.aggregate(last=Max("number"))["last"] or 0
         plan = _plan(grant)
         for instalment in plan:
