@@ -222,6 +222,7 @@ class FormAddressPageMiddleware:
             response.status_code == 405
             and request.method in ("GET", "HEAD")
             and not request.path.startswith("/api/")
+            and not response.streaming
             and not response.content
         ):
             page = render(request, "405.html", {"page_above": _page_above(request.path)}, status=405)
