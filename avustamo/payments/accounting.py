@@ -74,10 +74,14 @@ class AccountBook:
     def income_account(self, agency_id: int, purpose: str) -> str:
         return self._accounts.get((agency_id, purpose, ""), "")
 
-    def payment_codes(self, call, organisation_type: str) -> PostingCodes:
-        """A payment of a grant of `call` to an organisation of `organisation_type`."""
-        account = self.transfer_account(call.programme.agency_id, organisation_type)
-        return PostingCodes(account=account, **call.accounting_dimensions)
+    def payment_codes(self, instalment) -> PostingCodes:
+        """The payment of `instalment`: its grant's call and its recipient's organisation type say where it is
+        booked (the instalment read with `grant__application__call__programme` and `__organisation`)."""
+        application = instalment.grant.application
+        account = self.transfer_account(
+            application.call.programme.agency_id, application.organisation.organisation_type
+        )
+        return PostingCodes(account=account, **application.call.accounting_dimensions)
 
     def income_codes(self, call, purpose: str) -> PostingCodes:
         return PostingCodes(
@@ -101,11 +105,10 @@ def income_codes_or_refuse(grant, purposes: Iterable[str]) -> dict[str, PostingC
     return codes
 
 
-def book(grant, purpose: str, codes: PostingCodes | dict, amount: Decimal, day, **links) -> Posting | None:
+def book(grant, purpose: str, codes: PostingCodes, amount: Decimal, day, **links) -> Posting | None:
     """Book `amount` of `grant`'s money; nothing is booked of nothing."""
     if not amount:
         return None
-    values = codes.as_dict() if isinstance(codes, PostingCodes) else codes
     return Posting.objects.create(
-        grant=grant, purpose=purpose, amount=amount, booked_on=day, **values, **links
+        grant=grant, purpose=purpose, amount=amount, booked_on=day, **codes.as_dict(), **links
     )

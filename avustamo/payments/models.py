@@ -237,7 +237,12 @@ class PaymentBatch(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"{self.agency.code}-{self.execution_date:%Y%m%d}-{self.pk}"
+        return batch_reference(self.agency.code, self.execution_date, self.pk)
+
+
+def batch_reference(agency_code: str, execution_date: datetime.date, pk: int) -> str:
+    """A batch's reference, also for pages that read its parts without the batch: agency, day of payment, number."""
+    return f"{agency_code}-{execution_date:%Y%m%d}-{pk}"
 
 
 class LedgerKind(models.TextChoices):

@@ -36,6 +36,7 @@ from avustamo.payments.models import (
     ReferenceRate,
     ReturnClaim,
     VoluntaryReturn,
+    batch_reference,
     suspensions_in_force_on,
 )
 from avustamo.payments.tasks import MONEY_DECISIONS
@@ -88,10 +89,7 @@ def payments_due() -> PaymentsDue:
     )
     result = PaymentsDue(ready=[], held=[], lacking_codes=[])
     for instalment in instalments:
-        application = instalment.grant.application
-        instalment.missing_codes = book.payment_codes(
-            application.call, application.organisation.organisation_type
-        ).missing
+        instalment.missing_codes = book.payment_codes(instalment).missing
         if instalment.suspended:
             result.held.append(instalment)
         elif instalment.missing_codes:
@@ -515,8 +513,8 @@ def reconciliation(late_after_days: int) -> Reconciliation:
         .values_list("batch", "total")
     )
     for row in batches:
-        row["reference"] = (
-            f"{row['batch__agency__code']}-{row['batch__execution_date']:%Y%m%d}-{row['batch']}"
+        row["reference"] = batch_reference(
+            row["batch__agency__code"], row["batch__execution_date"], row["batch"]
         )
         row["ledger_paid"] = -to_cents(ledger.get(row["batch"]) or 0)
         row["booked"] = to_cents(booked.get(row["batch"]) or 0)

@@ -218,9 +218,9 @@ def payment_batch_deliver(request, pk: int):
         ngettext(
             "%(count)d invoice was delivered to the invoice circulation.",
             "%(count)d invoices were delivered to the invoice circulation.",
-            len(delivery.delivered) + len(delivery.already_there),
+            delivery.count,
         )
-        % {"count": len(delivery.delivered) + len(delivery.already_there)},
+        % {"count": delivery.count},
     )
     return redirect("official:payment_batch", pk=pk)
 

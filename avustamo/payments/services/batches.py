@@ -68,8 +68,7 @@ def batch_prepare(*, agency: Agency, execution_date: datetime.date, acting_user)
     book = AccountBook.of([agency.pk])
     postings = {}
     for instalment in due:
-        application = instalment.grant.application
-        codes = book.payment_codes(application.call, application.organisation.organisation_type)
+        codes = book.payment_codes(instalment)
         if not codes.missing:
             postings[instalment.pk] = codes.as_dict()
     if due and not postings:

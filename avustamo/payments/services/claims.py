@@ -119,7 +119,11 @@ def claim_offset(
     other = instalment.grant
     if not acting_user.has_perm(CLAIM_PERMISSION, other.decision):
         raise PermissionDenied
-    instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    instalment = (
+        Instalment.objects.select_for_update(of=("self",))
+        .select_related("grant__application__call__programme", "grant__application__organisation")
+        .get(pk=instalment.pk)
+    )
     today = helsinki_today()
     if (
         other.pk == claim.grant_id
@@ -155,9 +159,7 @@ def claim_offset(
     }
     income = {purpose: part for purpose, part in income.items() if part}
     income_codes = income_codes_or_refuse(claim.grant, income)
-    payment_codes = AccountBook.of([other.application.call.programme.agency_id]).payment_codes(
-        other.application.call, other.application.organisation.organisation_type
-    )
+    payment_codes = AccountBook.of([other.application.call.programme.agency_id]).payment_codes(instalment)
     if payment_codes.missing:
         raise ValidationError(
             {

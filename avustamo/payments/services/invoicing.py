@@ -106,6 +106,11 @@ class Delivery:
     delivered: list[str] = field(default_factory=list)
     already_there: list[str] = field(default_factory=list)
 
+    @property
+    def count(self) -> int:
+        """The invoices now on the server: put there now, or found there from before an interruption."""
+        return len(self.delivered) + len(self.already_there)
+
 
 def deliver_invoices(*, batch_id: int | None = None) -> Delivery:
     """Deliver the invoices made and not yet delivered (of one batch, or all), each in its own transaction under
