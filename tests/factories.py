@@ -25,7 +25,7 @@ from avustamo.accounts.identities import person_key
 from avustamo.accounts.models import RoleGrant, StrongIdentity, User
 from avustamo.applications import services as application_services
 from avustamo.applications.models import Application, CompletionRequest
-from avustamo.core.dates import helsinki_today
+from avustamo.core.dates import banking_day_from, helsinki_today
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.grants import services as grant_services
 from avustamo.grants.models import ChangeOutcome, ChangeRequest, Grant
@@ -282,6 +282,8 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     name_fi = "Työ- ja elinkeinoministeriö"
     name_sv = "Arbets- och näringsministeriet"
     name_en = "Ministry of Economic Affairs and Employment"
+    payment_bic = "NDEAFIHH"
+    payment_service_code = "1234567-1"
 
     @factory.post_generation
     def posting_accounts(agency, create, extracted, **kwargs):
@@ -898,14 +900,14 @@ class ChangeRequestFactory(factory.django.DjangoModelFactory):
 
 
 class PaymentBatchFactory(factory.django.DjangoModelFactory):
-    """A batch of every instalment due from the agency's grants, prepared for payment today by a finance officer
-    through the service, awaiting a second officer's approval."""
+    """A batch of every instalment due from the agency's grants, prepared by a finance officer through the service
+    for payment on the first banking day from today, awaiting a second officer's approval."""
 
     class Meta:
         model = PaymentBatch
 
     agency = factory.SubFactory(AgencyFactory)
-    execution_date = factory.LazyFunction(helsinki_today)
+    execution_date = factory.LazyFunction(lambda: banking_day_from(helsinki_today()))
     prepared_by = factory.SubFactory(UserFactory, roles=["finance_officer"])
 
     @classmethod

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from avustamo.accounts.services import api_token_create
@@ -409,6 +409,42 @@ class TestProposalsAndDecisions:
             Decimal("40000.00"),
             Decimal("50000.00"),
         )
+
+    def test_the_draft_refuses_more_than_the_maximum_share_of_the_eligible_costs_as_the_proposal_does(
+        self, ranked, officials, client
+    ):
+        sign_in(client, officials["presenter"])
+        form = {
+            "step": "decision",
+            "decision-outcome": Outcome.PARTIALLY_APPROVED,
+            "decision-language": "fi",
+            "decision-amount": "38000.00",
+            "decision-eligible_costs": "42000.00",
+            "decision-max_share_percent": "90",
+            "decision-reasons": "Osa kustannuksista ei ole hyväksyttäviä.",
+        }
+        refused = client.post(f"/official/applications/{ranked[1].pk}/decision/", form)
+        with translation.override("en"), pytest.raises(ValidationError) as proposal_refused:
+            decision_services.proposal_set(
+                application=ranked[1],
+                amount=Decimal("38000.00"),
+                eligible_costs=Decimal("42000.00"),
+                max_share_percent=Decimal("90"),
+                justification="",
+                acting_user=officials["presenter"],
+            )
+        assert refused.status_code == 200 and not Decision.objects.exists()
+        assert refused.context["decision_form"].errors["max_share_percent"] == [
+            "Avustus ylittäisi enimmäisosuuden hyväksyttävistä kustannuksista: 90 % summasta 42\xa0000\xa0€ on "
+            "37\xa0800\xa0€."
+        ]
+        assert proposal_refused.value.message_dict["max_share_percent"] == [
+            "The grant would exceed the maximum share of the eligible costs: 90 % of €42,000 is €37,800."
+        ]
+        assert not FundingProposal.objects.exists()
+        form["decision-amount"] = "37800.00"
+        assert client.post(f"/official/applications/{ranked[1].pk}/decision/", form).status_code == 302
+        assert Decision.objects.get(application=ranked[1]).amount == Decimal("37800.00")
 
     def test_the_presenter_approves_the_budget_by_category_on_the_decision_page(
         self, ranked, officials, client

@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from avustamo.core.dates import helsinki_today
+from avustamo.core.dates import banking_day_from, helsinki_today
 from avustamo.core.models import AuditEntry
 from avustamo.organisations.models import Organisation, OrganisationType
 from avustamo.payments import services
@@ -53,6 +53,7 @@ from tests.invoice_circulation_stand_in import started_invoice_circulation
 pytestmark = pytest.mark.django_db
 
 TODAY = helsinki_today()
+PAYMENT_DAY = banking_day_from(TODAY)
 EDI_CODE = "003727697901"
 CLOSED_ACCOUNT = "FI7912345600000785"
 
@@ -173,7 +174,7 @@ class TestIncompletePostings:
         ready = _grant(call)
         lacking = _grant(call, OrganisationType.WELLBEING_SERVICES_COUNTY)
         agency.posting_accounts.filter(organisation_type=OrganisationType.WELLBEING_SERVICES_COUNTY).delete()
-        batch = services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
+        batch = services.batch_prepare(agency=agency, execution_date=PAYMENT_DAY, acting_user=finance)
         assert {instalment.grant_id for instalment in batch.instalments.all()} == {ready.pk}
         assert Instalment.objects.get(grant=lacking).status == InstalmentStatus.DUE
         sign_in(client, finance)
@@ -185,7 +186,7 @@ class TestIncompletePostings:
         call = CallFactory(closed=True, programme=ProgrammeFactory(agency=agency, project_code=""))
         _grant(call)
         with pytest.raises(ValidationError) as refusal:
-            services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
+            services.batch_prepare(agency=agency, execution_date=PAYMENT_DAY, acting_user=finance)
         assert refusal.value.code == "postings_incomplete"
         assert "lacks a code of its accounting posting" in refusal.value.messages[0]
         assert not Instalment.objects.filter(status=InstalmentStatus.IN_BATCH).exists()
@@ -195,7 +196,7 @@ class TestIncompletePostings:
         agency.invoice_edi_code = ""
         agency.save()
         with pytest.raises(ValidationError) as refusal:
-            services.batch_prepare(agency=agency, execution_date=TODAY, acting_user=finance)
+            services.batch_prepare(agency=agency, execution_date=PAYMENT_DAY, acting_user=finance)
         assert refusal.value.code == "no_edi_code"
 
 
@@ -379,7 +380,7 @@ class TestNothingTwice:
 
 def test_the_dates_are_the_batchs(agency, call, finance, approver, invoice_circulation):
     _grant(call)
-    execution_date = TODAY + datetime.timedelta(days=3)
+    execution_date = banking_day_from(TODAY + datetime.timedelta(days=3))
     batch = PaymentBatchFactory.approved(
         agency=agency, prepared_by=finance, approved_by=approver, execution_date=execution_date
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from avustamo.core.dates import helsinki_today
+from avustamo.core.dates import banking_day_from, helsinki_today
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.grants import services as grant_services
 from avustamo.grants.models import GrantStatus
@@ -327,7 +327,7 @@ def test_the_ledger_reconciles_after_every_step(
             elif step[0] in ("pay", "batch", "bounce"):
                 suspended = grant.suspensions.filter(status="in_force").exists()
                 batch = services.batch_prepare(
-                    agency=agency, execution_date=helsinki_today(), acting_user=finance
+                    agency=agency, execution_date=banking_day_from(helsinki_today()), acting_user=finance
                 )
                 assert not (suspended and batch.instalments.filter(grant=grant).exists()), (
                     "a suspended grant is not batched"

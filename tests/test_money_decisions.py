@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from avustamo.core import notices
-from avustamo.core.dates import helsinki_today
+from avustamo.core.dates import banking_day_from, helsinki_today
 from avustamo.core.models import AuditEntry, OutboundEmail
 from avustamo.hearings.models import HearingSubject
 from avustamo.payments import selectors, services
@@ -50,6 +50,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_rates_of_last_and_this_year")]
 D = datetime.date
 TODAY = helsinki_today()
+PAYMENT_DAY = banking_day_from(TODAY)
 LAST_YEAR, THIS_YEAR = TODAY.year - 1, TODAY.year
 END_OF_THIS_YEAR = D(THIS_YEAR, 12, 31)
 LEARNED = TODAY - datetime.timedelta(days=10)
@@ -140,7 +141,7 @@ def _suspend(grant, starts_on=TODAY, ends_on=None, user=None, **change):
     )
 
 
-def _prepare(grant, execution_date=TODAY):
+def _prepare(grant, execution_date=PAYMENT_DAY):
     return services.batch_prepare(
         agency=grant.application.call.programme.agency,
         execution_date=execution_date,
@@ -224,8 +225,8 @@ class TestSuspension:
             ends_on=TODAY + datetime.timedelta(days=9),
         )
         with pytest.raises(ValidationError):
-            _prepare(due_grant, execution_date=TODAY + datetime.timedelta(days=7))
-        assert _prepare(due_grant, execution_date=TODAY).instalments.count() == 1
+            _prepare(due_grant, execution_date=banking_day_from(TODAY + datetime.timedelta(days=5)))
+        assert _prepare(due_grant).instalments.count() == 1
 
     @pytest.mark.parametrize(
         ("change", "field"),

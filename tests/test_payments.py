@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
-from avustamo.core.dates import helsinki_today
+from avustamo.core.dates import banking_day_from, helsinki_today, is_banking_day
 from avustamo.core.models import AuditEntry
 from avustamo.grants import services as grant_services
 from avustamo.payments import selectors, services
@@ -36,6 +36,13 @@ pytestmark = pytest.mark.django_db
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 TODAY = helsinki_today()
+PAYMENT_DAY = banking_day_from(TODAY)
+# Next year's: a Friday banks are closed, with the weekend after it.
+MIDSUMMER_EVE = next(
+    day
+    for day in (datetime.date(TODAY.year + 1, 6, 19) + datetime.timedelta(days=n) for n in range(7))
+    if day.weekday() == 4
+)
 
 
 def _plan(grant) -> list[tuple]:
@@ -125,7 +132,7 @@ class TestBatches:
             amount="99.00",
         )
         batch = services.batch_prepare(
-            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+            agency=call.programme.agency, execution_date=PAYMENT_DAY, acting_user=finance
         )
         paid = {instalment.grant_id: instalment for instalment in batch.instalments.all()}
         assert set(paid) == {first.pk, second.pk}
@@ -137,8 +144,14 @@ class TestBatches:
         ("change", "message"),
         [
             ("nothing_due", "No payment of TEM is due."),
-            ("no_account", "Enter the IBAN of the account TEM pays grants from"),
+            ("no_account", "Enter the IBAN and BIC of the account TEM pays grants from"),
+            ("no_service_code", "and its service code in the bank's payment service"),
             ("past_day", "The day of payment cannot be in the past."),
+            (
+                "midsummer_eve",
+                f"Banks do not pay on {MIDSUMMER_EVE.day} June {MIDSUMMER_EVE.year}: the next banking day is "
+                f"{MIDSUMMER_EVE.day + 3} June {MIDSUMMER_EVE.year}.",
+            ),
         ],
     )
     def test_a_batch_that_cannot_be_made_is_refused_and_nothing_is_saved(
@@ -149,12 +162,33 @@ class TestBatches:
         if change == "no_account":
             call.programme.agency.payment_iban = ""
             call.programme.agency.save()
-        day = TODAY - datetime.timedelta(days=1) if change == "past_day" else TODAY
+        if change == "no_service_code":
+            call.programme.agency.payment_service_code = ""
+            call.programme.agency.save()
+        day = {
+            "past_day": TODAY - datetime.timedelta(days=1),
+            "midsummer_eve": MIDSUMMER_EVE,
+        }.get(change, PAYMENT_DAY)
         with translation.override("en"), pytest.raises(ValidationError) as refusal:
             services.batch_prepare(agency=call.programme.agency, execution_date=day, acting_user=finance)
         assert message in " ".join(refusal.value.messages)
         assert not PaymentBatch.objects.exists()
         assert not Instalment.objects.filter(status=InstalmentStatus.IN_BATCH).exists()
+
+    def test_the_form_offers_the_next_banking_day(self, finance, client):
+        sign_in(client, finance)
+        offered = client.get("/official/payments/").context["form"]["execution_date"].value()
+        assert offered == banking_day_from(TODAY + datetime.timedelta(days=1))
+        assert is_banking_day(offered) and not any(
+            is_banking_day(TODAY + datetime.timedelta(days=n)) for n in range(1, (offered - TODAY).days)
+        )
+
+    def test_christmas_closes_the_banks_from_christmas_eve_to_boxing_day(self):
+        christmas_eve = datetime.date(TODAY.year + 1, 12, 24)
+        first_after = datetime.date(TODAY.year + 1, 12, 27)
+        while first_after.weekday() >= 5:
+            first_after += datetime.timedelta(days=1)
+        assert banking_day_from(christmas_eve) == first_after
 
     def test_the_one_who_prepared_cannot_approve(self, call, finance, approver):
         GrantFactory.accepted(call=call, amount="1000.00")
@@ -177,10 +211,12 @@ class TestBatches:
         GrantFactory.accepted(call=call, amount="1000.00")
         with pytest.raises(PermissionDenied):
             services.batch_prepare(
-                agency=call.programme.agency, execution_date=TODAY, acting_user=UserFactory(roles=[role])
+                agency=call.programme.agency,
+                execution_date=PAYMENT_DAY,
+                acting_user=UserFactory(roles=[role]),
             )
         batch = services.batch_prepare(
-            agency=call.programme.agency, execution_date=TODAY, acting_user=finance
+            agency=call.programme.agency, execution_date=PAYMENT_DAY, acting_user=finance
         )
         with pytest.raises(PermissionDenied):
             services.batch_approve(batch=batch, acting_user=UserFactory(roles=[role]))
@@ -202,6 +238,10 @@ class TestBatches:
         assert header["MsgId"] == batch.reference
         [information] = document["CstmrCdtTrfInitn"]["PmtInf"]
         assert information["DbtrAcct"]["Id"]["IBAN"] == "FI2112345600000785"
+        # What Finnish banks require to take the file: the paying bank, and the sender by its service code.
+        assert information["DbtrAgt"]["FinInstnId"]["BIC"] == "NDEAFIHH"
+        assert header["InitgPty"]["Id"]["OrgId"]["Othr"] == [{"Id": "1234567-1", "SchmeNm": {"Cd": "BANK"}}]
+        assert information["ReqdExctnDt"] == PAYMENT_DAY.isoformat()
         transfers = {item["PmtId"]["EndToEndId"]: item for item in information["CdtTrfTxInf"]}
         instalments = {instalment.reference: instalment for instalment in batch.instalments.all()}
         assert set(transfers) == set(instalments)
@@ -239,7 +279,7 @@ def test_two_officers_preparing_at_once_never_batch_a_payment_twice(call):
             barrier.wait()
             outcomes.append(
                 services.batch_prepare(
-                    agency=call.programme.agency, execution_date=TODAY, acting_user=officer
+                    agency=call.programme.agency, execution_date=PAYMENT_DAY, acting_user=officer
                 )
             )
         except ValidationError as refusal:
@@ -269,7 +309,7 @@ class TestPages:
         assert grant.application.register_number in overview and "Prepare the batch" in overview
         prepared = client.post(
             "/en/official/payments/",
-            {"agency": call.programme.agency.pk, "execution_date": TODAY.isoformat()},
+            {"agency": call.programme.agency.pk, "execution_date": PAYMENT_DAY.isoformat()},
         )
         batch = PaymentBatch.objects.get()
         assert prepared.status_code == 302 and prepared["Location"].endswith(
@@ -303,7 +343,7 @@ class TestPages:
         assert response.status_code == 400 and "Day of payment" in response.content.decode()
         nothing = client.post(
             "/en/official/payments/",
-            {"agency": call.programme.agency.pk, "execution_date": TODAY.isoformat()},
+            {"agency": call.programme.agency.pk, "execution_date": PAYMENT_DAY.isoformat()},
         )
         assert nothing.status_code == 400 and "No payment of TEM is due." in nothing.content.decode()
         assert not PaymentBatch.objects.exists()

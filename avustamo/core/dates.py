@@ -3,9 +3,14 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from django.utils import timezone
 
+from avustamo.core.money import LOCALES
+from avustamo.core.translation import language_code
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
+DAY_PATTERNS = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "d MMMM yyyy"}
 
 
 def helsinki_datetime(day: datetime.date, time: datetime.time) -> datetime.datetime:
@@ -31,6 +36,14 @@ def shift_years(moment: datetime.datetime | datetime.date, years: int):
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """The first moment after `day` in Helsinki: a reply "by 15.1." may arrive until midnight."""
     return helsinki_datetime(day + datetime.timedelta(days=1), datetime.time(0, 0))
+
+
+def format_day(day: datetime.date | None, language: str | None = None) -> str:
+    """`7.12.2026` in Finnish and Swedish, `7 December 2026` in English."""
+    if day is None:
+        return ""
+    code = language_code(language)
+    return format_date(day, DAY_PATTERNS[code], locale=LOCALES[code])
 
 
 def helsinki_today(now: datetime.datetime | None = None) -> datetime.date:
@@ -63,6 +76,19 @@ def is_day_off(day: datetime.date) -> bool:
     if day == easter + datetime.timedelta(days=39):  # Ascension Day
         return True
     return day.month == 6 and 19 <= day.day <= 25 and day.weekday() == 4  # Midsummer Eve
+
+
+def is_banking_day(day: datetime.date) -> bool:
+    """Finnish banks execute payments on weekdays other than the days off of 150/1930: the same New Year's Day,
+    Epiphany, Good Friday, Easter Monday, May Day, Ascension Day, Midsummer Eve, Independence Day and Christmas."""
+    return not is_day_off(day)
+
+
+def banking_day_from(day: datetime.date) -> datetime.date:
+    """`day` itself when it is a banking day, else the next one."""
+    while not is_banking_day(day):
+        day += datetime.timedelta(days=1)
+    return day
 
 
 def time_limit_end(start: datetime.date, days: int) -> datetime.date:

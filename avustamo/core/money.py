@@ -30,3 +30,11 @@ def format_euros(amount, language: str | None = None) -> str:
         pattern = "¤#,##0" if language_code(language) == "en" else "#,##0\xa0¤"
         return format_currency(amount, "EUR", format=pattern, locale=locale, currency_digits=False)
     return format_currency(amount, "EUR", locale=locale)
+
+
+def format_percent(value: Decimal | None, language: str | None = None) -> str:
+    """`70 %` or `12,5 %`; `12.5 %` in English: no trailing zeros, never `7E+1`."""
+    if value is None:
+        return ""
+    separator = "." if language_code(language) == "en" else ","
+    return f"{Decimal(value).normalize():f} %".replace(".", separator)

@@ -16,7 +16,7 @@ from avustamo.accounts.models import StaffRole
 from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
-from avustamo.core.money import format_euros, to_cents
+from avustamo.core.money import format_euros, format_percent, to_cents
 from avustamo.core.permissions import staff_roles
 from avustamo.core.transitions import transition
 from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
@@ -52,10 +52,33 @@ def proposal_problems(application: Application, amount: Decimal) -> dict[str, st
     if application.requested_amount is not None and amount > application.requested_amount:
         return {"amount": _("The proposal cannot exceed the amount applied for.")}
     if call.min_grant is not None and amount < call.min_grant:
-        return {"amount": _("The call's smallest grant is %(min)s €.") % {"min": call.min_grant}}
+        return {"amount": _("The call's smallest grant is %(min)s.") % {"min": format_euros(call.min_grant)}}
     if call.max_grant is not None and amount > call.max_grant:
-        return {"amount": _("The call's largest grant is %(max)s €.") % {"max": call.max_grant}}
+        return {"amount": _("The call's largest grant is %(max)s.") % {"max": format_euros(call.max_grant)}}
     return {}
+
+
+def above_share_problem(
+    amount: Decimal, eligible_costs: Decimal | None, max_share_percent: Decimal | None
+) -> ValidationError | None:
+    """The refusal of a grant above the maximum share of the eligible costs, the same for a proposal and a decision."""
+    if not eligible_costs or max_share_percent is None:
+        return None
+    limit = to_cents(eligible_costs * max_share_percent / 100)
+    if amount <= limit:
+        return None
+    return ValidationError(
+        _(
+            "The grant would exceed the maximum share of the eligible costs: %(percent)s of %(costs)s is "
+            "%(limit)s."
+        )
+        % {
+            "percent": format_percent(max_share_percent),
+            "costs": format_euros(eligible_costs),
+            "limit": format_euros(limit),
+        },
+        code="above_share",
+    )
 
 
 @transaction.atomic
@@ -89,14 +112,8 @@ def proposal_set(
         errors["eligible_costs"] = ValidationError(
             _("The grant cannot exceed the eligible costs."), code="above_eligible_costs"
         )
-    if (
-        eligible_costs
-        and max_share_percent is not None
-        and amount > to_cents(eligible_costs * max_share_percent / 100)
-    ):
-        errors["max_share_percent"] = ValidationError(
-            _("The grant would exceed the maximum share of the eligible costs."), code="above_share"
-        )
+    if share_problem := above_share_problem(amount, eligible_costs, max_share_percent):
+        errors["max_share_percent"] = share_problem
     previous = FundingProposal.objects.filter(application=application).first()
     if previous is not None and previous.amount != amount and not justification:
         errors["justification"] = ValidationError(
@@ -412,6 +429,11 @@ def decision_terms_problems(
     if costs_problem := _approved_costs_problem(terms.approved_costs, terms.eligible_costs):
         field = "eligible_costs" if costs_problem.code == "not_budget_total" else "approved_costs"
         problems.setdefault(field, costs_problem)
+    eligible_costs = terms.eligible_costs
+    if eligible_costs is None and terms.approved_costs:
+        eligible_costs = _approved_total(terms.approved_costs)
+    if share_problem := above_share_problem(amount, eligible_costs, terms.max_share_percent):
+        problems.setdefault("max_share_percent", share_problem)
     if non_eligible_problem := _non_eligible_costs_problem(terms.non_eligible_costs):
         problems["non_eligible_costs"] = non_eligible_problem
     return problems

@@ -747,9 +747,11 @@ REVIEW_JUSTIFICATIONS = [
     },
 ]
 
-# A made-up account for the demo's payment batches (valid check digits); the ministry's own account is entered by
-# its administrator.
+# A made-up account for the demo's payment batches (valid check digits, at Nordea by its bank code 166) and a made-up
+# service code of the bank's payment service; the ministry's own are entered by its administrator.
 DEMO_PAYMENT_ACCOUNT = "FI7416603000107066"
+DEMO_PAYMENT_BIC = "NDEAFIHH"
+DEMO_PAYMENT_SERVICE_CODE = "1234567-1"
 
 # TEM pays through the State's invoice circulation. Its EDI address there, its operational unit and the projects
 # of its programmes, and its income accounts are made up for the demo; an administrator enters the ministry's own

@@ -25,7 +25,7 @@ from avustamo.accounts.models import RoleGrant, StrongIdentity, User
 from avustamo.accounts.selectors import is_staff_person
 from avustamo.applications import services as application_services
 from avustamo.applications.models import Application, CompletionRequest
-from avustamo.core.dates import helsinki_datetime, helsinki_today, in_helsinki
+from avustamo.core.dates import banking_day_from, helsinki_datetime, helsinki_today, in_helsinki
 from avustamo.core.money import to_cents
 from avustamo.decisions import services as decision_services
 from avustamo.decisions.models import DecisionStatus, Outcome
@@ -623,7 +623,9 @@ def _grant_payments(people: dict[str, User], today: datetime.date) -> None:
     agency = Agency.objects.get(code="TEM")
     if not agency.payment_iban:
         agency.payment_iban = content.DEMO_PAYMENT_ACCOUNT
-        agency.save(update_fields=["payment_iban"])
+        agency.payment_bic = content.DEMO_PAYMENT_BIC
+        agency.payment_service_code = content.DEMO_PAYMENT_SERVICE_CODE
+        agency.save(update_fields=["payment_iban", "payment_bic", "payment_service_code"])
     grant = Grant.objects.filter(
         application__organisation__name__contains="Närpes", status=GrantStatus.AWAITING_ACCEPTANCE
     ).first()
@@ -632,7 +634,9 @@ def _grant_payments(people: dict[str, User], today: datetime.date) -> None:
     member = grant.application.organisation.memberships.order_by("pk").first().person
     grant_services.grant_accept(grant=grant, acting_user=member)
     finance, approver = people["finance@example.org"], people["finance-approver@example.org"]
-    batch = payment_services.batch_prepare(agency=agency, execution_date=today, acting_user=finance)
+    batch = payment_services.batch_prepare(
+        agency=agency, execution_date=banking_day_from(today), acting_user=finance
+    )
     payment_services.batch_approve(batch=batch, acting_user=approver)
     payment_services.batch_credit_transfer(batch=batch, acting_user=finance)
     payment_services.batch_mark_paid(batch=batch, paid_on=today, acting_user=finance)
@@ -702,7 +706,9 @@ def _grant_reports(people: dict[str, User], today: datetime.date) -> None:
     grant_services.grant_accept(grant=northern, acting_user=member)
     finance, approver = people["finance@example.org"], people["finance-approver@example.org"]
     batch = payment_services.batch_prepare(
-        agency=northern.application.call.programme.agency, execution_date=today, acting_user=finance
+        agency=northern.application.call.programme.agency,
+        execution_date=banking_day_from(today),
+        acting_user=finance,
     )
     payment_services.batch_approve(batch=batch, acting_user=approver)
     payment_services.batch_credit_transfer(batch=batch, acting_user=finance)
@@ -806,7 +812,9 @@ def _grant_in_recovery(people: dict[str, User], today: datetime.date) -> None:
     grant_services.grant_accept(grant=grant, acting_user=member)
     agency = grant.application.call.programme.agency
     finance, approver = people["finance@example.org"], people["finance-approver@example.org"]
-    batch = payment_services.batch_prepare(agency=agency, execution_date=today, acting_user=finance)
+    batch = payment_services.batch_prepare(
+        agency=agency, execution_date=banking_day_from(today), acting_user=finance
+    )
     payment_services.batch_approve(batch=batch, acting_user=approver)
     payment_services.batch_credit_transfer(batch=batch, acting_user=finance)
     payment_services.batch_mark_paid(batch=batch, paid_on=grant.decision.period_start, acting_user=finance)

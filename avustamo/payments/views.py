@@ -2,6 +2,7 @@
 batches; the officials' interest calculator and table of reference rates."""
 
 import csv
+import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from avustamo.core.dates import helsinki_today
+from avustamo.core.dates import banking_day_from, helsinki_today
 from avustamo.core.forms import add_service_errors
 from avustamo.core.notices import notice_opened
 from avustamo.core.permissions import require_permission
@@ -106,7 +107,9 @@ def payments_overview(request):
     """Payments due, by agency, with the form to gather them into a batch; the latest batches."""
     _require(request, VIEW_PAYMENTS_PERMISSION)
     can_prepare = request.user.has_perm(PREPARE_PERMISSION)
-    form = PrepareBatchForm(request.POST or None, initial={"execution_date": helsinki_today()})
+    # Preparing and approving take the rest of the day: the next banking day is the first a bank can pay on.
+    next_banking_day = banking_day_from(helsinki_today() + datetime.timedelta(days=1))
+    form = PrepareBatchForm(request.POST or None, initial={"execution_date": next_banking_day})
     status = 200
     if request.method == "POST":
         _require(request, PREPARE_PERMISSION)

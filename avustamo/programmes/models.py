@@ -45,7 +45,27 @@ class Agency(models.Model):
         blank=True,
         help_text=_("Payment batches are exported as credit transfers from this account."),
     )
-    payment_bic = models.CharField(_("BIC of the paying account"), max_length=11, blank=True)
+    payment_bic = models.CharField(
+        _("BIC of the paying account"),
+        max_length=11,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$",
+                _("Enter the BIC of 8 or 11 characters, e.g. NDEAFIHH."),
+            )
+        ],
+        help_text=_("The paying bank, named in each credit transfer file as the debtor's agent."),
+    )
+    payment_service_code = models.CharField(
+        _("service code in the bank's payment service"),
+        max_length=35,
+        blank=True,
+        help_text=_(
+            "The code the bank gave in the payment service agreement (palvelutunnus), usually the agency's Business "
+            "ID: the bank knows who sent a credit transfer file by it."
+        ),
+    )
     payment_channel = models.CharField(
         _("how grants are paid"),
         max_length=30,

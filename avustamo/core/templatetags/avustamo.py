@@ -2,20 +2,19 @@
 
 import datetime
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from avustamo.core.dates import HELSINKI
-from avustamo.core.money import LOCALES, format_euros
+from avustamo.core.dates import HELSINKI, format_day
+from avustamo.core.money import LOCALES, format_euros, format_percent
 from avustamo.core.translation import language_code
 
 register = template.Library()
 
 MOMENT_PATTERNS = {"fi": "d.M.yyyy 'klo' H.mm", "sv": "d.M.yyyy 'kl.' H.mm", "en": "d MMMM yyyy, HH:mm"}
-DAY_PATTERNS = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "d MMMM yyyy"}
 
 
 @register.filter
@@ -42,17 +41,12 @@ def moment(value: datetime.datetime | None):
 
 @register.filter
 def day(value: datetime.date | None):
-    if value is None:
-        return ""
-    code = language_code()
-    return format_date(value, DAY_PATTERNS[code], locale=LOCALES[code])
+    return format_day(value)
 
 
 @register.filter
 def percent(value):
-    if value is None:
-        return ""
-    return f"{value.normalize():f} %".replace(".", "," if language_code() != "en" else ".")
+    return format_percent(value)
 
 
 @register.simple_tag

@@ -3,6 +3,7 @@ approved by a second finance officer, then sent to the State's invoice circulati
 agency paying from its own bank account, exported as an ISO 20022 credit transfer and marked paid."""
 
 import datetime
+import xml.etree.ElementTree as ET
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from sepaxml import SepaTransfer
 
 from avustamo.core.audit import audit
-from avustamo.core.dates import helsinki_today
+from avustamo.core.dates import banking_day_from, format_day, helsinki_today, is_banking_day
 from avustamo.core.permissions import require_permission
 from avustamo.core.transitions import transition
 from avustamo.payments.accounting import AccountBook
@@ -39,9 +40,21 @@ def batch_prepare(*, agency: Agency, execution_date: datetime.date, acting_user)
     require_permission(acting_user, "payments.prepare_payments")
     if execution_date < helsinki_today():
         raise ValidationError({"execution_date": _("The day of payment cannot be in the past.")})
-    if agency.payment_channel == PaymentChannel.CREDIT_TRANSFER and not agency.payment_iban:
+    if not is_banking_day(execution_date):
         raise ValidationError(
-            _("Enter the IBAN of the account %(agency)s pays grants from before preparing payments.")
+            {
+                "execution_date": _("Banks do not pay on %(day)s: the next banking day is %(next)s.")
+                % {"day": format_day(execution_date), "next": format_day(banking_day_from(execution_date))}
+            }
+        )
+    if agency.payment_channel == PaymentChannel.CREDIT_TRANSFER and not (
+        agency.payment_iban and agency.payment_bic and agency.payment_service_code
+    ):
+        raise ValidationError(
+            _(
+                "Enter the IBAN and BIC of the account %(agency)s pays grants from, and its service code in the "
+                "bank's payment service, before preparing payments."
+            )
             % {"agency": agency.code},
             code="no_payer_account",
         )
@@ -145,21 +158,32 @@ class _BatchTransfer(SepaTransfer):
     """sepaxml's credit transfer with the batch's own reference as its message id, which banks use to refuse a file
     sent twice (sepaxml would draw a random one while building the header)."""
 
-    def __init__(self, config: dict, *, message_id: str):
+    def __init__(self, config: dict, *, message_id: str, service_code: str):
         self._message_id = message_id
+        self._service_code = service_code
         super().__init__(config, schema="pain.001.001.03", clean=True)
 
     def _create_header(self):
         self.msg_id = self._message_id
         super()._create_header()
+        # Finnish banks know the sender of a file by the service code of its payment service agreement, given as
+        # the initiating party's identification of the scheme BANK; sepaxml writes only the name.
+        initiating_party = self._xml.find("CstmrCdtTrfInitn/GrpHdr/InitgPty")
+        other = ET.SubElement(ET.SubElement(ET.SubElement(initiating_party, "Id"), "OrgId"), "Othr")
+        ET.SubElement(other, "Id").text = self._service_code
+        ET.SubElement(ET.SubElement(other, "SchmeNm"), "Cd").text = "BANK"
 
 
 def _credit_transfer(batch: PaymentBatch) -> bytes:
     agency = batch.agency
-    config = {"name": agency.name_fi, "IBAN": agency.payment_iban, "batch": True, "currency": "EUR"}
-    if agency.payment_bic:
-        config["BIC"] = agency.payment_bic
-    transfer = _BatchTransfer(config, message_id=batch.reference)
+    config = {
+        "name": agency.name_fi,
+        "IBAN": agency.payment_iban,
+        "BIC": agency.payment_bic,
+        "batch": True,
+        "currency": "EUR",
+    }
+    transfer = _BatchTransfer(config, message_id=batch.reference, service_code=agency.payment_service_code)
     instalments = batch.instalments.select_related("grant__application__call").order_by("pk")
     counts = dict(
         Instalment.objects.filter(grant__in={instalment.grant_id for instalment in instalments})
