@@ -381,7 +381,10 @@ def test_the_temporary_file_of_a_killed_write_is_removed_once_old(tmp_path):
     young.write_bytes(b"%PDF-1.7 being written now")
     kept = tmp_path / "decisions" / "decision-1-fi.pdf"
     kept.write_bytes(b"%PDF whole")
-    an_hour_ago = (timezone.now() - datetime.timedelta(hours=1)).timestamp()
+    # Each file's age set on the suite's clock, which may run ahead of the file system's (tests/conftest.py).
+    now = timezone.now().timestamp()
+    an_hour_ago = now - 3600
+    os.utime(young, (now, now))
     os.utime(left, (an_hour_ago, an_hour_ago))
     os.utime(kept, (an_hour_ago, an_hour_ago))
     assert remove_partial_files(storage, older_than=datetime.timedelta(minutes=5)) == 1
