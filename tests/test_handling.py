@@ -442,7 +442,7 @@ class TestProposalsAndDecisions:
             "The grant would exceed the maximum share of the eligible costs: 90 % of €42,000 is €37,800."
         ]
         assert not FundingProposal.objects.exists()
-        form["decision-amount"] = "37800.00"
+        form["decision-amount"] = "37 800,00"
         assert client.post(f"/official/applications/{ranked[1].pk}/decision/", form).status_code == 302
         assert Decision.objects.get(application=ranked[1]).amount == Decimal("37800.00")
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.accounts.models import User
+from avustamo.core.forms import EuroField
 from avustamo.decisions.models import Decision, Outcome
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.forms import DATE_INPUT
@@ -15,8 +16,8 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0)}
 
 
 class ProposalForm(forms.Form):
-    amount = forms.DecimalField(label=_("Proposed amount (€)"), **MONEY)
-    eligible_costs = forms.DecimalField(label=_("Eligible costs (€)"), required=False, **MONEY)
+    amount = EuroField(label=_("Proposed amount (€)"), **MONEY)
+    eligible_costs = EuroField(label=_("Eligible costs (€)"), required=False, **MONEY)
     max_share_percent = forms.DecimalField(
         label=_("Maximum share of eligible costs (%)"),
         required=False,
@@ -48,11 +49,11 @@ class DecisionForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the decision"), choices=[("fi", "suomi"), ("sv", "svenska")]
     )
-    amount = forms.DecimalField(label=_("Amount (€)"), required=False, **MONEY)
+    amount = EuroField(label=_("Amount (€)"), required=False, **MONEY)
     purpose = forms.CharField(
         label=_("Purpose of use"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    eligible_costs = forms.DecimalField(label=_("Eligible costs (€)"), required=False, **MONEY)
+    eligible_costs = EuroField(label=_("Eligible costs (€)"), required=False, **MONEY)
     max_share_percent = forms.DecimalField(
         label=_("Maximum share of total eligible costs (%)"),
         required=False,
@@ -87,7 +88,7 @@ class DecisionForm(forms.Form):
                 label=_("Due"), required=False, widget=DATE_INPUT
             )
         for category, label in COST_CATEGORIES.items():
-            self.fields[f"approved-{category}"] = forms.DecimalField(label=label, required=False, **MONEY)
+            self.fields[f"approved-{category}"] = EuroField(label=label, required=False, **MONEY)
         for row in range(NON_ELIGIBLE_ROWS):
             self.fields[f"non-eligible-{row}-description"] = forms.CharField(
                 label=_("Cost not eligible"),
@@ -95,7 +96,7 @@ class DecisionForm(forms.Form):
                 max_length=200,
                 help_text=_("E.g. value added tax the recipient can recover."),
             )
-            self.fields[f"non-eligible-{row}-amount"] = forms.DecimalField(
+            self.fields[f"non-eligible-{row}-amount"] = EuroField(
                 label=_("Amount (€)"), required=False, **MONEY
             )
 

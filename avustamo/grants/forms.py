@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.forms import EuroField
 from avustamo.grants.models import ChangeKind, ChangeOutcome
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.forms import DATE_INPUT
@@ -15,7 +16,7 @@ REASONS = {"max_length": 4000, "required": False, "widget": forms.Textarea(attrs
 
 def _cost_fields(form, costs_in_force: dict) -> None:
     for category, label in COST_CATEGORIES.items():
-        form.fields[f"cost_{category}"] = forms.DecimalField(
+        form.fields[f"cost_{category}"] = EuroField(
             label=_("%(category)s (€)") % {"category": label}, initial=costs_in_force[category], **COST_AMOUNT
         )
 

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.forms import EuroField
 from avustamo.core.money import format_euros
 from avustamo.hearings.forms import NotHeardFields
 from avustamo.payments import interest, selectors
@@ -13,9 +14,7 @@ from avustamo.programmes.models import Agency
 
 
 class InterestForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("Amount (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
-    )
+    amount = EuroField(label=_("Amount (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     start = forms.DateField(
         label=_("First day"),
         widget=DATE_INPUT,
@@ -88,10 +87,10 @@ class ReconciliationForm(forms.Form):
 class PaymentApplicationForm(forms.Form):
     period_start = forms.DateField(label=_("Costs from"), widget=DATE_INPUT)
     period_end = forms.DateField(label=_("Costs until"), widget=DATE_INPUT)
-    costs_incurred = forms.DecimalField(
+    costs_incurred = EuroField(
         label=_("Eligible costs incurred (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
-    amount = forms.DecimalField(
+    amount = EuroField(
         label=_("Payment applied for (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     description = forms.CharField(
@@ -103,7 +102,7 @@ class PaymentApplicationForm(forms.Form):
 
 
 class PaymentApplicationDecisionForm(NotHeardFields):
-    approved_amount = forms.DecimalField(
+    approved_amount = EuroField(
         label=_("Amount approved (€)"),
         max_digits=14,
         decimal_places=2,
@@ -121,7 +120,7 @@ class PaymentApplicationDecisionForm(NotHeardFields):
 
 class ReturnClaimForm(NotHeardFields):
     ground = forms.ChoiceField(label=_("Ground"), choices=ReturnGround.choices)
-    amount = forms.DecimalField(
+    amount = EuroField(
         label=_("Amount to return (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
@@ -162,7 +161,7 @@ class CloseGroundsForm(forms.Form):
 
 
 class VoluntaryReturnForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = EuroField(
         label=_("Amount to return (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     reasons = forms.CharField(
@@ -191,7 +190,7 @@ class RecordVoluntaryReturnForm(forms.Form):
 class GroundsClaimForm(NotHeardFields):
     """A return or recovery decided on noted grounds: their ground and day of learning are the claim's."""
 
-    amount = forms.DecimalField(
+    amount = EuroField(
         label=_("Amount to return (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
@@ -236,10 +235,10 @@ class EndSuspensionForm(forms.Form):
 
 
 class WaiverForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = EuroField(
         label=_("Amount waived (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0"), initial=0
     )
-    interest = forms.DecimalField(
+    interest = EuroField(
         label=_("Interest waived (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0"), initial=0
     )
     reasons = forms.CharField(
@@ -254,7 +253,7 @@ class OffsetForm(NotHeardFields):
     instalment = forms.ModelChoiceField(
         label=_("Instalment of another grant to the same recipient"), queryset=Instalment.objects.none()
     )
-    amount = forms.DecimalField(
+    amount = EuroField(
         label=_("Amount offset (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     reasons = forms.CharField(label=_("Reasons"), max_length=8000, widget=forms.Textarea(attrs={"rows": 3}))

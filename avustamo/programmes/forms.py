@@ -4,6 +4,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.forms import EuroField
 from avustamo.organisations.models import OrganisationType
 from avustamo.programmes.models import Call
 from avustamo.programmes.services import CALL_FIELDS
@@ -35,6 +36,7 @@ class CallForm(forms.ModelForm):
     class Meta:
         model = Call
         fields = list(CALL_FIELDS)
+        field_classes = {"appropriation": EuroField, "min_grant": EuroField, "max_grant": EuroField}
         widgets = {
             "period_earliest_start": DATE_INPUT,
             "period_latest_end": DATE_INPUT,

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.forms import EuroField
 from avustamo.organisations.models import OrganisationType
 from avustamo.programmes.models import Agency, Programme
 from avustamo.reference.models import Region
@@ -35,10 +36,10 @@ class GrantSearchForm(forms.Form):
     call = forms.CharField(label=_("Call"), required=False, max_length=60)
     region = forms.ChoiceField(label=_("Region of the recipient"), required=False)
     organisation_type = forms.ChoiceField(label=_("Organisation type"), required=False)
-    min_amount = forms.DecimalField(
+    min_amount = EuroField(
         label=_("Amount at least (€)"), required=False, min_value=0, max_value=AMOUNT_LIMIT, decimal_places=2
     )
-    max_amount = forms.DecimalField(
+    max_amount = EuroField(
         label=_("Amount at most (€)"), required=False, min_value=0, max_value=AMOUNT_LIMIT, decimal_places=2
     )
     outcome = forms.ChoiceField(label=_("Decisions"), required=False, choices=OUTCOME_CHOICES)

@@ -33,7 +33,7 @@ from stdnum.fi import ytunnus
 
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_datetime, helsinki_today
-from avustamo.core.money import is_whole_cents, to_cents
+from avustamo.core.money import CURRENCY_MARK, amount_from_text, is_whole_cents, to_cents
 from avustamo.programmes.models import Agency, Call, Programme
 from avustamo.reference.models import Municipality, Region
 from avustamo.register.exports import MUNICIPALITY_CODE_TYPE, REGION_CODE_TYPE
@@ -96,9 +96,6 @@ DAY_FIRST_DATE = re.compile(
     r"(?P<day>\d{1,2})(?P<separator>[./])(?P<month>\d{1,2})(?P=separator)(?P<year>\d{4})"
 )
 SHORT_YEAR_DATE = re.compile(r"\d{1,2}([./])\d{1,2}\1\d{2}")
-CURRENCY_MARK = re.compile(r"^(?:€|eur\b)\s*|\s*(?:€|\beur)$", re.IGNORECASE)
-# Spaces of any width group thousands in Finnish: "12 345,67", "12\u00a0345,67".
-DIGIT_GROUPING_SPACE = re.compile(r"[\s\u00a0\u2009\u202f]")
 # Statistics Finland's codes, bare or with the prefixes of its classification keys: regions MK01, municipalities
 # KU091. Any other code is another scheme's.
 STATISTICS_FINLAND_CODE = re.compile(r"(MK|KU)?(\d+)", re.IGNORECASE)
@@ -359,39 +356,6 @@ def parse_date(value) -> datetime.date:
         raise _Refused("impossible_date", reason) from error
 
 
-def _grouped(integer_part: str, separator: str) -> str:
-    """The digits of an integer part grouped in thousands by the separator; refused when grouped otherwise."""
-    groups = integer_part.split(separator)
-    if not groups[0] or len(groups[0]) > 3 or any(len(group) != 3 for group in groups[1:]):
-        raise ValueError(integer_part)
-    return "".join(groups)
-
-
-def _amount_text(text: str) -> str:
-    """The plain decimal of a written amount: "12 345,67 €", "12,345.67", "€12,345", "12.345,67", "12345".
-
-    A lone separator followed by three digits groups thousands, since euro amounts have at most two decimals;
-    followed by one or two digits it is the decimal point. With both separators, the last one is the decimal
-    point."""
-    digits = DIGIT_GROUPING_SPACE.sub("", CURRENCY_MARK.sub("", text))
-    if not re.fullmatch(r"\d[\d.,]*\d|\d", digits):
-        raise ValueError(text)
-    last = max(digits.rfind(","), digits.rfind("."))
-    if last < 0:
-        return digits
-    point, decimals, integer_part = digits[last], digits[last + 1 :], digits[:last]
-    other = "." if point == "," else ","
-    if other in digits:
-        if point in integer_part or len(decimals) > 2:
-            raise ValueError(text)
-        return f"{_grouped(integer_part, other)}.{decimals}"
-    if point in integer_part or len(decimals) == 3:
-        return _grouped(digits, point)
-    if len(decimals) > 2:
-        raise ValueError(text)
-    return f"{integer_part}.{decimals}"
-
-
 def parse_amount(value) -> tuple[Decimal, bool]:
     """An amount in euros with cents, and whether it was written with the euro sign or code."""
     written_in_euros = False
@@ -406,7 +370,7 @@ def parse_amount(value) -> tuple[Decimal, bool]:
             raise _Refused("not_positive", _("The amount awarded must be more than zero."))
         written_in_euros = bool(CURRENCY_MARK.search(text))
         try:
-            amount = Decimal(_amount_text(text))
+            amount = amount_from_text(text)
         except (ValueError, InvalidOperation) as error:
             raise _Refused(
                 "not_an_amount",

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.core.forms import EuroField
 from avustamo.hearings.forms import NotHeardFields
 
 
@@ -20,7 +21,7 @@ class ContentApprovalForm(forms.Form):
 class FinancesApprovalForm(NotHeardFields):
     field_order = ["accepted_costs", "notes"]
 
-    accepted_costs = forms.DecimalField(
+    accepted_costs = EuroField(
         label=_("Eligible costs accepted (€)"), max_digits=14, decimal_places=2, min_value=0
     )
     notes = forms.CharField(
