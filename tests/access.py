@@ -6,6 +6,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.http import HttpRequest
 
 from avustamo.accounts.selectors import is_staff_person
+from avustamo.core.confirmation import CONFIRMATION_FIELD
 
 LOGIN = "login"  # a redirect to the sign-in page
 
@@ -34,7 +35,12 @@ def sign_in(client, user) -> None:
 def assert_access(client, user, method: str, path: str, want, data: dict | None = None) -> None:
     if user.is_authenticated:
         sign_in(client, user)
-    response = client.get(path) if method == "GET" else client.post(path, data or {})
+    # Who may act has confirmed the action where it asks first (core.confirmation): the matrix tests the action.
+    response = (
+        client.get(path)
+        if method == "GET"
+        else client.post(path, {CONFIRMATION_FIELD: "yes", **(data or {})})
+    )
     if want == LOGIN:
         assert response.status_code == 302, path
         assert response["Location"].startswith("/accounts/login/"), path

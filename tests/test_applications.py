@@ -328,6 +328,28 @@ class TestAttachments:
         assert error.value.code == "too_large"
         assert not Attachment.objects.exists()
 
+    def test_removing_a_file_asks_first_and_says_it_cannot_be_brought_back(
+        self, client, draft, applicant, call
+    ):
+        upload = SimpleUploadedFile("säännöt.pdf", PDF, content_type="application/pdf")
+        attachment = services.attachment_add(
+            application=draft,
+            upload=upload,
+            required_attachment=RequiredAttachmentFactory(call=call),
+            acting_user=applicant,
+        )
+        sign_in(client, applicant)
+        url = f"/en/applications/{draft.pk}/attachments/{attachment.pk}/remove/"
+        asking = client.post(url)
+        page = asking.content.decode()
+        assert (
+            asking.status_code == 200 and "Remove säännöt.pdf?" in page and "cannot be brought back" in page
+        )
+        assert f'href="/en/applications/{draft.pk}/"' in page
+        assert Attachment.objects.filter(pk=attachment.pk).exists()
+        assert client.post(url, {"confirmed": "yes"}).status_code == 302
+        assert not Attachment.objects.filter(pk=attachment.pk).exists()
+
 
 class TestReceiptEmail:
     @pytest.mark.reads_pdf

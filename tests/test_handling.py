@@ -20,7 +20,7 @@ from avustamo.decisions.services import DecisionTerms
 from avustamo.grants import services as grant_services
 from avustamo.register.models import PublishedGrant
 from avustamo.reviews import services as review_services
-from avustamo.reviews.models import ReviewAssignment, Screening
+from avustamo.reviews.models import CriterionScore, ReviewAssignment, Screening
 from tests.access import sign_in
 from tests.factories import (
     ApplicationFactory,
@@ -282,8 +282,65 @@ class TestReview:
         for criterion in application.call.criteria.all():
             _score_via_page[f"score-{criterion.pk}"] = "3"
             _score_via_page[f"justification-{criterion.pk}"] = "Kohtalainen."
-        client.post(url, _score_via_page)
+        asking = client.post(url, _score_via_page)
+        assert asking.status_code == 200 and "Lähetetäänkö arviosi?" in asking.content.decode()
+        assert not ReviewAssignment.objects.get(reviewer=officials["reviewer_2"]).submitted_at
+        client.post(url, {**_score_via_page, "confirmed": "yes"})
         assert "Perusteltu arvio." in client.get(url).content.decode()
+
+    def test_a_reviewer_saves_a_draft_that_only_they_see_and_that_counts_for_nothing_until_submitted(
+        self, applications, officials, client
+    ):
+        application = applications[0]
+        review_services.reviewers_assign(
+            application=application, reviewers=[officials["reviewer_1"]], acting_user=officials["manager"]
+        )
+        first, second = application.call.criteria.all()
+        sign_in(client, officials["reviewer_1"])
+        url = f"/official/applications/{application.pk}/review/"
+        client.post(url, {"step": "declare", "conflicted": "no"})
+        draft = {"step": "draft", f"score-{first.pk}": "4", f"justification-{first.pk}": "Vahva suunnitelma."}
+        assert client.post(url, draft).status_code == 302
+        assignment = ReviewAssignment.objects.get(reviewer=officials["reviewer_1"])
+        assert assignment.draft_scores == {
+            str(first.pk): {"score": 4, "justification": "Vahva suunnitelma."},
+            str(second.pk): {"score": None, "justification": ""},
+        }
+        assert assignment.submitted_at is None and assignment.weighted_score is None
+        assert decision_services.ranked_applications(application.call) == []
+        form = client.get(url).context["score_form"]
+        assert (form[f"score-{first.pk}"].value(), form[f"justification-{first.pk}"].value()) == (
+            4,
+            "Vahva suunnitelma.",
+        )
+        sign_in(client, officials["manager"])
+        assert (
+            "Vahva suunnitelma."
+            not in client.get(f"/official/applications/{application.pk}/").content.decode()
+        )
+
+    def test_submitting_shows_one_error_per_criterion_and_saves_nothing(
+        self, applications, officials, client
+    ):
+        application = applications[0]
+        review_services.reviewers_assign(
+            application=application, reviewers=[officials["reviewer_1"]], acting_user=officials["manager"]
+        )
+        first, second = application.call.criteria.all()
+        sign_in(client, officials["reviewer_1"])
+        url = f"/official/applications/{application.pk}/review/"
+        client.post(url, {"step": "declare", "conflicted": "no"})
+        with translation.override("en"):
+            refused = client.post(
+                f"/en{url}", {"step": "score", f"score-{first.pk}": "4", f"justification-{first.pk}": " "}
+            )
+        assert refused.status_code == 200
+        assert refused.context["score_form"].errors == {
+            f"justification-{first.pk}": ["Justify the score in writing."],
+            f"score-{second.pk}": ["Give a score from 1 to 5."],
+        }
+        assert not CriterionScore.objects.exists()
+        assert ReviewAssignment.objects.get(reviewer=officials["reviewer_1"]).submitted_at is None
 
     def test_a_score_outside_one_to_five_is_refused(self, applications, officials):
         application = applications[0]
@@ -846,7 +903,11 @@ def test_the_decision_maker_returns_a_decision_and_the_presenter_corrects_a_sign
     decision_services.decision_send_for_signing(
         decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]
     )
-    client.post(f"/official/decisions/{draft.pk}/sign/")
+    asking = client.post(f"/official/decisions/{draft.pk}/sign/")
+    draft.refresh_from_db()
+    assert asking.status_code == 200 and draft.status == DecisionStatus.FOR_SIGNING
+    assert "Allekirjoitetaanko päätös" in asking.content.decode()
+    client.post(f"/official/decisions/{draft.pk}/sign/", {"confirmed": "yes"})
     draft.refresh_from_db()
     assert draft.status == DecisionStatus.SIGNED
     sign_in(client, officials["presenter"])

@@ -618,11 +618,13 @@ class TestOffsetting:
         assert "Decide the offsetting" in page and "Waive or reduce (section 26)" in page
         instalment = other_grant.instalments.get()
         heard(paid_grant, HearingSubject.OFFSET)
-        response = client.post(
-            f"/official/returns/{claim.pk}/offset/",
-            {f"offset-{claim.pk}-instalment": instalment.pk, f"offset-{claim.pk}-amount": "400",
-             f"offset-{claim.pk}-reasons": "Kuittaus."},
-        )  # fmt: skip
+        offset = {f"offset-{claim.pk}-instalment": instalment.pk, f"offset-{claim.pk}-amount": "400",
+                  f"offset-{claim.pk}-reasons": "Kuittaus."}  # fmt: skip
+        with translation.override("en"):
+            asking = client.post(f"/en/official/returns/{claim.pk}/offset/", offset)
+        assert asking.status_code == 200 and "Decide the offsetting?" in asking.content.decode()
+        assert not ClaimOffset.objects.exists()
+        response = client.post(f"/official/returns/{claim.pk}/offset/", {**offset, "confirmed": "yes"})
         assert response.status_code == 302 and ClaimOffset.objects.get().amount == Decimal("400.00")
         response = client.post(
             f"/official/returns/{claim.pk}/waive/",
@@ -630,6 +632,7 @@ class TestOffsetting:
                 f"waive-{claim.pk}-amount": "9999",
                 f"waive-{claim.pk}-interest": "0",
                 f"waive-{claim.pk}-reasons": "x",
+                "confirmed": "yes",
             },
         )
         assert response.status_code == 400 and not ClaimWaiver.objects.exists()

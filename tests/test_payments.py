@@ -321,7 +321,14 @@ class TestPages:
         assert not_yet.status_code == 400 and "approved by a second person first" in not_yet.content.decode()
 
         sign_in(client, approver)
-        assert client.post(f"/en/official/payments/batches/{batch.pk}/approve/").status_code == 302
+        asking = client.post(f"/en/official/payments/batches/{batch.pk}/approve/")
+        assert (
+            asking.status_code == 200
+            and "1 payment, €1,500 in all, goes to be paid on" in asking.content.decode()
+        )
+        assert PaymentBatch.objects.get().status == BatchStatus.PREPARED
+        confirmed = client.post(f"/en/official/payments/batches/{batch.pk}/approve/", {"confirmed": "yes"})
+        assert confirmed.status_code == 302
         xml = client.get(f"/en/official/payments/batches/{batch.pk}/credit-transfer.xml")
         assert xml.status_code == 200 and xml["Content-Type"] == "application/xml"
         xmlschema.XMLSchema(XSD).validate(xml.content)

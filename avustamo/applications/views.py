@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from avustamo.applications import selectors, services
 from avustamo.applications.answers import parse_post
 from avustamo.applications.models import ApplicationStatus
+from avustamo.core.confirmation import unconfirmed_file_removal
 from avustamo.core.feedback import perform
 from avustamo.core.ids import id_or_none
 from avustamo.core.translation import language_code
@@ -282,6 +283,13 @@ def receipt(request, pk):
 def remove_attachment(request, pk, attachment_pk):
     application = _application(request, pk)
     attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
+    asking = unconfirmed_file_removal(
+        request,
+        name=attachment.original_name,
+        cancel_url=reverse("applications:edit", args=[application.pk]),
+    )
+    if asking:
+        return asking
     perform(
         request,
         lambda: services.attachment_remove(attachment=attachment, acting_user=request.user),

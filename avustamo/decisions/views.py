@@ -5,11 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustamo.applications.workspace import official_application
 from avustamo.core.audit import audit
+from avustamo.core.confirmation import Confirmation, unconfirmed
+from avustamo.core.dates import format_day, helsinki_today
 from avustamo.core.downloads import file_download
 from avustamo.core.feedback import perform
 from avustamo.core.notices import notice_opened
@@ -78,6 +81,29 @@ def decision_return(request, pk):
 @require_POST
 def decision_sign(request, pk):
     decision = _decision(request, pk)
+    if decision.status == DecisionStatus.FOR_SIGNING and decision.decision_maker_id == request.user.pk:
+        asking = unconfirmed(
+            request,
+            Confirmation(
+                question=_("Sign the decision on %(number)s?")
+                % {"number": decision.application.register_number},
+                consequences=[
+                    _(
+                        "The decision is dated today, %(day)s, and is final: a mistake is put right only by a new "
+                        "decision correcting it."
+                    )
+                    % {"day": format_day(helsinki_today())},
+                    _(
+                        "It is published to the applicant with the call's other decisions, and the time to "
+                        "request a review runs from its notification."
+                    ),
+                ],
+                action=_("Sign the decision"),
+                cancel_url=reverse("official:application_decision", args=[decision.application_id]),
+            ),
+        )
+        if asking:
+            return asking
     try:
         services.decision_sign(decision=decision, acting_user=request.user)
     except ValidationError as error:

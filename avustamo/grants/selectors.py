@@ -4,6 +4,7 @@ import dataclasses
 import datetime
 
 from avustamo.core.money import to_cents
+from avustamo.decisions.models import Decision, DecisionStatus
 from avustamo.decisions.selectors import applied_budget
 from avustamo.grants.models import (
     ChangeKind,
@@ -96,3 +97,8 @@ def grant_of_application_pk(application_pk: int) -> Grant | None:
     return (
         Grant.objects.select_related("decision", "application").filter(application_id=application_pk).first()
     )
+
+
+def signed_decision_count(call) -> int:
+    """How many of the call's decisions are signed and wait to be published."""
+    return Decision.objects.filter(application__call=call, status=DecisionStatus.SIGNED).count()

@@ -40,6 +40,7 @@ from avustamo.grants.models import (
     GrantStatus,
     PublicationRun,
 )
+from avustamo.grants.selectors import signed_decision_count
 from avustamo.organisations.authority import authority_details, require_authority
 from avustamo.organisations.selectors import notice_addressee
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
@@ -221,7 +222,7 @@ def decisions_publish(*, call: Call, acting_user) -> PublicationRun:
         )
     if unfinished is not None:
         raise ValidationError(_("The decisions are already being published."), code="running")
-    total = Decision.objects.filter(application__call=call, status=DecisionStatus.SIGNED).count()
+    total = signed_decision_count(call)
     if not total:
         raise ValidationError(_("There are no signed decisions to publish."), code="nothing_to_publish")
     run = PublicationRun.objects.create(call=call, total=total, started_by=acting_user)

@@ -6,11 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from avustamo.applications.workspace import official_application
 from avustamo.core.audit import audit
+from avustamo.core.confirmation import Confirmation, unconfirmed
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
 from avustamo.core.notices import notice_opened
@@ -148,6 +151,29 @@ def my_change_decision_document(request, pk, request_pk):
 @require_POST
 def call_publish(request, pk):
     call = permitted_call(request, pk, "decisions.publish_decisions")
+    signed = selectors.signed_decision_count(call)
+    if signed:
+        asking = unconfirmed(
+            request,
+            Confirmation(
+                question=ngettext(
+                    "Publish %(count)s signed decision?", "Publish %(count)s signed decisions?", signed
+                )
+                % {"count": signed},
+                consequences=[
+                    _(
+                        "Each applicant is notified and finds the decision in the service; one who has agreed to "
+                        "electronic notification is notified by email."
+                    ),
+                    _("The grants awarded appear in the public register."),
+                    _("Publishing cannot be undone: a published decision is changed only by a new decision."),
+                ],
+                action=_("Publish the decisions"),
+                cancel_url=reverse("official:handling_list", args=[call.pk]),
+            ),
+        )
+        if asking:
+            return asking
     perform(
         request,
         lambda: services.decisions_publish(call=call, acting_user=request.user),

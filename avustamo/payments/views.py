@@ -10,13 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from avustamo.core.dates import banking_day_from, helsinki_today
+from avustamo.core.confirmation import Confirmation, unconfirmed
+from avustamo.core.dates import banking_day_from, format_day, helsinki_today
 from avustamo.core.forms import add_service_errors
+from avustamo.core.money import format_euros
 from avustamo.core.notices import notice_opened
 from avustamo.core.permissions import require_permission
 from avustamo.core.views import stored_pdf
@@ -47,6 +50,7 @@ from avustamo.payments.forms import (
     voluntary_prefix,
     waive_prefix,
 )
+from avustamo.payments.models import BatchStatus
 from avustamo.payments.services.suspension import SUSPEND_PERMISSION
 from avustamo.payments.sftp import TransportError
 from avustamo.payments.tasks import MONEY_DECISIONS, RETURN, decision_file_name, grant_of
@@ -172,6 +176,39 @@ def _batch_action(request, pk: int, action, form=None):
 @login_required
 @require_POST
 def payment_batch_approve(request, pk: int):
+    batch = _batch(request, pk)
+    # Only one who may approve is asked to confirm; anyone else hears the service's refusal at once.
+    if (
+        request.user.has_perm("payments.approve_payments")
+        and batch.prepared_by_id != request.user.pk
+        and batch.status == BatchStatus.PREPARED
+    ):
+        asking = unconfirmed(
+            request,
+            Confirmation(
+                question=_("Approve the batch %(reference)s?") % {"reference": batch.reference},
+                consequences=[
+                    ngettext(
+                        "%(count)s payment, %(amount)s in all, goes to be paid on %(day)s.",
+                        "%(count)s payments, %(amount)s in all, go to be paid on %(day)s.",
+                        batch.payments,
+                    )
+                    % {
+                        "count": batch.payments,
+                        "amount": format_euros(batch.amount),
+                        "day": format_day(batch.execution_date),
+                    },
+                    _(
+                        "Your approval is recorded as the second finance officer's: the batch cannot be changed "
+                        "after it."
+                    ),
+                ],
+                action=_("Approve the batch"),
+                cancel_url=reverse("official:payment_batch", args=[pk]),
+            ),
+        )
+        if asking:
+            return asking
     return _batch_action(
         request, pk, lambda batch: services.batch_approve(batch=batch, acting_user=request.user)
     )
@@ -537,12 +574,26 @@ def _claim_for(request, pk: int):
     return claim
 
 
+def _money_decision_confirmation(claim, question: str) -> Confirmation:
+    return Confirmation(
+        question=question,
+        consequences=[
+            _("The decision is made in your name and sent to the recipient at once, with its PDF."),
+            _("It cannot be undone: a mistake is put right only by a new decision."),
+        ],
+        action=_("Make the decision"),
+        cancel_url=reverse("official:application_decision", args=[claim.grant.application_id]),
+    )
+
+
 @login_required
 @require_POST
 def claim_waive(request, pk: int):
     claim = _claim_for(request, pk)
     form = WaiverForm(request.POST, prefix=waive_prefix(claim))
     if form.is_valid():
+        if asking := unconfirmed(request, _money_decision_confirmation(claim, _("Decide the reduction?"))):
+            return asking
         try:
             services.claim_waive(claim=claim, **form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
@@ -561,6 +612,8 @@ def claim_offset(request, pk: int):
         request.POST, prefix=offset_prefix(claim), instalments=selectors.offsettable_instalments(claim.grant)
     )
     if form.is_valid():
+        if asking := unconfirmed(request, _money_decision_confirmation(claim, _("Decide the offsetting?"))):
+            return asking
         try:
             services.claim_offset(claim=claim, **form.cleaned_data, acting_user=request.user)
         except ValidationError as error:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustamo.applications.answers import parse_post
+from avustamo.core.confirmation import unconfirmed_file_removal
 from avustamo.core.downloads import file_download
 from avustamo.core.forms import add_service_errors
 from avustamo.core.notices import notice_opened
@@ -187,6 +188,13 @@ def report_edit(request, pk, report_pk):
 def report_attachment_remove(request, pk, report_pk, attachment_pk):
     report = _own_report(request, pk, report_pk)
     attachment = get_object_or_404(ReportAttachment, pk=attachment_pk, report=report)
+    asking = unconfirmed_file_removal(
+        request,
+        name=attachment.original_name,
+        cancel_url=reverse("applications:report", kwargs={"pk": pk, "report_pk": report.pk}),
+    )
+    if asking:
+        return asking
     try:
         services.report_attachment_remove(attachment=attachment, acting_user=request.user)
     except ValidationError as error:

@@ -117,20 +117,29 @@ class ConflictForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    """One score and justification per criterion of the call."""
+    """One score and justification per criterion of the call, started from the reviewer's draft. Nothing is
+    required here: a draft may lack any of them, and the service refuses submitted scores with one error per
+    criterion (`reviews.services.review_problems`)."""
 
-    def __init__(self, *args, criteria=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, criteria=(), draft=None, **kwargs):
+        draft = draft or {}
+        initial = {}
+        for criterion, entry in draft.items():
+            initial[f"score-{criterion}"] = entry.get("score")
+            initial[f"justification-{criterion}"] = entry.get("justification", "")
+        super().__init__(*args, initial=initial, **kwargs)
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"score-{criterion.pk}"] = forms.TypedChoiceField(
                 label=criterion.name,
                 choices=[(str(value), str(value)) for value in range(1, 6)],
                 coerce=int,
+                empty_value=None,
+                required=False,
                 widget=forms.RadioSelect,
             )
             self.fields[f"justification-{criterion.pk}"] = forms.CharField(
-                label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3})
+                label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 3})
             )
 
     def scores(self) -> dict:

@@ -107,6 +107,14 @@ class ReviewAssignment(models.Model):
     conflict_reason = models.TextField(_("reason for the conflict of interest"), blank=True)
     declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("scores submitted at"), null=True, blank=True)
+    # Only the reviewer sees a draft; it is emptied when the scores are submitted.
+    draft_scores = models.JSONField(
+        _("draft scores"),
+        default=dict,
+        blank=True,
+        help_text=_("The reviewer's unfinished scores by criterion: {criterion id: {score, justification}}."),
+    )
+    draft_saved_at = models.DateTimeField(_("draft saved at"), null=True, blank=True)
     weighted_score = models.DecimalField(
         _("weighted score"), max_digits=5, decimal_places=3, null=True, blank=True
     )

@@ -269,12 +269,7 @@ def conflict_declare(
     return assignment
 
 
-@transaction.atomic
-def review_submit(*, assignment: ReviewAssignment, scores: dict, acting_user) -> ReviewAssignment:
-    """Submit a score of 1–5 with a justification for every criterion of the call; final once submitted.
-
-    `scores` maps a criterion's id to `(score, justification)`.
-    """
+def _scoring_assignment(assignment: ReviewAssignment, acting_user) -> ReviewAssignment:
     assignment = _own_assignment(assignment, acting_user)
     if assignment.conflict != ReviewAssignment.Conflict.NONE:
         raise ValidationError(
@@ -282,30 +277,67 @@ def review_submit(*, assignment: ReviewAssignment, scores: dict, acting_user) ->
         )
     if assignment.submitted_at:
         raise ValidationError(_("Your scores have already been submitted."), code="already_scored")
-    criteria = list(assignment.application.call.criteria.all())
-    if not criteria:
-        raise ValidationError(_("The call has no evaluation criteria."), code="no_criteria")
+    return assignment
+
+
+def review_problems(criteria, scores: dict) -> dict[str, ValidationError]:
+    """What keeps the scores from being submitted, one error per criterion: its score missing, else its
+    justification. `scores` maps a criterion's id to `(score, justification)`."""
     errors = {}
-    rows = []
     for criterion in criteria:
         score, justification = scores.get(criterion.pk, (None, ""))
-        justification = (justification or "").strip()
         if score not in (1, 2, 3, 4, 5):
             errors[f"score-{criterion.pk}"] = ValidationError(
                 _("Give a score from 1 to 5."), code="score_missing"
             )
-        elif not justification:
+        elif not (justification or "").strip():
             errors[f"justification-{criterion.pk}"] = ValidationError(
                 _("Justify the score in writing."), code="justification_missing"
             )
-        else:
-            rows.append(
-                CriterionScore(
-                    assignment=assignment, criterion=criterion, score=score, justification=justification
-                )
-            )
-    if errors:
+    return errors
+
+
+@transaction.atomic
+def review_save_draft(*, assignment: ReviewAssignment, scores: dict, acting_user) -> ReviewAssignment:
+    """Keep the reviewer's unfinished scores to go on with later: any score may still be missing. Only the reviewer
+    sees a draft, and it counts for nothing until submitted."""
+    assignment = _scoring_assignment(assignment, acting_user)
+    criteria = {criterion.pk for criterion in assignment.application.call.criteria.all()}
+    assignment.draft_scores = {
+        str(criterion): {
+            "score": score if score in (1, 2, 3, 4, 5) else None,
+            "justification": (justification or "").strip(),
+        }
+        for criterion, (score, justification) in scores.items()
+        if criterion in criteria
+    }
+    assignment.draft_saved_at = timezone.now()
+    assignment.save(update_fields=["draft_scores", "draft_saved_at"])
+    audit(acting_user=acting_user, action="review.draft_saved", target=assignment.application)
+    return assignment
+
+
+@transaction.atomic
+def review_submit(*, assignment: ReviewAssignment, scores: dict, acting_user) -> ReviewAssignment:
+    """Submit a score of 1–5 with a justification for every criterion of the call; final once submitted.
+
+    `scores` maps a criterion's id to `(score, justification)`.
+    """
+    assignment = _scoring_assignment(assignment, acting_user)
+    criteria = list(assignment.application.call.criteria.all())
+    if not criteria:
+        raise ValidationError(_("The call has no evaluation criteria."), code="no_criteria")
+    if errors := review_problems(criteria, scores):
         raise ValidationError(errors)
+    rows = [
+        CriterionScore(
+            assignment=assignment,
+            criterion=criterion,
+            score=scores[criterion.pk][0],
+            justification=scores[criterion.pk][1].strip(),
+        )
+        for criterion in criteria
+    ]
     for row in rows:
         refuse_unstorable(row)
     CriterionScore.objects.bulk_create(rows)
@@ -313,7 +345,8 @@ def review_submit(*, assignment: ReviewAssignment, scores: dict, acting_user) ->
     weighted = sum(row.score * row.criterion.weight for row in rows) / total_weight
     assignment.weighted_score = Decimal(weighted).quantize(Decimal("0.001"))
     assignment.submitted_at = timezone.now()
-    assignment.save(update_fields=["weighted_score", "submitted_at"])
+    assignment.draft_scores, assignment.draft_saved_at = {}, None
+    assignment.save(update_fields=["weighted_score", "submitted_at", "draft_scores", "draft_saved_at"])
     audit(
         acting_user=acting_user,
         action="review.submitted",

@@ -12,6 +12,7 @@ from avustamo.applications import services as application_services
 from avustamo.applications.selectors import form_choices
 from avustamo.applications.workspace import log_application_view, official_application, workspace_context
 from avustamo.core.audit import audit
+from avustamo.core.confirmation import Confirmation, unconfirmed
 from avustamo.core.downloads import file_download
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
@@ -320,11 +321,42 @@ def application_review(request, pk):
     application = official_application(request, pk, "reviews.review_application")
     assignment = get_object_or_404(application.review_assignments.all(), reviewer=request.user)
     criteria = list(application.call.criteria.all())
-    conflict_form = ConflictForm(request.POST if request.POST.get("step") == "declare" else None)
-    score_form = ScoreForm(request.POST if request.POST.get("step") == "score" else None, criteria=criteria)
+    step = request.POST.get("step")
+    conflict_form = ConflictForm(request.POST if step == "declare" else None)
+    score_form = ScoreForm(
+        request.POST if step in ("draft", "score") else None, criteria=criteria, draft=assignment.draft_scores
+    )
     if request.method == "POST":
         try:
-            if request.POST.get("step") == "declare" and conflict_form.is_valid():
+            if step == "draft" and score_form.is_valid():
+                services.review_save_draft(
+                    assignment=assignment, scores=score_form.scores(), acting_user=request.user
+                )
+                messages.success(request, _("Your draft has been saved. Only you see it until you submit."))
+                return redirect("official:application_review", pk=application.pk)
+            if step == "score" and score_form.is_valid():
+                if problems := services.review_problems(criteria, score_form.scores()):
+                    raise ValidationError(problems)
+                confirmation = Confirmation(
+                    question=_("Submit your scores?"),
+                    consequences=[
+                        _("Your scores and justifications become final: you cannot change them afterwards."),
+                        _(
+                            "You see the other reviewers' scores, and they see yours once they have submitted."
+                        ),
+                        _("The application's average score and ranking take your scores into account."),
+                    ],
+                    action=_("Submit the scores"),
+                    cancel_url=request.path,
+                )
+                if asking := unconfirmed(request, confirmation):
+                    return asking
+                services.review_submit(
+                    assignment=assignment, scores=score_form.scores(), acting_user=request.user
+                )
+                messages.success(request, _("Your scores have been submitted."))
+                return redirect("official:application_review", pk=application.pk)
+            if step == "declare" and conflict_form.is_valid():
                 services.conflict_declare(
                     assignment=assignment,
                     conflicted=conflict_form.cleaned_data["conflicted"],
@@ -333,14 +365,8 @@ def application_review(request, pk):
                 )
                 messages.success(request, _("Your declaration has been recorded."))
                 return redirect("official:application_review", pk=application.pk)
-            if request.POST.get("step") == "score" and score_form.is_valid():
-                services.review_submit(
-                    assignment=assignment, scores=score_form.scores(), acting_user=request.user
-                )
-                messages.success(request, _("Your scores have been submitted."))
-                return redirect("official:application_review", pk=application.pk)
         except ValidationError as error:
-            add_service_errors(conflict_form if request.POST.get("step") == "declare" else score_form, error)
+            add_service_errors(conflict_form if step == "declare" else score_form, error)
     others = []
     if assignment.submitted_at:
         others = (
