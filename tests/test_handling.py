@@ -571,6 +571,30 @@ class TestProposalsAndDecisions:
             acting_user=presenter,
         )
 
+    def test_the_decision_maker_reads_the_terms_beside_the_pdf_before_signing(
+        self, ranked, officials, client
+    ):
+        draft = self._complete_draft(ranked[1], officials["presenter"])
+        decision_services.decision_send_for_signing(
+            decision=draft, decision_maker=officials["decider"], acting_user=officials["presenter"]
+        )
+        sign_in(client, officials["decider"])
+        page = client.get(f"/en/official/applications/{ranked[1].pk}/decision/").content.decode()
+        waiting = page.split("Waiting for signature", 1)[1].split("Sign the decision", 1)[0]
+        # 50 000 €: 60 % on acceptance, 40 % after the interim report.
+        for term in (
+            "€50,000",
+            f"Perheiden kotoutumisen tuki vuonna {PERIOD_START.year}",
+            "80 %",
+            "€30,000",
+            "€20,000",
+            f"Interim report by 31 August {PERIOD_START.year}",
+            "Avustusta ei saa siirtää toiselle.",
+            "Hanke vastaa haun tavoitteisiin.",
+            f"/official/decisions/{draft.pk}/document-fi.pdf",
+        ):
+            assert term in waiting, term
+
     def test_a_decision_lacking_a_section_11_element_cannot_be_sent(self, ranked, officials):
         draft = decision_services.decision_save_draft(
             application=ranked[1],

@@ -38,17 +38,25 @@ def _context(decision: Decision, language: str) -> dict:
     call = decision.application.call
     # The English courtesy copy shows the binding language's text where the call has no English one.
     text_language = decision.language if language == "en" and not call.legal_basis_in("en") else language
-    approved_costs = [
-        {"label": COST_CATEGORIES[category], "amount": Decimal(amount)}
-        for category, amount in (decision.approved_costs or {}).items()
-        if category in COST_CATEGORIES
-    ]
     return context | {
         "decision": decision,
         "binding_language": decision.language,
         "legal_basis": call.legal_basis_in(text_language),
         "special_act": call.special_act_in(language) or call.special_act_in(decision.language),
         "budget_item": call.budget_item,
+        **decision_terms_shown(decision),
+    }
+
+
+def decision_terms_shown(decision: Decision) -> dict:
+    """The decision's terms as its document and the decision maker's page show them: the approved budget, the
+    costs not eligible, each instalment in euros and the reports with their days."""
+    approved_costs = [
+        {"label": COST_CATEGORIES[category], "amount": Decimal(amount)}
+        for category, amount in (decision.approved_costs or {}).items()
+        if category in COST_CATEGORIES
+    ]
+    return {
         "approved_costs": approved_costs,
         "approved_total": to_cents(sum((row["amount"] for row in approved_costs), Decimal(0))),
         "non_eligible_costs": [

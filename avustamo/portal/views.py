@@ -25,6 +25,7 @@ from avustamo.core.notices import acceptance_deadline, notice_of, notices_for, r
 from avustamo.core.permissions import staff_roles
 from avustamo.decisions import selectors as decision_selectors
 from avustamo.decisions import services as decision_services
+from avustamo.decisions.documents import decision_terms_shown
 from avustamo.decisions.forms import (
     AllocationForm,
     DecisionForm,
@@ -287,6 +288,7 @@ def application_decision(request, pk):
             decisions=decisions,
             draft=draft,
             missing=decision_services.missing_elements(draft) if draft else [],
+            draft_terms=decision_terms_shown(draft) if draft else None,
             may_present=may_present,
             may_sign=user.has_perm("decisions.sign_decision", draft)
             and draft is not None
