@@ -419,8 +419,11 @@ class TestPages:
         page = response.content.decode()
         assert "x" * 250 in page
         assert 'href="#id_q-project-name_field"' in page
+        # The title says there are errors, and the summary takes the focus, even without JavaScript.
+        assert "<title>Virhe: " in page and 'id="error-summary" autofocus' in page
         draft.refresh_from_db()
         assert draft.answers == {}
+        assert "<title>Virhe: " not in client.get(f"/applications/{draft.pk}/").content.decode()
 
     def test_a_pages_own_autosave_does_not_make_its_save_button_stale(self, client, draft, applicant):
         sign_in(client, applicant)

@@ -491,6 +491,7 @@ class TestProposalsAndDecisions:
                 acting_user=officials["presenter"],
             )
         assert refused.status_code == 200 and not Decision.objects.exists()
+        assert "<title>Virhe: " in refused.content.decode()
         assert refused.context["decision_form"].errors["max_share_percent"] == [
             "Avustus ylittäisi enimmäisosuuden hyväksyttävistä kustannuksista: 90 % summasta 42\xa0000\xa0€ on "
             "37\xa0800\xa0€."

@@ -143,7 +143,7 @@ def official_call_detail(request, pk):
         {
             "call": call,
             "status": call.status(),
-            "problems": services.publication_problems(call) if call.published_at is None else [],
+            "publication_problems": services.publication_problems(call) if call.published_at is None else [],
         },
     )
 

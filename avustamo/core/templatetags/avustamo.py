@@ -5,8 +5,10 @@ import datetime
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from django import template
+from django.forms import BaseForm
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import pgettext
 
 from avustamo.core.dates import HELSINKI, format_day
 from avustamo.core.money import LOCALES, format_euros, format_percent
@@ -60,3 +62,16 @@ def lang_attribute(obj, base_name: str):
 def error_anchor(bound_field) -> str:
     """The id of the input an error summary links to; grouped inputs (date + time, checkboxes) link to the first."""
     return bound_field.id_for_label or f"{bound_field.auto_id}_0"
+
+
+@register.simple_tag(takes_context=True)
+def error_title_prefix(context) -> str:
+    """ "Virhe: " before the title of a page that shows errors: a screen reader says the title first (the GOV.UK
+    pattern). A page shows errors when a form on it has them, or when its view gives `problems` or a `refusal`."""
+    values = context.flatten().values()
+    shows_errors = (
+        context.get("problems")
+        or context.get("refusal")
+        or any(isinstance(value, BaseForm) and value.is_bound and value.errors for value in values)
+    )
+    return pgettext("page title", "Error: ") if shows_errors else ""
