@@ -353,6 +353,7 @@ OBJECTS = {
     "applications/start/<int:call_pk>/": lambda w: {"call_pk": w["draft"].call_id},
     "applications/<int:pk>/": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/receipt/": lambda w: {"pk": w["application"].pk},
+    "applications/<int:pk>/receipt.pdf": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/attachments/<int:attachment_pk>/remove/": lambda w: {
         "pk": w["attachment"].application_id,
         "attachment_pk": w["attachment"].pk,

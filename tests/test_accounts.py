@@ -121,6 +121,21 @@ def test_sign_in__email_is_case_insensitive(client):
     assert client.get("/organisations/").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("preferred", "signed_in_at", "lands_on"),
+    [
+        ("sv", "/accounts/login/?next=/organisations/", "/sv/organisations/"),
+        ("en", "/sv/accounts/login/?next=/sv/organisations/", "/en/organisations/"),
+        ("fi", "/en/accounts/login/?next=/en/organisations/", "/organisations/"),
+        ("sv", "/accounts/login/", "/sv/"),
+    ],
+)
+def test_sign_in__takes_the_person_to_their_own_language(client, preferred, signed_in_at, lands_on):
+    UserFactory(email="bertil@example.org", password=PASSWORD, preferred_language=preferred)
+    response = client.post(signed_in_at, {"login": "bertil@example.org", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == lands_on
+
+
 def test_sign_in__wrong_password_is_refused_with_a_clear_message(client):
     UserFactory(email="bertil@example.org", password=PASSWORD)
     response = _sign_in(client, "bertil@example.org", "wrong")

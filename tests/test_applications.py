@@ -377,6 +377,25 @@ class TestReceiptEmail:
         assert "50 000" in text
         assert "Projektets namn" in text
 
+    @pytest.mark.reads_pdf
+    def test_the_application_as_sent_is_downloaded_from_its_page_in_the_pages_language(
+        self, client, draft, applicant, call
+    ):
+        CallDeclarationFactory(call=call)
+        draft = _save(draft, complete_answers(call), applicant)
+        sign_in(client, applicant)
+        assert client.get(f"/applications/{draft.pk}/receipt.pdf").status_code == 404  # not sent yet
+        submitted = services.application_submit(application=draft, acting_user=applicant)
+        receipt_page = client.get(f"/sv/applications/{draft.pk}/receipt/").content.decode()
+        assert f'href="/sv/applications/{draft.pk}/receipt.pdf"' in receipt_page
+        response = client.get(f"/sv/applications/{draft.pk}/receipt.pdf")
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        assert f"{submitted.register_number.replace('/', '-')}-v1.pdf" in response["Content-Disposition"]
+        text = "\n".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
+        )
+        assert submitted.register_number in text and "Projektets namn" in text
+
     def test_no_receipt_when_submission_is_refused(
         self, draft, applicant, django_capture_on_commit_callbacks
     ):
@@ -572,3 +591,21 @@ def test_answers_are_checked_against_the_municipalities_of_the_year_and_the_call
     assert {"091", "098"} <= in_2027.municipalities and "099" not in in_2027.municipalities
     assert in_2026.declarations == {str(declaration.pk)}
     assert in_2026.required_attachments == {attachment.pk}
+
+
+def test_a_call_leaves_the_list_of_calls_to_apply_to_once_each_organisation_has_applied(
+    client, call, organisation, applicant
+):
+    other = MembershipFactory(person=applicant).organisation
+    sign_in(client, applicant)
+
+    def offered() -> list:
+        return client.get("/applications/").context["open_calls"]
+
+    assert offered() == [call]
+    services.application_start(call=call, organisation=organisation, acting_user=applicant)
+    assert offered() == [call]  # the other organisation may still apply
+    second = services.application_start(call=call, organisation=other, acting_user=applicant)
+    assert offered() == []
+    services.application_withdraw(application=second, acting_user=applicant)
+    assert offered() == [call]

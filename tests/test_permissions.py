@@ -297,6 +297,7 @@ GET_MATRIX: dict[str, dict] = {
     "applications/start/<int:call_pk>/": row(405),
     "applications/<int:pk>/": row(404, member=200),
     "applications/<int:pk>/receipt/": row(404, member=200),
+    "applications/<int:pk>/receipt.pdf": row(404, member=200),
     "applications/<int:pk>/attachments/<int:attachment_pk>/remove/": row(405),
     "applications/<int:pk>/withdraw/": row(405),
     "applications/<int:pk>/decision/": row(404, member=200),

@@ -690,6 +690,26 @@ class TestWithOtherChanges:
         services.report_approve_content(report=report, notes="", acting_user=_content_reviewer())
         assert grant.instalments.get(number=3).status == InstalmentStatus.DUE
 
+    def test_an_overdue_report_is_flagged_to_the_recipient_and_the_presenter(self, call, client):
+        grant = GrantFactory.to_report_on(
+            call,
+            reports=(
+                ("interim", TODAY - datetime.timedelta(days=1)),
+                ("final", TODAY + datetime.timedelta(days=60)),
+            ),
+        )
+        presenter = CallAssignmentFactory.presenter_of(grant)
+        for person, page in (
+            (grant.application.submitted_by, f"/en/applications/{grant.application_id}/decision/"),
+            (presenter, f"/en/official/applications/{grant.application_id}/decision/"),
+        ):
+            sign_in(client, person)
+            rows = (
+                client.get(page).content.decode().split('id="reports-heading"', 1)[1].split("</table>", 1)[0]
+            )
+            interim, final = rows.split("<tr>")[2:4]
+            assert "overdue" in interim and "overdue" not in final, person
+
     def test_an_extension_moves_the_final_reports_deadline_as_much(self, call):
         grant = GrantFactory.accepted(
             call=call,

@@ -18,6 +18,7 @@ from avustamo.accounts.models import User
 from avustamo.accounts.selectors import is_staff_person
 from avustamo.accounts.services import person_password_set, person_sign_up
 from avustamo.core.tasks import queue_email
+from avustamo.core.translation import address_in_language
 
 # Emails whose body holds a single-use link or code: the outbox blanks them once they have gone.
 EMAILS_WITH_SECRETS = ("email_confirmation", "password_reset_key", "login_code", "unknown_account")
@@ -34,6 +35,13 @@ class AccountAdapter(DefaultAccountAdapter):
         ),
         "account_inactive": _("This account has been closed."),
     }
+
+    def post_login(self, request, user, **kwargs):
+        """Signing in takes the person to their own language, wherever they were going."""
+        response = super().post_login(request, user, **kwargs)
+        if response.status_code == 302 and user.preferred_language:
+            response["Location"] = address_in_language(response["Location"], user.preferred_language)
+        return response
 
     def validation_error(self, code, *args):
         if code == "too_many_login_attempts":

@@ -10,7 +10,6 @@ import json
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import translation
@@ -43,7 +42,7 @@ from avustamo.api.schemas import (
     validation_refusal,
 )
 from avustamo.applications import selectors, services
-from avustamo.applications.documents import application_pdf
+from avustamo.applications.documents import sent_application_document
 from avustamo.applications.models import Application, ApplicationStatus
 from avustamo.core.downloads import file_download
 from avustamo.core.ids import MAX_ID, id_or_none
@@ -515,9 +514,8 @@ def get_receipt_document(request, application_id: int):
     application, sent = _sent(request, application_id)
     if sent is None:
         return Status(404, refused(NOT_SENT))
-    name = f"{application.register_number.replace('/', '-')}-v{sent.number}.pdf"
-    document = ContentFile(application_pdf(application, language_code(), sent=sent), name=name)
-    return file_download(document, name=name, kind="pdf")
+    document = sent_application_document(application, sent, language_code())
+    return file_download(document, name=document.name, kind="pdf")
 
 
 class InstalmentOut(Schema):

@@ -1,5 +1,6 @@
 """The PDF copy of a submitted application, in a given language."""
 
+from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
@@ -47,3 +48,9 @@ def application_pdf(application, language: str, *, sent=None) -> bytes:
             },
         )
     return HTML(string=html).write_pdf()
+
+
+def sent_application_document(application, sent, language: str) -> ContentFile:
+    """The application as sent in version `sent`, as the PDF its receipt carries, named by its register number."""
+    name = f"{application.register_number.replace('/', '-')}-v{sent.number}.pdf"
+    return ContentFile(application_pdf(application, language, sent=sent), name=name)

@@ -4,7 +4,7 @@ from django.db import connection
 from django.db.models import CharField, Exists, F, Value
 from django.db.models.functions import Cast
 
-from avustamo.applications.models import Application, SubmittedVersion
+from avustamo.applications.models import Application, ApplicationStatus, SubmittedVersion
 from avustamo.organisations.models import Membership
 from avustamo.programmes.models import CallDeclaration, CallStatus, RequiredAttachment
 from avustamo.programmes.selectors import public_calls
@@ -124,14 +124,30 @@ def organisations_that_may_apply(*, person, call):
 
 
 def calls_open_to_person(*, person):
-    """Open calls that accept at least one of the person's organisations' types."""
-    types = set(
-        Membership.objects.filter(person=person).values_list("organisation__organisation_type", flat=True)
+    """Open calls that accept one of the person's organisations, leaving out a call once each organisation it
+    accepts has an application in it (a draft or sent; a withdrawn one does not count): that application is in
+    the person's list above it."""
+    organisations = dict(
+        Membership.objects.filter(person=person).values_list(
+            "organisation_id", "organisation__organisation_type"
+        )
+    )
+    calls = list(public_calls(status=CallStatus.OPEN))
+    if not organisations:
+        return [call for call in calls if not call.eligible_organisation_types]
+    applied = set(
+        Application.objects.filter(organisation__in=organisations, call__in=[call.pk for call in calls])
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .values_list("call_id", "organisation_id")
     )
     return [
         call
-        for call in public_calls(status=CallStatus.OPEN)
-        if not call.eligible_organisation_types or types & set(call.eligible_organisation_types)
+        for call in calls
+        if any(
+            (call.pk, organisation) not in applied
+            for organisation, organisation_type in organisations.items()
+            if not call.eligible_organisation_types or organisation_type in call.eligible_organisation_types
+        )
     ]
 
 

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from avustamo.applications import selectors, services
 from avustamo.applications.answers import parse_post
+from avustamo.applications.documents import sent_application_document
 from avustamo.applications.models import ApplicationStatus
 from avustamo.core.confirmation import unconfirmed_file_removal
+from avustamo.core.downloads import file_download
 from avustamo.core.feedback import perform
 from avustamo.core.ids import id_or_none
 from avustamo.core.translation import language_code
@@ -268,6 +270,17 @@ def _attach_uploaded_files(request, application) -> dict[str, str]:
         except ValidationError as error:
             errors[f"attachment-{key}" if required else f"q-{question_id}"] = " ".join(error.messages)
     return errors
+
+
+@login_required
+def receipt_document(request, pk):
+    """The application as last sent, the same PDF its receipt email carries, in the page's language."""
+    application = _application(request, pk)
+    sent = selectors.latest_sent_version(application=application)
+    if sent is None:
+        raise Http404
+    document = sent_application_document(application, sent, language_code())
+    return file_download(document, name=document.name, kind="pdf")
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Fields stored once per language (`title_fi`, `title_sv`, `title_en`) and read in the active language."""
 
+from django.urls import translate_url
 from django.utils.translation import get_language
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -19,6 +20,11 @@ def language_asked(accept_language: str) -> str | None:
         if code in LANGUAGE_CODES:
             return code
     return None
+
+
+def address_in_language(url: str, language: str) -> str:
+    """The same page in `language`: pages take their language from the path (/sv/..., /en/..., Finnish bare)."""
+    return translate_url(url, language_code(language))
 
 
 class Translated:

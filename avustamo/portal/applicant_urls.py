@@ -18,6 +18,7 @@ urlpatterns = [
     path("start/<int:call_pk>/", views.start, name="start"),
     path("<int:pk>/", views.edit, name="edit"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("<int:pk>/receipt.pdf", views.receipt_document, name="receipt_document"),
     path(
         "<int:pk>/attachments/<int:attachment_pk>/remove/", views.remove_attachment, name="remove_attachment"
     ),

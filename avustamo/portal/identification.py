@@ -31,6 +31,7 @@ from avustamo.accounts.identities import (
     person_key,
 )
 from avustamo.core.forms import add_service_errors
+from avustamo.core.translation import address_in_language
 from avustamo.organisations import e_authorizations
 from avustamo.organisations.authority_views import (
     forget_web_api_session,
@@ -124,7 +125,12 @@ def _identification_return(request):
             request.session[PENDING_SIGN_UP] = {**identification.as_session_value(), "next": next_url}
             _keep_web_api_session(request, web_api_session, identification)
             return redirect("core:identified_sign_up")
-        login(request, identity_sign_in(identification=identification), backend=LOGIN_BACKEND)
+        person = identity_sign_in(identification=identification)
+        login(request, person, backend=LOGIN_BACKEND)
+        _keep_web_api_session(request, web_api_session, identification)
+        return redirect(
+            address_in_language(next_url or reverse("organisations:mine"), person.preferred_language)
+        )
     _keep_web_api_session(request, web_api_session, identification)
     return redirect(next_url or "organisations:mine")
 

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from avustamo.core.dates import helsinki_today
 from avustamo.grants.models import Grant, GrantStatus
 from avustamo.grants.selectors import period_in_force
 from avustamo.reports.models import Report, ReportKind, ReportStatus
@@ -26,6 +27,11 @@ class DueReport:
     @property
     def is_sent(self) -> bool:
         return self.report is not None and self.report.is_sent
+
+    @property
+    def is_overdue(self) -> bool:
+        """Its day has passed in Helsinki and it has not been sent."""
+        return not self.is_sent and self.due_date < helsinki_today()
 
 
 def reports_due(grant: Grant) -> list[DueReport]:
