@@ -1,3 +1,4 @@
+import datetime
 import io
 import shutil
 from decimal import Decimal
@@ -18,13 +19,13 @@ from avustamo.demo.content import PEOPLE
 from avustamo.demo.loader import _funding_year, load_demo
 from avustamo.grants.models import Grant, GrantStatus
 from avustamo.organisations.models import Membership, Organisation
-from avustamo.payments.models import InstalmentStatus
+from avustamo.payments.models import Instalment, InstalmentStatus
 from avustamo.programmes.models import Agency, Call, CallStatus, CallTheme, Programme
 from avustamo.programmes.reference import DATA_DIR, load_reference_data
 from avustamo.reference.models import Municipality, Region
 from avustamo.register.imports import CALLS_FILE, GRANTS_FILE
 from avustamo.register.models import GrantOutcome, PublishedGrant
-from avustamo.reports.models import ReportStatus
+from avustamo.reports.models import Report, ReportStatus
 from avustamo.reviews.models import ReviewAssignment, ScreeningResult
 
 pytestmark = pytest.mark.django_db
@@ -195,6 +196,20 @@ def test_demo__loading_twice_changes_nothing():
         "kirjaamo.tem@gov.fi",
         "Aleksanterinkatu 4, Helsinki",
     )
+
+
+def test_demo__dates_agree_with_each_other():
+    """No report is due, and nothing is paid or reported, before the decision that asks for it."""
+    load_demo()
+    decided = Decision.objects.filter(decision_date__isnull=False)
+    assert decided.exists()
+    for decision in decided:
+        for report in decision.reports_due or []:
+            assert datetime.date.fromisoformat(report["due"]) > decision.decision_date, decision
+        for instalment in Instalment.objects.filter(grant__decision=decision, paid_on__isnull=False):
+            assert instalment.paid_on >= decision.decision_date, decision
+        for report in Report.objects.filter(grant__decision=decision, submitted_at__isnull=False):
+            assert report.submitted_at.date() >= decision.decision_date, decision
 
 
 def _pdf_text(file) -> str:

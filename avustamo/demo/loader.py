@@ -458,8 +458,11 @@ def _reports_due(period_start: datetime.date, period_end: datetime.date) -> list
     return reports
 
 
-def _decide(application: Application, spec: dict, presenter: User, decider: User):
-    """Draft the decision as the presenter; send it for signing and have the decision maker sign it as `spec` says."""
+def _decide(
+    application: Application, spec: dict, presenter: User, decider: User, *, signed_at: datetime.datetime
+):
+    """Draft the decision as the presenter; send it for signing and have the decision maker sign it at `signed_at`
+    as `spec` says."""
     application = Application.objects.select_related("call", "submitted_by", "proposal").get(
         pk=application.pk
     )
@@ -490,8 +493,11 @@ def _decide(application: Application, spec: dict, presenter: User, decider: User
             decision=decision, decision_maker=decider, acting_user=presenter
         )
     if spec["status"] == DecisionStatus.PUBLISHED:
-        decision = decision_services.decision_sign(decision=decision, acting_user=decider)
+        decision = decision_services.decision_sign(decision=decision, acting_user=decider, now=signed_at)
     return decision
+
+
+DECIDED_AFTER_CLOSING = datetime.timedelta(weeks=6)
 
 
 def _handled_call(
@@ -534,6 +540,9 @@ def _handled_call(
             _review(application, application_row["reviews"], people, manager)
 
     decision_services.allocation_suggest(call=call, min_score=row["min_score"], acting_user=presenter)
+    # Decided six weeks after closing, as a ministry would, or just now for a call that closed since: its report
+    # deadlines and payments then fall after its decisions.
+    signed_at = min(closes_at + DECIDED_AFTER_CLOSING, timezone.now() - datetime.timedelta(hours=1))
     signed = []
     for application_row, pk in submitted:
         application = Application.objects.select_related("call").get(pk=pk)
@@ -547,7 +556,9 @@ def _handled_call(
                 acting_user=presenter,
             )
         if "decision" in application_row:
-            decision = _decide(application, application_row["decision"], presenter, decider)
+            decision = _decide(
+                application, application_row["decision"], presenter, decider, signed_at=signed_at
+            )
             if application_row["decision"]["status"] == DecisionStatus.PUBLISHED:
                 signed.append(decision.pk)
     # decisions_publish would hand the publishing to the task worker, which does not run during load_demo;
@@ -817,7 +828,9 @@ def _grant_in_recovery(people: dict[str, User], today: datetime.date) -> None:
     )
     payment_services.batch_approve(batch=batch, acting_user=approver)
     payment_services.batch_credit_transfer(batch=batch, acting_user=finance)
-    payment_services.batch_mark_paid(batch=batch, paid_on=grant.decision.period_start, acting_user=finance)
+    # Paid three weeks after the decision, once the recipient had accepted it.
+    paid_on = min(grant.decision.decision_date + datetime.timedelta(weeks=3), today)
+    payment_services.batch_mark_paid(batch=batch, paid_on=paid_on, acting_user=finance)
     _carry_reference_rate_forward(people["admin@example.org"], today)
     manager = people["manager@example.org"]
     grounds = payment_services.recovery_grounds_note(
