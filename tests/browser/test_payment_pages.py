@@ -54,6 +54,10 @@ def test_two_finance_officers_pay_a_due_grant(page: Page, site: str, invoice_cir
     sign_in(page, site, "finance-approver@example.org")
     page.goto(batch_url)
     page.get_by_role("button", name="Hyväksy maksatuserä").click()
+    # Approving cannot be undone: a page says what it does, and asks.
+    expect(page.locator("h1")).to_contain_text("Hyväksytäänkö maksatuserä")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Hyväksy maksatuserä").click()
     # TEM pays through the State's invoice circulation: the approved batch goes there, and the stand-in answers.
     page.get_by_role("button", name="Lähetä laskujenkäsittelyyn").click()
     expect(page.get_by_role("main")).to_contain_text("Maksatuserä on lähetetty")

@@ -146,6 +146,8 @@ def test_a_late_request_and_one_in_time_that_corrects_the_grant(page: Page, site
     sign_in(page, site, decider.email, PASSWORD)
     page.goto(f"{site}/en/official/applications/{grant.application_id}/decision/")
     page.get_by_role("button", name="Sign the decision").click()
+    expect(page.locator("h1")).to_contain_text("Sign the decision on")
+    page.get_by_role("button", name="Sign the decision").click()
     expect(page.get_by_role("main")).to_contain_text("The decision has been signed.")
     request.refresh_from_db()
     correction = request.correction
