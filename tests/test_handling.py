@@ -292,13 +292,7 @@ class TestReview:
         self, applications, officials, client
     ):
         application = applications[0]
-        review_services.reviewers_assign(
-            application=application, reviewers=[officials["reviewer_1"]], acting_user=officials["manager"]
-        )
-        first, second = application.call.criteria.all()
-        sign_in(client, officials["reviewer_1"])
-        url = f"/official/applications/{application.pk}/review/"
-        client.post(url, {"step": "declare", "conflicted": "no"})
+        url, (first, second) = _reviewing_through_the_page(client, application, officials)
         draft = {"step": "draft", f"score-{first.pk}": "4", f"justification-{first.pk}": "Vahva suunnitelma."}
         assert client.post(url, draft).status_code == 302
         assignment = ReviewAssignment.objects.get(reviewer=officials["reviewer_1"])
@@ -323,13 +317,7 @@ class TestReview:
         self, applications, officials, client
     ):
         application = applications[0]
-        review_services.reviewers_assign(
-            application=application, reviewers=[officials["reviewer_1"]], acting_user=officials["manager"]
-        )
-        first, second = application.call.criteria.all()
-        sign_in(client, officials["reviewer_1"])
-        url = f"/official/applications/{application.pk}/review/"
-        client.post(url, {"step": "declare", "conflicted": "no"})
+        url, (first, second) = _reviewing_through_the_page(client, application, officials)
         with translation.override("en"):
             refused = client.post(
                 f"/en{url}", {"step": "score", f"score-{first.pk}": "4", f"justification-{first.pk}": " "}
@@ -350,6 +338,18 @@ class TestReview:
         with pytest.raises(ValidationError):
             _score(application, officials["reviewer_1"], [6, 2])
         assert not ReviewAssignment.objects.filter(submitted_at__isnull=False).exists()
+
+
+def _reviewing_through_the_page(client, application, officials):
+    """The first reviewer assigned to the application, signed in and declared free of conflicts on its review page;
+    the page's address and the call's two criteria."""
+    review_services.reviewers_assign(
+        application=application, reviewers=[officials["reviewer_1"]], acting_user=officials["manager"]
+    )
+    sign_in(client, officials["reviewer_1"])
+    url = f"/official/applications/{application.pk}/review/"
+    client.post(url, {"step": "declare", "conflicted": "no"})
+    return url, list(application.call.criteria.all())
 
 
 class TestProposalsAndDecisions:

@@ -79,8 +79,9 @@ def is_day_off(day: datetime.date) -> bool:
 
 
 def is_banking_day(day: datetime.date) -> bool:
-    """Finnish banks execute payments on weekdays other than the days off of 150/1930: the same New Year's Day,
-    Epiphany, Good Friday, Easter Monday, May Day, Ascension Day, Midsummer Eve, Independence Day and Christmas."""
+    """Whether Finnish banks execute payments on `day`. They close on the days off of 150/1930: weekends, New
+    Year's Day, Epiphany, Good Friday, Easter Monday, May Day, Ascension Day, Midsummer Eve, Independence Day and
+    Christmas Eve to Boxing Day."""
     return not is_day_off(day)
 
 
