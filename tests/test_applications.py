@@ -317,6 +317,20 @@ class TestAttachments:
         assert error.value.code == "unaccepted_type"
         assert not Attachment.objects.exists()
 
+    def test_a_refused_upload_on_the_page_names_the_file_and_its_slot(self, client, draft, applicant, call):
+        required = RequiredAttachmentFactory(call=call, name_en="Rules of the association")
+        sign_in(client, applicant)
+        upload = SimpleUploadedFile("budget.pdf", b"MZ\x90\x00 an executable", content_type="application/pdf")
+        response = client.post(
+            f"/en/applications/{draft.pk}/",
+            {"version": "1", "action": "save", f"attachment-{required.pk}": upload},
+        )
+        assert response.status_code == 422
+        [problem] = response.context["problems"]
+        assert problem["field"] == f"attachment-{required.pk}"
+        assert problem["message"].startswith("budget.pdf for “Rules of the association”: ")
+        assert not Attachment.objects.exists()
+
     def test_too_large_file_is_refused(self, draft, applicant, call, settings):
         required = RequiredAttachmentFactory(call=call)
         upload = SimpleUploadedFile("big.png", PNG, content_type="image/png")

@@ -268,7 +268,15 @@ def _attach_uploaded_files(request, application) -> dict[str, str]:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            errors[f"attachment-{key}" if required else f"q-{question_id}"] = " ".join(error.messages)
+            # The message names the file and, for a required attachment, its slot: the page may list several.
+            where = (
+                _("%(file)s for “%(slot)s”") % {"file": upload.name, "slot": required.name}
+                if required
+                else upload.name
+            )
+            errors[f"attachment-{key}" if required else f"q-{question_id}"] = (
+                f"{where}: {' '.join(error.messages)}"
+            )
     return errors
 
 
