@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from avustamo.core.dates import helsinki_datetime
+from avustamo.core.dates import helsinki_datetime, helsinki_today
 from tests.conftest import suite_clock_start
 
-DAY = datetime.date(2026, 12, 7)
+DAY = helsinki_today()
 
 
 @pytest.mark.parametrize(

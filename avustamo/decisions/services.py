@@ -377,6 +377,13 @@ class DecisionTerms:
         return self.outcome in Outcome.positive()
 
     @property
+    def eligible_costs_stated(self) -> Decimal | None:
+        """The eligible costs the decision states: their own total, else the approved budget's total."""
+        if self.eligible_costs is not None or not self.approved_costs:
+            return self.eligible_costs
+        return _approved_total(self.approved_costs)
+
+    @property
     def awarded_amount(self) -> Decimal:
         """The amount to the cent; nothing unless the outcome gives a grant."""
         return to_cents(self.amount or 0) if self.is_positive else Decimal(0)
@@ -429,10 +436,7 @@ def decision_terms_problems(
     if costs_problem := _approved_costs_problem(terms.approved_costs, terms.eligible_costs):
         field = "eligible_costs" if costs_problem.code == "not_budget_total" else "approved_costs"
         problems.setdefault(field, costs_problem)
-    eligible_costs = terms.eligible_costs
-    if eligible_costs is None and terms.approved_costs:
-        eligible_costs = _approved_total(terms.approved_costs)
-    if share_problem := above_share_problem(amount, eligible_costs, terms.max_share_percent):
+    if share_problem := above_share_problem(amount, terms.eligible_costs_stated, terms.max_share_percent):
         problems.setdefault("max_share_percent", share_problem)
     if non_eligible_problem := _non_eligible_costs_problem(terms.non_eligible_costs):
         problems["non_eligible_costs"] = non_eligible_problem
@@ -473,14 +477,7 @@ def decision_save_draft(*, application: Application, terms: DecisionTerms, actin
         "outcome": terms.outcome,
         "amount": amount,
         "purpose": terms.purpose.strip() if positive else "",
-        # Without a total of their own, the eligible costs are the approved budget's total.
-        "eligible_costs": (
-            terms.eligible_costs
-            if terms.eligible_costs is not None or not terms.approved_costs
-            else _approved_total(terms.approved_costs)
-        )
-        if positive
-        else None,
+        "eligible_costs": terms.eligible_costs_stated if positive else None,
         "max_share_percent": terms.max_share_percent if positive else None,
         "period_start": terms.period_start if positive else None,
         "period_end": terms.period_end if positive else None,

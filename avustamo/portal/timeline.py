@@ -2,7 +2,6 @@
 application, its decision, the grant, the payments and the reports."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -14,7 +13,7 @@ from avustamo.core.money import format_euros
 from avustamo.decisions.selectors import published_decision
 from avustamo.grants.models import GrantStatus
 from avustamo.grants.selectors import grant_of_application
-from avustamo.payments.models import InstalmentStatus
+from avustamo.payments.selectors import ledger_of
 from avustamo.reports.models import ReportStatus
 from avustamo.reports.selectors import reports_due
 
@@ -88,18 +87,15 @@ def _grant_steps(grant, *, requires_acceptance: bool) -> list[Step]:
         )
     if grant.status in (GrantStatus.DECLINED, GrantStatus.CLOSED):
         return [*steps, Step(_("Closed"), True)]
-    instalments = list(grant.instalments.all())
-    total = sum((instalment.amount for instalment in instalments), Decimal(0))
-    paid = sum(
-        (instalment.amount for instalment in instalments if instalment.status == InstalmentStatus.PAID),
-        Decimal(0),
-    )
-    all_paid = bool(instalments) and paid == total
+    # The grant's ledger knows what is awarded now (after corrections and claims) and what has been paid.
+    ledger = ledger_of(grant)
+    all_paid = ledger.in_force > 0 and ledger.owed <= 0
     steps.append(
         Step(
             _("Paid"),
             all_paid,
-            _("%(paid)s of %(total)s") % {"paid": format_euros(paid), "total": format_euros(total)},
+            _("%(paid)s of %(total)s")
+            % {"paid": format_euros(ledger.paid), "total": format_euros(ledger.in_force)},
         )
     )
     due = reports_due(grant)
