@@ -352,9 +352,14 @@ OBJECTS = {
     "organisations/verifications/<int:pk>/document/": lambda w: {"pk": w["verification"].pk},
     "applications/start/<int:call_pk>/": lambda w: {"call_pk": w["draft"].call_id},
     "applications/<int:pk>/": lambda w: {"pk": w["application"].pk},
+    "applications/<int:pk>/check/": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/receipt/": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/receipt.pdf": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/attachments/<int:attachment_pk>/remove/": lambda w: {
+        "pk": w["attachment"].application_id,
+        "attachment_pk": w["attachment"].pk,
+    },
+    "applications/<int:pk>/attachments/<int:attachment_pk>/replace/": lambda w: {
         "pk": w["attachment"].application_id,
         "attachment_pk": w["attachment"].pk,
     },

@@ -20,6 +20,7 @@ from avustamo.applications.selectors import code_lists
 from avustamo.core.models import AuditEntry
 from tests.access import sign_in
 from tests.factories import (
+    ApplicationFactory,
     CallDeclarationFactory,
     CallFactory,
     CallFormFactory,
@@ -29,8 +30,11 @@ from tests.factories import (
     RegionFactory,
     RequiredAttachmentFactory,
     StrongIdentityFactory,
+    UserFactory,
     close_call,
     complete_answers,
+    every_kind_answers,
+    every_kind_definition,
     next_year,
     page_post,
 )
@@ -365,6 +369,168 @@ class TestAttachments:
         assert not Attachment.objects.filter(pk=attachment.pk).exists()
 
 
+class TestNothingLostAndOneFileSlots:
+    def test_a_file_chosen_with_an_answer_that_is_refused_is_kept(self, client, draft, applicant, call):
+        required = RequiredAttachmentFactory(call=call, name_en="Rules of the association")
+        sign_in(client, applicant)
+        upload = SimpleUploadedFile("säännöt.pdf", PDF, content_type="application/pdf")
+        response = client.post(
+            f"/en/applications/{draft.pk}/",
+            {
+                "version": "1",
+                "action": "save",
+                "q-project-name": "x" * 201,
+                f"attachment-{required.pk}": upload,
+            },
+        )
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert 'href="#id_q-project-name_field"' in page
+        assert "Attached: säännöt.pdf" in page  # shown in its slot: no need to choose it again
+        [attachment] = draft.attachments.all()
+        assert (attachment.original_name, attachment.required_attachment) == ("säännöt.pdf", required)
+        draft.refresh_from_db()
+        assert (draft.version, draft.answers) == (1, {})
+
+    def test_a_full_slot_of_one_file_refuses_another_and_names_the_file_there(self, draft, applicant, call):
+        required = RequiredAttachmentFactory(call=call, name_fi="Yhdistyksen säännöt")
+        services.attachment_add(
+            application=draft,
+            upload=SimpleUploadedFile("säännöt.pdf", PDF),
+            required_attachment=required,
+            acting_user=applicant,
+        )
+        with pytest.raises(ValidationError) as error:
+            services.attachment_add(
+                application=draft,
+                upload=SimpleUploadedFile("säännöt-2.pdf", PDF),
+                required_attachment=required,
+                acting_user=applicant,
+            )
+        assert error.value.code == "slot_full"
+        assert "säännöt.pdf" in error.value.messages[0] and "Yhdistyksen säännöt" in error.value.messages[0]
+        assert list(draft.attachments.values_list("original_name", flat=True)) == ["säännöt.pdf"]
+
+    def test_a_slot_of_several_files_takes_them_up_to_its_limit(self, draft, applicant, call):
+        required = RequiredAttachmentFactory(call=call, max_files=2)
+        for name in ("cv-1.pdf", "cv-2.pdf"):
+            services.attachment_add(
+                application=draft,
+                upload=SimpleUploadedFile(name, PDF),
+                required_attachment=required,
+                acting_user=applicant,
+            )
+        with pytest.raises(ValidationError) as error:
+            services.attachment_add(
+                application=draft,
+                upload=SimpleUploadedFile("cv-3.pdf", PDF),
+                required_attachment=required,
+                acting_user=applicant,
+            )
+        assert error.value.code == "slot_full" and "enintään 2 tiedostoa" in error.value.messages[0]
+        assert draft.attachments.count() == 2
+
+    def test_replacing_the_file_of_a_one_file_slot_asks_first_then_swaps_it(
+        self, client, draft, applicant, call
+    ):
+        required = RequiredAttachmentFactory(call=call, name_en="Rules of the association")
+        old = services.attachment_add(
+            application=draft,
+            upload=SimpleUploadedFile("säännöt.pdf", PDF),
+            required_attachment=required,
+            acting_user=applicant,
+        )
+        sign_in(client, applicant)
+        form = client.get(f"/en/applications/{draft.pk}/").content.decode()
+        assert f'value="replace:{old.pk}"' in form and f'name="attachment-{required.pk}"' not in form
+        # The button saves what the page holds and then asks.
+        asked = client.post(
+            f"/en/applications/{draft.pk}/",
+            {"version": "1", "action": f"replace:{old.pk}", "q-project-name": "Perhekerhot"},
+        )
+        url = f"/en/applications/{draft.pk}/attachments/{old.pk}/replace/"
+        assert asked.status_code == 302 and asked["Location"] == url
+        draft.refresh_from_db()
+        assert draft.answers["project-name"] == "Perhekerhot"
+        page = client.get(url).content.decode()
+        assert "Replace the file for “Rules of the association”" in page and "säännöt.pdf is removed" in page
+        nothing = client.post(url)
+        assert (
+            nothing.status_code == 422
+            and "Choose the file that replaces säännöt.pdf." in nothing.content.decode()
+        )
+        wrong = client.post(url, {"file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a PDF")})
+        assert wrong.status_code == 422 and "virus.pdf: " in wrong.content.decode()
+        assert list(draft.attachments.values_list("original_name", flat=True)) == ["säännöt.pdf"]
+        done = client.post(url, {"file": SimpleUploadedFile("säännöt-2027.pdf", PDF)})
+        assert done.status_code == 302
+        [attachment] = draft.attachments.all()
+        assert (attachment.original_name, attachment.required_attachment) == ("säännöt-2027.pdf", required)
+        entry = AuditEntry.objects.get(action="application.attachment_replaced")
+        assert (entry.details["file"], entry.details["replaced"]) == ("säännöt-2027.pdf", "säännöt.pdf")
+
+    def test_while_completing_a_file_sent_stays_and_the_new_one_is_added_beside_it(
+        self, client, call, organisation, applicant
+    ):
+        application = ApplicationFactory.submitted(call, applicant=applicant)
+        # Stored as if sent with the application: the call's slot is made afterwards only for brevity.
+        required = RequiredAttachmentFactory(call=call)
+        sent = services.Attachment.objects.create(
+            application=application,
+            required_attachment=required,
+            original_name="säännöt.pdf",
+            kind="pdf",
+            size=len(PDF),
+            sha256="0" * 64,
+            uploaded_by=applicant,
+            file=SimpleUploadedFile("säännöt.pdf", PDF),
+        )
+        close_call(call)
+        services.completion_request_create(
+            application=application,
+            message="Liittäkää voimassa olevat säännöt.",
+            reply_by=timezone.localdate() + datetime.timedelta(days=14),
+            question_ids=[],
+            required_attachments=[required],
+            acting_user=UserFactory(roles=["programme_manager"]),
+        )
+        with pytest.raises(ValidationError) as refusal:
+            services.attachment_replace(
+                attachment=sent, upload=SimpleUploadedFile("uudet.pdf", PDF), acting_user=applicant
+            )
+        assert refusal.value.code == "sent_attachment"
+        services.attachment_add(
+            application=application,
+            upload=SimpleUploadedFile("uudet.pdf", PDF),
+            required_attachment=required,
+            acting_user=applicant,
+        )
+        assert sorted(application.attachments.values_list("original_name", flat=True)) == [
+            "säännöt.pdf",
+            "uudet.pdf",
+        ]
+
+
+class TestTaskList:
+    def test_each_part_of_a_long_form_shows_how_far_it_is(self, client, organisation, applicant):
+        call = CallFactory()
+        CallFormFactory(call=call, definition=every_kind_definition())
+        RequiredAttachmentFactory(call=call, name_en="Rules of the association")
+        RegionFactory()
+        MunicipalityFactory(code="091")
+        draft = services.application_start(call=call, organisation=organisation, acting_user=applicant)
+        answers = every_kind_answers(call)
+        answers.pop("office-email")
+        _save(draft, answers, applicant)
+        sign_in(client, applicant)
+        tasks = {
+            task.key: task.state for task in client.get(f"/en/applications/{draft.pk}/").context["tasks"]
+        }
+        assert tasks.pop("attachments") == "not_started"
+        assert tasks.pop("more") == "in_progress"  # the office email, required, is missing
+        assert set(tasks.values()) == {"complete"}
+
+
 class TestReceiptEmail:
     @pytest.mark.reads_pdf
     def test_submitter_gets_a_receipt_with_a_pdf_copy_in_their_language(
@@ -479,35 +645,45 @@ class TestPages:
         assert other_tab.status_code == 409
 
 
-class TestSendingFromThePage:
-    """The page's Send button saves what the page shows and submits it, in one transaction where officials verify
-    the right to act; whatever refuses the submit, what was typed is saved."""
+class TestCheckingAndSending:
+    """The form's main button saves and, once nothing stops the sending, opens the check page: every answer by
+    section with links to change it, the attachments by slot, the declarations; its Send sends the version
+    checked, and nothing else."""
 
     @pytest.fixture
     def answers(self, call):
-        CallDeclarationFactory(call=call)
+        CallDeclarationFactory(call=call, text_fi="Tiedot ovat oikein.")
         return complete_answers(call) | {"project-name": "Perhekerhot Hervannassa"}
 
-    def _send(self, client, draft, answers, **fields):
-        posted = page_post(answers, version=draft.version, edit_key="tab-1", action="submit") | fields
+    def _to_check(self, client, draft, answers, **fields):
+        posted = page_post(answers, version=draft.version, edit_key="tab-1", action="check") | fields
         return client.post(f"/applications/{draft.pk}/", posted)
 
-    def test_send__submits_the_answers_on_the_page(self, client, draft, applicant, answers):
-        sign_in(client, applicant)
-        response = self._send(client, draft, answers)
-        assert response.status_code == 302 and response["Location"] == f"/applications/{draft.pk}/receipt/"
-        draft.refresh_from_db()
-        assert draft.status == ApplicationStatus.SUBMITTED and draft.register_number
-        assert draft.project_name == draft.answers["project-name"] == "Perhekerhot Hervannassa"
-        [version] = draft.submitted_versions.all()
-        assert version.answers["project-name"] == "Perhekerhot Hervannassa"
-        entry = AuditEntry.objects.get(action="application.submitted", target_id=str(draft.pk))
-        assert (entry.actor, entry.details["version"]) == (applicant, draft.version)
+    def _send(self, client, draft, **fields):
+        return client.post(f"/applications/{draft.pk}/check/", {"version": draft.version} | fields)
 
-    def test_send__refused_for_problems_keeps_what_was_typed(self, client, draft, applicant, answers):
+    def test_save_and_check__shows_every_answer_with_a_link_to_change_it(
+        self, client, draft, applicant, answers
+    ):
+        sign_in(client, applicant)
+        response = self._to_check(client, draft, answers)
+        assert response.status_code == 302 and response["Location"] == f"/applications/{draft.pk}/check/"
+        page = client.get(response["Location"]).content.decode()
+        assert "Perhekerhot Hervannassa" in page and "Viikoittaiset perhekerhot." in page
+        assert f'href="/applications/{draft.pk}/#id_q-project-name_field"' in page
+        assert "<li>Tiedot ovat oikein.</li>" in page  # the declarations as a list
+        start, end = next_year()
+        assert f"{start.day}.{start.month}.{start.year} – {end.day}.{end.month}.{end.year}" in page
+        draft.refresh_from_db()
+        assert (draft.status, draft.version) == (ApplicationStatus.DRAFT, 2)
+        assert draft.answers["project-name"] == "Perhekerhot Hervannassa"
+
+    def test_save_and_check__with_problems_stays_on_the_form_with_what_was_typed_saved(
+        self, client, draft, applicant, answers
+    ):
         sign_in(client, applicant)
         answers.pop("objectives")
-        response = self._send(client, draft, answers)
+        response = self._to_check(client, draft, answers)
         assert response.status_code == 422
         page = response.content.decode()
         assert 'href="#id_q-objectives_field"' in page
@@ -515,46 +691,79 @@ class TestSendingFromThePage:
         assert 'id="application-version" value="2"' in page
         draft.refresh_from_db()
         assert (draft.status, draft.register_number, draft.version) == (ApplicationStatus.DRAFT, None, 2)
-        assert (
-            draft.answers["project-name"] == "Perhekerhot Hervannassa" and "objectives" not in draft.answers
-        )
-        assert AuditEntry.objects.filter(action="application.saved", target_id=str(draft.pk)).count() == 1
-        assert not AuditEntry.objects.filter(action="application.submitted").exists()
+        assert draft.answers["project-name"] == "Perhekerhot Hervannassa"
+        # Opened by its address, the check page sends the person back to what is missing.
+        page = client.get(f"/applications/{draft.pk}/check/").content.decode()
+        assert 'href="#id_q-objectives_field"' in page and "Send the application" not in page
 
-    def test_send__refused_for_want_of_the_right_to_act_keeps_what_was_typed(self, client, call, answers):
+    def test_send__submits_the_version_checked(self, client, draft, applicant, answers):
+        sign_in(client, applicant)
+        self._to_check(client, draft, answers)
+        draft.refresh_from_db()
+        response = self._send(client, draft)
+        assert response.status_code == 302 and response["Location"] == f"/applications/{draft.pk}/receipt/"
+        draft.refresh_from_db()
+        assert draft.status == ApplicationStatus.SUBMITTED and draft.register_number
+        assert draft.project_name == "Perhekerhot Hervannassa"
+        entry = AuditEntry.objects.get(action="application.submitted", target_id=str(draft.pk))
+        assert (entry.actor, entry.details["version"]) == (applicant, draft.version)
+
+    def test_send__after_a_save_elsewhere_is_refused_and_asks_to_check_again(
+        self, client, draft, applicant, answers
+    ):
+        sign_in(client, applicant)
+        self._to_check(client, draft, answers)
+        draft.refresh_from_db()
+        checked = draft.version
+        _save(draft, answers | {"project-name": "Toisessa välilehdessä"}, applicant)
+        response = client.post(f"/en/applications/{draft.pk}/check/", {"version": checked})
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert "changed after you checked it" in page and "Toisessa välilehdessä" in page
+        draft.refresh_from_db()
+        assert (draft.status, draft.register_number) == (ApplicationStatus.DRAFT, None)
+
+    def test_send__refused_for_want_of_the_right_to_act_says_why(self, client, call, answers):
         member = MembershipFactory(right_to_act=False)
         StrongIdentityFactory(user=member.person)
         draft = services.application_start(
             call=call, organisation=member.organisation, acting_user=member.person
         )
         sign_in(client, member.person)
-        response = self._send(client, draft, answers)
+        self._to_check(client, draft, answers)
+        draft.refresh_from_db()
+        response = self._send(client, draft)
         assert response.status_code == 422
         assert "Lähetä palveluun asiakirja" in response.content.decode()
         draft.refresh_from_db()
         assert (draft.status, draft.authority_check) == (ApplicationStatus.DRAFT, None)
-        assert draft.answers["project-name"] == "Perhekerhot Hervannassa"
 
-    def test_send__from_a_stale_page_saves_and_submits_nothing(self, client, draft, applicant, answers):
-        sign_in(client, applicant)
-        _save(draft, {"project-name": "Toisessa välilehdessä"}, applicant)
-        response = self._send(client, draft, answers)
-        assert response.status_code == 409
-        draft.refresh_from_db()
-        assert (draft.status, draft.answers) == (
-            ApplicationStatus.DRAFT,
-            {"project-name": "Toisessa välilehdessä"},
-        )
-
-    def test_send__after_the_deadline_saves_and_submits_nothing(
+    def test_send__after_the_deadline_submits_nothing_and_says_the_call_is_closed(
         self, client, draft, applicant, call, answers
     ):
         sign_in(client, applicant)
-        close_call(call, closed_for=datetime.timedelta(seconds=1))
-        response = self._send(client, draft, answers)
-        assert response.status_code == 422
+        self._to_check(client, draft, answers)
         draft.refresh_from_db()
-        assert (draft.status, draft.answers, draft.version) == (ApplicationStatus.DRAFT, {}, 1)
+        close_call(call, closed_for=datetime.timedelta(seconds=1))
+        response = self._send(client, draft)
+        assert response.status_code == 302 and response["Location"] == f"/applications/{draft.pk}/"
+        page = client.get(f"/en/applications/{draft.pk}/").content.decode()
+        assert "this draft can no longer be changed or submitted" in page
+        draft.refresh_from_db()
+        assert (draft.status, draft.register_number) == (ApplicationStatus.DRAFT, None)
+
+    def test_the_check_page_leaves_out_what_a_condition_does_not_ask(self, client, organisation, applicant):
+        call = CallFactory()
+        CallFormFactory(call=call, definition=every_kind_definition())
+        RegionFactory()
+        MunicipalityFactory(code="091")
+        draft = services.application_start(call=call, organisation=organisation, acting_user=applicant)
+        # The partners were named before the answer changed to no: kept in the draft, not sent as an answer.
+        _save(draft, every_kind_answers(call) | {"has-partners": "no"}, applicant)
+        sign_in(client, applicant)
+        page = client.get(f"/applications/{draft.pk}/check/").content.decode()
+        assert "Aino Puheenjohtaja" in page and "1998" in page
+        assert "Kaupungin kirjasto." not in page and "#id_q-partners_field" not in page
 
 
 def test_uploaded_files_are_not_served_by_address_even_in_debug(client, draft, applicant, call, settings):

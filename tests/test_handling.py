@@ -196,10 +196,14 @@ class TestCompletionRequest:
                 "version": application.version,
                 "q-objectives": "Sata perhettä löytää palvelunsa.",
                 "q-project-name": "Yritys muuttaa nimeä",
-                "action": "submit",
+                "action": "check",
             },
         )
-        assert response.status_code == 302
+        assert response.status_code == 302 and response["Location"].endswith("/check/")
+        application.refresh_from_db()
+        checking = client.get(response["Location"]).content.decode()
+        assert "Sata perhettä löytää palvelunsa." in checking and "Lähetä täydennetty hakemus" in checking
+        assert client.post(response["Location"], {"version": application.version}).status_code == 302
         application.refresh_from_db()
         assert application.status == ApplicationStatus.SUBMITTED
         assert application.answers["objectives"] == "Sata perhettä löytää palvelunsa."

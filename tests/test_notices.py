@@ -364,18 +364,31 @@ class TestAcceptanceDeadline:
 
 
 class TestConsentAtSubmission:
-    def test_the_draft_asks_for_the_consent_unticked_until_it_is_given(self, client):
-        from tests.factories import ApplicationFactory, CallFactory
+    def test_the_check_page_asks_for_the_consent_unticked_until_it_is_given(self, client):
+        from tests.factories import (
+            ApplicationFactory,
+            CallFactory,
+            CallFormFactory,
+            RegionFactory,
+            complete_answers,
+        )
 
         member = MembershipFactory()
+        call = CallFactory()
+        CallFormFactory(call=call)
+        RegionFactory()
         draft = ApplicationFactory(
-            call=CallFactory(), organisation=member.organisation, created_by=member.person
+            call=call,
+            organisation=member.organisation,
+            created_by=member.person,
+            answers=complete_answers(call),
         )
         sign_in(client, member.person)
-        page = client.get(f"/en/applications/{draft.pk}/").content.decode()
+        page = client.get(f"/en/applications/{draft.pk}/check/").content.decode()
         checkbox = page.split('id="id_notification_consent"')[0].rsplit("<input", 1)[1]
         assert 'name="notification_consent"' in page and "checked" not in checkbox
         _consent(member.organisation)
         assert (
-            'name="notification_consent"' not in client.get(f"/en/applications/{draft.pk}/").content.decode()
+            'name="notification_consent"'
+            not in client.get(f"/en/applications/{draft.pk}/check/").content.decode()
         )

@@ -2,10 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
 
 from avustamo.accounts.models import User
 from avustamo.accounts.services import api_token_create
-from avustamo.applications.models import Application
+from avustamo.applications.models import Application, Attachment
 from avustamo.organisations.models import Invitation, Membership
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import CallForm
@@ -47,10 +48,20 @@ def world(db):
         form=open_call.forms.get(),
         created_by=member_membership.person,
     )
+    attachment = Attachment.objects.create(
+        application=application,
+        original_name="säännöt.pdf",
+        kind="pdf",
+        size=8,
+        sha256="0" * 64,
+        uploaded_by=member_membership.person,
+        file=ContentFile(b"%PDF-1.7", name="saannot.pdf"),
+    )
     token, _text = api_token_create(name="member's system", acting_user=member_membership.person)
     return {
         "token": token,
         "application": application,
+        "attachment": attachment,
         "users": {
             "anonymous": AnonymousUser(),
             "member": member_membership.person,
@@ -170,6 +181,17 @@ CASES = [
         APPLICANTS_POST | {"member": 409, "org_admin": 409},
     ),
     ("GET", lambda w: f"/applications/{w['application'].pk}/receipt/", APPLICANTS_REDIRECTED),
+    # The draft's own people are told what stops the sending (no version checked) or the replacing (no file).
+    (
+        "POST",
+        lambda w: f"/applications/{w['application'].pk}/check/",
+        APPLICANTS_POST | {"member": 409, "org_admin": 409},
+    ),
+    (
+        "POST",
+        lambda w: f"/applications/{w['application'].pk}/attachments/{w['attachment'].pk}/replace/",
+        APPLICANTS_POST | {"member": 422, "org_admin": 422},
+    ),
     ("POST", lambda w: f"/applications/{w['application'].pk}/withdraw/", APPLICANTS_POST),
     (
         "POST",
@@ -296,9 +318,12 @@ GET_MATRIX: dict[str, dict] = {
     "organisations/verifications/<int:pk>/document/": row(404, member=200, manager=200, administrator=200),
     "applications/start/<int:call_pk>/": row(405),
     "applications/<int:pk>/": row(404, member=200),
+    # A sent application is checked no more: its member is taken back to it.
+    "applications/<int:pk>/check/": row(404, member=302),
     "applications/<int:pk>/receipt/": row(404, member=200),
     "applications/<int:pk>/receipt.pdf": row(404, member=200),
     "applications/<int:pk>/attachments/<int:attachment_pk>/remove/": row(405),
+    "applications/<int:pk>/attachments/<int:attachment_pk>/replace/": row(404, member=302),
     "applications/<int:pk>/withdraw/": row(405),
     "applications/<int:pk>/decision/": row(404, member=200),
     "applications/<int:pk>/decision/accept/": row(405),

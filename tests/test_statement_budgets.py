@@ -176,20 +176,33 @@ class TestApplicant:
         assert response.status_code == 200, response.content
         assert response.json()["status"] == "submitted" and response.json()["register_number"]
 
-    def test_a_submit_through_the_page(self, client, call, draft, applicant):
+    def test_save_and_check_through_the_page(self, client, call, draft, applicant):
+        """The save, and the check that nothing stops the sending (the code lists and the attachments)."""
         sign_in(client, applicant)
-        posted = _page_post(call, draft, action="submit")
+        posted = _page_post(call, draft, action="check")
         response, _count = _statements(
-            "submit (page)", SUBMIT_BUDGET, lambda: client.post(f"/applications/{draft.pk}/", posted)
+            "save and check (page)",
+            SAVE_BUDGET + 2,
+            lambda: client.post(f"/applications/{draft.pk}/", posted),
+        )
+        assert response.status_code == 302 and response["Location"].endswith("/check/")
+
+    def test_a_submit_through_the_check_page(self, client, call, draft, applicant):
+        sign_in(client, applicant)
+        response, _count = _statements(
+            "submit (check page)",
+            SUBMIT_BUDGET,
+            lambda: client.post(f"/applications/{draft.pk}/check/", {"version": draft.version}),
         )
         assert response.status_code == 302, response.content.decode()[:2000]
         draft.refresh_from_db()
         assert draft.status == ApplicationStatus.SUBMITTED
 
-    def test_the_form_page(self, client, draft, applicant):
+    @pytest.mark.parametrize("page", ["", "check/"])
+    def test_the_form_page_and_the_check_page(self, client, draft, applicant, page):
         sign_in(client, applicant)
         response, _count = _statements(
-            "form page", FORM_PAGE_BUDGET, lambda: client.get(f"/applications/{draft.pk}/")
+            f"{page or 'form'} page", FORM_PAGE_BUDGET, lambda: client.get(f"/applications/{draft.pk}/{page}")
         )
         assert response.status_code == 200
         assert "Perheiden kotoutumisen tuki" in response.content.decode()
@@ -276,30 +289,6 @@ class TestTransactions:
             None,
         )
         assert not draft.regions.exists()
-        assert RegisterNumberSequence.objects.get(agency=draft.call.programme.agency).last_number == 41
-        assert AuditEntry.objects.count() == audited
-
-    def test_the_pages_send_is_one_transaction_that_a_late_failure_leaves_unsaved(
-        self, client, call, draft, applicant, monkeypatch
-    ):
-        """Saved and submitted at once: a failure writing the version undoes the answers saved with it too."""
-        answers, version, audited = draft.answers, draft.version, AuditEntry.objects.count()
-
-        def broken(*args, **kwargs):
-            raise RuntimeError("the disk is full")
-
-        monkeypatch.setattr(services.SubmittedVersion.objects, "create", broken)
-        sign_in(client, applicant)
-        client.raise_request_exception = False
-        response = client.post(f"/applications/{draft.pk}/", _page_post(call, draft, action="submit"))
-        assert response.status_code == 500
-        draft.refresh_from_db()
-        assert (draft.status, draft.register_number, draft.version, draft.answers) == (
-            ApplicationStatus.DRAFT,
-            None,
-            version,
-            answers,
-        )
         assert RegisterNumberSequence.objects.get(agency=draft.call.programme.agency).last_number == 41
         assert AuditEntry.objects.count() == audited
 

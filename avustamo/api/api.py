@@ -263,6 +263,7 @@ def _required_attachment(required) -> dict:
         "name": translated_texts(required, "name"),
         "kinds": list(DEFAULT_ATTACHMENT_KINDS),
         "max_size_mb": DEFAULT_MAX_ATTACHMENT_MB,
+        "max_files": required.max_files,
     }
 
 

@@ -176,6 +176,7 @@ class RequiredAttachmentOut(Schema):
     name: TranslatedText
     kinds: list[AttachmentKind] = Field(description="the file types accepted, read from the file's content")
     max_size_mb: int
+    max_files: int = Field(description="how many files the slot takes; a full slot refuses another file")
 
 
 class CallFormOut(Schema):
@@ -247,6 +248,7 @@ SERVICE_ERROR_CODES = (
     "reply_by_past",
     "running",
     "sent_attachment",
+    "slot_full",
     "share_too_large",
     "stale",
     "stalled",

@@ -18,7 +18,7 @@ from avustamo.core.translation import language_code
 from avustamo.organisations.identifiers import clean_business_id, clean_iban
 from avustamo.programmes.application_form.budget import COST_CATEGORIES, FINANCING_LINES, BudgetFigures
 from avustamo.programmes.application_form.presentation import CONTACT_FIELDS
-from avustamo.programmes.application_form.schema import FormDefinition, Group, Info
+from avustamo.programmes.application_form.schema import FormDefinition, Group, Info, applies
 
 NAME_PREFIX = "q"
 MAX_REPEAT_ROWS = 50
@@ -421,10 +421,6 @@ def normalised_answers(definition: FormDefinition, answers: dict) -> dict:
     return result
 
 
-def _shown(condition, answers: dict) -> bool:
-    return condition is None or answers.get(condition.question) == condition.equals
-
-
 def submission_problems(definition: FormDefinition, answers: dict, context: AnswerContext) -> list[dict]:
     """Every reason the application cannot be submitted yet, as {field, code, message}."""
     problems, refuse = answer_problems(definition, answers, context)
@@ -448,10 +444,10 @@ def answer_problems(definition: FormDefinition, answers: dict, context: AnswerCo
             problems.append({"field": field, "code": code, "message": message})
 
     for section in definition.sections:
-        if not _shown(section.show_if, answers):
+        if not applies(section.show_if, answers):
             continue
         for item in section.questions:
-            if not isinstance(item, Info) and _shown(item.show_if, answers):
+            if not isinstance(item, Info) and applies(item.show_if, answers):
                 _refuse_missing(item, answers, refuse)
     return problems, refuse
 
@@ -494,7 +490,7 @@ def _refuse_missing_members(group: Group, answers: dict, refuse) -> None:
             not isinstance(member, Info)
             and member.type != "attachment"
             and member.required
-            and _shown(member.show_if, answers)
+            and applies(member.show_if, answers)
             and answers.get(member.id) in (None, "", [])
         ):
             refuse(_name(member.id), "required", _answer_this(member))

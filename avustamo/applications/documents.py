@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
-from avustamo.applications.selectors import form_choices
+from avustamo.applications.selectors import attachment_slots, form_choices
 from avustamo.organisations.identifiers import format_iban
 from avustamo.programmes.application_form.presentation import present
 
@@ -32,12 +32,13 @@ def application_pdf(application, language: str, *, sent=None) -> bytes:
             declarations=choices.declarations,
             answers=answers,
         )
+        slots = attachment_slots(application, language=language, attachments=attachments)
         html = render_to_string(
             "applications/pdf/application.html",
             {
                 "application": application,
                 "sections": sections,
-                "attachments": attachments,
+                "slots": slots,
                 "received_at": sent.sent_at if sent is not None else application.submitted_at,
                 "sent_by": sent.sent_by if sent is not None else application.submitted_by,
                 "requested_amount": sent.requested_amount

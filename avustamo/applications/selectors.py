@@ -4,8 +4,10 @@ from django.db import connection
 from django.db.models import CharField, Exists, F, Value
 from django.db.models.functions import Cast
 
-from avustamo.applications.models import Application, ApplicationStatus, SubmittedVersion
+from avustamo.applications.models import Application, ApplicationStatus, Attachment, SubmittedVersion
 from avustamo.organisations.models import Membership
+from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
+from avustamo.programmes.application_form.schema import applies
 from avustamo.programmes.models import CallDeclaration, CallStatus, RequiredAttachment
 from avustamo.programmes.selectors import public_calls
 from avustamo.reference.models import Municipality, Region
@@ -115,6 +117,19 @@ def code_lists(*, call, year: int) -> CodeLists:
     )
 
 
+def code_lists_of(application: Application, choices: "FormChoices") -> CodeLists:
+    """The code lists made from the choices a page read and the call's required attachments (prefetched by the
+    caller): what `code_lists` reads, without a statement of its own."""
+    return CodeLists(
+        regions=frozenset(region.code for region in choices.regions),
+        municipalities=frozenset(municipality.code for municipality in choices.municipalities),
+        declarations=frozenset(str(declaration.pk) for declaration in choices.declarations),
+        required_attachments=frozenset(
+            required.pk for required in application.call.required_attachments.all()
+        ),
+    )
+
+
 def organisations_that_may_apply(*, person, call):
     """The person's organisations whose type the call accepts."""
     memberships = Membership.objects.filter(person=person).select_related("organisation")
@@ -211,3 +226,81 @@ def form_choices(*, call, definition, valid_in: int | None = None) -> FormChoice
             for sort, key, fi, sv, en in sorted(found["declaration"], key=lambda row: (row[0], int(row[1])))
         ],
     )
+
+
+@dataclass
+class AttachmentSlot:
+    """One place a file is attached to: a required attachment of the call or an attachment question of the form.
+
+    `key` is the field its problems are named by (`attachment-<id>` or `q-<question id>`), `input_name` the file
+    input's name. `files` are the slot's files; `counted` those its limit counts: while completing, the files
+    sent with the application stay with it and do not count."""
+
+    key: str
+    input_name: str
+    label: str
+    max_files: int
+    files: list[Attachment]
+    counted: list[Attachment]
+    required_attachment: RequiredAttachment | None = None
+    question_id: str = ""
+    asked: bool = True
+    error: str = ""
+
+    @property
+    def is_full(self) -> bool:
+        return len(self.counted) >= self.max_files
+
+    @property
+    def replaced_on_upload(self) -> Attachment | None:
+        """The file a new upload replaces, after asking: that of a full slot that takes one file."""
+        return self.counted[0] if self.max_files == 1 and self.counted else None
+
+
+def attachment_slots(
+    application: Application, *, language: str, attachments=None, counted_since=None
+) -> list[AttachmentSlot]:
+    """The application's attachment slots in the order the form asks them, the call's required attachments last,
+    each with its files. Reads the attachments and the call's required attachments, prefetched by the caller.
+    `counted_since`: only files uploaded since then count against a slot's limit (the completion request's
+    time), None when all do. A question whose condition the answers do not meet is not `asked`. `attachments`:
+    the files to place, the application's by default (a version sent keeps some of them)."""
+    attachments = list(application.attachments.all() if attachments is None else attachments)
+
+    def slot(key, input_name, label, max_files, belongs, **where) -> AttachmentSlot:
+        files = [attachment for attachment in attachments if belongs(attachment)]
+        return AttachmentSlot(
+            key=key,
+            input_name=input_name,
+            label=label,
+            max_files=max_files,
+            files=files,
+            counted=[f for f in files if counted_since is None or f.uploaded_at >= counted_since],
+            **where,
+        )
+
+    slots = [
+        slot(
+            f"q-{item.id}",
+            f"question-{item.id}",
+            item.label.in_language(language),
+            item.max_files,
+            lambda attachment, item=item: attachment.question_id == item.id,
+            question_id=item.id,
+            asked=applies(item.show_if, application.answers),
+        )
+        for item, _group in application.form.parsed.elements()
+        if isinstance(item, AttachmentQuestion)
+    ]
+    slots += [
+        slot(
+            f"attachment-{required.pk}",
+            f"attachment-{required.pk}",
+            required.name,
+            required.max_files,
+            lambda attachment, required=required: attachment.required_attachment_id == required.pk,
+            required_attachment=required,
+        )
+        for required in application.call.required_attachments.all()
+    ]
+    return slots

@@ -55,16 +55,6 @@ class SubmissionRefused(ValidationError):
         self.problems = problems
 
 
-class SavedNotSubmitted(Exception):
-    """`application_save_and_submit` saved the answers, and `refusal` refused the submit: `application` is the
-    draft as saved. Not a ValidationError, so that it is never taken for a refusal that saved nothing."""
-
-    def __init__(self, application: Application, refusal: ValidationError):
-        super().__init__(*refusal.messages)
-        self.application = application
-        self.refusal = refusal
-
-
 def _require_member(user, organisation) -> None:
     if not user.has_perm("applications.apply_for_organisation", organisation):
         raise PermissionDenied(_("You do not act for this organisation."))
@@ -246,7 +236,6 @@ def _take_answers(
     version: int,
     edit_key: str,
     request: CompletionRequest | None,
-    lists: CodeLists | None = None,
 ) -> None:
     """Check the answers for the locked `application` and set them on it, with the next version, unwritten."""
     own_latest_save = bool(edit_key) and edit_key == application.last_edit_key
@@ -259,7 +248,7 @@ def _take_answers(
             ),
             code="stale",
         )
-    problems = malformed_answers(application.form.parsed, answers, answer_context(application, lists))
+    problems = malformed_answers(application.form.parsed, answers, answer_context(application))
     if problems:
         raise ValidationError(
             {field: ValidationError(message, code="malformed") for field, message in problems.items()}
@@ -278,11 +267,8 @@ def _take_answers(
     application.last_edit_key = edit_key[:32]
 
 
-SAVED_FIELDS = ("answers", "version", "last_edit_key")
-
-
 def _write_answers(application: Application, *, acting_user) -> None:
-    application.save(update_fields=[*SAVED_FIELDS, "updated_at"])
+    application.save(update_fields=["answers", "version", "last_edit_key", "updated_at"])
     audit(
         acting_user=acting_user, action="application.saved", target=application, version=application.version
     )
@@ -291,10 +277,16 @@ def _write_answers(application: Application, *, acting_user) -> None:
 def _attachment_rules(
     application: Application, *, question_id: str, required_attachment: RequiredAttachment | None
 ):
+    """The kinds a slot accepts, its size limit in MB, how many files it takes and its name."""
     if required_attachment is not None:
         if required_attachment.call_id != application.call_id:
             raise ValidationError(_("That attachment belongs to another call."), code="wrong_call")
-        return DEFAULT_ATTACHMENT_KINDS, DEFAULT_MAX_ATTACHMENT_MB
+        return (
+            DEFAULT_ATTACHMENT_KINDS,
+            DEFAULT_MAX_ATTACHMENT_MB,
+            required_attachment.max_files,
+            required_attachment.name,
+        )
     question = next(
         (
             item
@@ -305,7 +297,12 @@ def _attachment_rules(
     )
     if question is None:
         raise ValidationError(_("The form has no such attachment question."), code="unknown_question")
-    return tuple(question.kinds), question.max_size_mb
+    return (
+        tuple(question.kinds),
+        question.max_size_mb,
+        question.max_files,
+        question.label.in_language(language_code()),
+    )
 
 
 @transaction.atomic
@@ -318,9 +315,52 @@ def attachment_add(
     _refuse_unless_asked(
         request, question_ids=[question_id] if question_id else [], required_attachment=required_attachment
     )
-    kinds, max_mb = _attachment_rules(
+    kinds, max_mb, max_files, slot_name = _attachment_rules(
         application, question_id=question_id, required_attachment=required_attachment
     )
+    counted = application.attachments.filter(question_id=question_id, required_attachment=required_attachment)
+    if request is not None:
+        counted = counted.filter(uploaded_at__gte=request.requested_at)
+    counted = list(counted[:max_files])
+    if len(counted) >= max_files:
+        raise ValidationError(
+            _("“%(slot)s” takes one file and %(file)s is attached: replace it or remove it first.")
+            % {"slot": slot_name, "file": counted[0].original_name}
+            if max_files == 1
+            else _("“%(slot)s” takes at most %(count)s files: remove one first.")
+            % {"slot": slot_name, "count": max_files},
+            code="slot_full",
+        )
+    attachment = _stored_attachment(
+        application,
+        upload,
+        kinds=kinds,
+        max_mb=max_mb,
+        question_id=question_id,
+        required_attachment=required_attachment,
+        acting_user=acting_user,
+    )
+    audit(
+        acting_user=acting_user,
+        action="application.attachment_added",
+        target=application,
+        file=attachment.original_name,
+        kind=attachment.kind,
+    )
+    return attachment
+
+
+def _stored_attachment(
+    application: Application,
+    upload,
+    *,
+    kinds,
+    max_mb: int,
+    question_id: str,
+    required_attachment,
+    acting_user,
+) -> Attachment:
+    """The upload checked against the slot's kinds and size, stored and recorded."""
     kind = accepted_upload_kind(upload, kinds=kinds, max_mb=max_mb)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -339,34 +379,72 @@ def attachment_add(
     )
     attachment.file.save(stored_name(original, kind), upload, save=False)
     attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_replace(*, attachment: Attachment, upload, acting_user) -> Attachment:
+    """Put the upload in the place of `attachment`, in its slot; the old file is removed. A file sent with the
+    application stays with it, as in `attachment_remove`."""
+    application = _locked_for_member(attachment.application, acting_user)
+    request = _refuse_unless_editable(application)
+    _refuse_unless_asked(
+        request,
+        question_ids=[attachment.question_id] if attachment.question_id else [],
+        required_attachment=attachment.required_attachment,
+    )
+    _refuse_if_sent(attachment, request)
+    kinds, max_mb, _max_files, _slot_name = _attachment_rules(
+        application, question_id=attachment.question_id, required_attachment=attachment.required_attachment
+    )
+    replacement = _stored_attachment(
+        application,
+        upload,
+        kinds=kinds,
+        max_mb=max_mb,
+        question_id=attachment.question_id,
+        required_attachment=attachment.required_attachment,
+        acting_user=acting_user,
+    )
     audit(
         acting_user=acting_user,
-        action="application.attachment_added",
+        action="application.attachment_replaced",
         target=application,
-        file=original,
-        kind=kind,
+        file=replacement.original_name,
+        kind=replacement.kind,
+        replaced=attachment.original_name,
     )
-    return attachment
+    _delete_attachment(attachment)
+    return replacement
+
+
+def _refuse_if_sent(attachment: Attachment, request: CompletionRequest | None) -> None:
+    if request is not None and attachment.uploaded_at < request.requested_at:
+        raise ValidationError(
+            _("A file sent with the application stays with it; add the new file beside it."),
+            code="sent_attachment",
+        )
+
+
+def _delete_attachment(attachment: Attachment) -> None:
+    """The record now, the stored file once the transaction has committed (a rollback keeps it)."""
+    stored = attachment.file
+    attachment.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
 
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, acting_user) -> None:
     application = _locked_for_member(attachment.application, acting_user)
     request = _refuse_unless_editable(application)
-    if request is not None and attachment.uploaded_at < request.requested_at:
-        raise ValidationError(
-            _("A file sent with the application stays with it; add the new file beside it."),
-            code="sent_attachment",
-        )
+    _refuse_if_sent(attachment, request)
     audit(
         acting_user=acting_user,
         action="application.attachment_removed",
         target=application,
         file=attachment.original_name,
     )
-    stored = attachment.file
-    attachment.delete()
-    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    _delete_attachment(attachment)
 
 
 def _attachment_problems(
@@ -374,7 +452,10 @@ def _attachment_problems(
 ) -> list[dict]:
     problems = []
     missing = required_ids - {attachment.required_attachment_id for attachment in attachments}
-    for required in application.call.required_attachments.filter(pk__in=missing) if missing else ():
+    # Filtered here, not in SQL: a page that shows the required attachments has them read already.
+    for required in application.call.required_attachments.all() if missing else ():
+        if required.pk not in missing:
+            continue
         problems.append(
             {
                 "field": f"attachment-{required.pk}",
@@ -424,69 +505,49 @@ def _take_register_number(agency, year: int) -> int | None:
 
 
 @transaction.atomic
-def application_submit(*, application: Application, acting_user, now=None) -> Application:
+def application_submit(
+    *, application: Application, acting_user, now=None, checked_version: int | None = None
+) -> Application:
     """Submit before the deadline: every rule is checked, a register number given, the facts copied.
 
     Submitting an already submitted application returns it as it is, so a double click or a retried request
-    gives the same receipt.
+    gives the same receipt. `checked_version`: the version the person checked before sending (the check page);
+    a save made since refuses the submit, so nothing is sent that was not seen.
     """
     now = now or timezone.now()
     application = _locked_for_member(application, acting_user, WITH_AGENCY)
     if application.status == ApplicationStatus.SUBMITTED:
         return application
     _refuse_unless_draft(application)
+    _refuse_unless_checked(application, checked_version)
     _refuse_unless_open(application.call, now)
     attachments, authority = _submittable(application, acting_user=acting_user, now=now)
     _submit(application, attachments=attachments, authority=authority, acting_user=acting_user, now=now)
     return application
 
 
-def application_save_and_submit(
-    *, application: Application, answers: dict, version: int, acting_user, edit_key: str = "", now=None
-) -> Application:
-    """The form page's Send button: the answers saved and the draft submitted in one transaction, under one lock
-    of the row, the answers written with the submission in one UPDATE and audited by its entry, which names the
-    version. Refused as `application_save` refuses, saving nothing; when the save is accepted and the submit
-    refused (problems, no right to act), the answers are saved all the same, as the page promises, and the
-    refusal raised after that commit as `SavedNotSubmitted`."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        application = _locked_for_member(application, acting_user, WITH_AGENCY)
-        _refuse_unless_draft(application)
-        _refuse_unless_open(application.call, now)
-        lists = code_lists(call=application.call, year=timezone.localdate().year)
-        _take_answers(
-            application, answers=answers, version=version, edit_key=edit_key, request=None, lists=lists
+def _refuse_unless_checked(application: Application, checked_version: int | None) -> None:
+    if checked_version is not None and checked_version != application.version:
+        raise ValidationError(
+            _(
+                "The application was changed after you checked it, in another tab or by another person. Check "
+                "the answers again before sending."
+            ),
+            code="stale",
         )
-        try:
-            attachments, authority = _submittable(application, acting_user=acting_user, now=now, lists=lists)
-        except ValidationError as error:
-            _write_answers(application, acting_user=acting_user)
-            refusal = SavedNotSubmitted(application, error)
-        else:
-            _submit(
-                application,
-                attachments=attachments,
-                authority=authority,
-                acting_user=acting_user,
-                now=now,
-                saved_fields=SAVED_FIELDS,
-            )
-            return application
-    raise refusal
 
 
-def _submittable(application: Application, *, acting_user, now, lists: CodeLists | None = None):
+def _submittable(application: Application, *, acting_user, now):
     """The attachments and the authority check of a draft that may be submitted, or the refusal; writes nothing
     but the authority check the submission is made under."""
     attachments = _attachments(application)
-    _refuse_problems(application, attachments, lists)
+    _refuse_problems(application, attachments)
     authority = require_authority(person=acting_user, organisation=application.organisation, now=now)
     return attachments, authority
 
 
-def _submit(application: Application, *, attachments, authority, acting_user, now, saved_fields=()) -> None:
-    """Write the submission of the locked draft, with `saved_fields` set on it since it was read."""
+def _submit(application: Application, *, attachments, authority, acting_user, now) -> None:
+    """Write the submission of the locked draft."""
     facts = _copy_facts(application)
     register_number = next_register_number(application.call.programme.agency, now)
     transition(
@@ -495,7 +556,6 @@ def _submit(application: Application, *, attachments, authority, acting_user, no
         acting_user=acting_user,
         locked=True,
         changes={
-            **{field: getattr(application, field) for field in saved_fields},
             **facts,
             "submitted_at": now,
             "submitted_by": acting_user,
@@ -522,16 +582,22 @@ def _attachments(application: Application) -> list[Attachment]:
     return list(application.attachments.all())
 
 
-def _refuse_problems(
+def _refuse_problems(application: Application, attachments: list[Attachment]) -> None:
+    problems = sending_problems(application, attachments)
+    if problems:
+        raise SubmissionRefused(problems)
+
+
+def sending_problems(
     application: Application, attachments: list[Attachment], lists: CodeLists | None = None
-) -> None:
+) -> list[dict]:
+    """Every reason the application cannot be sent yet, as {field, code, message}; none when it can. Reads the
+    code lists unless given, nothing else."""
     lists = lists or code_lists(call=application.call, year=timezone.localdate().year)
     problems = submission_problems(
         application.form.parsed, application.answers, answer_context(application, lists)
     )
-    problems += _attachment_problems(application, attachments, lists.required_attachments)
-    if problems:
-        raise SubmissionRefused(problems)
+    return problems + _attachment_problems(application, attachments, lists.required_attachments)
 
 
 def _copy_facts(application: Application) -> dict:
@@ -711,13 +777,17 @@ def request_question_labels(request: CompletionRequest, language: str) -> list[s
 
 
 @transaction.atomic
-def completion_submit(*, application: Application, acting_user, now=None) -> Application:
-    """Send the completed application back before the reply deadline; every rule is checked again."""
+def completion_submit(
+    *, application: Application, acting_user, now=None, checked_version: int | None = None
+) -> Application:
+    """Send the completed application back before the reply deadline; every rule is checked again.
+    `checked_version` as in `application_submit`."""
     now = now or timezone.now()
     application = _locked_for_member(application, acting_user, WITH_AGENCY)
     if application.status == ApplicationStatus.SUBMITTED:
         return application
     request = _open_request_or_refuse(application, now)
+    _refuse_unless_checked(application, checked_version)
     attachments = _attachments(application)
     _refuse_problems(application, attachments)
     authority = require_authority(person=acting_user, organisation=application.organisation, now=now)

@@ -15,19 +15,18 @@ from avustamo.applications import selectors, services
 from avustamo.applications.answers import parse_post
 from avustamo.applications.documents import sent_application_document
 from avustamo.applications.models import ApplicationStatus
+from avustamo.applications.progress import task_list
 from avustamo.core.confirmation import unconfirmed_file_removal
 from avustamo.core.downloads import file_download
 from avustamo.core.feedback import perform
 from avustamo.core.ids import id_or_none
 from avustamo.core.translation import language_code
-from avustamo.organisations.authority import authority_source
 from avustamo.organisations.authority_views import confirm_right_to_act
 from avustamo.organisations.forms import CONSENT_TEXT
-from avustamo.organisations.models import AuthoritySource, Organisation
+from avustamo.organisations.models import Organisation
 from avustamo.organisations.selectors import consents_to_electronic_notification
 from avustamo.organisations.services import notification_consent_set
 from avustamo.programmes.application_form.presentation import present
-from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
 from avustamo.programmes.models import CallStatus
 from avustamo.programmes.selectors import public_call
 
@@ -67,44 +66,85 @@ def _editable(application) -> bool:
     return application.status == ApplicationStatus.DRAFT and application.call.status() == CallStatus.OPEN
 
 
-def _page(request, application, *, answers=None, errors=None, problems=(), status=200):
+def _completion_request(application):
+    if application.status != ApplicationStatus.COMPLETION_REQUESTED:
+        return None
+    return services.open_completion_request(application)
+
+
+def _form_context(application, *, answers=None, errors=None) -> dict:
+    """What the form page and the check page show: the form with the answers, the attachment slots, and the
+    reasons the application cannot be sent yet (the code lists made from the choices read, so no statement more)."""
     definition = application.form.parsed
-    # The page lists the required attachments twice and the attachments several times: read each once.
+    # The pages list the required attachments and the attachments several times: read each once.
     prefetch_related_objects([application], "attachments", "call__required_attachments")
     choices = selectors.form_choices(
         call=application.call,
         definition=definition,
         valid_in=timezone.localdate().year,
     )
-    questions = [item for item, _group in definition.elements() if isinstance(item, AttachmentQuestion)]
+    completion_request = _completion_request(application)
+    language = language_code()
+    slots = selectors.attachment_slots(
+        application,
+        language=language,
+        counted_since=completion_request.requested_at if completion_request else None,
+    )
+    sections = present(
+        definition,
+        language,
+        regions=choices.regions,
+        municipalities=choices.municipalities,
+        declarations=choices.declarations,
+        answers=application.answers if answers is None else answers,
+        errors=errors or {},
+    )
+    _place_slots(sections, slots)
+    for slot in slots:
+        slot.error = (errors or {}).get(slot.key, "")
+    return {
+        "application": application,
+        "call": application.call,
+        "organisation": application.organisation,
+        "completion_request": completion_request,
+        "sections": sections,
+        "slots": slots,
+        "call_slots": [slot for slot in slots if slot.required_attachment is not None],
+        "sending_problems": services.sending_problems(
+            application, list(application.attachments.all()), selectors.code_lists_of(application, choices)
+        ),
+    }
+
+
+def _place_slots(sections, slots) -> None:
+    """Each attachment question of the form is shown with its slot, where the form asks it."""
+    by_question = {slot.question_id: slot for slot in slots if slot.question_id}
+    for section in sections:
+        for element in section.elements:
+            for shown in [element, *element.members]:
+                if shown.type == "attachment":
+                    shown.slot = by_question.get(shown.id)
+
+
+def _page(request, application, *, answers=None, errors=None, problems=(), status=200):
+    context = _form_context(application, answers=answers, errors=errors)
+    attachments_title = _("Attachments") if context["call_slots"] else ""
     return render(
         request,
         "applications/edit.html",
         {
-            "application": application,
-            "call": application.call,
-            "organisation": application.organisation,
+            **context,
             "editable": _editable(application),
-            "completion_request": services.open_completion_request(application)
-            if application.status == ApplicationStatus.COMPLETION_REQUESTED
-            else None,
-            "sections": present(
-                definition,
-                language_code(),
-                regions=choices.regions,
-                municipalities=choices.municipalities,
-                declarations=choices.declarations,
-                answers=application.answers if answers is None else answers,
-                errors=errors or {},
-            ),
             "problems": problems,
+            "tasks": task_list(
+                application.form.parsed,
+                application.answers,
+                [*context["sending_problems"], *problems],
+                language=language_code(),
+                attachments_title=attachments_title,
+                attachments_given=any(slot.files for slot in context["call_slots"]),
+            ),
             "edit_key": request.POST.get("edit_key") or secrets.token_hex(16),
-            "attachment_questions": [
-                (item.id, item.label.in_language(language_code())) for item in questions
-            ],
-            "ask_consent": application.status == ApplicationStatus.DRAFT
-            and not consents_to_electronic_notification(application.organisation),
-            "consent_text": CONSENT_TEXT,
         },
         status=status,
     )
@@ -121,16 +161,14 @@ def edit(request, pk):
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
-    saving = {
-        "answers": answers,
-        "version": version,
-        "acting_user": request.user,
-        "edit_key": request.POST.get("edit_key", "")[:32],
-    }
-    if _saved_and_submitted_at_once(request, application):
-        return _save_and_submit(request, application, saving)
     try:
-        application = services.application_save(application=application, **saving)
+        application = services.application_save(
+            application=application,
+            answers=answers,
+            version=version,
+            acting_user=request.user,
+            edit_key=request.POST.get("edit_key", "")[:32],
+        )
     except ValidationError as error:
         if request.htmx:
             return _autosave_status(
@@ -139,7 +177,10 @@ def edit(request, pk):
                 error=" ".join(error.messages),
                 status=409 if getattr(error, "code", None) == "stale" else 422,
             )
-        return _save_refused(request, application, answers, error)
+        # The chosen files do not depend on the answers: keep them, so the applicant need not choose them again.
+        return _save_refused(
+            request, application, answers, error, _attach_uploaded_files(request, application)
+        )
     if request.htmx:
         return _autosave_status(request, application)
     upload_errors = _attach_uploaded_files(request, application)
@@ -147,11 +188,41 @@ def edit(request, pk):
         return _page(
             request, application, errors=upload_errors, problems=_as_problems(upload_errors), status=422
         )
-    if request.POST.get("action") != "submit":
-        messages.success(request, _("Saved."))
+    action = request.POST.get("action", "")
+    if action == "check":
+        return _to_checking(request, application)
+    replacing = id_or_none(action.removeprefix("replace:")) if action.startswith("replace:") else None
+    if replacing is not None:
+        return redirect("applications:replace_attachment", pk=application.pk, attachment_pk=replacing)
+    messages.success(request, _("Saved."))
+    return redirect("applications:edit", pk=application.pk)
+
+
+def _to_checking(request, application):
+    """On to the check page once nothing stops the sending; otherwise the form again with what is left to do."""
+    prefetch_related_objects([application], "attachments")
+    problems = services.sending_problems(application, list(application.attachments.all()))
+    if problems:
+        return _page(request, application, errors=_inline(problems), problems=problems, status=422)
+    return redirect("applications:check", pk=application.pk)
+
+
+def _inline(problems: list[dict]) -> dict[str, str]:
+    """The problems by field, each shown next to its field."""
+    return {problem["field"]: problem["message"] for problem in problems if problem["field"]}
+
+
+@login_required
+def check(request, pk):
+    """Check your answers: everything the application will send, by section, with links to change each, then
+    the Send button. Sending names the version checked, so a save made since (another tab) is not sent unseen."""
+    application = _application(request, pk)
+    if not _editable(application):
         return redirect("applications:edit", pk=application.pk)
+    if request.method != "POST":
+        return _check_page(request, application)
     refused = confirm_right_to_act(
-        request, application.organisation, back_to=reverse("applications:edit", args=[application.pk])
+        request, application.organisation, back_to=reverse("applications:check", args=[application.pk])
     )
     if refused is not None:
         return refused
@@ -161,39 +232,51 @@ def edit(request, pk):
         else services.application_submit
     )
     try:
-        application = submit(application=application, acting_user=request.user)
+        application = submit(
+            application=application,
+            acting_user=request.user,
+            checked_version=id_or_none(request.POST.get("version")) or -1,
+        )
+    except services.SubmissionRefused as error:
+        return _page(
+            request, application, errors=_inline(error.problems), problems=error.problems, status=422
+        )
     except ValidationError as error:
-        return _submit_refused(request, application, error)
+        return _check_page(
+            request,
+            application,
+            refusal=" ".join(error.messages),
+            status=409 if error.code == "stale" else 422,
+        )
     return _submitted(request, application)
 
 
-def _saved_and_submitted_at_once(request, application) -> bool:
-    """Whether Send saves and submits in one transaction: a draft with no files to attach first, of an
-    organisation whose right to act officials verify. Where e-Authorizations is asked again before the submit,
-    its refusal sends the person there, so the answers are saved before it is asked."""
-    return (
-        request.POST.get("action") == "submit"
-        and not request.htmx
-        and not request.FILES
-        and application.status == ApplicationStatus.DRAFT
-        and authority_source(application.organisation) == AuthoritySource.OFFICIAL_VERIFICATION
+def _check_page(request, application, *, refusal: str = "", status: int = 200):
+    context = _form_context(application)
+    if context["sending_problems"] and not refusal:
+        problems = context["sending_problems"]
+        return _page(request, application, errors=_inline(problems), problems=problems)
+    return render(
+        request,
+        "applications/check.html",
+        {
+            **context,
+            "refusal": refusal,
+            "ask_consent": application.status == ApplicationStatus.DRAFT
+            and not consents_to_electronic_notification(application.organisation),
+            "consent_text": CONSENT_TEXT,
+        },
+        status=status,
     )
 
 
-def _save_and_submit(request, application, saving: dict):
-    try:
-        application = services.application_save_and_submit(application=application, **saving)
-    except services.SavedNotSubmitted as outcome:
-        return _submit_refused(request, outcome.application, outcome.refusal)
-    except ValidationError as error:
-        return _save_refused(request, application, saving["answers"], error)
-    return _submitted(request, application)
-
-
-def _save_refused(request, application, answers, error: ValidationError):
-    """The page again with the answers posted and why they were not saved."""
+def _save_refused(request, application, answers, error: ValidationError, upload_errors=None):
+    """The page again with the answers posted, why they were not saved, and why any file was refused."""
+    upload_errors = upload_errors or {}
     if hasattr(error, "error_dict"):
-        errors = {field: " ".join(messages_) for field, messages_ in error.message_dict.items()}
+        errors = {
+            field: " ".join(messages_) for field, messages_ in error.message_dict.items()
+        } | upload_errors
         return _page(
             request, application, answers=answers, errors=errors, problems=_as_problems(errors), status=422
         )
@@ -201,18 +284,9 @@ def _save_refused(request, application, answers, error: ValidationError):
         request,
         application,
         answers=answers,
-        problems=[{"field": "", "message": m} for m in error.messages],
+        errors=upload_errors,
+        problems=[{"field": "", "message": m} for m in error.messages] + _as_problems(upload_errors),
         status=409 if error.code == "stale" else 422,
-    )
-
-
-def _submit_refused(request, application, error: ValidationError):
-    """The page again, its answers saved, with why it was not submitted."""
-    if isinstance(error, services.SubmissionRefused):
-        errors = {problem["field"]: problem["message"] for problem in error.problems}
-        return _page(request, application, errors=errors, problems=error.problems, status=422)
-    return _page(
-        request, application, problems=[{"field": "", "message": m} for m in error.messages], status=422
     )
 
 
@@ -317,6 +391,63 @@ def remove_attachment(request, pk, attachment_pk):
         _("%(name)s has been removed.") % {"name": attachment.original_name},
     )
     return redirect("applications:edit", pk=application.pk)
+
+
+@login_required
+def replace_attachment(request, pk, attachment_pk):
+    """Asks before a slot that takes one file has its file replaced: the page says which file goes, and the
+    upload made on it is the answer."""
+    application = _application(request, pk)
+    attachment = get_object_or_404(
+        application.attachments.select_related("required_attachment"), pk=attachment_pk
+    )
+    back = reverse("applications:edit", args=[application.pk])
+    if not _editable(application):
+        return redirect(back)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose the file that replaces %(file)s.") % {"file": attachment.original_name}
+        else:
+            try:
+                replacement = services.attachment_replace(
+                    attachment=attachment, upload=upload, acting_user=request.user
+                )
+            except ValidationError as refusal:
+                error = f"{upload.name}: {' '.join(refusal.messages)}"
+            else:
+                messages.success(
+                    request,
+                    _("%(new)s replaced %(old)s.")
+                    % {"new": replacement.original_name, "old": attachment.original_name},
+                )
+                return redirect(back)
+    return render(
+        request,
+        "applications/replace_attachment.html",
+        {
+            "application": application,
+            "attachment": attachment,
+            "slot_name": attachment.required_attachment.name
+            if attachment.required_attachment
+            else _question_label(application, attachment.question_id),
+            "error": error,
+            "back": back,
+        },
+        status=422 if error else 200,
+    )
+
+
+def _question_label(application, question_id: str) -> str:
+    return next(
+        (
+            item.label.in_language(language_code())
+            for item, _group in application.form.parsed.elements()
+            if item.id == question_id
+        ),
+        "",
+    )
 
 
 @login_required

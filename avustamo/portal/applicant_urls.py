@@ -17,10 +17,16 @@ urlpatterns = [
     path("", portal_views.my_applications, name="mine"),
     path("start/<int:call_pk>/", views.start, name="start"),
     path("<int:pk>/", views.edit, name="edit"),
+    path("<int:pk>/check/", views.check, name="check"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
     path("<int:pk>/receipt.pdf", views.receipt_document, name="receipt_document"),
     path(
         "<int:pk>/attachments/<int:attachment_pk>/remove/", views.remove_attachment, name="remove_attachment"
+    ),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/replace/",
+        views.replace_attachment,
+        name="replace_attachment",
     ),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/decision/", portal_views.my_decision, name="decision"),

@@ -93,6 +93,17 @@ class AttachmentForm(forms.Form):
     name_fi = forms.CharField(label=_("Attachment in Finnish"), max_length=300)
     name_sv = forms.CharField(label=_("Attachment in Swedish"), max_length=300, required=False)
     name_en = forms.CharField(label=_("Attachment in English"), max_length=300, required=False)
+    max_files = forms.IntegerField(
+        label=_("Files at most"),
+        min_value=1,
+        max_value=20,
+        required=False,
+        help_text=_("With one, a new upload replaces the file after asking."),
+    )
+
+    def clean_max_files(self):
+        # Left empty, a slot takes one file, as most required attachments are one document.
+        return self.cleaned_data["max_files"] or 1
 
 
 PART_FORMSETS = {

@@ -604,6 +604,14 @@ class RequiredAttachment(CallPart):
     name_fi = models.CharField(_("attachment in Finnish"), max_length=300)
     name_sv = models.CharField(_("attachment in Swedish"), max_length=300, blank=True)
     name_en = models.CharField(_("attachment in English"), max_length=300, blank=True)
+    max_files = models.PositiveSmallIntegerField(
+        _("files at most"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_(
+            "A slot that takes one file has its file replaced, after asking, when a new one is uploaded."
+        ),
+    )
 
     name = Translated("name")
 

@@ -61,7 +61,7 @@ PART_MODELS = {
     "themes": (CallTheme, ("name_fi", "name_sv", "name_en")),
     "declarations": (CallDeclaration, ("text_fi", "text_sv", "text_en")),
     "criteria": (EvaluationCriterion, ("name_fi", "name_sv", "name_en", "weight")),
-    "required_attachments": (RequiredAttachment, ("name_fi", "name_sv", "name_en")),
+    "required_attachments": (RequiredAttachment, ("name_fi", "name_sv", "name_en", "max_files")),
 }
 
 
@@ -102,7 +102,10 @@ def _replace_parts(call: Call, parts: CallParts) -> None:
         model.objects.filter(call=call).delete()
         rows = []
         for position, values in enumerate(getattr(parts, name)):
-            row = model(call=call, position=position, **{key: values.get(key, "") for key in field_names})
+            # A field left out takes the model's default (a blank text, a slot of one file).
+            row = model(
+                call=call, position=position, **{key: values[key] for key in field_names if key in values}
+            )
             row.full_clean(exclude=["call"])
             refuse_unstorable(row)
             rows.append(row)

@@ -42,15 +42,21 @@ def _journey(page: Page, site: str, language: str, *, check_axe: bool = True) ->
     if check_axe:
         assert_no_axe_violations(page)
 
-    # Submitting at once lists what is missing, each linked to its question.
-    page.locator('button[value="submit"]').click()
+    # Going on to the check at once lists what is missing, each linked to its question.
+    page.locator('button[value="check"]').click()
     expect(page.locator("#error-summary")).to_be_visible()
     expect(page.locator('#error-summary a[href="#id_q-project-name_field"]')).to_be_visible()
     if check_axe:
         assert_no_axe_violations(page)
 
     fill_application(page, call.period_earliest_start.year)
-    page.locator('button[value="submit"]').click()
+    page.locator('button[value="check"]').click()
+    # The check page shows every answer with a link back to change it, then sends.
+    expect(page.locator('a[href$="#id_q-project-name_field"]')).to_be_visible()
+    assert_page_basics(page, language)
+    if check_axe:
+        assert_no_axe_violations(page)
+    page.locator('form[action$="/check/"] button[type=submit]').click()
     expect(page.locator("h1")).to_have_text(RECEIVED[language])
     expect(page.locator("p.lead")).to_contain_text("TEM/")
     assert_page_basics(page, language)

@@ -4,13 +4,23 @@ Every input is named `q-<question id>` (with `-<part>` or `-<row>-<part>` for th
 the same structure serves the official's preview and, later, the applicant's form.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from avustamo.core.dates import format_day
 from avustamo.programmes.application_form.budget import COST_CATEGORIES, FINANCING_LINES, BudgetFigures
-from avustamo.programmes.application_form.schema import Choice, FormDefinition, Group, Info, Text, YesNo
+from avustamo.programmes.application_form.schema import (
+    Choice,
+    FormDefinition,
+    Group,
+    Info,
+    Text,
+    YesNo,
+    applies,
+)
 
 CONTACT_FIELDS = {
     "name": gettext_lazy("Name"),
@@ -53,6 +63,10 @@ class Shown:
     value: object = None
     error: str = ""
     totals: dict = field(default_factory=dict)
+    # Whether the answers given meet the element's condition: a copy of the answers leaves out what is not asked.
+    applies: bool = True
+    # An attachment question's slot on the applicant's page: its files and how many it takes.
+    slot: object = None
 
     @property
     def chosen(self) -> set[str]:
@@ -74,12 +88,31 @@ class Shown:
         if self.value in (None, "", [], {}):
             return ""
         if self.options:
-            return ", ".join(label for value, label in self.options if value in self.chosen)
+            return ", ".join(self.chosen_labels)
         if self.type == "period":
-            return f"{self.part('start')} – {self.part('end')}"
+            return f"{_day(self.part('start'))} – {_day(self.part('end'))}"
+        if self.type == "date":
+            return _day(self.value)
         if isinstance(self.value, str):
             return self.value
         return ""
+
+    @property
+    def chosen_labels(self) -> list[str]:
+        return [label for value, label in self.options if value in self.chosen]
+
+    @property
+    def in_copy(self) -> bool:
+        """Whether a read-only copy (the check page, the PDF, the officials' view) shows the element: asked, and
+        something the applicant answered here rather than elsewhere (attachments are listed by their slots)."""
+        if not self.applies or self.type in ("info", "applicant", "attachment"):
+            return False
+        if self.type == "group":
+            rows = self.rows if self.repeat else [self.members]
+            return any(
+                member.in_copy and member.value not in (None, "", [], {}) for row in rows for member in row
+            )
+        return True
 
     @property
     def parts_with_values(self) -> list[tuple[str, str, str]]:
@@ -99,6 +132,14 @@ class Shown:
         return self.type in FIELDSET_TYPES
 
 
+def _day(value) -> str:
+    """A stored ISO date as the page's language writes it; anything else as it is."""
+    try:
+        return format_day(datetime.date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value or ""
+
+
 @dataclass
 class ShownSection:
     id: str
@@ -106,6 +147,12 @@ class ShownSection:
     help: str
     condition: str
     elements: list[Shown]
+    applies: bool = True
+
+    @property
+    def copied_elements(self) -> list[Shown]:
+        """The elements a read-only copy shows; none when the section is not asked, so that no empty heading is."""
+        return [element for element in self.elements if element.in_copy] if self.applies else []
 
 
 def _text(value: Text | None, language: str) -> str:
@@ -155,6 +202,7 @@ def _shown(
             name=name,
             help=_text(item.text, language),
             condition=_condition_text(definition, item.show_if, language),
+            applies=applies(item.show_if, answers),
         )
     shown = Shown(
         type=item.type,
@@ -168,6 +216,7 @@ def _shown(
         multiple=getattr(item, "multiple", False),
         value=answers.get(item.id),
         error=errors.get(name, ""),
+        applies=applies(item.show_if, answers),
     )
     if isinstance(item, Choice):
         shown.options = [(option.value, _text(option.label, language)) for option in item.options]
@@ -250,6 +299,7 @@ def present(
             title=_text(section.title, language),
             help=_text(section.help, language),
             condition=_condition_text(definition, section.show_if, language),
+            applies=applies(section.show_if, answers or {}),
             elements=[
                 _shown(
                     definition,

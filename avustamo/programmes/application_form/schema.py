@@ -50,6 +50,14 @@ class Condition(BaseModel):
     question: Identifier
     equals: str
 
+    def met_by(self, answers: dict) -> bool:
+        return answers.get(self.question) == self.equals
+
+
+def applies(condition: Condition | None, answers: dict) -> bool:
+    """Whether a question or section with this condition (None: always asked) is asked given the answers."""
+    return condition is None or condition.met_by(answers)
+
 
 FACTS = {
     "applicant": "applicant",
@@ -173,6 +181,8 @@ class Attachment(Element):
     type: Literal["attachment"]
     kinds: list[Literal[ATTACHMENT_KINDS]] = Field(default_factory=lambda: list(ATTACHMENT_KINDS))  # type: ignore[valid-type]
     max_size_mb: int = Field(20, ge=1, le=100)
+    # One file by default: a new upload then replaces the file after asking, instead of piling up versions.
+    max_files: int = Field(1, ge=1, le=20)
 
 
 class Info(BaseModel):
