@@ -18,6 +18,7 @@ from avustamo.applications import services
 from avustamo.applications.models import Application, ApplicationStatus, Attachment
 from avustamo.applications.selectors import code_lists
 from avustamo.core.models import AuditEntry
+from avustamo.programmes.application_form.standard import standard_definition
 from tests.access import sign_in
 from tests.factories import (
     ApplicationFactory,
@@ -531,6 +532,21 @@ class TestTaskList:
         assert set(tasks.values()) == {"complete"}
 
 
+    def test_a_part_with_a_wrong_answer_has_errors_not_just_missing_ones(self, client, draft, applicant, call):
+        start, end = next_year()
+        answers = complete_answers(call) | {"period": {"start": end.isoformat(), "end": start.isoformat()}}
+        _save(draft, answers, applicant)
+        sign_in(client, applicant)
+        tasks = {task.key: task.state for task in client.get(f"/en/applications/{draft.pk}/").context["tasks"]}
+        [period_section] = [
+            section.id
+            for section in draft.form.parsed.sections
+            if any(item.id == "period" for item in section.questions)
+        ]
+        assert tasks.pop(period_section) == "has_errors"
+        assert set(tasks.values()) == {"complete"}
+
+
 class TestReceiptEmail:
     @pytest.mark.reads_pdf
     def test_submitter_gets_a_receipt_with_a_pdf_copy_in_their_language(
@@ -575,6 +591,51 @@ class TestReceiptEmail:
             page.extract_text() for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
         )
         assert submitted.register_number in text and "Projektets namn" in text
+
+    @pytest.mark.reads_pdf
+    def test_the_copy_lists_declarations_leaves_out_empty_parts_and_puts_files_under_their_slots(
+        self, client, organisation, applicant
+    ):
+        call = CallFactory()
+        definition = standard_definition()
+        definition["sections"].append(
+            {
+                "id": "files",
+                "title": {"fi": "Lisäaineistot"},
+                "questions": [
+                    {"type": "info", "id": "files-info", "text": {"fi": "Liitä tarvittaessa."}},
+                    {"type": "attachment", "id": "plan", "label": {"fi": "Toimintasuunnitelma"}},
+                ],
+            }
+        )
+        CallFormFactory(call=call, definition=definition)
+        RegionFactory()
+        for text in ("Tiedot ovat oikein.", "Avustusta ei ole haettu muualta."):
+            CallDeclarationFactory(call=call, text_fi=text)
+        draft = services.application_start(call=call, organisation=organisation, acting_user=applicant)
+        draft = _save(draft, complete_answers(call), applicant)
+        services.attachment_add(
+            application=draft,
+            upload=SimpleUploadedFile("suunnitelma.pdf", PDF),
+            question_id="plan",
+            acting_user=applicant,
+        )
+        services.application_submit(application=draft, acting_user=applicant)
+        sign_in(client, applicant)
+        response = client.get(f"/applications/{draft.pk}/receipt.pdf")
+        lines = [
+            line.strip()
+            for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
+            for line in page.extract_text().splitlines()
+        ]
+        assert "Lisäaineistot" not in lines  # a part with nothing answered in it has no heading
+        # One declaration a line, as a list; they used to run together separated by commas.
+        assert {"Tiedot ovat oikein.", "Avustusta ei ole haettu muualta."} <= set(lines)
+        start, _end = next_year()
+        assert any(f"{start.day}.{start.month}.{start.year} –" in line for line in lines)
+        # The file under its slot's name, with what identifies it.
+        [slot] = [line for line in lines if "suunnitelma.pdf" in line]
+        assert slot.startswith("Toimintasuunnitelma suunnitelma.pdf (PDF, ") and slot.endswith("SHA-256")
 
     def test_no_receipt_when_submission_is_refused(
         self, draft, applicant, django_capture_on_commit_callbacks
