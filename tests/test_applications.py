@@ -531,13 +531,16 @@ class TestTaskList:
         assert tasks.pop("more") == "in_progress"  # the office email, required, is missing
         assert set(tasks.values()) == {"complete"}
 
-
-    def test_a_part_with_a_wrong_answer_has_errors_not_just_missing_ones(self, client, draft, applicant, call):
+    def test_a_part_with_a_wrong_answer_has_errors_not_just_missing_ones(
+        self, client, draft, applicant, call
+    ):
         start, end = next_year()
         answers = complete_answers(call) | {"period": {"start": end.isoformat(), "end": start.isoformat()}}
         _save(draft, answers, applicant)
         sign_in(client, applicant)
-        tasks = {task.key: task.state for task in client.get(f"/en/applications/{draft.pk}/").context["tasks"]}
+        tasks = {
+            task.key: task.state for task in client.get(f"/en/applications/{draft.pk}/").context["tasks"]
+        }
         [period_section] = [
             section.id
             for section in draft.form.parsed.sections
