@@ -16,8 +16,10 @@ from pypdf import PdfReader
 import avustamo.urls
 from avustamo.applications import services
 from avustamo.applications.models import Application, ApplicationStatus, Attachment
+from avustamo.applications.progress import in_page_order
 from avustamo.applications.selectors import code_lists
 from avustamo.core.models import AuditEntry
+from avustamo.programmes.application_form.schema import parse_definition
 from avustamo.programmes.application_form.standard import standard_definition
 from tests.access import sign_in
 from tests.factories import (
@@ -548,6 +550,23 @@ class TestTaskList:
         ]
         assert tasks.pop(period_section) == "has_errors"
         assert set(tasks.values()) == {"complete"}
+
+    def test_problems_are_listed_in_the_order_their_fields_stand_on_the_page(self):
+        definition = parse_definition(standard_definition())
+        problems = [
+            {"field": "attachment-7", "code": "attachment_missing", "message": "Attach: rules."},
+            {"field": "q-budget", "code": "share_too_large", "message": "At most 90 %."},
+            {"field": "q-contact-persons-0-email", "code": "malformed", "message": "Email."},
+            {"field": "", "code": "stale", "message": "Someone saved."},
+            {"field": "q-project-name", "code": "required", "message": "Answer."},
+        ]
+        assert [problem["field"] for problem in in_page_order(definition, problems)] == [
+            "",
+            "q-contact-persons-0-email",
+            "q-project-name",
+            "q-budget",
+            "attachment-7",
+        ]
 
 
 class TestReceiptEmail:

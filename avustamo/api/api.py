@@ -64,6 +64,8 @@ class AccessibleSwagger(Swagger):
     markup mended as it draws it (api/static/api/docs.js)."""
 
     template = "api/swagger.html"
+    # The highlighting themes colour numbers and keys below AA contrast on their dark background; plain text meets it.
+    default_settings = {**Swagger.default_settings, "syntaxHighlight": {"activated": False}}
 
 
 api = AvustamoApi(

@@ -32,7 +32,7 @@ def application_pdf(application, language: str, *, sent=None) -> bytes:
             declarations=choices.declarations,
             answers=answers,
         )
-        slots = attachment_slots(application, language=language, attachments=attachments)
+        slots = attachment_slots(application, language=language, attachments=attachments, answers=answers)
         html = render_to_string(
             "applications/pdf/application.html",
             {

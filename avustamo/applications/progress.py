@@ -45,10 +45,10 @@ def _question_ids(section) -> list[str]:
     return ids
 
 
-def _owner(field: str, owners: dict[str, str]) -> str | None:
-    """The task a problem's field belongs to: the field names a question (`q-<id>`), a part or row of it
-    (`q-<id>-…`), or a required attachment of the call (`attachment-<id>`). Question ids may hold hyphens, so
-    the longest id that matches wins."""
+def _owner(field: str, owners: dict):
+    """What a problem's field belongs to, looked up in `owners` by question id: the field names a question
+    (`q-<id>`), a part or row of it (`q-<id>-…`), or a required attachment of the call (`attachment-<id>`, the
+    attachments' task). Question ids may hold hyphens, so the longest id that matches wins."""
     if field.startswith("attachment-"):
         return ATTACHMENTS_TASK
     matches = [
@@ -57,6 +57,22 @@ def _owner(field: str, owners: dict[str, str]) -> str | None:
         if field == f"q-{question_id}" or field.startswith(f"q-{question_id}-")
     ]
     return owners[max(matches, key=len)] if matches else None
+
+
+def in_page_order(definition: FormDefinition, problems: list[dict]) -> list[dict]:
+    """The problems in the order their fields stand on the page: a problem of no field first, then the form's
+    questions, then the call's required attachments, which close the page. The submission check lists the rules
+    that span answers (period, budget) after every missing answer."""
+    position = {item.id: index for index, (item, _group) in enumerate(definition.elements())}
+    last = len(position)
+
+    def place(problem: dict) -> int:
+        owner = _owner(problem.get("field", ""), position)
+        if not problem.get("field"):
+            return -1
+        return last if owner in (None, ATTACHMENTS_TASK) else owner
+
+    return sorted(problems, key=place)
 
 
 def task_list(

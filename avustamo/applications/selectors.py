@@ -258,14 +258,16 @@ class AttachmentSlot:
 
 
 def attachment_slots(
-    application: Application, *, language: str, attachments=None, counted_since=None
+    application: Application, *, language: str, attachments=None, answers=None, counted_since=None
 ) -> list[AttachmentSlot]:
     """The application's attachment slots in the order the form asks them, the call's required attachments last,
     each with its files. Reads the attachments and the call's required attachments, prefetched by the caller.
     `counted_since`: only files uploaded since then count against a slot's limit (the completion request's
     time), None when all do. A question whose condition the answers do not meet is not `asked`. `attachments`:
-    the files to place, the application's by default (a version sent keeps some of them)."""
+    the files to place, the application's by default (a version sent keeps some of them), and `answers` those
+    that decide which questions are asked, the application's by default."""
     attachments = list(application.attachments.all() if attachments is None else attachments)
+    answers = application.answers if answers is None else answers
 
     def slot(key, input_name, label, max_files, belongs, **where) -> AttachmentSlot:
         files = [attachment for attachment in attachments if belongs(attachment)]
@@ -287,7 +289,7 @@ def attachment_slots(
             item.max_files,
             lambda attachment, item=item: attachment.question_id == item.id,
             question_id=item.id,
-            asked=applies(item.show_if, application.answers),
+            asked=applies(item.show_if, answers),
         )
         for item, _group in application.form.parsed.elements()
         if isinstance(item, AttachmentQuestion)

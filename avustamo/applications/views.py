@@ -15,7 +15,7 @@ from avustamo.applications import selectors, services
 from avustamo.applications.answers import parse_post
 from avustamo.applications.documents import sent_application_document
 from avustamo.applications.models import ApplicationStatus
-from avustamo.applications.progress import task_list
+from avustamo.applications.progress import in_page_order, task_list
 from avustamo.core.confirmation import unconfirmed_file_removal
 from avustamo.core.downloads import file_download
 from avustamo.core.feedback import perform
@@ -135,7 +135,7 @@ def _page(request, application, *, answers=None, errors=None, problems=(), statu
         {
             **context,
             "editable": _editable(application),
-            "problems": problems,
+            "problems": in_page_order(application.form.parsed, list(problems)),
             "tasks": task_list(
                 application.form.parsed,
                 application.answers,
