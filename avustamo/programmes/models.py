@@ -657,7 +657,9 @@ class FormDraft(models.Model):
     `version` rises with every change: a change sent against an older version was made on a stale page and is
     refused, so that two officials editing at once never overwrite each other silently."""
 
-    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="form_drafts")
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="form_drafts"
+    )
     purpose = models.CharField(_("purpose"), max_length=12, choices=FormPurpose.choices)
     definition = models.JSONField(_("definition"))
     version = models.PositiveIntegerField(_("version"), default=1)

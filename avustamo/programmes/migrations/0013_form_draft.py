@@ -6,28 +6,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0012_agency_payment_service_code_and_checked_bic'),
+        ("programmes", "0012_agency_payment_service_code_and_checked_bic"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FormDraft',
+            name="FormDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('application', 'application form'), ('interim', 'interim report form'), ('final', 'final report form')], max_length=12, verbose_name='purpose')),
-                ('definition', models.JSONField(verbose_name='definition')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='form_drafts', to='programmes.call', verbose_name='call')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("application", "application form"),
+                            ("interim", "interim report form"),
+                            ("final", "final report form"),
+                        ],
+                        max_length=12,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("definition", models.JSONField(verbose_name="definition")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="form_drafts",
+                        to="programmes.call",
+                        verbose_name="call",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'form draft',
-                'verbose_name_plural': 'form drafts',
-                'constraints': [models.UniqueConstraint(fields=('call', 'purpose'), name='form_draft_one_per_form')],
+                "verbose_name": "form draft",
+                "verbose_name_plural": "form drafts",
+                "constraints": [
+                    models.UniqueConstraint(fields=("call", "purpose"), name="form_draft_one_per_form")
+                ],
             },
         ),
     ]

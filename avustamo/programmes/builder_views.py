@@ -1,0 +1,271 @@
+"""The form builder's pages, shared by the application form and the interim and final report forms.
+
+Each form's views say which call and form it is, who may change it and how a published version is saved
+(`BuilderTarget`); everything else is here. Every change is a POST: with HTMX the builder's workspace comes back in
+place, without JavaScript the browser is sent back to the builder at the changed part (post/redirect/get).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from avustamo.core.translation import language_code
+from avustamo.programmes import selectors, services
+from avustamo.programmes.application_form import builder
+from avustamo.programmes.application_form.presentation import present
+from avustamo.programmes.application_form.schema import FormDefinitionError, parse_definition
+from avustamo.programmes.forms import CallFormDefinitionForm
+from avustamo.programmes.models import Call
+from avustamo.reference.models import Municipality, Region
+
+
+@dataclass
+class BuilderTarget:
+    """One of a call's forms as the builder edits it."""
+
+    call: Call
+    purpose: str  # FormPurpose
+    title: str
+    facts: dict[str, str]
+    current: object | None  # the version in use (CallForm or ReportForm), None before the first
+    standard: Callable[[], dict]  # the definition to begin from when the call has none of its own
+    save: Callable[
+        [dict], object
+    ]  # saves a definition as the form's next version, for the signed-in official
+    url: str  # the builder's page
+    draft_export_url: str
+    export_url: str  # the version in use as JSON
+    json_url: str  # the form edited as JSON
+    can_change: bool
+
+    def starting_definition(self) -> dict:
+        return self.current.definition if self.current else self.standard()
+
+
+def _version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1  # matches no draft: refused as a change made on a stale page
+
+
+def _preview_language(value) -> str:
+    return value if value in builder.LANGUAGES else language_code()
+
+
+def _outline(definition: dict, problems: dict, editing: str, can_change: bool) -> list[dict]:
+    """Sections with their questions (and groups with their members) as the builder lists them."""
+
+    def entry(element: dict, container: list, group=None) -> dict:
+        siblings = [item for item in container if isinstance(item, dict)]
+        position = next(index for index, item in enumerate(siblings) if item is element)
+        is_section = builder.is_section(definition, element)
+        texts = [
+            {
+                "label": setting.label,
+                "values": [
+                    (language, builder.LANGUAGE_NAMES[language], builder.text_of(setting.value, language))
+                    for language in builder.LANGUAGES
+                ],
+            }
+            for setting in builder.settings(definition, element)
+            if setting.widget == "translated" and setting.value
+        ]
+        kind = "section" if is_section else element.get("type")
+        return {
+            "id": element.get("id"),
+            "name": builder.name_of(element),
+            "kind": kind,
+            "kind_label": _("Section") if is_section else builder.KIND_LABELS.get(kind, kind),
+            "fact": element.get("fact"),
+            "removable": builder.removable(element),
+            "texts": texts,
+            "problems": problems.get(element.get("id"), []),
+            "first": position == 0,
+            "last": position == len(siblings) - 1,
+            "settings": builder.settings(definition, element)
+            if can_change and editing == element.get("id")
+            else None,
+            "condition_choices": builder.condition_choices(definition, element)
+            if can_change and editing == element.get("id")
+            else [],
+            "adds_questions": is_section or kind == "group",
+            "addable": [
+                (kind_value, builder.KIND_LABELS[kind_value])
+                for kind_value in builder.ADDABLE_KINDS
+                if is_section or kind_value != "group"
+            ],
+            "items": [
+                entry(item, element["questions"], element if kind == "group" else None)
+                for item in builder.dicts(element.get("questions"))
+            ]
+            if is_section or kind == "group"
+            else [],
+        }
+
+    return [entry(section, definition["sections"]) for section in builder.sections(definition)]
+
+
+def _workspace(request, target: BuilderTarget, *, preview_language: str, editing: str = "") -> dict:
+    draft = selectors.form_draft(call=target.call, purpose=target.purpose)
+    definition = draft.definition if draft else target.starting_definition()
+    try:
+        parsed = parse_definition(definition, facts=target.facts)
+        problems = []
+    except FormDefinitionError as error:
+        parsed, problems = None, error.problems
+    by_element, whole_form = builder.problems_by_element(definition, problems)
+    sections = None
+    if parsed is not None:
+        with translation.override(preview_language):
+            sections = present(
+                parsed,
+                preview_language,
+                regions=Region.objects.all(),
+                municipalities=Municipality.objects.valid_in(timezone.localdate().year),
+                declarations=target.call.declarations.all(),
+            )
+    return {
+        "target": target,
+        "call": target.call,
+        "draft": draft,
+        "version": draft.version if draft else 0,
+        "outline": _outline(definition, by_element, editing, target.can_change),
+        "problem_count": len(problems),
+        "problems_by_element": [
+            (element_id, builder.name_of(builder.find(definition, element_id)[0]), items)
+            for element_id, items in by_element.items()
+        ],
+        "form_problems": whole_form,
+        "missing_translations": builder.missing_translations(definition),
+        "preview_language": preview_language,
+        "preview_languages": [(code, builder.LANGUAGE_NAMES[code]) for code in builder.LANGUAGES],
+        "sections": sections,
+        "editing": editing,
+        "import_form": CallFormDefinitionForm(),
+    }
+
+
+def _import(request):
+    form = CallFormDefinitionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise ValidationError([error for errors in form.errors.values() for error in errors])
+    text = form.cleaned_data["definition"]
+    return lambda _definition: builder.imported(text)
+
+
+def _operation(request, target: BuilderTarget) -> tuple[str, Callable[[dict], dict], str]:
+    """The change a POST asks for: its name, the operation on the definition, and the part to show afterwards."""
+    action = request.POST.get("action", "")
+    element = request.POST.get("element", "")[:100]
+    if action == "add_section":
+        return action, lambda definition: builder.add_section(definition)[0], ""
+    if action == "add_question":
+        kind = request.POST.get("kind", "")
+        return (
+            action,
+            lambda definition: builder.add_question(definition, container_id=element, kind=kind)[0],
+            element,
+        )
+    if action in ("move_up", "move_down"):
+        direction = action.removeprefix("move_")
+        return (
+            action,
+            lambda definition: builder.move(definition, element_id=element, direction=direction),
+            element,
+        )
+    if action == "remove":
+        return action, lambda definition: builder.remove(definition, element_id=element), ""
+    if action == "settings":
+        return (
+            action,
+            lambda definition: builder.apply_settings(definition, element_id=element, data=request.POST),
+            element,
+        )
+    if action == "import":
+        return action, _import(request), ""
+    raise ValidationError(_("The builder does not know what to do; reload the page and try again."))
+
+
+def _change(request, target: BuilderTarget) -> str:
+    """Make the change the POST asks for and tell the official how it went; returns the part to show."""
+    action = request.POST.get("action", "")
+    version = _version(request)
+    common = {"call": target.call, "purpose": target.purpose, "version": version, "acting_user": request.user}
+    try:
+        if action == "publish":
+            saved = services.form_draft_publish(**common, facts=target.facts, save=target.save)
+            messages.success(
+                request, _("The form has been published as version %(version)s.") % {"version": saved.version}
+            )
+            return ""
+        if action == "discard":
+            services.form_draft_discard(**common)
+            messages.success(
+                request, _("The draft has been discarded; the builder shows the version in use.")
+            )
+            return ""
+        name, operation, shown = _operation(request, target)
+        draft = services.form_draft_change(
+            **common, operation=operation, starting_definition=target.starting_definition(), action=name
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return ""
+    if name in ("add_section", "add_question"):
+        # The new part is the last of where it was added: show it with its settings open.
+        where = builder.sections(draft.definition)
+        if name == "add_question":
+            where = builder.dicts(builder.find(draft.definition, shown)[0].get("questions"))
+        shown = where[-1].get("id", "") if where else ""
+        messages.success(request, _("Added. Its settings are open below."))
+    elif name == "settings":
+        messages.success(request, _("The settings have been saved in the draft."))
+    elif name == "import":
+        messages.success(request, _("The definition has been imported into the draft."))
+    else:
+        messages.success(request, _("The draft has been changed."))
+    return shown
+
+
+def form_builder(request, target: BuilderTarget):
+    if request.method == "POST":
+        shown = _change(request, target)
+        preview_language = _preview_language(request.POST.get("preview"))
+        if request.htmx:
+            return render(
+                request,
+                "programmes/form_builder/workspace.html",
+                _workspace(request, target, preview_language=preview_language, editing=shown)
+                | {"partial": True},
+            )
+        query = {"preview": preview_language} | ({"edit": shown} if shown else {})
+        anchor = f"#part-{shown}" if shown else ""
+        return redirect(f"{target.url}?{urlencode(query)}{anchor}")
+    context = _workspace(
+        request,
+        target,
+        preview_language=_preview_language(request.GET.get("preview")),
+        editing=request.GET.get("edit", "")[:100] if target.can_change else "",
+    )
+    template = (
+        "programmes/form_builder/workspace.html" if request.htmx else "programmes/form_builder/page.html"
+    )
+    return render(request, template, context | {"partial": bool(request.htmx)})
+
+
+def form_draft_export(request, target: BuilderTarget, file_name: str):
+    draft = selectors.form_draft(call=target.call, purpose=target.purpose)
+    if draft is None:
+        raise Http404
+    response = JsonResponse(draft.definition, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
