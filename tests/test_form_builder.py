@@ -17,7 +17,7 @@ from avustamo.programmes.application_form.schema import (
     ShortText,
     parse_definition,
 )
-from avustamo.programmes.application_form.standard import standard_definition, standard_report_definition
+from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import FormDraft, FormPurpose
 from avustamo.programmes.selectors import current_form
 from tests.access import LOGIN, assert_access, sign_in
