@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
@@ -179,10 +179,20 @@ def _new_id(definition: dict, stem: str) -> str:
     return f"{stem}-{number}"
 
 
-def _finnish(message: str) -> str:
-    """A placeholder text written in the form's first language whatever the official's page language."""
+# Placeholders for new parts, marked here for translation and written in Finnish, the form's first language,
+# whatever the language of the official's page.
+PLACEHOLDERS = {
+    "section": gettext_noop("New section"),
+    "question": gettext_noop("New question"),
+    "text": gettext_noop("New text"),
+    "group": gettext_noop("New group"),
+    "choice": gettext_noop("Choice %(number)s"),
+}
+
+
+def _finnish(placeholder: str) -> str:
     with translation.override("fi"):
-        return _(message)
+        return _(PLACEHOLDERS[placeholder])
 
 
 # --- Operations ------------------------------------------------------------------------------------------------
@@ -195,24 +205,24 @@ def add_section(definition: dict) -> tuple[dict, str]:
     if not isinstance(definition["sections"], list):
         raise BuilderRefusal(_("The form's sections are not a list; import a valid form."), code="malformed")
     definition["sections"].append(
-        {"id": new_id, "title": {"fi": _finnish("New section"), "sv": "", "en": ""}, "questions": []}
+        {"id": new_id, "title": {"fi": _finnish("section"), "sv": "", "en": ""}, "questions": []}
     )
     return definition, new_id
 
 
 def new_item(definition: dict, kind: str) -> dict:
     new_id = _new_id(definition, kind.replace("_", "-"))
-    label = {"fi": _finnish("New question"), "sv": "", "en": ""}
+    label = {"fi": _finnish("question"), "sv": "", "en": ""}
     if kind == "info":
-        return {"type": "info", "id": new_id, "text": {"fi": _finnish("New text"), "sv": "", "en": ""}}
+        return {"type": "info", "id": new_id, "text": {"fi": _finnish("text"), "sv": "", "en": ""}}
     item = {"type": kind, "id": new_id, "label": label, "required": False}
     if kind in ("single_choice", "multiple_choice"):
         item["options"] = [
-            {"value": f"choice-{number}", "label": {"fi": _finnish("Choice %(number)s") % {"number": number}}}
+            {"value": f"choice-{number}", "label": {"fi": _finnish("choice") % {"number": number}}}
             for number in (1, 2)
         ]
     if kind == "group":
-        item["label"] = {"fi": _finnish("New group"), "sv": "", "en": ""}
+        item["label"] = {"fi": _finnish("group"), "sv": "", "en": ""}
         item["questions"] = []
     return item
 
