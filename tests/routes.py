@@ -471,7 +471,10 @@ OBJECTS = {
         "kind": "final",
     },
     "official/calls/<int:pk>/report-forms/<str:kind>.json": lambda w: {"pk": w["call"].pk, "kind": "final"},
-    "official/calls/<int:pk>/report-forms/<str:kind>/builder/": lambda w: {"pk": w["call"].pk, "kind": "final"},
+    "official/calls/<int:pk>/report-forms/<str:kind>/builder/": lambda w: {
+        "pk": w["call"].pk,
+        "kind": "final",
+    },
     "official/calls/<int:pk>/report-forms/<str:kind>/draft.json": lambda w: {
         "pk": w["call"].pk,
         "kind": "final",
