@@ -91,7 +91,9 @@ def test_applicants_pages_and_the_autosave(page: Page, site: str, violations: li
     assert violations == []
 
 
-def test_officials_pages_the_form_editor_and_builder_and_the_second_factor(page: Page, site: str, violations: list[str]):
+def test_officials_pages_the_form_editor_and_builder_and_the_second_factor(
+    page: Page, site: str, violations: list[str]
+):
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     from avustamo.accounts.models import User
