@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
+from django.utils import translation
 from pydantic import Field
 
 from avustamo.core.models import AuditEntry
@@ -22,6 +23,13 @@ from avustamo.programmes.models import FormDraft, FormPurpose
 from avustamo.programmes.selectors import current_form
 from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import CallFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def english():
+    """The builder's messages in English, as the tests read them."""
+    with translation.override("en"):
+        yield
 
 
 def _data(**values) -> QueryDict:
@@ -46,6 +54,7 @@ def _form_with_condition() -> tuple[dict, str, str]:
     return definition, trigger, follow_up
 
 
+@pytest.mark.usefixtures("english")
 class TestOperations:
     def test_a_new_section_and_its_questions_get_ids_of_their_own(self):
         definition, section = builder.add_section(standard_definition())
@@ -118,9 +127,10 @@ class TestOperations:
         assert refusal.value.code == "has_dependents"
         assert "“Mikä kumppani?”" in refusal.value.message
         removed = builder.remove(builder.remove(definition, element_id=follow_up), element_id=trigger)
-        assert trigger not in builder._used_ids(removed)
+        assert trigger not in [element.get("id") for element, _container in builder.walk(removed)]
 
 
+@pytest.mark.usefixtures("english")
 class TestSettings:
     def test_every_field_of_a_kind_is_offered_with_its_input(self):
         definition = standard_definition()
@@ -214,6 +224,7 @@ class TestSettings:
         assert problem["setting"] == "Longest answer (characters)"
 
 
+@pytest.mark.usefixtures("english")
 class TestWhatThePageShows:
     def test_problems_are_placed_by_pydantic_location_and_by_id(self):
         definition, section = builder.add_section(standard_definition())
@@ -243,6 +254,7 @@ class TestWhatThePageShows:
         assert builder.missing_translations(standard_definition()) == 0
 
 
+@pytest.mark.usefixtures("english")
 class TestImport:
     def test_text_that_is_not_json_or_not_a_form_is_refused(self):
         with pytest.raises(builder.BuilderRefusal, match="not valid JSON"):

@@ -36,9 +36,8 @@ class BuilderTarget:
     facts: dict[str, str]
     current: object | None  # the version in use (CallForm or ReportForm), None before the first
     standard: Callable[[], dict]  # the definition to begin from when the call has none of its own
-    save: Callable[
-        [dict], object
-    ]  # saves a definition as the form's next version, for the signed-in official
+    # Saves a definition as the form's next version, as the signed-in official.
+    save: Callable[[dict], object]
     url: str  # the builder's page
     draft_export_url: str
     export_url: str  # the version in use as JSON
@@ -63,22 +62,14 @@ def _preview_language(value) -> str:
 def _outline(definition: dict, problems: dict, editing: str, can_change: bool) -> list[dict]:
     """Sections with their questions (and groups with their members) as the builder lists them."""
 
-    def entry(element: dict, container: list, group=None) -> dict:
-        siblings = [item for item in container if isinstance(item, dict)]
+    def entry(element: dict, container: list) -> dict:
+        siblings = builder.dicts(container)
         position = next(index for index, item in enumerate(siblings) if item is element)
         is_section = builder.is_section(definition, element)
-        texts = [
-            {
-                "label": setting.label,
-                "values": [
-                    (language, builder.LANGUAGE_NAMES[language], builder.text_of(setting.value, language))
-                    for language in builder.LANGUAGES
-                ],
-            }
-            for setting in builder.settings(definition, element)
-            if setting.widget == "translated" and setting.value
-        ]
         kind = "section" if is_section else element.get("type")
+        holds_questions = is_section or kind == "group"
+        settings = builder.settings(definition, element)
+        edited = can_change and editing == element.get("id")
         return {
             "id": element.get("id"),
             "name": builder.name_of(element),
@@ -86,34 +77,31 @@ def _outline(definition: dict, problems: dict, editing: str, can_change: bool) -
             "kind_label": _("Section") if is_section else builder.KIND_LABELS.get(kind, kind),
             "fact": element.get("fact"),
             "removable": builder.removable(element),
-            "texts": texts,
+            "texts": [
+                (setting.label, setting.texts)
+                for setting in settings
+                if setting.widget == "translated" and setting.value
+            ],
             "problems": problems.get(element.get("id"), []),
             "first": position == 0,
             "last": position == len(siblings) - 1,
-            "settings": builder.settings(definition, element)
-            if can_change and editing == element.get("id")
-            else None,
-            "condition_choices": builder.condition_choices(definition, element)
-            if can_change and editing == element.get("id")
-            else [],
-            "adds_questions": is_section or kind == "group",
+            "settings": settings if edited else None,
+            "condition_choices": builder.condition_choices(definition, element) if edited else [],
+            "adds_questions": holds_questions,
             "addable": [
-                (kind_value, builder.KIND_LABELS[kind_value])
-                for kind_value in builder.ADDABLE_KINDS
-                if is_section or kind_value != "group"
+                (addable, builder.KIND_LABELS[addable])
+                for addable in builder.ADDABLE_KINDS
+                if is_section or addable != "group"
             ],
-            "items": [
-                entry(item, element["questions"], element if kind == "group" else None)
-                for item in builder.dicts(element.get("questions"))
-            ]
-            if is_section or kind == "group"
+            "items": [entry(item, element["questions"]) for item in builder.dicts(element.get("questions"))]
+            if holds_questions
             else [],
         }
 
     return [entry(section, definition["sections"]) for section in builder.sections(definition)]
 
 
-def _workspace(request, target: BuilderTarget, *, preview_language: str, editing: str = "") -> dict:
+def _workspace(target: BuilderTarget, *, preview_language: str, editing: str = "") -> dict:
     draft = selectors.form_draft(call=target.call, purpose=target.purpose)
     definition = draft.definition if draft else target.starting_definition()
     try:
@@ -161,7 +149,7 @@ def _import(request):
     return lambda _definition: builder.imported(text)
 
 
-def _operation(request, target: BuilderTarget) -> tuple[str, Callable[[dict], dict], str]:
+def _operation(request) -> tuple[str, Callable[[dict], dict], str]:
     """The change a POST asks for: its name, the operation on the definition, and the part to show afterwards."""
     action = request.POST.get("action", "")
     element = request.POST.get("element", "")[:100]
@@ -194,8 +182,9 @@ def _operation(request, target: BuilderTarget) -> tuple[str, Callable[[dict], di
     raise ValidationError(_("The builder does not know what to do; reload the page and try again."))
 
 
-def _change(request, target: BuilderTarget) -> str:
-    """Make the change the POST asks for and tell the official how it went; returns the part to show."""
+def _change(request, target: BuilderTarget) -> tuple[str, bool]:
+    """Make the change the POST asks for and tell the official how it went. Returns the part to show afterwards
+    (empty for the top) and whether its settings are to be open: those of a new part, or of one just set."""
     action = request.POST.get("action", "")
     version = _version(request)
     common = {"call": target.call, "purpose": target.purpose, "version": version, "acting_user": request.user}
@@ -205,21 +194,21 @@ def _change(request, target: BuilderTarget) -> str:
             messages.success(
                 request, _("The form has been published as version %(version)s.") % {"version": saved.version}
             )
-            return ""
+            return "", False
         if action == "discard":
             services.form_draft_discard(**common)
             messages.success(
                 request, _("The draft has been discarded; the builder shows the version in use.")
             )
-            return ""
-        name, operation, shown = _operation(request, target)
+            return "", False
+        name, operation, shown = _operation(request)
         draft = services.form_draft_change(
             **common, operation=operation, starting_definition=target.starting_definition(), action=name
         )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        return ""
+        return "", False
     if name in ("add_section", "add_question"):
         # The new part is the last of where it was added: show it with its settings open.
         where = builder.sections(draft.definition)
@@ -233,25 +222,24 @@ def _change(request, target: BuilderTarget) -> str:
         messages.success(request, _("The definition has been imported into the draft."))
     else:
         messages.success(request, _("The draft has been changed."))
-    return shown
+    return shown, name in ("add_section", "add_question", "settings")
 
 
 def form_builder(request, target: BuilderTarget):
     if request.method == "POST":
-        shown = _change(request, target)
+        shown, settings_open = _change(request, target)
+        editing = shown if settings_open else ""
         preview_language = _preview_language(request.POST.get("preview"))
         if request.htmx:
             return render(
                 request,
                 "programmes/form_builder/workspace.html",
-                _workspace(request, target, preview_language=preview_language, editing=shown)
-                | {"partial": True},
+                _workspace(target, preview_language=preview_language, editing=editing) | {"partial": True},
             )
-        query = {"preview": preview_language} | ({"edit": shown} if shown else {})
+        query = {"preview": preview_language} | ({"edit": editing} if editing else {})
         anchor = f"#part-{shown}" if shown else ""
         return redirect(f"{target.url}?{urlencode(query)}{anchor}")
     context = _workspace(
-        request,
         target,
         preview_language=_preview_language(request.GET.get("preview")),
         editing=request.GET.get("edit", "")[:100] if target.can_change else "",

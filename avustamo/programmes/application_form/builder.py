@@ -127,21 +127,21 @@ def sections(definition: dict) -> list[dict]:
 
 
 def walk(definition: dict):
-    """Every section, section item and group member in form order, as (element, its container list, its group)."""
+    """Every section, section item and group member in form order, with the list it is in."""
     all_sections = _list(definition.get("sections"))
     for section in sections(definition):
-        yield section, all_sections, None
+        yield section, all_sections
         items = _list(section.get("questions"))
         for item in dicts(items):
-            yield item, items, None
+            yield item, items
             if item.get("type") == "group":
                 members = _list(item.get("questions"))
                 for member in dicts(members):
-                    yield member, members, item
+                    yield member, members
 
 
 def find(definition: dict, element_id) -> tuple[dict, list]:
-    for element, container, _group in walk(definition):
+    for element, container in walk(definition):
         if element.get("id") == element_id:
             return element, container
     raise BuilderRefusal(
@@ -168,7 +168,7 @@ def name_of(element: dict) -> str:
 
 
 def _used_ids(definition: dict) -> set:
-    return {element.get("id") for element, _container, _group in walk(definition)}
+    return {element.get("id") for element, _container in walk(definition)}
 
 
 def _new_id(definition: dict, stem: str) -> str:
@@ -210,7 +210,7 @@ def add_section(definition: dict) -> tuple[dict, str]:
     return definition, new_id
 
 
-def new_item(definition: dict, kind: str) -> dict:
+def _new_item(definition: dict, kind: str) -> dict:
     new_id = _new_id(definition, kind.replace("_", "-"))
     label = {"fi": _finnish("question"), "sv": "", "en": ""}
     if kind == "info":
@@ -232,14 +232,14 @@ def add_question(definition: dict, *, container_id: str, kind: str) -> tuple[dic
     if kind not in ADDABLE_KINDS:
         raise BuilderRefusal(_("Choose the kind of question to add."), code="unknown_kind")
     definition = copy.deepcopy(definition)
-    container, _list_of_container = find(definition, container_id)
+    container, _container_list = find(definition, container_id)
     if not is_section(definition, container) and container.get("type") != "group":
         raise BuilderRefusal(_("Questions are added to a section or a group."), code="not_a_container")
     if kind == "group" and not is_section(definition, container):
         raise BuilderRefusal(_("A group cannot contain another group."), code="group_in_group")
     if not isinstance(container.get("questions"), list):
         container["questions"] = []
-    item = new_item(definition, kind)
+    item = _new_item(definition, kind)
     container["questions"].append(item)
     return definition, item["id"]
 
@@ -271,7 +271,7 @@ def dependents(definition: dict, element_ids: set) -> list[dict]:
     """The elements whose condition refers to one of `element_ids`."""
     return [
         element
-        for element, _container, _group in walk(definition)
+        for element, _container in walk(definition)
         if isinstance(element.get("show_if"), dict)
         and element["show_if"].get("question") in element_ids
         and element.get("id") not in element_ids
@@ -437,7 +437,7 @@ def condition_choices(definition: dict, element: dict) -> list[tuple[str, list[t
     """What a condition of `element` may depend on: each earlier yes/no or single-choice question with its answers,
     as `question=value` choices grouped by question."""
     offered = []
-    for candidate, _container, _group in walk(definition):
+    for candidate, _container in walk(definition):
         if candidate is element:
             break
         if candidate.get("type") == "yes_no":
