@@ -183,3 +183,21 @@ def test_the_builder_works_without_javascript(browser: Browser, site: str):
         assert_page_basics(page, "fi")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "kind_label", ["Yksi vaihtoehto", "Liite", "Rahamäärä", "Kysymysryhmä", "Teksti hakijalle"]
+)
+def test_each_kinds_settings_in_the_report_form_builder_are_accessible(
+    page: Page, site: str, kind_label: str
+):
+    """The settings form is generated from each kind's fields: the options editor, the file types, the bounds, a
+    group's rows and a text for the applicant each pass axe, in the final report form's builder."""
+    call = _the_call()
+    sign_in(page, site, "official@example.org")
+    page.goto(f"{site}/official/calls/{call.pk}/report-forms/final/builder/")
+    assert_page_basics(page, "fi")
+    assert_no_axe_violations(page)
+    settings, _question = _add_question(page, "results-section", kind_label)
+    expect(settings.locator("fieldset").first).to_be_visible()
+    assert_no_axe_violations(page)
