@@ -234,7 +234,8 @@ def form_builder(request, target: BuilderTarget):
             return render(
                 request,
                 "programmes/form_builder/workspace.html",
-                _workspace(target, preview_language=preview_language, editing=editing) | {"partial": True},
+                _workspace(target, preview_language=preview_language, editing=editing)
+                | {"partial": True, "focus": shown},
             )
         query = {"preview": preview_language} | ({"edit": editing} if editing else {})
         anchor = f"#part-{shown}" if shown else ""
@@ -244,10 +245,13 @@ def form_builder(request, target: BuilderTarget):
         preview_language=_preview_language(request.GET.get("preview")),
         editing=request.GET.get("edit", "")[:100] if target.can_change else "",
     )
-    template = (
-        "programmes/form_builder/workspace.html" if request.htmx else "programmes/form_builder/page.html"
-    )
-    return render(request, template, context | {"partial": bool(request.htmx)})
+    if request.htmx:
+        return render(
+            request,
+            "programmes/form_builder/workspace.html",
+            context | {"partial": True, "focus": context["editing"]},
+        )
+    return render(request, "programmes/form_builder/page.html", context)
 
 
 def form_draft_export(request, target: BuilderTarget, file_name: str):

@@ -114,6 +114,8 @@ def test_an_official_builds_a_conditional_question_and_an_applicant_answers_it(p
     _save_settings(page, settings)
 
     settings, trigger_id = _add_question(page, section_id, "Kyllä tai ei")
+    # The keyboard goes on from the new question, whose settings are open.
+    expect(page.locator(f"#part-{trigger_id}")).to_be_focused()
     _translated(settings, "label", {"fi": TRIGGER["fi"], "sv": TRIGGER["sv"]})
     settings.locator('[name="required"]').check()
     _save_settings(page, settings)
