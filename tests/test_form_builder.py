@@ -261,6 +261,8 @@ class TestImport:
             builder.imported("{not json")
         with pytest.raises(builder.BuilderRefusal, match="not a form definition"):
             builder.imported('{"sections": "none"}')
+        with pytest.raises(builder.BuilderRefusal, match="not valid JSON"):
+            builder.imported("[" * 100_000)
 
     def test_a_form_with_cross_element_problems_is_imported_to_be_corrected(self):
         definition = standard_definition()

@@ -316,7 +316,8 @@ def imported(text: str) -> dict:
     while what spans elements (conditions, standard blocks) is left for the builder to show and correct."""
     try:
         return FormDefinition.model_validate(json.loads(text)).to_json()
-    except (ValueError, UnicodeDecodeError) as error:
+    # Nesting deeper than the parser's recursion limit is not a form either.
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         if isinstance(error, PydanticError):
             problems = "; ".join(
                 f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
