@@ -428,6 +428,8 @@ OBJECTS = {
     "official/calls/<int:pk>/form/": lambda w: {"pk": w["call"].pk},
     "official/calls/<int:pk>/form/preview/": lambda w: {"pk": w["call"].pk},
     "official/calls/<int:pk>/form.json": lambda w: {"pk": w["call"].pk},
+    "official/calls/<int:pk>/form/builder/": lambda w: {"pk": w["call"].pk},
+    "official/calls/<int:pk>/form/draft.json": lambda w: {"pk": w["call"].pk},
     "official/calls/<int:pk>/applications/": lambda w: {"pk": w["call"].pk},
     "official/calls/<int:pk>/applications.xlsx": lambda w: {"pk": w["call"].pk},
     "official/calls/<int:pk>/team/": lambda w: {"pk": w["call"].pk},
@@ -474,6 +476,14 @@ OBJECTS = {
         "kind": "final",
     },
     "official/calls/<int:pk>/report-forms/<str:kind>.json": lambda w: {"pk": w["call"].pk, "kind": "final"},
+    "official/calls/<int:pk>/report-forms/<str:kind>/builder/": lambda w: {
+        "pk": w["call"].pk,
+        "kind": "final",
+    },
+    "official/calls/<int:pk>/report-forms/<str:kind>/draft.json": lambda w: {
+        "pk": w["call"].pk,
+        "kind": "final",
+    },
     "official/reports/<int:pk>/": lambda w: {"pk": w["report"].pk},
     "official/reports/<int:pk>/settlement-decision.pdf": lambda w: {"pk": w["report"].pk},
     "official/payments/batches/<int:pk>/": lambda w: {"pk": w["batch"].pk},

@@ -215,6 +215,12 @@ CASES = [
         OFFICIALS_ONLY | {"official": 422, "administrator": 422},
     ),
     ("GET", lambda w: f"/official/calls/{w['draft'].pk}/form.json", OFFICIALS_ONLY),
+    ("GET", lambda w: f"/official/calls/{w['draft'].pk}/form/builder/", OFFICIALS_ONLY),
+    (
+        "POST",
+        lambda w: f"/official/calls/{w['draft'].pk}/form/builder/",
+        OFFICIALS_ONLY_POST,
+    ),
     (
         "GET",
         lambda w: "/admin/",
@@ -363,6 +369,9 @@ GET_MATRIX: dict[str, dict] = {
     "official/calls/<int:pk>/form/": row(403, manager=200, administrator=200),
     "official/calls/<int:pk>/form/preview/": row(405),
     "official/calls/<int:pk>/form.json": row(403, manager=200, administrator=200),
+    "official/calls/<int:pk>/form/builder/": row(403, manager=200, administrator=200),
+    # Nobody has started a draft of the demo's forms in the builder (404 to those who may build them).
+    "official/calls/<int:pk>/form/draft.json": row(403, manager=404, administrator=404),
     "official/calls/<int:pk>/applications/": row(
         403, manager=200, presenter=200, finance=200, auditor=200, administrator=200
     ),
@@ -422,6 +431,9 @@ GET_MATRIX: dict[str, dict] = {
     "official/calls/<int:pk>/report-forms/<str:kind>/preview/": row(405),
     # The call has no final report form of its own (404 to those who may read one).
     "official/calls/<int:pk>/report-forms/<str:kind>.json": row(404, member=403, other_applicant=403),
+    # Every official reads the report forms in the builder; only those who prepare calls see its buttons.
+    "official/calls/<int:pk>/report-forms/<str:kind>/builder/": row(200, member=403, other_applicant=403),
+    "official/calls/<int:pk>/report-forms/<str:kind>/draft.json": row(404, member=403, other_applicant=403),
     "official/reports/<int:pk>/": row(
         200, member=404, other_applicant=404, staff_without_role=404, reviewer=404
     ),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import QueryDict
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +32,9 @@ from avustamo.hearings.models import Hearing
 from avustamo.hearings.services import hearing_reply
 from avustamo.organisations import services as organisation_services
 from avustamo.organisations.models import Organisation
+from avustamo.programmes import services as programme_services
+from avustamo.programmes.application_form import builder
+from avustamo.programmes.models import FormDraft, FormPurpose
 from avustamo.reports.models import Report
 from avustamo.reports.services import report_save
 from tests.access import sign_in
@@ -121,6 +125,33 @@ def _ask_completion(objects: dict, text: str) -> None:
         reply_by=helsinki_today() + datetime.timedelta(days=7),
         acting_user=objects["official"],
     )
+
+
+def _form_builder() -> dict:
+    return {
+        "call": CallFormFactory(call=CallFactory(upcoming=True)).call,
+        "official": UserFactory(roles=["programme_manager"]),
+    }
+
+
+def _label_in_builder(objects: dict, text: str) -> None:
+    data = QueryDict(mutable=True)
+    data["label-fi"] = text
+    draft = FormDraft.objects.filter(call=objects["call"]).first()
+    programme_services.form_draft_change(
+        call=objects["call"],
+        purpose=FormPurpose.APPLICATION,
+        version=draft.version if draft else 0,
+        operation=lambda definition: builder.apply_settings(definition, element_id="project-name", data=data),
+        starting_definition=objects["call"].forms.get().definition,
+        action="settings",
+        acting_user=objects["official"],
+    )
+
+
+def _label_in_draft(objects: dict) -> str | None:
+    draft = FormDraft.objects.filter(call=objects["call"]).first()
+    return builder.find(draft.definition, "project-name")[0]["label"]["fi"] if draft else None
 
 
 def _hearing() -> dict:
@@ -224,6 +255,13 @@ INPUTS = [
             )
         ],
         normalise=lambda text: text,  # answers are kept as written, like the application's
+    ),
+    TextInput(
+        "a question's label in the form builder",
+        _form_builder,
+        _label_in_builder,
+        _label_in_draft,
+        lambda o: [(o["official"], reverse("official:call_form_builder", args=[o["call"].pk]))],
     ),
     TextInput(
         "organisation name",

@@ -31,6 +31,14 @@ urlpatterns = [
         "calls/<int:pk>/form/preview/", programme_views.official_call_form_preview, name="call_form_preview"
     ),
     path("calls/<int:pk>/form.json", programme_views.official_call_form_export, name="call_form_export"),
+    path(
+        "calls/<int:pk>/form/builder/", programme_views.official_call_form_builder, name="call_form_builder"
+    ),
+    path(
+        "calls/<int:pk>/form/draft.json",
+        programme_views.official_call_form_draft_export,
+        name="call_form_draft_export",
+    ),
     path("calls/<int:pk>/applications/", portal_views.handling_list, name="handling_list"),
     path("calls/<int:pk>/applications.xlsx", portal_views.handling_export, name="handling_export"),
     path("calls/<int:pk>/team/", review_views.call_team, name="call_team"),
@@ -124,6 +132,16 @@ urlpatterns = [
         "calls/<int:pk>/report-forms/<str:kind>.json",
         report_views.official_report_form_export,
         name="report_form_export",
+    ),
+    path(
+        "calls/<int:pk>/report-forms/<str:kind>/builder/",
+        report_views.official_report_form_builder,
+        name="report_form_builder",
+    ),
+    path(
+        "calls/<int:pk>/report-forms/<str:kind>/draft.json",
+        report_views.official_report_form_draft_export,
+        name="report_form_draft_export",
     ),
     path("reports/<int:pk>/", report_views.report_review, name="report_review"),
     path(

@@ -651,3 +651,40 @@ class CallForm(models.Model):
     @cached_property
     def parsed(self) -> FormDefinition:
         return FormDefinition.model_validate(self.definition)
+
+
+class FormPurpose(models.TextChoices):
+    APPLICATION = "application", _("application form")
+    INTERIM = "interim", _("interim report form")
+    FINAL = "final", _("final report form")
+
+
+class FormDraft(models.Model):
+    """The form builder's working copy of one of a call's forms, kept between requests and app servers.
+
+    `version` rises with every change: a change sent against an older version was made on a stale page and is
+    refused, so that two officials editing at once never overwrite each other silently."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="form_drafts"
+    )
+    purpose = models.CharField(_("purpose"), max_length=12, choices=FormPurpose.choices)
+    definition = models.JSONField(_("definition"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("form draft")
+        verbose_name_plural = _("form drafts")
+        constraints = [models.UniqueConstraint(fields=["call", "purpose"], name="form_draft_one_per_form")]
+
+    def __str__(self):
+        return f"{self.call.reference} {self.purpose} draft v{self.version}"

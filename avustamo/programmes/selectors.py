@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from avustamo.programmes.models import Call, CallStatus, Programme, RequiredAttachment
+from avustamo.programmes.models import Call, CallStatus, FormDraft, Programme, RequiredAttachment
 
 PUBLIC_ORDER = {
     CallStatus.OPEN: ["closes_at", "reference"],
@@ -69,3 +69,8 @@ def required_attachment_of_call(*, call_id: int, pk: int | None) -> RequiredAtta
 def form_version(*, call: Call, version: int):
     """One version of the call's application form, or None."""
     return call.forms.filter(version=version).first()
+
+
+def form_draft(*, call: Call, purpose: str):
+    """The form builder's draft of one of the call's forms, or None when nobody has changed it in the builder."""
+    return FormDraft.objects.filter(call=call, purpose=purpose).select_related("updated_by").first()

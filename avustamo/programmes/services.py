@@ -1,5 +1,6 @@
 """Writes for calls: create, edit, copy, publish. One transaction each, attributed and audited."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from avustamo.core.audit import audit
 from avustamo.core.dates import shift_years
 from avustamo.core.text import refuse_unstorable
+from avustamo.programmes.application_form.builder import BuilderRefusal
 from avustamo.programmes.application_form.schema import FormDefinitionError, parse_definition
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import (
@@ -19,6 +21,7 @@ from avustamo.programmes.models import (
     CallStatus,
     CallTheme,
     EvaluationCriterion,
+    FormDraft,
     Programme,
     RequiredAttachment,
 )
@@ -304,3 +307,89 @@ def call_form_save(*, call: Call, definition, acting_user) -> CallForm:
         form.save(update_fields=["definition", "created_by"])
     audit(acting_user=acting_user, action="call.form_saved", target=call, version=form.version)
     return form
+
+
+def _draft_for_change(call: Call, purpose: str, version) -> tuple[Call, FormDraft | None]:
+    """The call locked, so that changes to its drafts (the first one's creation included) are made one at a time,
+    and the draft, refused when `version` is not the one the official's page showed (0: no draft yet)."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    draft = FormDraft.objects.filter(call=call, purpose=purpose).first()
+    if version != (draft.version if draft else 0):
+        raise ValidationError(
+            _(
+                "Someone else changed this form meanwhile, so your change was not made. The builder now shows "
+                "the form as it is; make your change again if it is still needed."
+            ),
+            code="stale_draft",
+        )
+    return call, draft
+
+
+@transaction.atomic
+def form_draft_change(
+    *,
+    call: Call,
+    purpose: str,
+    version: int,
+    operation: Callable[[dict], dict],
+    starting_definition: dict,
+    action: str,
+    acting_user,
+) -> FormDraft:
+    """One change in the form builder: `operation` changes the draft (begun from `starting_definition`, the form
+    in use, when there is none yet). A refused operation changes nothing."""
+    _require_call_manager(acting_user)
+    call, draft = _draft_for_change(call, purpose, version)
+    if draft is None:
+        draft = FormDraft(call=call, purpose=purpose, definition=starting_definition, version=0)
+    try:
+        draft.definition = operation(draft.definition)
+    except BuilderRefusal as refusal:
+        raise ValidationError(refusal.message, code=refusal.code) from None
+    draft.version += 1
+    draft.updated_by = acting_user
+    draft.save()
+    audit(acting_user=acting_user, action="form_draft.changed", target=call, purpose=purpose, change=action)
+    return draft
+
+
+@transaction.atomic
+def form_draft_publish(
+    *,
+    call: Call,
+    purpose: str,
+    version: int,
+    facts: dict[str, str],
+    save: Callable[[dict], object],
+    acting_user,
+):
+    """Publish the draft through the form's own save (`save(definition)`, which versions it), then drop the draft.
+    Refused while the draft has problems."""
+    _require_call_manager(acting_user)
+    call, draft = _draft_for_change(call, purpose, version)
+    if draft is None:
+        raise ValidationError(_("There is no draft to publish."), code="no_draft")
+    try:
+        parse_definition(draft.definition, facts=facts)
+    except FormDefinitionError as error:
+        raise ValidationError(
+            _(
+                "The form cannot be published while it has problems (%(count)s). Each is shown next to its "
+                "question and listed at the top of the builder."
+            ),
+            code="draft_has_problems",
+            params={"count": len(error.problems)},
+        ) from None
+    saved = save(draft.definition)
+    draft.delete()
+    audit(acting_user=acting_user, action="form_draft.published", target=call, purpose=purpose)
+    return saved
+
+
+@transaction.atomic
+def form_draft_discard(*, call: Call, purpose: str, version: int, acting_user) -> None:
+    _require_call_manager(acting_user)
+    call, draft = _draft_for_change(call, purpose, version)
+    if draft is not None:
+        draft.delete()
+        audit(acting_user=acting_user, action="form_draft.discarded", target=call, purpose=purpose)

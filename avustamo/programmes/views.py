@@ -19,6 +19,7 @@ from avustamo.programmes import selectors, services
 from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.application_form.schema import FACTS, FormDefinitionError, parse_definition
 from avustamo.programmes.application_form.standard import standard_definition
+from avustamo.programmes.builder_views import BuilderTarget, form_builder, form_draft_export
 from avustamo.programmes.forms import (
     CallForm,
     CallFormDefinitionForm,
@@ -26,7 +27,7 @@ from avustamo.programmes.forms import (
     part_formsets,
     parts_from_formsets,
 )
-from avustamo.programmes.models import Call, CallStatus, Programme
+from avustamo.programmes.models import Call, CallStatus, FormPurpose, Programme
 from avustamo.reference.models import Municipality, Region
 
 STATUS_TABS = [
@@ -264,6 +265,7 @@ def official_call_form(request, pk):
                 "call is open, saving makes a new version and applications keep the version they were started on."
             ),
             "preview_url": reverse("official:call_form_preview", args=[call.pk]),
+            "builder_url": reverse("official:call_form_builder", args=[call.pk]),
             "export_url": reverse("official:call_form_export", args=[call.pk]) if current else "",
             **form_preview_context(call, text),
         },
@@ -292,3 +294,35 @@ def official_call_form_export(request, pk):
     response = JsonResponse(current.definition, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{call.reference}-form-v{current.version}.json"'
     return response
+
+
+def _call_form_target(request, call: Call) -> BuilderTarget:
+    current = selectors.current_form(call=call)
+    return BuilderTarget(
+        call=call,
+        purpose=FormPurpose.APPLICATION,
+        title=_("Application form: %(title)s") % {"title": call.title},
+        facts=FACTS,
+        current=current,
+        standard=standard_definition,
+        save=lambda definition: services.call_form_save(
+            call=call, definition=definition, acting_user=request.user
+        ),
+        url=reverse("official:call_form_builder", args=[call.pk]),
+        draft_export_url=reverse("official:call_form_draft_export", args=[call.pk]),
+        export_url=reverse("official:call_form_export", args=[call.pk]) if current else "",
+        json_url=reverse("official:call_form", args=[call.pk]),
+        can_change=True,
+    )
+
+
+@login_required
+def official_call_form_builder(request, pk):
+    call = _official_call(request, pk)
+    return form_builder(request, _call_form_target(request, call))
+
+
+@login_required
+def official_call_form_draft_export(request, pk):
+    call = _official_call(request, pk)
+    return form_draft_export(request, _call_form_target(request, call), f"{call.reference}-form-draft.json")

@@ -26,6 +26,7 @@ from avustamo.programmes.application_form.budget import COST_CATEGORIES, BudgetF
 from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.application_form.schema import REPORT_FACTS, Attachment
 from avustamo.programmes.application_form.standard import standard_report_definition
+from avustamo.programmes.builder_views import BuilderTarget, form_builder, form_draft_export
 from avustamo.programmes.forms import CallFormDefinitionForm
 from avustamo.programmes.models import Call
 from avustamo.programmes.views import form_preview_context
@@ -354,6 +355,7 @@ def official_report_form(request, pk, kind):
                 "data. Saving makes a new version; reports already started keep theirs."
             ),
             "preview_url": reverse("official:report_form_preview", args=[call.pk, kind]),
+            "builder_url": reverse("official:report_form_builder", args=[call.pk, kind]),
             "export_url": reverse("official:report_form_export", args=[call.pk, kind]) if current else "",
             **form_preview_context(call, text, REPORT_FACTS),
         },
@@ -383,6 +385,40 @@ def official_report_form_export(request, pk, kind):
         f'attachment; filename="{call.reference}-{kind}-report-v{current.version}.json"'
     )
     return response
+
+
+def _report_form_target(request, call: Call, kind: str) -> BuilderTarget:
+    current = call.report_forms.filter(kind=kind).order_by("-version").first()
+    return BuilderTarget(
+        call=call,
+        purpose=kind,  # the report kinds are the report forms' purposes
+        title=_("Report form (%(kind)s): %(title)s") % {"kind": ReportKind(kind).label, "title": call.title},
+        facts=REPORT_FACTS,
+        current=current,
+        standard=lambda: standard_report_definition(kind == ReportKind.FINAL),
+        save=lambda definition: services.report_form_save(
+            call=call, kind=kind, definition=definition, acting_user=request.user
+        ),
+        url=reverse("official:report_form_builder", args=[call.pk, kind]),
+        draft_export_url=reverse("official:report_form_draft_export", args=[call.pk, kind]),
+        export_url=reverse("official:report_form_export", args=[call.pk, kind]) if current else "",
+        json_url=reverse("official:report_form", args=[call.pk, kind]),
+        can_change=request.user.has_perm("programmes.manage_calls"),
+    )
+
+
+@login_required
+def official_report_form_builder(request, pk, kind):
+    call = _report_form_call(request, pk, kind)
+    return form_builder(request, _report_form_target(request, call, kind))
+
+
+@login_required
+def official_report_form_draft_export(request, pk, kind):
+    call = _report_form_call(request, pk, kind)
+    return form_draft_export(
+        request, _report_form_target(request, call, kind), f"{call.reference}-{kind}-report-draft.json"
+    )
 
 
 def _settlement_decision_response(report: Report):

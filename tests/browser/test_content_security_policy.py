@@ -91,7 +91,9 @@ def test_applicants_pages_and_the_autosave(page: Page, site: str, violations: li
     assert violations == []
 
 
-def test_officials_pages_the_form_editor_and_the_second_factor(page: Page, site: str, violations: list[str]):
+def test_officials_pages_the_form_editor_and_builder_and_the_second_factor(
+    page: Page, site: str, violations: list[str]
+):
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     from avustamo.accounts.models import User
@@ -114,6 +116,12 @@ def test_officials_pages_the_form_editor_and_the_second_factor(page: Page, site:
     # The live preview of the form editor is an HTMX swap as the JSON is typed.
     page.locator("#id_definition").fill('{"schema": "avustamo.form/1", "sections": []}')
     expect(page.locator("#form-preview")).to_contain_text("Lomaketta ei voi vielä tallentaa")
+    # The form builder's changes and its preview's languages are HTMX swaps too.
+    _visit(page, site, f"/official/calls/{call.pk}/form/builder/")
+    page.locator("#add-section").click()
+    expect(page.locator("form.builder-settings")).to_have_count(1)
+    page.locator("#preview-sv").click()
+    expect(page.locator("#builder-preview-form")).to_have_attribute("lang", "sv")
     sign_in(page, site, "admin@example.org")
     for path in ("/admin/", "/admin/accounts/user/"):
         _visit(page, site, path)
