@@ -67,7 +67,7 @@ def apply_with_the_conditional_question(
     page: Page, site: str, call, trigger_id: str, follow_up_id: str
 ) -> None:
     """The applicant's side: the follow-up question says when it is asked, is required once the answer is "yes",
-    and the application is sent with it answered. (The submit step is the edit page's "submit" button for now.)"""
+    and the application is checked and sent with it answered."""
     page.context.clear_cookies()
     page.goto(f"{site}/accounts/login/")
     page.fill("#id_login", "applicant-a@example.org")
@@ -83,14 +83,18 @@ def apply_with_the_conditional_question(
 
     fill_application(page, call.period_earliest_start.year)
     page.check(f'[name="q-{trigger_id}"][value="yes"]')
-    page.locator('button[value="submit"]').click()
+    page.locator('button[value="check"]').click()
     expect(page.locator(f'#error-summary a[href="#id_q-{follow_up_id}_field"]')).to_be_visible()
     assert_no_axe_violations(page)
 
     fill_application(page, call.period_earliest_start.year)
     page.check(f'[name="q-{trigger_id}"][value="yes"]')
     page.fill(f'[name="q-{follow_up_id}"]', "Helsinki-Tallinna-verkosto")
-    page.locator('button[value="submit"]').click()
+    page.locator('button[value="check"]').click()
+    expect(page.locator("main")).to_contain_text("Helsinki-Tallinna-verkosto")
+    expect(page.locator(f'a[href$="#id_q-{follow_up_id}_field"]')).to_be_visible()
+    assert_no_axe_violations(page)
+    page.locator('form[action$="/check/"] button[type=submit]').click()
     expect(page.locator("h1")).to_have_text("Hakemuksesi on vastaanotettu")
     assert_no_axe_violations(page)
 

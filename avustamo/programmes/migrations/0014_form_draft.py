@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0012_agency_payment_service_code_and_checked_bic"),
+        ("programmes", "0013_required_attachment_max_files"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
