@@ -147,6 +147,7 @@ class TestSettings:
             "show_if": "condition",
             "kinds": "choices",
             "max_size_mb": "number",
+            "max_files": "number",
         }
 
     def test_a_field_added_to_a_kind_appears_without_changes_to_the_builder(self, monkeypatch):

@@ -103,6 +103,7 @@ FIELD_LABELS = {
     "multiple": gettext_lazy("Several may be chosen"),
     "kinds": gettext_lazy("Accepted file types"),
     "max_size_mb": gettext_lazy("Largest file (MB)"),
+    "max_files": gettext_lazy("Files at most"),
     "repeat": gettext_lazy("The applicant adds rows"),
     "min_items": gettext_lazy("Fewest rows"),
     "max_items": gettext_lazy("Most rows"),
