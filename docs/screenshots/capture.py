@@ -78,8 +78,7 @@ def shots() -> list[Shot]:
             "decision-draft-errors",
             "presenter@example.org",
             f"/official/applications/{proposed.pk}/decision/",
-            submit="input[name=step][value=decision] ~ div.actions button[type=submit], "
-            "input[name=step][value=decision] ~ button[type=submit]",
+            submit="form:has(input[name=step][value=decision]) button[type=submit]",
         ),
         Shot(
             "conflict-declaration",
