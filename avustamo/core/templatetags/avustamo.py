@@ -4,13 +4,14 @@ import datetime
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
-from django import template
+from django import forms, template
 from django.forms import BaseForm
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import pgettext
 
 from avustamo.core.dates import HELSINKI, format_day
+from avustamo.core.forms import EuroField
 from avustamo.core.money import LOCALES, format_euros, format_percent
 from avustamo.core.translation import language_code
 
@@ -62,6 +63,30 @@ def lang_attribute(obj, base_name: str):
 def error_anchor(bound_field) -> str:
     """The id of the input an error summary links to; grouped inputs (date + time, checkboxes) link to the first."""
     return bound_field.id_for_label or f"{bound_field.auto_id}_0"
+
+
+@register.filter
+def field_kind(bound_field) -> str:
+    """What a field holds, for its width on the page (site.css): an amount or a date is narrow, a text wide.
+    "choices" are the fields Django writes as a fieldset: radio buttons, checkboxes, a date with a time."""
+    field, widget = bound_field.field, bound_field.field.widget
+    if isinstance(field, EuroField):
+        return "money"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if bound_field.use_fieldset:
+        return "choices"
+    if isinstance(widget, forms.Textarea):
+        return "long-text"
+    if isinstance(widget, forms.DateInput):
+        return "date"
+    if isinstance(field, forms.DecimalField | forms.IntegerField):
+        return "number"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    return "text"
 
 
 @register.simple_tag(takes_context=True)
