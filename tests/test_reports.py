@@ -19,6 +19,8 @@ from avustamo.accounts.services import api_token_create
 from avustamo.core.dates import helsinki_today
 from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import Decision, Outcome
+from avustamo.grants import services as grant_services
+from avustamo.grants.models import GrantStatus
 from avustamo.hearings.models import HearingSubject
 from avustamo.payments import selectors as payment_selectors
 from avustamo.payments import services as payment_services
@@ -787,6 +789,47 @@ class TestWithOtherChanges:
         )
         assert (settlement.awarded, settlement.earned, settlement.paid, settlement.to_pay) == (
             Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), Decimal("0.00"),
+        )  # fmt: skip
+        assert payment_selectors.reconciliation_problems(grant) == []
+
+    def test_a_correction_below_the_money_claimed_back_leaves_nothing_more_to_earn(
+        self, call, reference_rates_of_last_and_this_year
+    ):
+        """Found by the ledger's property test: the settlement refused to run (an award in force below zero)."""
+        grant = GrantFactory.to_report_on(call)
+        PaymentBatchFactory.paid(agency=call.programme.agency)  # 7 200 €
+        heard(grant)
+        payment_services.return_claim_create(
+            grant=grant,
+            ground=ReturnGround.NOT_USED_AS_DECIDED,
+            amount=Decimal("1000.00"),
+            due_date=D(TODAY.year, 12, 31),
+            learned_on=TODAY,
+            reasons="Osa avustuksesta jäi käyttämättä.",
+            acting_user=UserFactory(roles=["programme_manager"]),
+        )
+        # The award is corrected to 500 €; the 1 000 € claimed back is owed all the same, so nothing is left of it.
+        DecisionFactory.published(
+            corrects=grant.decision,
+            amount=Decimal("500.00"),
+            instalments=grant.decision.instalments,
+            reports_due=grant.decision.reports_due,
+        )
+        grant.refresh_from_db()
+        assert grant.status == GrantStatus.AWAITING_ACCEPTANCE  # the corrected terms are accepted again
+        grant_services.grant_accept(grant=grant, acting_user=grant.application.submitted_by)
+        assert payment_selectors.ledger_of(grant).in_force == Decimal("-500.00")
+        report = ReportFactory.content_approved(grant=grant)
+        heard(grant, HearingSubject.SETTLEMENT)
+        settlement = services.report_approve_finances(
+            report=report,
+            accepted_costs=Decimal("7750.00"),
+            notes="Vain toteutuneet kulut.",
+            acting_user=UserFactory(roles=["finance_officer"]),
+        )
+        # What is left with the recipient after the claim comes back: 6 200 €, all to return.
+        assert (settlement.earned, settlement.paid, settlement.to_pay, settlement.to_return) == (
+            Decimal("0.00"), Decimal("6200.00"), Decimal("0.00"), Decimal("6200.00"),
         )  # fmt: skip
         assert payment_selectors.reconciliation_problems(grant) == []
 

@@ -27,12 +27,13 @@ def settlement_of(grant: Grant, accepted_costs: Decimal) -> Settlement:
     """The settlement the final report's accepted costs would give now. Money in a batch counts as paid. Money
     returned or claimed back by a return or recovery decision counts as not paid, and that decision has taken it
     from the award in force: so the settlement neither claims it twice nor pays it again, however high the
-    accepted costs."""
+    accepted costs. A correction that cut the award below the claims already decided leaves nothing to earn: the
+    claims are owed all the same, so the award in force is then below zero, and the grant earns nothing more."""
     ledger = selectors.ledger_of(grant)
     return settle(
         accepted_costs=accepted_costs,
         max_share_percent=grant.decision.max_share_percent,
-        awarded=ledger.in_force,
+        awarded=max(ledger.in_force, Decimal("0")),
         paid=_paid_or_on_its_way(grant) - ledger.claimed_back,
     )
 
