@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
@@ -60,3 +61,18 @@ def test_the_input_takes_spaces_and_commas_and_offers_a_numeric_keypad():
 def test_amounts_and_shares_are_shown_in_the_pages_language(language, euros, percent):
     assert format_euros(Decimal("50000.50"), language) == euros
     assert format_percent(Decimal("12.50"), language) == percent
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("fi", "50\xa0000,50"), ("sv", "50\xa0000,50"), ("en", "50,000.50")]
+)
+def test_an_amount_the_form_starts_from_is_shown_in_the_pages_language_and_read_back(language, shown):
+    class AmountForm(forms.Form):
+        amount = EuroField(max_digits=14, decimal_places=2)
+
+    with translation.override(language):
+        rendered = str(AmountForm(initial={"amount": Decimal("50000.50")})["amount"])
+        assert f'value="{shown}"' in rendered
+        # Sent back unchanged, it is the same amount; what a person typed is shown again as typed.
+        assert AmountForm({"amount": shown}).is_valid()
+        assert 'value="50 000"' in str(AmountForm({"amount": "50 000"})["amount"])

@@ -421,7 +421,7 @@ class TestPages:
         url = f"/en/applications/{grant.application_id}/decision/change-request/"
         form = client.get(url).content.decode()
         assert (
-            'value="60000.00"' in form
+            'value="60,000.00"' in form
             and f"An extension is asked by 1 December {NEXT_YEAR} at the latest." in form
         )
         costs = {f"cost_{category}": amount for category, amount in MOVED.items()}

@@ -1,9 +1,10 @@
 import contextlib
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from avustamo.core.money import amount_from_text
+from avustamo.core.money import amount_from_text, format_amount
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -27,6 +28,12 @@ class EuroField(forms.DecimalField):
             with contextlib.suppress(ValueError):
                 value = str(amount_from_text(value.strip()))
         return super().to_python(value)
+
+    def prepare_value(self, value):
+        # An amount the form starts from is shown as the page's language writes it; what was typed stays as it is.
+        if isinstance(value, Decimal | int):
+            return format_amount(value)
+        return super().prepare_value(value)
 
     def widget_attrs(self, widget):
         # DecimalField's step and min belong to a number input.

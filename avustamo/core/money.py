@@ -3,7 +3,7 @@
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from avustamo.core.translation import language_code
 
@@ -34,6 +34,14 @@ def format_euros(amount, language: str | None = None) -> str:
         pattern = "¤#,##0" if language_code(language) == "en" else "#,##0\xa0¤"
         return format_currency(amount, "EUR", format=pattern, locale=locale, currency_digits=False)
     return format_currency(amount, "EUR", locale=locale)
+
+
+def format_amount(amount, language: str | None = None) -> str:
+    """`12 345,67` in Finnish and Swedish, `12,345.67` in English: an amount in a form's field, the euro sign
+    beside it; `amount_from_text` reads it back."""
+    if amount is None:
+        return ""
+    return format_decimal(to_cents(amount), format="#,##0.00", locale=LOCALES[language_code(language)])
 
 
 def format_percent(value: Decimal | None, language: str | None = None) -> str:
