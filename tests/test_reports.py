@@ -674,6 +674,23 @@ class TestApi:
         assert client.get(url, **self._headers(MembershipFactory().person)).status_code == 404
 
 
+def _paid_and_claimed_back_in_part(call):
+    """A grant to report on, 7 200 € paid, of which a return decision (20 §) claims 1 000 € back."""
+    grant = GrantFactory.to_report_on(call)
+    PaymentBatchFactory.paid(agency=call.programme.agency)
+    heard(grant)
+    payment_services.return_claim_create(
+        grant=grant,
+        ground=ReturnGround.NOT_USED_AS_DECIDED,
+        amount=Decimal("1000.00"),
+        due_date=D(TODAY.year, 12, 31),
+        learned_on=TODAY,
+        reasons="Osa avustuksesta jäi käyttämättä.",
+        acting_user=UserFactory(roles=["programme_manager"]),
+    )
+    return grant
+
+
 class TestWithOtherChanges:
     """Reports beside the grant's other events: several interim reports, an extension, a claim already made."""
 
@@ -734,18 +751,7 @@ class TestWithOtherChanges:
     def test_money_claimed_back_is_not_claimed_again_by_the_settlement(
         self, call, reference_rates_of_last_and_this_year
     ):
-        grant = GrantFactory.to_report_on(call)
-        PaymentBatchFactory.paid(agency=call.programme.agency)  # 7 200 €
-        heard(grant)
-        payment_services.return_claim_create(
-            grant=grant,
-            ground=ReturnGround.NOT_USED_AS_DECIDED,
-            amount=Decimal("1000.00"),
-            due_date=D(TODAY.year, 12, 31),
-            learned_on=TODAY,
-            reasons="Osa avustuksesta jäi käyttämättä.",
-            acting_user=UserFactory(roles=["programme_manager"]),
-        )
+        grant = _paid_and_claimed_back_in_part(call)
         report = ReportFactory.content_approved(grant=grant)
         heard(grant, HearingSubject.SETTLEMENT)
         # 7 750 € x 80 % = 6 200 € earned: exactly the 7 200 € paid less the 1 000 € claimed back.
@@ -796,18 +802,7 @@ class TestWithOtherChanges:
         self, call, reference_rates_of_last_and_this_year
     ):
         """Found by the ledger's property test: the settlement refused to run (an award in force below zero)."""
-        grant = GrantFactory.to_report_on(call)
-        PaymentBatchFactory.paid(agency=call.programme.agency)  # 7 200 €
-        heard(grant)
-        payment_services.return_claim_create(
-            grant=grant,
-            ground=ReturnGround.NOT_USED_AS_DECIDED,
-            amount=Decimal("1000.00"),
-            due_date=D(TODAY.year, 12, 31),
-            learned_on=TODAY,
-            reasons="Osa avustuksesta jäi käyttämättä.",
-            acting_user=UserFactory(roles=["programme_manager"]),
-        )
+        grant = _paid_and_claimed_back_in_part(call)
         # The award is corrected to 500 €; the 1 000 € claimed back is owed all the same, so nothing is left of it.
         DecisionFactory.published(
             corrects=grant.decision,
