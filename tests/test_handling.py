@@ -548,8 +548,8 @@ class TestProposalsAndDecisions:
             {"description": "Arvonlisävero, jonka hakija voi vähentää", "amount": "1500.00"}
         ]
         again = client.get(url).context["decision_form"]
-        assert again.initial["approved-rents"] == "5000.00"
-        assert again.initial["non-eligible-0-amount"] == "1500.00"
+        assert again.initial["approved-rents"] == Decimal("5000.00")
+        assert again.initial["non-eligible-0-amount"] == Decimal("1500.00")
 
     def _complete_draft(self, application, presenter):
         return decision_services.decision_save_draft(

@@ -105,11 +105,12 @@ class DecisionForm(forms.Form):
         """The form's initial values from a decision's terms (`Decision.terms()` or `draft_defaults`)."""
         rows = ("instalments", "reports_due", "approved_costs", "non_eligible_costs")
         initial = {field: value for field, value in terms.items() if field not in rows}
+        # The terms keep amounts as JSON strings; as numbers they are shown in the page's language.
         for category, amount in terms.get("approved_costs", {}).items():
-            initial[f"approved-{category}"] = amount
+            initial[f"approved-{category}"] = Decimal(amount)
         for row, entry in enumerate(terms.get("non_eligible_costs", [])[:NON_ELIGIBLE_ROWS]):
             initial[f"non-eligible-{row}-description"] = entry["description"]
-            initial[f"non-eligible-{row}-amount"] = entry["amount"]
+            initial[f"non-eligible-{row}-amount"] = Decimal(entry["amount"])
         for row, entry in enumerate(terms.get("instalments", [])[:INSTALMENT_ROWS]):
             initial[f"instalment-{row}-percent"] = entry["percent"]
             initial[f"instalment-{row}-condition"] = entry["condition"]
