@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import clear_url_caches
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 import avustamo.urls
@@ -114,6 +114,16 @@ class TestStartAndSave:
         assert error.value.code == "stale"
         draft.refresh_from_db()
         assert draft.answers == {"project-name": "Ensimmäinen välilehti"}
+
+    def test_save__a_wrong_budget_line_is_named(self, draft, applicant):
+        budget = {"costs": {"personnel": "kolmetuhatta", "rents": "500.00"}, "own_funding": "-5"}
+        with translation.override("en"), pytest.raises(ValidationError) as error:
+            _save(draft, {"budget": budget}, applicant)
+        assert error.value.message_dict["q-budget"] == [
+            "Enter these lines of the budget as euros and cents, none of them negative: Personnel costs, Own funding."
+        ]
+        draft.refresh_from_db()
+        assert draft.answers == {}
 
     @pytest.mark.parametrize(
         ("answers", "field"),

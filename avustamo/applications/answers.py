@@ -197,14 +197,20 @@ def _period_problem(item, value, context) -> str | None:
 
 
 def _budget_problem(item, value, context) -> str | None:
-    amounts = list((value.get("costs") or {}).values()) + [value.get(line) for line in FINANCING_LINES]
-    for amount in amounts:
-        if amount in (None, ""):
-            continue
-        number = _decimal(amount)
-        if number is None or number < 0 or not is_whole_cents(number):
-            return _("Enter the budget's amounts as euros and cents, none of them negative.")
+    """The budget's lines that are not euros and cents, by name, so that the applicant finds them."""
+    lines = [(COST_CATEGORIES.get(key, key), amount) for key, amount in (value.get("costs") or {}).items()]
+    lines += [(label, value.get(line)) for line, label in FINANCING_LINES.items()]
+    wrong = [str(label) for label, amount in lines if amount not in (None, "") and not _is_euros(amount)]
+    if wrong:
+        return _("Enter these lines of the budget as euros and cents, none of them negative: %(lines)s.") % {
+            "lines": ", ".join(wrong)
+        }
     return None
+
+
+def _is_euros(amount) -> bool:
+    number = _decimal(amount)
+    return number is not None and number >= 0 and is_whole_cents(number)
 
 
 def _contact_persons_problem(item, value, context) -> str | None:
