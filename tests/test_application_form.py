@@ -53,6 +53,9 @@ class TestSchema:
     def test_not_json_is_refused(self):
         assert _codes('{"schema": ') == {"invalid_json"}
 
+    def test_json_nested_beyond_the_parsers_depth_is_refused_like_any_text_that_is_no_form(self):
+        assert _codes("[" * 100_000) == {"invalid_json"}
+
     def test_missing_standard_block_is_named(self):
         definition = standard_definition()
         definition["sections"][2]["questions"] = [

@@ -301,6 +301,7 @@ def _publish(call, official, version):
         save=lambda definition: services.call_form_save(
             call=call, definition=definition, acting_user=official
         ),
+        current_definition=current_form(call=call).definition,
         acting_user=official,
     )
 
@@ -347,6 +348,18 @@ class TestDraftServices:
         assert builder.find(saved.definition, follow_up)[0]["show_if"]["equals"] == "yes"
         assert not FormDraft.objects.exists()
         assert AuditEntry.objects.filter(action="form_draft.published").exists()
+
+    def test_a_draft_is_not_published_over_a_version_saved_as_json_after_it_began(self, call, official):
+        definition, _trigger, _follow_up = _form_with_condition()
+        draft = _change(call, official, lambda _definition: definition)
+        saved_as_json = standard_definition()
+        saved_as_json["sections"][0]["title"]["fi"] = "Hakija ja yhteyshenkilöt"
+        services.call_form_save(call=call, definition=saved_as_json, acting_user=official)
+        with pytest.raises(ValidationError) as error:
+            _publish(call, official, draft.version)
+        assert error.value.code == "draft_behind"
+        assert current_form(call=call).definition["sections"][0]["title"]["fi"] == "Hakija ja yhteyshenkilöt"
+        assert FormDraft.objects.get().definition == definition  # kept, to be discarded or exported
 
     def test_discarding_leaves_the_version_in_use(self, call, official):
         draft = _change(call, official, lambda definition: builder.add_section(definition)[0])

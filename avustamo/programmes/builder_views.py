@@ -190,7 +190,12 @@ def _change(request, target: BuilderTarget) -> tuple[str, bool]:
     common = {"call": target.call, "purpose": target.purpose, "version": version, "acting_user": request.user}
     try:
         if action == "publish":
-            saved = services.form_draft_publish(**common, facts=target.facts, save=target.save)
+            saved = services.form_draft_publish(
+                **common,
+                facts=target.facts,
+                save=target.save,
+                current_definition=target.starting_definition(),
+            )
             messages.success(
                 request, _("The form has been published as version %(version)s.") % {"version": saved.version}
             )
@@ -203,7 +208,10 @@ def _change(request, target: BuilderTarget) -> tuple[str, bool]:
             return "", False
         name, operation, shown = _operation(request)
         draft = services.form_draft_change(
-            **common, operation=operation, starting_definition=target.starting_definition(), action=name
+            **common,
+            operation=operation,
+            starting_definition=target.starting_definition(),
+            action=name,
         )
     except ValidationError as error:
         for message in error.messages:

@@ -671,6 +671,8 @@ class FormDraft(models.Model):
     purpose = models.CharField(_("purpose"), max_length=12, choices=FormPurpose.choices)
     definition = models.JSONField(_("definition"))
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The SHA-256 of the form in use when the draft began: publishing over a form saved since is refused.
+    started_from = models.CharField(_("began from"), max_length=64)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,5 +1,7 @@
 """Writes for calls: create, edit, copy, publish. One transaction each, attributed and audited."""
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -309,6 +311,10 @@ def call_form_save(*, call: Call, definition, acting_user) -> CallForm:
     return form
 
 
+def _digest(definition: dict) -> str:
+    return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
+
+
 def _draft_for_change(call: Call, purpose: str, version) -> tuple[Call, FormDraft | None]:
     """The call locked, so that changes to its drafts (the first one's creation included) are made one at a time,
     and the draft, refused when `version` is not the one the official's page showed (0: no draft yet)."""
@@ -341,7 +347,13 @@ def form_draft_change(
     _require_call_manager(acting_user)
     call, draft = _draft_for_change(call, purpose, version)
     if draft is None:
-        draft = FormDraft(call=call, purpose=purpose, definition=starting_definition, version=0)
+        draft = FormDraft(
+            call=call,
+            purpose=purpose,
+            definition=starting_definition,
+            version=0,
+            started_from=_digest(starting_definition),
+        )
     try:
         draft.definition = operation(draft.definition)
     except BuilderRefusal as refusal:
@@ -361,14 +373,24 @@ def form_draft_publish(
     version: int,
     facts: dict[str, str],
     save: Callable[[dict], object],
+    current_definition: dict,
     acting_user,
 ):
     """Publish the draft through the form's own save (`save(definition)`, which versions it), then drop the draft.
-    Refused while the draft has problems."""
+    Refused while the draft has problems, and when the form in use (`current_definition`) was saved, as JSON, after
+    the draft began from it: publishing would silently undo that save."""
     _require_call_manager(acting_user)
     call, draft = _draft_for_change(call, purpose, version)
     if draft is None:
         raise ValidationError(_("There is no draft to publish."), code="no_draft")
+    if draft.started_from != _digest(current_definition):
+        raise ValidationError(
+            _(
+                "The form in use was saved as JSON after this draft began, and publishing the draft would undo "
+                "that save. Discard the draft and make the changes again on the form in use."
+            ),
+            code="draft_behind",
+        )
     try:
         parse_definition(draft.definition, facts=facts)
     except FormDefinitionError as error:

@@ -310,7 +310,8 @@ def parse_definition(data: str | bytes | dict, *, facts: dict[str, str] = FACTS)
     if isinstance(data, str | bytes):
         try:
             data = json.loads(data)
-        except (ValueError, UnicodeDecodeError) as error:
+        # Nesting deeper than the parser's recursion limit is no form either.
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
             raise FormDefinitionError(
                 [_problem("(form)", "invalid_json", _("Not valid JSON: %(error)s"), error=error)]
             ) from None

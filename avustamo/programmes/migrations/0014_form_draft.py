@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
                 ),
                 ("definition", models.JSONField(verbose_name="definition")),
                 ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("started_from", models.CharField(max_length=64, verbose_name="began from")),
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
                 (
                     "call",
