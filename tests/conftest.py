@@ -1,7 +1,9 @@
 import datetime
 import io
+import os
 from decimal import Decimal
 
+import hypothesis
 import pytest
 import time_machine
 import weasyprint
@@ -14,6 +16,11 @@ from avustamo.payments.models import ReferenceRate
 from avustamo.payments.reference_rates import load_reference_rates
 from avustamo.programmes.reference import load_reference_data
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+# CI is the gate that lands work: there the property tests run the same examples every time, so that a new find
+# never blocks an unrelated change, and print how to replay a failure. Every other run explores new examples.
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # The e-Authorizations stand-in and moto's S3 server as processes of their own: the `authorizations_stand_in`,
 # `moto_s3` and `bucket` fixtures.
