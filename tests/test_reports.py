@@ -691,6 +691,18 @@ def _paid_and_claimed_back_in_part(call):
     return grant
 
 
+def _settled_on_costs_of_7750(grant):
+    """The final report's content approved and the recipient heard; the finances accepted with costs of 7 750 €."""
+    report = ReportFactory.content_approved(grant=grant)
+    heard(grant, HearingSubject.SETTLEMENT)
+    return services.report_approve_finances(
+        report=report,
+        accepted_costs=Decimal("7750.00"),
+        notes="Vain toteutuneet kulut.",
+        acting_user=UserFactory(roles=["finance_officer"]),
+    )
+
+
 class TestWithOtherChanges:
     """Reports beside the grant's other events: several interim reports, an extension, a claim already made."""
 
@@ -752,15 +764,8 @@ class TestWithOtherChanges:
         self, call, reference_rates_of_last_and_this_year
     ):
         grant = _paid_and_claimed_back_in_part(call)
-        report = ReportFactory.content_approved(grant=grant)
-        heard(grant, HearingSubject.SETTLEMENT)
         # 7 750 € x 80 % = 6 200 € earned: exactly the 7 200 € paid less the 1 000 € claimed back.
-        settlement = services.report_approve_finances(
-            report=report,
-            accepted_costs=Decimal("7750.00"),
-            notes="Vain toteutuneet kulut.",
-            acting_user=UserFactory(roles=["finance_officer"]),
-        )
+        settlement = _settled_on_costs_of_7750(grant)
         assert (settlement.earned, settlement.paid, settlement.to_pay, settlement.to_return) == (
             Decimal("6200.00"), Decimal("6200.00"), Decimal("0.00"), Decimal("0.00"),
         )  # fmt: skip
@@ -814,14 +819,7 @@ class TestWithOtherChanges:
         assert grant.status == GrantStatus.AWAITING_ACCEPTANCE  # the corrected terms are accepted again
         grant_services.grant_accept(grant=grant, acting_user=grant.application.submitted_by)
         assert payment_selectors.ledger_of(grant).in_force == Decimal("-500.00")
-        report = ReportFactory.content_approved(grant=grant)
-        heard(grant, HearingSubject.SETTLEMENT)
-        settlement = services.report_approve_finances(
-            report=report,
-            accepted_costs=Decimal("7750.00"),
-            notes="Vain toteutuneet kulut.",
-            acting_user=UserFactory(roles=["finance_officer"]),
-        )
+        settlement = _settled_on_costs_of_7750(grant)
         # What is left with the recipient after the claim comes back: 6 200 €, all to return.
         assert (settlement.earned, settlement.paid, settlement.to_pay, settlement.to_return) == (
             Decimal("0.00"), Decimal("6200.00"), Decimal("0.00"), Decimal("6200.00"),

@@ -305,18 +305,25 @@ def _attachment_rules(
     )
 
 
-@transaction.atomic
-def attachment_add(
-    *, application: Application, upload, acting_user, question_id: str = "", required_attachment=None
-) -> Attachment:
-    """Store an uploaded file; its type is decided by its content, never by its name."""
+def _upload_slot(application: Application, acting_user, *, question_id: str, required_attachment):
+    """The application locked for a member, refused unless it may be changed there: with the open completion
+    request (None for a draft) and the slot's rules."""
     application = _locked_for_member(application, acting_user)
     request = _refuse_unless_editable(application)
     _refuse_unless_asked(
         request, question_ids=[question_id] if question_id else [], required_attachment=required_attachment
     )
-    kinds, max_mb, max_files, slot_name = _attachment_rules(
-        application, question_id=question_id, required_attachment=required_attachment
+    rules = _attachment_rules(application, question_id=question_id, required_attachment=required_attachment)
+    return application, request, rules
+
+
+@transaction.atomic
+def attachment_add(
+    *, application: Application, upload, acting_user, question_id: str = "", required_attachment=None
+) -> Attachment:
+    """Store an uploaded file; its type is decided by its content, never by its name."""
+    application, request, (kinds, max_mb, max_files, slot_name) = _upload_slot(
+        application, acting_user, question_id=question_id, required_attachment=required_attachment
     )
     counted = application.attachments.filter(question_id=question_id, required_attachment=required_attachment)
     if request is not None:
@@ -360,7 +367,7 @@ def _stored_attachment(
     required_attachment,
     acting_user,
 ) -> Attachment:
-    """The upload checked against the slot's kinds and size, stored and recorded."""
+    """The upload checked against the slot's kinds and size, stored and recorded in its slot."""
     kind = accepted_upload_kind(upload, kinds=kinds, max_mb=max_mb)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -386,17 +393,13 @@ def _stored_attachment(
 def attachment_replace(*, attachment: Attachment, upload, acting_user) -> Attachment:
     """Put the upload in the place of `attachment`, in its slot; the old file is removed. A file sent with the
     application stays with it, as in `attachment_remove`."""
-    application = _locked_for_member(attachment.application, acting_user)
-    request = _refuse_unless_editable(application)
-    _refuse_unless_asked(
-        request,
-        question_ids=[attachment.question_id] if attachment.question_id else [],
+    application, request, (kinds, max_mb, _max_files, _slot_name) = _upload_slot(
+        attachment.application,
+        acting_user,
+        question_id=attachment.question_id,
         required_attachment=attachment.required_attachment,
     )
     _refuse_if_sent(attachment, request)
-    kinds, max_mb, _max_files, _slot_name = _attachment_rules(
-        application, question_id=attachment.question_id, required_attachment=attachment.required_attachment
-    )
     replacement = _stored_attachment(
         application,
         upload,

@@ -59,22 +59,25 @@ def start(request, call_pk):
     return redirect("applications:edit", pk=application.pk)
 
 
-def _editable(application) -> bool:
-    if application.status == ApplicationStatus.COMPLETION_REQUESTED:
-        request = services.open_completion_request(application)
-        return request is not None and not request.is_overdue()
-    return application.status == ApplicationStatus.DRAFT and application.call.status() == CallStatus.OPEN
-
-
 def _completion_request(application):
     if application.status != ApplicationStatus.COMPLETION_REQUESTED:
         return None
     return services.open_completion_request(application)
 
 
+def _editable(application, completion_request=None) -> bool:
+    """A draft while the call is open, or an application being completed until the reply day. A page that has
+    read the open completion request passes it, so that it is not read again."""
+    if application.status == ApplicationStatus.COMPLETION_REQUESTED:
+        request = completion_request or _completion_request(application)
+        return request is not None and not request.is_overdue()
+    return application.status == ApplicationStatus.DRAFT and application.call.status() == CallStatus.OPEN
+
+
 def _form_context(application, *, answers=None, errors=None) -> dict:
-    """What the form page and the check page show: the form with the answers, the attachment slots, and the
-    reasons the application cannot be sent yet (the code lists made from the choices read, so no statement more)."""
+    """What the form page and the check page show: the form with the answers, the attachment slots, and, while
+    the application can be changed, the reasons it cannot be sent yet (the code lists made from the choices read,
+    so no statement more)."""
     definition = application.form.parsed
     # The pages list the required attachments and the attachments several times: read each once.
     prefetch_related_objects([application], "attachments", "call__required_attachments")
@@ -102,17 +105,21 @@ def _form_context(application, *, answers=None, errors=None) -> dict:
     _place_slots(sections, slots)
     for slot in slots:
         slot.error = (errors or {}).get(slot.key, "")
+    editable = _editable(application, completion_request)
     return {
         "application": application,
         "call": application.call,
         "organisation": application.organisation,
         "completion_request": completion_request,
+        "editable": editable,
         "sections": sections,
         "slots": slots,
         "call_slots": [slot for slot in slots if slot.required_attachment is not None],
         "sending_problems": services.sending_problems(
             application, list(application.attachments.all()), selectors.code_lists_of(application, choices)
-        ),
+        )
+        if editable
+        else [],
     }
 
 
@@ -134,7 +141,6 @@ def _page(request, application, *, answers=None, errors=None, problems=(), statu
         "applications/edit.html",
         {
             **context,
-            "editable": _editable(application),
             "problems": in_page_order(application.form.parsed, list(problems)),
             "tasks": task_list(
                 application.form.parsed,
@@ -143,7 +149,9 @@ def _page(request, application, *, answers=None, errors=None, problems=(), statu
                 language=language_code(),
                 attachments_title=attachments_title,
                 attachments_given=any(slot.files for slot in context["call_slots"]),
-            ),
+            )
+            if context["editable"]
+            else [],
             "edit_key": request.POST.get("edit_key") or secrets.token_hex(16),
         },
         status=status,
