@@ -127,6 +127,12 @@ class Shown:
         ]
 
     @property
+    def rows_given(self) -> list[list[str]]:
+        """Contact persons as a copy lists them: the values of each row that has any."""
+        rows = ([value for _key, _label, value in parts if value] for _index, parts in self.rows_with_values)
+        return [row for row in rows if row]
+
+    @property
     def as_fieldset(self) -> bool:
         """Shown as a fieldset with a legend: several inputs answer it."""
         return self.type in FIELDSET_TYPES
