@@ -765,7 +765,8 @@ class TestCheckingAndSending:
         assert "Perhekerhot Hervannassa" in page and "Viikoittaiset perhekerhot." in page
         assert f'href="/applications/{draft.pk}/#id_q-project-name_field"' in page
         assert "<li>Tiedot ovat oikein.</li>" in page  # the declarations as a list
-        assert "<li>Aino Rahastonhoitaja, aino@example.org, 040 123 4567</li>" in page  # a contact person a line
+        # A contact person a line.
+        assert "<li>Aino Rahastonhoitaja, aino@example.org, 040 123 4567</li>" in page
         start, end = next_year()
         assert f"{start.day}.{start.month}.{start.year} – {end.day}.{end.month}.{end.year}" in page
         draft.refresh_from_db()
