@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "avustamo.payments",
     "avustamo.reports",
     "avustamo.review_requests",
+    "avustamo.treasury",
     "avustamo.portal",
     "avustamo.api",
     "avustamo.demo",

@@ -278,8 +278,9 @@ def test_a_proof_of_representation_named_html_holding_a_pdf_is_kept_and_served_a
 
 
 def test_every_download_of_a_stored_file_goes_through_the_shared_helper():
-    """FileResponse appears only in core.downloads and in the register's generated exports (whose names and types
-    are the service's own), so no view can send an upload under the name it came with."""
+    """FileResponse appears only in core.downloads, in the register's generated exports and in the Treasury's
+    exports and deliveries (whose names and types are the service's own), so no view can send an upload under the
+    name it came with."""
     from pathlib import Path
 
     import avustamo
@@ -288,7 +289,7 @@ def test_every_download_of_a_stored_file_goes_through_the_shared_helper():
     users = sorted(
         str(path.relative_to(root)) for path in root.rglob("*.py") if "FileResponse(" in path.read_text()
     )
-    assert users == ["core/downloads.py", "register/downloads.py", "register/treasury_views.py"]
+    assert users == ["core/downloads.py", "register/downloads.py", "treasury/views.py"]
 
 
 # --- Office documents that unpack too far ---------------------------------------------------------------------

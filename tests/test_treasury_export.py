@@ -21,8 +21,8 @@ from avustamo.applications.models import ApplicationStatus
 from avustamo.core.dates import helsinki_datetime
 from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
-from avustamo.register import treasury
 from avustamo.reviews.models import CriterionScore, ReviewAssignment
+from avustamo.treasury import export as treasury
 from tests.access import LOGIN, assert_access, sign_in
 from tests.factories import (
     ApplicationFactory,
@@ -454,7 +454,7 @@ class TestPeriod:
 
 
 class TestFormats:
-    def test_json_is_one_document_with_the_three_record_sets(self, world):
+    def test_json_is_one_document_with_every_record_set(self, world):
         document = export_json(of_call(world["call"]))
 
         assert list(document) == [
@@ -464,6 +464,10 @@ class TestFormats:
             "calls",
             "applications",
             "decisions",
+            "payments",
+            "changes",
+            "returns",
+            "reports",
         ]
         assert document["layout_version"] == treasury.LAYOUT_VERSION
         assert document["selection"] == {"call": "TEM-KOTO-2027"}
@@ -474,10 +478,19 @@ class TestFormats:
             for record in document[record_set.name]:
                 assert tuple(record) == record_set.column_names
 
-    def test_csv_is_a_zip_of_three_utf8_files_with_a_header_row_and_the_selection(self, world):
+    def test_csv_is_a_zip_of_one_utf8_file_per_record_set_with_a_header_row_and_the_selection(self, world):
         archive = export_zip(of_call(world["call"]))
 
-        assert sorted(archive.namelist()) == ["applications.csv", "calls.csv", "decisions.csv", "export.json"]
+        assert sorted(archive.namelist()) == [
+            "applications.csv",
+            "calls.csv",
+            "changes.csv",
+            "decisions.csv",
+            "export.json",
+            "payments.csv",
+            "reports.csv",
+            "returns.csv",
+        ]
         tables = {}
         for record_set in treasury.RECORD_SETS:
             rows = list(csv_rows(archive, f"{record_set.name}.csv"))
@@ -493,7 +506,15 @@ class TestFormats:
         about = json.loads(archive.read("export.json"))
         assert about["selection"] == {"call": "TEM-KOTO-2027"}
         assert about["layout_version"] == treasury.LAYOUT_VERSION
-        assert about["counts"] == {"calls": 1, "applications": 5, "decisions": 2}
+        assert about["counts"] == {
+            "calls": 1,
+            "applications": 5,
+            "decisions": 2,
+            "payments": 0,
+            "changes": 0,
+            "returns": 0,
+            "reports": 0,
+        }
 
     def test_an_empty_period_still_has_every_file_and_header(self, db):
         archive = export_zip(period("2001-01-01", "2001-12-31"))
@@ -579,7 +600,10 @@ class TestCommand:
 
         document = json.loads(output.read_text())
         assert [row["call_reference"] for row in document["calls"]] == ["TEM-KOTO-2027"]
-        assert stdout.getvalue() == f"Wrote {output}: 1 calls, 5 applications, 2 decisions.\n"
+        assert (
+            stdout.getvalue()
+            == f"Wrote {output}: 1 calls, 5 applications, 2 decisions, 0 payments, 0 changes, 0 returns, 0 reports.\n"
+        )
         entry = AuditEntry.objects.get(action="register.treasury_exported")
         assert entry.actor is None
         assert entry.details == {
@@ -589,6 +613,10 @@ class TestCommand:
             "calls": 1,
             "applications": 5,
             "decisions": 2,
+            "payments": 0,
+            "changes": 0,
+            "returns": 0,
+            "reports": 0,
         }
 
     def test_a_period_as_csv(self, dated, tmp_path):
@@ -607,7 +635,15 @@ class TestCommand:
         )
 
         about = json.loads(zipfile.ZipFile(output).read("export.json"))
-        assert about["counts"] == {"calls": 1, "applications": 1, "decisions": 1}
+        assert about["counts"] == {
+            "calls": 1,
+            "applications": 1,
+            "decisions": 1,
+            "payments": 0,
+            "changes": 0,
+            "returns": 0,
+            "reports": 0,
+        }
 
     @pytest.mark.parametrize(
         ("arguments", "message"),
@@ -699,6 +735,10 @@ class TestDownload:
             "calls": 1,
             "applications": 5,
             "decisions": 2,
+            "payments": 0,
+            "changes": 0,
+            "returns": 0,
+            "reports": 0,
         }
 
     def test_a_period_downloads_as_json(self, client, users, dated):

@@ -10,10 +10,10 @@ from avustamo.organisations import views as organisation_views
 from avustamo.payments import views as payment_views
 from avustamo.portal import views as portal_views
 from avustamo.programmes import views as programme_views
-from avustamo.register import treasury_views
 from avustamo.reports import views as report_views
 from avustamo.review_requests import views as review_request_views
 from avustamo.reviews import views as review_views
+from avustamo.treasury import views as treasury_views
 
 app_name = "official"
 
@@ -120,6 +120,13 @@ urlpatterns = [
         name="refuse_representation",
     ),
     path("treasury-export/", treasury_views.treasury_export, name="treasury_export"),
+    path("treasury-deliveries/", treasury_views.deliveries, name="treasury_deliveries"),
+    path("treasury-deliveries/<int:pk>/file/", treasury_views.delivery_file, name="treasury_delivery_file"),
+    path(
+        "treasury-deliveries/<int:pk>/correct/",
+        treasury_views.delivery_correct,
+        name="treasury_delivery_correct",
+    ),
     path("payments/", payment_views.payments_overview, name="payments"),
     path("reports/", report_views.reports_for_review, name="reports"),
     path("calls/<int:pk>/report-forms/<str:kind>/", report_views.official_report_form, name="report_form"),

@@ -127,6 +127,9 @@ rules.add_perm("decisions.publish_decisions", presents | is_decision_maker | man
 rules.add_perm("decisions.read_decision_as_official", reads_everything | presents | is_decision_maker)
 rules.add_perm("decisions.read_own_decision", is_member_of_applicant)
 rules.add_perm("register.export_treasury_data", reads_everything)
+# The log of deliveries to the State Treasury is read by those who read everything; auditors do not deliver.
+rules.add_perm("treasury.view_deliveries", reads_everything)
+rules.add_perm("treasury.deliver_data", is_finance_officer | manages_calls)
 # Any official may reckon interest; administrators keep the table of reference rates.
 rules.add_perm("payments.calculate_interest", is_official)
 rules.add_perm("payments.manage_reference_rates", is_administrator)

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from avustamo.register import treasury
+from avustamo.treasury import export as treasury
 
 
 def iso_day(value: str) -> datetime.date:
@@ -21,8 +21,8 @@ def iso_day(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Export calls, applications and decisions for the State Treasury's grant data repository (law "
-        "1075/2022), for one call or for a period of days in Helsinki time. The layout is described in "
+        "Export calls, applications, decisions, payments, changes, returns and reports for the State "
+        "Treasury's grant data repository (law 1075/2022), for one call or for a period of days in Helsinki time. The layout is described in "
         "docs/treasury-export.md."
     )
 
