@@ -36,6 +36,8 @@ from avustamo.payments.models import (
 from avustamo.reports.models import Report, ReportAttachment
 from avustamo.review_requests.models import ReviewRequest
 from avustamo.reviews.models import CallAssignment, ReviewAssignment
+from avustamo.treasury import export as treasury_export
+from avustamo.treasury import services as treasury_services
 from tests.access import sign_in
 from tests.conftest import PLACEHOLDER_PDF
 
@@ -295,6 +297,12 @@ def _build() -> dict:
             decided_by=claim.decided_by,
             document=_file("kohtuullistaminen.pdf"),
         ),
+        "delivery": treasury_services.delivery_produce(
+            selection=treasury_export.make_selection(call_reference=application.call.reference),
+            record_kinds=treasury_export.RECORD_KINDS,
+            file_format="json",
+            acting_user=claim.decided_by,
+        ),
         "review_request": ReviewRequest.objects.create(
             application=application,
             contested=_first(DecisionNotice),
@@ -513,6 +521,8 @@ OBJECTS = {
     "official/returns/<int:pk>/waive/": lambda w: {"pk": w["claim"].pk},
     "official/returns/<int:pk>/offset/": lambda w: {"pk": w["claim"].pk},
     "official/money-decisions/<str:kind>/<int:pk>.pdf": lambda w: {"kind": "waiver", "pk": w["waiver"].pk},
+    "official/treasury-deliveries/<int:pk>/file/": lambda w: {"pk": w["delivery"].pk},
+    "official/treasury-deliveries/<int:pk>/correct/": lambda w: {"pk": w["delivery"].pk},
 }
 
 # The admin site's own parameters: Django's admin wraps every view in admin_site.admin_view (staff only, then the

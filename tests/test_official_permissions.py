@@ -143,6 +143,9 @@ CASES = [
         lambda w: f"/official/treasury-export/?call={w['call'].reference}&file_format=json",
         expect({"manager", "finance", "auditor"}),
     ),
+    ("GET", lambda w: "/official/treasury-deliveries/", expect({"manager", "finance", "auditor"})),
+    # An empty form is refused with its reasons to those who deliver; an auditor reads the log only.
+    ("POST", lambda w: "/official/treasury-deliveries/", expect({"manager", "finance"}, 400)),
     (
         "GET",
         lambda w: "/official/reviews/",
