@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 
 from avustamo.core.dates import helsinki_today
 from avustamo.core.models import AuditEntry
@@ -503,6 +504,74 @@ class TestCorrection:
         assert second.corrects == original
         assert list(second.records.values_list("key", flat=True)) == [f"claim-{recovery.pk}"]
         assert DeliveredRecord.objects.filter(delivery__in=[original, first, second]).count() == 4 + 1 + 1
+
+
+class TestCommand:
+    def test_chosen_kinds_are_written_and_the_export_is_not_a_delivery(self, money, tmp_path):
+        output = tmp_path / "maksut.json"
+
+        call_command(
+            "export_treasury_data",
+            "--call",
+            money["call"].reference,
+            "--kinds",
+            "payments,returns",
+            "--output",
+            output,
+            stdout=io.StringIO(),
+        )
+
+        document = json.loads(output.read_text())
+        assert list(document)[-2:] == ["payments", "returns"]
+        assert len(document["returns"]) == 4
+        assert not Delivery.objects.exists()
+
+    def test_deliver_keeps_the_file_in_the_log__the_output_is_the_same_bytes(self, money, tmp_path):
+        output = tmp_path / "toimitus.zip"
+        stdout = io.StringIO()
+
+        call_command(
+            "export_treasury_data",
+            "--from",
+            PAID_ON.isoformat(),
+            "--to",
+            TODAY.isoformat(),
+            "--format",
+            "csv",
+            "--kinds",
+            "payments",
+            "--deliver",
+            "--output",
+            output,
+            stdout=stdout,
+        )
+
+        delivery = Delivery.objects.get()
+        assert output.read_bytes() == _stored(delivery)
+        assert delivery.produced_by is None
+        assert delivery.counts == {"payments": 2}
+        assert f"Delivery {delivery.pk}, SHA-256 {delivery.checksum}." in stdout.getvalue()
+        assert AuditEntry.objects.get(action="treasury.delivered").actor is None
+
+    @pytest.mark.parametrize("kinds", ["", "payments,grants"])
+    def test_unknown_kinds_are_refused_and_nothing_is_written(self, tmp_path, kinds):
+        output = tmp_path / "x.json"
+
+        with pytest.raises(CommandError, match="give kinds separated by commas"):
+            call_command(
+                "export_treasury_data",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-01-31",
+                "--kinds",
+                kinds,
+                "--output",
+                output,
+            )
+
+        assert not output.exists()
+        assert not Delivery.objects.exists()
 
 
 # --- Pages -----------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
 from avustamo.treasury import export, selectors, services
-from avustamo.treasury.models import Delivery
+from avustamo.treasury.models import Delivery, DeliveryFormat
 
 # Staff who read everything: auditors, finance officers, programme managers and administrators.
 EXPORT_PERMISSION = "register.export_treasury_data"
@@ -44,7 +44,7 @@ class TreasuryExportForm(forms.Form):
     last_day = forms.DateField(label=_("Last day"), required=False, widget=DATE_INPUT)
     file_format = forms.ChoiceField(
         label=_("Format"),
-        choices=[("json", _("JSON (one document)")), ("csv", _("CSV (a ZIP of one file per record kind)"))],
+        choices=DeliveryFormat.choices,
         initial="json",
         widget=forms.RadioSelect,
     )
