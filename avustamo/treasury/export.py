@@ -272,8 +272,9 @@ DECISION_COLUMNS: Columns = (
 # each event counts from its own day: a payment from its day of payment, a change from the change decision's date,
 # a return from its decision (or announcement), a report from when it was sent.
 
-GRANT_OF_PAYMENT = "grant__application__call__programme__agency"
-# Free text and the large columns of the application are never read through a grant either.
+# From a row's grant to its call and authority, read in the same statement; the application's free text and large
+# columns are never read through a grant either.
+GRANT_WITH_ITS_CALL = "grant__application__call__programme__agency"
 UNREAD_THROUGH_GRANT = tuple(f"grant__application__{field}" for field in UNREAD_APPLICATION_FIELDS)
 
 
@@ -292,7 +293,7 @@ def selected_payments(selection: Selection) -> QuerySet[Instalment]:
     cancelled instalments are not payments yet (or ever)."""
     payments = (
         Instalment.objects.filter(status__in=PAID_STATUSES, paid_on__isnull=False)
-        .select_related(GRANT_OF_PAYMENT)
+        .select_related(GRANT_WITH_ITS_CALL)
         .defer(*UNREAD_THROUGH_GRANT)
     )
     payments = _in_period(payments, selection, call_path="grant__application__call", day="paid_on")
@@ -315,23 +316,28 @@ def selected_change_parts(selection: Selection) -> QuerySet[ChangePart]:
 
 def selected_corrections(selection: Selection) -> QuerySet[Decision]:
     """Signed and published decisions that correct an earlier one: the change of a decision itself."""
-    return selected_decisions(selection).filter(corrects__isnull=False).select_related("corrects")
+    return (
+        selected_decisions(selection)
+        .filter(corrects__isnull=False)
+        .select_related("corrects")
+        .defer(*(f"corrects__{field}" for field in UNREAD_DECISION_FIELDS))
+    )
 
 
 def selected_claims(selection: Selection) -> QuerySet[ReturnClaim]:
-    claims = ReturnClaim.objects.select_related(GRANT_OF_PAYMENT).defer(*UNREAD_THROUGH_GRANT)
+    claims = ReturnClaim.objects.select_related(GRANT_WITH_ITS_CALL).defer(*UNREAD_THROUGH_GRANT)
     claims = _in_period(claims, selection, call_path="grant__application__call", moment="decided_at")
     return claims.order_by("decided_at", "pk")
 
 
 def selected_voluntary_returns(selection: Selection) -> QuerySet[VoluntaryReturn]:
-    returns = VoluntaryReturn.objects.select_related(GRANT_OF_PAYMENT).defer(*UNREAD_THROUGH_GRANT)
+    returns = VoluntaryReturn.objects.select_related(GRANT_WITH_ITS_CALL).defer(*UNREAD_THROUGH_GRANT)
     returns = _in_period(returns, selection, call_path="grant__application__call", moment="announced_at")
     return returns.order_by("announced_at", "pk")
 
 
 def selected_waivers(selection: Selection) -> QuerySet[ClaimWaiver]:
-    waivers = ClaimWaiver.objects.select_related(f"claim__{GRANT_OF_PAYMENT}").defer(
+    waivers = ClaimWaiver.objects.select_related(f"claim__{GRANT_WITH_ITS_CALL}").defer(
         *(f"claim__{field}" for field in UNREAD_THROUGH_GRANT)
     )
     waivers = _in_period(waivers, selection, call_path="claim__grant__application__call", moment="decided_at")
@@ -339,7 +345,7 @@ def selected_waivers(selection: Selection) -> QuerySet[ClaimWaiver]:
 
 
 def selected_offsets(selection: Selection) -> QuerySet[ClaimOffset]:
-    offsets = ClaimOffset.objects.select_related(f"claim__{GRANT_OF_PAYMENT}", "from_instalment").defer(
+    offsets = ClaimOffset.objects.select_related(f"claim__{GRANT_WITH_ITS_CALL}", "from_instalment").defer(
         *(f"claim__{field}" for field in UNREAD_THROUGH_GRANT)
     )
     offsets = _in_period(offsets, selection, call_path="claim__grant__application__call", day="offset_on")
@@ -350,7 +356,7 @@ def selected_reports(selection: Selection) -> QuerySet[Report]:
     """Reports once sent; a draft report never. The answers and the reviewers' notes are never read."""
     reports = (
         Report.objects.exclude(status=ReportStatus.DRAFT)
-        .select_related(GRANT_OF_PAYMENT)
+        .select_related(GRANT_WITH_ITS_CALL)
         .defer("answers", "content_notes", "finances_notes", *UNREAD_THROUGH_GRANT)
     )
     reports = _in_period(reports, selection, call_path="grant__application__call", moment="submitted_at")
@@ -393,6 +399,7 @@ CHANGE_PART_COLUMNS: Columns = (
     ),
 )
 
+CORRECTING_DECISION = "decision_correction"
 CORRECTION_COLUMNS: Columns = (
     ("change_id", lambda decision: f"correction-{decision.pk}"),
     ("change_type", lambda decision: CORRECTING_DECISION),
@@ -407,7 +414,6 @@ CORRECTION_COLUMNS: Columns = (
     ("amount_before", lambda decision: _two_places(decision.corrects.amount)),
     ("amount_after", lambda decision: _two_places(decision.amount)),
 )
-CORRECTING_DECISION = "decision_correction"
 
 
 def _claim_kind(claim: ReturnClaim) -> str:
