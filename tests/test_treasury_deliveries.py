@@ -447,7 +447,7 @@ class TestCorrection:
     def test_only_the_changed_and_the_new_records_are_sent_again__marked_as_a_correction(self, money):
         claim = money["claim"]
         original = _deliver(_period(PAID_ON), kinds=["payments", "returns"])
-        # Since then: the money of the claim came back, and the held instalment was cancelled (no payment).
+        # Since then the money of the claim came back; the payments and the other returns are as they were.
         officer = UserFactory(roles=["finance_officer"])
         payment_services.return_claim_received(claim=claim, received_on=TODAY, acting_user=officer)
 
