@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone, translation
 
-from avustamo.accounts.models import ApiToken
+from avustamo.accounts.models import ApiToken, User
 from avustamo.accounts.services import api_token_create
 from avustamo.api.api import api
 from avustamo.applications.models import Application, Attachment
@@ -301,7 +301,7 @@ def _build() -> dict:
             selection=treasury_export.make_selection(call_reference=application.call.reference),
             record_kinds=treasury_export.RECORD_KINDS,
             file_format="json",
-            acting_user=claim.decided_by,
+            acting_user=User.objects.get(email="finance@example.org"),
         ),
         "review_request": ReviewRequest.objects.create(
             application=application,

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from avustamo.core.dates import helsinki_today
@@ -425,6 +425,19 @@ class TestDelivery:
 
         assert sorted(archive.namelist()) == ["export.json", "payments.csv"]
         assert json.loads(archive.read("export.json"))["counts"] == {"payments": 1}
+
+    @pytest.mark.parametrize("role", ["auditor", "presenter", "decision_maker", "reviewer"])
+    def test_those_who_do_not_deliver_are_refused_by_the_service_too(self, role):
+        official = UserFactory(roles=[role])
+        original = _deliver(_period(TODAY, TODAY), kinds=["decisions"])
+        DecisionFactory.signed()
+
+        with pytest.raises(PermissionDenied):
+            _deliver(_period(TODAY, TODAY), kinds=["decisions"], user=official)
+        with pytest.raises(PermissionDenied):
+            services.delivery_correct(delivery=original, acting_user=official)
+
+        assert Delivery.objects.count() == 1
 
     @pytest.mark.parametrize(
         ("kinds", "file_format", "code"),

@@ -11,12 +11,21 @@ from django.utils.translation import gettext as _
 
 from avustamo.core.audit import audit
 from avustamo.core.dates import in_helsinki
+from avustamo.core.permissions import require_permission
 from avustamo.treasury import export
 from avustamo.treasury.models import DeliveredRecord, Delivery
 
 # A delivery is written to a temporary file first; larger than this, the file is kept on disk, not in memory.
 IN_MEMORY_LIMIT = 8 * 1024 * 1024
 RECORDS_PER_INSERT = 1000
+DELIVER_PERMISSION = "treasury.deliver_data"
+
+
+def _require_may_deliver(acting_user) -> None:
+    """An official who delivers (finance officers, programme managers, administrators); None is the command, run by
+    whoever runs the service."""
+    if acting_user is not None:
+        require_permission(acting_user, DELIVER_PERMISSION)
 
 
 def _checked_kinds(record_kinds) -> list[str]:
@@ -113,6 +122,7 @@ def _write(
 def delivery_produce(*, selection: export.Selection, record_kinds, file_format: str, acting_user) -> Delivery:
     """Write the records of `record_kinds` of the selection to a file kept in storage, and log the delivery with
     each record's fingerprint. Refused without a kind or with an unknown kind or format."""
+    _require_may_deliver(acting_user)
     if file_format not in export.FORMATS:
         raise ValidationError(
             _("Unknown format %(format)s.") % {"format": file_format}, code="unknown_format"
@@ -128,6 +138,7 @@ def delivery_correct(*, delivery: Delivery, acting_user) -> Delivery:
     """A corrective delivery of `delivery` (of the delivery it corrects, when it is a correction itself): the same
     selection, kinds and format, and only the records that are new or differ from how they were last delivered.
     Refused when nothing has changed."""
+    _require_may_deliver(acting_user)
     original = delivery.corrects or delivery
     return _write(
         selection=original.selection,

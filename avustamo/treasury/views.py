@@ -21,8 +21,6 @@ from avustamo.treasury.models import Delivery, DeliveryFormat
 # Staff who read everything: auditors, finance officers, programme managers and administrators.
 EXPORT_PERMISSION = "register.export_treasury_data"
 VIEW_DELIVERIES = "treasury.view_deliveries"
-# Finance officers, programme managers and administrators deliver; auditors read the log only.
-DELIVER = "treasury.deliver_data"
 # Exports larger than this are spooled to a temporary file rather than kept in memory.
 IN_MEMORY_LIMIT = 8 * 1024 * 1024
 DELIVERIES_PER_PAGE = 50
@@ -110,7 +108,7 @@ def deliveries(request):
     """The log of deliveries with, for those who deliver, the form of a new one."""
     if not request.user.has_perm(VIEW_DELIVERIES):
         raise PermissionDenied
-    may_deliver = request.user.has_perm(DELIVER)
+    may_deliver = request.user.has_perm(services.DELIVER_PERMISSION)
     form = DeliveryForm() if may_deliver else None
     status = 200
     if request.method == "POST":
@@ -163,7 +161,7 @@ def delivery_file(request, pk):
 @require_POST
 def delivery_correct(request, pk):
     """A corrective delivery of the records changed since the delivery."""
-    if not request.user.has_perm(DELIVER):
+    if not request.user.has_perm(services.DELIVER_PERMISSION):
         raise PermissionDenied
     delivery = get_object_or_404(Delivery, pk=pk)
     perform(
