@@ -425,6 +425,7 @@ GET_MATRIX: dict[str, dict] = {
     "official/organisations/verifications/<int:pk>/verify/": row(405),
     "official/organisations/verifications/<int:pk>/refuse/": row(405),
     "official/treasury-export/": row(403, manager=200, finance=200, auditor=200, administrator=200),
+    "official/municipality-population/": row(200, member=403, other_applicant=403),
     "official/payments/": row(403, manager=200, finance=200, auditor=200, administrator=200),
     "official/reports/": row(200, member=403, other_applicant=403),
     "official/calls/<int:pk>/report-forms/<str:kind>/": row(200, member=403, other_applicant=403),
