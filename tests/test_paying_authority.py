@@ -52,7 +52,7 @@ def keha():
     return AgencyFactory(
         code="KEHA",
         name_fi="Kehittämis- ja hallintokeskus (KEHA-keskus)",
-        name_sv="Utvecklings- och förvaltningscentret (UF-centret)",
+        name_sv="Utvecklings- och förvaltningscentret (KEHA-centret)",
         name_en="Development and Administrative Services Centre (KEHA Centre)",
         payment_iban=KEHA_IBAN,
         payment_service_code="1234567-2",
@@ -152,7 +152,7 @@ class TestDecision:
         ("language", "sentence"),
         [
             ("fi", "Avustuksen maksaa Kehittämis- ja hallintokeskus (KEHA-keskus)."),
-            ("sv", "Understödet betalas av Utvecklings- och förvaltningscentret (UF-centret)."),
+            ("sv", "Understödet betalas av Utvecklings- och förvaltningscentret (KEHA-centret)."),
             ("en", "The grant is paid by Development and Administrative Services Centre (KEHA Centre)."),
         ],
     )

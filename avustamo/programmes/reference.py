@@ -40,7 +40,7 @@ AGENCIES = [
         # and English are as on its website; the names and its successor after the 2025 reform are not verified.
         "code": "KEHA",
         "name_fi": "Kehittämis- ja hallintokeskus (KEHA-keskus)",
-        "name_sv": "Utvecklings- och förvaltningscentret (UF-centret)",
+        "name_sv": "Utvecklings- och förvaltningscentret (KEHA-centret)",
         "name_en": "Development and Administrative Services Centre (KEHA Centre)",
         "website": "https://www.keha-keskus.fi",
     },
