@@ -13,12 +13,14 @@ from avustamo.applications import services as application_services
 from avustamo.core.dates import in_helsinki
 from avustamo.core.models import AuditEntry
 from avustamo.organisations.models import OrganisationType
+from avustamo.programmes import services as call_services
 from avustamo.programmes.municipality_rules import RuleOutcome, check_municipality_rule
 from avustamo.reference import services
 from avustamo.reference.models import MunicipalityPopulation, PopulationImport
 from avustamo.reference.services import population_import
 from tests.access import sign_in
 from tests.factories import (
+    AgencyFactory,
     ApplicationFactory,
     CallFactory,
     CallFormFactory,
@@ -311,6 +313,9 @@ class TestPages:
         page = client.get(f"/en/official/applications/{application.pk}/screening/").content.decode()
         assert "No figure loaded: self-declaration." in page
         assert "declaration is relied on, and the official checks it" in page
+        # The application's page shows it to every official who reads the application.
+        detail = client.get(f"/en/official/applications/{application.pk}/").content.decode()
+        assert "No figure loaded: self-declaration." in detail
 
 
 class TestPopulationPage:
@@ -371,3 +376,32 @@ class TestPopulationPage:
         for year in (2021, 2022, 2023):
             _load(administrator, f'"KU091 Helsinki";"{year}";1;1', f'"KU092 Vantaa";"{year}";1;1')
         assert statements() == with_one_year
+
+
+class TestCallSettings:
+    def test_an_official_sets_the_threshold_and_the_payer_and_a_copy_keeps_them(self, client):
+        official = UserFactory(roles=["programme_manager"])
+        keha = AgencyFactory(code="KEHA", name_fi="Kehittämis- ja hallintokeskus (KEHA-keskus)")
+        call = _talent_hub_call(threshold=None)
+        call_services.call_update(
+            call=call, acting_user=official, min_foreign_language_population=15000, paying_agency=keha
+        )
+        call.refresh_from_db()
+        assert (call.min_foreign_language_population, call.paying_authority) == (15000, keha)
+        copy = call_services.call_copy(
+            source=call,
+            acting_user=official,
+            reference=f"{call.reference}-COPY",
+            opens_at=call.opens_at,
+            closes_at=call.closes_at,
+        )
+        assert (copy.min_foreign_language_population, copy.paying_agency) == (15000, keha)
+        sign_in(client, official)
+        page = client.get(f"/en/official/calls/{call.pk}/").content.decode()
+        assert "Minimum foreign-language residents of the municipality" in page and "15,000" in page
+        assert (
+            "Kehittämis- ja hallintokeskus (KEHA-keskus)"
+            in client.get(f"/official/calls/{call.pk}/").content.decode()
+        )
+        form = client.get(f"/en/official/calls/{copy.pk}/edit/").content.decode()
+        assert 'name="min_foreign_language_population"' in form and 'name="paying_agency"' in form

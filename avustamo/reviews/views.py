@@ -135,6 +135,7 @@ def application_detail(request, pk):
             requests=application.completion_requests.prefetch_related("required_attachments"),
             versions=application.submitted_versions.select_related("sent_by"),
             undeclared=undeclared,
+            municipality_rule=check_municipality_rule(application.call, application.organisation),
         ),
     )
 
