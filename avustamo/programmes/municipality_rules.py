@@ -93,7 +93,8 @@ class MunicipalityRuleCheck:
 def check_municipality_rule(call, organisation) -> MunicipalityRuleCheck | None:
     """The check of the call's municipality rule for the applicant (its home municipality: for a municipality,
     itself), against the latest statistics year loaded up to the year the call opens; None when the call has no
-    such rule. One statement where it has one, none otherwise."""
+    such rule. Two statements where it has one (the home municipality, unless read with the organisation, and its
+    figures), none otherwise."""
     threshold = call.min_foreign_language_population
     if threshold is None:
         return None

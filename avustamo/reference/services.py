@@ -66,6 +66,15 @@ def _text(content: bytes) -> str:
         return content.decode("cp1252", errors="replace")
 
 
+# The columns by role, as a refusal names them (translated when it is made).
+_COLUMN_NAMES = {
+    "area": lambda: _("area"),
+    "year": lambda: _("year"),
+    "foreign": lambda: _("foreign-language population"),
+    "total": lambda: _("total population"),
+}
+
+
 def _column(headings: list[str], prefixes: tuple[str, ...], taken: set[int]) -> list[int]:
     return [
         index
@@ -116,14 +125,6 @@ def _find_columns(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
         ),
         code="no_heading",
     )
-
-
-_COLUMN_NAMES = {
-    "area": lambda: _("area"),
-    "year": lambda: _("year"),
-    "foreign": lambda: _("foreign-language population"),
-    "total": lambda: _("total population"),
-}
 
 
 def _count(value: str) -> int | None:
