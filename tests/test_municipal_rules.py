@@ -18,6 +18,7 @@ from avustamo.programmes.municipality_rules import RuleOutcome, check_municipali
 from avustamo.reference import services
 from avustamo.reference.models import MunicipalityPopulation, PopulationImport
 from avustamo.reference.services import population_import
+from avustamo.reviews.services import screening_suggestion
 from tests.access import sign_in
 from tests.factories import (
     AgencyFactory,
@@ -275,6 +276,26 @@ class TestThreshold:
         assert details["municipality_rule"] == "below"
         assert (details["municipality_rule_figure"], details["municipality_rule_year"]) == (14999, year)
         assert details["municipality_rule_threshold"] == 15000
+
+
+class TestScreeningSuggestion:
+    @pytest.mark.parametrize(("foreign", "eligible"), [(14999, False), (15000, True)])
+    def test_a_municipality_below_the_threshold_is_not_suggested_eligible(
+        self, municipalities, administrator, foreign, eligible
+    ):
+        call = _talent_hub_call()
+        year = in_helsinki(call.opens_at).year - 1
+        _load(administrator, f'"KU092 Vantaa";"{year}";250000;{foreign}')
+        application = ApplicationFactory.submitted(
+            call, applicant=_municipality_applicant(municipalities["092"])
+        )
+        assert screening_suggestion(application)["applicant_type_eligible"] is eligible
+
+    def test_without_a_figure_the_declaration_stands_in_the_suggestion(self, municipalities):
+        application = ApplicationFactory.submitted(
+            _talent_hub_call(), applicant=_municipality_applicant(municipalities["092"])
+        )
+        assert screening_suggestion(application)["applicant_type_eligible"] is True
 
 
 class TestPages:
