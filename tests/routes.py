@@ -199,6 +199,7 @@ ANY_OFFICIAL = {
     "official/reviews/": "the official's own review assignments",
     "official/organisations/": "organisations.list_all_organisations: every official",
     "official/interest/": "payments.calculate_interest: every official",
+    "official/municipality-population/": "reference.view_population: every official (loading: administrators)",
     "official/reports/": "the reports the official may review (an empty list for one who may review none)",
     "organisations/<int:pk>/": "organisations.read_organisation: every official reads every organisation",
     "api/v1/tools/interest": "the same calculator with an official's token",

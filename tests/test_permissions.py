@@ -430,6 +430,7 @@ GET_MATRIX: dict[str, dict] = {
         403, manager=200, finance=200, auditor=200, administrator=200
     ),
     "official/treasury-deliveries/<int:pk>/correct/": row(405),
+    "official/municipality-population/": row(200, member=403, other_applicant=403),
     "official/payments/": row(403, manager=200, finance=200, auditor=200, administrator=200),
     "official/reports/": row(200, member=403, other_applicant=403),
     "official/calls/<int:pk>/report-forms/<str:kind>/": row(200, member=403, other_applicant=403),

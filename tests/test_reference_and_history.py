@@ -86,7 +86,10 @@ class TestReferenceData:
         assert guidance.default_max_share_percent == Decimal("70")
         ngo = Programme.objects.get(code="tem-kotoutuminen-jarjestoavustus")
         assert "religious_community" in ngo.eligible_organisation_types
-        assert {agency.code for agency in Agency.objects.all()} == {"TEM", "OKM"}
+        assert {agency.code for agency in Agency.objects.all()} == {"TEM", "OKM", "KEHA"}
+        # TEM decides the guidance and counselling grants; KEHA-keskus pays them.
+        assert (guidance.agency.code, guidance.paying_agency.code) == ("TEM", "KEHA")
+        assert talent_hub.paying_agency is None
 
     def test_loading_again_changes_nothing(self, reference_data):
         outcomes = load_reference_data()

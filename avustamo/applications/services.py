@@ -39,6 +39,7 @@ from avustamo.programmes.application_form.budget import BudgetFigures
 from avustamo.programmes.application_form.schema import ATTACHMENT_KINDS
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
 from avustamo.programmes.models import Call, CallStatus, RequiredAttachment
+from avustamo.programmes.municipality_rules import check_municipality_rule
 from avustamo.programmes.selectors import current_form
 
 # Kinds accepted for the call's required attachments; form questions name their own.
@@ -553,6 +554,8 @@ def _submit(application: Application, *, attachments, authority, acting_user, no
     """Write the submission of the locked draft."""
     facts = _copy_facts(application)
     register_number = next_register_number(application.call.programme.agency, now)
+    # The call's municipality rule as the figures stood when sent, kept in the log beside the submission.
+    rule_check = check_municipality_rule(application.call, application.organisation)
     transition(
         application,
         "submit",
@@ -568,6 +571,7 @@ def _submit(application: Application, *, attachments, authority, acting_user, no
         register_number=register_number,
         version=application.version,
         **authority_details(authority),
+        **(rule_check.as_details() if rule_check else {}),
     )
     # Only a draft is submitted, and nothing makes a sent application a draft again: this is its first version,
     # and it has no regions yet.

@@ -28,6 +28,7 @@ from avustamo.organisations.selectors import consents_to_electronic_notification
 from avustamo.organisations.services import notification_consent_set
 from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.models import CallStatus
+from avustamo.programmes.municipality_rules import check_municipality_rule
 from avustamo.programmes.selectors import public_call
 
 
@@ -115,6 +116,9 @@ def _form_context(application, *, answers=None, errors=None) -> dict:
         "sections": sections,
         "slots": slots,
         "call_slots": [slot for slot in slots if slot.required_attachment is not None],
+        "municipality_rule": check_municipality_rule(application.call, application.organisation)
+        if editable
+        else None,
         "sending_problems": services.sending_problems(
             application, list(application.attachments.all()), selectors.code_lists_of(application, choices)
         )

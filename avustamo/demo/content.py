@@ -521,6 +521,7 @@ def calls(funding_year: int) -> list[dict]:
             "min_grant": Decimal("100000.00"),
             "max_grant": Decimal("600000.00"),
             "period": ((funding_year, 7, 1), (next_year, 6, 30)),
+            "min_foreign_language_population": 8000,
             "eligible_organisation_types": [OrganisationType.MUNICIPALITY],
             "themes": [
                 (
@@ -610,6 +611,7 @@ def calls(funding_year: int) -> list[dict]:
             "min_grant": Decimal("200000.00"),
             "max_grant": Decimal("700000.00"),
             "period": ((funding_year, 1, 1), (funding_year, 12, 31)),
+            "min_foreign_language_population": 15000,
             "eligible_organisation_types": [OrganisationType.MUNICIPALITY],
             "themes": [
                 (
@@ -653,6 +655,7 @@ def calls(funding_year: int) -> list[dict]:
             "min_grant": Decimal("100000.00"),
             "max_grant": Decimal("400000.00"),
             "period": ((funding_year, 9, 1), (next_year, 8, 31)),
+            "min_foreign_language_population": 8000,
             "eligible_organisation_types": [OrganisationType.MUNICIPALITY],
             "themes": [
                 (
@@ -758,6 +761,18 @@ DEMO_PAYMENT_SERVICE_CODE = "1234567-1"
 # from the State Treasury's chart of accounts. The transfer accounts are those published beside the Finnish National
 # Agency for Education's grant system (payments.accounting.PUBLISHED_TRANSFER_ACCOUNTS).
 DEMO_INVOICE_EDI_CODE = "003700000001"
+
+# KEHA-keskus pays the guidance and counselling grants TEM decides. Its account and service code here are made up for
+# the demo (valid check digits), as TEM's above.
+KEHA_PAYMENT_ACCOUNT = "FI2916603000107100"
+KEHA_PAYMENT_BIC = "NDEAFIHH"
+KEHA_PAYMENT_SERVICE_CODE = "1234567-2"
+
+# The population figures the demo loads for the municipal rules of its calls (at least 8,000 foreign-language residents
+# for competence centres, 15,000 for Talent Hub): rounded approximations for the demo's municipalities, NOT Statistics
+# Finland's figures (docs/municipality-figures.md). A deployment loads Statistics Finland's table on the page
+# "Population of municipalities".
+DEMO_POPULATION_FILE = "population_by_language_demo.csv"
 DEMO_OPERATIONAL_UNIT = "3200100000"
 DEMO_PROJECT_CODES = {
     "tem-kotoutuminen-jarjestoavustus": "3250300101",

@@ -56,6 +56,9 @@ from avustamo.programmes import services as call_services
 from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import Agency, Call, CallStatus, PaymentChannel, Programme
 from avustamo.programmes.reference import load_reference_data
+from avustamo.reference.code_lists import DATA_DIR as REFERENCE_DATA_DIR
+from avustamo.reference.models import PopulationImport
+from avustamo.reference.services import population_import
 from avustamo.register.imports import import_tem_history
 from avustamo.reports import services as report_services
 from avustamo.reports.selectors import reports_due
@@ -240,6 +243,7 @@ def _call_create(row: dict, official: User, *, opens_at, closes_at) -> Call:
         )
     }
     fields["eligible_organisation_types"] = [str(code) for code in row["eligible_organisation_types"]]
+    fields["min_foreign_language_population"] = row.get("min_foreign_language_population")
     call = call_services.call_create(
         programme=Programme.objects.get(code=row["programme"]),
         acting_user=official,
@@ -620,6 +624,27 @@ def _accounting() -> None:
         )
 
 
+def _paying_authority() -> None:
+    """KEHA-keskus pays the guidance and counselling grants TEM decides, from its own account (made up)."""
+    Agency.objects.filter(code="KEHA", payment_iban="").update(
+        payment_iban=content.KEHA_PAYMENT_ACCOUNT,
+        payment_bic=content.KEHA_PAYMENT_BIC,
+        payment_service_code=content.KEHA_PAYMENT_SERVICE_CODE,
+    )
+
+
+def _population_figures(people: dict[str, User]) -> None:
+    """The municipalities' population figures the calls' municipal rules are checked against (made up: see
+    content.DEMO_POPULATION_FILE), loaded once by the administrator."""
+    if PopulationImport.objects.exists():
+        return
+    population_import(
+        content=(REFERENCE_DATA_DIR / content.DEMO_POPULATION_FILE).read_bytes(),
+        file_name=content.DEMO_POPULATION_FILE,
+        acting_user=people["official@example.org"],
+    )
+
+
 def _through_the_invoice_circulation() -> None:
     """TEM paid its earlier grants from its own account; from now on its payments go through the State's invoice
     circulation (the demo's stand-in, which `make demo` starts beside the service)."""
@@ -888,6 +913,8 @@ def _load_demo() -> None:
     import_tem_history()
     _accounting()
     people = _people()
+    _paying_authority()
+    _population_figures(people)
     _identities(people)
     _organisations(people)
     today = timezone.localdate()

@@ -41,6 +41,7 @@ from avustamo.payments.models import (
 )
 from avustamo.payments.tasks import MONEY_DECISIONS
 from avustamo.programmes.models import PaymentChannel
+from avustamo.programmes.selectors import paying_authority_relations
 
 
 def reference_rates(start: datetime.date, end: datetime.date) -> dict[datetime.date, Decimal]:
@@ -62,9 +63,17 @@ def due_instalments():
     )
     return (
         Instalment.objects.filter(status=InstalmentStatus.DUE)
-        .select_related("grant__application__call__programme__agency", "grant__application__organisation")
-        .annotate(suspended=Exists(in_force), suspended_until=Subquery(in_force.values("ends_on")[:1]))
-        .order_by("grant__application__call__programme__agency__code", "grant__opened_at", "number")
+        .select_related(
+            *paying_authority_relations("grant__application__call"), "grant__application__organisation"
+        )
+        .annotate(
+            suspended=Exists(in_force),
+            suspended_until=Subquery(in_force.values("ends_on")[:1]),
+            payer_code=Coalesce(
+                *(f"{relation}__code" for relation in paying_authority_relations("grant__application__call"))
+            ),
+        )
+        .order_by("payer_code", "grant__opened_at", "number")
     )
 
 

@@ -10,6 +10,7 @@ from avustamo.organisations import views as organisation_views
 from avustamo.payments import views as payment_views
 from avustamo.portal import views as portal_views
 from avustamo.programmes import views as programme_views
+from avustamo.reference import views as reference_views
 from avustamo.reports import views as report_views
 from avustamo.review_requests import views as review_request_views
 from avustamo.reviews import views as review_views
@@ -247,4 +248,5 @@ urlpatterns = [
     ),
     path("interest/", payment_views.interest_calculator, name="interest_calculator"),
     path("reference-rates/", payment_views.reference_rates, name="reference_rates"),
+    path("municipality-population/", reference_views.population, name="population"),
 ]

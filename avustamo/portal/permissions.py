@@ -133,6 +133,10 @@ rules.add_perm("treasury.deliver_data", is_finance_officer | manages_calls)
 # Any official may reckon interest; administrators keep the table of reference rates.
 rules.add_perm("payments.calculate_interest", is_official)
 rules.add_perm("payments.manage_reference_rates", is_administrator)
+# Every official reads Statistics Finland's population figures the municipal rules of calls use; administrators load
+# them.
+rules.add_perm("reference.view_population", is_official)
+rules.add_perm("reference.import_population", is_administrator)
 # The members of the recipient organisation accept the decision's terms or decline the grant.
 rules.add_perm("payments.answer_grant", is_member_of_applicant)
 # Finance officers prepare, approve (a batch someone else prepared), export and mark payments paid.

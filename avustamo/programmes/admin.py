@@ -11,7 +11,15 @@ class AgencyAdmin(admin.ModelAdmin):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["name_fi", "code", "agency", "grant_type", "budget_line", "default_max_share_percent"]
+    list_display = [
+        "name_fi",
+        "code",
+        "agency",
+        "paying_agency",
+        "grant_type",
+        "budget_line",
+        "default_max_share_percent",
+    ]
     list_filter = ["agency", "grant_type"]
     search_fields = ["name_fi", "name_sv", "name_en", "code"]
 

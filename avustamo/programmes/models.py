@@ -223,6 +223,18 @@ class Programme(models.Model):
         blank=True,
         validators=PERCENT_VALIDATORS,
     )
+    paying_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("paying authority"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="paid_programmes",
+        help_text=_(
+            "The agency that pays the grants when it is not the deciding agency (KEHA-keskus pays some of TEM's "
+            "grants). Empty: the deciding agency pays."
+        ),
+    )
 
     name = Translated("name")
     description = Translated("description")
@@ -364,6 +376,24 @@ class Call(models.Model):
     partner_code = models.CharField(
         _("partner code"), max_length=20, blank=True, help_text=_("Empty: the programme's partner code.")
     )
+    paying_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("paying authority"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="paid_calls",
+        help_text=_("Empty: the programme's paying authority pays."),
+    )
+    min_foreign_language_population = models.PositiveIntegerField(
+        _("minimum foreign-language population of the municipality"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Residents whose first language is not Finnish, Swedish or Sámi, by Statistics Finland's figures. "
+            "Empty: the call has no such rule."
+        ),
+    )
     min_reviewers = models.PositiveSmallIntegerField(_("reviewers per application"), default=2)
     requires_acceptance = models.BooleanField(
         _("recipients accept the decision's terms before payment"),
@@ -470,6 +500,12 @@ class Call(models.Model):
                 for name in ("operational_unit", "project_code", "partner_code")
             },
         }
+
+    @property
+    def paying_authority(self) -> Agency:
+        """The agency that pays the call's grants: the call's own, its programme's, or the deciding agency (read
+        with `programme__agency`, `programme__paying_agency` and `paying_agency`)."""
+        return self.paying_agency or self.programme.paying_agency or self.programme.agency
 
     @property
     def current_status(self) -> CallStatus:

@@ -36,6 +36,15 @@ AGENCIES = [
         "registry_visiting_address": "Aleksanterinkatu 4, Helsinki",
     },
     {
+        # TEM decides the guidance and counselling grants; KEHA-keskus pays them (GRANTS_FI.md). Its names in Swedish
+        # and English are as on its website; the names and its successor after the 2025 reform are not verified.
+        "code": "KEHA",
+        "name_fi": "Kehittämis- ja hallintokeskus (KEHA-keskus)",
+        "name_sv": "Utvecklings- och förvaltningscentret (KEHA-centret)",
+        "name_en": "Development and Administrative Services Centre (KEHA Centre)",
+        "website": "https://www.keha-keskus.fi",
+    },
+    {
         "code": "OKM",
         "name_fi": "Opetus- ja kulttuuriministeriö",
         "name_sv": "Undervisnings- och kulturministeriet",
@@ -128,6 +137,7 @@ PROGRAMMES = [
         "default_max_share_percent": Decimal("70.00"),
         "default_own_funding_percent": None,
         "budget_line": INTEGRATION_BUDGET_ITEM,
+        "paying_agency": "KEHA",
         **INTEGRATION_ACT,
     },
     {
@@ -171,8 +181,9 @@ def load_reference_data() -> Counter:
         )
         outcomes["created" if created else "unchanged"] += 1
     for row in PROGRAMMES:
-        values = {k: v for k, v in row.items() if k not in ("code", "agency")}
+        values = {k: v for k, v in row.items() if k not in ("code", "agency", "paying_agency")}
         values["agency"] = agencies[row["agency"]]
+        values["paying_agency"] = agencies[row["paying_agency"]] if "paying_agency" in row else None
         values["eligible_organisation_types"] = [str(code) for code in row["eligible_organisation_types"]]
         _, created = Programme.objects.get_or_create(code=row["code"], defaults=values)
         outcomes["created" if created else "unchanged"] += 1

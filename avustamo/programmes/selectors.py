@@ -1,3 +1,4 @@
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from avustamo.programmes.models import Call, CallStatus, FormDraft, Programme, RequiredAttachment
@@ -74,3 +75,22 @@ def form_version(*, call: Call, version: int):
 def form_draft(*, call: Call, purpose: str):
     """The form builder's draft of one of the call's forms, or None when nobody has changed it in the builder."""
     return FormDraft.objects.filter(call=call, purpose=purpose).select_related("updated_by").first()
+
+
+def paying_agency_of(call_path: str) -> Coalesce:
+    """The paying authority of the call at `call_path` (e.g. "grant__application__call") as a query expression:
+    the call's own, its programme's, or the deciding agency (as `Call.paying_authority`)."""
+    return Coalesce(
+        f"{call_path}__paying_agency",
+        f"{call_path}__programme__paying_agency",
+        f"{call_path}__programme__agency",
+    )
+
+
+def paying_authority_relations(call_path: str) -> list[str]:
+    """What to read with the call at `call_path` for `Call.paying_authority`, without a statement of its own."""
+    return [
+        f"{call_path}__paying_agency",
+        f"{call_path}__programme__paying_agency",
+        f"{call_path}__programme__agency",
+    ]

@@ -60,6 +60,8 @@ CALL_FIELDS = (
     "operational_unit",
     "project_code",
     "partner_code",
+    "paying_agency",
+    "min_foreign_language_population",
 )
 
 PART_MODELS = {

@@ -13,6 +13,7 @@ from avustamo.core.audit import audit
 from avustamo.core.permissions import staff_roles
 from avustamo.core.text import refuse_unstorable
 from avustamo.programmes.models import Call, CallStatus
+from avustamo.programmes.municipality_rules import RuleOutcome, check_municipality_rule
 from avustamo.reviews.models import (
     CallAssignment,
     CriterionScore,
@@ -89,10 +90,16 @@ def screening_suggestion(application: Application) -> dict[str, bool]:
     required_declarations = {str(pk) for pk in call.declarations.values_list("pk", flat=True)}
     attached = set(application.attachments.values_list("required_attachment_id", flat=True))
     required_attachments = set(call.required_attachments.values_list("pk", flat=True))
+    # A municipality below the call's threshold by Statistics Finland's figures is not suggested as eligible; with
+    # no figure loaded, its declaration stands.
+    rule_check = check_municipality_rule(call, application.organisation)
     return {
         "arrived_on_time": bool(application.submitted_at and application.submitted_at <= call.closes_at),
-        "applicant_type_eligible": not call.eligible_organisation_types
-        or application.organisation.organisation_type in call.eligible_organisation_types,
+        "applicant_type_eligible": (
+            not call.eligible_organisation_types
+            or application.organisation.organisation_type in call.eligible_organisation_types
+        )
+        and not (rule_check and rule_check.outcome == RuleOutcome.BELOW),
         "declarations_given": required_declarations <= declared,
         "attachments_present": required_attachments <= attached,
     }

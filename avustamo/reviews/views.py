@@ -19,6 +19,7 @@ from avustamo.core.forms import add_service_errors
 from avustamo.core.models import AuditEntry
 from avustamo.core.translation import language_code
 from avustamo.programmes.application_form.presentation import present
+from avustamo.programmes.municipality_rules import check_municipality_rule
 from avustamo.programmes.views import permitted_call
 from avustamo.reviews import selectors, services
 from avustamo.reviews.forms import (
@@ -134,6 +135,7 @@ def application_detail(request, pk):
             requests=application.completion_requests.prefetch_related("required_attachments"),
             versions=application.submitted_versions.select_related("sent_by"),
             undeclared=undeclared,
+            municipality_rule=check_municipality_rule(application.call, application.organisation),
         ),
     )
 
@@ -188,6 +190,7 @@ def _screening_page(request, application, *, form=None, completion_form=None, st
             form=form or ScreeningForm(initial=_screening_initial(application)),
             completion_form=completion_form or _completion_form(application),
             open_request=application_services.open_completion_request(application),
+            municipality_rule=check_municipality_rule(application.call, application.organisation),
         ),
         status=status,
     )

@@ -29,6 +29,7 @@ from avustamo.payments.models import (
     suspensions_in_force_on,
 )
 from avustamo.programmes.models import Agency, PaymentChannel
+from avustamo.programmes.selectors import paying_agency_of
 
 
 @transaction.atomic
@@ -69,16 +70,17 @@ def batch_prepare(*, agency: Agency, execution_date: datetime.date, acting_user)
     suspended = PaymentSuspension.objects.filter(
         suspensions_in_force_on(today) | suspensions_in_force_on(execution_date)
     ).values("grant")
+    # The agency pays the grants of the calls it is the paying authority of, whoever decided them.
     due = list(
-        Instalment.objects.filter(
-            status=InstalmentStatus.DUE, grant__application__call__programme__agency=agency
-        )
+        Instalment.objects.annotate(payer=paying_agency_of("grant__application__call"))
+        .filter(status=InstalmentStatus.DUE, payer=agency.pk)
         .exclude(grant__in=suspended)
         .select_related("grant__application__call__programme", "grant__application__organisation")
     )
-    # A payment is booked where its call and the recipient's kind say; one lacking a code waits out of the batch,
-    # and the payments page says what it lacks.
-    book = AccountBook.of([agency.pk])
+    # A payment is booked where its call and the recipient's kind say, in the deciding agency's accounts (its
+    # appropriation pays the grant); one lacking a code waits out of the batch, and the payments page says what it
+    # lacks.
+    book = AccountBook.of({instalment.grant.application.call.programme.agency_id for instalment in due})
     postings = {}
     for instalment in due:
         codes = book.payment_codes(instalment)
