@@ -117,6 +117,7 @@ PUBLIC = {
     "open-data/360giving.json": "open data",
     "": "the front page",
     "accessibility/": "the accessibility statement",
+    "privacy/": "the privacy notice",
     "identified/new-account/": "a new account after identification, for the person in the identified session",
     "accounts/login/": "sign-in",
     "accounts/logout/": "sign-out",

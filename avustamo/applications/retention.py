@@ -10,8 +10,8 @@ from avustamo.core.retention import Action, RetentionRule, delete_all, delete_fi
 
 
 def anonymise_applications(applications: models.QuerySet) -> int:
-    """Remove what the applicants wrote and attached (answers, every version sent, files, the IBAN, business
-    secret marks) from the applications of `applications` not yet anonymised, in a fixed number of statements.
+    """Remove what the applicants wrote and attached (answers, every version sent, files, the IBAN) from the
+    applications of `applications` not yet anonymised, in a fixed number of statements.
     What the register and the case keep stays: register number, organisation, amounts, project name and summary,
     period, who sent it under which right to act, and the decisions."""
     ids = list(applications.filter(anonymised_at__isnull=True).values_list("pk", flat=True))
@@ -22,9 +22,7 @@ def anonymise_applications(applications: models.QuerySet) -> int:
     attachments.delete()
     delete_files_after_commit(files)
     SubmittedVersion.objects.filter(application_id__in=ids).update(answers={}, attachment_ids=[])
-    return Application.objects.filter(pk__in=ids).update(
-        answers={}, secret_answers={}, iban="", anonymised_at=timezone.now()
-    )
+    return Application.objects.filter(pk__in=ids).update(answers={}, iban="", anonymised_at=timezone.now())
 
 
 def delete_applications(applications: models.QuerySet) -> int:

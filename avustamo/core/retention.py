@@ -54,7 +54,7 @@ class RetentionRule:
         """Records whose clock's event is at or before this moment are due at `now`."""
         if self.from_end_of_year:
             # Kept `years` from the end of the event's year: due on 1 January of the year `years` + 1 after it, so
-            # the events due now are those before 1 January of (this year − years).
+            # the events due now are those before 1 January of (this year minus `years`).
             start = helsinki_datetime(
                 datetime.date(in_helsinki(now).year - self.years, 1, 1), datetime.time(0)
             )
