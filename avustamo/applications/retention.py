@@ -22,7 +22,9 @@ def anonymise_applications(applications: models.QuerySet) -> int:
     attachments.delete()
     delete_files_after_commit(files)
     SubmittedVersion.objects.filter(application_id__in=ids).update(answers={}, attachment_ids=[])
-    return Application.objects.filter(pk__in=ids).update(answers={}, iban="", anonymised_at=timezone.now())
+    return Application.objects.filter(pk__in=ids).update(
+        answers={}, secret_answers={}, iban="", anonymised_at=timezone.now()
+    )
 
 
 def delete_applications(applications: models.QuerySet) -> int:
