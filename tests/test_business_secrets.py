@@ -215,3 +215,27 @@ def test_the_register_leaves_out_a_project_name_marked_secret(sent_with_marks):
     published = register_decision(decision=decision)
     assert published is not None
     assert PublishedGrant.objects.get(pk=published.pk).project_name == ""
+
+
+def test_the_information_request_page_makes_the_same_number_of_statements_whatever_the_marks(
+    client, sent_with_marks
+):
+    manager = UserFactory(roles=["programme_manager"])
+    sign_in(client, manager)
+    path = f"/official/applications/{sent_with_marks.pk}/public-version/"
+    client.get(path)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == 200
+    for name in ("a.pdf", "b.pdf"):
+        Attachment.objects.filter(pk=_attach(sent_with_marks, name).pk).update(secret_reason="Hinnasto")
+    AuditEntry.objects.create(
+        actor=manager,
+        action="application.public_version_produced",
+        target_type="applications.application",
+        target_id=str(sent_with_marks.pk),
+        details={"version": 1, "language": "sv"},
+    )
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(path)
+    assert "Hinnasto" in page.content.decode()
+    assert len(more) == len(few)

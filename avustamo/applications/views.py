@@ -17,7 +17,7 @@ from avustamo.applications.documents import sent_application_document
 from avustamo.applications.models import ApplicationStatus
 from avustamo.applications.progress import in_page_order, task_list
 from avustamo.applications.secrets import REASON_MAX_LENGTH, markable_questions, show_marks
-from avustamo.applications.workspace import official_application, workspace_context
+from avustamo.applications.workspace import log_application_view, official_application, workspace_context
 from avustamo.core.confirmation import unconfirmed_file_removal
 from avustamo.core.downloads import file_download
 from avustamo.core.feedback import perform
@@ -550,6 +550,7 @@ def public_version(request, pk):
     PDF without the parts marked as business secrets and without personal identity codes; each production is
     logged (who, when, which version, which language)."""
     application = official_application(request, pk, "applications.produce_public_version")
+    log_application_view(request, application, "public_version")
     versions = list(application.submitted_versions.order_by("-number"))
     refusal = ""
     if request.method == "POST":
