@@ -18,12 +18,13 @@ from avustamo.core.retention import Action, apply_rules
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.demo.loader import load_demo
 from avustamo.grants.models import Grant
+from avustamo.organisations.models import AuthorityCheck
 from avustamo.payments.models import Instalment, LedgerEntry, PaymentBatch, Posting
 from avustamo.portal.retention import RULES
 from avustamo.register.models import PublishedGrant
 from avustamo.reports.models import Report, ReportStatus
 from tests.conftest import PLACEHOLDER_PDF
-from tests.factories import ApplicationFactory, DecisionFactory, ReportFactory
+from tests.factories import ApplicationFactory, AuthorityCheckFactory, DecisionFactory, ReportFactory
 
 RULE = {rule.kind: rule for rule in RULES}
 NOW = helsinki_datetime(datetime.date(2040, 6, 15), datetime.time(12, 0))
@@ -289,3 +290,17 @@ def test_the_command_on_a_copy_of_the_demo_forty_years_on(django_capture_on_comm
     assert RetentionLog.objects.count() == log_entries
     assert all(line.split()[2] == "0" for line in again.getvalue().splitlines())
     assert "draft_application: delete" in out.getvalue()
+
+
+def test_a_check_of_the_right_to_act_goes_a_year_after_it_was_made_unless_an_act_was_sent_under_it(db):
+    used = AuthorityCheckFactory()
+    Application.objects.filter(pk=ApplicationFactory().pk).update(authority_check=used)
+    unused_due = AuthorityCheckFactory()
+    unused_young = AuthorityCheckFactory()
+    year_ago = NOW.replace(year=NOW.year - 1)
+    AuthorityCheck.objects.filter(pk__in=[used.pk, unused_due.pk]).update(checked_at=year_ago)
+    AuthorityCheck.objects.filter(pk=unused_young.pk).update(checked_at=year_ago + datetime.timedelta(days=1))
+
+    assert _counts(apply_rules([RULE["unused_authority_check"]], now=NOW)) == {"unused_authority_check": 1}
+    assert set(AuthorityCheck.objects.values_list("pk", flat=True)) == {used.pk, unused_young.pk}
+    assert not AuthorityCheck.objects.filter(pk=unused_due.pk).exists()
