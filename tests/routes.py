@@ -119,6 +119,7 @@ PUBLIC = {
     "open-data/360giving.json": "open data",
     "": "the front page",
     "accessibility/": "the accessibility statement",
+    "privacy/": "the privacy notice",
     "identified/new-account/": "a new account after identification, for the person in the identified session",
     "accounts/login/": "sign-in",
     "accounts/logout/": "sign-out",
@@ -362,6 +363,7 @@ OBJECTS = {
     "applications/start/<int:call_pk>/": lambda w: {"call_pk": w["draft"].call_id},
     "applications/<int:pk>/": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/check/": lambda w: {"pk": w["application"].pk},
+    "applications/<int:pk>/business-secrets/": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/receipt/": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/receipt.pdf": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/attachments/<int:attachment_pk>/remove/": lambda w: {
@@ -457,6 +459,7 @@ OBJECTS = {
         "attachment_pk": w["attachment"].pk,
     },
     "official/applications/<int:pk>/history/": lambda w: {"pk": w["application"].pk},
+    "official/applications/<int:pk>/public-version/": lambda w: {"pk": w["application"].pk},
     "official/applications/<int:pk>/screening/": lambda w: {"pk": w["application"].pk},
     "official/applications/<int:pk>/completion-request/": lambda w: {"pk": w["application"].pk},
     "official/applications/<int:pk>/reviewers/": lambda w: {"pk": w["application"].pk},

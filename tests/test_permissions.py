@@ -326,6 +326,8 @@ GET_MATRIX: dict[str, dict] = {
     "applications/<int:pk>/": row(404, member=200),
     # A sent application is checked no more: its member is taken back to it.
     "applications/<int:pk>/check/": row(404, member=302),
+    # Marks are changed while the application can be: a sent one sends its member back to the application.
+    "applications/<int:pk>/business-secrets/": row(404, member=302),
     "applications/<int:pk>/receipt/": row(404, member=200),
     "applications/<int:pk>/receipt.pdf": row(404, member=200),
     "applications/<int:pk>/attachments/<int:attachment_pk>/remove/": row(405),
@@ -395,6 +397,10 @@ GET_MATRIX: dict[str, dict] = {
     ),
     "official/applications/<int:pk>/history/": row(
         200, member=403, other_applicant=403, staff_without_role=403
+    ),
+    # Information requests are answered by those who handle and decide the case (not its reviewers or readers).
+    "official/applications/<int:pk>/public-version/": row(
+        403, manager=200, presenter=200, decider=200, administrator=200
     ),
     "official/applications/<int:pk>/screening/": row(403, manager=200, presenter=200, administrator=200),
     "official/applications/<int:pk>/completion-request/": row(405),

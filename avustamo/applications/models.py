@@ -124,6 +124,15 @@ class Application(models.Model):
         _("applicant's Business ID at submission"), max_length=9, blank=True
     )
     iban = models.CharField(_("IBAN at submission"), max_length=34, blank=True)
+    # The answers the applicant marked as business secrets (Publicity Act 621/1999 §24(1)(20)): question id → the
+    # applicant's short reason. Officials see the mark; no public output shows the answer (`secrets.py`).
+    secret_answers = models.JSONField(_("answers marked as business secrets"), default=dict, blank=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        help_text=_("When the retention rules removed the answers and attachments (docs/retention.md)."),
+    )
 
     transitions = APPLICATION_TRANSITIONS
 
@@ -166,6 +175,14 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    secret_reason = models.CharField(
+        _("why it is a business secret"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Empty unless the applicant marked the file as a business secret (Publicity Act §24(1)(20))."
+        ),
+    )
 
     class Meta:
         verbose_name = _("attachment")

@@ -5,6 +5,7 @@ from django.db.models import CharField, Exists, F, Value
 from django.db.models.functions import Cast
 
 from avustamo.applications.models import Application, ApplicationStatus, Attachment, SubmittedVersion
+from avustamo.core.models import AuditEntry
 from avustamo.organisations.models import Membership
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
 from avustamo.programmes.application_form.schema import applies
@@ -306,3 +307,12 @@ def attachment_slots(
         for required in application.call.required_attachments.all()
     ]
     return slots
+
+
+def public_version_productions(*, application: Application):
+    """The public versions produced of the application for information requests: who, when, which version."""
+    return AuditEntry.objects.filter(
+        action="application.public_version_produced",
+        target_type=application._meta.label_lower,
+        target_id=str(application.pk),
+    ).select_related("actor")

@@ -16,6 +16,7 @@ from avustamo.applications.answers import (
     normalised_answers,
     submission_problems,
 )
+from avustamo.applications.documents import public_version_document
 from avustamo.applications.models import (
     Application,
     ApplicationStatus,
@@ -24,6 +25,7 @@ from avustamo.applications.models import (
     RegisterNumberSequence,
     SubmittedVersion,
 )
+from avustamo.applications.secrets import REASON_MAX_LENGTH
 from avustamo.applications.selectors import CodeLists, code_lists
 from avustamo.applications.tasks import send_submission_receipt
 from avustamo.core.audit import audit
@@ -827,3 +829,62 @@ def completion_submit(
         )
     )
     return application
+
+
+@transaction.atomic
+def business_secrets_mark(
+    *, application: Application, answers: dict[str, str], attachments: dict[int, str], acting_user
+) -> Application:
+    """Mark answers (by question id) and attachments (by id) as business secrets, each with the applicant's short
+    reason; what is not named is unmarked. Allowed while the application can be changed: a draft while the call
+    is open, or an application whose completion is asked."""
+    application = _locked_for_member(application, acting_user)
+    _refuse_unless_editable(application)
+    reasons = {**answers, **{f"file-{pk}": reason for pk, reason in attachments.items()}}
+    if any(not reason.strip() for reason in reasons.values()):
+        raise ValidationError(
+            _("Say briefly why each marked part is a business secret."), code="secret_reason_missing"
+        )
+    if any(len(reason.strip()) > REASON_MAX_LENGTH for reason in reasons.values()):
+        raise ValidationError(
+            _("Keep each reason within %(limit)d characters.") % {"limit": REASON_MAX_LENGTH},
+            code="secret_reason_too_long",
+        )
+    known = {question.id for question, _group in application.form.parsed.elements()}
+    files = dict(application.attachments.values_list("pk", "secret_reason"))
+    if set(answers) - known or set(attachments) - set(files):
+        raise ValidationError(
+            _("Only the application's own answers and files can be marked."), code="unknown_part"
+        )
+    application.secret_answers = {key: reason.strip() for key, reason in answers.items()}
+    application.save(update_fields=["secret_answers", "updated_at"])
+    for pk, current in files.items():
+        reason = attachments.get(pk, "").strip()
+        if reason != current:
+            Attachment.objects.filter(pk=pk).update(secret_reason=reason)
+    audit(
+        acting_user=acting_user,
+        action="application.business_secrets_marked",
+        target=application,
+        questions=sorted(application.secret_answers),
+        attachments=sorted(pk for pk in attachments),
+    )
+    return application
+
+
+@transaction.atomic
+def public_version_produce(*, application: Application, sent: SubmittedVersion, language: str, acting_user):
+    """The public version of version `sent` as a PDF for an information request, logged: who produced it, when,
+    of which version and in which language. Those who handle or decide the case may produce it."""
+    if not acting_user.has_perm("applications.produce_public_version", application):
+        raise PermissionDenied
+    document = public_version_document(application, sent, language)
+    audit(
+        acting_user=acting_user,
+        action="application.public_version_produced",
+        target=application,
+        version=sent.number,
+        language=language,
+        secret_questions=sorted(application.secret_answers),
+    )
+    return document

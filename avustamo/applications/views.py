@@ -16,6 +16,8 @@ from avustamo.applications.answers import parse_post
 from avustamo.applications.documents import sent_application_document
 from avustamo.applications.models import ApplicationStatus
 from avustamo.applications.progress import in_page_order, task_list
+from avustamo.applications.secrets import REASON_MAX_LENGTH, markable_questions, show_marks
+from avustamo.applications.workspace import log_application_view, official_application, workspace_context
 from avustamo.core.confirmation import unconfirmed_file_removal
 from avustamo.core.downloads import file_download
 from avustamo.core.feedback import perform
@@ -104,6 +106,7 @@ def _form_context(application, *, answers=None, errors=None) -> dict:
         errors=errors or {},
     )
     _place_slots(sections, slots)
+    show_marks(sections, application.secret_answers)
     for slot in slots:
         slot.error = (errors or {}).get(slot.key, "")
     editable = _editable(application, completion_request)
@@ -478,3 +481,111 @@ def withdraw(request, pk):
         _("The application has been withdrawn."),
     )
     return redirect("applications:edit", pk=application.pk)
+
+
+@login_required
+def business_secrets(request, pk):
+    """Mark answers and files as business secrets (Publicity Act §24(1)(20)), each with a short reason, while the
+    application can be changed."""
+    application = _application(request, pk)
+    if not _editable(application):
+        return redirect("applications:edit", pk=application.pk)
+    refusal, status = "", 200
+    if request.method == "POST":
+        posted = request.POST
+        try:
+            services.business_secrets_mark(
+                application=application,
+                answers={
+                    key.removeprefix("secret-q-"): posted.get(f"reason-q-{key.removeprefix('secret-q-')}", "")
+                    for key in posted
+                    if key.startswith("secret-q-")
+                },
+                attachments={
+                    int(pk_text): posted.get(f"reason-file-{pk_text}", "")
+                    for pk_text in (
+                        key.removeprefix("secret-file-") for key in posted if key.startswith("secret-file-")
+                    )
+                    if pk_text.isdigit()
+                },
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            refusal, status = " ".join(error.messages), 422
+        else:
+            messages.success(request, _("The marks of business secrets were saved."))
+            return redirect("applications:check", pk=application.pk)
+    context = _form_context(application)
+    rows = [
+        (f"q-{question.id}", question.label, question.secret_reason)
+        for question in markable_questions(context["sections"])
+    ]
+    rows += [
+        (f"file-{file.pk}", file.original_name, file.secret_reason) for file in application.attachments.all()
+    ]
+    posted = request.POST if request.method == "POST" else None
+    return render(
+        request,
+        "applications/business_secrets.html",
+        {
+            **context,
+            "rows": [
+                {
+                    "key": key,
+                    "label": label,
+                    "marked": bool(posted.get(f"secret-{key}")) if posted is not None else bool(reason),
+                    "reason": posted.get(f"reason-{key}", "") if posted is not None else reason,
+                }
+                for key, label, reason in rows
+            ],
+            "reason_max_length": REASON_MAX_LENGTH,
+            "refusal": refusal,
+        },
+        status=status,
+    )
+
+
+PUBLIC_VERSION_LANGUAGES = {"fi", "sv", "en"}
+
+
+@login_required
+def public_version(request, pk):
+    """An information request (asiakirjapyyntö): the official produces the public version of a version sent, as a
+    PDF without the parts marked as business secrets and without personal identity codes; each production is
+    logged (who, when, which version, which language)."""
+    application = official_application(request, pk, "applications.produce_public_version")
+    log_application_view(request, application, "public_version")
+    versions = list(application.submitted_versions.order_by("-number"))
+    refusal = ""
+    if request.method == "POST":
+        number = id_or_none(request.POST.get("version"))
+        language = request.POST.get("language", "")
+        sent = next((version for version in versions if version.number == number), None)
+        if sent is None or language not in PUBLIC_VERSION_LANGUAGES:
+            refusal = _("Choose the version sent and the language of the public version.")
+        else:
+            document = services.public_version_produce(
+                application=application, sent=sent, language=language, acting_user=request.user
+            )
+            return file_download(document, name=document.name, kind="pdf")
+    language = language_code()
+    labels = {
+        item.id: item.label.in_language(language) for item, _group in application.form.parsed.elements()
+    }
+    return render(
+        request,
+        "applications/public_version.html",
+        workspace_context(
+            request,
+            application,
+            versions=versions,
+            marked_answers=[
+                (labels.get(question_id, question_id), reason)
+                for question_id, reason in application.secret_answers.items()
+            ],
+            marked_files=[file for file in application.attachments.all() if file.secret_reason],
+            productions=selectors.public_version_productions(application=application),
+            refusal=refusal,
+        ),
+        status=422 if refusal else 200,
+    )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from avustamo.core.models import AuditEntry
+from avustamo.core.models import AuditEntry, RetentionLog
 
 
 class ReadOnlyAdminMixin:
@@ -24,3 +24,12 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["action", "target_type"]
     search_fields = ["target_id", "actor__email"]
     date_hierarchy = "occurred_at"
+
+
+@admin.register(RetentionLog)
+class RetentionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What `manage.py apply_retention` anonymised or deleted, rule by rule (docs/retention.md)."""
+
+    list_display = ["applied_at", "kind", "action", "count", "cutoff"]
+    list_filter = ["kind", "action"]
+    date_hierarchy = "applied_at"

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.core.dates import helsinki_today
@@ -189,3 +190,22 @@ class DecisionNotice(models.Model):
 # Administrative Procedure Act 434/2003 §59(2): "the seventh day after the letter was sent".
 ELECTRONIC_PRESUMPTION_DAYS = 3
 POSTAL_PRESUMPTION_DAYS = 7
+
+
+class RetentionLog(models.Model):
+    """What one retention rule did on one run of `manage.py apply_retention`: how many records of its kind it
+    anonymised or deleted, and the cut-off it used (records whose clock started at or before it)."""
+
+    kind = models.CharField(_("kind of record"), max_length=40, db_index=True)
+    action = models.CharField(_("action"), max_length=20)
+    count = models.PositiveIntegerField(_("records"))
+    cutoff = models.DateTimeField(_("cut-off"))
+    applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("retention log entry")
+        verbose_name_plural = _("retention log")
+        ordering = ["-applied_at", "-id"]
+
+    def __str__(self):
+        return f"{self.applied_at:%Y-%m-%d} {self.kind}: {self.action} {self.count}"

@@ -332,6 +332,14 @@ def _applications(people: dict[str, User], today: datetime.date) -> None:
                 required_attachment=required,
                 acting_user=treasurer,
             )
+        # The rates agreed with the partners are the association's business secret: officials see the mark, the
+        # public version of the application leaves the budget out.
+        application_services.business_secrets_mark(
+            application=application,
+            answers={"budget": "Kumppaneiden kanssa neuvotellut tuntihinnat ovat liikesalaisuuksia."},
+            attachments={},
+            acting_user=treasurer,
+        )
         application_services.application_submit(application=application, acting_user=treasurer)
     manager = people["applicant-b@example.org"]
     guidance_call = Call.objects.filter(reference=f"TEM-NEUVO-{funding_year}").first()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("start/<int:call_pk>/", views.start, name="start"),
     path("<int:pk>/", views.edit, name="edit"),
     path("<int:pk>/check/", views.check, name="check"),
+    path("<int:pk>/business-secrets/", views.business_secrets, name="business_secrets"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
     path("<int:pk>/receipt.pdf", views.receipt_document, name="receipt_document"),
     path(

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from avustamo.applications import views as application_views
 from avustamo.core import notice_views
 from avustamo.decisions import views as decision_views
 from avustamo.grants import views as grant_views
@@ -66,6 +67,11 @@ urlpatterns = [
         name="application_attachment",
     ),
     path("applications/<int:pk>/history/", review_views.application_history, name="application_history"),
+    path(
+        "applications/<int:pk>/public-version/",
+        application_views.public_version,
+        name="application_public_version",
+    ),
     path(
         "applications/<int:pk>/screening/", review_views.application_screening, name="application_screening"
     ),

@@ -119,6 +119,11 @@ rules.add_perm(
     (reads_everything | presents | is_decision_maker | (is_reviewer & is_reviewer_of_application))
     & ~has_declared_conflict,
 )
+# An information request is answered by those who handle and decide the case, not by its reviewers.
+rules.add_perm(
+    "applications.produce_public_version",
+    (manages_calls | presents | is_decision_maker) & ~has_declared_conflict,
+)
 rules.add_perm("reviews.review_application", is_reviewer & is_reviewer_of_application)
 rules.add_perm("decisions.propose_funding", presents)
 rules.add_perm("decisions.draft_decision", presents)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
+from avustamo.applications.secrets import public_project_name
 from avustamo.decisions.models import Decision, Outcome
 from avustamo.register import search
 from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant, SearchWord
@@ -128,7 +129,7 @@ def register_decision(*, decision: Decision) -> PublishedGrant | None:
             recipient_business_id=application.applicant_business_id or organisation.business_id,
             recipient_type=organisation.organisation_type,
             municipality=organisation.home_municipality,
-            project_name=application.project_name,
+            project_name=public_project_name(application),
             purpose=decision.purpose if decision.is_positive else "",
             amount_awarded=decision.amount if decision.is_positive else 0,
             funding_year=(decision.period_start or decision.decision_date).year,

@@ -119,6 +119,12 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("saved at"), auto_now=True)
     submitted_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        help_text=_("When the retention rules removed the answers and attachments (docs/retention.md)."),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sent by"),

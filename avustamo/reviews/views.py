@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from avustamo.accounts.models import StaffRole, User
 from avustamo.applications import services as application_services
+from avustamo.applications.secrets import show_marks
 from avustamo.applications.selectors import form_choices
 from avustamo.applications.workspace import log_application_view, official_application, workspace_context
 from avustamo.core.audit import audit
@@ -124,6 +125,7 @@ def application_detail(request, pk):
         declarations=choices.declarations,
         answers=application.answers,
     )
+    show_marks(sections, application.secret_answers)
     return render(
         request,
         "reviews/application_detail.html",

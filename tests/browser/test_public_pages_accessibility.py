@@ -43,6 +43,7 @@ PAGES = {
     "call-open": lambda: f"/calls/{_open_call_id()}/",
     "call-historic": lambda: f"/calls/{_historic_call_id()}/",
     "accessibility-statement": lambda: "/accessibility/",
+    "privacy-notice": lambda: "/privacy/",
     "sign-in": lambda: "/accounts/login/",
     "sign-up": lambda: "/accounts/signup/",
 }

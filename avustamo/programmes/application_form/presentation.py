@@ -67,6 +67,8 @@ class Shown:
     applies: bool = True
     # An attachment question's slot on the applicant's page: its files and how many it takes.
     slot: object = None
+    # The applicant's reason when they marked the answer as a business secret (applications.secrets).
+    secret_reason: str = ""
 
     @property
     def chosen(self) -> set[str]:
