@@ -232,7 +232,7 @@ class TestSaving:
             joint.save(joint.a, {"personnel": "1000.00"}, "1500.00")
         assert error.value.message_dict == {
             "own_funding": [
-                "The own funding of Osatoteuttaja A ry, €1,500, is more than its eligible costs, €1,000."
+                "The actual own funding of Osatoteuttaja A ry, €1,500, is more than its actual eligible costs, €1,000."
             ]
         }
         assert error.value.error_dict["own_funding"][0].code == "co_implementer_own_funding_above_costs"
@@ -589,14 +589,14 @@ def test_the_representative_sees_only_their_part(client, invited):
 
 def test_a_refused_part_is_shown_again_with_its_message_and_nothing_is_saved(client, invited):
     sign_in(client, invited.representative_a)
-    with translation.override("en"):
-        response = client.post(
-            f"/applications/co-implementer-parts/{invited.invitation_a.pk}/",
-            {"personnel": "1000", "own_funding": "2000"},
-            HTTP_ACCEPT_LANGUAGE="en",
-        )
+    response = client.post(
+        f"/applications/co-implementer-parts/{invited.invitation_a.pk}/",
+        {"personnel": "1000", "own_funding": "2000"},
+    )
     assert response.status_code == 400
-    assert "is more than its eligible costs" in response.content.decode()
+    page = response.content.decode()
+    assert "Osatoteuttajan Osatoteuttaja A ry toteutunut omarahoitus" in page
+    assert "on suurempi kuin sen toteutuneet hyväksyttävät kustannukset" in page
     assert not CoImplementerReportPart.objects.exists()
 
 

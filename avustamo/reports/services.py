@@ -609,7 +609,10 @@ def _checked_amounts(co_implementer: CoImplementer, costs: dict, own_funding) ->
         raise ValidationError(
             {
                 "own_funding": ValidationError(
-                    _("The own funding of %(name)s, %(own)s, is more than its eligible costs, %(costs)s.")
+                    _(
+                        "The actual own funding of %(name)s, %(own)s, is more than its actual eligible costs, "
+                        "%(costs)s."
+                    )
                     % {"name": co_implementer.name, "own": format_euros(own), "costs": format_euros(total)},
                     code="co_implementer_own_funding_above_costs",
                 )

@@ -490,11 +490,18 @@ def _own_report_co_implementer(request, pk, report_pk, co_implementer_pk) -> tup
     return report, co_implementer
 
 
-def _part_page(request, report: Report, co_implementer: CoImplementer, *, save_url: str, back_url: str):
+def _part_page(
+    request, report: Report, co_implementer: CoImplementer, *, save_url: str, back_url: str, acting_for=None
+):
     """The form of one co-implementer's part, for the lead and for its invited representative alike: GET shows
-    it, POST saves it (refused figures are shown again with their messages, nothing saved)."""
+    it, POST saves it (refused figures are shown again with their messages, nothing saved). `acting_for`: the
+    representative's own organisation, whose right to act is confirmed in e-Authorizations before the save."""
     part = report.co_implementer_parts.filter(co_implementer=co_implementer).first()
     editable = report.status in services.EDITABLE
+    if request.method == "POST" and editable and acting_for is not None:
+        refused = confirm_right_to_act(request, acting_for, back_to=request.path, draft_kept=False)
+        if refused is not None:
+            return refused
     form = CoImplementerPartForm(
         request.POST if request.method == "POST" and editable else None,
         initial=CoImplementerPartForm.initial_of(part),
@@ -660,4 +667,9 @@ def co_implementer_part(request, invitation_pk):
         invitation.co_implementer,
         save_url=request.path,
         back_url=request.path,
+        acting_for=(
+            services.acting_organisation(co_implementer=invitation.co_implementer, person=request.user)
+            if request.method == "POST"
+            else None
+        ),
     )
