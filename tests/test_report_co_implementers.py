@@ -21,6 +21,7 @@ from avustamo.reports import services
 from avustamo.reports.co_implementers import joint_report, part_notes
 from avustamo.reports.models import CoImplementerInvitation, CoImplementerReportPart, ReportStatus
 from tests.access import LOGIN, assert_access, sign_in
+from tests.documents import pdf_text
 from tests.factories import (
     AgencyFactory,
     CallAssignmentFactory,
@@ -479,6 +480,37 @@ class TestSettlement:
                 "share": None,
             },
         ]
+
+    @pytest.mark.reads_pdf
+    def test_the_settlement_decision_lists_each_co_implementer(
+        self, joint, django_capture_on_commit_callbacks
+    ):
+        CoImplementerShare.objects.create(
+            decision=joint.grant.decision, co_implementer=joint.a, amount="2800.00"
+        )
+        joint.save(joint.a, {"personnel": "4000.00"}, "1200.00")
+        joint.save(joint.b, {"travel": "1000.00"}, "300.00")
+        PaymentBatchFactory.paid(agency=joint.grant.application.call.programme.agency)
+        services.report_submit(report=joint.report, acting_user=joint.lead)
+        services.report_approve_content(
+            report=joint.report, notes="", acting_user=UserFactory(roles=["programme_manager"])
+        )
+        heard(joint.grant, HearingSubject.SETTLEMENT)
+        # 11 000 € x 80 % = 8 800 €, less than the 12 000 € awarded: a settlement decision is made.
+        with django_capture_on_commit_callbacks(execute=True):
+            services.report_approve_finances(
+                report=joint.report,
+                accepted_costs=Decimal("11000.00"),
+                notes="Osa matkakuluista ei ollut hyväksyttäviä.",
+                acting_user=UserFactory(roles=["finance_officer"]),
+            )
+        joint.report.refresh_from_db()
+        with joint.report.settlement_document.open("rb") as stored:
+            text = " ".join(pdf_text(stored.read()).split())
+        assert "Toteutuneet kustannukset toteuttajittain" in text
+        assert f"Osatoteuttaja A ry ({joint.a.business_id})" in text
+        assert f"Osatoteuttaja B oy ({joint.b.business_id})" in text
+        assert "Ansaittu: näistä pienempi 8 800 €" in text
 
 
 # --- Pages ------------------------------------------------------------------------------------------------------
