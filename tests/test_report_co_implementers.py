@@ -694,3 +694,35 @@ def test_the_pages_make_a_fixed_number_of_statements(
     services.report_submit(report=invited.report, acting_user=invited.lead)
     sign_in(client, CallAssignmentFactory.presenter_of(invited.grant))
     _page_statements(client, django_assert_num_queries, f"/official/reports/{invited.report.pk}/", 15)
+
+
+def test_the_lead_enters_a_part_and_sees_the_breakdown_and_the_invitations(client, invited):
+    sign_in(client, invited.lead)
+    response = client.post(_lead_part_path(invited, invited.b), {"travel": "1 000,00", "own_funding": "150"})
+    report_path = f"/applications/{invited.grant.application_id}/reports/{invited.report.pk}/"
+    assert response.status_code == 302 and response["Location"] == report_path
+    part = CoImplementerReportPart.objects.get(co_implementer=invited.b)
+    assert (part.costs, part.own_funding, part.authority_check) == (
+        {"travel": "1000.00"},
+        Decimal("150.00"),
+        None,
+    )
+    page = client.get(report_path).content.decode()
+    # B's own funding, 15 % of its costs, is below the call's 20 %; A's part has not been entered.
+    assert "Osatoteuttajan Osatoteuttaja B oy omarahoitus on 15" in page
+    assert "Osatoteuttajan Osatoteuttaja A ry osuutta ei ole syötetty." in page
+    assert f"{invited.representative_a.email} hyväksyi kutsun" in page
+    assert f"Kutsu lähetetty osoitteeseen {invited.representative_b.email}" in page
+
+
+def test_the_lead_ends_an_invitation_through_the_page(client, invited):
+    sign_in(client, invited.lead)
+    path = (
+        f"/applications/{invited.grant.application_id}/reports/{invited.report.pk}/co-implementer-invitations/"
+        f"{invited.invitation_a.pk}/revoke/"
+    )
+    assert client.post(path).status_code == 302
+    invited.invitation_a.refresh_from_db()
+    assert invited.invitation_a.revoked_at is not None
+    sign_in(client, invited.representative_a)
+    assert client.get(f"/applications/co-implementer-parts/{invited.invitation_a.pk}/").status_code == 404
