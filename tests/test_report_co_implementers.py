@@ -726,3 +726,16 @@ def test_the_lead_ends_an_invitation_through_the_page(client, invited):
     assert invited.invitation_a.revoked_at is not None
     sign_in(client, invited.representative_a)
     assert client.get(f"/applications/co-implementer-parts/{invited.invitation_a.pk}/").status_code == 404
+
+
+def test_after_the_lead_sends_the_representative_reads_their_part_only(client, invited):
+    invited.save(invited.a, {"personnel": "3800.00"}, "1140.00", acting_user=invited.representative_a)
+    services.report_submit(report=invited.report, acting_user=invited.lead)
+    sign_in(client, invited.representative_a)
+    path = f"/applications/co-implementer-parts/{invited.invitation_a.pk}/"
+    page = client.get(path).content.decode()
+    assert "Selvitys on lähetetty: osuutta ei voi enää muuttaa." in page
+    assert "3\xa0800\xa0€" in page and "<form" not in page.split("<main")[1].split("</main>")[0]
+    response = client.post(path, {"personnel": "1", "own_funding": "0"})
+    assert response.status_code == 200
+    assert CoImplementerReportPart.objects.get(co_implementer=invited.a).costs == {"personnel": "3800.00"}

@@ -1,6 +1,7 @@
 """Pages of reports: the recipient writes and sends a report the decision asks for; officials review it."""
 
 import json
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +24,7 @@ from avustamo.grants.models import Grant
 from avustamo.grants.selectors import approved_budget
 from avustamo.organisations.authority_views import confirm_right_to_act
 from avustamo.payments.services import settlement_of
-from avustamo.programmes.application_form.budget import COST_CATEGORIES
+from avustamo.programmes.application_form.budget import COST_CATEGORIES, FINANCING_LINES
 from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.application_form.schema import REPORT_FACTS, Attachment
 from avustamo.programmes.application_form.standard import standard_report_definition
@@ -32,7 +33,7 @@ from avustamo.programmes.forms import CallFormDefinitionForm
 from avustamo.programmes.models import Call
 from avustamo.programmes.views import form_preview_context
 from avustamo.reports import selectors, services
-from avustamo.reports.co_implementers import JointReport, joint_report, part_notes
+from avustamo.reports.co_implementers import JointReport, figures_of, joint_report, part_notes
 from avustamo.reports.forms import (
     CoImplementerInviteForm,
     CoImplementerPartForm,
@@ -490,6 +491,16 @@ def _own_report_co_implementer(request, pk, report_pk, co_implementer_pk) -> tup
     return report, co_implementer
 
 
+def _saved_figures(part) -> list[tuple[str, Decimal]]:
+    """A saved part as (label, amount) rows for reading: each cost category, then the own funding."""
+    if part is None:
+        return []
+    figures = figures_of(part.costs, part.own_funding)
+    return [(label, figures.costs[key]) for key, label in COST_CATEGORIES.items()] + [
+        (FINANCING_LINES["own_funding"], figures.own_funding)
+    ]
+
+
 def _part_page(
     request, report: Report, co_implementer: CoImplementer, *, save_url: str, back_url: str, acting_for=None
 ):
@@ -534,6 +545,7 @@ def _part_page(
             "co_implementer": co_implementer,
             "part": part,
             "form": form,
+            "saved_figures": _saved_figures(part),
             "editable": editable,
             "save_url": save_url,
             "back_url": back_url,
