@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from avustamo.accounts.models import ApiToken, User
 from avustamo.accounts.services import api_token_create
 from avustamo.api.api import api
-from avustamo.applications.models import Application, Attachment
+from avustamo.applications.models import Application, Attachment, CoImplementer
 from avustamo.core.models import DecisionNotice
 from avustamo.demo.loader import load_demo
 from avustamo.grants.models import ChangeRequest, Grant
@@ -33,7 +33,7 @@ from avustamo.payments.models import (
     ReturnClaim,
     VoluntaryReturn,
 )
-from avustamo.reports.models import Report, ReportAttachment
+from avustamo.reports.models import CoImplementerInvitation, Report, ReportAttachment
 from avustamo.review_requests.models import ReviewRequest
 from avustamo.reviews.models import CallAssignment, ReviewAssignment
 from avustamo.treasury import export as treasury_export
@@ -228,6 +228,16 @@ def _build() -> dict:
     claim = _first(ReturnClaim)
     today = timezone.localdate()
     hearing = _first(Hearing, preferably={"grant": grant})
+    report = _first(Report, preferably={"grant": grant})
+    co_implementer = CoImplementer.objects.create(
+        application=report.grant.application,
+        business_id="2345678-3",
+        name="Osatoteuttaja ry",
+        costs={"personnel": "1000.00"},
+        own_funding=Decimal("300.00"),
+        contact_name="Osa Toteuttaja",
+        contact_email="osatoteuttaja@example.org",
+    )
     return {
         "grant": grant,
         "application": application,
@@ -237,7 +247,16 @@ def _build() -> dict:
         "attachment": _first(Attachment, preferably={"application": application}),
         "claim": claim,
         "recovery": _first(RecoveryGrounds, preferably={"grant": grant}),
-        "report": _first(Report, preferably={"grant": grant}),
+        "report": report,
+        "co_implementer": co_implementer,
+        "co_implementer_invitation": CoImplementerInvitation.objects.create(
+            report=report,
+            co_implementer=co_implementer,
+            email=co_implementer.contact_email,
+            token_hash=CoImplementerInvitation.hash_token("osakutsu"),
+            invited_by=report.created_by,
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        ),
         "report_attachment": _first(ReportAttachment, preferably={"report__grant": grant}),
         "hearing": hearing,
         "hearing_attachment": HearingAttachment.objects.create(
@@ -393,6 +412,26 @@ OBJECTS = {
         "pk": w["report"].grant.application_id,
         "report_pk": w["report"].pk,
     },
+    "applications/<int:pk>/reports/<int:report_pk>/co-implementers/<int:co_implementer_pk>/": lambda w: {
+        "pk": w["report"].grant.application_id,
+        "report_pk": w["report"].pk,
+        "co_implementer_pk": w["co_implementer"].pk,
+    },
+    "applications/<int:pk>/reports/<int:report_pk>/co-implementers/<int:co_implementer_pk>/invite/": lambda w: {
+        "pk": w["report"].grant.application_id,
+        "report_pk": w["report"].pk,
+        "co_implementer_pk": w["co_implementer"].pk,
+    },
+    "applications/<int:pk>/reports/<int:report_pk>/co-implementer-invitations/<int:invitation_pk>/revoke/": lambda w: {
+        "pk": w["report"].grant.application_id,
+        "report_pk": w["report"].pk,
+        "invitation_pk": w["co_implementer_invitation"].pk,
+    },
+    # The invitation's own token: only whoever signed in with the address it was sent to learns anything of it.
+    "applications/co-implementer-invitations/<str:token>/": lambda w: {"token": "osakutsu"},
+    "applications/co-implementer-parts/<int:invitation_pk>/": lambda w: {
+        "invitation_pk": w["co_implementer_invitation"].pk
+    },
     "applications/report-attachments/<int:attachment_pk>/": lambda w: {
         "attachment_pk": w["report_attachment"].pk
     },
@@ -498,6 +537,10 @@ OBJECTS = {
     },
     "official/reports/<int:pk>/": lambda w: {"pk": w["report"].pk},
     "official/reports/<int:pk>/settlement-decision.pdf": lambda w: {"pk": w["report"].pk},
+    "official/reports/<int:pk>/co-implementers/<int:co_implementer_pk>/invite/": lambda w: {
+        "pk": w["report"].pk,
+        "co_implementer_pk": w["co_implementer"].pk,
+    },
     "official/payments/batches/<int:pk>/": lambda w: {"pk": w["batch"].pk},
     "official/payments/batches/<int:pk>/approve/": lambda w: {"pk": w["batch"].pk},
     "official/payments/batches/<int:pk>/paid/": lambda w: {"pk": w["batch"].pk},

@@ -342,6 +342,15 @@ GET_MATRIX: dict[str, dict] = {
     "applications/<int:pk>/reports/<int:report_pk>/": row(404),
     "applications/<int:pk>/reports/<int:report_pk>/attachments/<int:attachment_pk>/remove/": row(405),
     "applications/<int:pk>/reports/<int:report_pk>/settlement-decision.pdf": row(404),
+    # A co-implementer's part: the lead's members (of another organisation here) and the invited representative
+    # only; the invitation in the data set was sent to an address none of these people signed in with.
+    "applications/<int:pk>/reports/<int:report_pk>/co-implementers/<int:co_implementer_pk>/": row(404),
+    "applications/<int:pk>/reports/<int:report_pk>/co-implementers/<int:co_implementer_pk>/invite/": row(405),
+    "applications/<int:pk>/reports/<int:report_pk>/co-implementer-invitations/<int:invitation_pk>/revoke/": row(
+        405
+    ),
+    "applications/co-implementer-invitations/<str:token>/": row(404),
+    "applications/co-implementer-parts/<int:invitation_pk>/": row(404),
     "applications/report-attachments/<int:attachment_pk>/": row(
         200, member=404, other_applicant=404, staff_without_role=404, reviewer=404
     ),
@@ -450,6 +459,7 @@ GET_MATRIX: dict[str, dict] = {
         200, member=404, other_applicant=404, staff_without_role=404, reviewer=404
     ),
     "official/reports/<int:pk>/settlement-decision.pdf": row(404),
+    "official/reports/<int:pk>/co-implementers/<int:co_implementer_pk>/invite/": row(405),
     "official/payments/batches/<int:pk>/": row(403, manager=200, finance=200, auditor=200, administrator=200),
     "official/payments/batches/<int:pk>/approve/": row(405),
     "official/payments/batches/<int:pk>/paid/": row(405),

@@ -193,6 +193,54 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class CoImplementer(models.Model):
+    """A co-implementer (osatoteuttaja) of a joint project: an organisation that carries out part of the project
+    with its own part of the budget and its own funding, and may receive part of the grant from the applicant.
+
+    The applicant (the lead) applies for the whole: the application's budget answer is the lead's own part, and
+    the project's budget is that part and every co-implementer's part together (`selectors.joint_budget`). A
+    co-implementer need not use the service; it is named by its Business ID, and its contact person is who the
+    lead and the officials reach it through.
+    """
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="co_implementers",
+    )
+    business_id = models.CharField(_("Business ID"), max_length=9)
+    name = models.CharField(_("name"), max_length=255)
+    costs = models.JSONField(
+        _("eligible costs by category"),
+        default=dict,
+        blank=True,
+        help_text=_("Each cost category of the budget and the co-implementer's part of it, in euros."),
+    )
+    own_funding = models.DecimalField(_("own funding (€)"), max_digits=14, decimal_places=2, default=0)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("contact person's email"))
+    contact_phone = models.CharField(_("contact person's phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("co-implementer")
+        verbose_name_plural = _("co-implementers")
+        ordering = ["application", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "business_id"], name="co_implementer_once_per_application"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(own_funding__gte=0), name="co_implementer_own_funding_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.business_id})"
+
+
 class RegisterNumberSequence(models.Model):
     """The last register number given per agency and year (`TEM/123/2026`)."""
 
@@ -218,6 +266,14 @@ class SubmittedVersion(models.Model):
     attachment_ids = models.JSONField(_("attachments"), default=list)
     requested_amount = models.DecimalField(
         _("amount applied for (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    co_implementers = models.JSONField(
+        _("co-implementers"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The co-implementers as they were sent: Business ID, name, costs, own funding and contact."
+        ),
     )
     sent_at = models.DateTimeField(_("sent at"))
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

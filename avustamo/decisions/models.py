@@ -230,3 +230,36 @@ class Decision(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in (DecisionStatus.SIGNED, DecisionStatus.PUBLISHED)
+
+
+class CoImplementerShare(models.Model):
+    """The part of a decision's grant that the recipient passes on to one co-implementer of a joint project: the
+    most that co-implementer may receive. The decision names each such co-implementer and makes the passing on
+    conditional on a written agreement (688/2001 section 7(3)), which the grant records before payment."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="co_implementer_shares"
+    )
+    co_implementer = models.ForeignKey(
+        "applications.CoImplementer",
+        verbose_name=_("co-implementer"),
+        on_delete=models.PROTECT,
+        related_name="decision_shares",
+    )
+    amount = models.DecimalField(_("share passed on (€)"), validators=[MinValueValidator(0)], **AMOUNT)
+
+    class Meta:
+        verbose_name = _("co-implementer's share")
+        verbose_name_plural = _("co-implementers' shares")
+        ordering = ["decision", "co_implementer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "co_implementer"], name="co_implementer_share_once_per_decision"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="co_implementer_share_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision_id}: {self.co_implementer} {self.amount} €"

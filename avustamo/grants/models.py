@@ -336,3 +336,40 @@ class ChangePart(models.Model):
             ChangeKind.BUDGET: self.decided_budget,
             ChangeKind.CONTENT: self.decided_content,
         }[self.kind]
+
+
+class OnwardTransferAgreement(models.Model):
+    """The written agreement under which the recipient passes part of its grant on to a co-implementer
+    (688/2001 section 7(3)): its date and its document, recorded by an official. The recipient is paid only when
+    every co-implementer the decision in force gives money to has one on file (`selectors.missing_agreements`)."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="onward_transfer_agreements"
+    )
+    co_implementer = models.ForeignKey(
+        "applications.CoImplementer",
+        verbose_name=_("co-implementer"),
+        on_delete=models.PROTECT,
+        related_name="onward_transfer_agreements",
+    )
+    signed_on = models.DateField(_("date of the agreement"))
+    document = models.FileField(_("agreement"), upload_to="onward-transfer-agreements/%Y/")
+    document_name = models.CharField(_("file name"), max_length=255)
+    document_kind = models.CharField(_("file type"), max_length=10)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agreement on passing the grant on")
+        verbose_name_plural = _("agreements on passing the grant on")
+        ordering = ["grant", "co_implementer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "co_implementer"], name="onward_transfer_agreement_once_per_co_implementer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.grant}: {self.co_implementer} ({self.signed_on})"

@@ -52,6 +52,31 @@ urlpatterns = [
     ),
     path("report-attachments/<int:attachment_pk>/", report_views.report_attachment, name="report_attachment"),
     path(
+        "<int:pk>/reports/<int:report_pk>/co-implementers/<int:co_implementer_pk>/",
+        report_views.report_co_implementer_part,
+        name="report_co_implementer_part",
+    ),
+    path(
+        "<int:pk>/reports/<int:report_pk>/co-implementers/<int:co_implementer_pk>/invite/",
+        report_views.report_co_implementer_invite,
+        name="report_co_implementer_invite",
+    ),
+    path(
+        "<int:pk>/reports/<int:report_pk>/co-implementer-invitations/<int:invitation_pk>/revoke/",
+        report_views.report_co_implementer_invitation_revoke,
+        name="report_co_implementer_invitation_revoke",
+    ),
+    path(
+        "co-implementer-invitations/<str:token>/",
+        report_views.co_implementer_invitation,
+        name="co_implementer_invitation",
+    ),
+    path(
+        "co-implementer-parts/<int:invitation_pk>/",
+        report_views.co_implementer_part,
+        name="co_implementer_part",
+    ),
+    path(
         "<int:pk>/decision/voluntary-return/",
         portal_views.voluntary_return_announce,
         name="voluntary_return_announce",

@@ -159,6 +159,11 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/", report_views.report_review, name="report_review"),
     path(
+        "reports/<int:pk>/co-implementers/<int:co_implementer_pk>/invite/",
+        report_views.official_report_co_implementer_invite,
+        name="report_co_implementer_invite",
+    ),
+    path(
         "reports/<int:pk>/settlement-decision.pdf",
         report_views.settlement_decision_document,
         name="settlement_decision_document",

@@ -167,6 +167,28 @@ rules.add_perm("reports.write_report", is_member_of_applicant)
 rules.add_perm("reports.review_content", presents | manages_calls)
 rules.add_perm("reports.review_finances", is_finance_officer)
 rules.add_perm("reports.read_report_as_official", reads_everything | presents | is_decision_maker)
+
+
+@rules.predicate
+def acts_for_invited_co_implementer(user, invitation):
+    """Accepted this invitation (not revoked since) and acts in the service for the organisation with the
+    co-implementer's Business ID. Targets are `reports.CoImplementerInvitation`s."""
+    if invitation is None or not is_signed_in(user):
+        return False
+    return (
+        invitation.is_in_use
+        and invitation.accepted_by_id == user.pk
+        and Membership.objects.filter(
+            person=user, organisation__business_id=invitation.co_implementer.business_id
+        ).exists()
+    )
+
+
+# Joint projects: the lead's members, or the officials who review the report's content, invite a co-implementer's
+# representative to enter its part of a report (targets are grants); the invited representative enters that part
+# only, for their own organisation.
+rules.add_perm("reports.invite_co_implementer", is_member_of_applicant | presents | manages_calls)
+rules.add_perm("reports.write_co_implementer_part", acts_for_invited_co_implementer)
 # Hearings (HL 34 §): whoever may decide a subject sends the hearing request on it (hearings.services
 # SUBJECT_PERMISSION); those who read the decisions read the hearings; the recipient's members read them and reply
 # (with the right to act). Presenters list the hearings of what they present, readers of everything all of them.

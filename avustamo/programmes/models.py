@@ -352,6 +352,20 @@ class Call(models.Model):
         blank=True,
         validators=PERCENT_VALIDATORS,
     )
+    co_implementers_allowed = models.BooleanField(
+        _("joint projects with co-implementers allowed"),
+        default=False,
+        help_text=_(
+            "An application may name co-implementers (osatoteuttajat) with their own part of the budget; the "
+            "grant passed on to them needs a written agreement (Act on Discretionary Government Transfers 688/2001, "
+            "section 7(3))."
+        ),
+    )
+    own_funding_min_per_co_implementer = models.BooleanField(
+        _("the minimum own funding applies to each co-implementer too"),
+        default=False,
+        help_text=_("Each co-implementer's own funding must reach the minimum share of its own costs."),
+    )
     legal_basis_fi = models.TextField(
         _("legal basis in Finnish"), blank=True, help_text=_("Empty: the programme's legal basis.")
     )

@@ -49,6 +49,8 @@ CALL_FIELDS = (
     "eligible_organisation_types",
     "max_share_percent",
     "own_funding_min_percent",
+    "co_implementers_allowed",
+    "own_funding_min_per_co_implementer",
     "min_reviewers",
     "requires_acceptance",
     "acceptance_days",

@@ -3,6 +3,7 @@ earns less than the award in force, the formal decision document in the grant de
 base of `decisions.formal`, with the settlement line by line, its reasons, the hearing it was made on and the
 legal basis."""
 
+import dataclasses
 from decimal import Decimal
 
 from avustamo.core.dates import helsinki_today
@@ -14,8 +15,10 @@ from avustamo.reports.models import Report
 
 
 def settlement_of_report(report: Report) -> Settlement:
-    """The settlement as the report's approval kept it."""
-    return Settlement(**{field: Decimal(value) for field, value in report.settlement.items()})
+    """The settlement as the report's approval kept it (its figures; the co-implementers' are kept beside them)."""
+    return Settlement(
+        **{field.name: Decimal(report.settlement[field.name]) for field in dataclasses.fields(Settlement)}
+    )
 
 
 def settlement_decision_pdf(report: Report) -> bytes:
@@ -34,6 +37,7 @@ def settlement_decision_pdf(report: Report) -> bytes:
         "report": report,
         "grant_decision": grant.decision,
         "settlement": settlement_of_report(report),
+        "co_implementers": report.settlement.get("co_implementers", []),
         "hearing": heard if isinstance(heard, Hearing) else None,
         "not_heard": heard if heard is not None and not isinstance(heard, Hearing) else None,
     }

@@ -1,9 +1,12 @@
 """The recipient's reports on a grant (interim and final), their forms per call, their review and reminders."""
 
+import hashlib
 from functools import cached_property
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from avustamo.core.transitions import Transitions
@@ -267,3 +270,112 @@ class ReportReminder(models.Model):
 
     def __str__(self):
         return f"{self.grant_id} {self.kind} {self.due_date} {self.timing}"
+
+
+class CoImplementerReportPart(models.Model):
+    """One co-implementer's part of a report of a joint project: the eligible costs it actually incurred by cost
+    category and its own funding. The report's budget answer is the lead's own part; the report's totals are the
+    lead's part and every co-implementer's part together (`co_implementers.JointReport`). Entered by the lead or
+    by the co-implementer's invited representative (`CoImplementerInvitation`) while the report can be changed."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="co_implementer_parts"
+    )
+    co_implementer = models.ForeignKey(
+        "applications.CoImplementer",
+        verbose_name=_("co-implementer"),
+        on_delete=models.PROTECT,
+        related_name="report_parts",
+    )
+    costs = models.JSONField(
+        _("actual eligible costs by category"),
+        default=dict,
+        blank=True,
+        help_text=_("Each cost category and the co-implementer's actual costs in it, in euros."),
+    )
+    own_funding = models.DecimalField(_("actual own funding (€)"), default=0, **AMOUNT)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saved by"), on_delete=models.PROTECT, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("saved at"), auto_now=True)
+    authority_check = authority_check_field()
+
+    class Meta:
+        verbose_name = _("co-implementer's part of a report")
+        verbose_name_plural = _("co-implementers' parts of reports")
+        ordering = ["report", "co_implementer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "co_implementer"], name="report_part_once_per_co_implementer"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(own_funding__gte=0), name="report_part_own_funding_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report}: {self.co_implementer}"
+
+
+class CoImplementerInvitation(models.Model):
+    """An emailed invitation to a co-implementer's representative to enter the co-implementer's part of one
+    report. Only a hash of its token is stored. Whoever accepts it acts for their own organisation, the one with
+    the co-implementer's Business ID, under a check of their right to act for it."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="co_implementer_invitations"
+    )
+    co_implementer = models.ForeignKey(
+        "applications.CoImplementer",
+        verbose_name=_("co-implementer"),
+        on_delete=models.PROTECT,
+        related_name="report_invitations",
+    )
+    email = models.EmailField(_("email address"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    authority_check = authority_check_field()
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation to enter a co-implementer's part of a report")
+        verbose_name_plural = _("invitations to enter co-implementers' parts of reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "report",
+                "co_implementer",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="co_implementer_invitation_one_pending_per_email",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.co_implementer}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def is_in_use(self) -> bool:
+        """Accepted and not revoked: its representative may enter the part while the report can be changed."""
+        return self.accepted_at is not None and self.revoked_at is None

@@ -1,12 +1,16 @@
 """Writes of reports: each checks its rule, writes an audit entry and returns the new state."""
 
 import datetime
+import secrets
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from avustamo.applications.answers import (
@@ -15,6 +19,7 @@ from avustamo.applications.answers import (
     malformed_answers,
     normalised_answers,
 )
+from avustamo.applications.models import CoImplementer
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
@@ -28,9 +33,10 @@ from avustamo.grants.services import lock_grant
 from avustamo.hearings.models import HearingSubject
 from avustamo.hearings.services import require_heard
 from avustamo.organisations.authority import authority_details, require_authority
+from avustamo.organisations.models import Organisation
 from avustamo.payments import services as payment_services
 from avustamo.payments.settlement import Settlement
-from avustamo.programmes.application_form.budget import BudgetFigures
+from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.application_form.schema import (
     REPORT_FACTS,
     Attachment,
@@ -41,7 +47,10 @@ from avustamo.programmes.application_form.standard import standard_report_defini
 from avustamo.programmes.models import Call
 from avustamo.reference.models import Municipality, Region
 from avustamo.reports import selectors
+from avustamo.reports.co_implementers import joint_report, settlement_breakdown
 from avustamo.reports.models import (
+    CoImplementerInvitation,
+    CoImplementerReportPart,
     Report,
     ReportAttachment,
     ReportCompletionRequest,
@@ -238,7 +247,8 @@ def submission_problems(report: Report) -> list[dict]:
     definition = report.form.parsed
     problems, refuse = answer_problems(definition, report.answers, _answer_context(report))
     budget = definition.fact_questions()["budget"]
-    if not BudgetFigures.from_answer(report.answers.get(budget.id)).total_eligible_costs:
+    # A joint project's costs may all be the co-implementers'; the report's total is what must not be empty.
+    if not joint_report(report).whole.total_eligible_costs:
         refuse(f"q-{budget.id}", "costs_missing", _("Enter the costs actually incurred."))
     attached = set(report.attachments.values_list("question_id", flat=True))
     for item, _group in definition.elements():
@@ -377,8 +387,8 @@ def report_approve_content(*, report: Report, notes: str, acting_user) -> Report
 
 
 def reported_costs(report: Report) -> Decimal:
-    budget = report.form.parsed.fact_questions()["budget"]
-    return BudgetFigures.from_answer(report.answers.get(budget.id)).total_eligible_costs
+    """The report's eligible costs: the lead's and, in a joint project, every co-implementer's together."""
+    return joint_report(report).whole.total_eligible_costs
 
 
 @transaction.atomic
@@ -402,7 +412,8 @@ def report_approve_finances(
     if accepted_costs is None or accepted_costs < 0:
         raise ValidationError({"accepted_costs": _("Enter the eligible costs accepted, zero or more.")})
     accepted_costs = to_cents(accepted_costs)
-    reported = reported_costs(report)
+    joint = joint_report(report)
+    reported = joint.whole.total_eligible_costs
     if accepted_costs > reported:
         raise ValidationError(
             {
@@ -448,6 +459,7 @@ def report_approve_finances(
                 "to_pay": str(settlement.to_pay),
                 "over_paid": str(settlement.over_paid),
                 "to_return": str(settlement.to_return),
+                "co_implementers": settlement_breakdown(joint),
             },
         },
         accepted_costs=str(accepted_costs),
@@ -514,3 +526,264 @@ def send_report_reminders(*, today: datetime.date | None = None) -> int:
             )
         sent += 1
     return sent
+
+
+# --- Joint projects: the co-implementers' parts of a report -------------------------------------------------------
+
+
+def _co_implementer_of(report: Report, co_implementer: CoImplementer) -> CoImplementer:
+    if co_implementer.application_id != report.grant.application_id:
+        raise ValidationError(
+            _("The co-implementer is not one of this project's co-implementers."),
+            code="unknown_co_implementer",
+        )
+    return co_implementer
+
+
+def acting_organisation(*, co_implementer: CoImplementer, person) -> Organisation | None:
+    """The organisation with the co-implementer's Business ID that the person acts for in the service, if any."""
+    return Organisation.objects.filter(
+        business_id=co_implementer.business_id, memberships__person=person
+    ).first()
+
+
+def _require_own_organisation(*, co_implementer: CoImplementer, person) -> Organisation:
+    organisation = acting_organisation(co_implementer=co_implementer, person=person)
+    if organisation is None:
+        raise ValidationError(
+            _(
+                "To enter the part of %(name)s you act for it: register %(name)s (Business ID %(business_id)s) "
+                "in the service, or ask its administrator to invite you to it, then open this page again."
+            )
+            % {"name": co_implementer.name, "business_id": co_implementer.business_id},
+            code="not_acting_for_co_implementer",
+        )
+    return organisation
+
+
+def _invitation_in_use(report: Report, co_implementer: CoImplementer, person):
+    return (
+        CoImplementerInvitation.objects.select_related("co_implementer")
+        .filter(
+            report=report,
+            co_implementer=co_implementer,
+            accepted_by=person,
+            accepted_at__isnull=False,
+            revoked_at__isnull=True,
+        )
+        .first()
+    )
+
+
+# The largest amount a part's field takes (the model's 14 digits with two decimals).
+AMOUNT_LIMIT = Decimal("1e12")
+
+
+def _amount_or_none(value) -> Decimal | None:
+    """The value as an amount in euros with two places, zero or more and within the limit; None otherwise."""
+    try:
+        amount = to_cents(value or 0)
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    return amount if amount.is_finite() and 0 <= amount < AMOUNT_LIMIT else None
+
+
+def _checked_amounts(co_implementer: CoImplementer, costs: dict, own_funding) -> tuple[dict, Decimal]:
+    """The part's costs by category and own funding as two-place amounts, or a refusal field by field."""
+    errors = {}
+    checked = {}
+    amounts = {category: costs.get(category) for category in COST_CATEGORIES} | {"own_funding": own_funding}
+    for field, value in amounts.items():
+        amount = _amount_or_none(value)
+        if amount is None:
+            errors[field] = ValidationError(
+                _("Enter an amount in euros, zero or more."), code="invalid_amount"
+            )
+        elif amount or field == "own_funding":
+            checked[field] = amount
+    if errors:
+        raise ValidationError(errors)
+    own = checked.pop("own_funding")
+    total = to_cents(sum(checked.values(), Decimal("0")))
+    if own > total:
+        raise ValidationError(
+            {
+                "own_funding": ValidationError(
+                    _(
+                        "The actual own funding of %(name)s, %(own)s, is more than its actual eligible costs, "
+                        "%(costs)s."
+                    )
+                    % {"name": co_implementer.name, "own": format_euros(own), "costs": format_euros(total)},
+                    code="co_implementer_own_funding_above_costs",
+                )
+            }
+        )
+    return {category: str(amount) for category, amount in checked.items()}, own
+
+
+@transaction.atomic
+def co_implementer_part_save(
+    *, report: Report, co_implementer: CoImplementer, costs: dict, own_funding, acting_user
+) -> CoImplementerReportPart:
+    """Save one co-implementer's actual eligible costs by category and own funding in the report, while the report
+    can be changed. The lead's members may enter every part; the co-implementer's invited representative only
+    its own, acting for the co-implementer's organisation under a check of the right to act."""
+    report = _locked(report)
+    co_implementer = _co_implementer_of(report, co_implementer)
+    representative = not acting_user.has_perm("reports.write_report", report.grant)
+    if representative:
+        invitation = _invitation_in_use(report, co_implementer, acting_user)
+        if invitation is None or not acting_user.has_perm("reports.write_co_implementer_part", invitation):
+            raise PermissionDenied
+    _refuse_unless_editable(report)
+    _refuse_unless_in_force(report.grant)
+    costs, own = _checked_amounts(co_implementer, costs if isinstance(costs, dict) else {}, own_funding)
+    authority = None
+    if representative:
+        organisation = _require_own_organisation(co_implementer=co_implementer, person=acting_user)
+        authority = require_authority(person=acting_user, organisation=organisation)
+    part, _created = CoImplementerReportPart.objects.update_or_create(
+        report=report,
+        co_implementer=co_implementer,
+        defaults={"costs": costs, "own_funding": own, "saved_by": acting_user, "authority_check": authority},
+    )
+    audit(
+        acting_user=acting_user,
+        action="report.co_implementer_part_saved",
+        target=report,
+        co_implementer=co_implementer.business_id,
+        costs=costs,
+        own_funding=str(own),
+        **(authority_details(authority) if authority else {}),
+    )
+    return part
+
+
+@transaction.atomic
+def co_implementer_invite(
+    *, report: Report, co_implementer: CoImplementer, email: str, acting_user
+) -> CoImplementerInvitation:
+    """Invite the co-implementer's representative by email to enter its part of the report; an earlier pending
+    invitation to the same address for the same part is replaced. Sent by the lead's members or by the officials
+    who review the report's content, while the report can be changed."""
+    report = _locked(report)
+    if not acting_user.has_perm("reports.invite_co_implementer", report.grant):
+        raise PermissionDenied
+    co_implementer = _co_implementer_of(report, co_implementer)
+    _refuse_unless_editable(report)
+    _refuse_unless_in_force(report.grant)
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(
+            {"email": ValidationError(_("Enter a valid email address."), code="invalid_email")}
+        ) from None
+    now = timezone.now()
+    CoImplementerInvitation.objects.filter(
+        report=report,
+        co_implementer=co_implementer,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = CoImplementerInvitation.objects.create(
+        report=report,
+        co_implementer=co_implementer,
+        email=email,
+        token_hash=CoImplementerInvitation.hash_token(token),
+        invited_by=acting_user,
+        expires_at=now + datetime.timedelta(days=settings.ORGANISATION_INVITATION_DAYS),
+    )
+    audit(
+        acting_user=acting_user,
+        action="report.co_implementer_invited",
+        target=report,
+        co_implementer=co_implementer.business_id,
+        email=email,
+    )
+    application = report.grant.application
+    language = get_language() or settings.LANGUAGE_CODE
+    queue_email(
+        key=f"co-implementer-invitation:{invitation.pk}:{invitation.token_hash[:16]}",
+        template="reports/email/co_implementer_invitation",
+        context={
+            "co_implementer_name": co_implementer.name,
+            "lead_name": application.organisation.name,
+            "project_name": application.project_name,
+            "report_kind": report.get_kind_display(),
+            "invited_by": acting_user.full_name or acting_user.email,
+            "accept_url": site_url("applications:co_implementer_invitation", language=language, token=token),
+            "expires_at": invitation.expires_at,
+        },
+        recipient=email,
+        language=language,
+        holds_secret=True,
+    )
+    return invitation
+
+
+def invitation_for_token(token: str) -> CoImplementerInvitation | None:
+    return (
+        CoImplementerInvitation.objects.select_related(
+            "co_implementer", "report__grant__application__organisation"
+        )
+        .filter(token_hash=CoImplementerInvitation.hash_token(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def co_implementer_invitation_accept(*, token: str, acting_user) -> CoImplementerInvitation:
+    """Accept an invitation: the person signed in with the address it was sent to, acts for the organisation with
+    the co-implementer's Business ID and has the right to act for it (checked as for every act in its name)."""
+    invitation = (
+        CoImplementerInvitation.objects.select_for_update(of=("self",))
+        .select_related("co_implementer")
+        .filter(token_hash=CoImplementerInvitation.hash_token(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_pending:
+        raise ValidationError(
+            _("This invitation is no longer valid. Ask the project's lead applicant for a new one."),
+            code="invitation_invalid",
+        )
+    if invitation.email.lower() != (acting_user.email or "").lower():
+        raise ValidationError(
+            _("This invitation was sent to %(email)s. Sign in with that address to accept it."),
+            code="invitation_other_email",
+            params={"email": invitation.email},
+        )
+    organisation = _require_own_organisation(co_implementer=invitation.co_implementer, person=acting_user)
+    authority = require_authority(person=acting_user, organisation=organisation)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = acting_user
+    invitation.authority_check = authority
+    invitation.save(update_fields=["accepted_at", "accepted_by", "authority_check"])
+    audit(
+        acting_user=acting_user,
+        action="report.co_implementer_invitation_accepted",
+        target=invitation.report,
+        co_implementer=invitation.co_implementer.business_id,
+        **authority_details(authority),
+    )
+    return invitation
+
+
+@transaction.atomic
+def co_implementer_invitation_revoke(*, invitation: CoImplementerInvitation, acting_user) -> None:
+    """End an invitation, accepted or not: its representative no longer enters the part."""
+    report = _locked(invitation.report)
+    if not acting_user.has_perm("reports.invite_co_implementer", report.grant):
+        raise PermissionDenied
+    invitation = CoImplementerInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit(
+            acting_user=acting_user,
+            action="report.co_implementer_invitation_revoked",
+            target=report,
+            email=invitation.email,
+        )

@@ -1,6 +1,7 @@
 """Pages of reports: the recipient writes and sends a report the decision asks for; officials review it."""
 
 import json
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustamo.applications.answers import parse_post
+from avustamo.applications.models import CoImplementer
 from avustamo.core.confirmation import unconfirmed_file_removal
 from avustamo.core.downloads import file_download
 from avustamo.core.forms import add_service_errors
@@ -22,7 +24,7 @@ from avustamo.grants.models import Grant
 from avustamo.grants.selectors import approved_budget
 from avustamo.organisations.authority_views import confirm_right_to_act
 from avustamo.payments.services import settlement_of
-from avustamo.programmes.application_form.budget import COST_CATEGORIES, BudgetFigures
+from avustamo.programmes.application_form.budget import COST_CATEGORIES, FINANCING_LINES
 from avustamo.programmes.application_form.presentation import present
 from avustamo.programmes.application_form.schema import REPORT_FACTS, Attachment
 from avustamo.programmes.application_form.standard import standard_report_definition
@@ -31,13 +33,22 @@ from avustamo.programmes.forms import CallFormDefinitionForm
 from avustamo.programmes.models import Call
 from avustamo.programmes.views import form_preview_context
 from avustamo.reports import selectors, services
+from avustamo.reports.co_implementers import JointReport, figures_of, joint_report, part_notes
 from avustamo.reports.forms import (
+    CoImplementerInviteForm,
+    CoImplementerPartForm,
     CompletionRequestForm,
     ContentApprovalForm,
     FinancesApprovalForm,
     ReportStartForm,
 )
-from avustamo.reports.models import Report, ReportAttachment, ReportKind, ReportStatus
+from avustamo.reports.models import (
+    CoImplementerInvitation,
+    Report,
+    ReportAttachment,
+    ReportKind,
+    ReportStatus,
+)
 from avustamo.reports.tasks import settlement_decision_file_name
 
 
@@ -73,34 +84,57 @@ def report_start(request, pk):
     return redirect("applications:report", pk=pk, report_pk=report.pk)
 
 
-def comparison(report: Report) -> list[dict]:
-    """The approved budget beside the costs the report gives, category by category."""
-    approved = approved_budget(report.grant)
-    budget = report.form.parsed.fact_questions()["budget"]
-    actual = BudgetFigures.from_answer(report.answers.get(budget.id))
+def comparison(report: Report, joint: JointReport) -> list[dict]:
+    """The approved budget beside the costs the report gives, category by category; in a joint project both are
+    the whole project's (the lead's approved budget and the co-implementers' parts of the application)."""
+    approved_lead = approved_budget(report.grant)
+    planned_by_co_implementers = joint.planned_co_implementer_costs
+    approved = {key: approved_lead.costs[key] + planned_by_co_implementers[key] for key in COST_CATEGORIES}
+    actual = joint.whole
     rows = [
         {
             "label": label,
-            "approved": approved.costs[key],
+            "approved": approved[key],
             "actual": actual.costs[key],
-            "difference": actual.costs[key] - approved.costs[key],
+            "difference": actual.costs[key] - approved[key],
         }
         for key, label in COST_CATEGORIES.items()
     ]
+    approved_total = sum(approved.values())
     rows.append(
         {
             "label": _("Total eligible costs"),
-            "approved": approved.total_eligible_costs,
+            "approved": approved_total,
             "actual": actual.total_eligible_costs,
-            "difference": actual.total_eligible_costs - approved.total_eligible_costs,
+            "difference": actual.total_eligible_costs - approved_total,
             "total": True,
         }
     )
     return rows
 
 
-def _report_context(report: Report, *, answers=None, errors=None) -> dict:
+def _co_implementer_context(report: Report, joint: JointReport, *, for_lead: bool) -> dict:
+    """The co-implementers' parts for the report pages: the breakdown, the notes on it and, for the lead, the
+    invitations in use or waiting (one statement)."""
+    if not joint.is_joint:
+        return {"joint": None}
+    context = {"joint": joint, "co_implementer_notes": part_notes(report.grant.application.call, joint)}
+    if for_lead:
+        invitations = {}
+        for invitation in report.co_implementer_invitations.filter(revoked_at__isnull=True).order_by(
+            "created_at", "pk"
+        ):
+            if invitation.accepted_at is not None or invitation.is_pending:
+                invitations.setdefault(invitation.co_implementer_id, []).append(invitation)
+        context["co_implementer_invitations"] = [
+            (part, invitations.get(part.co_implementer.pk, [])) for part in joint.parts
+        ]
+    return context
+
+
+def _report_context(report: Report, *, answers=None, errors=None, for_lead=True) -> dict:
     definition = report.form.parsed
+    joint = joint_report(report)
     return {
         "report": report,
         "grant": report.grant,
@@ -118,9 +152,10 @@ def _report_context(report: Report, *, answers=None, errors=None) -> dict:
         ],
         "attachments": report.attachments.all(),
         "completion_request": selectors.open_completion_request(report),
-        "comparison": comparison(report),
+        "comparison": comparison(report, joint),
         # The budget block of a report asks for actual figures; no grant is applied for in it.
         "report_form": True,
+        **_co_implementer_context(report, joint, for_lead=for_lead),
     }
 
 
@@ -229,7 +264,10 @@ def reports_for_review(request):
 def _review_context(request, report: Report, **forms) -> dict:
     step = {ReportStatus.SUBMITTED: "content", ReportStatus.CONTENT_APPROVED: "finances"}.get(report.status)
     may_review = step is not None and request.user.has_perm(f"reports.review_{step}", report.grant)
-    context = _report_context(report) | {"step": step if may_review else None}
+    context = _report_context(report, for_lead=False) | {"step": step if may_review else None}
+    context["may_invite"] = report.status in services.EDITABLE and request.user.has_perm(
+        "reports.invite_co_implementer", report.grant
+    )
     if may_review:
         context["completion_form"] = forms.get("completion_form") or CompletionRequestForm()
         if step == "content":
@@ -440,3 +478,210 @@ def my_settlement_decision_document(request, pk, report_pk):
     response = _settlement_decision_response(report)
     notice_opened(report, organisation=report.grant.application.organisation, acting_user=request.user)
     return response
+
+
+# --- Joint projects: the co-implementers' parts of a report -------------------------------------------------------
+
+
+def _own_report_co_implementer(request, pk, report_pk, co_implementer_pk) -> tuple[Report, CoImplementer]:
+    report = _own_report(request, pk, report_pk)
+    co_implementer = get_object_or_404(
+        CoImplementer, pk=co_implementer_pk, application_id=report.grant.application_id
+    )
+    return report, co_implementer
+
+
+def _saved_figures(part) -> list[tuple[str, Decimal]]:
+    """A saved part as (label, amount) rows for reading: each cost category, then the own funding."""
+    if part is None:
+        return []
+    figures = figures_of(part.costs, part.own_funding)
+    return [(label, figures.costs[key]) for key, label in COST_CATEGORIES.items()] + [
+        (FINANCING_LINES["own_funding"], figures.own_funding)
+    ]
+
+
+def _part_page(
+    request, report: Report, co_implementer: CoImplementer, *, save_url: str, back_url: str, acting_for=None
+):
+    """The form of one co-implementer's part, for the lead and for its invited representative alike: GET shows
+    it, POST saves it (refused figures are shown again with their messages, nothing saved). `acting_for`: the
+    representative's own organisation, whose right to act is confirmed in e-Authorizations before the save."""
+    part = report.co_implementer_parts.filter(co_implementer=co_implementer).first()
+    editable = report.status in services.EDITABLE
+    if request.method == "POST" and editable and acting_for is not None:
+        refused = confirm_right_to_act(request, acting_for, back_to=request.path, draft_kept=False)
+        if refused is not None:
+            return refused
+    form = CoImplementerPartForm(
+        request.POST if request.method == "POST" and editable else None,
+        initial=CoImplementerPartForm.initial_of(part),
+    )
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                services.co_implementer_part_save(
+                    report=report,
+                    co_implementer=co_implementer,
+                    costs=form.costs(),
+                    own_funding=form.cleaned_data.get("own_funding"),
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("The part of %(name)s has been saved.") % {"name": co_implementer.name}
+                )
+                return redirect(back_url)
+        status = 400
+    return render(
+        request,
+        "reports/co_implementer_part.html",
+        {
+            "report": report,
+            "application": report.grant.application,
+            "co_implementer": co_implementer,
+            "part": part,
+            "form": form,
+            "saved_figures": _saved_figures(part),
+            "editable": editable,
+            "save_url": save_url,
+            "back_url": back_url,
+        },
+        status=status,
+    )
+
+
+@login_required
+def report_co_implementer_part(request, pk, report_pk, co_implementer_pk):
+    """The lead's members enter a co-implementer's part of the report."""
+    report, co_implementer = _own_report_co_implementer(request, pk, report_pk, co_implementer_pk)
+    return _part_page(
+        request,
+        report,
+        co_implementer,
+        save_url=request.path,
+        back_url=reverse("applications:report", kwargs={"pk": pk, "report_pk": report.pk}),
+    )
+
+
+def _invite(request, report: Report, co_implementer: CoImplementer, back_url: str):
+    form = CoImplementerInviteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["email"])
+        services.co_implementer_invite(
+            report=report,
+            co_implementer=co_implementer,
+            email=form.cleaned_data["email"],
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The invitation to enter the part of %(name)s has been sent to %(email)s.")
+            % {"name": co_implementer.name, "email": form.cleaned_data["email"]},
+        )
+    return redirect(back_url)
+
+
+@login_required
+@require_POST
+def report_co_implementer_invite(request, pk, report_pk, co_implementer_pk):
+    report, co_implementer = _own_report_co_implementer(request, pk, report_pk, co_implementer_pk)
+    if not request.user.has_perm("reports.invite_co_implementer", report.grant):
+        raise PermissionDenied
+    return _invite(
+        request,
+        report,
+        co_implementer,
+        reverse("applications:report", kwargs={"pk": pk, "report_pk": report.pk}),
+    )
+
+
+@login_required
+@require_POST
+def official_report_co_implementer_invite(request, pk, co_implementer_pk):
+    """The official who reviews a report asked to be completed invites a co-implementer to enter its part."""
+    report = get_object_or_404(Report.objects.select_related("grant__application"), pk=pk)
+    if not report.is_sent or not request.user.has_perm("reports.read_report_as_official", report.grant):
+        raise Http404
+    if not request.user.has_perm("reports.invite_co_implementer", report.grant):
+        raise PermissionDenied
+    co_implementer = get_object_or_404(
+        CoImplementer, pk=co_implementer_pk, application_id=report.grant.application_id
+    )
+    return _invite(request, report, co_implementer, reverse("official:report_review", args=[report.pk]))
+
+
+@login_required
+@require_POST
+def report_co_implementer_invitation_revoke(request, pk, report_pk, invitation_pk):
+    report = _own_report(request, pk, report_pk)
+    invitation = get_object_or_404(CoImplementerInvitation, pk=invitation_pk, report=report)
+    if not request.user.has_perm("reports.invite_co_implementer", report.grant):
+        raise PermissionDenied
+    services.co_implementer_invitation_revoke(invitation=invitation, acting_user=request.user)
+    messages.success(request, _("The invitation to %(email)s has been ended.") % {"email": invitation.email})
+    return redirect("applications:report", pk=pk, report_pk=report.pk)
+
+
+@login_required
+def co_implementer_invitation(request, token):
+    """The invited representative opens the emailed link: what they are asked to do, and accepting it."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None or (request.user.email or "").lower() != invitation.email.lower():
+        # Only the address the invitation went to learns anything of it.
+        return render(request, "reports/co_implementer_invitation.html", {"invitation": None}, status=404)
+    if request.method == "POST":
+        organisation = services.acting_organisation(
+            co_implementer=invitation.co_implementer, person=request.user
+        )
+        if organisation is not None:
+            refused = confirm_right_to_act(request, organisation, back_to=request.path, draft_kept=False)
+            if refused is not None:
+                return refused
+        try:
+            invitation = services.co_implementer_invitation_accept(token=token, acting_user=request.user)
+        except ValidationError as error:
+            return render(
+                request,
+                "reports/co_implementer_invitation.html",
+                {"invitation": invitation, "problems": error.messages},
+                status=400,
+            )
+        messages.success(
+            request, _("You can now enter the part of %(name)s.") % {"name": invitation.co_implementer.name}
+        )
+        return redirect("applications:co_implementer_part", invitation_pk=invitation.pk)
+    return render(request, "reports/co_implementer_invitation.html", {"invitation": invitation})
+
+
+@login_required
+def co_implementer_part(request, invitation_pk):
+    """The invited representative's page: their co-implementer's part of the one report, nothing else of it."""
+    invitation = (
+        CoImplementerInvitation.objects.select_related(
+            "co_implementer", "report__form", "report__grant__application__organisation"
+        )
+        .filter(pk=invitation_pk)
+        .first()
+    )
+    if invitation is None or not request.user.has_perm("reports.write_co_implementer_part", invitation):
+        raise Http404
+    return _part_page(
+        request,
+        invitation.report,
+        invitation.co_implementer,
+        save_url=request.path,
+        back_url=request.path,
+        acting_for=(
+            services.acting_organisation(co_implementer=invitation.co_implementer, person=request.user)
+            if request.method == "POST"
+            else None
+        ),
+    )
