@@ -1,5 +1,6 @@
 """Writes for calls: create, edit, copy, publish. One transaction each, attributed and audited."""
 
+import copy
 import hashlib
 import json
 from collections.abc import Callable
@@ -113,7 +114,11 @@ def _ensure_de_minimis_declaration(call: Call, acting_user) -> None:
     if call.published_at is not None:
         raise ValidationError({"state_aid_basis": _de_minimis_declaration_missing()})
     definition = dict(current.definition)
-    definition["sections"] = [*definition["sections"][:-1], DE_MINIMIS_SECTION, definition["sections"][-1]]
+    definition["sections"] = [
+        *definition["sections"][:-1],
+        copy.deepcopy(DE_MINIMIS_SECTION),
+        definition["sections"][-1],
+    ]
     current.definition = parse_definition(definition).to_json()
     current.created_by = acting_user
     current.save(update_fields=["definition", "created_by"])

@@ -1,5 +1,7 @@
 """The standard application form every new call starts from: the blocks the service relies on, in fi/sv/en."""
 
+import copy
+
 from avustamo.programmes.application_form.schema import SCHEMA_VERSION
 
 
@@ -94,7 +96,7 @@ def standard_definition(*, de_minimis: bool = False) -> dict:
     """The standard form; for a call whose grants are de minimis aid, with the declaration of aid received."""
     definition = _standard_definition()
     if de_minimis:
-        definition["sections"].insert(-1, DE_MINIMIS_SECTION)
+        definition["sections"].insert(-1, copy.deepcopy(DE_MINIMIS_SECTION))
     return definition
 
 
@@ -211,7 +213,7 @@ def _standard_definition() -> dict:
                 "id": "budget-section",
                 "title": _text("Talousarvio", "Budget", "Budget"),
                 "questions": [
-                    VAT_RECOVERABLE_QUESTION,
+                    copy.deepcopy(VAT_RECOVERABLE_QUESTION),
                     {
                         "type": "budget",
                         "id": "budget",
