@@ -268,7 +268,7 @@ class TestTheDecisionDocument:
                     "bruttobidragsekvivalent är 12 345,67 €",
                     "kommissionens förordning (EU) 2023/2831 av den 13 december 2023",
                     "(EUT L, 2023/2831, 15.12.2023)",
-                    "varken dra av",
+                    "varken kan dra av",
                 ],
             ),
             (
