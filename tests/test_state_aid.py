@@ -449,6 +449,24 @@ class TestTheReportAsksAboutVat:
         assert report_submit(report=report, acting_user=report.created_by).status == ReportStatus.SUBMITTED
 
 
+class TestThePresenterSeesTheSum:
+    def test_the_decision_page_shows_the_period_the_parts_and_the_room_left(self, client):
+        declared = [_aid("120000.00", today() - datetime.timedelta(days=200))]
+        application, presenter = _eligible(_submitted(_de_minimis_call(), declared=declared))
+        sign_in(client, presenter)
+        with translation.override("en"):
+            page = client.get(f"/official/applications/{application.pk}/decision/", HTTP_ACCEPT_LANGUAGE="en")
+        text = " ".join(page.content.decode().split())
+        assert page.status_code == 200
+        assert "120 000 €" in text and "180 000 €" in text, text[:500]
+
+    def test_a_call_that_is_not_aid_shows_no_sum(self, client):
+        application, presenter = _eligible(_submitted(CallFactory(max_grant=Decimal("100000.00"))))
+        sign_in(client, presenter)
+        page = client.get(f"/official/applications/{application.pk}/decision/")
+        assert 'id="de-minimis-heading"' not in page.content.decode()
+
+
 class TestTheRegisterExport:
     def test_each_de_minimis_grant_is_a_row_with_what_the_register_needs(self):
         application = _submitted(_de_minimis_call())
