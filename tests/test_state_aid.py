@@ -28,6 +28,7 @@ from avustamo.programmes.application_form.standard import standard_definition
 from avustamo.programmes.models import Call, CallForm, StateAidBasis
 from avustamo.reports.models import ReportStatus
 from avustamo.reports.services import report_submit
+from avustamo.reviews import services as review_services
 from tests.access import sign_in
 from tests.documents import pdf_text
 from tests.factories import (
@@ -36,6 +37,7 @@ from tests.factories import (
     CallFactory,
     CallFormFactory,
     DecisionFactory,
+    EvaluationCriterionFactory,
     GrantFactory,
     MembershipFactory,
     ProgrammeFactory,
@@ -137,6 +139,25 @@ class TestTheCeilingOnAProposal:
             _propose(application, presenter, "30000.01")
         assert refusal.value.error_dict["amount"][0].code == "de_minimis_ceiling"
         assert _propose(application, presenter, "30000.00").amount == Decimal("30000.00")
+
+    def test_the_suggested_allocation_proposes_at_most_the_room_left(self):
+        call = _de_minimis_call()
+        criterion = EvaluationCriterionFactory(call=call)
+        declared = [_aid("270000.00", today() - datetime.timedelta(days=30))]
+        application, presenter = _eligible(_submitted(call, declared=declared))
+        manager, reviewer = UserFactory(roles=["programme_manager"]), UserFactory(roles=["reviewer"])
+        (assignment,) = review_services.reviewers_assign(
+            application=application, reviewers=[reviewer], acting_user=manager
+        )
+        review_services.conflict_declare(
+            assignment=assignment, conflicted=False, reason="", acting_user=reviewer
+        )
+        review_services.review_submit(
+            assignment=assignment, scores={criterion.pk: (4, "Hyvä.")}, acting_user=reviewer
+        )
+        decision_services.allocation_suggest(call=call, min_score=Decimal("3"), acting_user=presenter)
+        # 60 000 € applied for, but only 30 000 € is left under the ceiling.
+        assert FundingProposal.objects.get(application=application).amount == Decimal("30000.00")
 
     def test_a_call_whose_grants_are_not_aid_has_no_ceiling(self):
         call = CallFactory(max_grant=Decimal("100000.00"))

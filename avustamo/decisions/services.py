@@ -19,7 +19,7 @@ from avustamo.core.dates import helsinki_today
 from avustamo.core.money import format_euros, format_percent, to_cents
 from avustamo.core.permissions import staff_roles
 from avustamo.core.transitions import transition
-from avustamo.decisions.de_minimis import de_minimis_problem
+from avustamo.decisions.de_minimis import de_minimis_problem, de_minimis_sum
 from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
 from avustamo.decisions.selectors import decision_language
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
@@ -174,6 +174,7 @@ def allocation_suggest(*, call: Call, min_score: Decimal, acting_user) -> list[F
         )
     left = call.appropriation
     proposals = []
+    today = helsinki_today()
     decided = set(
         Decision.objects.filter(
             application__call=call, status__in=[DecisionStatus.SIGNED, DecisionStatus.PUBLISHED]
@@ -189,6 +190,9 @@ def allocation_suggest(*, call: Call, min_score: Decimal, acting_user) -> list[F
                 call.max_grant if call.max_grant is not None else left,
                 left,
             )
+            if call.is_de_minimis:
+                # Never suggest what the de minimis ceiling would refuse: at most the room the undertaking has left.
+                amount = min(amount, de_minimis_sum(application, Decimal(0), today).room)
             if call.min_grant is not None and amount < call.min_grant:
                 amount = Decimal(0)
         left -= amount
