@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import translation
 
+from avustamo.applications import services as application_services
 from avustamo.applications.services import SubmissionRefused
 from avustamo.core.dates import helsinki_today as today
 from avustamo.decisions import services as decision_services
@@ -45,6 +46,7 @@ from tests.factories import (
     ScreeningFactory,
     UserFactory,
     close_call,
+    complete_answers,
 )
 
 pytestmark = pytest.mark.django_db
@@ -436,6 +438,24 @@ class TestTheApplication:
         with pytest.raises(SubmissionRefused) as refusal:
             _submitted(_de_minimis_call(), declared=[_aid("1000.00", today() + datetime.timedelta(days=1))])
         assert [problem["code"] for problem in refusal.value.problems] == ["de_minimis_in_future"]
+
+    def test_the_applicant_checks_the_declared_aid_before_sending(self, client):
+        call = _de_minimis_call()
+        applicant = MembershipFactory().person
+        organisation = applicant.memberships.get().organisation
+        draft = application_services.application_start(
+            call=call, organisation=organisation, acting_user=applicant
+        )
+        answers = complete_answers(call) | {
+            "de-minimis-aid": [_aid("4321.00", D(2025, 5, 2), "Keksintösäätiö")]
+        }
+        application_services.application_save(
+            application=draft, answers=answers, version=draft.version, acting_user=applicant
+        )
+        sign_in(client, applicant)
+        page = " ".join(client.get(f"/applications/{draft.pk}/check/").content.decode().split())
+        assert "<dd>Keksintösäätiö</dd>" in page and "<dd>2.5.2025</dd>" in page
+        assert "<dd>4 321 €</dd>" in page  # white space joined: the no-break spaces too
 
     def test_the_declared_aid_is_on_the_officials_copy(self, client):
         application = _submitted(

@@ -221,9 +221,9 @@ def _standard_definition() -> dict:
                         "required": True,
                         "label": _text("Hankkeen talousarvio", "Projektets budget", "Project budget"),
                         "help": _text(
-                            "Haettava avustus on hyväksyttävät kustannukset vähennettynä tuloilla, muulla julkisella rahoituksella ja omarahoituksella.",
-                            "Det understöd som söks är de godtagbara kostnaderna minskade med intäkter, annan offentlig finansiering och självfinansiering.",
-                            "The grant applied for is the eligible costs less income, other public funding and own funding.",
+                            "Haettava avustus on hyväksyttävät kustannukset vähennettynä tuloilla, muulla julkisella rahoituksella ja omarahoituksella. Ilmoittakaa kustannukset ilman arvonlisäveroa, jos voitte vähentää sen tai saada sen palautuksena, ja muuten arvonlisäveroineen.",
+                            "Det understöd som söks är de godtagbara kostnaderna minskade med intäkter, annan offentlig finansiering och självfinansiering. Ange kostnaderna utan mervärdesskatt om ni kan dra av den eller få den återbetald, annars inklusive mervärdesskatt.",
+                            "The grant applied for is the eligible costs less income, other public funding and own funding. Give the costs without VAT if you can deduct it or get it refunded, otherwise with VAT.",
                         ),
                     },
                 ],
