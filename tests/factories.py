@@ -455,6 +455,7 @@ def complete_answers(call, *, requested="50000.00", regions=("01",)) -> dict:
         "activities": "Viikoittaiset perhekerhot.",
         "regions": list(regions),
         "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "vat-recoverable": "no",
         "budget": {
             "costs": {"personnel": str(Decimal(requested) + Decimal("10000.00")), "rents": "5000.00"},
             "income": "5000.00",
@@ -963,6 +964,7 @@ def report_answers(costs=None) -> dict:
         "results": "Tavoitteet saavutettiin.",
         "age-18-29": "14",
         "gender-women": "20",
+        "vat-included": "yes",
         "actual-budget": {"costs": costs or {"personnel": "10000.00", "rents": "2000.00"}},
     }
 
@@ -1121,7 +1123,14 @@ def page_post(answers: dict, **fields) -> dict:
     the page's other `fields` (version, edit_key, action)."""
     posted = {
         f"q-{question}": answers[question]
-        for question in ("project-name", "project-summary", "objectives", "target-groups", "activities")
+        for question in (
+            "project-name",
+            "project-summary",
+            "objectives",
+            "target-groups",
+            "activities",
+            "vat-recoverable",
+        )
         if question in answers
     }
     if "regions" in answers:

@@ -208,7 +208,8 @@ class TestSettings:
         definition, trigger, follow_up = _form_with_condition()
         offered = builder.condition_choices(definition, builder.find(definition, follow_up)[0])
         values = [value for _question, answers in offered for value, _label in answers]
-        assert values == [f"{trigger}=yes", f"{trigger}=no"]
+        # The standard form's own VAT question is an earlier yes/no question too.
+        assert values == ["vat-recoverable=yes", "vat-recoverable=no", f"{trigger}=yes", f"{trigger}=no"]
         assert builder.condition_choices(definition, builder.find(definition, trigger)[0]) == []
         assert builder.find(definition, follow_up)[0]["show_if"] == {"question": trigger, "equals": "yes"}
         parse_definition(definition)

@@ -77,7 +77,7 @@ class TestReportForms:
     def test_the_standard_report_forms_are_valid_report_forms(self):
         for final in (True, False):
             definition = parse_definition(standard_report_definition(final), facts=REPORT_FACTS)
-            assert set(definition.fact_questions()) == {"budget", "results"}
+            assert set(definition.fact_questions()) == {"budget", "results", "vat_included"}
 
     def test_an_application_form_is_not_a_report_form(self):
         with pytest.raises(FormDefinitionError) as error, translation.override("en"):
@@ -510,6 +510,7 @@ def test_the_recipient_writes_and_sends_a_report_through_the_pages(client, call)
         "action": "submit",
         "q-activities-done": "Ryhmät kokoontuivat viikoittain.",
         "q-results": "Tavoitteet saavutettiin.",
+        "q-vat-included": "yes",
         "q-actual-budget-personnel": "10000,00",
         "question-accounts": SimpleUploadedFile("tuloslaskelma.pdf", PDF),
     }

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from avustamo.core.dates import helsinki_today
 from avustamo.core.money import format_euros, is_whole_cents
 from avustamo.core.templatetags.avustamo import day, number
 from avustamo.core.translation import language_code
@@ -433,7 +434,24 @@ def submission_problems(definition: FormDefinition, answers: dict, context: Answ
     _eligibility_problems(definition, answers, context, refuse)
     _period_problems(definition, answers, context, refuse)
     _budget_problems(definition, answers, context, refuse)
+    _de_minimis_problems(definition, answers, refuse)
     return problems
+
+
+def _de_minimis_problems(definition, answers, refuse):
+    """Declared de minimis aid was granted before today: aid not yet granted is not received."""
+    group = definition.fact_questions().get("de_minimis_aid")
+    if group is None:
+        return
+    today = helsinki_today()
+    for row, values in enumerate(answers.get(group.id) or []):
+        granted_on = _date(values.get("granted-on", ""))
+        if granted_on is not None and granted_on > today:
+            refuse(
+                f"{_name(group.id)}-{row}-granted-on",
+                "de_minimis_in_future",
+                _("Declare aid already granted; %(day)s is in the future.") % {"day": day(granted_on)},
+            )
 
 
 def answer_problems(definition: FormDefinition, answers: dict, context: AnswerContext):

@@ -133,6 +133,16 @@ class Application(models.Model):
         blank=True,
         help_text=_("When the retention rules removed the answers and attachments (docs/retention.md)."),
     )
+    vat_recoverable = models.BooleanField(
+        _("can recover the VAT in its costs"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the form did not ask."),
+    )
+    # Each line: {"granting_authority", "granted_on" (ISO date), "amount" (euros, two places)}.
+    declared_de_minimis_aid = models.JSONField(
+        _("de minimis aid declared as received"), default=list, blank=True
+    )
 
     transitions = APPLICATION_TRANSITIONS
 

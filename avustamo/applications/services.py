@@ -31,6 +31,7 @@ from avustamo.applications.tasks import send_submission_receipt
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
+from avustamo.core.money import to_cents
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
 from avustamo.core.translation import language_code
@@ -630,10 +631,32 @@ def _copy_facts(application: Application) -> dict:
         "applicant_name": organisation.name,
         "applicant_business_id": organisation.business_id,
         "iban": organisation.iban,
+        "vat_recoverable": _vat_recoverable(answers, facts),
+        "declared_de_minimis_aid": _declared_de_minimis_aid(answers, facts),
     }
     for field, value in columns.items():
         setattr(application, field, value)
     return columns
+
+
+def _vat_recoverable(answers: dict, facts: dict) -> bool | None:
+    question = facts.get("vat_recoverable")
+    return None if question is None else answers.get(question.id) == "yes"
+
+
+def _declared_de_minimis_aid(answers: dict, facts: dict) -> list[dict]:
+    """The de minimis aid lines the applicant declared, amounts to the cent; none where the form did not ask."""
+    group = facts.get("de_minimis_aid")
+    if group is None:
+        return []
+    return [
+        {
+            "granting_authority": row["granting-authority"],
+            "granted_on": row["granted-on"],
+            "amount": str(to_cents(row["amount"])),
+        }
+        for row in answers.get(group.id) or []
+    ]
 
 
 def _answered_regions(application: Application) -> list[str]:

@@ -11,6 +11,7 @@ from avustamo.core.money import to_cents
 from avustamo.decisions.formal import BASE_URL, LANGUAGES, PDF_VARIANT, formal_decision_pdf, letter_context
 from avustamo.decisions.models import Decision, DecisionStatus
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
+from avustamo.programmes.state_aid import state_aid_statement
 
 __all__ = ["BASE_URL", "LANGUAGES", "PDF_VARIANT", "decision_pdf"]
 
@@ -44,6 +45,8 @@ def _context(decision: Decision, language: str) -> dict:
         "legal_basis": call.legal_basis_in(text_language),
         "special_act": call.special_act_in(language) or call.special_act_in(decision.language),
         "budget_item": call.budget_item,
+        "state_aid_statement": state_aid_statement(call, decision.amount, language),
+        "vat_recoverable": decision.application.vat_recoverable,
         **decision_terms_shown(decision),
     }
 

@@ -19,6 +19,7 @@ from avustamo.core.dates import helsinki_today
 from avustamo.core.money import format_euros, format_percent, to_cents
 from avustamo.core.permissions import staff_roles
 from avustamo.core.transitions import transition
+from avustamo.decisions.de_minimis import de_minimis_problem, de_minimis_sum
 from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
 from avustamo.decisions.selectors import decision_language
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
@@ -114,6 +115,8 @@ def proposal_set(
         )
     if share_problem := above_share_problem(amount, eligible_costs, max_share_percent):
         errors["max_share_percent"] = share_problem
+    if "amount" not in errors and (ceiling := de_minimis_problem(application, amount, helsinki_today())):
+        errors["amount"] = ceiling
     previous = FundingProposal.objects.filter(application=application).first()
     if previous is not None and previous.amount != amount and not justification:
         errors["justification"] = ValidationError(
@@ -171,6 +174,7 @@ def allocation_suggest(*, call: Call, min_score: Decimal, acting_user) -> list[F
         )
     left = call.appropriation
     proposals = []
+    today = helsinki_today()
     decided = set(
         Decision.objects.filter(
             application__call=call, status__in=[DecisionStatus.SIGNED, DecisionStatus.PUBLISHED]
@@ -186,6 +190,9 @@ def allocation_suggest(*, call: Call, min_score: Decimal, acting_user) -> list[F
                 call.max_grant if call.max_grant is not None else left,
                 left,
             )
+            if call.is_de_minimis:
+                # Never suggest what the de minimis ceiling would refuse: at most the room the undertaking has left.
+                amount = min(amount, de_minimis_sum(application, Decimal(0), today).room)
             if call.min_grant is not None and amount < call.min_grant:
                 amount = Decimal(0)
         left -= amount
@@ -461,6 +468,8 @@ def decision_save_draft(*, application: Application, terms: DecisionTerms, actin
         terms,
         screened_eligible=screening is not None and screening.result == ScreeningResult.ELIGIBLE,
     )
+    if not problems and (ceiling := de_minimis_problem(application, terms.awarded_amount, helsinki_today())):
+        problems["amount"] = ceiling
     if problems:
         raise ValidationError(problems)
     draft = (
@@ -585,6 +594,11 @@ def decision_sign(*, decision: Decision, acting_user, now=None) -> Decision:
         raise PermissionDenied(_("The decision was sent to another decision maker."))
     if missing_elements(decision):
         raise ValidationError(_("The decision lacks what the law requires."), code="incomplete")
+    # Aid is granted on the day the decision is signed: other grants may have been signed since it was drafted.
+    if decision.is_positive and (
+        ceiling := de_minimis_problem(decision.application, decision.amount, helsinki_today(now))
+    ):
+        raise ceiling
     transition(
         decision,
         "sign",

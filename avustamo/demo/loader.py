@@ -42,6 +42,7 @@ from avustamo.organisations.models import (
     TYPES_VERIFIED_BY_OFFICIALS,
     Membership,
     Organisation,
+    OrganisationType,
     RepresentationVerification,
     VerificationStatus,
 )
@@ -271,6 +272,15 @@ def _call_create(row: dict, official: User, *, opens_at, closes_at) -> Call:
     return call
 
 
+# Municipalities, joint municipal authorities and wellbeing services counties have the VAT in their costs refunded;
+# the associations of the demo cannot recover it.
+VAT_REFUNDED_TYPES = {
+    OrganisationType.MUNICIPALITY,
+    OrganisationType.JOINT_MUNICIPAL_AUTHORITY,
+    OrganisationType.WELLBEING_SERVICES_COUNTY,
+}
+
+
 def _demo_answers(call: Call, funding_year: int) -> dict:
     return {
         "contact-persons": [
@@ -290,6 +300,7 @@ def _demo_answers(call: Call, funding_year: int) -> dict:
         "activities": "Viikoittaiset perhekerhot, kuukausittaiset vanhempainillat ja kesän harrastuskokeilut.",
         "regions": ["06"],
         "period": {"start": f"{funding_year}-01-01", "end": f"{funding_year}-12-31"},
+        "vat-recoverable": "no",
         "budget": {
             "costs": {"personnel": "42000.00", "rents": "6000.00", "travel": "1500.00", "other": "3500.00"},
             "income": "1000.00",
@@ -376,6 +387,8 @@ def _submitted_application(call: Call, row: dict, people: dict[str, User], submi
     )
     answers = {
         **row["answers"],
+        # Municipalities have the VAT in their costs refunded (Municipal VAT refund); the associations cannot.
+        "vat-recoverable": "yes" if organisation.organisation_type in VAT_REFUNDED_TYPES else "no",
         "declarations": [str(pk) for pk in call.declarations.values_list("pk", flat=True)],
     }
     application = application_services.application_save(
@@ -702,6 +715,8 @@ def _sent_report(grant: Grant, kind: str, answers: dict, accounts_title: str):
     report = report_services.report_start(grant=grant, kind=kind, due_date=due.due_date, acting_user=member)
     if report.is_sent:
         return None
+    # A recipient that can recover the VAT reports its costs without it, as its decision says.
+    answers = {"vat-included": "no" if grant.application.vat_recoverable else "yes", **answers}
     report = report_services.report_save(
         report=report, answers=answers, version=report.version, acting_user=member
     )

@@ -25,6 +25,7 @@ from avustamo.core.notices import acceptance_deadline, notice_of, notices_for, r
 from avustamo.core.permissions import staff_roles
 from avustamo.decisions import selectors as decision_selectors
 from avustamo.decisions import services as decision_services
+from avustamo.decisions.de_minimis import de_minimis_sum
 from avustamo.decisions.documents import decision_terms_shown
 from avustamo.decisions.forms import (
     AllocationForm,
@@ -302,6 +303,9 @@ def application_decision(request, pk):
             may_claim_return=money["grant"] is not None
             and user.has_perm("payments.claim_return", money["grant"].decision),
             review_requests=list(review_requests_of(application)),
+            de_minimis=de_minimis_sum(application, Decimal(0), helsinki_today())
+            if application.call.is_de_minimis
+            else None,
             may_register_review_request=user.has_perm("review_requests.register_review_request", application),
         ),
     )

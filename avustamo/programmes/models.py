@@ -138,6 +138,19 @@ class Agency(models.Model):
         return f"360G-{self.open_data_prefix or self.code.lower()}"
 
 
+class StateAidBasis(models.TextChoices):
+    """Whether a call's grants are State aid (TFEU art. 107(1)) and, if so, under which rules they are given."""
+
+    NOT_AID = "not_aid", _("not State aid (non-economic activity)")
+    DE_MINIMIS = "de_minimis", _("de minimis aid (Commission Regulation (EU) 2023/2831)")
+    GBER = "gber", _("aid exempted by the General Block Exemption Regulation (EU) No 651/2014")
+
+
+GBER_ARTICLE_VALIDATORS = [
+    RegexValidator(r"^[1-9][0-9]{0,2}[a-z]?$", _("Enter the article's number, e.g. 31 or 56a."))
+]
+
+
 class GrantType(models.TextChoices):
     SPECIAL = "special", _("special grant (project)")
     GENERAL = "general", _("general grant (operations)")
@@ -207,6 +220,20 @@ class Programme(models.Model):
         _("grant type"), max_length=10, choices=GrantType.choices, default=GrantType.SPECIAL
     )
     eligible_organisation_types = models.JSONField(_("eligible organisation types"), default=list)
+    state_aid_basis = models.CharField(
+        _("State aid"),
+        max_length=12,
+        choices=StateAidBasis.choices,
+        default=StateAidBasis.NOT_AID,
+        help_text=_("Whether the grants are State aid and on which basis; a call may give its own."),
+    )
+    gber_article = models.CharField(
+        _("article of the block exemption"),
+        max_length=4,
+        blank=True,
+        validators=GBER_ARTICLE_VALIDATORS,
+        help_text=_("For aid under the General Block Exemption Regulation: the article it is given under."),
+    )
     default_max_share_percent = models.DecimalField(
         _("default maximum share of eligible costs (%)"),
         max_digits=5,
@@ -258,9 +285,26 @@ class Programme(models.Model):
                     % {"types": ", ".join(sorted(unknown))}
                 }
             )
+        if problem := gber_article_problem(self.state_aid_basis, self.gber_article):
+            raise ValidationError({"gber_article": problem})
 
     def get_eligible_organisation_types_display(self) -> list[str]:
         return [OrganisationType(code).label for code in self.eligible_organisation_types]
+
+
+def gber_article_problem(basis: str, article: str) -> ValidationError | None:
+    """Aid under the block exemption names its article; other aid names none."""
+    if basis == StateAidBasis.GBER and not article:
+        return ValidationError(
+            _("Give the article of the General Block Exemption Regulation the aid is given under."),
+            code="gber_article_missing",
+        )
+    if basis in (StateAidBasis.NOT_AID, StateAidBasis.DE_MINIMIS) and article:
+        return ValidationError(
+            _("Only aid under the General Block Exemption Regulation names an article of it."),
+            code="gber_article_not_used",
+        )
+    return None
 
 
 class CallStatus(models.TextChoices):
@@ -408,6 +452,20 @@ class Call(models.Model):
             "Empty: the call has no such rule."
         ),
     )
+    state_aid_basis = models.CharField(
+        _("State aid"),
+        max_length=12,
+        choices=StateAidBasis.choices,
+        blank=True,
+        help_text=_("Empty: the programme's."),
+    )
+    gber_article = models.CharField(
+        _("article of the block exemption"),
+        max_length=4,
+        blank=True,
+        validators=GBER_ARTICLE_VALIDATORS,
+        help_text=_("For aid under the General Block Exemption Regulation: the article, e.g. 31."),
+    )
     min_reviewers = models.PositiveSmallIntegerField(_("reviewers per application"), default=2)
     requires_acceptance = models.BooleanField(
         _("recipients accept the decision's terms before payment"),
@@ -500,6 +558,25 @@ class Call(models.Model):
         return getattr(self.programme, f"special_act_{language}")
 
     @property
+    def aid_basis(self) -> str:
+        """Whether the call's grants are State aid and on which basis: the call's own or its programme's."""
+        return self.state_aid_basis or self.programme.state_aid_basis
+
+    @property
+    def aid_article(self) -> str:
+        """The block exemption's article the call's aid is given under, where it is; the call's or programme's."""
+        if self.aid_basis != StateAidBasis.GBER:
+            return ""
+        return self.gber_article if self.state_aid_basis else self.programme.gber_article
+
+    def get_aid_basis_display(self) -> str:
+        return StateAidBasis(self.aid_basis).label
+
+    @property
+    def is_de_minimis(self) -> bool:
+        return self.aid_basis == StateAidBasis.DE_MINIMIS
+
+    @property
     def budget_item(self) -> str:
         """The State budget item (momentti) the call's grants are paid from: the call's own or its programme's."""
         return self.budget_line or self.programme.budget_line
@@ -563,6 +640,16 @@ class Call(models.Model):
                 "period_latest_end",
                 _("The period of use cannot end before it starts."),
                 "period_ends_before_start",
+            )
+        if self.state_aid_basis and (
+            problem := gber_article_problem(self.state_aid_basis, self.gber_article)
+        ):
+            refuse("gber_article", problem.message, problem.code)
+        elif not self.state_aid_basis and self.gber_article:
+            refuse(
+                "gber_article",
+                _("Choose the block exemption as the call's State aid basis to name its article."),
+                "gber_article_not_used",
             )
         unknown = set(self.eligible_organisation_types or []) - set(OrganisationType.values)
         if unknown:

@@ -1,5 +1,6 @@
 """Writes for calls: create, edit, copy, publish. One transaction each, attributed and audited."""
 
+import copy
 import hashlib
 import json
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from avustamo.core.dates import shift_years
 from avustamo.core.text import refuse_unstorable
 from avustamo.programmes.application_form.builder import BuilderRefusal
 from avustamo.programmes.application_form.schema import FormDefinitionError, parse_definition
-from avustamo.programmes.application_form.standard import standard_definition
+from avustamo.programmes.application_form.standard import DE_MINIMIS_SECTION, standard_definition
 from avustamo.programmes.models import (
     Call,
     CallDeclaration,
@@ -58,6 +59,8 @@ CALL_FIELDS = (
     "legal_basis_fi",
     "legal_basis_sv",
     "legal_basis_en",
+    "state_aid_basis",
+    "gber_article",
     "budget_line",
     "operational_unit",
     "project_code",
@@ -88,8 +91,41 @@ class CallParts:
         self.provided = [name for name in PART_MODELS if getattr(self, name) is not None]
 
 
-def _standard_form() -> dict:
-    return parse_definition(standard_definition()).to_json()
+def _standard_form(*, de_minimis: bool = False) -> dict:
+    return parse_definition(standard_definition(de_minimis=de_minimis)).to_json()
+
+
+def _lacks_de_minimis_declaration(definition: dict) -> bool:
+    return "de_minimis_aid" not in parse_definition(definition).fact_questions()
+
+
+def _de_minimis_declaration_missing() -> ValidationError:
+    return ValidationError(
+        _(
+            "The call's grants are de minimis aid, so its application form must ask for the de minimis aid the "
+            "applicant has received. Add the de minimis declaration to the form."
+        ),
+        code="de_minimis_declaration_missing",
+    )
+
+
+def _ensure_de_minimis_declaration(call: Call, acting_user) -> None:
+    """A de minimis call's form asks for the aid received: an unpublished call's form gets the standard
+    declaration added; a published call's form was seen by applicants and is not changed behind them."""
+    current = call.forms.order_by("-version").first()
+    if not call.is_de_minimis or current is None or not _lacks_de_minimis_declaration(current.definition):
+        return
+    if call.published_at is not None:
+        raise ValidationError({"state_aid_basis": _de_minimis_declaration_missing()})
+    definition = dict(current.definition)
+    definition["sections"] = [
+        *definition["sections"][:-1],
+        copy.deepcopy(DE_MINIMIS_SECTION),
+        definition["sections"][-1],
+    ]
+    current.definition = parse_definition(definition).to_json()
+    current.created_by = acting_user
+    current.save(update_fields=["definition", "created_by"])
 
 
 def _require_call_manager(user) -> None:
@@ -141,7 +177,9 @@ def call_create(*, programme: Programme, acting_user, parts: CallParts | None = 
     call.save()
     if parts:
         _replace_parts(call, parts)
-    CallForm.objects.create(call=call, version=1, definition=_standard_form(), created_by=acting_user)
+    CallForm.objects.create(
+        call=call, version=1, definition=_standard_form(de_minimis=call.is_de_minimis), created_by=acting_user
+    )
     audit(acting_user=acting_user, action="call.created", target=call, reference=call.reference)
     return call
 
@@ -157,6 +195,7 @@ def call_update(*, call: Call, acting_user, parts: CallParts | None = None, **fi
     call.save()
     if parts:
         _replace_parts(call, parts)
+    _ensure_de_minimis_declaration(call, acting_user)
     changed = sorted(name for name in fields if before[name] != getattr(call, name))
     audit(
         acting_user=acting_user,
@@ -240,6 +279,9 @@ def publication_problems(call: Call) -> list[ValidationError]:
         problems.append(ValidationError(_("Enter the appropriation."), code="appropriation_missing"))
     if not call.criteria.exists():
         problems.append(ValidationError(_("Add at least one evaluation criterion."), code="no_criteria"))
+    current_form = call.forms.order_by("-version").first()
+    if call.is_de_minimis and current_form and _lacks_de_minimis_declaration(current_form.definition):
+        problems.append(_de_minimis_declaration_missing())
     return problems
 
 
@@ -295,6 +337,8 @@ def call_form_save(*, call: Call, definition, acting_user) -> CallForm:
                 for problem in error.problems
             ]
         ) from None
+    if call.is_de_minimis and "de_minimis_aid" not in parsed.fact_questions():
+        raise _de_minimis_declaration_missing()
     current = call.forms.order_by("-version").first()
     stored = parsed.to_json()
     if current is not None and current.definition == stored:

@@ -250,6 +250,23 @@ def submission_problems(report: Report) -> list[dict]:
     # A joint project's costs may all be the co-implementers'; the report's total is what must not be empty.
     if not joint_report(report).whole.total_eligible_costs:
         refuse(f"q-{budget.id}", "costs_missing", _("Enter the costs actually incurred."))
+    vat_included = definition.fact_questions().get("vat_included")
+    if (
+        vat_included is not None
+        and report.answers.get(vat_included.id) == "yes"
+        and report.grant.application.vat_recoverable
+    ):
+        # Refused rather than flagged: the decision made recoverable VAT ineligible, so costs with it overstate
+        # what the grant may cover; the recipient restates them before the report goes to review.
+        refuse(
+            f"q-{vat_included.id}",
+            "vat_recoverable",
+            _(
+                "You stated in the application that you can deduct the VAT or have it refunded, so VAT is not an "
+                "eligible cost: give the costs without VAT. If you can no longer recover it, contact the grant "
+                "authority before sending the report."
+            ),
+        )
     attached = set(report.attachments.values_list("question_id", flat=True))
     for item, _group in definition.elements():
         if isinstance(item, Attachment) and item.required and item.id not in attached:

@@ -26,6 +26,7 @@ def fill_application(
     page.check('[name="q-regions"][value="06"]')
     page.fill('[name="q-period-start"]', f"{funding_year}-02-01")
     page.fill('[name="q-period-end"]', f"{funding_year}-12-31")
+    page.check('[name="q-vat-recoverable"][value="no"]')
     page.fill('[name="q-budget-personnel"]', "40000")
     page.fill('[name="q-budget-rents"]', "5000,50")
     page.fill('[name="q-budget-own_funding"]', own_funding)

@@ -57,6 +57,7 @@ def test_a_final_report_is_written_reviewed_in_two_steps_and_settles_the_grant(
     page.get_by_label("Mitä hankkeessa tehtiin?").fill("Vertaisryhmät kokoontuivat viikoittain.")
     page.get_by_label("Miten tavoitteet saavutettiin?").fill("Ryhmiin osallistui 140 vanhempaa.")
     page.get_by_label("18–29-vuotiaat").fill("30")
+    page.locator('[name="q-vat-included"][value="yes"]').check()
     page.get_by_label("Henkilöstökulut (€)").fill("10000")
     page.get_by_label("Vuokrat (€)").fill("2000")
     page.get_by_label("Hankkeen kirjanpidon tuloslaskelma").set_input_files(str(accounts))

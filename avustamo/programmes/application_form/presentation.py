@@ -6,11 +6,13 @@ the same structure serves the official's preview and, later, the applicant's for
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from avustamo.core.dates import format_day
+from avustamo.core.money import format_euros
 from avustamo.programmes.application_form.budget import COST_CATEGORIES, FINANCING_LINES, BudgetFigures
 from avustamo.programmes.application_form.schema import (
     Choice,
@@ -95,6 +97,8 @@ class Shown:
             return f"{_day(self.part('start'))} – {_day(self.part('end'))}"
         if self.type == "date":
             return _day(self.value)
+        if self.type == "money":
+            return _euros(self.value)
         if isinstance(self.value, str):
             return self.value
         return ""
@@ -145,6 +149,14 @@ def _day(value) -> str:
     try:
         return format_day(datetime.date.fromisoformat(value))
     except (TypeError, ValueError):
+        return value or ""
+
+
+def _euros(value) -> str:
+    """A stored amount as the page's language writes euros (`1 500,50 €`); anything else as it is."""
+    try:
+        return format_euros(Decimal(value))
+    except (TypeError, ValueError, ArithmeticError):
         return value or ""
 
 

@@ -77,7 +77,22 @@ REPORT_FACTS = {
     "budget": "budget",
     "results": "long_text",
 }
-Fact = Literal[tuple(FACTS | REPORT_FACTS)]  # type: ignore[valid-type]
+# Standard blocks a form may hold, at most once each, where its call needs them: whether the applicant can
+# recover the VAT in its costs, the de minimis aid it has received, and in a report whether the costs include VAT.
+OPTIONAL_FACTS = {
+    "vat_recoverable": "yes_no",
+    "de_minimis_aid": "group",
+}
+REPORT_OPTIONAL_FACTS = {
+    "vat_included": "yes_no",
+}
+# The de minimis declaration is a repeating group of these questions: one row for each aid received.
+DE_MINIMIS_MEMBERS = {
+    "granting-authority": "short_text",
+    "granted-on": "date",
+    "amount": "money",
+}
+Fact = Literal[tuple(FACTS | REPORT_FACTS | OPTIONAL_FACTS | REPORT_OPTIONAL_FACTS)]  # type: ignore[valid-type]
 
 
 class Element(BaseModel):
@@ -306,7 +321,8 @@ def _path(location) -> str:
 def parse_definition(data: str | bytes | dict, *, facts: dict[str, str] = FACTS) -> FormDefinition:
     """Parse and fully validate a form definition, or raise FormDefinitionError listing every problem.
 
-    `facts` are the standard blocks the form must hold: an application form's (the default) or `REPORT_FACTS`."""
+    `facts` are the standard blocks the form must hold: an application form's (the default) or `REPORT_FACTS`; the
+    optional blocks of that kind of form may be there too."""
     if isinstance(data, str | bytes):
         try:
             data = json.loads(data)
@@ -330,8 +346,10 @@ def parse_definition(data: str | bytes | dict, *, facts: dict[str, str] = FACTS)
     return definition
 
 
-def _cross_checks(definition: FormDefinition, facts: dict[str, str]) -> list[dict]:
+def _cross_checks(definition: FormDefinition, required_facts: dict[str, str]) -> list[dict]:
     problems = []
+    optional_facts = REPORT_OPTIONAL_FACTS if required_facts is REPORT_FACTS else OPTIONAL_FACTS
+    facts = required_facts | optional_facts
     seen: dict[str, Any] = {}
     for section in definition.sections:
         if section.id in seen:
@@ -376,7 +394,7 @@ def _cross_checks(definition: FormDefinition, facts: dict[str, str]) -> list[dic
     ]
     for fact in facts:
         count = present.count(fact)
-        if count == 0:
+        if count == 0 and fact in required_facts:
             problems.append(
                 _problem("(form)", "fact_missing", _("The standard block %(fact)s is missing."), fact=fact)
             )
@@ -470,9 +488,34 @@ def _fact_problems(item: Element, group, section: Section, facts: dict[str, str]
         problems.append(
             _problem(item.id, "fact_conditional", _("A standard block cannot depend on a condition."))
         )
-    if not item.required and item.type not in ("applicant", "declarations"):
+    # A group's rows are asked by its bounds; an empty de minimis declaration says no aid was received.
+    if not item.required and item.type not in ("applicant", "declarations", "group"):
         problems.append(_problem(item.id, "fact_optional", _("A standard block must be required.")))
+    if item.fact == "de_minimis_aid" and isinstance(item, Group):
+        problems.extend(_de_minimis_group_problems(item))
     return problems
+
+
+def _de_minimis_group_problems(group: "Group") -> list[dict]:
+    members = {member.id: member.type for member in group.questions}
+    if not group.repeat or members != DE_MINIMIS_MEMBERS:
+        return [
+            _problem(
+                group.id,
+                "de_minimis_shape",
+                _(
+                    "The de minimis declaration is a repeating group of exactly these questions: %(questions)s."
+                ),
+                questions=", ".join(f"{key} ({kind})" for key, kind in DE_MINIMIS_MEMBERS.items()),
+            )
+        ]
+    if not all(member.required for member in group.questions):
+        return [
+            _problem(
+                group.id, "de_minimis_optional", _("Each question of the de minimis declaration is required.")
+            )
+        ]
+    return []
 
 
 def _problem(path: str, code: str, message: str, **params) -> dict:

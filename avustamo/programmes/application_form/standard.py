@@ -1,5 +1,7 @@
 """The standard application form every new call starts from: the blocks the service relies on, in fi/sv/en."""
 
+import copy
+
 from avustamo.programmes.application_form.schema import SCHEMA_VERSION
 
 
@@ -7,7 +9,98 @@ def _text(fi: str, sv: str, en: str) -> dict:
     return {"fi": fi, "sv": sv, "en": en}
 
 
-def standard_definition() -> dict:
+VAT_RECOVERABLE_QUESTION = {
+    "type": "yes_no",
+    "id": "vat-recoverable",
+    "fact": "vat_recoverable",
+    "required": True,
+    "label": _text(
+        "Voiko hakija vähentää hankkeen kustannusten arvonlisäveron tai saada sen palautuksena?",
+        "Kan sökanden dra av mervärdesskatten i projektets kostnader eller få den återbetald?",
+        "Can the applicant deduct the VAT in the project's costs or get it refunded?",
+    ),
+    "help": _text(
+        "Esimerkiksi kunta saa arvonlisäveron palautuksena kuntien arvonlisäveron palautusjärjestelmästä. "
+        "Jos voitte vähentää tai saada palautuksena arvonlisäveron, se ei ole hyväksyttävä kustannus: ilmoittakaa "
+        "kustannukset ilman arvonlisäveroa. Muuten ilmoittakaa ne arvonlisäveroineen.",
+        "En kommun får till exempel mervärdesskatten återbetald genom kommunernas återbäringssystem. Om ni kan dra "
+        "av eller få mervärdesskatten återbetald är den ingen godtagbar kostnad: ange kostnaderna utan "
+        "mervärdesskatt. Annars anger ni dem inklusive mervärdesskatt.",
+        "A municipality, for example, gets the VAT refunded under the municipal VAT refund. If you can deduct the "
+        "VAT or get it refunded, it is not an eligible cost: give the costs without VAT. Otherwise give them with "
+        "VAT.",
+    ),
+}
+
+DE_MINIMIS_SECTION = {
+    "id": "de-minimis-section",
+    "title": _text(
+        "Vähämerkityksinen (de minimis) tuki", "Stöd av mindre betydelse (de minimis)", "De minimis aid"
+    ),
+    "help": _text(
+        "Avustus myönnetään vähämerkityksisenä tukena (komission asetus (EU) 2023/2831). Samalle yritykselle saa "
+        "myöntää tällaista tukea enintään 300 000 euroa minkä tahansa kolmen vuoden jakson aikana. Ilmoittakaa "
+        "kaikki vähämerkityksinen tuki, jonka yrityksenne ja sen kanssa samaan yhteen yritykseen kuuluvat "
+        "yritykset ovat saaneet muilta myöntäjiltä kuluvan ja kahden edellisen vuoden aikana. Tämän palvelun kautta "
+        "myönnetyt avustukset lasketaan mukaan itsestään. Jättäkää taulukko tyhjäksi, jos tukea ei ole saatu.",
+        "Understödet beviljas som stöd av mindre betydelse (kommissionens förordning (EU) 2023/2831). Ett och "
+        "samma företag får beviljas högst 300 000 euro sådant stöd under en period av tre år. Ange allt stöd av "
+        "mindre betydelse som ert företag och de företag som hör till samma enda företag har fått av andra "
+        "beviljare under innevarande och de två föregående åren. Understöd som beviljats genom den här tjänsten "
+        "räknas med automatiskt. Lämna tabellen tom om ni inte har fått sådant stöd.",
+        "The grant is given as de minimis aid (Commission Regulation (EU) 2023/2831). A single undertaking may "
+        "receive at most EUR 300,000 of such aid over any period of three years. Declare all de minimis aid your "
+        "undertaking and the undertakings forming a single undertaking with it have received from other granting "
+        "authorities in the current and the two previous years. Grants made through this service are counted "
+        "automatically. Leave the table empty if you have received none.",
+    ),
+    "questions": [
+        {
+            "type": "group",
+            "id": "de-minimis-aid",
+            "fact": "de_minimis_aid",
+            "repeat": True,
+            "min_items": 0,
+            "max_items": 20,
+            "label": _text(
+                "Saatu vähämerkityksinen tuki", "Erhållet stöd av mindre betydelse", "De minimis aid received"
+            ),
+            "questions": [
+                {
+                    "type": "short_text",
+                    "id": "granting-authority",
+                    "required": True,
+                    "max_length": 200,
+                    "label": _text("Tuen myöntäjä", "Stödets beviljare", "Granting authority"),
+                },
+                {
+                    "type": "date",
+                    "id": "granted-on",
+                    "required": True,
+                    "label": _text("Myöntämispäivä", "Beviljades", "Date of grant"),
+                },
+                {
+                    "type": "money",
+                    "id": "amount",
+                    "required": True,
+                    "min": "0.01",
+                    "label": _text("Määrä (euroa)", "Belopp (euro)", "Amount (euros)"),
+                },
+            ],
+        }
+    ],
+}
+
+
+def standard_definition(*, de_minimis: bool = False) -> dict:
+    """The standard form; for a call whose grants are de minimis aid, with the declaration of aid received."""
+    definition = _standard_definition()
+    if de_minimis:
+        definition["sections"].insert(-1, copy.deepcopy(DE_MINIMIS_SECTION))
+    return definition
+
+
+def _standard_definition() -> dict:
     return {
         "schema": SCHEMA_VERSION,
         "sections": [
@@ -120,6 +213,7 @@ def standard_definition() -> dict:
                 "id": "budget-section",
                 "title": _text("Talousarvio", "Budget", "Budget"),
                 "questions": [
+                    copy.deepcopy(VAT_RECOVERABLE_QUESTION),
                     {
                         "type": "budget",
                         "id": "budget",
@@ -127,11 +221,11 @@ def standard_definition() -> dict:
                         "required": True,
                         "label": _text("Hankkeen talousarvio", "Projektets budget", "Project budget"),
                         "help": _text(
-                            "Haettava avustus on hyväksyttävät kustannukset vähennettynä tuloilla, muulla julkisella rahoituksella ja omarahoituksella.",
-                            "Det understöd som söks är de godtagbara kostnaderna minskade med intäkter, annan offentlig finansiering och självfinansiering.",
-                            "The grant applied for is the eligible costs less income, other public funding and own funding.",
+                            "Haettava avustus on hyväksyttävät kustannukset vähennettynä tuloilla, muulla julkisella rahoituksella ja omarahoituksella. Ilmoittakaa kustannukset ilman arvonlisäveroa, jos voitte vähentää sen tai saada sen palautuksena, ja muuten arvonlisäveroineen.",
+                            "Det understöd som söks är de godtagbara kostnaderna minskade med intäkter, annan offentlig finansiering och självfinansiering. Ange kostnaderna utan mervärdesskatt om ni kan dra av den eller få den återbetald, annars inklusive mervärdesskatt.",
+                            "The grant applied for is the eligible costs less income, other public funding and own funding. Give the costs without VAT if you can deduct it or get it refunded, otherwise with VAT.",
                         ),
-                    }
+                    },
                 ],
             },
             {
@@ -252,6 +346,25 @@ def standard_report_definition(final: bool) -> dict:
                     "Give the actual costs and funding by category. The approved budget is shown for comparison.",
                 ),
                 "questions": [
+                    {
+                        "type": "yes_no",
+                        "id": "vat-included",
+                        "fact": "vat_included",
+                        "required": True,
+                        "label": _text(
+                            "Sisältävätkö ilmoitetut kustannukset arvonlisäveroa?",
+                            "Ingår mervärdesskatt i de kostnader som anges?",
+                            "Do the costs given include VAT?",
+                        ),
+                        "help": _text(
+                            "Jos avustuksen saaja voi vähentää arvonlisäveron tai saada sen palautuksena, "
+                            "kustannukset ilmoitetaan ilman arvonlisäveroa.",
+                            "Om mottagaren kan dra av mervärdesskatten eller få den återbetald anges kostnaderna "
+                            "utan mervärdesskatt.",
+                            "If the recipient can deduct the VAT or get it refunded, the costs are given without "
+                            "VAT.",
+                        ),
+                    },
                     {
                         "type": "budget",
                         "id": "actual-budget",
