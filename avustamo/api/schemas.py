@@ -208,6 +208,12 @@ class CallOut(CallSummaryOut):
         description="the largest share of the eligible costs, per cent"
     )
     own_funding_min_percent: DecimalText | None = Field(description="the smallest own funding, per cent")
+    co_implementers_allowed: bool = Field(
+        description="whether an application may name co-implementers (osatoteuttajat) with their own budget parts"
+    )
+    own_funding_min_per_co_implementer: bool = Field(
+        description="whether each co-implementer's own funding must reach own_funding_min_percent of its costs"
+    )
     source_urls: list[str]
     form: ApplicationFormOut | None = Field(description="the application form applicants fill in now")
 

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
-from avustamo.applications.selectors import attachment_slots, form_choices
+from avustamo.applications.selectors import attachment_slots, form_choices, joint_budget
 from avustamo.organisations.identifiers import format_iban
 from avustamo.programmes.application_form.presentation import present
 
@@ -45,6 +45,7 @@ def application_pdf(application, language: str, *, sent=None) -> bytes:
                 if sent is not None
                 else application.requested_amount,
                 "iban": format_iban(application.iban),
+                "joint": joint_budget(application, answers=answers, sent=sent),
                 "language": language,
             },
         )

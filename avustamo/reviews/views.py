@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from avustamo.accounts.models import StaffRole, User
 from avustamo.applications import services as application_services
-from avustamo.applications.selectors import form_choices
+from avustamo.applications.selectors import form_choices, joint_budget
 from avustamo.applications.workspace import log_application_view, official_application, workspace_context
 from avustamo.core.audit import audit
 from avustamo.core.confirmation import Confirmation, unconfirmed
@@ -134,6 +134,7 @@ def application_detail(request, pk):
             requests=application.completion_requests.prefetch_related("required_attachments"),
             versions=application.submitted_versions.select_related("sent_by"),
             undeclared=undeclared,
+            joint=joint_budget(application),
         ),
     )
 
