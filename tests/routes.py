@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from avustamo.accounts.models import ApiToken
 from avustamo.accounts.services import api_token_create
 from avustamo.api.api import api
-from avustamo.applications.models import Application, Attachment
+from avustamo.applications.models import Application, Attachment, CoImplementer
 from avustamo.core.models import DecisionNotice
 from avustamo.demo.loader import load_demo
 from avustamo.grants.models import ChangeRequest, Grant
@@ -231,6 +231,7 @@ def _build() -> dict:
         "decision": grant.decision,
         "draft": _first(Application, status="draft"),
         "attachment": _first(Attachment, preferably={"application": application}),
+        "co_implementer": _first(CoImplementer),
         "claim": claim,
         "recovery": _first(RecoveryGrounds, preferably={"grant": grant}),
         "report": _first(Report, preferably={"grant": grant}),
@@ -316,6 +317,13 @@ OBJECTS = {
     "accounts/api-tokens/<int:pk>/revoke/": lambda w: {"pk": w["token"].pk},
     "api/v1/applications/<application_id>": lambda w: {"application_id": w["application"].pk},
     "api/v1/applications/<application_id>/attachments": lambda w: {"application_id": w["draft"].pk},
+    "api/v1/applications/<application_id>/co-implementers": lambda w: {
+        "application_id": w["co_implementer"].application_id
+    },
+    "api/v1/applications/<application_id>/co-implementers/<co_implementer_id>": lambda w: {
+        "application_id": w["co_implementer"].application_id,
+        "co_implementer_id": w["co_implementer"].pk,
+    },
     "api/v1/applications/<application_id>/submit": lambda w: {"application_id": w["draft"].pk},
     "api/v1/applications/<application_id>/withdraw": lambda w: {"application_id": w["application"].pk},
     "api/v1/applications/<application_id>/decision": lambda w: {"application_id": w["application"].pk},
@@ -364,6 +372,15 @@ OBJECTS = {
         "attachment_pk": w["attachment"].pk,
     },
     "applications/<int:pk>/withdraw/": lambda w: {"pk": w["application"].pk},
+    "applications/<int:pk>/co-implementers/add/": lambda w: {"pk": w["co_implementer"].application_id},
+    "applications/<int:pk>/co-implementers/<int:co_implementer_pk>/": lambda w: {
+        "pk": w["co_implementer"].application_id,
+        "co_implementer_pk": w["co_implementer"].pk,
+    },
+    "applications/<int:pk>/co-implementers/<int:co_implementer_pk>/remove/": lambda w: {
+        "pk": w["co_implementer"].application_id,
+        "co_implementer_pk": w["co_implementer"].pk,
+    },
     "applications/<int:pk>/decision/": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/decision/accept/": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/decision/decline/": lambda w: {"pk": w["application"].pk},

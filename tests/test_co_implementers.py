@@ -2,16 +2,20 @@
 the joint budget and its rules, and what the copies show."""
 
 import io
+import json
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from avustamo.accounts.models import ApiToken
+from avustamo.accounts.services import api_token_create
 from avustamo.applications import services
 from avustamo.applications.documents import application_pdf
 from avustamo.applications.models import CoImplementer
@@ -221,8 +225,6 @@ class TestNamingCoImplementers:
         assert not CoImplementer.objects.exists()
 
     def test_only_a_member_of_the_applicant_names_them(self, draft):
-        from django.core.exceptions import PermissionDenied
-
         with pytest.raises(PermissionDenied):
             add(draft, MembershipFactory().person)
         assert not CoImplementer.objects.exists()
@@ -440,3 +442,79 @@ class TestPages:
         text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
         assert "Tampereen yliopisto" in text and PARTNER_ID in text
         assert "Osatoteuttajat" in text
+
+
+ROLES = ["anonymous", "member", "org_admin", "other_org_admin", "official", "administrator"]
+
+
+class TestPermissions:
+    @pytest.fixture
+    def people(self, organisation, applicant):
+        return {
+            "anonymous": None,
+            "member": applicant,
+            "org_admin": MembershipFactory(organisation=organisation, administrator=True).person,
+            "other_org_admin": MembershipFactory(administrator=True).person,
+            "official": UserFactory(roles=["programme_manager"]),
+            "administrator": UserFactory(administrator=True),
+        }
+
+    def _status(self, person, method, path, data=None):
+        client = Client()
+        if person is not None:
+            sign_in(client, person)
+        response = client.get(path) if method == "GET" else client.post(path, data or {})
+        if response.status_code == 302 and response["Location"].startswith("/accounts/login/"):
+            return "login"
+        return response.status_code
+
+    def test_only_the_applicants_people_see_and_change_the_co_implementers(self, draft, applicant, people):
+        co_implementer = add(draft, applicant)
+        pages = {
+            ("GET", reverse("applications:co_implementer_add", args=[draft.pk])): 200,
+            ("GET", reverse("applications:co_implementer_change", args=[draft.pk, co_implementer.pk])): 200,
+            ("POST", reverse("applications:co_implementer_remove", args=[draft.pk, co_implementer.pk])): 200,
+        }
+        for (method, path), allowed in pages.items():
+            got = {role: self._status(person, method, path) for role, person in people.items()}
+            assert got == {
+                "anonymous": "login",
+                "member": allowed,
+                "org_admin": allowed,
+                "other_org_admin": 404,
+                "official": 404,
+                "administrator": 404,
+            }, path
+        assert CoImplementer.objects.count() == 1  # the removal only asked, for those allowed
+
+    def test_the_api_for_the_applicants_token_only(self, client, draft, applicant, people):
+        def headers(person):
+            token = api_token_create(name="t", scope=ApiToken.Scope.READ_WRITE, acting_user=person)[1]
+            return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+        path = f"/api/v1/applications/{draft.pk}/co-implementers"
+        body = json.dumps(partner())
+        stranger = client.post(
+            path, body, content_type="application/json", **headers(people["other_org_admin"])
+        )
+        assert stranger.status_code == 404
+        assert not CoImplementer.objects.exists()
+        created = client.post(path, body, content_type="application/json", **headers(applicant))
+        assert created.status_code == 201, created.content
+        assert created.json()["costs"] == {"personnel": "35000.00"}
+        own = headers(applicant)
+        detail = client.get(f"/api/v1/applications/{draft.pk}", **own).json()
+        assert [item["business_id"] for item in detail["co_implementers"]] == [PARTNER_ID]
+        item = f"{path}/{created.json()['id']}"
+        refused = client.patch(
+            item, json.dumps({"contact_email": "x"}), content_type="application/json", **own
+        )
+        assert refused.status_code == 422
+        assert refused.json()["errors"][0]["field"] == "contact_email"
+        changed = client.patch(
+            item, json.dumps({"own_funding": "21000"}), content_type="application/json", **own
+        )
+        assert changed.json()["own_funding"] == "21000.00"
+        assert client.delete(item, **headers(people["other_org_admin"])).status_code == 404
+        assert client.delete(item, **own).status_code == 204
+        assert not CoImplementer.objects.exists()

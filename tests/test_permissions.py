@@ -331,6 +331,10 @@ GET_MATRIX: dict[str, dict] = {
     "applications/<int:pk>/attachments/<int:attachment_pk>/remove/": row(405),
     "applications/<int:pk>/attachments/<int:attachment_pk>/replace/": row(404, member=302),
     "applications/<int:pk>/withdraw/": row(405),
+    # The demo's joint application is Vantaa's, not the member's: tests/test_co_implementers.py has the member's.
+    "applications/<int:pk>/co-implementers/add/": row(404),
+    "applications/<int:pk>/co-implementers/<int:co_implementer_pk>/": row(404),
+    "applications/<int:pk>/co-implementers/<int:co_implementer_pk>/remove/": row(405),
     "applications/<int:pk>/decision/": row(404, member=200),
     "applications/<int:pk>/decision/accept/": row(405),
     "applications/<int:pk>/decision/decline/": row(405),

@@ -44,6 +44,9 @@ def _context(decision: Decision, language: str) -> dict:
         "legal_basis": call.legal_basis_in(text_language),
         "special_act": call.special_act_in(language) or call.special_act_in(decision.language),
         "budget_item": call.budget_item,
+        "co_implementer_shares": list(decision.co_implementer_shares.select_related("co_implementer"))
+        if call.co_implementers_allowed and decision.is_positive
+        else [],
         **decision_terms_shown(decision),
     }
 
