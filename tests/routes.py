@@ -20,8 +20,9 @@ from avustamo.accounts.services import api_token_create
 from avustamo.api.api import api
 from avustamo.applications.models import Application, Attachment, CoImplementer
 from avustamo.core.models import DecisionNotice
+from avustamo.decisions.models import CoImplementerShare
 from avustamo.demo.loader import load_demo
-from avustamo.grants.models import ChangeRequest, Grant
+from avustamo.grants.models import ChangeRequest, Grant, OnwardTransferAgreement
 from avustamo.hearings.models import Hearing, HearingAttachment
 from avustamo.organisations.models import Invitation, Organisation, RepresentationVerification
 from avustamo.payments.models import (
@@ -224,6 +225,17 @@ def _build() -> dict:
     claim = _first(ReturnClaim)
     today = timezone.localdate()
     hearing = _first(Hearing, preferably={"grant": grant})
+    # The demo's joint application has no decision yet: the walk's grant passes a share on to a co-implementer.
+    partner = CoImplementer.objects.create(
+        application=application,
+        business_id="1732050-2",
+        name="Osatoteuttaja ry",
+        costs={"personnel": "1000.00"},
+        own_funding=Decimal("300.00"),
+        contact_name="Olli Osatoteuttaja",
+        contact_email="olli@example.org",
+    )
+    CoImplementerShare.objects.create(decision=grant.decision, co_implementer=partner, amount=Decimal("500.00"))
     return {
         "grant": grant,
         "application": application,
@@ -295,6 +307,16 @@ def _build() -> dict:
             reasons="Kohtuuton",
             decided_by=claim.decided_by,
             document=_file("kohtuullistaminen.pdf"),
+        ),
+        "partner": partner,
+        "agreement": OnwardTransferAgreement.objects.create(
+            grant=grant,
+            co_implementer=partner,
+            signed_on=today,
+            document=_file("sopimus.pdf"),
+            document_name="sopimus.pdf",
+            document_kind="pdf",
+            recorded_by=claim.decided_by,
         ),
         "review_request": ReviewRequest.objects.create(
             application=application,
@@ -484,6 +506,11 @@ OBJECTS = {
         "language": "fi",
     },
     "official/change-requests/<int:pk>/": lambda w: {"pk": w["change_request"].pk},
+    "official/applications/<int:pk>/onward-transfer-agreements/<int:co_implementer_pk>/": lambda w: {
+        "pk": w["application"].pk,
+        "co_implementer_pk": w["partner"].pk,
+    },
+    "official/onward-transfer-agreements/<int:pk>/document/": lambda w: {"pk": w["agreement"].pk},
     "official/change-requests/<int:pk>/decision.pdf": lambda w: {"pk": w["change_request"].pk},
     "official/organisations/verifications/<int:pk>/verify/": lambda w: {"pk": w["verification"].pk},
     "official/organisations/verifications/<int:pk>/refuse/": lambda w: {"pk": w["verification"].pk},

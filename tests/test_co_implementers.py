@@ -207,7 +207,7 @@ class TestNamingCoImplementers:
             add(draft, applicant, business_id=organisation.business_id)
         assert error.value.error_dict["business_id"][0].code == "co_implementer_is_applicant"
         add(draft, applicant)
-        with pytest.raises(ValidationError) as error:
+        with pytest.raises(ValidationError) as error, translation.override("en"):
             add(draft, applicant, name="Sama uudestaan")
         assert error.value.message_dict["business_id"] == [
             f"{PARTNER_ID} is already a co-implementer of this application."
@@ -218,7 +218,7 @@ class TestNamingCoImplementers:
         call = CallFactory()
         CallFormFactory(call=call)
         draft = services.application_start(call=call, organisation=organisation, acting_user=applicant)
-        with pytest.raises(ValidationError) as error:
+        with pytest.raises(ValidationError) as error, translation.override("en"):
             add(draft, applicant)
         assert error.value.code == "co_implementers_not_allowed"
         assert error.value.messages == ["This call does not allow co-implementers."]

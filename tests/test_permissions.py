@@ -420,6 +420,10 @@ GET_MATRIX: dict[str, dict] = {
     "official/change-requests/<int:pk>/": row(
         200, member=403, other_applicant=403, staff_without_role=403, reviewer=403
     ),
+    "official/applications/<int:pk>/onward-transfer-agreements/<int:co_implementer_pk>/": row(405),
+    "official/onward-transfer-agreements/<int:pk>/document/": row(
+        200, member=403, other_applicant=403, staff_without_role=403, reviewer=403
+    ),
     "official/change-requests/<int:pk>/decision.pdf": row(
         404, member=403, other_applicant=403, staff_without_role=403, reviewer=403
     ),
