@@ -235,7 +235,9 @@ def _build() -> dict:
         contact_name="Olli Osatoteuttaja",
         contact_email="olli@example.org",
     )
-    CoImplementerShare.objects.create(decision=grant.decision, co_implementer=partner, amount=Decimal("500.00"))
+    CoImplementerShare.objects.create(
+        decision=grant.decision, co_implementer=partner, amount=Decimal("500.00")
+    )
     return {
         "grant": grant,
         "application": application,
