@@ -3,6 +3,7 @@ on to them, the written agreement with each is recorded, and the recipient is pa
 
 import datetime
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -38,6 +39,7 @@ from tests.factories import (
     complete_answers,
 )
 from tests.test_co_implementers import PARTNER_ID, SECOND_PARTNER_ID, partner
+from tests.test_open_data import package_validator
 
 pytestmark = pytest.mark.django_db
 
@@ -372,3 +374,36 @@ class TestAgreementsBeforePayment:
             client.logout()
             sign_in(client, person)
             assert client.get(url).status_code == status, person
+
+
+class TestRegisterAndOpenData:
+    def test_the_register_and_the_360giving_package_list_the_co_implementers(
+        self, client, draft_decision, presenter
+    ):
+        set_shares(draft_decision, presenter)
+        grant = publish(draft_decision)
+        published = grant.decision.published_grant
+        page = client.get(reverse("register:grant_detail", args=[published.pk])).content.decode()
+        assert "Tampereen yliopisto" in page and SECOND_PARTNER_ID in page
+        package = json.loads(b"".join(client.get("/open-data/360giving.json").streaming_content))
+        errors = [
+            f"{list(error.absolute_path)}: {error.message}"
+            for error in package_validator().iter_errors(package)
+        ]
+        assert errors == []
+        (item,) = [entry for entry in package["grants"] if entry["id"].endswith(f"-{published.pk}")]
+        lead, *others = item["recipientOrganization"]
+        assert lead["name"] == grant.application.applicant_name
+        assert [(other["id"], other["name"]) for other in others] == [
+            (f"FI-PRO-{SECOND_PARTNER_ID}", "Pirkan Opisto"),
+            (f"FI-PRO-{PARTNER_ID}", "Tampereen yliopisto"),
+        ]
+        assert "EUR 5000.00" in others[0]["description"]
+
+    def test_a_co_implementer_without_a_share_is_not_listed(self, client, draft_decision, presenter):
+        set_shares(draft_decision, presenter, second="")
+        grant = publish(draft_decision)
+        package = json.loads(b"".join(client.get("/open-data/360giving.json").streaming_content))
+        (item,) = package["grants"]
+        assert [other["name"] for other in item["recipientOrganization"][1:]] == ["Tampereen yliopisto"]
+        assert grant.decision.published_grant is not None
