@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
@@ -407,3 +409,32 @@ class TestRegisterAndOpenData:
         (item,) = package["grants"]
         assert [other["name"] for other in item["recipientOrganization"][1:]] == ["Tampereen yliopisto"]
         assert grant.decision.published_grant is not None
+
+
+def test_the_payments_and_grant_pages_make_as_many_statements_whatever_is_missing(
+    client, draft_decision, presenter
+):
+    set_shares(draft_decision, presenter)
+    grant = publish(draft_decision)
+    finance = UserFactory(roles=["finance_officer"])
+    sign_in(client, finance)
+    pages = [
+        reverse("official:payments"),
+        reverse("official:application_decision", args=[grant.application_id]),
+    ]
+
+    def statements() -> list[int]:
+        counts = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    statements()  # the session's first requests write what later ones only read
+    both_missing = statements()
+    first, _second = co_implementers(grant.application)
+    grant_services.onward_transfer_agreement_record(
+        grant=grant, co_implementer=first, signed_on=helsinki_today(), document=_upload(), acting_user=finance
+    )
+    assert statements() == both_missing
