@@ -372,6 +372,7 @@ class TestPages:
         assert "100\xa0000\xa0€" in page  # the whole project's costs
         check = client.get(reverse("applications:check", args=[draft.pk])).content.decode()
         assert "Tampereen yliopisto" in check and "65\xa0000\xa0€" in check
+        assert reverse("applications:edit", args=[draft.pk]) + "#co-implementers-heading" in check
 
     def test_a_refused_co_implementer_shows_the_form_again_with_the_reason(self, client, draft, applicant):
         sign_in(client, applicant)
