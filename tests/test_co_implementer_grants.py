@@ -168,14 +168,13 @@ class TestSharesOnTheDecision:
         assert field.startswith("share-") and "Pirkan Opisto" in messages[0]
         assert not CoImplementerShare.objects.exists()
 
-    def test_another_applications_co_implementer_is_refused(self, draft_decision, presenter):
-        other = CoImplementerShare  # any id that is not this application's co-implementer
+    def test_a_co_implementer_of_no_such_id_is_refused(self, draft_decision, presenter):
         with pytest.raises(ValidationError) as error:
             decision_services.decision_co_implementer_shares_set(
                 decision=draft_decision, shares={999999: "10.00"}, acting_user=presenter
             )
         assert error.value.code == "unknown_co_implementer"
-        assert not other.objects.exists()
+        assert not CoImplementerShare.objects.exists()
 
     def test_only_a_positive_draft_and_only_its_presenter(self, draft_decision, presenter):
         with pytest.raises(PermissionDenied):
