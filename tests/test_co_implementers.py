@@ -160,6 +160,10 @@ class TestCallSettings:
         )
         assert copy.co_implementers_allowed and copy.own_funding_min_per_co_implementer
 
+    def test_the_public_call_page_tells_the_rules(self, client, call):
+        page = client.get(f"/en/calls/{call.pk}/").content.decode()
+        assert "own funding is at least 30 % of its part" in page
+
     def test_the_api_tells_the_rules(self, client, call):
         body = client.get(f"/api/v1/calls/{call.pk}").json()
         assert body["co_implementers_allowed"] is True
