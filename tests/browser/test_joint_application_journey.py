@@ -87,6 +87,9 @@ def test_a_joint_application_with_two_co_implementers_from_draft_to_receipt(page
     page.fill("#id_password", DEMO_PASSWORD)
     page.locator("form.stacked button[type=submit]").click()
     page.goto(f"{site}/calls/{call.pk}/")
+    # The call says that co-implementers are allowed, each with its own funding of at least 30 %.
+    expect(page.locator("dl.facts")).to_contain_text("osatoteuttajia")
+    _checked(page)
     page.locator('form[action*="/applications/start/"] button[type=submit]').click()
     expect(page.locator('[name="q-project-name"]')).to_be_visible()
     # A joint call's form has the co-implementers' part, empty for now.
