@@ -20,8 +20,9 @@ from avustamo.accounts.services import api_token_create
 from avustamo.api.api import api
 from avustamo.applications.models import Application, Attachment, CoImplementer
 from avustamo.core.models import DecisionNotice
+from avustamo.decisions.models import CoImplementerShare
 from avustamo.demo.loader import load_demo
-from avustamo.grants.models import ChangeRequest, Grant
+from avustamo.grants.models import ChangeRequest, Grant, OnwardTransferAgreement
 from avustamo.hearings.models import Hearing, HearingAttachment
 from avustamo.organisations.models import Invitation, Organisation, RepresentationVerification
 from avustamo.payments.models import (
@@ -238,6 +239,19 @@ def _build() -> dict:
         contact_name="Osa Toteuttaja",
         contact_email="osatoteuttaja@example.org",
     )
+    # The demo's joint application has no decision yet: the walk's grant passes a share on to a co-implementer.
+    partner = CoImplementer.objects.create(
+        application=application,
+        business_id="1732050-2",
+        name="Osatoteuttaja ry",
+        costs={"personnel": "1000.00"},
+        own_funding=Decimal("300.00"),
+        contact_name="Olli Osatoteuttaja",
+        contact_email="olli@example.org",
+    )
+    CoImplementerShare.objects.create(
+        decision=grant.decision, co_implementer=partner, amount=Decimal("500.00")
+    )
     return {
         "grant": grant,
         "application": application,
@@ -245,6 +259,7 @@ def _build() -> dict:
         "decision": grant.decision,
         "draft": _first(Application, status="draft"),
         "attachment": _first(Attachment, preferably={"application": application}),
+        "applicant_co_implementer": _first(CoImplementer),
         "claim": claim,
         "recovery": _first(RecoveryGrounds, preferably={"grant": grant}),
         "report": report,
@@ -324,6 +339,16 @@ def _build() -> dict:
             file_format="json",
             acting_user=User.objects.get(email="finance@example.org"),
         ),
+        "partner": partner,
+        "agreement": OnwardTransferAgreement.objects.create(
+            grant=grant,
+            co_implementer=partner,
+            signed_on=today,
+            document=_file("sopimus.pdf"),
+            document_name="sopimus.pdf",
+            document_kind="pdf",
+            recorded_by=claim.decided_by,
+        ),
         "review_request": ReviewRequest.objects.create(
             application=application,
             contested=_first(DecisionNotice),
@@ -345,6 +370,13 @@ OBJECTS = {
     "accounts/api-tokens/<int:pk>/revoke/": lambda w: {"pk": w["token"].pk},
     "api/v1/applications/<application_id>": lambda w: {"application_id": w["application"].pk},
     "api/v1/applications/<application_id>/attachments": lambda w: {"application_id": w["draft"].pk},
+    "api/v1/applications/<application_id>/co-implementers": lambda w: {
+        "application_id": w["applicant_co_implementer"].application_id
+    },
+    "api/v1/applications/<application_id>/co-implementers/<co_implementer_id>": lambda w: {
+        "application_id": w["applicant_co_implementer"].application_id,
+        "co_implementer_id": w["applicant_co_implementer"].pk,
+    },
     "api/v1/applications/<application_id>/submit": lambda w: {"application_id": w["draft"].pk},
     "api/v1/applications/<application_id>/withdraw": lambda w: {"application_id": w["application"].pk},
     "api/v1/applications/<application_id>/decision": lambda w: {"application_id": w["application"].pk},
@@ -394,6 +426,17 @@ OBJECTS = {
         "attachment_pk": w["attachment"].pk,
     },
     "applications/<int:pk>/withdraw/": lambda w: {"pk": w["application"].pk},
+    "applications/<int:pk>/co-implementers/add/": lambda w: {
+        "pk": w["applicant_co_implementer"].application_id
+    },
+    "applications/<int:pk>/co-implementers/<int:co_implementer_pk>/": lambda w: {
+        "pk": w["applicant_co_implementer"].application_id,
+        "co_implementer_pk": w["applicant_co_implementer"].pk,
+    },
+    "applications/<int:pk>/co-implementers/<int:co_implementer_pk>/remove/": lambda w: {
+        "pk": w["applicant_co_implementer"].application_id,
+        "co_implementer_pk": w["applicant_co_implementer"].pk,
+    },
     "applications/<int:pk>/decision/": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/decision/accept/": lambda w: {"pk": w["application"].pk},
     "applications/<int:pk>/decision/decline/": lambda w: {"pk": w["application"].pk},
@@ -518,6 +561,11 @@ OBJECTS = {
         "language": "fi",
     },
     "official/change-requests/<int:pk>/": lambda w: {"pk": w["change_request"].pk},
+    "official/applications/<int:pk>/onward-transfer-agreements/<int:co_implementer_pk>/": lambda w: {
+        "pk": w["application"].pk,
+        "co_implementer_pk": w["partner"].pk,
+    },
+    "official/onward-transfer-agreements/<int:pk>/document/": lambda w: {"pk": w["agreement"].pk},
     "official/change-requests/<int:pk>/decision.pdf": lambda w: {"pk": w["change_request"].pk},
     "official/organisations/verifications/<int:pk>/verify/": lambda w: {"pk": w["verification"].pk},
     "official/organisations/verifications/<int:pk>/refuse/": lambda w: {"pk": w["verification"].pk},

@@ -30,6 +30,15 @@ OPERATION_IDS = {
     ("post", "/api/v1/applications"): "startApplication",
     ("get", "/api/v1/applications/{application_id}"): "getApplication",
     ("patch", "/api/v1/applications/{application_id}"): "saveAnswers",
+    ("post", "/api/v1/applications/{application_id}/co-implementers"): "addCoImplementer",
+    (
+        "patch",
+        "/api/v1/applications/{application_id}/co-implementers/{co_implementer_id}",
+    ): "changeCoImplementer",
+    (
+        "delete",
+        "/api/v1/applications/{application_id}/co-implementers/{co_implementer_id}",
+    ): "removeCoImplementer",
     ("post", "/api/v1/applications/{application_id}/attachments"): "addAttachment",
     ("post", "/api/v1/applications/{application_id}/submit"): "submitApplication",
     ("post", "/api/v1/applications/{application_id}/withdraw"): "withdrawApplication",

@@ -333,6 +333,10 @@ GET_MATRIX: dict[str, dict] = {
     "applications/<int:pk>/attachments/<int:attachment_pk>/remove/": row(405),
     "applications/<int:pk>/attachments/<int:attachment_pk>/replace/": row(404, member=302),
     "applications/<int:pk>/withdraw/": row(405),
+    # The demo's joint application is Vantaa's, not the member's: tests/test_co_implementers.py has the member's.
+    "applications/<int:pk>/co-implementers/add/": row(404),
+    "applications/<int:pk>/co-implementers/<int:co_implementer_pk>/": row(404),
+    "applications/<int:pk>/co-implementers/<int:co_implementer_pk>/remove/": row(405),
     "applications/<int:pk>/decision/": row(404, member=200),
     "applications/<int:pk>/decision/accept/": row(405),
     "applications/<int:pk>/decision/decline/": row(405),
@@ -429,6 +433,10 @@ GET_MATRIX: dict[str, dict] = {
         200, member=403, other_applicant=403, staff_without_role=403, reviewer=403
     ),
     "official/change-requests/<int:pk>/": row(
+        200, member=403, other_applicant=403, staff_without_role=403, reviewer=403
+    ),
+    "official/applications/<int:pk>/onward-transfer-agreements/<int:co_implementer_pk>/": row(405),
+    "official/onward-transfer-agreements/<int:pk>/document/": row(
         200, member=403, other_applicant=403, staff_without_role=403, reviewer=403
     ),
     "official/change-requests/<int:pk>/decision.pdf": row(

@@ -185,7 +185,13 @@ def test_demo__loading_twice_changes_nothing():
     )
     assert submitted.status == "submitted" and submitted.register_number.startswith("TEM/")
     assert submitted.attachments.count() == submitted.call.required_attachments.count() == 3
-    assert Application.objects.get(organisation=applicant_b).status == "draft"
+    assert (
+        Application.objects.get(organisation=applicant_b, call__reference__startswith="TEM-NEUVO-").status
+        == "draft"
+    )
+    joint = Application.objects.get(organisation=applicant_b, call__reference__startswith="TEM-TALENT-")
+    assert joint.status == "submitted" and joint.co_implementers.count() == 2
+    assert joint.requested_amount == Decimal("373000.00")
     # What every decision prints: the approved budget, the contact person's title and telephone, the registry.
     positive = Decision.objects.filter(outcome__in=Outcome.positive())
     assert positive.exists()

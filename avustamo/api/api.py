@@ -249,6 +249,8 @@ def get_call(request, call_id: int = Path(..., ge=1, le=MAX_ID)):
         "period_latest_end": call.period_latest_end,
         "max_share_percent": call.max_share_percent,
         "own_funding_min_percent": call.own_funding_min_percent,
+        "co_implementers_allowed": call.co_implementers_allowed,
+        "own_funding_min_per_co_implementer": call.own_funding_min_per_co_implementer,
         "source_urls": call.source_url_list,
         "form": {"version": form.version, "definition": form.definition, "url": _form_url(request, form)}
         if form

@@ -58,6 +58,7 @@ from avustamo.organisations.selectors import memberships_for_person
 from avustamo.payments import services as payment_services
 from avustamo.payments.models import PaymentApplicationStatus
 from avustamo.payments.selectors import payment_applications_of
+from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.selectors import public_call, required_attachment_of_call
 from avustamo.reports.models import ReportStatus
 from avustamo.reports.selectors import reports_due
@@ -147,10 +148,38 @@ class ApplicationSummaryOut(Schema):
     submitted_at: HelsinkiTime | None
 
 
+class CoImplementerOut(Schema):
+    id: int
+    business_id: str
+    name: str
+    costs: dict[str, Euros] = Field(description="its eligible costs by the budget's cost categories")
+    own_funding: Euros
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+
+
+class CoImplementerIn(Schema):
+    """A co-implementer of a joint project; in a change, the fields left out are kept."""
+
+    business_id: str | None = Field(None, max_length=20, description="e.g. 1234567-1")
+    name: str | None = Field(None, max_length=255)
+    costs: dict[str, EurosIn] | None = Field(
+        None, description="euros by cost category: " + ", ".join(COST_CATEGORIES)
+    )
+    own_funding: EurosIn | None = None
+    contact_name: str | None = Field(None, max_length=200)
+    contact_email: str | None = Field(None, max_length=254)
+    contact_phone: str | None = Field(None, max_length=40)
+
+
 class ApplicationOut(ApplicationSummaryOut):
     form_version: int
     answers: dict
     attachments: list[AttachmentOut]
+    co_implementers: list[CoImplementerOut] = Field(
+        description="the joint project's co-implementers, where the call allows them"
+    )
     requested_amount: Euros | None = Field(description="set at submission, euros as a decimal string")
     total_eligible_costs: Euros | None = Field(description="set at submission, euros as a decimal string")
 
@@ -209,11 +238,26 @@ def _mine(request, application_id: int) -> Application | None:
     return selectors.application_and_form_for_person(person=request.auth, pk=application_id)
 
 
+def _co_implementer(co_implementer) -> dict:
+    return {
+        "id": co_implementer.pk,
+        "business_id": co_implementer.business_id,
+        "name": co_implementer.name,
+        "costs": co_implementer.costs,
+        "own_funding": co_implementer.own_funding,
+        "contact_name": co_implementer.contact_name,
+        "contact_email": co_implementer.contact_email,
+        "contact_phone": co_implementer.contact_phone,
+    }
+
+
 def _detail(application: Application) -> dict:
     return _summary(application) | {
         "form_version": application.form.version,
         "answers": application.answers,
         "attachments": [_attachment(attachment) for attachment in application.attachments.all()],
+        # Only a call that allows co-implementers has any (programmes.services.call_update): no need to read it.
+        "co_implementers": [_co_implementer(item) for item in application.co_implementers.all()],
         "requested_amount": application.requested_amount,
         "total_eligible_costs": application.total_eligible_costs,
     }
@@ -416,6 +460,74 @@ def withdraw_application(request, application_id: int):
     except ValidationError as error:
         return Status(422, validation_refusal(error))
     return _detail(selectors.application_for_person(person=request.auth, pk=application.pk))
+
+
+NO_CO_IMPLEMENTER = gettext_lazy("The application has no co-implementer with this id.")
+
+
+@router.post(
+    "/applications/{application_id}/co-implementers",
+    operation_id="addCoImplementer",
+    response={201: CoImplementerOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Name a co-implementer of the joint project, with its part of the budget",
+)
+def add_co_implementer(request, application_id: int, payload: CoImplementerIn):
+    application = _mine(request, application_id)
+    if application is None:
+        return Status(404, refused(NOT_FOUND))
+    try:
+        co_implementer = services.co_implementer_add(
+            application=application, acting_user=request.auth, **payload.dict(exclude_none=True)
+        )
+    except ValidationError as error:
+        return Status(422, validation_refusal(error))
+    return Status(201, _co_implementer(co_implementer))
+
+
+def _my_co_implementer(request, application_id: int, co_implementer_id: int):
+    application = _mine(request, application_id)
+    if application is None:
+        return None, Status(404, refused(NOT_FOUND))
+    co_implementer = application.co_implementers.filter(pk=id_or_none(co_implementer_id)).first()
+    if co_implementer is None:
+        return None, Status(404, refused(NO_CO_IMPLEMENTER))
+    return co_implementer, None
+
+
+@router.patch(
+    "/applications/{application_id}/co-implementers/{co_implementer_id}",
+    operation_id="changeCoImplementer",
+    response={200: CoImplementerOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change a co-implementer; the fields left out are kept",
+)
+def change_co_implementer(request, application_id: int, co_implementer_id: int, payload: CoImplementerIn):
+    co_implementer, refusal_ = _my_co_implementer(request, application_id, co_implementer_id)
+    if co_implementer is None:
+        return refusal_
+    try:
+        co_implementer = services.co_implementer_change(
+            co_implementer=co_implementer, acting_user=request.auth, **payload.dict(exclude_none=True)
+        )
+    except ValidationError as error:
+        return Status(422, validation_refusal(error))
+    return _co_implementer(co_implementer)
+
+
+@router.delete(
+    "/applications/{application_id}/co-implementers/{co_implementer_id}",
+    operation_id="removeCoImplementer",
+    response={204: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Remove a co-implementer; its part leaves the budget with it",
+)
+def remove_co_implementer(request, application_id: int, co_implementer_id: int):
+    co_implementer, refusal_ = _my_co_implementer(request, application_id, co_implementer_id)
+    if co_implementer is None:
+        return refusal_
+    try:
+        services.co_implementer_remove(co_implementer=co_implementer, acting_user=request.auth)
+    except ValidationError as error:
+        return Status(422, validation_refusal(error))
+    return Status(204, None)
 
 
 class CallRefOut(Schema):

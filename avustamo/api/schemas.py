@@ -208,6 +208,12 @@ class CallOut(CallSummaryOut):
         description="the largest share of the eligible costs, per cent"
     )
     own_funding_min_percent: DecimalText | None = Field(description="the smallest own funding, per cent")
+    co_implementers_allowed: bool = Field(
+        description="whether an application may name co-implementers (osatoteuttajat) with their own budget parts"
+    )
+    own_funding_min_per_co_implementer: bool = Field(
+        description="whether each co-implementer's own funding must reach own_funding_min_percent of its costs"
+    )
     source_urls: list[str]
     form: ApplicationFormOut | None = Field(description="the application form applicants fill in now")
 
@@ -264,6 +270,24 @@ SERVICE_ERROR_CODES = (
     "unknown_question",
     "unpacks_too_large",
     "wrong_call",
+    # A joint project's co-implementers (issue 19 §1).
+    "business_id_checksum",
+    "business_id_format",
+    "co_implementer_costs_missing",
+    "co_implementer_is_applicant",
+    "co_implementer_own_funding_above_costs",
+    "co_implementer_own_funding_too_small",
+    "co_implementer_twice",
+    "co_implementers_not_allowed",
+    "email",
+    "future_date",
+    "grant_not_open",
+    "no_share",
+    "not_an_amount",
+    "phone",
+    "too_many_co_implementers",
+    "unknown_cost_category",
+    "unknown_fields",
 )
 REQUEST_ERROR_CODES = (
     "required",

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from avustamo.applications.joint import JointBudget, co_implementer_problems
 from avustamo.core.dates import helsinki_today
 from avustamo.core.money import format_euros, is_whole_cents
 from avustamo.core.templatetags.avustamo import day, number
@@ -314,9 +315,12 @@ def _has_shape(item, value) -> bool:
 class AnswerContext:
     """What answers are checked against: the call, its code lists and the applicant."""
 
-    def __init__(self, *, call, organisation, regions, municipalities, declarations=None):
+    def __init__(self, *, call, organisation, regions, municipalities, declarations=None, co_implementers=()):
         self.call = call
         self.organisation = organisation
+        # The parts of a joint project's co-implementers (`joint.CoImplementerPart`): the budget's rules apply to
+        # the whole.
+        self.co_implementers = tuple(co_implementers)
         self.regions = set(regions)
         self.municipalities = set(municipalities)
         if declarations is None:
@@ -435,6 +439,8 @@ def submission_problems(definition: FormDefinition, answers: dict, context: Answ
     _period_problems(definition, answers, context, refuse)
     _budget_problems(definition, answers, context, refuse)
     _de_minimis_problems(definition, answers, refuse)
+    for problem in co_implementer_problems(context.call, context.co_implementers):
+        refuse(problem["field"], problem["code"], problem["message"])
     return problems
 
 
@@ -580,6 +586,18 @@ def _budget_problems(definition, answers, context, refuse):
     field = _name(question.id)
     figures = BudgetFigures.from_answer(answers.get(question.id))
     call = context.call
+    if context.co_implementers and call.co_implementers_allowed:
+        # A joint project's rules apply to the whole: each message says so.
+        figures = JointBudget(lead=figures, co_implementers=context.co_implementers).whole
+        plain_refuse = refuse
+
+        def refuse(field, code, message):
+            plain_refuse(
+                field,
+                code,
+                _("The whole project with its co-implementers: %(problem)s") % {"problem": message},
+            )
+
     if not figures.total_eligible_costs:
         refuse(field, "budget_missing", _("Enter the project's eligible costs."))
         return

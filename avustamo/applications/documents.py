@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 
 from avustamo.applications.secrets import public_answers, show_marks
-from avustamo.applications.selectors import attachment_slots, form_choices
+from avustamo.applications.selectors import attachment_slots, form_choices, joint_budget
 from avustamo.organisations.identifiers import format_iban
 from avustamo.programmes.application_form.presentation import present
 
@@ -52,6 +52,7 @@ def application_pdf(application, language: str, *, sent=None, public: bool = Fal
                 if sent is not None
                 else application.requested_amount,
                 "iban": format_iban(application.iban),
+                "joint": joint_budget(application, answers=answers, sent=sent),
                 "language": language,
                 "public_version": public,
             },

@@ -4,9 +4,11 @@ from django.db import connection
 from django.db.models import CharField, Exists, F, Value
 from django.db.models.functions import Cast
 
+from avustamo.applications.joint import CoImplementerPart, JointBudget
 from avustamo.applications.models import Application, ApplicationStatus, Attachment, SubmittedVersion
 from avustamo.core.models import AuditEntry
 from avustamo.organisations.models import Membership
+from avustamo.programmes.application_form.budget import BudgetFigures
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
 from avustamo.programmes.application_form.schema import applies
 from avustamo.programmes.models import CallDeclaration, CallStatus, RequiredAttachment
@@ -316,3 +318,26 @@ def public_version_productions(*, application: Application):
         target_type=application._meta.label_lower,
         target_id=str(application.pk),
     ).select_related("actor")
+
+
+def joint_budget(application: Application, *, answers: dict | None = None, sent=None) -> JointBudget | None:
+    """The budget of a joint project as the pages and copies show it: the lead's own part from the answers and
+    each co-implementer's part, as they are now or as version `sent` kept them. None when the application has
+    no co-implementers and its call allows none (nothing to show); reads the co-implementers once, unless
+    prefetched."""
+    if sent is not None:
+        parts = tuple(CoImplementerPart.from_snapshot(kept) for kept in sent.co_implementers or [])
+    elif application.call.co_implementers_allowed:
+        parts = tuple(CoImplementerPart.from_model(item) for item in application.co_implementers.all())
+    else:
+        parts = ()
+    if not parts and not application.call.co_implementers_allowed:
+        return None
+    answers = application.answers if answers is None else answers
+    budget = application.form.parsed.fact_questions().get("budget")
+    try:
+        lead = BudgetFigures.from_answer(answers.get(budget.id) if budget else None)
+    except (ArithmeticError, AttributeError, TypeError):
+        # An answer the page posted and the save refused may be no budget at all.
+        lead = BudgetFigures()
+    return JointBudget(lead=lead, co_implementers=parts)

@@ -2,9 +2,12 @@
 
 import datetime
 import hashlib
+import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils import timezone
@@ -17,10 +20,12 @@ from avustamo.applications.answers import (
     submission_problems,
 )
 from avustamo.applications.documents import public_version_document
+from avustamo.applications.joint import CoImplementerPart, JointBudget, snapshot
 from avustamo.applications.models import (
     Application,
     ApplicationStatus,
     Attachment,
+    CoImplementer,
     CompletionRequest,
     RegisterNumberSequence,
     SubmittedVersion,
@@ -31,14 +36,15 @@ from avustamo.applications.tasks import send_submission_receipt
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.links import site_url
-from avustamo.core.money import to_cents
+from avustamo.core.money import is_whole_cents, to_cents
 from avustamo.core.tasks import queue_email
 from avustamo.core.transitions import transition
 from avustamo.core.translation import language_code
 from avustamo.core.uploads import accepted_upload_kind, stored_name
 from avustamo.organisations.authority import authority_details, require_authority
+from avustamo.organisations.identifiers import clean_business_id
 from avustamo.organisations.models import Membership
-from avustamo.programmes.application_form.budget import BudgetFigures
+from avustamo.programmes.application_form.budget import COST_CATEGORIES, ZERO, BudgetFigures
 from avustamo.programmes.application_form.schema import ATTACHMENT_KINDS
 from avustamo.programmes.application_form.schema import Attachment as AttachmentQuestion
 from avustamo.programmes.models import Call, CallStatus, RequiredAttachment
@@ -49,6 +55,9 @@ from avustamo.programmes.selectors import current_form
 # A call's required attachments take what an attachment question takes unless the form says otherwise.
 DEFAULT_ATTACHMENT_KINDS = ATTACHMENT_KINDS
 DEFAULT_MAX_ATTACHMENT_MB = AttachmentQuestion.model_fields["max_size_mb"].default
+# A joint project rarely has more than a handful of co-implementers; the limit keeps every page's size bounded.
+MAX_CO_IMPLEMENTERS = 20
+PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,30}")
 
 
 class SubmissionRefused(ValidationError):
@@ -142,7 +151,16 @@ def answer_context(application: Application, lists: CodeLists | None = None) -> 
         regions=lists.regions,
         municipalities=lists.municipalities,
         declarations=lists.declarations,
+        co_implementers=co_implementer_parts(application),
     )
+
+
+def co_implementer_parts(application: Application) -> tuple[CoImplementerPart, ...]:
+    """The application's co-implementers as budget parts; none read where the call allows none (a call cannot
+    stop allowing them while an application names them: `programmes.services.call_update`)."""
+    if not application.call.co_implementers_allowed:
+        return ()
+    return tuple(CoImplementerPart.from_model(item) for item in application.co_implementers.all())
 
 
 @transaction.atomic
@@ -548,6 +566,9 @@ def _submittable(application: Application, *, acting_user, now):
     """The attachments and the authority check of a draft that may be submitted, or the refusal; writes nothing
     but the authority check the submission is made under."""
     attachments = _attachments(application)
+    if application.call.co_implementers_allowed:
+        # Read once for the rules, the facts copied and the version kept.
+        prefetch_related_objects([application], "co_implementers")
     _refuse_problems(application, attachments)
     authority = require_authority(person=acting_user, organisation=application.organisation, now=now)
     return attachments, authority
@@ -615,7 +636,10 @@ def _copy_facts(application: Application) -> dict:
     to be saved with the status."""
     facts = application.form.parsed.fact_questions()
     answers = application.answers
-    figures = BudgetFigures.from_answer(answers.get(facts["budget"].id))
+    figures = JointBudget(
+        lead=BudgetFigures.from_answer(answers.get(facts["budget"].id)),
+        co_implementers=co_implementer_parts(application),
+    ).whole
     period = answers[facts["period"].id]
     organisation = application.organisation
     columns = {
@@ -694,6 +718,9 @@ def _keep_version(
         answers=application.answers,
         attachment_ids=[attachment.pk for attachment in attachments],
         requested_amount=application.requested_amount,
+        co_implementers=[snapshot(item) for item in application.co_implementers.all()]
+        if application.call.co_implementers_allowed
+        else [],
         sent_at=now,
         sent_by=acting_user,
         completion_request=completion_request,
@@ -821,6 +848,9 @@ def completion_submit(
     request = _open_request_or_refuse(application, now)
     _refuse_unless_checked(application, checked_version)
     attachments = _attachments(application)
+    if application.call.co_implementers_allowed:
+        # Read once for the rules, the facts copied and the version kept.
+        prefetch_related_objects([application], "co_implementers")
     _refuse_problems(application, attachments)
     authority = require_authority(person=acting_user, organisation=application.organisation, now=now)
     facts = _copy_facts(application)
@@ -911,3 +941,162 @@ def public_version_produce(*, application: Application, sent: SubmittedVersion, 
         secret_questions=sorted(application.secret_answers),
     )
     return document
+
+
+CO_IMPLEMENTER_TEXT_FIELDS = ("business_id", "name", "contact_name", "contact_email", "contact_phone")
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def _refuse_unless_co_implementers_editable(application: Application) -> None:
+    """Co-implementers are changed in a draft of a call that allows them, or while completing the budget."""
+    if not application.call.co_implementers_allowed:
+        raise ValidationError(
+            _("This call does not allow co-implementers."), code="co_implementers_not_allowed"
+        )
+    request = _refuse_unless_editable(application)
+    _refuse_unless_asked(request, question_ids=[application.form.parsed.fact_questions()["budget"].id])
+
+
+def _clean_amount(value, field: str, errors: dict) -> Decimal:
+    try:
+        amount = Decimal(str(value if value not in (None, "") else 0).strip())
+    except (InvalidOperation, ValueError):
+        errors[field] = ValidationError(_("Enter an amount in euros."), code="not_an_amount")
+        return ZERO
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or not is_whole_cents(amount):
+        errors[field] = ValidationError(
+            _("Enter an amount of at least zero, in euros and cents."), code="not_an_amount"
+        )
+        return ZERO
+    return to_cents(amount)
+
+
+def _clean_co_implementer(application: Application, fields: dict, *, replacing: int | None = None) -> dict:
+    """The co-implementer's fields checked and in canonical form, or a ValidationError by field."""
+    errors: dict[str, ValidationError] = {}
+    unknown = set(fields) - {*CO_IMPLEMENTER_TEXT_FIELDS, "costs", "own_funding"}
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}, code="unknown_fields"
+        )
+    text = {name: str(fields.get(name) or "").strip() for name in CO_IMPLEMENTER_TEXT_FIELDS}
+    try:
+        text["business_id"] = clean_business_id(text["business_id"])
+    except ValidationError as error:
+        errors["business_id"] = error
+    else:
+        if text["business_id"] == application.organisation.business_id:
+            errors["business_id"] = ValidationError(
+                _(
+                    "%(business_id)s is the applicant's own Business ID: the applicant's part is its own budget."
+                )
+                % {"business_id": text["business_id"]},
+                code="co_implementer_is_applicant",
+            )
+        elif (
+            application.co_implementers.filter(business_id=text["business_id"]).exclude(pk=replacing).exists()
+        ):
+            errors["business_id"] = ValidationError(
+                _("%(business_id)s is already a co-implementer of this application.")
+                % {"business_id": text["business_id"]},
+                code="co_implementer_twice",
+            )
+    for name, message, limit in (
+        ("name", _("Enter the co-implementer's name."), 255),
+        ("contact_name", _("Enter the name of the co-implementer's contact person."), 200),
+    ):
+        if not text[name]:
+            errors[name] = ValidationError(message, code="required")
+        elif len(text[name]) > limit:
+            errors[name] = ValidationError(
+                _("At most %(limit)s characters.") % {"limit": limit}, code="too_long"
+            )
+    try:
+        validate_email(text["contact_email"])
+    except ValidationError:
+        errors["contact_email"] = ValidationError(
+            _("Enter the contact person's email address, e.g. name@example.org."), code="email"
+        )
+    if text["contact_phone"] and not PHONE.fullmatch(text["contact_phone"]):
+        errors["contact_phone"] = ValidationError(
+            _("Enter the phone number in digits, e.g. +358 40 123 4567."), code="phone"
+        )
+    costs = fields.get("costs") or {}
+    if not isinstance(costs, dict) or set(costs) - set(COST_CATEGORIES):
+        errors["costs"] = ValidationError(
+            _("Give the costs by the budget's cost categories: %(categories)s.")
+            % {"categories": ", ".join(COST_CATEGORIES)},
+            code="unknown_cost_category",
+        )
+        costs = {}
+    cleaned_costs = {
+        category: _clean_amount(costs.get(category), f"cost_{category}", errors)
+        for category in COST_CATEGORIES
+    }
+    own_funding = _clean_amount(fields.get("own_funding"), "own_funding", errors)
+    if errors:
+        raise ValidationError(errors)
+    return {
+        **text,
+        "costs": {category: str(amount) for category, amount in cleaned_costs.items() if amount},
+        "own_funding": own_funding,
+    }
+
+
+@transaction.atomic
+def co_implementer_add(*, application: Application, acting_user, **fields) -> CoImplementer:
+    """Name a co-implementer of the joint project, with its part of the budget and its contact person."""
+    application = _locked_for_member(application, acting_user)
+    _refuse_unless_co_implementers_editable(application)
+    if application.co_implementers.count() >= MAX_CO_IMPLEMENTERS:
+        raise ValidationError(
+            _("An application can name at most %(limit)s co-implementers.") % {"limit": MAX_CO_IMPLEMENTERS},
+            code="too_many_co_implementers",
+        )
+    co_implementer = CoImplementer.objects.create(
+        application=application, **_clean_co_implementer(application, fields)
+    )
+    _changed_by_co_implementer(application, co_implementer, "application.co_implementer_added", acting_user)
+    return co_implementer
+
+
+@transaction.atomic
+def co_implementer_change(*, co_implementer: CoImplementer, acting_user, **fields) -> CoImplementer:
+    """Change a co-implementer's details or its part of the budget; the fields not given are kept."""
+    application = _locked_for_member(co_implementer.application, acting_user)
+    _refuse_unless_co_implementers_editable(application)
+    co_implementer = application.co_implementers.get(pk=co_implementer.pk)
+    current = {
+        name: getattr(co_implementer, name) for name in (*CO_IMPLEMENTER_TEXT_FIELDS, "costs", "own_funding")
+    }
+    for name, value in _clean_co_implementer(
+        application, current | fields, replacing=co_implementer.pk
+    ).items():
+        setattr(co_implementer, name, value)
+    co_implementer.save()
+    _changed_by_co_implementer(application, co_implementer, "application.co_implementer_changed", acting_user)
+    return co_implementer
+
+
+@transaction.atomic
+def co_implementer_remove(*, co_implementer: CoImplementer, acting_user) -> None:
+    """Remove a co-implementer from the application; its part leaves the budget with it."""
+    application = _locked_for_member(co_implementer.application, acting_user)
+    _refuse_unless_co_implementers_editable(application)
+    co_implementer = application.co_implementers.get(pk=co_implementer.pk)
+    _changed_by_co_implementer(application, co_implementer, "application.co_implementer_removed", acting_user)
+    co_implementer.delete()
+
+
+def _changed_by_co_implementer(application: Application, co_implementer, action: str, acting_user) -> None:
+    """A change of co-implementers changes what will be sent: the application's version grows, so that a check
+    page opened before it cannot send it unseen."""
+    application.version += 1
+    application.save(update_fields=["version", "updated_at"])
+    audit(
+        acting_user=acting_user,
+        action=action,
+        target=application,
+        co_implementer=co_implementer.business_id,
+        version=application.version,
+    )

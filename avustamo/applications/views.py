@@ -14,13 +14,15 @@ from django.views.decorators.http import require_POST
 from avustamo.applications import selectors, services
 from avustamo.applications.answers import parse_post
 from avustamo.applications.documents import sent_application_document
+from avustamo.applications.forms import CoImplementerForm
 from avustamo.applications.models import ApplicationStatus
 from avustamo.applications.progress import in_page_order, task_list
 from avustamo.applications.secrets import REASON_MAX_LENGTH, markable_questions, show_marks
 from avustamo.applications.workspace import log_application_view, official_application, workspace_context
-from avustamo.core.confirmation import unconfirmed_file_removal
+from avustamo.core.confirmation import Confirmation, unconfirmed, unconfirmed_file_removal
 from avustamo.core.downloads import file_download
 from avustamo.core.feedback import perform
+from avustamo.core.forms import add_service_errors
 from avustamo.core.ids import id_or_none
 from avustamo.core.translation import language_code
 from avustamo.organisations.authority_views import confirm_right_to_act
@@ -84,6 +86,9 @@ def _form_context(application, *, answers=None, errors=None) -> dict:
     definition = application.form.parsed
     # The pages list the required attachments and the attachments several times: read each once.
     prefetch_related_objects([application], "attachments", "call__required_attachments")
+    if application.call.co_implementers_allowed:
+        # The rules and the joint budget both read the co-implementers.
+        prefetch_related_objects([application], "co_implementers")
     choices = selectors.form_choices(
         call=application.call,
         definition=definition,
@@ -122,6 +127,7 @@ def _form_context(application, *, answers=None, errors=None) -> dict:
         "municipality_rule": check_municipality_rule(application.call, application.organisation)
         if editable
         else None,
+        "joint": selectors.joint_budget(application, answers=answers),
         "sending_problems": services.sending_problems(
             application, list(application.attachments.all()), selectors.code_lists_of(application, choices)
         )
@@ -545,6 +551,31 @@ def business_secrets(request, pk):
     )
 
 
+def _joint_application(request, pk):
+    """The applicant's application to a call that allows co-implementers; 404 for any other."""
+    application = _application(request, pk)
+    if not application.call.co_implementers_allowed:
+        raise Http404
+    return application
+
+
+def _co_implementer_page(request, application, form, *, co_implementer=None, status=200):
+    return render(
+        request,
+        "applications/co_implementer.html",
+        {
+            "application": application,
+            "call": application.call,
+            "form": form,
+            "co_implementer": co_implementer,
+            "own_funding_min": application.call.own_funding_min_percent
+            if application.call.own_funding_min_per_co_implementer
+            else None,
+        },
+        status=status,
+    )
+
+
 PUBLIC_VERSION_LANGUAGES = {"fi", "sv", "en"}
 
 
@@ -589,3 +620,81 @@ def public_version(request, pk):
         ),
         status=422 if refusal else 200,
     )
+
+
+def _save_co_implementer(request, application, save, *, co_implementer=None):
+    form = CoImplementerForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = save(**form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s has been saved.") % {"name": saved.name})
+            return redirect(reverse("applications:edit", args=[application.pk]) + "#co-implementers-heading")
+    return _co_implementer_page(request, application, form, co_implementer=co_implementer, status=422)
+
+
+@login_required
+def co_implementer_add(request, pk):
+    """Name a co-implementer of the joint project, with its part of the budget."""
+    application = _joint_application(request, pk)
+    if not _editable(application):
+        return redirect("applications:edit", pk=application.pk)
+    if request.method != "POST":
+        return _co_implementer_page(request, application, CoImplementerForm())
+    return _save_co_implementer(
+        request,
+        application,
+        lambda **fields: services.co_implementer_add(
+            application=application, acting_user=request.user, **fields
+        ),
+    )
+
+
+@login_required
+def co_implementer_change(request, pk, co_implementer_pk):
+    application = _joint_application(request, pk)
+    co_implementer = get_object_or_404(application.co_implementers.all(), pk=co_implementer_pk)
+    if not _editable(application):
+        return redirect("applications:edit", pk=application.pk)
+    if request.method != "POST":
+        return _co_implementer_page(
+            request,
+            application,
+            CoImplementerForm(initial=CoImplementerForm.initial_of(co_implementer)),
+            co_implementer=co_implementer,
+        )
+    return _save_co_implementer(
+        request,
+        application,
+        lambda **fields: services.co_implementer_change(
+            co_implementer=co_implementer, acting_user=request.user, **fields
+        ),
+        co_implementer=co_implementer,
+    )
+
+
+@login_required
+@require_POST
+def co_implementer_remove(request, pk, co_implementer_pk):
+    application = _joint_application(request, pk)
+    co_implementer = get_object_or_404(application.co_implementers.all(), pk=co_implementer_pk)
+    back = reverse("applications:edit", args=[application.pk])
+    asking = unconfirmed(
+        request,
+        Confirmation(
+            question=_("Remove %(name)s from the co-implementers?") % {"name": co_implementer.name},
+            consequences=[_("Its part of the budget leaves the application with it.")],
+            action=_("Remove the co-implementer"),
+            cancel_url=back,
+        ),
+    )
+    if asking:
+        return asking
+    perform(
+        request,
+        lambda: services.co_implementer_remove(co_implementer=co_implementer, acting_user=request.user),
+        _("%(name)s has been removed from the co-implementers.") % {"name": co_implementer.name},
+    )
+    return redirect(back + "#co-implementers-heading")

@@ -47,6 +47,9 @@ def _context(decision: Decision, language: str) -> dict:
         "budget_item": call.budget_item,
         "state_aid_statement": state_aid_statement(call, decision.amount, language),
         "vat_recoverable": decision.application.vat_recoverable,
+        "co_implementer_shares": list(decision.co_implementer_shares.select_related("co_implementer"))
+        if call.co_implementers_allowed and decision.is_positive
+        else [],
         **decision_terms_shown(decision),
     }
 

@@ -200,3 +200,21 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the decision is returned"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CoImplementerSharesForm(forms.Form):
+    """How much of the grant the recipient passes on to each co-implementer of the joint project."""
+
+    def __init__(self, *args, co_implementers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.co_implementers = list(co_implementers)
+        for co_implementer in self.co_implementers:
+            self.fields[f"share-{co_implementer.pk}"] = EuroField(
+                label=_("%(name)s (%(business_id)s)")
+                % {"name": co_implementer.name, "business_id": co_implementer.business_id},
+                required=False,
+                **MONEY,
+            )
+
+    def shares(self) -> dict[int, Decimal | None]:
+        return {item.pk: self.cleaned_data.get(f"share-{item.pk}") for item in self.co_implementers}

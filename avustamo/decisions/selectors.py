@@ -1,8 +1,11 @@
 """Reads for decisions: what waits for a decision maker, and the decision an applicant may see."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from avustamo.accounts.models import StaffRole, User
+from avustamo.applications.joint import figures_of
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.programmes.application_form.budget import BudgetFigures
 from avustamo.reviews.models import ScreeningResult
@@ -93,3 +96,39 @@ def decision_makers():
     return User.objects.filter(
         is_active=True, is_staff=True, role_grants__role=StaffRole.DECISION_MAKER
     ).order_by("full_name")
+
+
+@dataclass(frozen=True)
+class CoImplementerShares:
+    """A decision's shares passed on to the co-implementers of its joint project."""
+
+    co_implementers: list
+    current: dict  # co-implementer id: the amount the decision passes on (those with a share)
+    suggested: (
+        dict  # what the presenter's form starts from: the share set, else what the co-implementer applied for
+    )
+
+    @property
+    def rows(self) -> list[tuple]:
+        """Each co-implementer given a share, with its amount."""
+        return [(item, self.current[item.pk]) for item in self.co_implementers if item.pk in self.current]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.current.values(), Decimal(0))
+
+
+def co_implementer_shares_of(decision: Decision) -> CoImplementerShares | None:
+    """The shares of a decision on a joint project; None when the application names no co-implementers (nothing
+    read where its call allows none). Two statements."""
+    if not decision.application.call.co_implementers_allowed:
+        return None
+    co_implementers = list(decision.application.co_implementers.all())
+    if not co_implementers:
+        return None
+    current = dict(decision.co_implementer_shares.values_list("co_implementer_id", "amount"))
+    suggested = {
+        item.pk: current.get(item.pk, figures_of(item.costs, item.own_funding).requested)
+        for item in co_implementers
+    }
+    return CoImplementerShares(co_implementers=co_implementers, current=current, suggested=suggested)

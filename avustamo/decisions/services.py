@@ -20,7 +20,7 @@ from avustamo.core.money import format_euros, format_percent, to_cents
 from avustamo.core.permissions import staff_roles
 from avustamo.core.transitions import transition
 from avustamo.decisions.de_minimis import de_minimis_problem, de_minimis_sum
-from avustamo.decisions.models import Decision, DecisionStatus, FundingProposal, Outcome
+from avustamo.decisions.models import CoImplementerShare, Decision, DecisionStatus, FundingProposal, Outcome
 from avustamo.decisions.selectors import decision_language
 from avustamo.programmes.application_form.budget import COST_CATEGORIES
 from avustamo.programmes.models import Call
@@ -505,6 +505,7 @@ def decision_save_draft(*, application: Application, terms: DecisionTerms, actin
     else:
         for field, value in values.items():
             setattr(draft, field, value)
+        _refuse_shares_above_amount(draft)
         draft.save()
         action = "decision.draft_saved"
     audit(
@@ -622,6 +623,13 @@ def decision_correct(*, decision: Decision, acting_user) -> Decision:
     correction = Decision.objects.create(
         application=decision.application, corrects=decision, presenter=acting_user, **decision.terms()
     )
+    if decision.application.call.co_implementers_allowed:
+        CoImplementerShare.objects.bulk_create(
+            CoImplementerShare(
+                decision=correction, co_implementer_id=share.co_implementer_id, amount=share.amount
+            )
+            for share in decision.co_implementer_shares.all()
+        )
     audit(
         acting_user=acting_user,
         action="decision.correction_started",
@@ -630,3 +638,93 @@ def decision_correct(*, decision: Decision, acting_user) -> Decision:
         corrects=decision.pk,
     )
     return correction
+
+
+def _refuse_shares_above_amount(decision: Decision) -> None:
+    """A draft's grant cannot become smaller than what it passes on to co-implementers (read only where the call
+    allows them)."""
+    if not decision.application.call.co_implementers_allowed:
+        return
+    passed_on = sum((share.amount for share in decision.co_implementer_shares.all()), Decimal(0))
+    granted = decision.amount if decision.is_positive else Decimal(0)
+    if passed_on > granted:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    _(
+                        "The decision passes %(passed_on)s on to co-implementers: the grant cannot be less. Change "
+                        "their shares first."
+                    )
+                    % {"passed_on": format_euros(passed_on)},
+                    code="below_co_implementer_shares",
+                )
+            }
+        )
+
+
+@transaction.atomic
+def decision_co_implementer_shares_set(
+    *, decision: Decision, shares: dict, acting_user
+) -> list[CoImplementerShare]:
+    """Set how much of a draft decision's grant the recipient passes on to each co-implementer: the decision names
+    those with a share and makes the passing on conditional on a written agreement (688/2001 section 7(3)).
+    `shares` maps each co-implementer's id to its amount; an amount of zero or none passes nothing on."""
+    decision = _locked_decision(decision)
+    application = decision.application
+    _require(acting_user, "decisions.draft_decision", application)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError(
+            _("Only a draft decision can be changed; take it back from the decision maker first."),
+            code="not_a_draft",
+        )
+    if not application.call.co_implementers_allowed:
+        raise ValidationError(
+            _("This call does not allow co-implementers."), code="co_implementers_not_allowed"
+        )
+    if not decision.is_positive:
+        raise ValidationError(
+            _("Only a decision that gives a grant passes money on to co-implementers."), code="not_positive"
+        )
+    co_implementers = {item.pk: item for item in application.co_implementers.all()}
+    errors: dict[str, ValidationError] = {}
+    amounts: dict[int, Decimal] = {}
+    for key, value in shares.items():
+        co_implementer = co_implementers.get(key)
+        if co_implementer is None:
+            raise ValidationError(
+                _("The application has no such co-implementer."), code="unknown_co_implementer"
+            )
+        try:
+            amount = Decimal(str(value if value not in (None, "") else 0))
+        except InvalidOperation:
+            amount = Decimal(-1)
+        if not amount.is_finite() or amount < 0 or amount != to_cents(amount):
+            errors[f"share-{key}"] = ValidationError(
+                _("Enter the share of %(name)s in euros and cents, at least zero.")
+                % {"name": co_implementer.name},
+                code="invalid_share",
+            )
+        elif amount:
+            amounts[key] = amount
+    if errors:
+        raise ValidationError(errors)
+    total = sum(amounts.values(), Decimal(0))
+    if total > decision.amount:
+        raise ValidationError(
+            _("The shares passed on, %(total)s in all, are more than the grant of %(amount)s.")
+            % {"total": format_euros(total), "amount": format_euros(decision.amount)},
+            code="shares_above_grant",
+        )
+    decision.co_implementer_shares.all().delete()
+    created = CoImplementerShare.objects.bulk_create(
+        CoImplementerShare(decision=decision, co_implementer=co_implementers[key], amount=amount)
+        for key, amount in amounts.items()
+    )
+    audit(
+        acting_user=acting_user,
+        action="decision.co_implementer_shares_set",
+        target=application,
+        decision=decision.pk,
+        shares={co_implementers[key].business_id: str(amount) for key, amount in amounts.items()},
+    )
+    return created

@@ -610,6 +610,9 @@ def calls(funding_year: int) -> list[dict]:
             "appropriation": Decimal("3000000.00"),
             "min_grant": Decimal("200000.00"),
             "max_grant": Decimal("700000.00"),
+            # Every co-implementer co-funds its part: at least 30 %, as the whole (GRANTS_FI.md, Talent Hub 2021).
+            "co_implementers_allowed": True,
+            "own_funding_min_per_co_implementer": True,
             "period": ((funding_year, 1, 1), (funding_year, 12, 31)),
             "min_foreign_language_population": 15000,
             "eligible_organisation_types": [OrganisationType.MUNICIPALITY],
@@ -1570,3 +1573,60 @@ SETTLEMENT_HEARING_PROPOSAL = (
     "avustus jää myönnettyä pienemmäksi."
 )
 SETTLEMENT_HEARING_GROUNDS = "Juhla ei kuulunut hankesuunnitelmaan eikä päätöksessä hyväksyttyihin kustannuksiin (valtionavustuslaki 11 §)."
+
+
+def talent_hub_answers(funding_year: int) -> dict:
+    """Vantaa's Talent Hub application: its own part of the joint project (the co-implementers' parts are in
+    TALENT_HUB_CO_IMPLEMENTERS). The whole: costs 535 000 €, own funding 162 000 € (30.28 %), grant 373 000 €."""
+    return {
+        "contact-persons": [
+            {
+                "name": "Ville Projektipäällikkö",
+                "email": "talenthub@vantaa.example.org",
+                "phone": "09 8392 0000",
+            }
+        ],
+        "project-name": "Talent Hub Vantaa – osaajat ja perheet kotiin",
+        "project-summary": (
+            "Kansainvälisten osaajien ja heidän perheidensä vastaanotto Vantaalla: palveluohjaus, puolisoiden "
+            "työllistymispolut ja yritysten rekrytointituki yhdessä kahden osatoteuttajan kanssa."
+        ),
+        "objectives": "Osaajat ja perheet asettuvat Vantaalle; puolisot löytävät työtä; yritykset rekrytoivat ulkomailta.",
+        "target-groups": "Vantaalle muuttavat kansainväliset osaajat, heidän puolisonsa ja lapsensa sekä vantaalaiset yritykset.",
+        "activities": "Monikielinen palveluohjaus, puolisoverkosto, rekrytointitapahtumat ja kansainvälisen koulun perhepäivät.",
+        "regions": ["01"],
+        "period": {"start": f"{funding_year}-01-01", "end": f"{funding_year}-12-31"},
+        "budget": {
+            "costs": {
+                "personnel": "300000.00",
+                "purchased_services": "60000.00",
+                "rents": "20000.00",
+                "travel": "10000.00",
+                "other": "10000.00",
+            },
+            "own_funding": "120000.00",
+        },
+    }
+
+
+# Fictional organisations; the Business IDs have valid check digits.
+TALENT_HUB_CO_IMPLEMENTERS = [
+    {
+        "business_id": "3141590-3",
+        "name": "Kehäkaupunkien Osaajapalvelut ry",
+        "costs": {"personnel": "80000.00", "purchased_services": "10000.00"},
+        "own_funding": "27000.00",
+        "contact_name": "Leila Rekrytoija",
+        "contact_email": "leila@osaajapalvelut.example.org",
+        "contact_phone": "+358 40 555 0101",
+    },
+    {
+        "business_id": "2718280-1",
+        "name": "Vantaan Kansainvälinen Koulu Oy",
+        "costs": {"personnel": "40000.00", "travel": "5000.00"},
+        "own_funding": "15000.00",
+        "contact_name": "Oskari Rehtori",
+        "contact_email": "oskari@vik-koulu.example.org",
+        "contact_phone": "+358 50 555 0202",
+    },
+]

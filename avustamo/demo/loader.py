@@ -245,6 +245,9 @@ def _call_create(row: dict, official: User, *, opens_at, closes_at) -> Call:
     }
     fields["eligible_organisation_types"] = [str(code) for code in row["eligible_organisation_types"]]
     fields["min_foreign_language_population"] = row.get("min_foreign_language_population")
+    for rule in ("co_implementers_allowed", "own_funding_min_per_co_implementer"):
+        if rule in row:
+            fields[rule] = row[rule]
     call = call_services.call_create(
         programme=Programme.objects.get(code=row["programme"]),
         acting_user=official,
@@ -353,8 +356,9 @@ def _applications(people: dict[str, User], today: datetime.date) -> None:
         )
         application_services.application_submit(application=application, acting_user=treasurer)
     manager = people["applicant-b@example.org"]
-    guidance_call = Call.objects.filter(reference=f"TEM-NEUVO-{funding_year}").first()
     vantaa = Organisation.objects.get(business_id="0124610-9")
+    _joint_application(manager, vantaa, funding_year)
+    guidance_call = Call.objects.filter(reference=f"TEM-NEUVO-{funding_year}").first()
     if (
         guidance_call
         and guidance_call.status() == CallStatus.OPEN
@@ -373,6 +377,39 @@ def _applications(people: dict[str, User], today: datetime.date) -> None:
             version=draft.version,
             acting_user=manager,
         )
+
+
+def _joint_application(manager: User, vantaa: Organisation, funding_year: int) -> None:
+    """Vantaa has sent a Talent Hub application for a joint project with two co-implementers."""
+    call = Call.objects.filter(reference=f"TEM-TALENT-{funding_year}").first()
+    if (
+        call is None
+        or call.status() != CallStatus.OPEN
+        or call.applications.filter(organisation=vantaa).exists()
+    ):
+        return
+    application = application_services.application_start(call=call, organisation=vantaa, acting_user=manager)
+    application = application_services.application_save(
+        application=application,
+        answers=content.talent_hub_answers(funding_year)
+        | {"declarations": [str(pk) for pk in call.declarations.values_list("pk", flat=True)]},
+        version=application.version,
+        acting_user=manager,
+    )
+    for co_implementer in content.TALENT_HUB_CO_IMPLEMENTERS:
+        application_services.co_implementer_add(
+            application=application, acting_user=manager, **co_implementer
+        )
+    for required in call.required_attachments.all():
+        document = one_page_pdf(required.name_fi, ["Vantaan kaupunki", "Kaupunginhallituksen päätös"])
+        application_services.attachment_add(
+            application=application,
+            upload=SimpleUploadedFile(f"{required.name_fi}.pdf", document, content_type="application/pdf"),
+            required_attachment=required,
+            acting_user=manager,
+        )
+    application.refresh_from_db()
+    application_services.application_submit(application=application, acting_user=manager)
 
 
 # --- The officials' side: calls that have closed, handled through the services ------------------------------

@@ -130,3 +130,14 @@ class DeclineGrantForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The presenter of the decision reads this. The money is then free for other applicants."),
     )
+
+
+class OnwardTransferAgreementForm(forms.Form):
+    """The written agreement with one co-implementer: its date and the signed document."""
+
+    signed_on = forms.DateField(label=_("Date of the agreement"), required=False, widget=DATE_INPUT)
+    document = forms.FileField(
+        label=_("The signed agreement"),
+        required=False,
+        help_text=_("PDF, Word, OpenDocument, JPEG or PNG, at most 20 MB."),
+    )

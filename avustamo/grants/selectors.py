@@ -3,8 +3,10 @@
 import dataclasses
 import datetime
 
+from django.db.models import Exists, OuterRef
+
 from avustamo.core.money import to_cents
-from avustamo.decisions.models import Decision, DecisionStatus
+from avustamo.decisions.models import CoImplementerShare, Decision, DecisionStatus
 from avustamo.decisions.selectors import applied_budget
 from avustamo.grants.models import (
     ChangeKind,
@@ -13,6 +15,7 @@ from avustamo.grants.models import (
     ChangeRequest,
     ChangeRequestStatus,
     Grant,
+    OnwardTransferAgreement,
 )
 from avustamo.programmes.application_form.budget import COST_CATEGORIES, BudgetFigures
 
@@ -102,3 +105,75 @@ def grant_of_application_pk(application_pk: int) -> Grant | None:
 def signed_decision_count(call) -> int:
     """How many of the call's decisions are signed and wait to be published."""
     return Decision.objects.filter(application__call=call, status=DecisionStatus.SIGNED).count()
+
+
+def _shares_lacking_agreement():
+    """The shares passed on to co-implementers by decisions in force that have no written agreement on file."""
+    agreement = OnwardTransferAgreement.objects.filter(
+        grant=OuterRef("decision__grant"), co_implementer=OuterRef("co_implementer")
+    )
+    return CoImplementerShare.objects.filter(amount__gt=0, decision__grant__isnull=False).exclude(
+        Exists(agreement)
+    )
+
+
+def grants_lacking_agreements():
+    """The grants not to be paid yet: their decision gives a co-implementer a share, and the written agreement
+    with it (688/2001 section 7(3)) is not on file. A subquery of grant ids."""
+    return _shares_lacking_agreement().values("decision__grant")
+
+
+def missing_agreements(grant_ids) -> dict[int, list[str]]:
+    """For each of the grants, the co-implementers whose agreement is missing, by name; one statement."""
+    missing: dict[int, list[str]] = {}
+    grant_ids = list(grant_ids)
+    if not grant_ids:
+        return missing
+    rows = (
+        _shares_lacking_agreement()
+        .filter(decision__grant__in=grant_ids)
+        .order_by("co_implementer__name", "co_implementer_id")
+        .values_list("decision__grant", "co_implementer__name")
+    )
+    for grant_id, name in rows:
+        missing.setdefault(grant_id, []).append(name)
+    return missing
+
+
+@dataclasses.dataclass(frozen=True)
+class AgreementRow:
+    """A co-implementer the grant passes money on to, its share and its agreement (None: not on file)."""
+
+    co_implementer: object
+    share: object
+    agreement: OnwardTransferAgreement | None
+
+
+def onward_transfer_agreements_of(grant: Grant) -> list[AgreementRow]:
+    """Each co-implementer the decision in force gives a share, with its agreement; nothing read where the call
+    allows no co-implementers, two statements where it does."""
+    if not grant.application.call.co_implementers_allowed:
+        return []
+    shares = list(
+        grant.decision.co_implementer_shares.filter(amount__gt=0)
+        .select_related("co_implementer")
+        .order_by("co_implementer__name", "co_implementer_id")
+    )
+    agreements = {
+        agreement.co_implementer_id: agreement
+        for agreement in grant.onward_transfer_agreements.select_related("recorded_by")
+    }
+    return [
+        AgreementRow(share.co_implementer, share.amount, agreements.get(share.co_implementer_id))
+        for share in shares
+    ]
+
+
+def onward_transfer_agreement(pk: int) -> OnwardTransferAgreement | None:
+    return (
+        OnwardTransferAgreement.objects.select_related(
+            "grant__application__call", "grant__decision", "co_implementer"
+        )
+        .filter(pk=pk)
+        .first()
+    )

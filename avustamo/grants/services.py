@@ -28,6 +28,7 @@ from avustamo.core.task_runs import abandon_task_result
 from avustamo.core.tasks import queue_email
 from avustamo.core.text import refuse_unstorable
 from avustamo.core.transitions import transition
+from avustamo.core.uploads import accepted_upload_kind, stored_name
 from avustamo.decisions.models import Decision, DecisionStatus
 from avustamo.grants import selectors, signals
 from avustamo.grants.models import (
@@ -38,6 +39,7 @@ from avustamo.grants.models import (
     ChangeRequestStatus,
     Grant,
     GrantStatus,
+    OnwardTransferAgreement,
     PublicationRun,
 )
 from avustamo.grants.selectors import signed_decision_count
@@ -684,3 +686,72 @@ def change_decision_send(*, change_request_id: int) -> None:
             attachment=change_request.document.name,
             attachment_name=name,
         )
+
+
+AGREEMENT_KINDS = ("pdf", "docx", "odt", "jpeg", "png")
+AGREEMENT_MAX_MB = 20
+
+
+@transaction.atomic
+def onward_transfer_agreement_record(
+    *, grant: Grant, co_implementer, signed_on: datetime.date | None, document, acting_user
+) -> OnwardTransferAgreement:
+    """Record the written agreement under which the recipient passes the grant on to a co-implementer (688/2001
+    section 7(3)): its date and the document. A second recording replaces the first. The recipient is paid once
+    every co-implementer given a share has one (`selectors.grants_lacking_agreements`)."""
+    grant = Grant.objects.select_for_update().select_related("decision", "application__call").get(pk=grant.pk)
+    if not acting_user.has_perm("grants.record_onward_transfer_agreement", grant.decision):
+        raise PermissionDenied(_("Your role does not allow this."))
+    if grant.status in (GrantStatus.DECLINED, GrantStatus.CLOSED):
+        raise ValidationError(
+            _("The grant was %(status)s: nothing is passed on.") % {"status": grant.get_status_display()},
+            code="grant_not_open",
+        )
+    if not grant.decision.co_implementer_shares.filter(co_implementer=co_implementer, amount__gt=0).exists():
+        raise ValidationError(
+            _("The decision gives %(name)s no share of the grant: no agreement is needed.")
+            % {"name": co_implementer.name},
+            code="no_share",
+        )
+    errors = {}
+    if signed_on is None:
+        errors["signed_on"] = ValidationError(_("Enter the date of the agreement."), code="required")
+    elif signed_on > helsinki_today():
+        errors["signed_on"] = ValidationError(
+            _("The agreement cannot be dated in the future."), code="future_date"
+        )
+    kind = None
+    if document is None:
+        errors["document"] = ValidationError(_("Attach the signed agreement."), code="required")
+    else:
+        try:
+            kind = accepted_upload_kind(document, kinds=AGREEMENT_KINDS, max_mb=AGREEMENT_MAX_MB)
+        except ValidationError as refusal:
+            errors["document"] = refusal
+    if errors:
+        raise ValidationError(errors)
+    agreement = OnwardTransferAgreement.objects.filter(grant=grant, co_implementer=co_implementer).first()
+    replaced = agreement.document.name if agreement is not None else ""
+    if agreement is None:
+        agreement = OnwardTransferAgreement(grant=grant, co_implementer=co_implementer)
+    agreement.signed_on = signed_on
+    agreement.document_name = document.name[:255]
+    agreement.document_kind = kind
+    agreement.recorded_by = acting_user
+    agreement.document.save(stored_name(document.name, kind), document, save=False)
+    agreement.save()
+    if replaced:
+        storage = agreement.document.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
+    audit(
+        acting_user=acting_user,
+        action="grant.onward_transfer_agreement_replaced"
+        if replaced
+        else "grant.onward_transfer_agreement_recorded",
+        target=grant.application,
+        grant=grant.pk,
+        co_implementer=co_implementer.business_id,
+        signed_on=signed_on.isoformat(),
+        file=agreement.document_name,
+    )
+    return agreement

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 from avustamo.applications.workspace import official_application
 from avustamo.core.audit import audit
 from avustamo.core.confirmation import Confirmation, unconfirmed
+from avustamo.core.downloads import file_download
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
 from avustamo.core.notices import notice_opened
 from avustamo.core.views import stored_pdf
 from avustamo.decisions.views import own_published_decision
 from avustamo.grants import selectors, services
-from avustamo.grants.forms import ChangePartDecisionForm, ChangeRequestForm
+from avustamo.grants.forms import ChangePartDecisionForm, ChangeRequestForm, OnwardTransferAgreementForm
 from avustamo.grants.models import ChangeRequest
 from avustamo.organisations.authority_views import confirm_right_to_act
 from avustamo.programmes.views import permitted_call
@@ -210,3 +211,51 @@ def call_publication_progress(request, pk):
             "may_publish": request.user.has_perm("decisions.publish_decisions", call),
         },
     )
+
+
+@login_required
+@require_POST
+def onward_transfer_agreement_record(request, pk, co_implementer_pk):
+    """An official records the written agreement with one co-implementer of the grant's joint project."""
+    application = official_application(request, pk, "decisions.read_decision_as_official")
+    grant = selectors.grant_of_application(application)
+    if grant is None:
+        raise Http404
+    if not request.user.has_perm("grants.record_onward_transfer_agreement", grant.decision):
+        raise PermissionDenied
+    co_implementer = get_object_or_404(application.co_implementers.all(), pk=co_implementer_pk)
+    form = OnwardTransferAgreementForm(request.POST, request.FILES)
+    back = reverse("official:application_decision", args=[application.pk]) + "#agreements-heading"
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+        return redirect(back)
+    perform(
+        request,
+        lambda: services.onward_transfer_agreement_record(
+            grant=grant,
+            co_implementer=co_implementer,
+            signed_on=form.cleaned_data["signed_on"],
+            document=form.cleaned_data["document"],
+            acting_user=request.user,
+        ),
+        _("The agreement with %(name)s is on file.") % {"name": co_implementer.name},
+    )
+    return redirect(back)
+
+
+@login_required
+def onward_transfer_agreement_document(request, pk):
+    agreement = selectors.onward_transfer_agreement(pk)
+    if agreement is None:
+        raise Http404
+    if not request.user.has_perm("grants.read_onward_transfer_agreement", agreement.grant.decision):
+        raise PermissionDenied
+    audit(
+        acting_user=request.user,
+        action="grant.onward_transfer_agreement_viewed",
+        target=agreement.grant.application,
+        co_implementer=agreement.co_implementer.business_id,
+    )
+    return file_download(agreement.document, name=agreement.document_name, kind=agreement.document_kind)

@@ -2,7 +2,7 @@
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
@@ -13,6 +13,7 @@ from avustamo.core.dates import helsinki_today, shift_years
 from avustamo.core.money import to_cents
 from avustamo.core.spreadsheets import neutralised
 from avustamo.grants.models import Grant, GrantStatus
+from avustamo.grants.selectors import missing_agreements
 from avustamo.payments.accounting import AccountBook
 from avustamo.payments.interest import half_year_start
 from avustamo.payments.models import (
@@ -85,6 +86,9 @@ class PaymentsDue:
     ready: list[Instalment]
     held: list[Instalment]
     lacking_codes: list[Instalment]
+    # Due instalments of grants passing money on to co-implementers whose written agreement is not on file, each
+    # with `missing_agreements` (the co-implementers by name).
+    awaiting_agreements: list[Instalment] = field(default_factory=list)
 
     @property
     def ready_total(self) -> Decimal:
@@ -97,10 +101,14 @@ def payments_due() -> PaymentsDue:
         {instalment.grant.application.call.programme.agency_id for instalment in instalments}
     )
     result = PaymentsDue(ready=[], held=[], lacking_codes=[])
+    agreements = missing_agreements({instalment.grant_id for instalment in instalments})
     for instalment in instalments:
         instalment.missing_codes = book.payment_codes(instalment).missing
+        instalment.missing_agreements = agreements.get(instalment.grant_id, [])
         if instalment.suspended:
             result.held.append(instalment)
+        elif instalment.missing_agreements:
+            result.awaiting_agreements.append(instalment)
         elif instalment.missing_codes:
             result.lacking_codes.append(instalment)
         else:

@@ -133,6 +133,7 @@ def payments_overview(request):
         "due": due.ready,
         "held": due.held,
         "lacking_codes": due.lacking_codes,
+        "awaiting_agreements": due.awaiting_agreements,
         "due_total": due.ready_total,
         "batches": selectors.recent_batches(),
         "calls": selectors.money_by_call(),

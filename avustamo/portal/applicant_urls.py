@@ -30,6 +30,17 @@ urlpatterns = [
         name="replace_attachment",
     ),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/co-implementers/add/", views.co_implementer_add, name="co_implementer_add"),
+    path(
+        "<int:pk>/co-implementers/<int:co_implementer_pk>/",
+        views.co_implementer_change,
+        name="co_implementer_change",
+    ),
+    path(
+        "<int:pk>/co-implementers/<int:co_implementer_pk>/remove/",
+        views.co_implementer_remove,
+        name="co_implementer_remove",
+    ),
     path("<int:pk>/decision/", portal_views.my_decision, name="decision"),
     path("<int:pk>/decision/accept/", portal_views.grant_accept, name="grant_accept"),
     path("<int:pk>/decision/decline/", portal_views.grant_decline, name="grant_decline"),

@@ -105,6 +105,16 @@ urlpatterns = [
     ),
     path("change-requests/<int:pk>/", grant_views.change_request_detail, name="change_request"),
     path(
+        "applications/<int:pk>/onward-transfer-agreements/<int:co_implementer_pk>/",
+        grant_views.onward_transfer_agreement_record,
+        name="onward_transfer_agreement_record",
+    ),
+    path(
+        "onward-transfer-agreements/<int:pk>/document/",
+        grant_views.onward_transfer_agreement_document,
+        name="onward_transfer_agreement_document",
+    ),
+    path(
         "change-requests/<int:pk>/decision.pdf",
         grant_views.change_decision_document,
         name="change_decision_document",

@@ -152,6 +152,10 @@ rules.add_perm("payments.view_payments", reads_everything)
 rules.add_perm("payments.decide_payment_application", presents | is_finance_officer)
 # Returns and recoveries are decided by the call's presenter or a programme manager.
 rules.add_perm("payments.claim_return", presents | manages_calls)
+# The written agreement on passing a grant on to a co-implementer (688/2001 7 § 3) is recorded by the grant's presenter
+# or a finance officer, who pays only once it is on file.
+rules.add_perm("grants.record_onward_transfer_agreement", presents | is_finance_officer)
+rules.add_perm("grants.read_onward_transfer_agreement", reads_everything | presents | is_decision_maker)
 # The recipient's members ask to change the terms in force; the presenter decides each part of the request.
 rules.add_perm("decisions.request_change", is_member_of_applicant)
 rules.add_perm("decisions.decide_change_request", presents)

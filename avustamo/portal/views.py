@@ -29,6 +29,7 @@ from avustamo.decisions.de_minimis import de_minimis_sum
 from avustamo.decisions.documents import decision_terms_shown
 from avustamo.decisions.forms import (
     AllocationForm,
+    CoImplementerSharesForm,
     DecisionForm,
     ProposalForm,
     ReturnForm,
@@ -39,7 +40,7 @@ from avustamo.decisions.selectors import decision_makers, decisions_waiting_for
 from avustamo.decisions.views import own_published_decision
 from avustamo.grants import services as grant_services
 from avustamo.grants.forms import AcceptGrantForm, DeclineGrantForm
-from avustamo.grants.selectors import grant_of_application
+from avustamo.grants.selectors import grant_of_application, onward_transfer_agreements_of
 from avustamo.grants.views import own_grant
 from avustamo.organisations.authority_views import confirm_right_to_act
 from avustamo.organisations.selectors import pending_verifications
@@ -247,10 +248,34 @@ def application_decision(request, pk):
             draft.terms() if draft else decision_selectors.draft_defaults(application)
         ),
     )
+    shares = decision_selectors.co_implementer_shares_of(draft) if draft else None
+    shares_form = (
+        CoImplementerSharesForm(
+            prefix="shares",
+            co_implementers=shares.co_implementers,
+            initial={f"share-{pk}": amount for pk, amount in shares.suggested.items()},
+        )
+        if shares
+        else None
+    )
     if request.method == "POST":
         if not may_present:
             raise PermissionDenied
-        if request.POST.get("step") == "proposal":
+        if request.POST.get("step") == "co_implementer_shares" and shares is not None:
+            shares_form = CoImplementerSharesForm(
+                request.POST, prefix="shares", co_implementers=shares.co_implementers
+            )
+            if shares_form.is_valid():
+                try:
+                    decision_services.decision_co_implementer_shares_set(
+                        decision=draft, shares=shares_form.shares(), acting_user=user
+                    )
+                except ValidationError as error:
+                    add_service_errors(shares_form, error)
+                else:
+                    messages.success(request, _("The shares passed on to co-implementers have been saved."))
+                    return redirect("official:application_decision", pk=application.pk)
+        elif request.POST.get("step") == "proposal":
             proposal_form = ProposalForm(request.POST, prefix="proposal")
             if proposal_form.is_valid():
                 try:
@@ -290,6 +315,8 @@ def application_decision(request, pk):
             draft=draft,
             missing=decision_services.missing_elements(draft) if draft else [],
             draft_terms=decision_terms_shown(draft) if draft else None,
+            shares=shares,
+            shares_form=shares_form,
             may_present=may_present,
             may_sign=user.has_perm("decisions.sign_decision", draft)
             and draft is not None
@@ -306,6 +333,9 @@ def application_decision(request, pk):
             de_minimis=de_minimis_sum(application, Decimal(0), helsinki_today())
             if application.call.is_de_minimis
             else None,
+            agreements=onward_transfer_agreements_of(money["grant"]) if money["grant"] else [],
+            may_record_agreements=money["grant"] is not None
+            and user.has_perm("grants.record_onward_transfer_agreement", money["grant"].decision),
             may_register_review_request=user.has_perm("review_requests.register_review_request", application),
         ),
     )

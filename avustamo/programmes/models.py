@@ -651,6 +651,18 @@ class Call(models.Model):
                 _("Choose the block exemption as the call's State aid basis to name its article."),
                 "gber_article_not_used",
             )
+        if self.own_funding_min_per_co_implementer and not self.co_implementers_allowed:
+            refuse(
+                "own_funding_min_per_co_implementer",
+                _("Allow co-implementers first: the rule applies to each co-implementer."),
+                "co_implementers_not_allowed",
+            )
+        elif self.own_funding_min_per_co_implementer and self.own_funding_min_percent is None:
+            refuse(
+                "own_funding_min_per_co_implementer",
+                _("Give the minimum own funding that each co-implementer must reach."),
+                "no_own_funding_minimum",
+            )
         unknown = set(self.eligible_organisation_types or []) - set(OrganisationType.values)
         if unknown:
             refuse(

@@ -184,6 +184,27 @@ def call_create(*, programme: Programme, acting_user, parts: CallParts | None = 
     return call
 
 
+def _refuse_dropping_co_implementers(call: Call, *, allowed_before: bool) -> None:
+    """A call cannot stop allowing co-implementers while an application names them: their parts of its budget
+    would silently drop out of what is sent."""
+    if (
+        allowed_before
+        and not call.co_implementers_allowed
+        and call.applications.filter(co_implementers__isnull=False).exists()
+    ):
+        raise ValidationError(
+            {
+                "co_implementers_allowed": ValidationError(
+                    _(
+                        "Applications to this call already name co-implementers: the call must go on allowing "
+                        "them."
+                    ),
+                    code="co_implementers_in_use",
+                )
+            }
+        )
+
+
 @transaction.atomic
 def call_update(*, call: Call, acting_user, parts: CallParts | None = None, **fields) -> Call:
     _require_call_manager(acting_user)
@@ -192,6 +213,7 @@ def call_update(*, call: Call, acting_user, parts: CallParts | None = None, **fi
     before = {name: getattr(call, name) for name in fields}
     _apply_fields(call, fields)
     call.full_clean()
+    _refuse_dropping_co_implementers(call, allowed_before=before.get("co_implementers_allowed", False))
     call.save()
     if parts:
         _replace_parts(call, parts)

@@ -624,7 +624,22 @@ def package_filters(filters: selectors.GrantFilters) -> selectors.GrantFilters:
     return replace(filters, outcome=GrantOutcome.AWARDED)
 
 
-def _package_grant(row: dict, names: ReferenceNames, organisation_types: dict[str, str]) -> dict:
+def _co_implementer(share: dict) -> dict:
+    """A co-implementer the decision passes money on to, as one more recipient organisation of the grant (the
+    standard's recipientOrganization is a list; the lead applicant, who receives the grant, comes first)."""
+    return {
+        "id": f"{BUSINESS_ID_LIST}-{share['business_id']}",
+        "name": share["name"],
+        "description": (
+            f"Co-implementer (osatoteuttaja) of the joint project: the recipient passes it at most "
+            f"EUR {share['amount']:.2f} of the grant under a written agreement (Act 688/2001, section 7(3))."
+        ),
+    }
+
+
+def _package_grant(
+    row: dict, names: ReferenceNames, organisation_types: dict[str, str], co_implementers=()
+) -> dict:
     call_title = names.call_titles[row["call_id"]]
     grant_prefix = names.grant_prefixes[row["agency_id"]]
     # Historic rows carry no date of decision: the call's closing day is the earliest it can have been made.
@@ -649,7 +664,7 @@ def _package_grant(row: dict, names: ReferenceNames, organisation_types: dict[st
         "currency": "EUR",
         "amountAwarded": row["amount_awarded"],
         "awardDate": award_date.isoformat(),
-        "recipientOrganization": [recipient],
+        "recipientOrganization": [recipient, *(_co_implementer(share) for share in co_implementers)],
         "fundingOrganization": [funder],
         "grantProgramme": [
             {
@@ -702,7 +717,14 @@ def package_content(filters: selectors.GrantFilters, *, access_url: str) -> Iter
     with translation.override(PACKAGE_LANGUAGE):
         organisation_types = {code: str(label) for code, label in OrganisationType.choices}
     rows = _rows(package_filters(filters), selectors.DEFAULT_SORT)
-    yield from _json_array(_json_object(_package_grant(row, names, organisation_types)) for row in rows)
+    # Few grants are joint projects: their co-implementers are read at once, whatever the size of the package.
+    co_implementers = selectors.co_implementers_of_grants(
+        selectors.grants(package_filters(filters)).values("pk")
+    )
+    yield from _json_array(
+        _json_object(_package_grant(row, names, organisation_types, co_implementers.get(row["id"], ())))
+        for row in rows
+    )
     yield b"]}"
 
 

@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Q, QuerySet, Sum, prefetch_related_ob
 from django.db.models.expressions import RawSQL
 
 from avustamo.core.keyset import beyond, decode_cursor, encode_cursor, reversed_order
+from avustamo.decisions.models import CoImplementerShare
 from avustamo.programmes.models import Agency, Call, Programme
 from avustamo.register import search
 from avustamo.register.models import GrantOutcome, GrantTotal, PublishedGrant, SearchWord
@@ -299,3 +300,19 @@ def awarded_grants_of_call(call) -> list[PublishedGrant]:
     return list(
         PublishedGrant.objects.filter(call=call, outcome=GrantOutcome.AWARDED).order_by("recipient_name")
     )
+
+
+def co_implementers_of_grants(grant_filter) -> dict[int, list[dict]]:
+    """The co-implementers each published decision passes money on to (the decision names them), by the published
+    grant's id, in one statement: Business ID, name and the most each may receive."""
+    rows = (
+        CoImplementerShare.objects.filter(amount__gt=0, decision__published_grant__in=grant_filter)
+        .order_by("co_implementer__name", "co_implementer_id")
+        .values_list(
+            "decision__published_grant", "co_implementer__business_id", "co_implementer__name", "amount"
+        )
+    )
+    shares: dict[int, list[dict]] = {}
+    for grant_id, business_id, name, amount in rows:
+        shares.setdefault(grant_id, []).append({"business_id": business_id, "name": name, "amount": amount})
+    return shares

@@ -48,7 +48,8 @@ def grant_detail(request, pk: int):
     grant = selectors.published_grant(pk)
     if grant is None:
         raise Http404
-    return render(request, "register/grant_detail.html", {"grant": grant})
+    co_implementers = selectors.co_implementers_of_grants([grant.pk]).get(grant.pk, [])
+    return render(request, "register/grant_detail.html", {"grant": grant, "co_implementers": co_implementers})
 
 
 def organisation_detail(request, business_id: str):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from avustamo.accounts.models import StaffRole, User
 from avustamo.applications import services as application_services
 from avustamo.applications.secrets import show_marks
-from avustamo.applications.selectors import form_choices
+from avustamo.applications.selectors import form_choices, joint_budget
 from avustamo.applications.workspace import log_application_view, official_application, workspace_context
 from avustamo.core.audit import audit
 from avustamo.core.confirmation import Confirmation, unconfirmed
@@ -138,6 +138,7 @@ def application_detail(request, pk):
             versions=application.submitted_versions.select_related("sent_by"),
             undeclared=undeclared,
             municipality_rule=check_municipality_rule(application.call, application.organisation),
+            joint=joint_budget(application),
         ),
     )
 

@@ -15,6 +15,7 @@ from avustamo.core.audit import audit
 from avustamo.core.dates import banking_day_from, format_day, helsinki_today, is_banking_day
 from avustamo.core.permissions import require_permission
 from avustamo.core.transitions import transition
+from avustamo.grants.selectors import grants_lacking_agreements
 from avustamo.payments.accounting import AccountBook
 from avustamo.payments.models import (
     BatchStatus,
@@ -75,6 +76,9 @@ def batch_prepare(*, agency: Agency, execution_date: datetime.date, acting_user)
         Instalment.objects.annotate(payer=paying_agency_of("grant__application__call"))
         .filter(status=InstalmentStatus.DUE, payer=agency.pk)
         .exclude(grant__in=suspended)
+        # Nor is the grant paid before the written agreement with each co-implementer it passes money on to is on
+        # file (688/2001 7 § 3); the payments page names the missing ones.
+        .exclude(grant__in=grants_lacking_agreements())
         .select_related("grant__application__call__programme", "grant__application__organisation")
     )
     # A payment is booked where its call and the recipient's kind say, in the deciding agency's accounts (its
