@@ -210,7 +210,11 @@ class TestSettings:
         values = [value for _question, answers in offered for value, _label in answers]
         # The standard form's own VAT question is an earlier yes/no question too.
         assert values == ["vat-recoverable=yes", "vat-recoverable=no", f"{trigger}=yes", f"{trigger}=no"]
-        assert builder.condition_choices(definition, builder.find(definition, trigger)[0]) == []
+        offered_to_trigger = builder.condition_choices(definition, builder.find(definition, trigger)[0])
+        assert [value for _question, answers in offered_to_trigger for value, _label in answers] == [
+            "vat-recoverable=yes",
+            "vat-recoverable=no",
+        ]
         assert builder.find(definition, follow_up)[0]["show_if"] == {"question": trigger, "equals": "yes"}
         parse_definition(definition)
 

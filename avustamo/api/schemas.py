@@ -288,6 +288,10 @@ SERVICE_ERROR_CODES = (
     "too_many_co_implementers",
     "unknown_cost_category",
     "unknown_fields",
+    # Marks of business secrets (issue 19 §5), refused by the same services as the API's saves.
+    "secret_reason_missing",
+    "secret_reason_too_long",
+    "unknown_part",
 )
 REQUEST_ERROR_CODES = (
     "required",

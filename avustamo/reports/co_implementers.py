@@ -7,30 +7,14 @@ Reads are `joint_report` (a fixed number of statements); the rest is arithmetic 
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from avustamo.applications.joint import figures_of
 from avustamo.core.money import format_euros, format_percent, to_cents
 from avustamo.decisions.models import CoImplementerShare
 from avustamo.programmes.application_form.budget import COST_CATEGORIES, ZERO, BudgetFigures
-
-
-def figures_of(costs, own_funding) -> BudgetFigures:
-    """Costs by category and own funding as budget figures; what is no amount counts as nothing (the services
-    store only amounts)."""
-    costs = costs if isinstance(costs, dict) else {}
-    return BudgetFigures(
-        costs={category: _amount(costs.get(category)) for category in COST_CATEGORIES},
-        own_funding=_amount(own_funding),
-    )
-
-
-def _amount(value) -> Decimal:
-    try:
-        return to_cents(value or 0)
-    except (InvalidOperation, TypeError, ValueError):
-        return ZERO
 
 
 @dataclass(frozen=True)

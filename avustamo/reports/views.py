@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avustamo.applications.answers import parse_post
+from avustamo.applications.joint import figures_of
 from avustamo.applications.models import CoImplementer
 from avustamo.core.confirmation import unconfirmed_file_removal
 from avustamo.core.downloads import file_download
@@ -33,7 +34,7 @@ from avustamo.programmes.forms import CallFormDefinitionForm
 from avustamo.programmes.models import Call
 from avustamo.programmes.views import form_preview_context
 from avustamo.reports import selectors, services
-from avustamo.reports.co_implementers import JointReport, figures_of, joint_report, part_notes
+from avustamo.reports.co_implementers import JointReport, joint_report, part_notes
 from avustamo.reports.forms import (
     CoImplementerInviteForm,
     CoImplementerPartForm,
