@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from avustamo.applications.models import Application, Attachment, SubmittedVersion
+from avustamo.applications.models import Application, Attachment, CoImplementer, SubmittedVersion
 from avustamo.core.dates import helsinki_datetime
 from avustamo.core.models import AuditEntry, OutboundEmail, RetentionLog
 from avustamo.core.retention import Action, apply_rules
@@ -22,7 +22,7 @@ from avustamo.organisations.models import AuthorityCheck
 from avustamo.payments.models import Instalment, LedgerEntry, PaymentBatch, Posting
 from avustamo.portal.retention import RULES
 from avustamo.register.models import PublishedGrant
-from avustamo.reports.models import Report, ReportStatus
+from avustamo.reports.models import CoImplementerInvitation, Report, ReportStatus
 from tests.conftest import PLACEHOLDER_PDF
 from tests.factories import ApplicationFactory, AuthorityCheckFactory, DecisionFactory, ReportFactory
 
@@ -153,6 +153,37 @@ class TestGranted:
         report.refresh_from_db()
         assert application.answers == {} and report.answers == {} and report.anonymised_at
         assert Grant.objects.filter(pk=report.grant_id).exists()
+
+    def test_a_joint_projects_contact_persons_and_invitations_go_its_co_implementers_figures_stay(self, db):
+        report = self._settled(helsinki_datetime(datetime.date(2029, 6, 1), datetime.time(12)))
+        application = report.grant.application
+        partner = CoImplementer.objects.create(
+            application=application,
+            business_id="1732050-2",
+            name="Osatoteuttaja ry",
+            costs={"personnel": "1000.00"},
+            own_funding="300.00",
+            contact_name="Olli Osatoteuttaja",
+            contact_email="olli@example.org",
+            contact_phone="+358 40 123 4567",
+        )
+        SubmittedVersion.objects.filter(application=application).update(
+            co_implementers=[{"business_id": partner.business_id, "contact_name": partner.contact_name}]
+        )
+        _invitation(report, partner, expires_at=timezone.now(), accepted=True)
+
+        apply_rules([RULE["granted_application"], RULE["report"]], now=NOW)
+
+        partner.refresh_from_db()
+        assert (partner.contact_name, partner.contact_email, partner.contact_phone) == ("", "", "")
+        assert (partner.business_id, partner.name, partner.own_funding) == (
+            "1732050-2",
+            "Osatoteuttaja ry",
+            300,
+        )
+        assert partner.costs == {"personnel": "1000.00"}
+        assert all(version.co_implementers == [] for version in application.submitted_versions.all())
+        assert not CoImplementerInvitation.objects.filter(report=report).exists()
 
     def test_a_grant_not_settled_is_never_anonymised(self, db):
         report = ReportFactory()
@@ -304,3 +335,44 @@ def test_a_check_of_the_right_to_act_goes_a_year_after_it_was_made_unless_an_act
     assert _counts(apply_rules([RULE["unused_authority_check"]], now=NOW)) == {"unused_authority_check": 1}
     assert set(AuthorityCheck.objects.values_list("pk", flat=True)) == {used.pk, unused_young.pk}
     assert not AuthorityCheck.objects.filter(pk=unused_due.pk).exists()
+
+
+def _invitation(report, co_implementer, *, expires_at, accepted=False, revoked_at=None):
+    return CoImplementerInvitation.objects.create(
+        report=report,
+        co_implementer=co_implementer,
+        email="olli@example.org",
+        token_hash=CoImplementerInvitation.hash_token(
+            f"kutsu-{expires_at.isoformat()}-{accepted}-{revoked_at}"
+        ),
+        invited_by=report.created_by,
+        expires_at=expires_at,
+        accepted_at=expires_at - datetime.timedelta(days=1) if accepted else None,
+        accepted_by=report.created_by if accepted else None,
+        revoked_at=revoked_at,
+    )
+
+
+def test_an_unused_invitation_to_a_co_implementers_part_goes_ninety_days_after_it_expired_or_ended(db):
+    report = ReportFactory()
+    partner = CoImplementer.objects.create(
+        application=report.grant.application,
+        business_id="1732050-2",
+        name="Osatoteuttaja ry",
+        contact_name="Olli Osatoteuttaja",
+        contact_email="olli@example.org",
+    )
+    moment = helsinki_datetime(datetime.date(2039, 3, 17), datetime.time(9, 0))
+    expired = _invitation(report, partner, expires_at=moment)
+    ended = _invitation(report, partner, expires_at=moment + datetime.timedelta(days=30), revoked_at=moment)
+    accepted = _invitation(report, partner, expires_at=moment, accepted=True)
+    due_day = moment + datetime.timedelta(days=90)
+
+    assert _counts(
+        apply_rules([RULE["co_implementer_invitation"]], now=due_day - datetime.timedelta(seconds=1))
+    ) == {"co_implementer_invitation": 0}
+    assert _counts(apply_rules([RULE["co_implementer_invitation"]], now=due_day)) == {
+        "co_implementer_invitation": 2
+    }
+    assert set(CoImplementerInvitation.objects.values_list("pk", flat=True)) == {accepted.pk}
+    assert not {expired.pk, ended.pk} & set(CoImplementerInvitation.objects.values_list("pk", flat=True))

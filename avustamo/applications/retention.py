@@ -5,15 +5,22 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from avustamo.applications.models import Application, ApplicationStatus, Attachment, SubmittedVersion
+from avustamo.applications.models import (
+    Application,
+    ApplicationStatus,
+    Attachment,
+    CoImplementer,
+    SubmittedVersion,
+)
 from avustamo.core.retention import Action, RetentionRule, delete_all, delete_files_after_commit
 
 
 def anonymise_applications(applications: models.QuerySet) -> int:
-    """Remove what the applicants wrote and attached (answers, every version sent, files, the IBAN) from the
-    applications of `applications` not yet anonymised, in a fixed number of statements.
-    What the register and the case keep stays: register number, organisation, amounts, project name and summary,
-    period, who sent it under which right to act, and the decisions."""
+    """Remove what the applicants wrote and attached (answers, every version sent, files, the IBAN, the contact
+    persons of co-implementers) from the applications of `applications` not yet anonymised, in a fixed number of
+    statements. What the register and the case keep stays: register number, organisation, amounts, project name
+    and summary, period, who sent it under which right to act, the decisions, and each co-implementer's Business
+    ID, name and figures (the decision's shares and the agreements point at them)."""
     ids = list(applications.filter(anonymised_at__isnull=True).values_list("pk", flat=True))
     if not ids:
         return 0
@@ -21,7 +28,12 @@ def anonymise_applications(applications: models.QuerySet) -> int:
     files = [(attachment.file.storage, attachment.file.name) for attachment in attachments.only("file")]
     attachments.delete()
     delete_files_after_commit(files)
-    SubmittedVersion.objects.filter(application_id__in=ids).update(answers={}, attachment_ids=[])
+    SubmittedVersion.objects.filter(application_id__in=ids).update(
+        answers={}, attachment_ids=[], co_implementers=[]
+    )
+    CoImplementer.objects.filter(application_id__in=ids).update(
+        contact_name="", contact_email="", contact_phone=""
+    )
     return Application.objects.filter(pk__in=ids).update(
         answers={}, secret_answers={}, iban="", anonymised_at=timezone.now()
     )
