@@ -12,8 +12,10 @@ from avustamo.applications import services
 from avustamo.applications.models import Application, Attachment
 from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import DecisionStatus
+from avustamo.decisions.selectors import draft_defaults
 from avustamo.register.models import PublishedGrant
 from avustamo.register.services import register_decision
+from avustamo.treasury import export as treasury_export
 from tests.access import sign_in
 from tests.conftest import PLACEHOLDER_PDF
 from tests.documents import pdf_text
@@ -26,6 +28,7 @@ from tests.factories import (
     UserFactory,
     close_call,
     complete_answers,
+    every_kind_call,
 )
 
 SECRET_ACTIVITIES = "Salainen hinnoittelumalli: 42 euroa tunnilta kumppaneille"
@@ -239,3 +242,45 @@ def test_the_information_request_page_makes_the_same_number_of_statements_whatev
         page = client.get(path)
     assert "Hinnasto" in page.content.decode()
     assert len(more) == len(few)
+
+
+def test_a_name_marked_secret_is_not_offered_as_the_decisions_purpose_nor_sent_to_the_treasury(
+    sent_with_marks,
+):
+    Application.objects.filter(pk=sent_with_marks.pk).update(secret_answers={"project-name": "Tuotenimi"})
+    sent_with_marks.refresh_from_db()
+    assert sent_with_marks.project_name
+    assert draft_defaults(sent_with_marks)["purpose"] == ""
+
+    selection = treasury_export.make_selection(call_reference=sent_with_marks.call.reference)
+    (applications,) = treasury_export.record_sets_of(["applications"])
+    (record,) = list(applications.records(selection))
+    assert record["project_name"] == ""
+
+
+def test_a_question_inside_a_group_cannot_be_marked_on_its_own(db):
+    call = every_kind_call()
+    member = MembershipFactory().person
+    application = ApplicationFactory(
+        call=call, organisation=member.memberships.get().organisation, created_by=member
+    )
+    member_id = next(
+        question.id for question, group in application.form.parsed.elements() if group is not None
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.business_secrets_mark(
+            application=application, answers={member_id: "Hinnat"}, attachments={}, acting_user=member
+        )
+    assert refused.value.code == "unknown_part"
+    application.refresh_from_db()
+    assert application.secret_answers == {}
+
+
+@pytest.mark.parametrize("key", ["secret-file-²", "secret-file-" + "9" * 5000])
+def test_a_file_key_that_is_no_id_is_left_out_not_a_server_error(client, draft, key):
+    sign_in(client, draft.created_by)
+    response = client.post(f"/applications/{draft.pk}/business-secrets/", {key: "1"})
+    # Saved with no file marked, or the over-long field name refused by the request's own check.
+    assert response.status_code in (302, 400)
+    draft.refresh_from_db()
+    assert draft.secret_answers == {}

@@ -209,6 +209,39 @@ class TestSharesOnTheDecision:
             Decimal("20000.00"),
         ]
 
+    def test_a_co_implementer_given_a_share_cannot_be_removed_or_replaced_by_the_applicant(
+        self, draft_decision, presenter
+    ):
+        set_shares(draft_decision, presenter)
+        application = draft_decision.application
+        budget = application.form.parsed.fact_questions()["budget"]
+        application_services.completion_request_create(
+            application=application,
+            question_ids=[budget.id],
+            required_attachments=[],
+            message="Tarkentakaa talousarvio.",
+            reply_by=helsinki_today() + datetime.timedelta(days=14),
+            acting_user=UserFactory(roles=["programme_manager"]),
+        )
+        first, _second = co_implementers(application)
+        with pytest.raises(ValidationError) as removal:
+            application_services.co_implementer_remove(
+                co_implementer=first, acting_user=application.submitted_by
+            )
+        assert removal.value.code == "co_implementer_in_decision"
+        assert first.name in removal.value.messages[0]
+        with pytest.raises(ValidationError) as replacement:
+            application_services.co_implementer_change(
+                co_implementer=first, acting_user=application.submitted_by, business_id="1572860-0"
+            )
+        assert replacement.value.code == "co_implementer_in_decision"
+        first.refresh_from_db()
+        assert first.business_id == PARTNER_ID and first.decision_shares.exists()
+        # What is not who it is may still be completed.
+        application_services.co_implementer_change(
+            co_implementer=first, acting_user=application.submitted_by, contact_phone="+358 40 765 4321"
+        )
+
     @pytest.mark.reads_pdf
     @pytest.mark.parametrize(
         ("language", "heading"),

@@ -15,9 +15,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from avustamo.applications.models import CoImplementer
 from avustamo.core import notices
 from avustamo.core.dates import banking_day_from, helsinki_today
 from avustamo.core.models import AuditEntry, OutboundEmail
+from avustamo.decisions.models import CoImplementerShare
 from avustamo.hearings.models import HearingSubject
 from avustamo.payments import selectors, services
 from avustamo.payments.interest import return_interest
@@ -532,6 +534,28 @@ class TestOffsetting:
                 acting_user=_manager(),
             )
         assert refusal.value.error_dict["not_heard_ground"][0].code == "not_heard"
+        assert not ClaimOffset.objects.exists()
+        instalment.refresh_from_db()
+        assert instalment.status == InstalmentStatus.DUE
+
+    def test_an_offset_is_refused_while_an_agreement_on_passing_the_grant_on_is_missing(
+        self, paid_grant, other_grant
+    ):
+        partner = CoImplementer.objects.create(
+            application=other_grant.application,
+            business_id="1732050-2",
+            name="Osatoteuttaja ry",
+            contact_name="Olli Osatoteuttaja",
+            contact_email="olli@example.org",
+        )
+        CoImplementerShare.objects.create(
+            decision=other_grant.decision, co_implementer=partner, amount="1000.00"
+        )
+        claim = _claim(paid_grant, ground=ReturnGround.MATERIAL_BREACH)
+        instalment = other_grant.instalments.get()
+        with pytest.raises(ValidationError) as refusal:
+            _offset(claim, instalment, "200.00")
+        assert "Osatoteuttaja ry" in refusal.value.message_dict["instalment"][0]
         assert not ClaimOffset.objects.exists()
         instalment.refresh_from_db()
         assert instalment.status == InstalmentStatus.DUE

@@ -163,9 +163,15 @@ class TestImport:
             )
         assert refusal.value.code == "no_figures"
 
-    def test_a_new_file_replaces_the_years_it_holds_and_keeps_the_others(self, municipalities, administrator):
+    def test_a_new_file_replaces_the_figures_it_holds_and_keeps_the_others(
+        self, municipalities, administrator
+    ):
         population_import(
-            content=_csv('"KU091 Helsinki";"2023";670000;120000', '"KU092 Vantaa";"2024";1;1'),
+            content=_csv(
+                '"KU091 Helsinki";"2023";670000;120000',
+                '"KU091 Helsinki";"2024";1;1',
+                '"KU092 Vantaa";"2024";2;2',
+            ),
             file_name="first.csv",
             acting_user=administrator,
         )
@@ -174,8 +180,39 @@ class TestImport:
             file_name="second.csv",
             acting_user=administrator,
         )
-        # 2024 is now the second file's alone: Vantaa's 2024 figure of the first file is gone.
-        assert _figures() == {("091", 2023): (670000, 120000), ("091", 2024): (684018, 125321)}
+        # A file of one municipality (or one region) leaves the others' figures of the same year as they were.
+        assert _figures() == {
+            ("091", 2023): (670000, 120000),
+            ("091", 2024): (684018, 125321),
+            ("092", 2024): (2, 2),
+        }
+
+    @pytest.mark.parametrize(
+        "figure",
+        ["²", "1" * 5000, "2147483648", "-5", "1e6"],
+        ids=["superscript", "5000 digits", "2^31", "-", "e"],
+    )
+    def test_a_figure_that_is_no_whole_number_of_people_is_refused_and_nothing_saved(
+        self, municipalities, administrator, figure
+    ):
+        with pytest.raises(ValidationError) as refusal:
+            population_import(
+                content=_csv(f'"KU091 Helsinki";"2024";{figure};1'),
+                file_name="x.csv",
+                acting_user=administrator,
+            )
+        assert "must be whole numbers of people" in refusal.value.messages[0]
+        assert not MunicipalityPopulation.objects.exists()
+
+    def test_a_file_that_is_no_csv_is_refused_and_nothing_saved(self, municipalities, administrator):
+        with pytest.raises(ValidationError) as refusal:
+            population_import(
+                content=_csv('"KU091 Helsinki";"2024";1;1') + b'"' + b"x" * 200_000,
+                file_name="x.csv",
+                acting_user=administrator,
+            )
+        assert refusal.value.code == "not_csv"
+        assert not MunicipalityPopulation.objects.exists()
 
     @pytest.mark.parametrize("role", ["programme_manager", "finance_officer", "auditor"])
     def test_only_an_administrator_loads_figures(self, municipalities, role):

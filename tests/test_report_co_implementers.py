@@ -11,16 +11,20 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from avustamo.applications.models import CoImplementer
+from avustamo.core.dates import helsinki_today
 from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import CoImplementerShare
+from avustamo.grants.services import onward_transfer_agreement_record
 from avustamo.hearings.models import HearingSubject
 from avustamo.reports import services
 from avustamo.reports.co_implementers import joint_report, part_notes
 from avustamo.reports.models import CoImplementerInvitation, CoImplementerReportPart, ReportStatus
 from tests.access import LOGIN, assert_access, sign_in
+from tests.conftest import PLACEHOLDER_PDF
 from tests.documents import pdf_text
 from tests.factories import (
     AgencyFactory,
@@ -432,11 +436,24 @@ class TestInvitation:
         assert not CoImplementerInvitation.objects.exists() and not mail.outbox
 
 
+def _share_on_agreement(joint, co_implementer, amount: str) -> None:
+    """The decision passes `amount` on to the co-implementer, and the written agreement on it is on file, so the
+    grant is paid (688/2001 section 7(3))."""
+    CoImplementerShare.objects.create(
+        decision=joint.grant.decision, co_implementer=co_implementer, amount=amount
+    )
+    onward_transfer_agreement_record(
+        grant=joint.grant,
+        co_implementer=co_implementer,
+        signed_on=helsinki_today(),
+        document=SimpleUploadedFile("sopimus.pdf", PLACEHOLDER_PDF, content_type="application/pdf"),
+        acting_user=UserFactory(roles=["finance_officer"]),
+    )
+
+
 class TestSettlement:
     def test_the_finance_review_accepts_at_most_the_whole_and_the_settlement_keeps_each_part(self, joint):
-        CoImplementerShare.objects.create(
-            decision=joint.grant.decision, co_implementer=joint.a, amount="2800.00"
-        )
+        _share_on_agreement(joint, joint.a, "2800.00")
         joint.save(joint.a, {"personnel": "4000.00"}, "1200.00")
         joint.save(joint.b, {"travel": "1000.00"}, "300.00")
         PaymentBatchFactory.paid(agency=joint.grant.application.call.programme.agency)
@@ -485,9 +502,7 @@ class TestSettlement:
     def test_the_settlement_decision_lists_each_co_implementer(
         self, joint, django_capture_on_commit_callbacks
     ):
-        CoImplementerShare.objects.create(
-            decision=joint.grant.decision, co_implementer=joint.a, amount="2800.00"
-        )
+        _share_on_agreement(joint, joint.a, "2800.00")
         joint.save(joint.a, {"personnel": "4000.00"}, "1200.00")
         joint.save(joint.b, {"travel": "1000.00"}, "300.00")
         PaymentBatchFactory.paid(agency=joint.grant.application.call.programme.agency)

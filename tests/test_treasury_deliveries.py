@@ -687,6 +687,8 @@ class TestPages:
         assert response["Content-Disposition"] == (
             f'attachment; filename="treasury-delivery-{delivery.pk}-{TODAY.isoformat()}_{TODAY.isoformat()}.json"'
         )
+        downloaded = AuditEntry.objects.get(action="treasury.delivery_downloaded")
+        assert (downloaded.actor, downloaded.target_id) == (users["auditor"], str(delivery.pk))
 
     def test_a_delivery_produced_on_the_page_is_logged_and_listed(self, client, users, delivered):
         sign_in(client, users["finance"])

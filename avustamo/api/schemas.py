@@ -274,6 +274,7 @@ SERVICE_ERROR_CODES = (
     "business_id_checksum",
     "business_id_format",
     "co_implementer_costs_missing",
+    "co_implementer_in_decision",
     "co_implementer_is_applicant",
     "co_implementer_own_funding_above_costs",
     "co_implementer_own_funding_too_small",

@@ -903,7 +903,8 @@ def business_secrets_mark(
             _("Keep each reason within %(limit)d characters.") % {"limit": REASON_MAX_LENGTH},
             code="secret_reason_too_long",
         )
-    known = {question.id for question, _group in application.form.parsed.elements()}
+    # Only questions of their own: an answer inside a group is kept under the group, and is marked with it.
+    known = {question.id for question, group in application.form.parsed.elements() if group is None}
     files = dict(application.attachments.values_list("pk", "secret_reason"))
     if set(answers) - known or set(attachments) - set(files):
         raise ValidationError(
@@ -1069,9 +1070,10 @@ def co_implementer_change(*, co_implementer: CoImplementer, acting_user, **field
     current = {
         name: getattr(co_implementer, name) for name in (*CO_IMPLEMENTER_TEXT_FIELDS, "costs", "own_funding")
     }
-    for name, value in _clean_co_implementer(
-        application, current | fields, replacing=co_implementer.pk
-    ).items():
+    cleaned = _clean_co_implementer(application, current | fields, replacing=co_implementer.pk)
+    if cleaned["business_id"] != co_implementer.business_id:
+        _refuse_if_in_a_decision(co_implementer)
+    for name, value in cleaned.items():
         setattr(co_implementer, name, value)
     co_implementer.save()
     _changed_by_co_implementer(application, co_implementer, "application.co_implementer_changed", acting_user)
@@ -1084,8 +1086,23 @@ def co_implementer_remove(*, co_implementer: CoImplementer, acting_user) -> None
     application = _locked_for_member(co_implementer.application, acting_user)
     _refuse_unless_co_implementers_editable(application)
     co_implementer = application.co_implementers.get(pk=co_implementer.pk)
+    _refuse_if_in_a_decision(co_implementer)
     _changed_by_co_implementer(application, co_implementer, "application.co_implementer_removed", acting_user)
     co_implementer.delete()
+
+
+def _refuse_if_in_a_decision(co_implementer: CoImplementer) -> None:
+    """A decision (a draft included) that gives the co-implementer a share names that organisation: it cannot be
+    removed or become another organisation under it."""
+    if co_implementer.decision_shares.exists():
+        raise ValidationError(
+            _(
+                "A decision on the application gives %(name)s a share of the grant: it cannot be removed or "
+                "replaced by another organisation. Contact the official handling the application."
+            )
+            % {"name": co_implementer.name},
+            code="co_implementer_in_decision",
+        )
 
 
 def _changed_by_co_implementer(application: Application, co_implementer, action: str, acting_user) -> None:

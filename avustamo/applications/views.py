@@ -508,11 +508,11 @@ def business_secrets(request, pk):
                     if key.startswith("secret-q-")
                 },
                 attachments={
-                    int(pk_text): posted.get(f"reason-file-{pk_text}", "")
+                    file_id: posted.get(f"reason-file-{pk_text}", "")
                     for pk_text in (
                         key.removeprefix("secret-file-") for key in posted if key.startswith("secret-file-")
                     )
-                    if pk_text.isdigit()
+                    if (file_id := id_or_none(pk_text)) is not None
                 },
                 acting_user=request.user,
             )

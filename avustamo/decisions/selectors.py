@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from avustamo.accounts.models import StaffRole, User
 from avustamo.applications.joint import figures_of
+from avustamo.applications.secrets import public_project_name
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
 from avustamo.programmes.application_form.budget import BudgetFigures
 from avustamo.reviews.models import ScreeningResult
@@ -39,7 +40,8 @@ def draft_defaults(application) -> dict:
         "outcome": outcome,
         "language": language,
         "amount": amount,
-        "purpose": application.project_name,
+        # The decision is public: a project name marked as a business secret is not offered as its purpose.
+        "purpose": public_project_name(application),
         "eligible_costs": eligible_costs,
         "approved_costs": approved_costs_default(application, eligible_costs),
         "non_eligible_costs": [],

@@ -127,9 +127,14 @@ def _find_columns(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
     )
 
 
+# ASCII digits only (str.isdigit also takes "²"), and no more than the database's integer column holds.
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
 def _count(value: str) -> int | None:
     cleaned = value.replace("\u00a0", "").replace(" ", "").strip()
-    if cleaned in _MISSING_FIGURES or not cleaned.isdigit():
+    if cleaned in _MISSING_FIGURES or not _WHOLE_NUMBER.fullmatch(cleaned):
         return None
     return int(cleaned)
 
@@ -149,7 +154,7 @@ def _read_row(
         return _("Line %(line)d: “%(area)s” is not a municipality number.") % {"line": line, "area": area}
     code = match.group(1)
     year_text = row[columns["year"]].strip()
-    year = int(year_text) if year_text.isdigit() else None
+    year = int(year_text) if _YEAR.fullmatch(year_text) else None
     if year is None or not EARLIEST_YEAR <= year <= LATEST_YEAR:
         return _("Line %(line)d: “%(year)s” is not a year.") % {"line": line, "year": year_text}
     municipality = municipalities.get(code)
@@ -188,7 +193,12 @@ def read_population_file(content: bytes) -> list[_Figure]:
     text = _text(content)
     # PxWeb separates with semicolons (or, in its comma-separated export, commas); the title may hold commas too.
     delimiter = ";" if text.count(";") >= text.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise ValidationError(
+            _("The file is not a CSV file of the accepted layout."), code="not_csv"
+        ) from None
     heading_line, columns = _find_columns(rows)
     municipalities = {municipality.code: municipality for municipality in Municipality.objects.all()}
     figures: list[_Figure] = []
@@ -225,7 +235,12 @@ def population_import(*, content: bytes, file_name: str, acting_user) -> Populat
     require_permission(acting_user, IMPORT_PERMISSION)
     figures = read_population_file(content)
     years = sorted({figure.year for figure in figures})
-    replaced, _kinds = MunicipalityPopulation.objects.filter(year__in=years).delete()
+    # Only the municipalities the file has figures of: a file of one region leaves the others' figures as they are.
+    replaced = 0
+    for year in years:
+        codes = [figure.municipality for figure in figures if figure.year == year]
+        deleted, _kinds = MunicipalityPopulation.objects.filter(year=year, municipality_id__in=codes).delete()
+        replaced += deleted
     statistics_import = PopulationImport.objects.create(
         file_name=file_name[:255], imported_by=acting_user, years=years, municipalities=len(figures)
     )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avustamo.applications.models import Application, ApplicationStatus
+from avustamo.applications.secrets import public_project_name
 from avustamo.core.dates import end_of_day, helsinki_datetime, in_helsinki
 from avustamo.core.links import site_url
 from avustamo.core.models import AuditEntry
@@ -135,7 +136,7 @@ def selected_applications(selection: Selection) -> QuerySet[Application]:
     """Applications once submitted, withdrawn ones included; a draft (even a withdrawn one) never."""
     applications = (
         Application.objects.filter(status__in=EXPORTED_APPLICATION_STATUSES, submitted_at__isnull=False)
-        .select_related("call__programme__agency", "organisation__home_municipality")
+        .select_related("call__programme__agency", "organisation__home_municipality", "form")
         .prefetch_related("regions")
         .defer(*UNREAD_APPLICATION_FIELDS)
     )
@@ -231,7 +232,8 @@ APPLICATION_COLUMNS: Columns = (
         "activity_region_codes",
         lambda application: sorted(region.code for region in application.regions.all()),
     ),
-    ("project_name", lambda application: application.project_name),
+    # The Treasury publishes its data: a name the applicant marked as a business secret is left out.
+    ("project_name", public_project_name),
     ("requested_amount", lambda application: _two_places(application.requested_amount)),
     ("total_eligible_costs", lambda application: _two_places(application.total_eligible_costs)),
     ("income", lambda application: _two_places(application.income)),

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from avustamo.core.audit import audit
 from avustamo.core.feedback import perform
 from avustamo.core.forms import add_service_errors
 from avustamo.treasury import export, selectors, services
@@ -146,6 +147,8 @@ def delivery_file(request, pk):
     if not request.user.has_perm(VIEW_DELIVERIES):
         raise PermissionDenied
     delivery = get_object_or_404(Delivery.objects.select_related("call"), pk=pk)
+    # The same data as the export, which records each disclosure; so is each download of a delivered file.
+    audit(acting_user=request.user, action="treasury.delivery_downloaded", target=delivery)
     extension = export.EXTENSIONS[delivery.file_format]
     response = FileResponse(
         delivery.file.open("rb"),

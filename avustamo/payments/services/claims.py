@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from avustamo.core.audit import audit
 from avustamo.core.dates import helsinki_today
 from avustamo.core.money import format_euros
+from avustamo.grants.selectors import missing_agreements
 from avustamo.grants.services import lock_grant
 from avustamo.hearings.models import HearingSubject
 from avustamo.hearings.services import require_heard
@@ -141,6 +142,17 @@ def claim_offset(
                     "The payments of that grant are suspended: nothing of it is paid, by offsetting either."
                 )
             }
+        )
+    if missing := missing_agreements([other.pk]).get(other.pk):
+        raise ValidationError(
+            {
+                "instalment": _(
+                    "That grant is not paid, by offsetting either, before the written agreements on passing it "
+                    "on are on file: %(missing)s."
+                )
+                % {"missing": ", ".join(missing)}
+            },
+            code="agreement_missing",
         )
     most = min(instalment.amount, claim.total_left)
     errors = {}
