@@ -520,6 +520,7 @@ class TestTheRegisterExport:
         assert rows == [
             {
                 "decision_id": decision.pk,
+                "corrects_decision_id": "",
                 "register_number": application.register_number,
                 "beneficiary_business_id": application.applicant_business_id,
                 "beneficiary_name": application.applicant_name,
@@ -538,4 +539,23 @@ class TestTheRegisterExport:
             csv_output.getvalue()
             .splitlines()[1]
             .endswith(",42000.50,42000.50,grant,Commission Regulation (EU) 2023/2831")
+        )
+
+    def test_a_correction_names_the_row_it_replaces_and_one_to_a_rejection_grants_nothing(self):
+        lowered = DecisionFactory.signed(application=_submitted(_de_minimis_call()), amount="90000.00")
+        lowering = DecisionFactory.signed(corrects=lowered, amount="20000.00")
+        withdrawn = DecisionFactory.signed(application=_submitted(_de_minimis_call()), amount="50000.00")
+        withdrawing = DecisionFactory.signed(corrects=withdrawn, outcome=Outcome.REJECTED)
+        day = lowered.decision_date.isoformat()
+        output = io.StringIO()
+        call_command("export_de_minimis", since=day, until=day, format="json", stdout=output)
+        rows = {row["decision_id"]: row for row in json.loads(output.getvalue())}
+        assert (rows[lowered.pk]["amount_eur"], rows[lowered.pk]["corrects_decision_id"]) == ("90000.00", "")
+        assert (rows[lowering.pk]["amount_eur"], rows[lowering.pk]["corrects_decision_id"]) == (
+            "20000.00",
+            lowered.pk,
+        )
+        assert (rows[withdrawing.pk]["amount_eur"], rows[withdrawing.pk]["corrects_decision_id"]) == (
+            "0.00",
+            withdrawn.pk,
         )

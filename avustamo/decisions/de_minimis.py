@@ -149,6 +149,7 @@ def de_minimis_problem(application, amount: Decimal, grant_date: datetime.date) 
 # whom and under which regulation. docs/de-minimis.md maps each field.
 REGISTER_FIELDS = (
     "decision_id",
+    "corrects_decision_id",
     "register_number",
     "beneficiary_business_id",
     "beneficiary_name",
@@ -165,12 +166,13 @@ REGULATION_REFERENCE = "Commission Regulation (EU) 2023/2831"
 
 def de_minimis_grants(start: datetime.date, end: datetime.date) -> list[dict]:
     """Our de minimis grants signed from `start` to `end` as the register's rows, oldest first, in one statement.
-    A correction is its own row: the register records the corrected amount on the corrected decision's date."""
+    A correction is its own row naming the decision it replaces (`corrects_decision_id`), so the register replaces
+    that row rather than adding to it; a correction that takes the grant away is a row of 0 €."""
     decisions = (
         Decision.objects.filter(
+            Q(outcome__in=Outcome.positive()) | Q(corrects__isnull=False),
             de_minimis_calls(),
             status__in=SIGNED,
-            outcome__in=Outcome.positive(),
             decision_date__gte=start,
             decision_date__lte=end,
         )
@@ -180,12 +182,14 @@ def de_minimis_grants(start: datetime.date, end: datetime.date) -> list[dict]:
     return [
         {
             "decision_id": decision.pk,
+            "corrects_decision_id": decision.corrects_id or "",
             "register_number": decision.application.register_number,
             "beneficiary_business_id": decision.application.applicant_business_id,
             "beneficiary_name": decision.application.applicant_name,
             "granting_authority": decision.application.call.programme.agency.name_fi,
             "granting_authority_code": decision.application.call.programme.agency.code,
             "date_of_grant": decision.decision_date.isoformat(),
+            # A negative decision's amount is 0 (a constraint of the table).
             "amount_eur": str(to_cents(decision.amount)),
             "gross_grant_equivalent_eur": str(to_cents(decision.amount)),
             "aid_instrument": "grant",
@@ -193,3 +197,4 @@ def de_minimis_grants(start: datetime.date, end: datetime.date) -> list[dict]:
         }
         for decision in decisions
     ]
+

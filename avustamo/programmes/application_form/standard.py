@@ -37,22 +37,31 @@ DE_MINIMIS_SECTION = {
     "title": _text(
         "Vähämerkityksinen (de minimis) tuki", "Stöd av mindre betydelse (de minimis)", "De minimis aid"
     ),
+    # The ceiling counts any three years back from the day of the grant (2023/2831 art. 3(2)), and the whole single
+    # undertaking: the service counts by itself only its own grants to the applicant's Business ID.
     "help": _text(
-        "Avustus myönnetään vähämerkityksisenä tukena (komission asetus (EU) 2023/2831). Samalle yritykselle saa "
-        "myöntää tällaista tukea enintään 300 000 euroa minkä tahansa kolmen vuoden jakson aikana. Ilmoittakaa "
-        "kaikki vähämerkityksinen tuki, jonka yrityksenne ja sen kanssa samaan yhteen yritykseen kuuluvat "
-        "yritykset ovat saaneet muilta myöntäjiltä kuluvan ja kahden edellisen vuoden aikana. Tämän palvelun kautta "
-        "myönnetyt avustukset lasketaan mukaan itsestään. Jättäkää taulukko tyhjäksi, jos tukea ei ole saatu.",
+        "Avustus myönnetään vähämerkityksisenä tukena (komission asetus (EU) 2023/2831). Samalle yhdelle "
+        "yritykselle saa myöntää tällaista tukea enintään 300 000 euroa minkä tahansa kolmen vuoden jakson aikana. "
+        "Ilmoittakaa kaikki vähämerkityksinen tuki, joka on myönnetty yrityksellenne ja sen kanssa samaan yhteen "
+        "yritykseen kuuluville yrityksille kolmen viime vuoden aikana tästä päivästä taaksepäin laskien: muiden "
+        "myöntäjien tuki sekä tämän palvelun kautta muille yhteen yritykseen kuuluville myönnetyt avustukset. "
+        "Yrityksenne omalle Y-tunnukselle tämän palvelun kautta myönnetyt avustukset lasketaan mukaan itsestään. "
+        "Jos teille myönnetään tukea ennen päätöstä, ilmoittakaa siitä viranomaiselle. Jättäkää taulukko tyhjäksi, "
+        "jos tukea ei ole myönnetty.",
         "Understödet beviljas som stöd av mindre betydelse (kommissionens förordning (EU) 2023/2831). Ett och "
         "samma företag får beviljas högst 300 000 euro sådant stöd under en period av tre år. Ange allt stöd av "
-        "mindre betydelse som ert företag och de företag som hör till samma enda företag har fått av andra "
-        "beviljare under innevarande och de två föregående åren. Understöd som beviljats genom den här tjänsten "
-        "räknas med automatiskt. Lämna tabellen tom om ni inte har fått sådant stöd.",
+        "mindre betydelse som har beviljats ert företag och de företag som hör till samma enda företag under de "
+        "tre senaste åren räknat bakåt från i dag: stöd från andra beviljare och understöd som beviljats genom den "
+        "här tjänsten till de andra företagen i samma enda företag. Understöd till ert eget FO-nummer genom den här "
+        "tjänsten räknas med automatiskt. Om ni beviljas stöd före beslutet, meddela myndigheten. Lämna tabellen "
+        "tom om inget stöd har beviljats.",
         "The grant is given as de minimis aid (Commission Regulation (EU) 2023/2831). A single undertaking may "
-        "receive at most EUR 300,000 of such aid over any period of three years. Declare all de minimis aid your "
-        "undertaking and the undertakings forming a single undertaking with it have received from other granting "
-        "authorities in the current and the two previous years. Grants made through this service are counted "
-        "automatically. Leave the table empty if you have received none.",
+        "receive at most EUR 300,000 of such aid over any period of three years. Declare all de minimis aid "
+        "granted to your undertaking and to the undertakings forming a single undertaking with it in the last "
+        "three years, counted back from today: aid from other granting authorities, and grants made through this "
+        "service to the other undertakings of the single undertaking. Grants made through this service to your "
+        "own Business ID are counted automatically. If you are granted aid before the decision, tell the "
+        "authority. Leave the table empty if none has been granted.",
     ),
     "questions": [
         {
