@@ -5,6 +5,7 @@ and the applicant's VAT position in the words the rules ask for; a report that i
 recover is refused. Amounts and dates are built by hand around the ceiling's and the period's edges, relative to
 today."""
 
+import copy
 import datetime
 import io
 import json
@@ -160,6 +161,32 @@ class TestTheCeilingOnAProposal:
         decision_services.allocation_suggest(call=call, min_score=Decimal("3"), acting_user=presenter)
         # 60 000 € applied for, but only 30 000 € is left under the ceiling.
         assert FundingProposal.objects.get(application=application).amount == Decimal("30000.00")
+
+    def test_the_suggested_allocation_gives_one_undertaking_its_room_once(self):
+        call = _de_minimis_call()
+        criterion = EvaluationCriterionFactory(call=call)
+        applicant = MembershipFactory().person
+        declared = [_aid("250000.00", today() - datetime.timedelta(days=30))]
+        applications = [_submitted(call, declared=declared, applicant=applicant) for _ in range(2)]
+        manager, reviewer = UserFactory(roles=["programme_manager"]), UserFactory(roles=["reviewer"])
+        for application in applications:
+            _application, presenter = _eligible(application)
+            (assignment,) = review_services.reviewers_assign(
+                application=application, reviewers=[reviewer], acting_user=manager
+            )
+            review_services.conflict_declare(
+                assignment=assignment, conflicted=False, reason="", acting_user=reviewer
+            )
+            review_services.review_submit(
+                assignment=assignment, scores={criterion.pk: (4, "Hyvä.")}, acting_user=reviewer
+            )
+        presenter = CallAssignmentFactory(call=call).person
+        decision_services.allocation_suggest(call=call, min_score=Decimal("3"), acting_user=presenter)
+        # 50 000 € is left under the ceiling for the undertaking, whichever of its applications it goes to.
+        amounts = sorted(
+            FundingProposal.objects.filter(application__call=call).values_list("amount", flat=True)
+        )
+        assert amounts == [Decimal("0.00"), Decimal("50000.00")]
 
     def test_a_call_whose_grants_are_not_aid_has_no_ceiling(self):
         call = CallFactory(max_grant=Decimal("100000.00"))
@@ -378,6 +405,25 @@ class TestTheCallSaysWhichAid:
         manager = UserFactory(roles=["programme_manager"])
         call_services.call_update(call=call, acting_user=manager, state_aid_basis=StateAidBasis.DE_MINIMIS)
         assert "de_minimis_aid" in call.forms.get().parsed.fact_questions()
+
+    def test_a_form_whose_own_question_has_an_id_of_the_declaration_is_refused_not_a_server_error(self):
+        call = CallFactory(draft=True)
+        form = CallFormFactory(call=call)
+        definition = copy.deepcopy(form.definition)
+        definition["sections"][0]["questions"].append(
+            {"type": "short_text", "id": "amount", "label": {"fi": "Määrä", "sv": "Belopp", "en": "Amount"}}
+        )
+        form.definition = definition
+        form.save(update_fields=["definition"])
+        manager = UserFactory(roles=["programme_manager"])
+        with pytest.raises(ValidationError) as refusal:
+            call_services.call_update(
+                call=call, acting_user=manager, state_aid_basis=StateAidBasis.DE_MINIMIS
+            )
+        assert refusal.value.error_dict["state_aid_basis"][0].code == "de_minimis_declaration_missing"
+        call.refresh_from_db()
+        assert call.state_aid_basis == ""
+        assert "de_minimis_aid" not in call.forms.get().parsed.fact_questions()
 
     def test_a_published_call_is_not_made_de_minimis_behind_its_form(self):
         call = CallFactory()

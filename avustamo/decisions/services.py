@@ -180,9 +180,11 @@ def allocation_suggest(*, call: Call, min_score: Decimal, acting_user) -> list[F
             application__call=call, status__in=[DecisionStatus.SIGNED, DecisionStatus.PUBLISHED]
         ).values_list("application_id", flat=True)
     )
+    suggested_to: dict[str, Decimal] = {}
     for application in ranked_applications(call):
         if application.pk in decided:
             continue
+        undertaking = application.applicant_business_id
         amount = Decimal(0)
         if application.average_score >= min_score:
             amount = min(
@@ -191,11 +193,16 @@ def allocation_suggest(*, call: Call, min_score: Decimal, acting_user) -> list[F
                 left,
             )
             if call.is_de_minimis:
-                # Never suggest what the de minimis ceiling would refuse: at most the room the undertaking has left.
-                amount = min(amount, de_minimis_sum(application, Decimal(0), today).room)
+                # Never suggest what the de minimis ceiling would refuse: at most the room the undertaking has left,
+                # less what this suggestion has already given the same undertaking in the call.
+                room = de_minimis_sum(application, Decimal(0), today).room - suggested_to.get(
+                    undertaking, Decimal(0)
+                )
+                amount = max(min(amount, room), Decimal(0))
             if call.min_grant is not None and amount < call.min_grant:
                 amount = Decimal(0)
         left -= amount
+        suggested_to[undertaking] = suggested_to.get(undertaking, Decimal(0)) + amount
         proposal, _created = FundingProposal.objects.update_or_create(
             application=application,
             defaults={

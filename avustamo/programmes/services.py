@@ -123,7 +123,11 @@ def _ensure_de_minimis_declaration(call: Call, acting_user) -> None:
         copy.deepcopy(DE_MINIMIS_SECTION),
         definition["sections"][-1],
     ]
-    current.definition = parse_definition(definition).to_json()
+    try:
+        current.definition = parse_definition(definition).to_json()
+    except FormDefinitionError:
+        # The form's own questions use an id the standard declaration needs: the form is to be changed by hand.
+        raise ValidationError({"state_aid_basis": _de_minimis_declaration_missing()}) from None
     current.created_by = acting_user
     current.save(update_fields=["definition", "created_by"])
 
