@@ -236,6 +236,31 @@ def test_expired_sessions_and_old_audit_entries_go(db):
     assert list(AuditEntry.objects.values_list("pk", flat=True)) == [new.pk]
 
 
+def test_the_audit_entries_of_a_case_stay_while_its_material_is_kept(db):
+    report = ReportFactory()
+    application = report.grant.application
+    written = helsinki_datetime(datetime.date(2025, 3, 1), datetime.time(12))
+    entries = {
+        name: AuditEntry.objects.create(
+            action="x", target_type=target._meta.label_lower, target_id=str(target.pk)
+        )
+        for name, target in [
+            ("application", application),
+            ("decision", report.grant.decision),
+            ("grant", report.grant),
+            ("report", report),
+        ]
+    }
+    ids = [entry.pk for entry in entries.values()]
+    AuditEntry.objects.filter(pk__in=ids).update(occurred_at=written)
+
+    apply_rules([RULE["audit_log"]], now=NOW)
+    assert AuditEntry.objects.filter(pk__in=ids).count() == len(entries)
+    Application.objects.filter(pk=application.pk).update(anonymised_at=NOW)
+    apply_rules([RULE["audit_log"]], now=NOW)
+    assert not AuditEntry.objects.filter(pk__in=ids).exists()
+
+
 def test_dry_run_counts_and_changes_nothing(db):
     draft = ApplicationFactory()
     Application.objects.filter(pk=draft.pk).update(updated_at=NOW - datetime.timedelta(days=400))
@@ -296,7 +321,18 @@ def test_the_command_on_a_copy_of_the_demo_forty_years_on(django_capture_on_comm
         grant__reports__status=ReportStatus.APPROVED, anonymised_at__isnull=True
     ).exists()
     assert not OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).exists()
-    assert not AuditEntry.objects.exists()
+    # Only the entries of cases whose material is still kept (a grant not settled) stay.
+    kept_cases = {
+        str(pk) for pk in Application.objects.filter(anonymised_at__isnull=True).values_list("pk", flat=True)
+    }
+    assert (
+        not AuditEntry.objects.filter(target_type="applications.application")
+        .exclude(target_id__in=kept_cases)
+        .exists()
+    )
+    assert not AuditEntry.objects.exclude(
+        target_type__in=["applications.application", "decisions.decision", "grants.grant", "reports.report"]
+    ).exists()
     # What the rules keep stayed as it was.
     assert kept_before == {
         "decisions": list(Decision.objects.order_by("pk").values_list("pk", "outcome", "amount", "status")),
