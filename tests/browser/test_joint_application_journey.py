@@ -421,7 +421,9 @@ def _final_report(page: Page, site: str, application) -> None:
 
 
 @pytest.mark.reads_pdf
-def test_a_joint_application_with_two_co_implementers_from_draft_to_settlement(page: Page, site: str):
+def test_a_joint_application_with_two_co_implementers_from_draft_to_settlement(
+    page: Page, site: str, tmp_path
+):
     from avustamo.programmes.models import Call
 
     call = Call.objects.get(reference__startswith="TEM-TALENT-", co_implementers_allowed=True)
@@ -431,3 +433,76 @@ def test_a_joint_application_with_two_co_implementers_from_draft_to_settlement(p
     _lead_reads_the_decision_and_accepts(page, site, application)
     _agreements_then_payment(page, site, application)
     _final_report(page, site, application)
+    accounts = tmp_path / "tuloslaskelma.pdf"
+    accounts.write_bytes(one_page_pdf("Tuloslaskelma", ["Talent Hub Vantaa 2"]))
+    _lead_sends_the_report(page, site, accounts)
+    _settlement(page, site, application)
+
+
+def _lead_sends_the_report(page: Page, site: str, accounts) -> None:
+    """The lead's own figures, its part of the whole (costs 310 000 €, own funding 93 000 €), and the sending."""
+    page.get_by_label("Mitä hankkeessa tehtiin?").fill("Palveluohjausta 640 osaajalle ja puolisoverkosto.")
+    page.get_by_label("Miten tavoitteet saavutettiin?").fill("Puolisoista 85 työllistyi tai aloitti opinnot.")
+    page.locator('[name="q-vat-included"][value="no"]').check()
+    page.locator('[name="q-actual-budget-personnel"]').fill("290000")
+    page.locator('[name="q-actual-budget-rents"]').fill("20000")
+    page.locator('[name="q-actual-budget-own_funding"]').fill("93000")
+    page.get_by_label("Hankkeen kirjanpidon tuloslaskelma").set_input_files(str(accounts))
+    page.get_by_role("button", name="Tallenna ja lähetä raportti").click()
+    expect(page.get_by_role("table", name="Päätöksessä edellytetyt raportit")).to_contain_text(
+        "lähetetty, odottaa tarkastusta", ignore_case=True
+    )
+    _checked(page)
+
+
+def _settlement(page: Page, site: str, application) -> None:
+    """The presenter approves the content; the finance officer sees each co-implementer's actual costs beside its
+    share, accepts less than reported and settles the grant; the settlement decision lists each co-implementer."""
+    from avustamo.reports.models import Report
+
+    report = Report.objects.get(grant__application=application, kind="final")
+    first, second = CO_IMPLEMENTERS[0][1], CO_IMPLEMENTERS[1][1]
+    sign_in(page, site, PRESENTER_EMAIL)
+    _visit(page, f"{site}/official/reports/")
+    page.get_by_role("link", name=f"Loppuraportti: {application.register_number}").click()
+    _checked(page)
+    page.get_by_role("button", name="Hyväksy").click()
+    expect(page.locator("body")).to_contain_text("Raportin sisältö on hyväksytty.")
+
+    sign_in(page, site, "finance@example.org")
+    _visit(page, f"{site}/official/reports/{report.pk}/")
+    expect(page.get_by_role("heading", name="Vaihe 2: talouden tarkastus")).to_be_visible()
+    by_implementer = page.locator("section[aria-labelledby=co-implementers-heading]")
+    # Costs, own funding, its share of them, costs less own funding, the share in the decision, the difference.
+    expect(by_implementer.get_by_role("row", name=first).get_by_role("cell")).to_have_text(
+        ["80 000 €", "24 000 €", "30 %", "56 000 €", "56 000 €", "0 €"]
+    )
+    expect(by_implementer.get_by_role("row", name=second).get_by_role("cell")).to_have_text(
+        ["40 000 €", "12 000 €", "30 %", "28 000 €", "35 000 €", "-7 000 €"]
+    )
+    expect(by_implementer.get_by_role("row", name="Yhteensä").get_by_role("cell")).to_have_text(
+        ["430 000 €", "129 000 €", "30 %", "–", "–", "–"]
+    )
+    page.get_by_label("Hyväksytyt tukikelpoiset kustannukset (€)").fill("400000")
+    page.get_by_label("Huomiot taloudesta (näytetään saajalle)").fill(
+        "Rekrytointitapahtumien tarjoiluja, 30 000 €, ei hyväksytty."
+    )
+    # 70 % of 400 000 € is 280 000 €, less than the 315 000 € awarded: decided on a ground for not hearing.
+    page.get_by_label("Ratkaistaan kuulematta, koska").select_option("unnecessary")
+    page.get_by_label("Miksi peruste soveltuu").fill("Saaja ilmoitti itse tarjoilut hankkeen ulkopuolisiksi.")
+    page.get_by_role("button", name="Hyväksy").click()
+    expect(page.locator("body")).to_contain_text(
+        "Raportti on hyväksytty ja avustuksen loppumaksulaskelma tehty."
+    )
+    _checked(page)
+    text = _downloaded_text(page, page.get_by_role("link", name="Lataa päätös loppuselvityksestä (PDF)"))
+    # Made in the language of the grant decision, here Swedish: each co-implementer with its eligible costs, own
+    # funding, costs less own funding and its share in the grant decision; then what was earned and is returned.
+    for (business_id, name, *_rest), figures in zip(
+        CO_IMPLEMENTERS,
+        ["80 000 € 24 000 € 56 000 € 56 000 €", "40 000 € 12 000 € 28 000 € 35 000 €"],
+        strict=True,
+    ):
+        assert f"{name} ({business_id}) {figures}" in text, text
+    assert "Intjänat: det mindre av de två 280 000 €" in text, text
+    assert "Ska återbetalas (20 §) 35 000 €" in text, text
