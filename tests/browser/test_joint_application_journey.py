@@ -276,6 +276,7 @@ def _decide_with_shares(page: Page, site: str, application) -> None:
     _checked(page)
     page.locator("form[action$='/sign/'] button").click()
     expect(page.locator("h1")).to_contain_text("Allekirjoitetaanko päätös")
+    _checked(page)
     page.locator("form button[type=submit].primary").click()
     expect(page.locator("form[action$='/sign/']")).to_have_count(0)
 
@@ -283,8 +284,10 @@ def _decide_with_shares(page: Page, site: str, application) -> None:
     page.goto(f"{site}/official/calls/{application.call_id}/applications/")
     page.locator("form[action$='/publish-decisions/'] button").click()
     expect(page.locator("h1")).to_have_text("Julkaistaanko 1 allekirjoitettu päätös?")
+    _checked(page)
     page.locator("form button[type=submit].primary").click()
     expect(page.locator("#publication-progress")).to_contain_text("1")
+    _checked(page)
 
 
 def _lead_reads_the_decision_and_accepts(page: Page, site: str, application) -> None:
@@ -299,8 +302,9 @@ def _lead_reads_the_decision_and_accepts(page: Page, site: str, application) -> 
     expect(page.get_by_role("main")).to_contain_text("Ehdot hyväksyi")
 
 
-def _agreements_then_payment(page: Page, site: str, application) -> None:
-    """The payment waits until the agreement with each co-implementer is on file; then it joins a batch."""
+def _agreements_then_payment(page: Page, site: str, application, invoice_circulation) -> None:
+    """The payment waits until the agreement with each co-implementer is on file; then it joins a batch, which
+    another finance officer approves, and it is paid."""
     from avustamo.core.dates import helsinki_today
 
     sign_in(page, site, "finance@example.org")
@@ -343,15 +347,28 @@ def _agreements_then_payment(page: Page, site: str, application) -> None:
     page.get_by_role("button", name="Valmistele maksatuserä").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Maksatuserä")
     expect(page.get_by_role("main")).to_contain_text(application.register_number)
+    _checked(page)
     batch_url = page.url
 
     sign_in(page, site, "finance-approver@example.org")
     page.goto(batch_url)
     page.get_by_role("button", name="Hyväksy maksatuserä").click()
     expect(page.locator("h1")).to_contain_text("Hyväksytäänkö maksatuserä")
-    page.get_by_role("button", name="Hyväksy maksatuserä").click()
-    expect(page.get_by_role("button", name="Lähetä laskujenkäsittelyyn")).to_be_visible()
     _checked(page)
+    page.get_by_role("button", name="Hyväksy maksatuserä").click()
+    # TEM pays through the State's invoice circulation (its stand-in here), which confirms each payment: the
+    # grant's and the one the demo's settlement left to pay, both due to TEM.
+    page.get_by_role("button", name="Lähetä laskujenkäsittelyyn").click()
+    expect(page.get_by_role("main")).to_contain_text("Maksatuserä on lähetetty")
+    _checked(page)
+    invoice_circulation.wait_for_confirmations(2)
+    page.get_by_role("link", name="Täsmäytys laskujenkäsittelyn kanssa").click()
+    page.get_by_role("button", name="Nouda maksupalautteet nyt").click()
+    expect(page.get_by_role("main")).to_contain_text("2 maksupalautetta noudettiin.")
+    _visit(page, f"{site}/official/applications/{application.pk}/decision/")
+    expect(page.get_by_role("table", name="Avustuksen maksuerät ja maksetut maksut")).to_contain_text(
+        "Maksettu"
+    )
 
 
 def _a_representative_of_the_first_co_implementer():
@@ -422,7 +439,7 @@ def _final_report(page: Page, site: str, application) -> None:
 
 @pytest.mark.reads_pdf
 def test_a_joint_application_with_two_co_implementers_from_draft_to_settlement(
-    page: Page, site: str, tmp_path
+    page: Page, site: str, tmp_path, invoice_circulation
 ):
     from avustamo.programmes.models import Call
 
@@ -431,7 +448,7 @@ def test_a_joint_application_with_two_co_implementers_from_draft_to_settlement(
     _the_call_closes_and_gets_its_presenter(call)
     _decide_with_shares(page, site, application)
     _lead_reads_the_decision_and_accepts(page, site, application)
-    _agreements_then_payment(page, site, application)
+    _agreements_then_payment(page, site, application, invoice_circulation)
     _final_report(page, site, application)
     accounts = tmp_path / "tuloslaskelma.pdf"
     accounts.write_bytes(one_page_pdf("Tuloslaskelma", ["Talent Hub Vantaa 2"]))
