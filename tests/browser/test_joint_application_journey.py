@@ -24,7 +24,6 @@ LEAD_EMAIL = "applicant-b@example.org"  # an administrator of Vantaa in the demo
 PRESENTER_EMAIL = "presenter@example.org"
 DECISION_MAKER = "Riitta Salminen"  # decider@example.org
 FACTORY_PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
-REPRESENTATIVE_EMAIL = "sanna@verkosto.example.org"  # the first co-implementer's contact person
 
 # The lead's own part: costs 320 000 €, own funding 96 000 € (30 %).
 LEAD_BUDGET = {"q-budget-personnel": "300000", "q-budget-rents": "20000", "q-budget-own_funding": "96000"}
@@ -47,14 +46,13 @@ CO_IMPLEMENTERS = [
         "kalle@kielikoulu.example.org",
     ),
 ]
-
-
+REPRESENTATIVE_EMAIL = CO_IMPLEMENTERS[0][5]  # the first co-implementer's contact person, invited to its part
 # The share of the grant the decision passes on to each co-implementer: its part's costs less its own funding.
 SHARES = ["56000", "35000"]
+SHARES_SHOWN = ["56 000 €", "35 000 €"]
 # The payments page's tables: the due payments ("1 maksettava maksu, yhteensä …") and those waiting for agreements.
 DUE_PAYMENTS = re.compile(r"^\d+ maksettava")
 WAITING_FOR_AGREEMENTS = re.compile("joista siirretään rahaa osatoteuttajille")
-SHARES_SHOWN = ["56 000 €", "35 000 €"]
 
 
 def _checked(page: Page) -> None:
@@ -426,6 +424,7 @@ def _final_report(page: Page, site: str, application) -> None:
 
     _sign_in_as_the_lead(page, site)
     page.goto(report_url)
+    expect(page.get_by_role("main")).to_contain_text(f"{REPRESENTATIVE_EMAIL} hyväksyi kutsun")
     page.get_by_role("link", name=f"Syötä osatoteuttajan {second} osuus").click()
     _checked(page)
     page.locator("#id_personnel").fill("40000")
@@ -437,26 +436,7 @@ def _final_report(page: Page, site: str, application) -> None:
     _checked(page)
 
 
-@pytest.mark.reads_pdf
-def test_a_joint_application_with_two_co_implementers_from_draft_to_settlement(
-    page: Page, site: str, tmp_path, invoice_circulation
-):
-    from avustamo.programmes.models import Call
-
-    call = Call.objects.get(reference__startswith="TEM-TALENT-", co_implementers_allowed=True)
-    application = _apply_jointly(page, site, call)
-    _the_call_closes_and_gets_its_presenter(call)
-    _decide_with_shares(page, site, application)
-    _lead_reads_the_decision_and_accepts(page, site, application)
-    _agreements_then_payment(page, site, application, invoice_circulation)
-    _final_report(page, site, application)
-    accounts = tmp_path / "tuloslaskelma.pdf"
-    accounts.write_bytes(one_page_pdf("Tuloslaskelma", ["Talent Hub Vantaa 2"]))
-    _lead_sends_the_report(page, site, accounts)
-    _settlement(page, site, application)
-
-
-def _lead_sends_the_report(page: Page, site: str, accounts) -> None:
+def _lead_sends_the_report(page: Page, accounts) -> None:
     """The lead's own figures, its part of the whole (costs 310 000 €, own funding 93 000 €), and the sending."""
     page.get_by_label("Mitä hankkeessa tehtiin?").fill("Palveluohjausta 640 osaajalle ja puolisoverkosto.")
     page.get_by_label("Miten tavoitteet saavutettiin?").fill("Puolisoista 85 työllistyi tai aloitti opinnot.")
@@ -523,3 +503,22 @@ def _settlement(page: Page, site: str, application) -> None:
         assert f"{name} ({business_id}) {figures}" in text, text
     assert "Intjänat: det mindre av de två 280 000 €" in text, text
     assert "Ska återbetalas (20 §) 35 000 €" in text, text
+
+
+@pytest.mark.reads_pdf
+def test_a_joint_application_with_two_co_implementers_from_draft_to_settlement(
+    page: Page, site: str, tmp_path, invoice_circulation
+):
+    from avustamo.programmes.models import Call
+
+    call = Call.objects.get(reference__startswith="TEM-TALENT-", co_implementers_allowed=True)
+    application = _apply_jointly(page, site, call)
+    _the_call_closes_and_gets_its_presenter(call)
+    _decide_with_shares(page, site, application)
+    _lead_reads_the_decision_and_accepts(page, site, application)
+    _agreements_then_payment(page, site, application, invoice_circulation)
+    _final_report(page, site, application)
+    accounts = tmp_path / "tuloslaskelma.pdf"
+    accounts.write_bytes(one_page_pdf("Tuloslaskelma", ["Talent Hub Vantaa 2"]))
+    _lead_sends_the_report(page, accounts)
+    _settlement(page, site, application)
