@@ -192,6 +192,7 @@ def test_demo__loading_twice_changes_nothing():
     joint = Application.objects.get(organisation=applicant_b, call__reference__startswith="TEM-TALENT-")
     assert joint.status == "submitted" and joint.co_implementers.count() == 2
     assert joint.requested_amount == Decimal("373000.00")
+    assert joint.vat_recoverable is True  # a municipality: the municipal VAT refund
     # What every decision prints: the approved budget, the contact person's title and telephone, the registry.
     positive = Decision.objects.filter(outcome__in=Outcome.positive())
     assert positive.exists()

@@ -1595,6 +1595,8 @@ def talent_hub_answers(funding_year: int) -> dict:
         "target-groups": "Vantaalle muuttavat kansainväliset osaajat, heidän puolisonsa ja lapsensa sekä vantaalaiset yritykset.",
         "activities": "Monikielinen palveluohjaus, puolisoverkosto, rekrytointitapahtumat ja kansainvälisen koulun perhepäivät.",
         "regions": ["01"],
+        # A municipality has the VAT in its costs refunded (the municipal VAT refund).
+        "vat-recoverable": "yes",
         "period": {"start": f"{funding_year}-01-01", "end": f"{funding_year}-12-31"},
         "budget": {
             "costs": {
