@@ -197,4 +197,3 @@ def de_minimis_grants(start: datetime.date, end: datetime.date) -> list[dict]:
         }
         for decision in decisions
     ]
-

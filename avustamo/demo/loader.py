@@ -392,11 +392,7 @@ def _joint_application(manager: User, vantaa: Organisation, funding_year: int) -
     application = application_services.application_save(
         application=application,
         answers=content.talent_hub_answers(funding_year)
-        | {
-            # A municipality has the VAT in its costs refunded.
-            "vat-recoverable": "yes",
-            "declarations": [str(pk) for pk in call.declarations.values_list("pk", flat=True)],
-        },
+        | {"declarations": [str(pk) for pk in call.declarations.values_list("pk", flat=True)]},
         version=application.version,
         acting_user=manager,
     )
