@@ -184,7 +184,8 @@ def allocation_suggest(*, call: Call, min_score: Decimal, acting_user) -> list[F
     for application in ranked_applications(call):
         if application.pk in decided:
             continue
-        undertaking = application.applicant_business_id
+        # An applicant without a Business ID is an undertaking of its own.
+        undertaking = application.applicant_business_id or f"application {application.pk}"
         amount = Decimal(0)
         if application.average_score >= min_score:
             amount = min(

@@ -151,8 +151,7 @@ def claim_offset(
                     "on are on file: %(missing)s."
                 )
                 % {"missing": ", ".join(missing)}
-            },
-            code="agreement_missing",
+            }
         )
     most = min(instalment.amount, claim.total_left)
     errors = {}
