@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from avustamo.applications import services
 from avustamo.applications.models import Application, Attachment
+from avustamo.applications.secrets import without_identity_codes
 from avustamo.core.models import AuditEntry
 from avustamo.decisions.models import DecisionStatus
 from avustamo.decisions.selectors import draft_defaults
@@ -284,3 +285,9 @@ def test_a_file_key_that_is_no_id_is_left_out_not_a_server_error(client, draft, 
     assert response.status_code in (302, 400)
     draft.refresh_from_db()
     assert draft.secret_answers == {}
+
+
+@pytest.mark.parametrize("code", ["131052-308T", "131052-308t", "010594y9032", "010594Y9032"])
+def test_identity_codes_are_removed_whichever_case_they_are_written_in(code):
+    cleaned = without_identity_codes({"rows": [f"Yhteyshenkilö {code} ohjaa."]})
+    assert code not in str(cleaned) and cleaned["rows"][0].startswith("Yhteyshenkilö [")

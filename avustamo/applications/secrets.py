@@ -5,15 +5,11 @@ codes are removed (an information request, asiakirjapyyntö).
 The mark is the applicant's claim: officials see it beside the answer and decide on each request; no public output
 (the register, the public version) ever shows marked content."""
 
-import re
-
 from django.utils.translation import gettext as _
 
 from avustamo.applications.models import Application
+from avustamo.organisations.e_authorizations import IDENTITY_CODE
 
-# Finnish personal identity code: birth date, century sign (including those in use from 2023), individual number,
-# check character. Removed from the public version wherever it is written.
-IDENTITY_CODE = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y]\b")
 REASON_MAX_LENGTH = 300
 
 

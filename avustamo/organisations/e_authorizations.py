@@ -45,9 +45,10 @@ logger = logging.getLogger(__name__)
 
 AUTHORIZATION_HEADER = "X-AsiointivaltuudetAuthorization"
 
-# A Finnish personal identity code: birth date, century sign, individual number and check character. Answers are
-# kept for the record, so any such code in them is blanked out before they are.
-IDENTITY_CODE = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b")
+# A Finnish personal identity code: birth date, century sign (those in use from 2023 included), individual number
+# and check character, in either case as people write them. Answers are kept for the record, so any such code in
+# them is blanked out before they are; the public version of an application removes them too.
+IDENTITY_CODE = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE)
 REDACTED = "[redacted]"
 
 
