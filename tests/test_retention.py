@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from avustamo.applications.models import Application, Attachment, CoImplementer, SubmittedVersion
-from avustamo.core.dates import helsinki_datetime
+from avustamo.core.dates import helsinki_datetime, helsinki_today
 from avustamo.core.models import AuditEntry, OutboundEmail, RetentionLog
 from avustamo.core.retention import Action, apply_rules
 from avustamo.decisions.models import Decision, DecisionStatus, Outcome
@@ -27,7 +27,10 @@ from tests.conftest import PLACEHOLDER_PDF
 from tests.factories import ApplicationFactory, AuthorityCheckFactory, DecisionFactory, ReportFactory
 
 RULE = {rule.kind: rule for rule in RULES}
-NOW = helsinki_datetime(datetime.date(2040, 6, 15), datetime.time(12, 0))
+# The rules are applied at a moment chosen by each test, fourteen years on from today (so nothing the factories make
+# today is due by accident), whatever the year the suite runs in.
+YEAR = helsinki_today().year + 14
+NOW = helsinki_datetime(datetime.date(YEAR, 6, 15), datetime.time(12, 0))
 
 
 def _counts(results) -> dict[str, int]:
@@ -96,11 +99,12 @@ def _decided(outcome: str, day: datetime.date) -> Application:
 
 class TestRejected:
     def test_anonymised_three_years_from_the_end_of_the_decisions_year_the_decision_kept(self, db):
-        # Decided on 31.12.2036: kept through 2039, due on 1.1.2040; one decided a day later is due a year later.
-        due = _decided(Outcome.REJECTED, datetime.date(2036, 12, 31))
-        kept = _decided(Outcome.REJECTED, datetime.date(2037, 1, 1))
+        # Decided on the last day of a year: kept three full years more, due on the 1 January after them; one decided a
+        # day later is due a year later.
+        due = _decided(Outcome.REJECTED, datetime.date(YEAR - 4, 12, 31))
+        kept = _decided(Outcome.REJECTED, datetime.date(YEAR - 3, 1, 1))
         _attach(due)
-        first_january = helsinki_datetime(datetime.date(2040, 1, 1), datetime.time(0))
+        first_january = helsinki_datetime(datetime.date(YEAR, 1, 1), datetime.time(0))
 
         assert _counts(
             apply_rules([RULE["rejected_application"]], now=first_january - datetime.timedelta(seconds=1))
@@ -119,7 +123,7 @@ class TestRejected:
         assert kept.answers and kept.anonymised_at is None
 
     def test_an_approved_application_is_not_anonymised_as_rejected(self, db):
-        approved = _decided(Outcome.APPROVED, datetime.date(2030, 5, 1))
+        approved = _decided(Outcome.APPROVED, datetime.date(YEAR - 10, 5, 1))
         apply_rules([RULE["rejected_application"]], now=NOW)
         approved.refresh_from_db()
         assert approved.answers and approved.anonymised_at is None
@@ -138,10 +142,10 @@ class TestGranted:
         return report
 
     def test_application_and_reports_anonymised_ten_years_from_the_end_of_the_settlement_year(self, db):
-        report = self._settled(helsinki_datetime(datetime.date(2029, 12, 31), datetime.time(23, 30)))
+        report = self._settled(helsinki_datetime(datetime.date(YEAR - 11, 12, 31), datetime.time(23, 30)))
         Report.objects.filter(pk=report.pk).update(answers={"q": "Kävijämäärät"})
         application = report.grant.application
-        first_january = helsinki_datetime(datetime.date(2040, 1, 1), datetime.time(0))
+        first_january = helsinki_datetime(datetime.date(YEAR, 1, 1), datetime.time(0))
         rules = [RULE["granted_application"], RULE["report"]]
 
         assert _counts(apply_rules(rules, now=first_january - datetime.timedelta(seconds=1))) == {
@@ -155,7 +159,7 @@ class TestGranted:
         assert Grant.objects.filter(pk=report.grant_id).exists()
 
     def test_a_joint_projects_contact_persons_and_invitations_go_its_co_implementers_figures_stay(self, db):
-        report = self._settled(helsinki_datetime(datetime.date(2029, 6, 1), datetime.time(12)))
+        report = self._settled(helsinki_datetime(datetime.date(YEAR - 11, 6, 1), datetime.time(12)))
         application = report.grant.application
         partner = CoImplementer.objects.create(
             application=application,
@@ -225,10 +229,10 @@ def test_expired_sessions_and_old_audit_entries_go(db):
     old = AuditEntry.objects.create(action="x", target_type="t", target_id="1")
     new = AuditEntry.objects.create(action="x", target_type="t", target_id="2")
     AuditEntry.objects.filter(pk=old.pk).update(
-        occurred_at=helsinki_datetime(datetime.date(2029, 12, 31), datetime.time(23))
+        occurred_at=helsinki_datetime(datetime.date(YEAR - 11, 12, 31), datetime.time(23))
     )
     AuditEntry.objects.filter(pk=new.pk).update(
-        occurred_at=helsinki_datetime(datetime.date(2030, 1, 1), datetime.time(0))
+        occurred_at=helsinki_datetime(datetime.date(YEAR - 10, 1, 1), datetime.time(0))
     )
     counts = _counts(apply_rules([RULE["sign_in_session"], RULE["audit_log"]], now=NOW))
     assert counts == {"sign_in_session": 1, "audit_log": 1}
@@ -239,7 +243,7 @@ def test_expired_sessions_and_old_audit_entries_go(db):
 def test_the_audit_entries_of_a_case_stay_while_its_material_is_kept(db):
     report = ReportFactory()
     application = report.grant.application
-    written = helsinki_datetime(datetime.date(2025, 3, 1), datetime.time(12))
+    written = helsinki_datetime(datetime.date(YEAR - 15, 3, 1), datetime.time(12))
     entries = {
         name: AuditEntry.objects.create(
             action="x", target_type=target._meta.label_lower, target_id=str(target.pk)
@@ -398,7 +402,7 @@ def test_an_unused_invitation_to_a_co_implementers_part_goes_ninety_days_after_i
         contact_name="Olli Osatoteuttaja",
         contact_email="olli@example.org",
     )
-    moment = helsinki_datetime(datetime.date(2039, 3, 17), datetime.time(9, 0))
+    moment = helsinki_datetime(datetime.date(YEAR - 1, 3, 17), datetime.time(9, 0))
     expired = _invitation(report, partner, expires_at=moment)
     ended = _invitation(report, partner, expires_at=moment + datetime.timedelta(days=30), revoked_at=moment)
     accepted = _invitation(report, partner, expires_at=moment, accepted=True)
