@@ -1,6 +1,8 @@
 """Times are stored in UTC and entered and shown in Europe/Helsinki."""
 
+import argparse
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -99,3 +101,14 @@ def time_limit_end(start: datetime.date, days: int) -> datetime.date:
     while is_day_off(day):
         day += datetime.timedelta(days=1)
     return day
+
+
+def iso_day_argument(value: str) -> datetime.date:
+    """A day given to a management command as YYYY-MM-DD (argparse `type=`); Python alone would also take other ISO
+    forms such as 20260101."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return datetime.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{value!r} is not a day in the form YYYY-MM-DD")

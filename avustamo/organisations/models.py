@@ -1,5 +1,3 @@
-import hashlib
-
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -8,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from avustamo.accounts.tokens import hash_token
 from avustamo.core.transitions import Transitions
 from avustamo.organisations.identifiers import format_iban
 
@@ -143,9 +142,7 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} → {self.organisation.name}"
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
+    hash_token = staticmethod(hash_token)
 
     @property
     def is_pending(self) -> bool:

@@ -1,17 +1,16 @@
 """The recipient's reports on a grant (interim and final), their forms per call, their review and reminders."""
 
-import hashlib
 from functools import cached_property
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from avustamo.accounts.tokens import hash_token
 from avustamo.core.transitions import Transitions
 from avustamo.decisions.models import AMOUNT, Decision
-from avustamo.organisations.models import authority_check_field
+from avustamo.organisations.models import Invitation, authority_check_field
 from avustamo.programmes.application_form.schema import FormDefinition
 
 ReportKind = Decision.ReportKind
@@ -367,13 +366,8 @@ class CoImplementerInvitation(models.Model):
     def __str__(self):
         return f"{self.email} → {self.co_implementer}"
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+    hash_token = staticmethod(hash_token)
+    is_pending = Invitation.is_pending  # the same fields mean the same: not accepted, not ended, not expired
 
     @property
     def is_in_use(self) -> bool:

@@ -4,14 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from avustamo.core.dates import iso_day_argument
 from avustamo.decisions.de_minimis import REGISTER_FIELDS, de_minimis_grants
-
-
-def _day(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {text}") from None
 
 
 class Command(BaseCommand):
@@ -21,12 +15,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--since", required=True, help="first day of signing, YYYY-MM-DD")
-        parser.add_argument("--until", required=True, help="last day of signing, YYYY-MM-DD")
+        parser.add_argument(
+            "--since", required=True, type=iso_day_argument, help="first day of signing, YYYY-MM-DD"
+        )
+        parser.add_argument(
+            "--until", required=True, type=iso_day_argument, help="last day of signing, YYYY-MM-DD"
+        )
         parser.add_argument("--format", choices=("csv", "json"), default="csv")
 
-    def handle(self, *args, since: str, until: str, format: str, **options):
-        start, end = _day(since), _day(until)
+    def handle(self, *args, since: datetime.date, until: datetime.date, format: str, **options):
+        start, end = since, until
         if end < start:
             raise CommandError("--until is before --since.")
         rows = de_minimis_grants(start, end)

@@ -1,6 +1,4 @@
 import argparse
-import datetime
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -8,17 +6,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from avustamo.core.dates import iso_day_argument
 from avustamo.treasury import export as treasury
 from avustamo.treasury import services
-
-
-def iso_day(value: str) -> datetime.date:
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return datetime.date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"{value!r} is not a day in the form YYYY-MM-DD")
 
 
 def record_kinds(value: str) -> list[str]:
@@ -43,8 +33,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--call", default="", metavar="REFERENCE", help="the reference of a published call"
         )
-        parser.add_argument("--from", dest="first_day", type=iso_day, metavar="YYYY-MM-DD")
-        parser.add_argument("--to", dest="last_day", type=iso_day, metavar="YYYY-MM-DD")
+        parser.add_argument("--from", dest="first_day", type=iso_day_argument, metavar="YYYY-MM-DD")
+        parser.add_argument("--to", dest="last_day", type=iso_day_argument, metavar="YYYY-MM-DD")
         parser.add_argument("--format", dest="file_format", choices=treasury.FORMATS, default="json")
         parser.add_argument(
             "--kinds",
